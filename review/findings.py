@@ -1,0 +1,94 @@
+"""The finding contract of the automated pass (DESIGN.md §4).
+
+A finding's ``start``/``end`` are code-point offsets into the exact text that was
+checked, so ``text[start:end] == finding.text`` always holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    FORMULATION = "formulation"
+    BANNED = "banned"
+    SECRECY = "secrecy"
+    PII = "pii"
+    TYPO = "typo"
+    PUNCTUATION = "punctuation"
+    NUMBER = "number"
+    LINK = "link"
+    DISCLOSURE = "disclosure"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+CATEGORY_LABELS: dict[Category, str] = {
+    Category.FORMULATION: "规范表述",
+    Category.BANNED: "禁用词",
+    Category.SECRECY: "涉密标志",
+    Category.PII: "个人信息",
+    Category.TYPO: "错别字",
+    Category.PUNCTUATION: "标点",
+    Category.NUMBER: "数字用法",
+    Category.LINK: "链接",
+    Category.DISCLOSURE: "公开属性",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    category: Category
+    severity: Severity
+    start: int
+    end: int
+    text: str
+    suggestion: str | None
+    message: str
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["category"] = str(self.category)
+        d["severity"] = str(self.severity)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Finding":
+        return cls(
+            rule=d["rule"],
+            category=Category(d["category"]),
+            severity=Severity(d["severity"]),
+            start=int(d["start"]),
+            end=int(d["end"]),
+            text=d["text"],
+            suggestion=d.get("suggestion"),
+            message=d["message"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    findings: tuple[Finding, ...]
+    lexicon_version: str
+    categories: tuple[Category, ...] = field(default=tuple(Category))
+
+    @property
+    def blocking(self) -> bool:
+        return any(f.blocking for f in self.findings)
+
+    def to_dict(self) -> dict:
+        return {
+            "lexicon_version": self.lexicon_version,
+            "blocking": self.blocking,
+            "findings": [f.to_dict() for f in self.findings],
+        }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Install everything the tests need (Python deps, Debian's chromium and postgresql),
+# start a local PostgreSQL, then run the suite on SQLite and again on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "缺少系统组件: ${need[*]}（请以 root 运行或手动安装）" >&2
+  fi
+fi
+
+export PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1 PREFECT_LOGGING_LEVEL=WARNING
+
+# PostgreSQL for the second pass.
+PG_URL=""
+if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  ver=$(ls /usr/lib/postgresql | sort -n | tail -1)
+  if ! pg_lsclusters -h 2>/dev/null | grep -q "^$ver main"; then
+    pg_createcluster "$ver" main >/dev/null
+  fi
+  pg_ctlcluster "$ver" main start 2>/dev/null || true
+  for _ in $(seq 30); do pg_isready -q && break; sleep 1; done
+  su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='sanshen'\"" | grep -q 1 \
+    || su postgres -c "psql -qc \"CREATE ROLE sanshen LOGIN SUPERUSER PASSWORD 'sanshen'\""
+  PG_URL="postgresql+psycopg://sanshen:sanshen@127.0.0.1:5432/postgres"
+fi
+
+echo "== pass 1: SQLite (embedded default) =="
+.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+
+if [ -n "$PG_URL" ]; then
+  echo "== pass 2: PostgreSQL =="
+  SANSHEN_TEST_PG="$PG_URL" .venv/bin/python -m pytest -q -p no:cacheprovider -m db "$@"
+else
+  echo "PostgreSQL 不可用：跳过第二轮（PostgreSQL）测试" >&2
+  exit 1
+fi
