@@ -1,0 +1,212 @@
+"""SQLModel tables: the system of record. Tables know data, not rules.
+
+Times are timezone-aware UTC. JSON columns hold plain dicts/lists.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True, max_length=64)
+    display: str = Field(default="", max_length=64)
+    dept: str = Field(default="", max_length=128)
+    roles: str = Field(default="", max_length=256)  # comma-separated role names
+    email: str | None = Field(default=None, max_length=256)
+    password_hash: str | None = None
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    active: bool = True
+    created_at: datetime
+
+
+class ApiToken(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(unique=True, max_length=64)  # sha256 hex of the token
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class Draft(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=500)
+    column: str = Field(default="", max_length=128, index=True)
+    kind: str = Field(default="news", max_length=32)
+    disclosure: str | None = Field(default=None, max_length=16)  # 主动公开 / 依申请公开 / 不予公开
+    disclosure_reason: str | None = None
+    urgent: bool = False
+    author_id: int = Field(foreign_key="user.id", index=True)
+    department: str = Field(default="", max_length=128)
+    interprets_id: int | None = Field(default=None, foreign_key="draft.id")  # an interpretation names its policy
+    workflow_name: str = Field(max_length=64)
+    workflow_version: str = Field(max_length=64)
+    status: str = Field(default="in_review", max_length=16, index=True)  # in_review / approved / published / withdrawn
+    current_revision: int = 1
+    lock_version: int = 0  # optimistic lock: every transition bumps it
+    submitted_at: datetime
+    deadline_at: datetime | None = None  # end-to-end deadline for urgent drafts
+    published_at: datetime | None = None
+    idempotency_key: str | None = Field(default=None, unique=True, max_length=128)
+
+
+class Revision(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("draft_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    number: int
+    title: str = Field(max_length=500)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    meta: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    content_hash: str = Field(max_length=64, index=True)
+    author_id: int = Field(foreign_key="user.id")
+    comment: str = ""
+    created_at: datetime
+
+
+class Attachment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    revision_id: int = Field(foreign_key="revision.id", index=True)
+    filename: str = Field(max_length=255)
+    sha256: str = Field(max_length=64)
+    size: int
+    media_type: str = Field(default="application/octet-stream", max_length=128)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class CheckReport(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    revision_id: int = Field(foreign_key="revision.id", index=True)
+    lexicon_version: str = Field(max_length=64)
+    source: str = Field(default="submit", max_length=16)  # submit / links / recheck
+    created_at: datetime
+
+
+class FindingRow(SQLModel, table=True):
+    __tablename__ = "finding"
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="checkreport.id", index=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    revision: int
+    rule: str = Field(max_length=64)
+    category: str = Field(max_length=16, index=True)
+    severity: str = Field(max_length=8)
+    start: int
+    end: int
+    text: str
+    suggestion: str | None = None
+    message: str
+    superseded: bool = False  # a later report for the same revision replaced it
+
+
+class StageTask(SQLModel, table=True):
+    """One stage of one revision of a draft: opened, then done, returned or voided."""
+
+    __table_args__ = (Index("ix_stagetask_open", "status", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    revision: int
+    stage: str = Field(max_length=32)
+    roles: str = Field(max_length=256)  # comma-separated roles that may sign, for the queue query
+    status: str = Field(default="open", max_length=16)  # open / done / returned / voided
+    opened_at: datetime
+    due_at: datetime | None = None
+    closed_at: datetime | None = None
+    escalated_at: datetime | None = None
+
+
+class SignOff(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("draft_id", "content_hash", "stage", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    revision: int
+    content_hash: str = Field(max_length=64)
+    stage: str = Field(max_length=32)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    decision: str = Field(default="approve", max_length=16)  # approve / return
+    comment: str = ""
+    at: datetime
+
+
+class Waiver(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    finding_id: int = Field(foreign_key="finding.id", unique=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
+    stage: str = Field(max_length=32)
+    reason: str
+    at: datetime
+
+
+class Notification(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    draft_id: int | None = Field(default=None, foreign_key="draft.id")
+    kind: str = Field(max_length=32)
+    message: str
+    created_at: datetime
+    read_at: datetime | None = None
+    emailed_at: datetime | None = None
+
+
+class Publication(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    revision: int
+    content_hash: str = Field(max_length=64)
+    channel: str = Field(max_length=16)  # site / webhook
+    key: str = Field(unique=True, max_length=160)  # idempotency: channel:draft:hash
+    status: str = Field(default="pending", max_length=16)  # pending / done / failed
+    path: str | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    published_at: datetime | None = None
+
+
+class Outbox(SQLModel, table=True):
+    __table_args__ = (Index("ix_outbox_ready", "done_at", "available_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)  # check / route / publish / recheck / ...
+    key: str = Field(unique=True, max_length=160)
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime
+    available_at: datetime
+    attempts: int = 0
+    claimed_by: str | None = None
+    claimed_until: datetime | None = None
+    done_at: datetime | None = None
+    last_error: str | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only, hash-chained. Triggers refuse UPDATE and DELETE."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True)
+    at: datetime
+    actor: str | None = Field(default=None, max_length=64, index=True)
+    action: str = Field(max_length=48, index=True)
+    draft_id: int | None = Field(default=None, index=True)
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class LexiconEntry(SQLModel, table=True):
+    """An admin edit to the lexicon; merged over the files under lexicon/data/."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # banned / formulation / typo / allow / secrecy
+    term: str = Field(max_length=200, index=True)
+    correct: str | None = Field(default=None, max_length=200)
+    category: str = Field(max_length=16)
+    severity: str = Field(default="error", max_length=8)
+    note: str = ""
+    enabled: bool = True
+    created_by: str | None = Field(default=None, max_length=64)
+    created_at: datetime
