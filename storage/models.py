@@ -121,7 +121,6 @@ class StageTask(SQLModel, table=True):
 
 
 class SignOff(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("draft_id", "content_hash", "stage", "user_id"),)
     id: int | None = Field(default=None, primary_key=True)
     draft_id: int = Field(foreign_key="draft.id", index=True)
     revision: int
@@ -131,6 +130,7 @@ class SignOff(SQLModel, table=True):
     decision: str = Field(default="approve", max_length=16)  # approve / return
     comment: str = ""
     at: datetime
+    voided_at: datetime | None = None  # set by a return to an earlier stage or a new revision
 
 
 class Waiver(SQLModel, table=True):
