@@ -1,0 +1,128 @@
+"""Events the transitions cause: each one becomes an audit record (and drives the storage writes).
+
+Every event has a stable ``action`` name and a JSON-safe ``payload()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+from typing import ClassVar
+
+
+def _json_safe(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, frozenset | set):
+        return sorted(_json_safe(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Event:
+    action: ClassVar[str] = "event"
+
+    def payload(self) -> dict:
+        return {f.name: _json_safe(getattr(self, f.name)) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class DraftSubmitted(Event):
+    action: ClassVar[str] = "draft.submitted"
+    user: str
+    revision: int
+    content_hash: str
+    kind: str
+    disclosure: str | None
+    urgent: bool
+    deadline_at: datetime | None
+    workflow: str
+    workflow_version: str
+
+
+@dataclass(frozen=True)
+class StageOpened(Event):
+    action: ClassVar[str] = "stage.opened"
+    stage: str
+    revision: int
+    roles: tuple[str, ...]
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class StageSigned(Event):
+    action: ClassVar[str] = "stage.signed"
+    stage: str
+    user: str
+    revision: int
+    content_hash: str
+    comment: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StageClosed(Event):
+    action: ClassVar[str] = "stage.closed"
+    stage: str
+    revision: int
+    outcome: str  # done / returned / voided
+
+
+@dataclass(frozen=True)
+class DraftReturned(Event):
+    action: ClassVar[str] = "draft.returned"
+    user: str
+    from_stage: str
+    to_stage: str | None  # None: back to the author
+    comment: str
+
+
+@dataclass(frozen=True)
+class RevisionCreated(Event):
+    action: ClassVar[str] = "revision.created"
+    revision: int
+    content_hash: str
+    user: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class SignoffsVoided(Event):
+    action: ClassVar[str] = "signoffs.voided"
+    revision: int  # the revision whose approvals no longer count
+    stages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FindingWaived(Event):
+    action: ClassVar[str] = "finding.waived"
+    finding_id: int
+    stage: str
+    user: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DraftApproved(Event):
+    action: ClassVar[str] = "draft.approved"
+    revision: int
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class DraftWithdrawn(Event):
+    action: ClassVar[str] = "draft.withdrawn"
+    user: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class StageEscalated(Event):
+    action: ClassVar[str] = "stage.escalated"
+    stage: str
+    revision: int
+    to_roles: tuple[str, ...]
