@@ -1,0 +1,99 @@
+"""Word log-probabilities from jieba's own dictionary, and the best-segmentation scores.
+
+The typo detector asks one question many times: how much does the best segmentation of a
+run of Chinese characters improve when one character is replaced? With the best prefix score
+``forward[a]`` and the best suffix score ``backward[b]`` of the *original* run, the best
+segmentation of the edited run that puts the edited position inside the token ``[a, b)`` is
+``forward[a] + logp(token) + backward[b]`` — so one pass over the run answers it for every
+candidate, without re-segmenting.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+
+JIEBA_DICT = Path(jieba.__file__).with_name("dict.txt")
+
+
+@dataclass(frozen=True, slots=True)
+class WordModel:
+    logp: dict[str, float]  # word -> log P(word) under jieba's frequencies
+    prefixes: frozenset[str]  # every proper prefix of a dictionary word (for the DAG)
+    unknown_logp: float  # what jieba gives a character it has never seen (frequency 1)
+
+    @classmethod
+    def from_jieba(cls, path: Path = JIEBA_DICT) -> "WordModel":
+        freq: dict[str, int] = {}
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                word, count = line.split(" ", 2)[:2]
+                freq[word] = int(count)
+        log_total = math.log(sum(freq.values()))
+        logp = {w: math.log(c) - log_total for w, c in freq.items() if c > 0}
+        prefixes = frozenset(w[:k] for w in logp if len(w) > 2 for k in range(2, len(w)))
+        return cls(logp=logp, prefixes=prefixes, unknown_logp=-log_total)
+
+
+@dataclass(frozen=True, slots=True)
+class RunScores:
+    """Best-segmentation log-probabilities of one run: prefix scores and suffix scores."""
+
+    forward: list[float]  # forward[k]: best score of run[:k]
+    backward: list[float]  # backward[k]: best score of run[k:]
+    tokens: list[tuple[int, int]]  # the best segmentation itself, as spans
+
+    @property
+    def best(self) -> float:
+        return self.backward[0]
+
+
+def score_run(run: str, words: WordModel) -> RunScores:
+    """jieba's maximum-probability segmentation (its DAG, its frequencies, no HMM), both ways."""
+    n = len(run)
+    logp = words.logp
+    prefixes = words.prefixes
+    unknown = words.unknown_logp
+    dag: list[list[tuple[int, float]]] = []
+    for k in range(n):
+        edges = [(k + 1, logp.get(run[k], unknown))]
+        j = k + 2
+        while j <= n:
+            frag = run[k:j]
+            lp = logp.get(frag)
+            if lp is not None:
+                edges.append((j, lp))
+            elif frag not in prefixes:
+                break
+            j += 1
+        dag.append(edges)
+
+    backward = [0.0] * (n + 1)
+    choice = [0] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        best, best_end = -math.inf, k + 1
+        for end, lp in dag[k]:
+            v = lp + backward[end]
+            if v > best:
+                best, best_end = v, end
+        backward[k] = best
+        choice[k] = best_end
+
+    forward = [-math.inf] * (n + 1)
+    forward[0] = 0.0
+    for k in range(n):
+        fk = forward[k]
+        for end, lp in dag[k]:
+            v = fk + lp
+            if v > forward[end]:
+                forward[end] = v
+
+    tokens = []
+    k = 0
+    while k < n:
+        tokens.append((k, choice[k]))
+        k = choice[k]
+    return RunScores(forward=forward, backward=backward, tokens=tokens)
