@@ -1,0 +1,331 @@
+"""The bridge between storage rows and the pure review rules.
+
+``load_case`` reads a draft's rows into a :class:`review.case.Case`;
+``apply_events`` writes what a transition returned: stage tasks, sign-offs,
+waivers, draft status, one audit event per domain event, and the outbox rows
+that start the automated work (route, publish, links, withdraw).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session
+
+from review import events as ev
+from review.case import Case, OpenFinding, Refused, SignOffRecord
+from review.findings import Finding
+from review.transitions import publication_blockers
+from review.workflow import WorkflowDef
+from storage.audit import append_event
+from storage.models import (
+    Attachment,
+    Draft,
+    FindingRow,
+    Revision,
+    SignOff,
+    StageTask,
+    User,
+    Waiver,
+)
+from storage.outbox import enqueue
+
+SYSTEM_USER = "system"
+CONFLICT = Refused("conflict", "该稿件刚被他人处理，请刷新后重试")
+
+
+# --- content hash --------------------------------------------------------------------
+
+def publish_meta(*, column: str, kind: str, disclosure: str | None, interprets: int | None) -> dict:
+    """The metadata that changes what is published, part of every revision's hash."""
+    return {"column": column, "kind": kind, "disclosure": disclosure, "interprets": interprets}
+
+
+def canonical_revision(title: str, body: str, attachment_sha256: Iterable[str], meta: dict) -> bytes:
+    doc = {"title": title, "body": body, "attachments": sorted(attachment_sha256), "meta": meta}
+    return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def content_hash(title: str, body: str, attachment_sha256: Iterable[str], meta: dict) -> str:
+    """SHA-256 of a revision's canonical serialisation (what sign-offs bind to)."""
+    return hashlib.sha256(canonical_revision(title, body, attachment_sha256, meta)).hexdigest()
+
+
+def revision_content_hash(session: Session, revision: Revision) -> str:
+    """Recompute a stored revision's hash from its rows (the publisher's check)."""
+    shas = session.scalars(select(Attachment.sha256).where(Attachment.revision_id == revision.id))
+    return content_hash(revision.title, revision.body, shas, revision.meta)
+
+
+# --- loading ---------------------------------------------------------------------------
+
+def current_revision(session: Session, draft: Draft) -> Revision:
+    rev = session.scalars(
+        select(Revision).where(Revision.draft_id == draft.id, Revision.number == draft.current_revision)
+    ).one()
+    return rev
+
+
+def interpretation_of(session: Session, policy_id: int) -> Draft | None:
+    """The live interpretation draft that names this policy (the newest one)."""
+    return session.scalars(
+        select(Draft)
+        .where(Draft.interprets_id == policy_id, Draft.status != "withdrawn")
+        .order_by(Draft.id.desc())
+        .limit(1)
+    ).first()
+
+
+def load_case(session: Session, draft_id: int, *, with_interpretation: bool = True) -> Case:
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        raise LookupError(f"draft {draft_id} does not exist")
+    author = session.get(User, draft.author_id)
+    rev = current_revision(session, draft)
+
+    signoffs = tuple(
+        SignOffRecord(stage=s.stage, user=name, revision=s.revision, content_hash=s.content_hash, at=s.at)
+        for s, name in session.execute(
+            select(SignOff, User.name)
+            .join(User, User.id == SignOff.user_id)
+            .where(SignOff.draft_id == draft_id, SignOff.voided_at.is_(None), SignOff.decision == "approve")
+            .order_by(SignOff.at, SignOff.id)
+        )
+    )
+    waived = set(session.scalars(select(Waiver.finding_id).where(Waiver.draft_id == draft_id)))
+    findings = tuple(
+        OpenFinding(id=row.id, finding=finding_of(row), waived=row.id in waived)
+        for row in session.scalars(
+            select(FindingRow)
+            .where(
+                FindingRow.draft_id == draft_id,
+                FindingRow.revision == draft.current_revision,
+                FindingRow.superseded.is_(False),
+            )
+            .order_by(FindingRow.start, FindingRow.id)
+        )
+    )
+    opened = {
+        t.stage: t.opened_at
+        for t in session.scalars(
+            select(StageTask).where(
+                StageTask.draft_id == draft_id,
+                StageTask.revision == draft.current_revision,
+                StageTask.status == "open",
+            )
+        )
+    }
+    interpretation = None
+    if with_interpretation and draft.kind == "policy":
+        interp = interpretation_of(session, draft_id)
+        if interp is not None:
+            interpretation = load_case(session, interp.id, with_interpretation=False)
+    return Case(
+        draft_id=draft.id,
+        author=author.name,
+        kind=draft.kind,
+        disclosure=draft.disclosure,
+        disclosure_reason=draft.disclosure_reason,
+        urgent=draft.urgent,
+        status=draft.status,
+        revision=draft.current_revision,
+        content_hash=rev.content_hash,
+        submitted_at=draft.submitted_at,
+        deadline_at=draft.deadline_at,
+        signoffs=signoffs,
+        findings=findings,
+        stage_opened_at=opened,
+        interpretation=interpretation,
+    )
+
+
+def finding_of(row: FindingRow) -> Finding:
+    return Finding.from_dict({
+        "rule": row.rule, "category": row.category, "severity": row.severity,
+        "start": row.start, "end": row.end, "text": row.text,
+        "suggestion": row.suggestion, "message": row.message,
+    })
+
+
+# --- applying ------------------------------------------------------------------------
+
+def bump_lock(session: Session, draft: Draft) -> None:
+    """Optimistic lock: claim the draft at the version it was read, or refuse."""
+    read = draft.lock_version
+    result = session.execute(
+        update(Draft)
+        .where(Draft.id == draft.id, Draft.lock_version == read)
+        .values(lock_version=read + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise CONFLICT
+    set_committed_value(draft, "lock_version", read + 1)
+
+
+class _Users:
+    """Name → id, resolved once per batch; the "system" user is created on first use."""
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self._session = session
+        self._now = now
+        self._ids: dict[str, int] = {}
+
+    def id(self, name: str) -> int:
+        if name not in self._ids:
+            uid = self._session.scalar(select(User.id).where(User.name == name))
+            if uid is None:
+                if name != SYSTEM_USER:
+                    raise LookupError(f"user {name} does not exist")
+                user = User(name=SYSTEM_USER, display="系统", roles="", active=False, created_at=self._now)
+                self._session.add(user)
+                self._session.flush()
+                uid = user.id
+            self._ids[name] = uid
+        return self._ids[name]
+
+
+def apply_events(
+    session: Session,
+    draft: Draft,
+    events: Sequence[ev.Event],
+    *,
+    now: datetime,
+    actor: str | None = None,
+    workflow: WorkflowDef | None = None,
+) -> None:
+    """Write the rows, audit events and outbox rows for the events of one transition.
+
+    ``actor`` names who acted, for events that carry no user of their own.
+    ``workflow`` is needed when an interpretation's approval may release its policy (三同步).
+    """
+    bump_lock(session, draft)
+    users = _Users(session, now)
+    opened = False
+    for event in events:
+        opened |= _write(session, draft, event, users, now=now, workflow=workflow)
+        append_event(
+            session,
+            action=event.action,
+            actor=getattr(event, "user", None) or actor or SYSTEM_USER,
+            draft_id=draft.id,
+            payload=event.payload(),
+            at=now,
+        )
+    if opened:
+        enqueue(session, kind="route", key=f"route:{draft.id}:{draft.lock_version}",
+                payload={"draft_id": draft.id}, now=now)
+    session.flush()
+
+
+def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
+           now: datetime, workflow: WorkflowDef | None) -> bool:
+    """Write one event's rows; True if it opened a stage."""
+    if isinstance(event, ev.StageOpened):
+        session.add(StageTask(
+            draft_id=draft.id, revision=event.revision, stage=event.stage,
+            roles=",".join(sorted(event.roles)), status="open", opened_at=now, due_at=event.due_at,
+        ))
+        return True
+    if isinstance(event, ev.StageSigned):
+        session.add(SignOff(
+            draft_id=draft.id, revision=event.revision, content_hash=event.content_hash,
+            stage=event.stage, user_id=users.id(event.user), decision="approve",
+            comment=event.comment, at=event.at,
+        ))
+    elif isinstance(event, ev.StageClosed):
+        session.execute(
+            update(StageTask)
+            .where(StageTask.draft_id == draft.id, StageTask.revision == event.revision,
+                   StageTask.stage == event.stage, StageTask.status == "open")
+            .values(status=event.outcome, closed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    elif isinstance(event, ev.SignoffsVoided):
+        session.execute(
+            update(SignOff)
+            .where(SignOff.draft_id == draft.id, SignOff.revision <= event.revision,
+                   SignOff.stage.in_(list(event.stages)), SignOff.voided_at.is_(None))
+            .values(voided_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    elif isinstance(event, ev.DraftReturned):
+        session.add(SignOff(
+            draft_id=draft.id, revision=draft.current_revision,
+            content_hash=current_revision(session, draft).content_hash,
+            stage=event.from_stage, user_id=users.id(event.user), decision="return",
+            comment=event.comment, at=now,
+        ))
+        if event.to_stage is None:
+            draft.status = "returned"
+    elif isinstance(event, ev.RevisionCreated):
+        draft.current_revision = event.revision
+        draft.status = "in_review"
+        _enqueue_links(session, draft, event.revision, now)
+    elif isinstance(event, ev.DraftSubmitted):
+        _enqueue_links(session, draft, draft.current_revision, now)
+    elif isinstance(event, ev.FindingWaived):
+        session.add(Waiver(
+            finding_id=event.finding_id, draft_id=draft.id, user_id=users.id(event.user),
+            stage=event.stage, reason=event.reason, at=now,
+        ))
+    elif isinstance(event, ev.DraftApproved):
+        draft.status = "approved"
+        _release_for_publication(session, draft, event.content_hash, now=now, workflow=workflow)
+    elif isinstance(event, ev.DraftWithdrawn):
+        draft.status = "withdrawn"
+        enqueue(session, kind="withdraw", key=f"withdraw:{draft.id}:{draft.lock_version}",
+                payload={"draft_id": draft.id}, now=now)
+    elif isinstance(event, ev.StageEscalated):
+        session.execute(
+            update(StageTask)
+            .where(StageTask.draft_id == draft.id, StageTask.revision == event.revision,
+                   StageTask.stage == event.stage, StageTask.status == "open")
+            .values(escalated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return False
+
+
+def _enqueue_links(session: Session, draft: Draft, revision: int, now: datetime) -> None:
+    enqueue(session, kind="links", key=f"links:{draft.id}:{revision}",
+            payload={"draft_id": draft.id, "revision": revision}, now=now)
+
+
+def _enqueue_publish(session: Session, draft_id: int, content_hash_: str, now: datetime) -> None:
+    enqueue(session, kind="publish", key=f"publish:{draft_id}:{content_hash_}",
+            payload={"draft_id": draft_id, "content_hash": content_hash_}, now=now)
+
+
+def _release_for_publication(session: Session, draft: Draft, approved_hash: str, *,
+                             now: datetime, workflow: WorkflowDef | None) -> None:
+    """Queue publication; a policy and its interpretation go out together (三同步)."""
+    session.flush()
+    if draft.kind == "policy":
+        interp = interpretation_of(session, draft.id)
+        _enqueue_publish(session, draft.id, approved_hash, now)
+        if interp is not None:
+            _enqueue_publish(session, interp.id, current_revision(session, interp).content_hash, now)
+        return
+    if draft.kind == "interpretation" and draft.interprets_id is not None:
+        policy = session.get(Draft, draft.interprets_id)
+        if policy is None or policy.status == "withdrawn":
+            return
+        if policy.status == "in_review":
+            if workflow is None:
+                raise ValueError("apply_events needs the workflow to release a policy with its interpretation")
+            case = load_case(session, policy.id)
+            if publication_blockers(workflow, case):
+                return  # the interpretation waits for its policy
+            apply_events(session, policy, [ev.DraftApproved(revision=case.revision, content_hash=case.content_hash)],
+                         now=now, actor=SYSTEM_USER, workflow=workflow)
+            return  # the policy's approval queued both
+        if policy.status == "approved":
+            _enqueue_publish(session, draft.id, approved_hash, now)
+        return
+    _enqueue_publish(session, draft.id, approved_hash, now)

@@ -1,0 +1,184 @@
+"""Users, roles, API tokens (stored as SHA-256) and web passwords (argon2, with lockout)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlmodel import Session
+
+from flows.cases import SYSTEM_USER
+from sanshen.service import validate
+from sanshen.service.errors import AuthError, BadInput, NotFound, RefusedError
+from sanshen.service.tx import action, reading
+from sanshen.service.views import UserView
+from storage.audit import append_event
+from storage.models import ApiToken, User
+
+if TYPE_CHECKING:
+    from sanshen.service.context import AppContext
+
+BASE_ROLES = frozenset({"editor", "admin"})
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_CHARS = 8
+
+_hasher = PasswordHasher()
+
+
+def known_roles(ctx: "AppContext") -> frozenset[str]:
+    return BASE_ROLES | frozenset(r for s in ctx.workflow.stages for r in s.roles)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def view(user: User) -> UserView:
+    return UserView(
+        id=user.id, name=user.name, display=user.display, dept=user.dept,
+        roles=tuple(r for r in user.roles.split(",") if r), email=user.email, active=user.active,
+    )
+
+
+def parse_roles(ctx: "AppContext", roles: Iterable[str]) -> tuple[str, ...]:
+    wanted = tuple(dict.fromkeys(r.strip() for r in roles if r.strip()))
+    if not wanted:
+        raise BadInput("no_roles", "至少要指定一个角色（--role）")
+    unknown = [r for r in wanted if r not in known_roles(ctx)]
+    if unknown:
+        raise BadInput(
+            "bad_role",
+            f"未知的角色：{'、'.join(unknown)}；可用角色：{'、'.join(sorted(known_roles(ctx)))}",
+        )
+    return wanted
+
+
+def _get(session: Session, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None or user.name == SYSTEM_USER:
+        raise NotFound("unknown_user", f"用户“{name}”不存在")
+    return user
+
+
+def _require_admin(actor: UserView) -> None:
+    if not actor.has_role("admin"):
+        raise RefusedError("forbidden", "只有管理员（admin）可以执行此操作")
+
+
+def add_user(
+    ctx: "AppContext", name: str, roles: Iterable[str], *, display: str = "", dept: str = "",
+    email: str | None = None, now: datetime,
+) -> tuple[UserView, str]:
+    """Create a user and its first API token; the token is returned once and stored hashed."""
+    validate.user_name(name)
+    if name == SYSTEM_USER:
+        raise BadInput("reserved_name", f"“{SYSTEM_USER}”是系统保留的用户名")
+    role_list = parse_roles(ctx, roles)
+    display = validate.one_line(display, what="显示名", required=False, max_chars=64)
+    dept = validate.one_line(dept, what="部门", required=False, max_chars=128)
+    if email is not None:
+        email = validate.one_line(email, what="邮箱", max_chars=256)
+        if "@" not in email:
+            raise BadInput("bad_email", f"邮箱地址“{email}”无效")
+    token = "ss_" + secrets.token_urlsafe(32)
+    with action(ctx) as session:
+        if session.scalar(select(User.id).where(User.name == name)) is not None:
+            raise RefusedError("user_exists", f"用户“{name}”已存在")
+        user = User(name=name, display=display, dept=dept, roles=",".join(role_list), email=email,
+                    created_at=now)
+        session.add(user)
+        session.flush()
+        session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), created_at=now))
+        append_event(session, action="user.added", actor=None, draft_id=None,
+                     payload={"name": name, "roles": list(role_list), "dept": dept}, at=now)
+        return view(user), token
+
+
+def set_password(ctx: "AppContext", name: str, password: str, *, now: datetime) -> None:
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise BadInput("weak_password", f"密码至少 {MIN_PASSWORD_CHARS} 个字符")
+    validate.one_line(password, what="密码", max_chars=256)
+    digest = _hasher.hash(password)
+    with action(ctx) as session:
+        user = _get(session, name)
+        user.password_hash = digest
+        user.failed_logins = 0
+        user.locked_until = None
+        append_event(session, action="user.password_set", actor=None, draft_id=None,
+                     payload={"name": name}, at=now)
+
+
+def authenticate_token(ctx: "AppContext", token: str | None) -> UserView:
+    if not token:
+        raise AuthError("no_token", "缺少令牌：请用 --token 或环境变量 SANSHEN_TOKEN 提供")
+    with reading(ctx) as session:
+        user = session.scalar(
+            select(User)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == token_hash(token.strip()), ApiToken.revoked_at.is_(None))
+        )
+        if user is None or not user.active:
+            raise AuthError("bad_token", "令牌无效或已被撤销")
+        return view(user)
+
+
+def authenticate_password(ctx: "AppContext", name: str, password: str, *, now: datetime) -> UserView:
+    """Check a web sign-in; five failures lock the account for 15 minutes."""
+    refused = AuthError("bad_login", "用户名或密码错误")
+    with action(ctx) as session:
+        user = session.scalar(select(User).where(User.name == name))
+        if user is None or not user.active or user.name == SYSTEM_USER:
+            raise refused
+        if user.locked_until is not None and user.locked_until > now:
+            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+            raise AuthError("locked", f"登录失败次数过多，账户已锁定，请约 {minutes} 分钟后再试")
+        ok = False
+        if user.password_hash:
+            try:
+                ok = _hasher.verify(user.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                ok = False
+        if ok:
+            user.failed_logins = 0
+            user.locked_until = None
+            return view(user)
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.failed_logins = 0
+            user.locked_until = now + LOCKOUT
+            append_event(session, action="user.locked", actor=None, draft_id=None,
+                         payload={"name": name, "until": user.locked_until}, at=now)
+    # the failure count is committed, then the attempt is refused
+    raise refused
+
+
+def list_users(ctx: "AppContext") -> list[UserView]:
+    with reading(ctx) as session:
+        return [view(u) for u in session.scalars(
+            select(User).where(User.name != SYSTEM_USER).order_by(User.name)
+        )]
+
+
+def get_user(ctx: "AppContext", name: str) -> UserView:
+    with reading(ctx) as session:
+        return view(_get(session, name))
+
+
+def set_roles(ctx: "AppContext", actor: UserView, name: str, roles: Iterable[str], *, now: datetime) -> UserView:
+    _require_admin(actor)
+    role_list = parse_roles(ctx, roles)
+    with action(ctx) as session:
+        user = _get(session, name)
+        before = user.roles
+        user.roles = ",".join(role_list)
+        append_event(session, action="user.roles_set", actor=actor.name, draft_id=None,
+                     payload={"name": name, "before": [r for r in before.split(",") if r],
+                              "roles": list(role_list)}, at=now)
+        return view(user)

@@ -1,0 +1,71 @@
+"""Input validation shared by every entry point: bad input raises BadInput before anything is written."""
+
+from __future__ import annotations
+
+import re
+
+from sanshen.service.errors import BadInput
+
+MAX_BODY_CHARS = 200_000
+MAX_TITLE_CHARS = 500
+MAX_LINE_CHARS = 2_000  # comments, reasons, notes
+
+# C0/C1 control characters other than tab, line feed and carriage return; also NUL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,64}$")
+
+
+def _control_position(text: str) -> int | None:
+    m = _CONTROL.search(text)
+    return m.start() if m else None
+
+
+def body_text(body: str, *, what: str = "正文") -> str:
+    if not body.strip():
+        raise BadInput("empty_body", f"{what}为空，无法提交")
+    if len(body) > MAX_BODY_CHARS:
+        raise BadInput(
+            "body_too_long", f"{what}共 {len(body)} 字符，超过上限 {MAX_BODY_CHARS} 字符"
+        )
+    pos = _control_position(body)
+    if pos is not None:
+        raise BadInput(
+            "control_chars", f"{what}第 {pos + 1} 个字符是控制字符（U+{ord(body[pos]):04X}），请删除后重试"
+        )
+    return body
+
+
+def one_line(text: str, *, what: str, required: bool = True, max_chars: int = MAX_LINE_CHARS) -> str:
+    text = text.strip()
+    if required and not text:
+        raise BadInput("missing_text", f"{what}不能为空")
+    if len(text) > max_chars:
+        raise BadInput("too_long", f"{what}超过 {max_chars} 字符")
+    pos = _control_position(text.replace("\n", " "))
+    if pos is not None:
+        raise BadInput("control_chars", f"{what}含有控制字符（U+{ord(text[pos]):04X}）")
+    return text
+
+
+def title_text(title: str) -> str:
+    title = one_line(title, what="标题", max_chars=MAX_TITLE_CHARS)
+    if "\n" in title or "\r" in title:
+        raise BadInput("bad_title", "标题不能换行")
+    return title
+
+
+def user_name(name: str) -> str:
+    if not _NAME.match(name or ""):
+        raise BadInput("bad_user_name", f"用户名“{name}”无效：只能用 1–64 个字母、数字、汉字或 _ . -")
+    return name
+
+
+def decode_utf8(data: bytes, *, source: str) -> str:
+    """Decode a file's bytes as UTF-8 (a BOM is dropped) or refuse naming the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(
+            "not_utf8", f"{source} 不是 UTF-8 编码（第 {exc.start + 1} 个字节无法解码），请转换为 UTF-8 后重试"
+        ) from None
+    return text.removeprefix("\ufeff")
