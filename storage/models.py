@@ -10,6 +10,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.types import UtcDateTime
+
 
 class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
@@ -20,17 +22,17 @@ class User(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=256)
     password_hash: str | None = None
     failed_logins: int = 0
-    locked_until: datetime | None = None
+    locked_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
     active: bool = True
-    created_at: datetime
+    created_at: datetime = Field(sa_type=UtcDateTime)
 
 
 class ApiToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     token_hash: str = Field(unique=True, max_length=64)  # sha256 hex of the token
-    created_at: datetime
-    revoked_at: datetime | None = None
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class Draft(SQLModel, table=True):
@@ -49,9 +51,9 @@ class Draft(SQLModel, table=True):
     status: str = Field(default="in_review", max_length=16, index=True)  # in_review / approved / published / withdrawn
     current_revision: int = 1
     lock_version: int = 0  # optimistic lock: every transition bumps it
-    submitted_at: datetime
-    deadline_at: datetime | None = None  # end-to-end deadline for urgent drafts
-    published_at: datetime | None = None
+    submitted_at: datetime = Field(sa_type=UtcDateTime)
+    deadline_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # end-to-end deadline for urgent drafts
+    published_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     idempotency_key: str | None = Field(default=None, unique=True, max_length=128)
 
 
@@ -66,7 +68,7 @@ class Revision(SQLModel, table=True):
     content_hash: str = Field(max_length=64, index=True)
     author_id: int = Field(foreign_key="user.id")
     comment: str = ""
-    created_at: datetime
+    created_at: datetime = Field(sa_type=UtcDateTime)
 
 
 class Attachment(SQLModel, table=True):
@@ -84,7 +86,7 @@ class CheckReport(SQLModel, table=True):
     revision_id: int = Field(foreign_key="revision.id", index=True)
     lexicon_version: str = Field(max_length=64)
     source: str = Field(default="submit", max_length=16)  # submit / links / recheck
-    created_at: datetime
+    created_at: datetime = Field(sa_type=UtcDateTime)
 
 
 class FindingRow(SQLModel, table=True):
@@ -114,10 +116,10 @@ class StageTask(SQLModel, table=True):
     stage: str = Field(max_length=32)
     roles: str = Field(max_length=256)  # comma-separated roles that may sign, for the queue query
     status: str = Field(default="open", max_length=16)  # open / done / returned / voided
-    opened_at: datetime
-    due_at: datetime | None = None
-    closed_at: datetime | None = None
-    escalated_at: datetime | None = None
+    opened_at: datetime = Field(sa_type=UtcDateTime)
+    due_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    escalated_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class SignOff(SQLModel, table=True):
@@ -129,8 +131,8 @@ class SignOff(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
     decision: str = Field(default="approve", max_length=16)  # approve / return
     comment: str = ""
-    at: datetime
-    voided_at: datetime | None = None  # set by a return to an earlier stage or a new revision
+    at: datetime = Field(sa_type=UtcDateTime)
+    voided_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # set by a return to an earlier stage or a new revision
 
 
 class Waiver(SQLModel, table=True):
@@ -140,7 +142,7 @@ class Waiver(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id")
     stage: str = Field(max_length=32)
     reason: str
-    at: datetime
+    at: datetime = Field(sa_type=UtcDateTime)
 
 
 class Notification(SQLModel, table=True):
@@ -149,9 +151,9 @@ class Notification(SQLModel, table=True):
     draft_id: int | None = Field(default=None, foreign_key="draft.id")
     kind: str = Field(max_length=32)
     message: str
-    created_at: datetime
-    read_at: datetime | None = None
-    emailed_at: datetime | None = None
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    read_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    emailed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class Publication(SQLModel, table=True):
@@ -165,7 +167,7 @@ class Publication(SQLModel, table=True):
     path: str | None = None
     attempts: int = 0
     last_error: str | None = None
-    published_at: datetime | None = None
+    published_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class Outbox(SQLModel, table=True):
@@ -174,12 +176,12 @@ class Outbox(SQLModel, table=True):
     kind: str = Field(max_length=32)  # check / route / publish / recheck / ...
     key: str = Field(unique=True, max_length=160)
     payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime
-    available_at: datetime
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    available_at: datetime = Field(sa_type=UtcDateTime)
     attempts: int = 0
     claimed_by: str | None = None
-    claimed_until: datetime | None = None
-    done_at: datetime | None = None
+    claimed_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    done_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     last_error: str | None = None
 
 
@@ -188,7 +190,7 @@ class AuditEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(unique=True)
-    at: datetime
+    at: datetime = Field(sa_type=UtcDateTime)
     actor: str | None = Field(default=None, max_length=64, index=True)
     action: str = Field(max_length=48, index=True)
     draft_id: int | None = Field(default=None, index=True)
@@ -209,4 +211,4 @@ class LexiconEntry(SQLModel, table=True):
     note: str = ""
     enabled: bool = True
     created_by: str | None = Field(default=None, max_length=64)
-    created_at: datetime
+    created_at: datetime = Field(sa_type=UtcDateTime)

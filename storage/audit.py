@@ -1,0 +1,111 @@
+"""The append-only, hash-chained audit trail (DESIGN §6).
+
+The hashing rule lives in :mod:`storage.chain` (standard library only, so exports
+can be re-verified without sanshen). Appends are serialised: on SQLite by the
+write lock every transaction takes (``BEGIN IMMEDIATE``), on PostgreSQL by a
+transaction-scoped advisory lock. Database triggers refuse UPDATE and DELETE.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
+from enum import Enum
+from typing import TextIO
+
+from sqlalchemy import select, text
+from sqlmodel import Session
+
+from storage.chain import (
+    FIELDS,
+    GENESIS,
+    ChainRecord,
+    ChainReport,
+    canonical_json,
+    event_hash,
+    format_at,
+    verify_records,
+)
+from storage.models import AuditEvent
+
+__all__ = ["ChainReport", "append_event", "verify_chain", "export_events", "iter_records"]
+
+_AUDIT_LOCK = 0x5A45_0002  # PostgreSQL advisory lock key serialising appends
+_STREAM_BATCH = 5000
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, datetime):
+        return format_at(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"audit payload value is not JSON-safe: {value!r}")
+
+
+def _normalise_payload(payload: dict) -> dict:
+    return json.loads(json.dumps(payload, default=_jsonable, allow_nan=False))
+
+
+def append_event(
+    session: Session, *, action: str, actor: str | None, draft_id: int | None,
+    payload: dict, at: datetime,
+) -> AuditEvent:
+    """Append one event to the chain inside the caller's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK})
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    payload = _normalise_payload(payload)
+    actor = actor or None  # the CSV export cannot tell "" from null
+    at_text = format_at(at)
+    digest = event_hash(seq=seq, at=at_text, actor=actor, action=action,
+                        draft_id=draft_id, payload=payload, prev_hash=prev_hash)
+    event = AuditEvent(seq=seq, at=datetime.fromisoformat(at_text), actor=actor, action=action,
+                       draft_id=draft_id, payload=payload, prev_hash=prev_hash, hash=digest)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def iter_records(session: Session) -> Iterator[ChainRecord]:
+    """Every event in seq order, streamed, in the form the hashing rule reads."""
+    rows = session.execute(
+        select(AuditEvent.seq, AuditEvent.at, AuditEvent.actor, AuditEvent.action,
+               AuditEvent.draft_id, AuditEvent.payload, AuditEvent.prev_hash, AuditEvent.hash)
+        .order_by(AuditEvent.seq),
+        execution_options={"yield_per": _STREAM_BATCH},
+    )
+    for seq, at, actor, action, draft_id, payload, prev_hash, digest in rows:
+        yield ChainRecord(seq, format_at(at), actor, action, draft_id, payload, prev_hash, digest)
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Recompute the chain; name the first event whose content or link is broken."""
+    return verify_records(iter_records(session))
+
+
+def export_events(session: Session, fmt: str, out: TextIO) -> int:
+    """Write every event with its prev_hash and hash as "csv" or "jsonl"; return the count."""
+    if fmt not in ("csv", "jsonl"):
+        raise ValueError(f"unknown export format: {fmt}")
+    writer = csv.writer(out) if fmt == "csv" else None
+    if writer:
+        writer.writerow(FIELDS)
+    count = 0
+    for r in iter_records(session):
+        if writer:
+            writer.writerow([r.seq, r.at, r.actor or "", r.action,
+                             "" if r.draft_id is None else r.draft_id,
+                             canonical_json(r.payload), r.prev_hash, r.hash])
+        else:
+            out.write(canonical_json({k: getattr(r, k) for k in FIELDS}) + "\n")
+        count += 1
+    return count

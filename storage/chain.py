@@ -1,0 +1,145 @@
+"""The audit chain's hashing rule, and a re-verifier for exported trails.
+
+This module uses only the Python standard library so that a third party can copy
+this one file and check an export (``sanshen audit export``) without sanshen:
+
+    python chain.py audit.jsonl        # or audit.csv
+    python -m storage.chain audit.jsonl
+
+The rule. Every event has ``seq`` (1, 2, 3, … without gaps), ``at`` (ISO 8601 UTC
+with microseconds, e.g. ``2026-11-24T01:30:00.000000+00:00``), ``actor`` (string or
+null), ``action``, ``draft_id`` (integer or null), ``payload`` (a JSON object),
+``prev_hash`` and ``hash``:
+
+    canonical = JSON of {"seq","at","actor","action","draft_id","payload","prev_hash"}
+                with keys sorted at every level, separators "," and ":" (no spaces),
+                non-ASCII characters written as themselves, encoded as UTF-8
+    hash      = lowercase hex SHA-256 of canonical
+    prev_hash = the previous event's hash; for seq 1 it is 64 zeros ("0" * 64)
+
+In the CSV export ``payload`` is a column holding the payload's canonical JSON and an
+empty ``actor`` / ``draft_id`` cell means null. Exit status 0: the chain holds;
+1: it names the first broken event.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TextIO
+
+GENESIS = "0" * 64
+FIELDS = ("seq", "at", "actor", "action", "draft_id", "payload", "prev_hash", "hash")
+
+
+def canonical_json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def format_at(at: datetime) -> str:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def event_hash(
+    *, seq: int, at: str, actor: str | None, action: str, draft_id: int | None,
+    payload: dict, prev_hash: str,
+) -> str:
+    body = canonical_json({
+        "seq": seq, "at": at, "actor": actor, "action": action,
+        "draft_id": draft_id, "payload": payload, "prev_hash": prev_hash,
+    })
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    first_broken_seq: int | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChainRecord:
+    seq: int
+    at: str
+    actor: str | None
+    action: str
+    draft_id: int | None
+    payload: dict
+    prev_hash: str
+    hash: str
+
+
+def verify_records(records: Iterable[ChainRecord]) -> ChainReport:
+    """Walk records in seq order; name the first whose link or content is broken."""
+    expected_seq = 1
+    prev = GENESIS
+    checked = 0
+    for r in records:
+        if r.seq != expected_seq:
+            return ChainReport(False, checked, expected_seq,
+                               f"链接断开：缺少第 {expected_seq} 条事件（下一条是第 {r.seq} 条）")
+        if r.prev_hash != prev:
+            return ChainReport(False, checked, r.seq,
+                               f"链接断开：第 {r.seq} 条事件的 prev_hash 与第 {r.seq - 1} 条事件的哈希不符")
+        digest = event_hash(seq=r.seq, at=r.at, actor=r.actor, action=r.action,
+                            draft_id=r.draft_id, payload=r.payload, prev_hash=r.prev_hash)
+        if digest != r.hash:
+            return ChainReport(False, checked, r.seq,
+                               f"内容被改动：第 {r.seq} 条事件的内容与其哈希不符")
+        checked += 1
+        prev = r.hash
+        expected_seq += 1
+    return ChainReport(True, checked, None, None)
+
+
+def read_jsonl(lines: Iterable[str]) -> Iterator[ChainRecord]:
+    for line in lines:
+        if line.strip():
+            d = json.loads(line)
+            yield ChainRecord(**{k: d[k] for k in FIELDS})
+
+
+def read_csv(fp: TextIO) -> Iterator[ChainRecord]:
+    for row in csv.DictReader(fp):
+        yield ChainRecord(
+            seq=int(row["seq"]), at=row["at"], actor=row["actor"] or None, action=row["action"],
+            draft_id=int(row["draft_id"]) if row["draft_id"] else None,
+            payload=json.loads(row["payload"]), prev_hash=row["prev_hash"], hash=row["hash"],
+        )
+
+
+def verify_export(fp: TextIO, fmt: str) -> ChainReport:
+    """Re-verify an export read from ``fp``; ``fmt`` is "jsonl" or "csv"."""
+    if fmt == "jsonl":
+        return verify_records(read_jsonl(fp))
+    if fmt == "csv":
+        return verify_records(read_csv(fp))
+    raise ValueError(f"unknown export format: {fmt}")
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("用法：python chain.py 导出文件.jsonl|导出文件.csv", file=sys.stderr)
+        return 2
+    path = argv[0]
+    fmt = "csv" if path.lower().endswith(".csv") else "jsonl"
+    with open(path, encoding="utf-8", newline="") as fp:
+        report = verify_export(fp, fmt)
+    if report.ok:
+        print(f"审计链完整：共校验 {report.checked} 条事件")
+        return 0
+    print(f"审计链断裂：{report.reason}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,111 @@
+"""The outbox: automated work written in the same transaction as the action that causes it.
+
+A worker claims ready items with a lease; if it dies, the lease runs out and the
+items become claimable again. ``complete`` and ``fail`` end a claim; ``fail`` puts
+the item back with the retry time the caller chose (backoff).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, case, func, or_, select, type_coerce, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from storage.db import transaction
+from storage.models import Outbox
+from storage.types import UtcDateTime
+
+MAX_ERROR_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    kind: str
+    key: str
+    payload: dict
+    attempts: int  # including the claim that returned this item
+    created_at: datetime
+    claimed_by: str
+    claimed_until: datetime
+
+
+def enqueue(
+    session: Session, *, kind: str, key: str, payload: dict, now: datetime,
+    available_at: datetime | None = None,
+) -> bool:
+    """Add an item unless one with this key exists; True if it was added."""
+    values = dict(kind=kind, key=key, payload=payload, created_at=now,
+                  available_at=available_at or now, attempts=0)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (insert(Outbox).values(**values)
+            .on_conflict_do_nothing(index_elements=["key"]).returning(Outbox.id))
+    return session.execute(stmt).scalar_one_or_none() is not None
+
+
+def _ready(now: datetime):
+    return (
+        Outbox.done_at.is_(None),
+        Outbox.available_at <= now,
+        or_(Outbox.claimed_until.is_(None), Outbox.claimed_until <= now),
+    )
+
+
+def claim(
+    engine: Engine, *, worker: str, now: datetime, lease: timedelta, limit: int = 10,
+) -> list[OutboxItem]:
+    """Claim up to ``limit`` ready items, oldest first, until ``now + lease``."""
+    until = now + lease
+    with transaction(engine) as session:
+        query = select(Outbox).where(*_ready(now)).order_by(Outbox.available_at, Outbox.id).limit(limit)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = session.execute(query).scalars().all()
+        items = []
+        for row in rows:
+            row.claimed_by = worker
+            row.claimed_until = until
+            row.attempts += 1
+            items.append(OutboxItem(row.id, row.kind, row.key, dict(row.payload), row.attempts,
+                                    row.created_at, worker, until))
+        return items
+
+
+def complete(engine: Engine, item_id: int, *, now: datetime) -> None:
+    with transaction(engine) as session:
+        session.execute(
+            update(Outbox).where(Outbox.id == item_id)
+            .values(done_at=now, claimed_by=None, claimed_until=None, last_error=None)
+        )
+
+
+def fail(engine: Engine, item_id: int, *, error: str, now: datetime, retry_at: datetime) -> None:
+    """Release the claim and make the item ready again at ``retry_at``."""
+    with transaction(engine) as session:
+        session.execute(
+            update(Outbox).where(Outbox.id == item_id, Outbox.done_at.is_(None))
+            .values(available_at=max(retry_at, now), claimed_by=None, claimed_until=None,
+                    last_error=error[:MAX_ERROR_CHARS])
+        )
+
+
+def pending_count(engine: Engine) -> int:
+    """Items not done yet, whether ready, waiting for a retry or claimed."""
+    with transaction(engine, readonly=True) as session:
+        return session.execute(
+            select(func.count()).select_from(Outbox).where(Outbox.done_at.is_(None))
+        ).scalar_one()
+
+
+def next_ready_at(engine: Engine) -> datetime | None:
+    """When the earliest unfinished item can next be claimed (lease expiry included)."""
+    ready = case((Outbox.claimed_until > Outbox.available_at, Outbox.claimed_until),
+                 else_=Outbox.available_at)
+    with transaction(engine, readonly=True) as session:
+        return session.execute(
+            select(type_coerce(func.min(ready), UtcDateTime())).where(Outbox.done_at.is_(None))
+        ).scalar_one()

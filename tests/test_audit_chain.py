@@ -1,0 +1,166 @@
+"""The hash chain: appends, verification, tampering behind the program's back, exports."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from storage.audit import append_event, export_events, verify_chain
+from storage.chain import GENESIS, event_hash, verify_export
+from storage.db import make_engine, transaction, upgrade
+from storage.models import AuditEvent
+
+NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def engine(db_url):
+    eng = make_engine(db_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+def _fill(engine, n: int = 5) -> None:
+    with transaction(engine) as s:
+        for i in range(n):
+            append_event(s, action="stage.signed", actor=f"审核人{i}", draft_id=i or None,
+                         payload={"stage": "初审", "i": i, "标题": "关于“三审三校”的通知"},
+                         at=NOW + timedelta(seconds=i))
+
+
+def _verify(engine):
+    with transaction(engine, readonly=True) as s:
+        return verify_chain(s)
+
+
+def _attack(engine, *statements: str) -> None:
+    """Write as an attacker would: a raw connection, the triggers switched off."""
+    url = engine.url
+    if engine.dialect.name == "sqlite":
+        conn = sqlite3.connect(url.database)
+        conn.executescript("DROP TRIGGER auditevent_no_update; DROP TRIGGER auditevent_no_delete;")
+        for st in statements:
+            conn.execute(st)
+        conn.commit()
+        conn.close()
+        return
+    import psycopg
+
+    with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False)) as conn:
+        conn.execute("ALTER TABLE auditevent DISABLE TRIGGER USER")
+        for st in statements:
+            conn.execute(st)
+
+
+@pytest.mark.db
+def test_chain_links_each_event_to_the_previous_one(engine):
+    _fill(engine, 3)
+    with transaction(engine, readonly=True) as s:
+        events = s.execute(sa.select(AuditEvent).order_by(AuditEvent.seq)).scalars().all()
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert events[0].prev_hash == GENESIS
+    assert events[1].prev_hash == events[0].hash and events[2].prev_hash == events[1].hash
+    first = events[0]
+    assert first.hash == event_hash(seq=1, at="2026-11-24T01:00:00.000000+00:00", actor="审核人0",
+                                    action="stage.signed", draft_id=None, payload=first.payload,
+                                    prev_hash=GENESIS)
+    assert _verify(engine).ok and _verify(engine).checked == 3
+
+
+@pytest.mark.db
+def test_empty_chain_verifies(engine):
+    report = _verify(engine)
+    assert report.ok and report.checked == 0 and report.first_broken_seq is None
+
+
+@pytest.mark.db
+def test_payload_values_are_normalised_to_json(engine):
+    with transaction(engine) as s:
+        event = append_event(s, action="x", actor="", draft_id=None,
+                             payload={"at": NOW, "roles": frozenset({"b", "a"}), "t": (1, 2)}, at=NOW)
+    assert event.payload == {"at": "2026-11-24T01:00:00.000000+00:00", "roles": ["a", "b"], "t": [1, 2]}
+    assert event.actor is None
+    assert _verify(engine).ok
+    with pytest.raises(TypeError):
+        with transaction(engine) as s:
+            append_event(s, action="x", actor=None, draft_id=None, payload={"o": object()}, at=NOW)
+
+
+@pytest.mark.db
+def test_edited_payload_is_named_as_broken_content(engine):
+    _fill(engine)
+    _attack(engine, """UPDATE auditevent SET payload = '{"stage": "终审"}' WHERE seq = 3""")
+    report = _verify(engine)
+    assert not report.ok
+    assert report.first_broken_seq == 3 and report.checked == 2
+    assert "内容" in report.reason and "第 3 条" in report.reason
+
+
+@pytest.mark.db
+def test_rehashed_edit_is_named_as_broken_link(engine):
+    """An attacker who recomputes the edited row's hash still breaks the next link."""
+    _fill(engine)
+    with transaction(engine, readonly=True) as s:
+        e2 = s.execute(sa.select(AuditEvent).where(AuditEvent.seq == 2)).scalar_one()
+    forged = event_hash(seq=2, at="2026-11-24T01:00:01.000000+00:00", actor="mallory",
+                        action=e2.action, draft_id=e2.draft_id, payload=e2.payload,
+                        prev_hash=e2.prev_hash)
+    _attack(engine, f"UPDATE auditevent SET actor = 'mallory', hash = '{forged}' WHERE seq = 2")
+    report = _verify(engine)
+    assert (report.ok, report.first_broken_seq) == (False, 3)
+    assert "链接" in report.reason
+
+
+@pytest.mark.db
+def test_deleted_event_is_named(engine):
+    _fill(engine)
+    _attack(engine, "DELETE FROM auditevent WHERE seq = 4")
+    report = _verify(engine)
+    assert (report.ok, report.first_broken_seq) == (False, 4)
+    assert "缺少第 4 条" in report.reason
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_export_can_be_reverified_by_a_third_party(engine, fmt, tmp_path):
+    _fill(engine)
+    out = io.StringIO()
+    with transaction(engine, readonly=True) as s:
+        assert export_events(s, fmt, out) == 5
+    text = out.getvalue()
+    assert verify_export(io.StringIO(text), fmt).ok
+
+    path = tmp_path / f"audit.{fmt}"
+    path.write_text(text, encoding="utf-8")
+    chain_py = Path(__file__).resolve().parents[1] / "storage" / "chain.py"
+    # the standalone script, run outside the project (standard library only)
+    done = subprocess.run([sys.executable, "-I", str(chain_py), str(path)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "5" in done.stdout
+
+    tampered = text.replace("审核人3", "审核人9")
+    path.write_text(tampered, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-I", str(chain_py), str(path)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 1 and "第 4 条" in done.stderr
+
+
+@pytest.mark.db
+def test_jsonl_export_carries_the_hashes(engine):
+    _fill(engine, 2)
+    out = io.StringIO()
+    with transaction(engine, readonly=True) as s:
+        export_events(s, "jsonl", out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert rows[0]["prev_hash"] == GENESIS and rows[1]["prev_hash"] == rows[0]["hash"]
+    assert rows[0]["payload"]["标题"] == "关于“三审三校”的通知"

@@ -1,0 +1,82 @@
+"""The outbox: idempotent enqueue, leased claims, completion and retries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from storage.db import make_engine, transaction, upgrade
+from storage.outbox import claim, complete, enqueue, fail, next_ready_at, pending_count
+
+NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=5)
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def engine(db_url):
+    eng = make_engine(db_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+def _enqueue(engine, key, **kw):
+    with transaction(engine) as s:
+        return enqueue(s, kind=kw.pop("kind", "publish"), key=key,
+                       payload=kw.pop("payload", {"draft_id": 1}), now=NOW, **kw)
+
+
+def test_enqueue_is_idempotent_by_key(engine):
+    assert _enqueue(engine, "publish:1:abc") is True
+    assert _enqueue(engine, "publish:1:abc", payload={"draft_id": 2}) is False
+    items = claim(engine, worker="w1", now=NOW, lease=LEASE)
+    assert [(i.key, i.payload) for i in items] == [("publish:1:abc", {"draft_id": 1})]
+
+
+def test_claimed_items_are_not_claimed_twice_until_the_lease_ends(engine):
+    _enqueue(engine, "a")
+    first = claim(engine, worker="w1", now=NOW, lease=LEASE)
+    assert [i.attempts for i in first] == [1]
+    assert claim(engine, worker="w2", now=NOW + timedelta(minutes=1), lease=LEASE) == []
+    # w1 crashed: after the lease the item is claimable again
+    again = claim(engine, worker="w2", now=NOW + LEASE + timedelta(seconds=1), lease=LEASE)
+    assert [(i.key, i.claimed_by, i.attempts) for i in again] == [("a", "w2", 2)]
+
+
+def test_complete_removes_the_item_from_the_queue(engine):
+    _enqueue(engine, "a")
+    (item,) = claim(engine, worker="w1", now=NOW, lease=LEASE)
+    complete(engine, item.id, now=NOW)
+    assert pending_count(engine) == 0
+    assert claim(engine, worker="w1", now=NOW + timedelta(days=1), lease=LEASE) == []
+
+
+def test_fail_backs_off_until_retry_at(engine):
+    _enqueue(engine, "a")
+    (item,) = claim(engine, worker="w1", now=NOW, lease=LEASE)
+    retry_at = NOW + timedelta(seconds=30)
+    fail(engine, item.id, error="连接被拒绝", now=NOW, retry_at=retry_at)
+    assert pending_count(engine) == 1
+    assert next_ready_at(engine) == retry_at
+    assert claim(engine, worker="w1", now=NOW + timedelta(seconds=29), lease=LEASE) == []
+    (retry,) = claim(engine, worker="w1", now=retry_at, lease=LEASE)
+    assert retry.attempts == 2
+
+
+def test_items_become_available_at_their_time_in_order(engine):
+    _enqueue(engine, "later", available_at=NOW + timedelta(hours=1))
+    _enqueue(engine, "first")
+    _enqueue(engine, "second")
+    long_lease = timedelta(hours=2)
+    assert [i.key for i in claim(engine, worker="w", now=NOW, lease=long_lease)] == ["first", "second"]
+    assert [i.key for i in claim(engine, worker="w", now=NOW + timedelta(hours=1), lease=long_lease)] == ["later"]
+
+
+def test_claim_respects_limit(engine):
+    for n in range(5):
+        _enqueue(engine, f"k{n}")
+    assert len(claim(engine, worker="w", now=NOW, lease=LEASE, limit=2)) == 2
+    assert len(claim(engine, worker="w", now=NOW, lease=LEASE, limit=10)) == 3
+    assert next_ready_at(engine) == NOW + LEASE

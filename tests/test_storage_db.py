@@ -1,0 +1,118 @@
+"""Engine settings, migrations, transactions and the append-only triggers."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from storage.audit import append_event
+from storage.db import make_engine, normalise_url, transaction, upgrade
+from storage.models import AuditEvent, Notification, SQLModel, User
+
+NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def engine(db_url):
+    eng = make_engine(db_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+def test_normalise_url_routes_postgres_to_psycopg():
+    assert normalise_url("postgresql://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+@pytest.mark.db
+def test_upgrade_creates_every_table_and_is_idempotent(engine):
+    upgrade(engine)
+    tables = set(sa.inspect(engine).get_table_names())
+    assert set(SQLModel.metadata.tables) <= tables
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0001"
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):
+    eng = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with eng.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() >= 1000
+
+
+@pytest.mark.db
+def test_foreign_keys_are_enforced(engine):
+    with pytest.raises(IntegrityError):
+        with transaction(engine) as s:
+            s.add(Notification(user_id=999, kind="x", message="m", created_at=NOW))
+
+
+@pytest.mark.db
+def test_transaction_rolls_back_on_error(engine):
+    with pytest.raises(RuntimeError):
+        with transaction(engine) as s:
+            s.add(User(name="张三", created_at=NOW))
+            s.flush()
+            raise RuntimeError("boom")
+    with transaction(engine, readonly=True) as s:
+        assert s.execute(sa.select(sa.func.count()).select_from(User)).scalar_one() == 0
+
+
+@pytest.mark.db
+def test_datetimes_come_back_aware_utc(engine):
+    east8 = timezone(timedelta(hours=8))
+    with transaction(engine) as s:
+        s.add(User(name="李四", created_at=datetime(2026, 11, 24, 9, 0, tzinfo=east8)))
+    with transaction(engine, readonly=True) as s:
+        user = s.execute(sa.select(User)).scalar_one()
+    assert user.created_at == datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+    assert user.created_at.utcoffset() == timedelta(0)
+
+
+@pytest.mark.db
+def test_concurrent_writers_queue_instead_of_failing(engine):
+    """Read-then-write transactions from many threads all commit (BEGIN IMMEDIATE / locks)."""
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(10):
+                with transaction(engine) as s:
+                    append_event(s, action="test.concurrent", actor=f"w{n}", draft_id=None,
+                                 payload={"i": i}, at=NOW)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with transaction(engine, readonly=True) as s:
+        seqs = s.execute(sa.select(AuditEvent.seq).order_by(AuditEvent.seq)).scalars().all()
+    assert seqs == list(range(1, 41))
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("statement", [
+    "UPDATE auditevent SET actor = 'mallory'",
+    "DELETE FROM auditevent",
+])
+def test_triggers_refuse_update_and_delete(engine, statement):
+    with transaction(engine) as s:
+        append_event(s, action="draft.submitted", actor="editor", draft_id=None,
+                     payload={"title": "标题"}, at=NOW)
+    with pytest.raises(DBAPIError, match="append-only"):
+        with engine.begin() as conn:
+            conn.exec_driver_sql(statement)
+    with transaction(engine, readonly=True) as s:
+        event = s.execute(sa.select(AuditEvent)).scalar_one()
+    assert event.actor == "editor"
