@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import NoReturn
 
-from review.case import Refused
+from review.case import InvalidInput
 from review.findings import Category
 
 
@@ -94,7 +94,7 @@ class WorkflowDef:
         index = self._step_of.get(name)
         if index is None:
             known = quoted_names(s.name for s in self.stages if s.human)
-            raise Refused("unknown_stage", f"未知的环节：{name}（本流程的人工环节为：{known}）")
+            raise InvalidInput("unknown_stage", f"未知的环节：{name}（本流程的人工环节为：{known}）")
         return next(s for s in self._steps[index] if s.name == name)
 
     def step_index(self, name: str) -> int:
