@@ -1,0 +1,154 @@
+"""The REST API under /api/v1: the same service calls as the pages, JSON in and out.
+
+Authentication: ``Authorization: Bearer <token>`` (the token printed by ``sanshen user add``).
+Errors: ``{"code", "message"}`` with the service error's HTTP status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, Request
+from pydantic import BaseModel, Field
+from starlette.responses import JSONResponse
+
+from review.check import DraftMeta
+from sanshen.service import audit, drafts, users
+from sanshen.service.errors import AuthError
+from sanshen.service.views import UserView
+from sanshen.web.state import app_ctx, now
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="稳定的英文错误代码，如 separation、stale_hash")
+    message: str = Field(description="中文说明，告诉用户如何处理")
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in ((401, "未认证：缺少或无效的令牌"), (403, "无权执行"), (404, "对象不存在"),
+                         (409, "规则拒绝（环节、签批顺序、内容已变化等）"), (422, "输入有误"))
+}
+
+
+def api_user(request: Request, authorization: str | None = Header(None, description="Bearer <令牌>")) -> UserView:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError("no_token", "缺少令牌：请在请求头中提供 Authorization: Bearer <令牌>")
+    return users.authenticate_token(app_ctx(request), token.strip())
+
+
+router = APIRouter(prefix="/api/v1", tags=["v1"], responses=ERRORS, dependencies=[Depends(api_user)])
+
+
+class SubmitBody(BaseModel):
+    title: str
+    body: str
+    column: str = ""
+    kind: str | None = Field(None, description="news / notice / policy / interpretation …")
+    disclosure: str | None = Field(None, description="主动公开 / 依申请公开 / 不予公开")
+    disclosure_reason: str | None = Field(None, description="不予公开时必填")
+    urgent: bool = False
+    interprets: int | None = Field(None, description="政策解读稿件所解读的政策文件编号")
+
+
+class ReviseBody(BaseModel):
+    body: str
+    title: str | None = None
+    comment: str = ""
+
+
+class SignBody(BaseModel):
+    stage: str | None = Field(None, description="环节名；省略时为该用户唯一可签的环节")
+    comment: str = ""
+    expect_hash: str | None = Field(None, description="签批所针对的内容哈希；与当前内容不符时拒绝")
+
+
+class ReturnBody(BaseModel):
+    comment: str = Field(description="退回原因（必填）")
+    to_stage: str | None = Field(None, description="退回到的环节；省略时退回作者")
+
+
+class WaiveBody(BaseModel):
+    finding_id: int
+    reason: str
+
+
+class WithdrawBody(BaseModel):
+    reason: str
+
+
+class CheckBody(BaseModel):
+    text: str
+    title: str = ""
+    kind: str | None = None
+    disclosure: str | None = None
+    disclosure_reason: str | None = None
+    interprets: int | None = None
+
+
+@router.post("/drafts", status_code=201, summary="提交稿件")
+def submit(request: Request, data: SubmitBody, me: UserView = Depends(api_user),
+           idempotency_key: str | None = Header(None, description="幂等键：同一键重复提交只生成一篇稿件")) -> dict:
+    view = drafts.submit(app_ctx(request), me, drafts.SubmitInput(**data.model_dump(), idempotency_key=idempotency_key),
+                         now=now(request))
+    return view.to_dict()
+
+
+@router.post("/drafts/{draft_id}/revisions", status_code=201, summary="提交修改稿")
+def revise(request: Request, draft_id: int, data: ReviseBody, me: UserView = Depends(api_user)) -> dict:
+    return drafts.revise(app_ctx(request), me, draft_id, data.body, title=data.title, comment=data.comment,
+                         now=now(request)).to_dict()
+
+
+@router.get("/drafts/{draft_id}", summary="稿件详情：当前修订、问题、环节与签批、与我签批版本的差异")
+def show(request: Request, draft_id: int, me: UserView = Depends(api_user)) -> dict:
+    return drafts.show(app_ctx(request), me, draft_id).to_dict()
+
+
+@router.get("/queue", summary="我的待办，最紧急的在前")
+def queue(request: Request, me: UserView = Depends(api_user)) -> list[dict]:
+    return [item.to_dict() for item in drafts.queue(app_ctx(request), me, now=now(request))]
+
+
+@router.post("/drafts/{draft_id}/sign", summary="签批当前环节")
+def sign(request: Request, draft_id: int, data: SignBody, me: UserView = Depends(api_user)) -> dict:
+    return drafts.sign(app_ctx(request), me, draft_id, stage=data.stage, comment=data.comment,
+                       expect_hash=data.expect_hash, now=now(request)).to_dict()
+
+
+@router.post("/drafts/{draft_id}/return", summary="退回（原因必填）")
+def return_draft(request: Request, draft_id: int, data: ReturnBody, me: UserView = Depends(api_user)) -> dict:
+    return drafts.return_draft(app_ctx(request), me, draft_id, comment=data.comment, to_stage=data.to_stage,
+                               now=now(request)).to_dict()
+
+
+@router.post("/drafts/{draft_id}/waive", summary="豁免一个问题（理由必填）")
+def waive(request: Request, draft_id: int, data: WaiveBody, me: UserView = Depends(api_user)) -> dict:
+    return drafts.waive(app_ctx(request), me, draft_id, data.finding_id, reason=data.reason,
+                        now=now(request)).to_dict()
+
+
+@router.post("/drafts/{draft_id}/withdraw", summary="撤稿（仅领导，发布后，理由必填）")
+def withdraw(request: Request, draft_id: int, data: WithdrawBody, me: UserView = Depends(api_user)) -> dict:
+    return drafts.withdraw(app_ctx(request), me, draft_id, reason=data.reason, now=now(request)).to_dict()
+
+
+@router.get("/drafts/{draft_id}/audit", summary="稿件的审计记录")
+def draft_audit(request: Request, draft_id: int, me: UserView = Depends(api_user)) -> list[dict]:
+    return [e.to_dict() for e in audit.for_draft(app_ctx(request), me, draft_id)]
+
+
+@router.get("/audit/verify", summary="校验审计哈希链")
+def verify(request: Request) -> JSONResponse:
+    report = audit.verify(app_ctx(request))
+    body = {"ok": report.ok, "checked": report.checked, "first_broken_seq": report.first_broken_seq,
+            "reason": report.reason}
+    return JSONResponse(body, status_code=200 if report.ok else 409)
+
+
+@router.post("/check", summary="机器预审（只检查，不保存）")
+def check(request: Request, data: CheckBody) -> dict:
+    meta = DraftMeta(title=data.title, kind=data.kind or "news", disclosure=data.disclosure,
+                     disclosure_reason=data.disclosure_reason, interprets=data.interprets)
+    return app_ctx(request).checker.check(data.text, meta=meta).to_dict()

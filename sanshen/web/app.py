@@ -1,0 +1,109 @@
+"""The FastAPI application: pages, the REST API, static files and the published site."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from sanshen.service.context import AppContext
+from sanshen.service.errors import ServiceError
+from sanshen.web import (
+    api,
+    routes_admin,
+    routes_audit,
+    routes_auth,
+    routes_drafts,
+    routes_lexicon,
+    routes_notifications,
+    routes_stats,
+)
+from sanshen.web.auth import CsrfRejected, Forbidden, SignInRequired, login_url, safe_next, session_middleware
+from sanshen.web.render import STATIC_DIR, make_templates, page
+from sanshen.web.security import SessionCodec, load_or_create_secret
+from sanshen.web.state import WebState, utcnow
+
+
+def create_app(ctx: AppContext, *, clock: Callable[[], datetime] = utcnow, secret: bytes | None = None,
+               secure_cookies: bool = False) -> FastAPI:
+    app = FastAPI(
+        title="sanshen 三审三校 API",
+        version="1",
+        description="三审三校工作流与签批引擎的 REST 接口（/api/v1，Bearer 令牌认证）。",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    key = secret or load_or_create_secret(ctx.settings.home, os.environ.get("SANSHEN_SECRET_KEY"))
+    app.state.web = WebState(ctx=ctx, codec=SessionCodec(key), templates=make_templates(), clock=clock,
+                             secure_cookies=secure_cookies)
+    app.middleware("http")(session_middleware)
+    for module in (routes_auth, routes_drafts, routes_notifications, routes_admin, routes_lexicon,
+                   routes_audit, routes_stats):
+        app.include_router(module.router, include_in_schema=False)
+    app.include_router(api.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/site", StaticFiles(directory=ctx.settings.site_dir, html=True, check_dir=False), name="site")
+    _install_error_pages(app)
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_page(request: Request, status: int, heading: str, message: str, code: str | None = None) -> Response:
+    referer = request.headers.get("referer", "")
+    back = None
+    if referer:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(referer)
+        if parts.netloc == request.url.netloc:
+            back = safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return page(request, "error.html", heading, status_code=status, heading=heading, message=message,
+                code=code, back=back)
+
+
+def _install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError) -> Response:
+        if _is_api(request):
+            return JSONResponse(exc.to_dict(), status_code=exc.http_status)
+        heading = {401: "未登录", 403: "无权操作", 404: "未找到", 409: "操作被拒绝", 422: "输入有误"}.get(
+            exc.http_status, "操作失败")
+        return _error_page(request, exc.http_status, heading, exc.message, exc.code)
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in_required(request: Request, exc: SignInRequired) -> Response:
+        return RedirectResponse(login_url(exc.next_path), status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        return _error_page(request, 403, "无权访问", exc.message, "forbidden")
+
+    @app.exception_handler(CsrfRejected)
+    async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
+        return _error_page(request, 403, "请求被拒绝", exc.message, "csrf")
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        fields = "、".join(".".join(str(p) for p in err.get("loc", ())[1:]) or "请求" for err in exc.errors())
+        message = f"请求参数有误：{fields}"
+        if _is_api(request):
+            return JSONResponse({"code": "bad_request", "message": message}, status_code=422)
+        return _error_page(request, 422, "输入有误", message, "bad_request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = {404: "页面不存在。", 405: "不支持此请求方式。"}.get(exc.status_code, str(exc.detail))
+        if _is_api(request):
+            return JSONResponse({"code": f"http_{exc.status_code}", "message": message},
+                                status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        return _error_page(request, exc.status_code, "出错了", message)

@@ -1,0 +1,134 @@
+"""Sign-in, sessions, CSRF and role checks for the HTML pages.
+
+Every page depends on `current_user` or `require_roles`; every POST of the web
+routers goes through `csrf_protect`. The API (api.py) uses bearer tokens instead
+and has no cookies.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from starlette.responses import Response
+
+from sanshen.service import users
+from sanshen.service.errors import NotFound
+from sanshen.web.security import SESSION_COOKIE, Session, csrf_ok
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'none'; object-src 'none'; "
+    "style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+class SignInRequired(Exception):
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+class Forbidden(Exception):
+    def __init__(self, message: str = "您没有执行此操作的权限。") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CsrfRejected(Exception):
+    message = "表单已失效或来源不明（缺少或错误的 CSRF 令牌），未做任何更改。请刷新页面后重试。"
+
+
+async def session_middleware(request: Request, call_next: Callable) -> Response:
+    """Decode the signed session cookie before the route; re-sign it after if it changed."""
+    if request.url.path.startswith(("/api/", "/static/")):
+        return await call_next(request)
+    web = request.app.state.web
+    original = web.codec.decode(request.cookies.get(SESSION_COOKIE), now=int(time.time()))
+    request.state.session = original or Session.anonymous()
+    response = await call_next(request)
+    if request.state.session is not original:
+        response.set_cookie(
+            SESSION_COOKIE, web.codec.encode(request.state.session), max_age=web.codec.max_age,
+            httponly=True, samesite="lax", secure=web.secure_cookies, path="/",
+        )
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def session_of(request: Request) -> Session:
+    return request.state.session
+
+
+def sign_in(request: Request, name: str) -> None:
+    request.state.session = request.state.session.signed_in(name, at=int(time.time()))
+
+
+def sign_out(request: Request) -> None:
+    request.state.session = Session.anonymous()
+
+
+async def csrf_protect(request: Request) -> None:
+    """Router dependency: a state-changing request must carry this session's CSRF token."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    form = await request.form()
+    if not csrf_ok(request.state.session, form.get("csrf_token")):
+        raise CsrfRejected()
+
+
+def current_user(request: Request) -> users.UserView:
+    cached = getattr(request.state, "user", None)
+    if cached is not None:
+        return cached
+    session: Session = request.state.session
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if not session.user:
+        raise SignInRequired(target)
+    try:
+        user = users.get_user(request.app.state.web.ctx, session.user)
+    except NotFound:
+        user = None
+    if user is None or not user.active:
+        sign_out(request)
+        raise SignInRequired(target)
+    request.state.user = user
+    return user
+
+
+def require_roles(*roles: str) -> Callable[..., users.UserView]:
+    wanted = frozenset(roles)
+
+    def dependency(user: users.UserView = Depends(current_user)) -> users.UserView:
+        if not wanted & frozenset(user.roles):
+            raise Forbidden(f"此页面仅限{'、'.join(ROLE_LABELS.get(r, r) for r in sorted(wanted))}访问。")
+        return user
+
+    return dependency
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths are followed after sign-in."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/queue"
+
+
+def login_url(next_path: str) -> str:
+    return f"/login?next={quote(next_path, safe='')}"
+
+
+ROLE_LABELS = {
+    "editor": "编辑",
+    "proofreader": "校对",
+    "reviewer": "审核人",
+    "secrecy": "保密审查员",
+    "leader": "领导",
+    "admin": "管理员",
+}

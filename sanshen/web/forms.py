@@ -1,0 +1,44 @@
+"""Reading the fields of multipart forms that pages share."""
+
+from __future__ import annotations
+
+from starlette.datastructures import FormData, UploadFile
+
+from sanshen.service.drafts import AttachmentInput
+from sanshen.service.errors import BadInput
+from sanshen.web.uploads import MAX_UPLOAD_BYTES, body_from_upload
+
+
+def _is_file(value: object) -> bool:
+    return isinstance(value, UploadFile) and bool(value.filename)
+
+
+async def body_from_form(form: FormData) -> str:
+    """The uploaded body file if one was chosen, else the typed text."""
+    upload = form.get("body_file")
+    if _is_file(upload):
+        return body_from_upload(upload.filename, await upload.read(MAX_UPLOAD_BYTES + 1))
+    return str(form.get("body", "")).replace("\r\n", "\n")
+
+
+async def read_attachments(values: list) -> tuple[AttachmentInput, ...]:
+    """Each chosen file, read whole (bounded by the upload limit)."""
+    out = []
+    for value in values:
+        if not _is_file(value):
+            continue
+        data = await value.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise BadInput("upload_too_large", f"附件 {value.filename} 超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        out.append(AttachmentInput(filename=value.filename, data=data,
+                                   media_type=value.content_type or "application/octet-stream"))
+    return tuple(out)
+
+
+def optional_int(value: object, *, what: str) -> int | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise BadInput("bad_number", f"{what}必须是正整数")
+    return int(text)

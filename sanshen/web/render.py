@@ -1,0 +1,128 @@
+"""Jinja2 set-up and the one function every page renders through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone, timedelta
+from pathlib import Path
+from typing import Any, Iterable
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+from sanshen.service import notifications
+from sanshen.web.auth import ROLE_LABELS
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+CHINA = timezone(timedelta(hours=8), "北京时间")
+
+STATUS_LABELS = {
+    "in_review": "审核中",
+    "returned": "已退回",
+    "approved": "已通过，待发布",
+    "published": "已发布",
+    "withdrawn": "已撤稿",
+}
+STAGE_STATUS_LABELS = {
+    "open": "进行中",
+    "done": "已完成",
+    "returned": "已退回",
+    "voided": "已作废",
+    "pending": "未开始",
+    "signed": "已签",
+}
+SEVERITY_LABELS = {"error": "严重", "warning": "提示", "info": "信息"}
+KIND_LABELS = {"news": "新闻", "notice": "通知公告", "policy": "政策文件", "interpretation": "政策解读"}
+DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
+
+FLASH = {
+    "signed": "已签批。",
+    "returned": "已退回。",
+    "waived": "已豁免该问题。",
+    "revised": "已提交修改稿，流程从第一道人工环节重新开始。",
+    "submitted": "稿件已提交。",
+    "withdrawn": "已撤稿。",
+    "user_added": "用户已创建。",
+    "roles_set": "角色已更新。",
+    "password_set": "密码已设置。",
+    "lexicon_added": "词条已添加。",
+    "lexicon_disabled": "词条已停用。",
+    "lexicon_imported": "词表已导入。",
+    "read": "已标为已读。",
+}
+
+NAV = (
+    ("/queue", "我的待办", None),
+    ("/drafts/new", "新建稿件", "editor"),
+    ("/drafts/mine", "我的稿件", "editor"),
+    ("/admin/users", "用户与角色", "admin"),
+    ("/admin/lexicon", "词库", "admin"),
+    ("/admin/audit", "审计记录", "admin"),
+    ("/admin/stats", "统计", "admin"),
+)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    href: str
+    label: str
+    current: bool
+
+
+def fmt_time(value: datetime | str | None) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+
+
+def role_labels(roles: Iterable[str]) -> str:
+    return "、".join(ROLE_LABELS.get(r, r) for r in sorted(roles)) or "无角色"
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.autoescape = True
+    env.filters.update(
+        time=fmt_time,
+        role_labels=role_labels,
+        status_label=lambda s: STATUS_LABELS.get(s, s),
+        stage_status=lambda s: STAGE_STATUS_LABELS.get(s, s),
+        severity=lambda s: SEVERITY_LABELS.get(str(s), str(s)),
+        kind_label=lambda s: KIND_LABELS.get(s, s),
+    )
+    env.globals.update(ROLE_LABELS=ROLE_LABELS, DISCLOSURES=DISCLOSURES, KIND_LABELS=KIND_LABELS)
+    return templates
+
+
+def page(request: Request, template: str, title: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+    web = request.app.state.web
+    me = getattr(request.state, "user", None)
+    path = request.url.path
+    nav = [
+        NavItem(href, label, path == href or (href != "/queue" and path.startswith(href + "/")))
+        for href, label, role in NAV
+        if me is not None and (role is None or role in me.roles)
+    ]
+    unread = notifications.unread_count(web.ctx, me) if me is not None else 0
+    session = getattr(request.state, "session", None)
+    return web.templates.TemplateResponse(
+        request,
+        template,
+        {
+            "page_title": title,
+            "me": me,
+            "csrf": session.csrf if session else "",
+            "unread": unread,
+            "nav_items": nav,
+            "flash": FLASH.get(request.query_params.get("done", "")),
+            **context,
+        },
+        status_code=status_code,
+    )

@@ -1,0 +1,171 @@
+"""Pages of one draft: the queue, new draft, my drafts, the draft page and its actions."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from review.findings import CATEGORY_LABELS
+from sanshen.service import drafts
+from sanshen.service.errors import BadInput
+from sanshen.service.views import DraftDetail, UserView
+from sanshen.web.auth import csrf_protect, current_user, require_roles
+from sanshen.web.forms import body_from_form, read_attachments, optional_int
+from sanshen.web.highlight import segments
+from sanshen.web.render import page
+from sanshen.web.state import app_ctx, now
+
+router = APIRouter(dependencies=[Depends(csrf_protect)])
+
+QUEUE_PAGE_LIMIT = 200
+
+
+def _done(draft_id: int, what: str) -> Response:
+    return RedirectResponse(f"/drafts/{draft_id}?done={what}", status_code=303)
+
+
+@router.get("/queue")
+def queue(request: Request, me: UserView = Depends(current_user)) -> Response:
+    items = drafts.queue(app_ctx(request), me, now=now(request), limit=QUEUE_PAGE_LIMIT)
+    return page(request, "queue.html", "我的待办", items=items, limit=QUEUE_PAGE_LIMIT)
+
+
+@router.get("/drafts/new")
+def new_draft_form(request: Request, me: UserView = Depends(require_roles("editor"))) -> Response:
+    return _new_draft_page(request, FormData(), error=None)
+
+
+def _new_draft_page(request: Request, form: FormData, *, error: str | None, status_code: int = 200) -> Response:
+    values = {k: form.get(k, "") for k in ("title", "column", "kind", "disclosure", "disclosure_reason",
+                                            "interprets", "body", "urgent")}
+    values["kind"] = values["kind"] or "news"
+    return page(
+        request, "new_draft.html", "新建稿件", status_code=status_code, form=values, error=error,
+        idempotency_key=form.get("idempotency_key") or secrets.token_urlsafe(16),
+        urgent_hours=f"{app_ctx(request).settings.urgent_deadline_hours:g}",
+    )
+
+
+@router.post("/drafts")
+async def submit(request: Request, me: UserView = Depends(require_roles("editor"))) -> Response:
+    form = await request.form()
+    try:
+        body = await body_from_form(form)
+        submission = drafts.SubmitInput(
+            title=str(form.get("title", "")),
+            body=body,
+            column=str(form.get("column", "")).strip(),
+            kind=str(form.get("kind", "news")),
+            disclosure=str(form.get("disclosure", "")) or None,
+            disclosure_reason=str(form.get("disclosure_reason", "")).strip() or None,
+            urgent=form.get("urgent") == "1",
+            interprets=optional_int(form.get("interprets"), what="所解读的政策文件编号"),
+            idempotency_key=str(form.get("idempotency_key", "")) or None,
+            attachments=await read_attachments(form.getlist("attachments")),
+        )
+        view = drafts.submit(app_ctx(request), me, submission, now=now(request))
+    except BadInput as exc:
+        return _new_draft_page(request, form, error=exc.message, status_code=exc.http_status)
+    return _done(view.id, "submitted")
+
+
+@router.get("/drafts/mine")
+def my_drafts(request: Request, me: UserView = Depends(require_roles("editor"))) -> Response:
+    rows = drafts.my_drafts(app_ctx(request), me)
+    return page(request, "my_drafts.html", "我的稿件", drafts=rows)
+
+
+@router.get("/drafts/{draft_id}")
+def show(request: Request, draft_id: int, me: UserView = Depends(current_user)) -> Response:
+    ctx = app_ctx(request)
+    detail = drafts.show(ctx, me, draft_id)
+    return page(request, "draft.html", detail.draft.title, **draft_page_context(ctx, detail, me, now(request)))
+
+
+def draft_page_context(ctx, detail: DraftDetail, me: UserView, at: datetime) -> dict:
+    """What the draft page shows and which forms it offers this user (the service still guards each one)."""
+    wf = ctx.workflow
+    mine = set(me.roles)
+    is_author = detail.draft.author == me.name
+    open_stages = [s for s in detail.stages if s.status == "open"]
+    sign_stages = [] if is_author else [
+        s for s in open_stages
+        if mine & wf.stage(s.name).roles and me.name not in {so.user for so in s.signoffs}
+    ]
+    order = [s.name for s in detail.stages]
+    last_open = max((order.index(s.name) for s in open_stages), default=-1)
+    return_stages = [s for s in detail.stages[: last_open + 1] if wf.stage(s.name).kind != "auto"]
+    return {
+        "d": detail,
+        "now": at,
+        "segments": segments(detail.body, detail.draft.findings),
+        "diff_lines": diff_lines(detail.diff),
+        "category_labels": {str(k): v for k, v in CATEGORY_LABELS.items()},
+        "sign_stages": sign_stages,
+        "return_stages": return_stages if sign_stages else [],
+        "can_act": bool(sign_stages),
+        "can_revise": is_author and detail.draft.status in ("in_review", "returned"),
+        "can_withdraw": "leader" in mine and detail.draft.status == "published",
+        "can_audit": "admin" in mine,
+        "published_url": f"/site/{detail.published_path}" if getattr(detail, "published_path", None) else None,
+    }
+
+
+def diff_lines(diff: str | None) -> list[tuple[str, str]]:
+    """A unified diff as (kind, line) pairs; file headers dropped."""
+    out: list[tuple[str, str]] = []
+    for line in (diff or "").splitlines():
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            out.append(("hunk", "⋯"))
+        elif line.startswith("-"):
+            out.append(("del", line[1:]))
+        elif line.startswith("+"):
+            out.append(("ins", line[1:]))
+        else:
+            out.append(("same", line[1:] if line.startswith(" ") else line))
+    return out
+
+
+@router.post("/drafts/{draft_id}/sign")
+def sign(request: Request, draft_id: int, stage: str = Form(""), comment: str = Form(""),
+         expect_hash: str = Form(""), me: UserView = Depends(current_user)) -> Response:
+    drafts.sign(app_ctx(request), me, draft_id, stage=stage or None, comment=comment,
+                expect_hash=expect_hash or None, now=now(request))
+    return _done(draft_id, "signed")
+
+
+@router.post("/drafts/{draft_id}/return")
+def return_draft(request: Request, draft_id: int, comment: str = Form(""), to_stage: str = Form(""),
+                 me: UserView = Depends(current_user)) -> Response:
+    drafts.return_draft(app_ctx(request), me, draft_id, comment=comment, to_stage=to_stage or None,
+                        now=now(request))
+    return _done(draft_id, "returned")
+
+
+@router.post("/drafts/{draft_id}/waive")
+def waive(request: Request, draft_id: int, finding_id: int = Form(...), reason: str = Form(""),
+          me: UserView = Depends(current_user)) -> Response:
+    drafts.waive(app_ctx(request), me, draft_id, finding_id, reason=reason, now=now(request))
+    return _done(draft_id, "waived")
+
+
+@router.post("/drafts/{draft_id}/revise")
+async def revise(request: Request, draft_id: int, me: UserView = Depends(current_user)) -> Response:
+    form = await request.form()
+    body = await body_from_form(form)
+    title = str(form.get("title", "")).strip() or None
+    drafts.revise(app_ctx(request), me, draft_id, body, title=title, comment=str(form.get("comment", "")),
+                  now=now(request))
+    return _done(draft_id, "revised")
+
+
+@router.post("/drafts/{draft_id}/withdraw")
+def withdraw(request: Request, draft_id: int, reason: str = Form(""), me: UserView = Depends(current_user)) -> Response:
+    drafts.withdraw(app_ctx(request), me, draft_id, reason=reason, now=now(request))
+    return _done(draft_id, "withdrawn")
