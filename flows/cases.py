@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from review import events as ev
-from review.case import Case, OpenFinding, Refused, SignOffRecord
+from review.case import APPROVED, IN_REVIEW, RETURNED, SYSTEM_USER, WITHDRAWN, Case, OpenFinding, Refused, SignOffRecord
 from review.findings import Finding
 from review.transitions import publication_blockers
 from review.workflow import WorkflowDef
@@ -35,7 +35,6 @@ from storage.models import (
 )
 from storage.outbox import enqueue
 
-SYSTEM_USER = "system"
 CONFLICT = Refused("conflict", "该稿件刚被他人处理，请刷新后重试")
 
 
@@ -75,7 +74,7 @@ def interpretation_of(session: Session, policy_id: int) -> Draft | None:
     """The live interpretation draft that names this policy (the newest one)."""
     return session.scalars(
         select(Draft)
-        .where(Draft.interprets_id == policy_id, Draft.status != "withdrawn")
+        .where(Draft.interprets_id == policy_id, Draft.status != WITHDRAWN)
         .order_by(Draft.id.desc())
         .limit(1)
     ).first()
@@ -88,15 +87,16 @@ def load_case(session: Session, draft_id: int, *, with_interpretation: bool = Tr
     author = session.get(User, draft.author_id)
     rev = current_revision(session, draft)
 
-    signoffs = tuple(
-        SignOffRecord(stage=s.stage, user=name, revision=s.revision, content_hash=s.content_hash, at=s.at)
-        for s, name in session.execute(
-            select(SignOff, User.name)
-            .join(User, User.id == SignOff.user_id)
-            .where(SignOff.draft_id == draft_id, SignOff.voided_at.is_(None), SignOff.decision == "approve")
-            .order_by(SignOff.at, SignOff.id)
-        )
-    )
+    signoffs: list[SignOffRecord] = []
+    voided: list[SignOffRecord] = []
+    for s, name in session.execute(
+        select(SignOff, User.name)
+        .join(User, User.id == SignOff.user_id)
+        .where(SignOff.draft_id == draft_id, SignOff.decision == "approve")
+        .order_by(SignOff.at, SignOff.id)
+    ):
+        record = SignOffRecord(stage=s.stage, user=name, revision=s.revision, content_hash=s.content_hash, at=s.at)
+        (signoffs if s.voided_at is None else voided).append(record)
     waived = set(session.scalars(select(Waiver.finding_id).where(Waiver.draft_id == draft_id)))
     findings = tuple(
         OpenFinding(id=row.id, finding=finding_of(row), waived=row.id in waived)
@@ -137,10 +137,11 @@ def load_case(session: Session, draft_id: int, *, with_interpretation: bool = Tr
         content_hash=rev.content_hash,
         submitted_at=draft.submitted_at,
         deadline_at=draft.deadline_at,
-        signoffs=signoffs,
+        signoffs=tuple(signoffs),
         findings=findings,
         stage_opened_at=opened,
         interpretation=interpretation,
+        voided_signoffs=tuple(voided),
     )
 
 
@@ -202,7 +203,7 @@ def apply_events(
     """Write the rows, audit events and outbox rows for the events of one transition.
 
     ``actor`` names who acted, for events that carry no user of their own.
-    ``workflow`` is needed when an interpretation's approval may release its policy (三同步).
+    ``workflow`` decides whether an approved draft passes the publication gate.
     """
     bump_lock(session, draft)
     users = _Users(session, now)
@@ -249,7 +250,7 @@ def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
     elif isinstance(event, ev.SignoffsVoided):
         session.execute(
             update(SignOff)
-            .where(SignOff.draft_id == draft.id, SignOff.revision <= event.revision,
+            .where(SignOff.draft_id == draft.id, SignOff.revision == event.revision,
                    SignOff.stage.in_(list(event.stages)), SignOff.voided_at.is_(None))
             .values(voided_at=now)
             .execution_options(synchronize_session=False)
@@ -262,10 +263,10 @@ def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
             comment=event.comment, at=now,
         ))
         if event.to_stage is None:
-            draft.status = "returned"
+            draft.status = RETURNED
     elif isinstance(event, ev.RevisionCreated):
         draft.current_revision = event.revision
-        draft.status = "in_review"
+        draft.status = IN_REVIEW
         _enqueue_links(session, draft, event.revision, now)
     elif isinstance(event, ev.DraftSubmitted):
         _enqueue_links(session, draft, draft.current_revision, now)
@@ -275,10 +276,10 @@ def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
             stage=event.stage, reason=event.reason, at=now,
         ))
     elif isinstance(event, ev.DraftApproved):
-        draft.status = "approved"
-        _release_for_publication(session, draft, event.content_hash, now=now, workflow=workflow)
+        draft.status = APPROVED
+        _release_for_publication(session, draft, now=now, workflow=workflow)
     elif isinstance(event, ev.DraftWithdrawn):
-        draft.status = "withdrawn"
+        draft.status = WITHDRAWN
         enqueue(session, kind="withdraw", key=f"withdraw:{draft.id}:{draft.lock_version}",
                 payload={"draft_id": draft.id}, now=now)
     elif isinstance(event, ev.StageEscalated):
@@ -302,30 +303,25 @@ def _enqueue_publish(session: Session, draft_id: int, content_hash_: str, now: d
             payload={"draft_id": draft_id, "content_hash": content_hash_}, now=now)
 
 
-def _release_for_publication(session: Session, draft: Draft, approved_hash: str, *,
-                             now: datetime, workflow: WorkflowDef | None) -> None:
-    """Queue publication; a policy and its interpretation go out together (三同步)."""
+def _release_for_publication(session: Session, draft: Draft, *, now: datetime,
+                             workflow: WorkflowDef | None) -> None:
+    """Queue publication once the gate passes; a policy and its interpretation go out together (三同步).
+
+    Every stage signed (DraftApproved) is not yet the gate: a draft that is not 主动公开, or a
+    policy whose interpretation is not fully signed, stays approved but unpublished.
+    """
+    if workflow is None:
+        raise ValueError("apply_events needs the workflow to decide on publication")
     session.flush()
-    if draft.kind == "policy":
-        interp = interpretation_of(session, draft.id)
-        _enqueue_publish(session, draft.id, approved_hash, now)
-        if interp is not None:
-            _enqueue_publish(session, interp.id, current_revision(session, interp).content_hash, now)
-        return
+    policy = draft if draft.kind == "policy" else None
     if draft.kind == "interpretation" and draft.interprets_id is not None:
         policy = session.get(Draft, draft.interprets_id)
-        if policy is None or policy.status == "withdrawn":
-            return
-        if policy.status == "in_review":
-            if workflow is None:
-                raise ValueError("apply_events needs the workflow to release a policy with its interpretation")
-            case = load_case(session, policy.id)
-            if publication_blockers(workflow, case):
-                return  # the interpretation waits for its policy
-            apply_events(session, policy, [ev.DraftApproved(revision=case.revision, content_hash=case.content_hash)],
-                         now=now, actor=SYSTEM_USER, workflow=workflow)
-            return  # the policy's approval queued both
-        if policy.status == "approved":
-            _enqueue_publish(session, draft.id, approved_hash, now)
+    lead = policy or draft
+    if lead.status != APPROVED:
+        return  # an interpretation waits for its policy's last signature
+    case = load_case(session, lead.id)
+    if publication_blockers(workflow, case):
         return
-    _enqueue_publish(session, draft.id, approved_hash, now)
+    _enqueue_publish(session, lead.id, case.content_hash, now)
+    if case.interpretation is not None:
+        _enqueue_publish(session, case.interpretation.draft_id, case.interpretation.content_hash, now)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from review.case import Refused
+from review.case import InvalidInput, Refused
 from sanshen.service.errors import CONFLICT_MESSAGE, BadInput, RefusedError, ServiceError
 from storage.db import transaction
 
@@ -21,7 +21,7 @@ _BAD_INPUT_CODES = frozenset({"unknown_stage", "unknown_finding"})
 
 
 def service_error(refused: Refused) -> ServiceError:
-    if refused.code in _BAD_INPUT_CODES:
+    if isinstance(refused, InvalidInput) or refused.code in _BAD_INPUT_CODES:
         return BadInput(refused.code, refused.message)
     return RefusedError.from_refused(refused)
 

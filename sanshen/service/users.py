@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlmodel import Session
 
-from flows.cases import SYSTEM_USER
+from review.case import SYSTEM_USER
 from sanshen.service import validate
 from sanshen.service.errors import AuthError, BadInput, NotFound, RefusedError
 from sanshen.service.tx import action, reading

@@ -1,0 +1,97 @@
+"""What the CLI commands share: opening the context, the acting user, output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+from sqlalchemy.engine import make_url
+
+from sanshen.service.context import AppContext
+from sanshen.service.errors import BadInput, ServiceError
+from sanshen.service.users import authenticate_token
+from sanshen.service.validate import decode_utf8
+from sanshen.service.views import UserView
+from sanshen.settings import Settings
+
+TOKEN_HELP = "API 令牌（也可用环境变量 SANSHEN_TOKEN）"
+JSON_HELP = "以 JSON 输出"
+
+
+def token_option() -> Any:
+    return typer.Option(None, "--token", envvar="SANSHEN_TOKEN", help=TOKEN_HELP, show_envvar=False)
+
+
+def json_option() -> Any:
+    return typer.Option(False, "--json", help=JSON_HELP)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"错误：{message}", err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def cli_errors() -> Iterator[None]:
+    """Service errors become a Chinese message on stderr and the error's exit code."""
+    try:
+        yield
+    except ServiceError as exc:
+        raise fail(exc.message, exc.exit_code) from None
+
+
+@contextmanager
+def app_context(*, upgrade: bool = False) -> Iterator[AppContext]:
+    with cli_errors():
+        settings = Settings.from_env()
+        if not upgrade and _missing_sqlite_file(settings.db_url):
+            raise BadInput("no_database", f"数据库尚未初始化（{settings.db_url}），请先运行 sanshen init")
+        ctx = AppContext.open(settings, upgrade=upgrade)
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return False
+    return not Path(parsed.database).exists()
+
+
+def acting_user(ctx: AppContext, token: str | None) -> UserView:
+    return authenticate_token(ctx, token)
+
+
+def read_text_file(path: str) -> str:
+    """A draft or list file as UTF-8 text ("-" reads stdin); bad input exits 2."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        source = "标准输入"
+    else:
+        p = Path(path)
+        source = f"文件 {path}"
+        try:
+            data = p.read_bytes()
+        except FileNotFoundError:
+            raise BadInput("missing_file", f"找不到文件：{path}") from None
+        except IsADirectoryError:
+            raise BadInput("missing_file", f"{path} 是目录，不是文件") from None
+        except PermissionError:
+            raise BadInput("unreadable_file", f"没有权限读取文件：{path}") from None
+    return decode_utf8(data, source=source)
+
+
+def print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))

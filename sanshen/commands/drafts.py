@@ -1,0 +1,195 @@
+"""sanshen submit | queue | show | sign | return | revise | waive | withdraw."""
+
+from __future__ import annotations
+
+import typer
+
+from review.case import STATUS_LABELS
+from review.findings import CATEGORY_LABELS
+from sanshen.commands._common import (
+    acting_user,
+    app_context,
+    json_option,
+    now,
+    print_json,
+    read_text_file,
+    token_option,
+)
+from sanshen.service import drafts
+from sanshen.service.views import DraftDetail, DraftView, FindingView
+
+STAGE_STATUS = {"done": "已签批", "open": "待签批", "pending": "未开始"}
+
+
+def _category(f: FindingView) -> str:
+    try:
+        return CATEGORY_LABELS[f.category]
+    except KeyError:
+        return f.category
+
+
+def _finding_line(f: FindingView) -> str:
+    mark = "（已豁免）" if f.waived else ""
+    fix = f" → {f.suggestion}" if f.suggestion else ""
+    return f"  #{f.id} [{f.severity}] {_category(f)}：“{f.text}”{fix}　{f.message}{mark}"
+
+
+def _print_draft(view: DraftView, verb: str) -> None:
+    status = STATUS_LABELS.get(view.status, view.status)
+    typer.echo(f"{verb}稿件 {view.id}《{view.title}》第 {view.revision} 版，状态：{status}")
+    typer.echo(f"内容哈希：{view.content_hash}")
+    if view.findings:
+        typer.echo(f"机器预审发现 {len(view.findings)} 个问题：")
+        for f in view.findings:
+            typer.echo(_finding_line(f))
+
+
+def _emit(view: DraftView, verb: str, as_json: bool) -> None:
+    if as_json:
+        print_json(view.to_dict())
+    else:
+        _print_draft(view, verb)
+
+
+def submit(
+    file: str = typer.Argument(..., help="稿件正文文件（UTF-8；- 表示标准输入）"),
+    title: str = typer.Option(..., "--title", help="标题"),
+    column: str = typer.Option("", "--column", help="栏目"),
+    kind: str | None = typer.Option(None, "--kind", help="类型：news notice policy interpretation …（默认 news）"),
+    disclosure: str | None = typer.Option(None, "--disclosure", help="公开属性：主动公开 | 依申请公开 | 不予公开"),
+    reason: str | None = typer.Option(None, "--reason", help="不予公开的理由"),
+    interprets: int | None = typer.Option(None, "--interprets", help="本解读稿所解读的政策文件稿件号"),
+    urgent: bool = typer.Option(False, "--urgent", help="紧急稿件（突发事件，全程时限默认 5 小时）"),
+    token: str | None = token_option(),
+    as_json: bool = json_option(),
+) -> None:
+    """提交稿件：同步运行机器预审，生成第 1 版并进入审核流程。"""
+    with app_context() as ctx:
+        body = read_text_file(file)
+        actor = acting_user(ctx, token)
+        view = drafts.submit(ctx, actor, drafts.SubmitInput(
+            title=title, body=body, column=column, kind=kind, disclosure=disclosure,
+            disclosure_reason=reason, urgent=urgent, interprets=interprets,
+        ), now=now())
+    _emit(view, "已提交", as_json)
+
+
+def queue(token: str | None = token_option(), as_json: bool = json_option()) -> None:
+    """列出等待我签批的稿件，最紧急的在前。"""
+    with app_context() as ctx:
+        items = drafts.queue(ctx, acting_user(ctx, token), now=now())
+    if as_json:
+        print_json([i.to_dict() for i in items])
+        return
+    if not items:
+        typer.echo("目前没有等待您签批的稿件")
+    for i in items:
+        flags = ("【超时】" if i.overdue else "") + ("【紧急】" if i.urgent else "")
+        due = i.due_at.astimezone().strftime("%Y-%m-%d %H:%M") if i.due_at else "-"
+        typer.echo(f"{flags}{i.id}\t{i.stage}\t截止 {due}\t{i.title}")
+
+
+def _print_detail(d: DraftDetail) -> None:
+    _print_draft(d.draft, "")
+    for s in d.stages:
+        who = "、".join(f"{so.user}（{so.at.astimezone().strftime('%m-%d %H:%M')}）" for so in s.signoffs)
+        due = f"，截止 {s.due_at.astimezone().strftime('%Y-%m-%d %H:%M')}" if s.due_at and s.status == "open" else ""
+        typer.echo(f"  {s.label}：{STAGE_STATUS.get(s.status, s.status)}{due}{'　' + who if who else ''}")
+    for b in d.blockers:
+        typer.echo(f"暂不能发布：{b}")
+    if d.diff:
+        typer.echo(f"自您签批的第 {d.diff_from} 版以来的改动：")
+        typer.echo(d.diff, nl=False)
+
+
+def show(
+    draft: int = typer.Argument(..., help="稿件号"),
+    token: str | None = token_option(),
+    as_json: bool = json_option(),
+) -> None:
+    """查看稿件：当前版本、问题、各环节与签批，以及自我上次签批以来的改动。"""
+    with app_context() as ctx:
+        detail = drafts.show(ctx, acting_user(ctx, token), draft)
+    if as_json:
+        print_json(detail.to_dict())
+    else:
+        _print_detail(detail)
+
+
+def sign(
+    draft: int = typer.Argument(..., help="稿件号"),
+    stage: str | None = typer.Option(None, "--stage", help="签批的环节（同时有多个可签环节时必填）"),
+    comment: str = typer.Option("", "--comment", help="签批意见"),
+    expect_hash: str | None = typer.Option(None, "--expect-hash", help="我审阅的内容哈希；与当前版本不符则拒绝"),
+    token: str | None = token_option(),
+    as_json: bool = json_option(),
+) -> None:
+    """签批当前环节。"""
+    with app_context() as ctx:
+        view = drafts.sign(ctx, acting_user(ctx, token), draft, stage=stage, comment=comment,
+                           expect_hash=expect_hash, now=now())
+    _emit(view, "已签批", as_json)
+
+
+def return_(
+    draft: int = typer.Argument(..., help="稿件号"),
+    comment: str = typer.Option(..., "--comment", help="退回理由"),
+    to: str | None = typer.Option(None, "--to", help="退回到的环节；不填则退回作者修改"),
+    token: str | None = token_option(),
+    as_json: bool = json_option(),
+) -> None:
+    """退回稿件（给作者，或到之前的某个环节）。"""
+    with app_context() as ctx:
+        view = drafts.return_draft(ctx, acting_user(ctx, token), draft, comment=comment, to_stage=to, now=now())
+    _emit(view, "已退回", as_json)
+
+
+def revise(
+    draft: int = typer.Argument(..., help="稿件号"),
+    file: str = typer.Argument(..., help="修改后的正文文件（UTF-8；- 表示标准输入）"),
+    comment: str = typer.Option("", "--comment", help="修改说明"),
+    title: str | None = typer.Option(None, "--title", help="新标题（不填则不变）"),
+    token: str | None = token_option(),
+    as_json: bool = json_option(),
+) -> None:
+    """提交新版本：此前的签批全部作废，从第一个人工环节重新开始。"""
+    with app_context() as ctx:
+        body = read_text_file(file)
+        view = drafts.revise(ctx, acting_user(ctx, token), draft, body, title=title, comment=comment, now=now())
+    _emit(view, "已修改", as_json)
+
+
+def waive(
+    draft: int = typer.Argument(..., help="稿件号"),
+    finding: int = typer.Argument(..., help="问题编号（见 sanshen show）"),
+    reason: str = typer.Option(..., "--reason", help="豁免理由"),
+    token: str | None = token_option(),
+    as_json: bool = json_option(),
+) -> None:
+    """说明理由后豁免一个机器预审问题。"""
+    with app_context() as ctx:
+        view = drafts.waive(ctx, acting_user(ctx, token), draft, finding, reason=reason, now=now())
+    _emit(view, f"已豁免问题 #{finding}，", as_json)
+
+
+def withdraw(
+    draft: int = typer.Argument(..., help="稿件号"),
+    reason: str = typer.Option(..., "--reason", help="撤稿理由"),
+    token: str | None = token_option(),
+    as_json: bool = json_option(),
+) -> None:
+    """撤下已发布的稿件（须领导签批并说明理由）。"""
+    with app_context() as ctx:
+        view = drafts.withdraw(ctx, acting_user(ctx, token), draft, reason=reason, now=now())
+    _emit(view, "已撤下", as_json)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("submit")(submit)
+    app.command("queue")(queue)
+    app.command("show")(show)
+    app.command("sign")(sign)
+    app.command("return")(return_)
+    app.command("revise")(revise)
+    app.command("waive")(waive)
+    app.command("withdraw")(withdraw)

@@ -1,0 +1,29 @@
+"""sanshen init: create or upgrade the data directory and database (idempotent)."""
+
+from __future__ import annotations
+
+import typer
+
+from sanshen.commands._common import app_context, json_option, print_json
+
+
+def init(as_json: bool = json_option()) -> None:
+    """创建或升级数据目录与数据库（可重复执行）。"""
+    with app_context(upgrade=True) as ctx:
+        ctx.settings.site_dir.mkdir(parents=True, exist_ok=True)
+        info = {
+            "home": str(ctx.settings.home),
+            "database": ctx.engine.url.render_as_string(hide_password=True),
+            "workflow": ctx.workflow.name,
+            "workflow_version": ctx.workflow.version,
+        }
+    if as_json:
+        print_json(info)
+    else:
+        typer.echo(f"数据目录已就绪：{info['home']}")
+        typer.echo(f"数据库：{info['database']}（已升级到最新结构）")
+        typer.echo(f"审核流程：{info['workflow']}（版本 {info['workflow_version']}）")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)

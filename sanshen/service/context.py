@@ -1,0 +1,79 @@
+"""What every service call needs, built once per process and passed down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from sqlalchemy import Engine, select
+
+from lexicon.model import LexiconOverride
+from review.check import Checker, load_default_checker
+from review.workflow import WorkflowDef, WorkflowError, default_workflow, load_workflow
+from sanshen.service.errors import BadInput
+from sanshen.settings import Settings
+from storage.db import make_engine, transaction, upgrade as upgrade_db
+from storage.models import LexiconEntry
+
+DEFAULT_URGENT_HOURS = 5.0
+
+
+def load_configured_workflow(settings: Settings) -> WorkflowDef:
+    """The workflow named by SANSHEN_WORKFLOW, or the default 三审三校."""
+    if settings.workflow_file is None:
+        wf = default_workflow()
+    else:
+        path = settings.workflow_file
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise BadInput("missing_workflow", f"找不到流程定义文件：{path}") from None
+        except UnicodeDecodeError:
+            raise BadInput("not_utf8", f"流程定义文件 {path} 不是 UTF-8 编码") from None
+        try:
+            wf = load_workflow(text, str(path))
+        except WorkflowError as exc:
+            raise BadInput("bad_workflow", f"流程定义有误：{exc}") from None
+    if settings.urgent_deadline_hours != DEFAULT_URGENT_HOURS:
+        wf = replace(wf, urgent_total=timedelta(hours=settings.urgent_deadline_hours))
+    return wf
+
+
+def lexicon_overrides(engine: Engine) -> list[LexiconOverride]:
+    """The admin's lexicon edits, oldest first (a later edit of the same term wins)."""
+    with transaction(engine, readonly=True) as session:
+        return [
+            LexiconOverride(kind=e.kind, term=e.term, correct=e.correct, category=e.category,
+                            severity=e.severity, note=e.note, enabled=e.enabled)
+            for e in session.scalars(select(LexiconEntry).order_by(LexiconEntry.id))
+        ]
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: Engine
+    workflow: WorkflowDef
+    checker: Checker
+
+    @classmethod
+    def open(cls, settings: Settings, *, upgrade: bool = True) -> "AppContext":
+        if settings.db_url.startswith("sqlite"):
+            settings.home.mkdir(parents=True, exist_ok=True)
+        workflow = load_configured_workflow(settings)
+        engine = make_engine(settings.db_url)
+        if upgrade:
+            upgrade_db(engine)
+        return cls(settings=settings, engine=engine, workflow=workflow,
+                   checker=build_checker(engine))
+
+    def reload_checker(self) -> None:
+        """Rebuild the checker after a lexicon edit (the web app's long-lived context)."""
+        self.checker = build_checker(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_checker(engine: Engine) -> Checker:
+    return load_default_checker(overrides=lexicon_overrides(engine))

@@ -1,0 +1,484 @@
+"""Draft actions: submit, revise, sign, return, waive, withdraw; and what people read: show, queue."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, case as sql_case, exists, literal, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from flows.cases import (
+    apply_events,
+    content_hash,
+    current_revision,
+    interpretation_of,
+    load_case,
+    publish_meta,
+)
+from review import transitions
+from review.case import IN_REVIEW, Case, Refused
+from review.deadlines import draft_deadline
+from review.check import DraftMeta
+from review.events import DraftSubmitted, Event
+from review.gate import DISCLOSURES
+from review.findings import Report
+from sanshen.service import validate
+from sanshen.service.diff import unified_body_diff
+from sanshen.service.errors import BadInput, NotFound, RefusedError
+from sanshen.service.tx import action, reading, service_error
+from sanshen.service.views import (
+    DraftDetail,
+    DraftView,
+    FindingView,
+    QueueItem,
+    SignOffView,
+    StageView,
+    UserView,
+)
+from storage.models import (
+    Attachment,
+    CheckReport,
+    Draft,
+    FindingRow,
+    Revision,
+    SignOff,
+    StageTask,
+    User,
+    Waiver,
+)
+
+if TYPE_CHECKING:
+    from sanshen.service.context import AppContext
+
+KINDS = ("news", "notice", "policy", "interpretation", "announcement", "report")
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+QUEUE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class AttachmentInput:
+    filename: str
+    data: bytes
+    media_type: str = "application/octet-stream"
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class SubmitInput:
+    title: str
+    body: str
+    column: str = ""
+    kind: str | None = None  # default: "interpretation" when ``interprets`` is set, else "news"
+    disclosure: str | None = None
+    disclosure_reason: str | None = None
+    urgent: bool = False
+    interprets: int | None = None
+    idempotency_key: str | None = None
+    attachments: tuple[AttachmentInput, ...] = ()
+
+
+# --- input ---------------------------------------------------------------------------
+
+def _clean_submission(data: SubmitInput) -> SubmitInput:
+    kind = data.kind or ("interpretation" if data.interprets is not None else "news")
+    if kind not in KINDS:
+        raise BadInput("bad_kind", f"未知的稿件类型“{kind}”；可用：{'、'.join(KINDS)}")
+    if data.interprets is not None and kind != "interpretation":
+        raise BadInput("bad_kind", "--interprets 只用于政策解读稿（kind 为 interpretation）")
+    if kind == "interpretation" and data.interprets is None:
+        raise BadInput("missing_policy", "政策解读稿须用 --interprets 指明所解读的政策文件稿件号")
+    if data.disclosure is not None and data.disclosure not in DISCLOSURES:
+        raise BadInput("bad_disclosure", f"公开属性“{data.disclosure}”无效；可用：{'、'.join(DISCLOSURES)}")
+    key = data.idempotency_key
+    if key is not None:
+        key = validate.one_line(key, what="幂等键", max_chars=128)
+    for a in data.attachments:
+        validate.one_line(a.filename, what="附件文件名", max_chars=255)
+        if len(a.data) > MAX_ATTACHMENT_BYTES:
+            raise BadInput("attachment_too_big", f"附件“{a.filename}”超过 {MAX_ATTACHMENT_BYTES // 1048576} MB")
+    reason = validate.one_line(data.disclosure_reason or "", what="不公开理由", required=False) or None
+    return replace(
+        data,
+        title=validate.title_text(data.title),
+        body=validate.body_text(data.body),
+        column=validate.one_line(data.column, what="栏目", required=False, max_chars=128),
+        kind=kind,
+        disclosure_reason=reason,
+        idempotency_key=key,
+    )
+
+
+def _stage_name(ctx: "AppContext", stage: str | None) -> str | None:
+    if stage is None:
+        return None
+    try:
+        return ctx.workflow.stage(stage).name
+    except Refused as refused:
+        raise BadInput(refused.code, refused.message) from None
+
+
+def _comment(text: str, *, what: str = "意见", required: bool = False) -> str:
+    return validate.one_line(text or "", what=what, required=required)
+
+
+# --- reading rows --------------------------------------------------------------------
+
+def _get_draft(session: Session, draft_id: int) -> Draft:
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        raise NotFound("unknown_draft", f"稿件 {draft_id} 不存在")
+    return draft
+
+
+def _author_name(session: Session, draft: Draft) -> str:
+    return session.scalar(select(User.name).where(User.id == draft.author_id))
+
+
+def _finding_views(session: Session, draft_id: int, revision: int) -> tuple[FindingView, ...]:
+    rows = session.execute(
+        select(FindingRow, Waiver.id)
+        .outerjoin(Waiver, Waiver.finding_id == FindingRow.id)
+        .where(FindingRow.draft_id == draft_id, FindingRow.revision == revision,
+               FindingRow.superseded.is_(False))
+        .order_by(FindingRow.start, FindingRow.id)
+    )
+    return tuple(
+        FindingView(id=f.id, rule=f.rule, category=f.category, severity=f.severity, start=f.start,
+                    end=f.end, text=f.text, suggestion=f.suggestion, message=f.message,
+                    waived=waiver is not None)
+        for f, waiver in rows
+    )
+
+
+def _draft_view(session: Session, draft: Draft) -> DraftView:
+    rev = current_revision(session, draft)
+    return DraftView(
+        id=draft.id, title=draft.title, revision=draft.current_revision, content_hash=rev.content_hash,
+        status=draft.status, kind=draft.kind, column=draft.column, disclosure=draft.disclosure,
+        urgent=draft.urgent, author=_author_name(session, draft), submitted_at=draft.submitted_at,
+        findings=_finding_views(session, draft.id, draft.current_revision),
+    )
+
+
+# --- the automated pass --------------------------------------------------------------
+
+def _check(ctx: "AppContext", *, title: str, body: str, kind: str, disclosure: str | None,
+           disclosure_reason: str | None, interprets: int | None) -> Report:
+    meta = DraftMeta(title=title, kind=kind, disclosure=disclosure,
+                     disclosure_reason=disclosure_reason, interprets=interprets)
+    return ctx.checker.check(body, meta=meta)
+
+
+def _store_report(session: Session, draft_id: int, revision: Revision, report: Report, *,
+                  source: str, now: datetime) -> None:
+    row = CheckReport(revision_id=revision.id, lexicon_version=report.lexicon_version, source=source,
+                      created_at=now)
+    session.add(row)
+    session.flush()
+    session.add_all(
+        FindingRow(report_id=row.id, draft_id=draft_id, revision=revision.number, rule=f.rule,
+                   category=str(f.category), severity=str(f.severity), start=f.start, end=f.end,
+                   text=f.text, suggestion=f.suggestion, message=f.message)
+        for f in report.findings
+    )
+
+
+# --- actions -------------------------------------------------------------------------
+
+def _existing_submission(session: Session, actor: UserView, key: str) -> Draft | None:
+    draft = session.scalar(select(Draft).where(Draft.idempotency_key == key))
+    if draft is not None and draft.author_id != actor.id:
+        raise RefusedError("idempotency_conflict", "该幂等键已被其他用户的稿件使用，请换一个")
+    return draft
+
+
+def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: datetime) -> DraftView:
+    """Store a new draft with its first revision and automated findings, and start its review."""
+    data = _clean_submission(data)
+    if not actor.has_role("editor"):
+        raise RefusedError("forbidden", "只有编辑（editor）可以提交稿件")
+    try:
+        transitions.validate_submission(kind=data.kind, disclosure=data.disclosure,
+                                        disclosure_reason=data.disclosure_reason,
+                                        title=data.title, body=data.body)
+    except Refused as refused:
+        raise service_error(refused) from None
+    if data.idempotency_key is not None:
+        with reading(ctx) as session:
+            existing = _existing_submission(session, actor, data.idempotency_key)
+            if existing is not None:
+                return _draft_view(session, existing)
+    report = _check(ctx, title=data.title, body=data.body, kind=data.kind, disclosure=data.disclosure,
+                    disclosure_reason=data.disclosure_reason, interprets=data.interprets)
+    meta = publish_meta(column=data.column, kind=data.kind, disclosure=data.disclosure,
+                        interprets=data.interprets)
+    digest = content_hash(data.title, data.body, (a.sha256 for a in data.attachments), meta)
+    try:
+        with action(ctx) as session:
+            if data.interprets is not None:
+                _check_policy(session, data.interprets)
+            return _create_draft(ctx, session, actor, data, report, meta, digest, now=now)
+    except IntegrityError:
+        if data.idempotency_key is None:
+            raise
+        with reading(ctx) as session:  # the same submission won a race
+            existing = _existing_submission(session, actor, data.idempotency_key)
+            if existing is None:
+                raise
+            return _draft_view(session, existing)
+
+
+def _check_policy(session: Session, policy_id: int) -> None:
+    policy = _get_draft(session, policy_id)
+    if policy.kind != "policy":
+        raise BadInput("not_a_policy", f"稿件 {policy_id} 不是政策文件（policy），不能为它提交解读稿")
+    other = interpretation_of(session, policy_id)
+    if other is not None:
+        raise RefusedError("has_interpretation",
+                           f"政策文件 {policy_id} 已有解读稿 {other.id}，请修改该解读稿（sanshen revise {other.id} …）")
+
+
+def _create_draft(ctx: "AppContext", session: Session, actor: UserView, data: SubmitInput, report: Report,
+                  meta: dict, digest: str, *, now: datetime) -> DraftView:
+    wf = ctx.workflow
+    dept = session.scalar(select(User.dept).where(User.id == actor.id)) or ""
+    draft = Draft(
+        title=data.title, column=data.column, kind=data.kind, disclosure=data.disclosure,
+        disclosure_reason=data.disclosure_reason, urgent=data.urgent, author_id=actor.id,
+        department=dept, interprets_id=data.interprets, workflow_name=wf.name,
+        workflow_version=wf.version, status=IN_REVIEW, current_revision=1, submitted_at=now,
+        deadline_at=draft_deadline(wf, submitted_at=now, urgent=data.urgent),
+        idempotency_key=data.idempotency_key,
+    )
+    session.add(draft)
+    session.flush()
+    revision = Revision(draft_id=draft.id, number=1, title=data.title, body=data.body, meta=meta,
+                        content_hash=digest, author_id=actor.id, created_at=now)
+    session.add(revision)
+    session.flush()
+    session.add_all(
+        Attachment(revision_id=revision.id, filename=a.filename, sha256=a.sha256, size=len(a.data),
+                   media_type=a.media_type, data=a.data)
+        for a in data.attachments
+    )
+    _store_report(session, draft.id, revision, report, source="submit", now=now)
+    submitted = DraftSubmitted(
+        user=actor.name, revision=1, content_hash=digest, kind=data.kind, disclosure=data.disclosure,
+        urgent=data.urgent, deadline_at=draft.deadline_at, workflow=wf.name, workflow_version=wf.version,
+    )
+    case = load_case(session, draft.id)
+    events = [submitted, *transitions.start(wf, case, now=now)]
+    apply_events(session, draft, events, now=now, actor=actor.name, workflow=wf)
+    return _draft_view(session, draft)
+
+
+def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, title: str | None = None,
+           comment: str = "", now: datetime) -> DraftView:
+    """A new revision: voids every sign-off and restarts review at the first human stage."""
+    body = validate.body_text(body)
+    title = validate.title_text(title) if title is not None else None
+    comment = _comment(comment, what="修改说明")
+    with reading(ctx) as session:
+        draft = _get_draft(session, draft_id)
+        old = current_revision(session, draft)
+        read_version = draft.lock_version
+        new_title = title or old.title
+        shas = list(session.scalars(select(Attachment.sha256).where(Attachment.revision_id == old.id)))
+        digest = content_hash(new_title, body, shas, old.meta)
+        if digest == old.content_hash:
+            raise RefusedError("no_change", f"内容与当前第 {old.number} 版完全相同，未生成新的修订版本")
+        meta = dict(old.meta)
+    report = _check(ctx, title=new_title, body=body, kind=draft.kind, disclosure=draft.disclosure,
+                    disclosure_reason=draft.disclosure_reason, interprets=draft.interprets_id)
+    with action(ctx) as session:
+        draft = _get_draft(session, draft_id)
+        if draft.lock_version != read_version:
+            raise RefusedError("conflict", "该稿件刚被他人处理，请刷新后重试")
+        case = load_case(session, draft_id)
+        number = old.number + 1
+        events = transitions.revise(ctx.workflow, case, actor.actor(), revision=number, content_hash=digest,
+                                    comment=comment, now=now)
+        revision = Revision(draft_id=draft_id, number=number, title=new_title, body=body, meta=meta,
+                            content_hash=digest, author_id=actor.id, comment=comment, created_at=now)
+        session.add(revision)
+        session.flush()
+        for a in session.scalars(select(Attachment).where(Attachment.revision_id == old.id)):
+            session.add(Attachment(revision_id=revision.id, filename=a.filename, sha256=a.sha256,
+                                   size=a.size, media_type=a.media_type, data=a.data))
+        _store_report(session, draft_id, revision, report, source="submit", now=now)
+        draft.title = new_title
+        apply_events(session, draft, events, now=now, actor=actor.name, workflow=ctx.workflow)
+        return _draft_view(session, draft)
+
+
+Transition = Callable[[Case], Sequence[Event]]
+
+
+def _transition(ctx: "AppContext", actor: UserView, draft_id: int, step: Transition, *,
+                now: datetime) -> DraftView:
+    with action(ctx) as session:
+        draft = _get_draft(session, draft_id)
+        events = step(load_case(session, draft_id))
+        apply_events(session, draft, events, now=now, actor=actor.name, workflow=ctx.workflow)
+        return _draft_view(session, draft)
+
+
+def sign(ctx: "AppContext", actor: UserView, draft_id: int, *, stage: str | None = None, comment: str = "",
+         expect_hash: str | None = None, now: datetime) -> DraftView:
+    stage = _stage_name(ctx, stage)
+    comment = _comment(comment)
+    expect = expect_hash.strip().lower() if expect_hash else None
+    return _transition(ctx, actor, draft_id, lambda case: transitions.sign(
+        ctx.workflow, case, actor.actor(), stage=stage, expect_hash=expect, comment=comment, now=now), now=now)
+
+
+def return_draft(ctx: "AppContext", actor: UserView, draft_id: int, *, comment: str,
+                 to_stage: str | None = None, now: datetime) -> DraftView:
+    comment = _comment(comment, what="退回理由", required=True)
+    to_stage = _stage_name(ctx, to_stage)
+    return _transition(ctx, actor, draft_id, lambda case: transitions.return_draft(
+        ctx.workflow, case, actor.actor(), comment=comment, to_stage=to_stage, now=now), now=now)
+
+
+def waive(ctx: "AppContext", actor: UserView, draft_id: int, finding_id: int, *, reason: str,
+          now: datetime) -> DraftView:
+    reason = _comment(reason, what="豁免理由", required=True)
+
+    def step(case: Case) -> Sequence[Event]:
+        if not any(f.id == finding_id for f in case.findings):
+            raise BadInput("unknown_finding",
+                           f"稿件 {draft_id} 的当前版本没有编号为 {finding_id} 的问题（用 sanshen show {draft_id} 查看）")
+        return transitions.waive(ctx.workflow, case, actor.actor(), finding_id=finding_id, reason=reason, now=now)
+
+    return _transition(ctx, actor, draft_id, step, now=now)
+
+
+def withdraw(ctx: "AppContext", actor: UserView, draft_id: int, *, reason: str, now: datetime) -> DraftView:
+    reason = _comment(reason, what="撤稿理由", required=True)
+    return _transition(ctx, actor, draft_id, lambda case: transitions.withdraw(
+        ctx.workflow, case, actor.actor(), reason=reason, now=now), now=now)
+
+
+# --- reading -------------------------------------------------------------------------
+
+def show(ctx: "AppContext", actor: UserView, draft_id: int) -> DraftDetail:
+    with reading(ctx) as session:
+        draft = _get_draft(session, draft_id)
+        case = load_case(session, draft_id)
+        rev = current_revision(session, draft)
+        diff, diff_from = _diff_since_signed(session, actor, draft, rev)
+        blockers = transitions.publication_blockers(ctx.workflow, case) if draft.status == IN_REVIEW else []
+        interp = interpretation_of(session, draft.id) if draft.kind == "policy" else None
+        return DraftDetail(
+            draft=_draft_view(session, draft),
+            body=rev.body,
+            disclosure_reason=draft.disclosure_reason,
+            interprets=draft.interprets_id,
+            interpretation=interp.id if interp else None,
+            deadline_at=draft.deadline_at,
+            stages=_stage_views(ctx, session, draft, case),
+            blockers=tuple(blockers),
+            diff=diff,
+            diff_from=diff_from,
+        )
+
+
+def _stage_views(ctx: "AppContext", session: Session, draft: Draft, case: Case) -> tuple[StageView, ...]:
+    signed: dict[str, list[SignOffView]] = {}
+    for s, name in session.execute(
+        select(SignOff, User.name).join(User, User.id == SignOff.user_id)
+        .where(SignOff.draft_id == draft.id, SignOff.revision == draft.current_revision,
+               SignOff.content_hash == case.content_hash, SignOff.decision == "approve",
+               SignOff.voided_at.is_(None))
+        .order_by(SignOff.at, SignOff.id)
+    ):
+        signed.setdefault(s.stage, []).append(
+            SignOffView(user=name, revision=s.revision, content_hash=s.content_hash, at=s.at, comment=s.comment))
+    due = dict(session.execute(
+        select(StageTask.stage, StageTask.due_at)
+        .where(StageTask.draft_id == draft.id, StageTask.revision == draft.current_revision,
+               StageTask.status == "open")
+    ).all())
+    views = []
+    for stage in ctx.workflow.stages:
+        signoffs = tuple(signed.get(stage.name, ()))
+        if len({s.user for s in signoffs}) >= stage.quorum:
+            status = "done"
+        elif stage.name in case.stage_opened_at:
+            status = "open"
+        else:
+            status = "pending"
+        views.append(StageView(name=stage.name, label=stage.label, status=status, quorum=stage.quorum,
+                               due_at=due.get(stage.name), signoffs=signoffs))
+    return tuple(views)
+
+
+def _diff_since_signed(session: Session, actor: UserView, draft: Draft,
+                       rev: Revision) -> tuple[str | None, int | None]:
+    """The body's diff against the revision this user last signed, if that is an earlier one."""
+    last = session.scalar(
+        select(SignOff.revision)
+        .where(SignOff.draft_id == draft.id, SignOff.user_id == actor.id, SignOff.decision == "approve")
+        .order_by(SignOff.revision.desc()).limit(1)
+    )
+    if last is None or last >= rev.number:
+        return None, None
+    old = session.scalar(select(Revision).where(Revision.draft_id == draft.id, Revision.number == last))
+    diff = unified_body_diff(old.body, rev.body, old_label=f"第{last}版（您签批的版本）",
+                             new_label=f"第{rev.number}版（当前版本）")
+    return diff, last
+
+
+def my_drafts(ctx: "AppContext", actor: UserView, *, limit: int = 200) -> list[DraftView]:
+    with reading(ctx) as session:
+        drafts = session.scalars(
+            select(Draft).where(Draft.author_id == actor.id).order_by(Draft.id.desc()).limit(limit)
+        ).all()
+        return [_draft_view(session, d) for d in drafts]
+
+
+def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUEUE_LIMIT) -> list[QueueItem]:
+    """What the acting user may sign now, most urgent first (overdue, urgent, due time).
+
+    Every rule is applied in SQL over the open stage tasks: the user holds one of the stage's
+    roles, is not the author, has not signed this stage on this revision, and has never
+    signed a stage that the separation rules keep apart from it.
+    """
+    if not actor.roles:
+        return []
+    t, d = StageTask, Draft
+    padded = literal(",") + t.roles + literal(",")
+    role_match = or_(*(padded.like(f"%,{role},%") for role in actor.roles))
+    mine = and_(SignOff.draft_id == t.draft_id, SignOff.user_id == actor.id, SignOff.decision == "approve")
+    separated = []
+    for stage in ctx.workflow.stages:
+        others = frozenset().union(*ctx.workflow.separated_from(stage.name)) - {stage.name}
+        if others:
+            separated.append(and_(t.stage == stage.name, SignOff.stage.in_(sorted(others))))
+    signed_here = and_(SignOff.stage == t.stage, SignOff.revision == t.revision, SignOff.voided_at.is_(None))
+    conflict = exists().where(mine, or_(signed_here, *separated))
+    overdue = sql_case((t.due_at < now, 0), else_=1)
+    urgent = sql_case((d.urgent.is_(True), 0), else_=1)
+    stmt = (
+        select(t.draft_id, d.title, t.stage, t.due_at, d.urgent)
+        .join(d, d.id == t.draft_id)
+        .where(t.status == "open", d.status == IN_REVIEW, t.revision == d.current_revision,
+               d.author_id != actor.id, role_match, ~conflict)
+        .order_by(overdue, urgent, t.due_at, t.draft_id)
+        .limit(limit)
+    )
+    labels = {s.name: s.label for s in ctx.workflow.stages}
+    with reading(ctx) as session:
+        return [
+            QueueItem(id=draft_id, title=title, stage=stage, label=labels.get(stage, stage), due_at=due_at,
+                      urgent=bool(urgent_), overdue=due_at is not None and due_at < now)
+            for draft_id, title, stage, due_at, urgent_ in session.execute(stmt)
+        ]
