@@ -39,7 +39,7 @@ from review.events import (
 )
 from review.findings import CATEGORY_LABELS
 from review.gate import DISCLOSURES, last_chance_errors, publication_blockers, waivers_of
-from review.progress import all_done, current_step, open_stages, pending_text, signers_by_stage
+from review.progress import all_done, current_step, open_stages, pending_text, signers_by_stage, stage_done
 from review.workflow import StageDef, StageKind, WorkflowDef, quoted_names, role_label
 
 __all__ = [
@@ -153,7 +153,7 @@ def _stage_to_sign(wf: WorkflowDef, case: Case, actor: Actor, name: str | None) 
 
 
 def _not_open(wf: WorkflowDef, case: Case, stage: StageDef) -> Refused:
-    if current_step(wf, case) is not None and wf.step_index(stage.name) < current_step(wf, case):
+    if stage_done(stage, signers_by_stage(case)):
         return Refused(
             "stage_done", f"“{stage.name}”已在当前版本上签批完成，当前待办环节为：{pending_text(wf, case)}"
         )

@@ -124,6 +124,7 @@ _STAGE_KEYS = (
 _AUTO_STAGE_KEYS = ("name", "label", "kind")
 _ROLE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_AT_END = " (at end of document)"
 _MISSING = object()
 
 
@@ -141,6 +142,9 @@ class _Reader:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             detail = str(exc)
+            if detail.endswith(_AT_END):
+                last = max(len(text.splitlines()), 1)
+                self.fail(f"第 {last} 行", f"TOML 语法错误：{detail.removesuffix(_AT_END)}（文件在此结束）")
             where = _TOML_POSITION.search(detail)
             if where is None:
                 self.fail(None, f"TOML 语法错误：{detail}")
