@@ -1,0 +1,98 @@
+"""Helpers for the flow tests: a real HTTP server on 127.0.0.1 and draft rows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from sqlmodel import Session
+
+from storage.models import Draft, Revision, User
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict
+    body: bytes
+
+    def json(self) -> dict:
+        return json.loads(self.body)
+
+
+@dataclass
+class LocalServer:
+    """Answers: /ok 200; /missing 404; /nohead 405 to HEAD, 200 to GET; /flaky 500 for the first
+    ``fail_first`` POSTs then 200; /hook 200 and records every POST; /reject 400."""
+
+    fail_first: int = 0
+    received: list[Received] = field(default_factory=list)
+    _server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "LocalServer":
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def _answer(self, status: int) -> None:
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_HEAD(self) -> None:
+                self._answer({"/ok": 200, "/missing": 404, "/nohead": 405}.get(self.path, 404))
+
+            def do_GET(self) -> None:
+                self._answer({"/ok": 200, "/missing": 404, "/nohead": 200}.get(self.path, 404))
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if self.path == "/reject":
+                    self._answer(400)
+                    return
+                if self.path == "/flaky" and owner.fail_first > 0:
+                    owner.fail_first -= 1
+                    self._answer(500)
+                    return
+                owner.received.append(Received(self.path, dict(self.headers), body))
+                self._answer(200)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def add_user(s: Session, name: str, roles: str, now: datetime) -> User:
+    user = User(name=name, display=name, roles=roles, created_at=now)
+    s.add(user)
+    s.flush()
+    return user
+
+
+def add_draft(s: Session, author: User, *, title: str, body: str, now: datetime, column: str = "要闻",
+              status: str = "in_review", content_hash: str | None = None) -> tuple[Draft, Revision]:
+    draft = Draft(title=title, column=column, kind="news", disclosure="主动公开", author_id=author.id,
+                  workflow_name="三审三校", workflow_version="test", status=status, submitted_at=now)
+    s.add(draft)
+    s.flush()
+    rev = Revision(draft_id=draft.id, number=1, title=title, body=body, meta={},
+                   content_hash=content_hash or hashlib.sha256(body.encode()).hexdigest(),
+                   author_id=author.id, created_at=now)
+    s.add(rev)
+    s.flush()
+    return draft, rev
