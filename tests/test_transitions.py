@@ -14,7 +14,7 @@ from review.deadlines import escalations
 from review.findings import Category, Severity
 from review.workflow import load_workflow
 from tests.review_helpers import (
-    EDITOR, LEAD, LEAD2, P1, P2, P3, R1, R2, R3, SEC, T0, WALK, Desk, actions, actor, content_hash, finding,
+    EDITOR, LEAD, LEAD2, P1, P2, P3, R1, R2, SEC, T0, WALK, Desk, actions, actor, content_hash, finding,
 )
 
 HUMAN_STAGES = ["一校", "初审", "二校", "复审", "保密审查", "三校", "终审"]
