@@ -312,6 +312,8 @@ def _why_not(wf: WorkflowDef, case: Case, actor: Actor, stage: StageDef) -> Refu
 
 def _eligible(wf: WorkflowDef, case: Case, actor: Actor, stages: list[StageDef]) -> list[StageDef]:
     """The stages among ``stages`` this actor may act for; refuses with the reason if there is none."""
+    if not stages:
+        raise Refused("nothing_open", "稿件当前没有待办环节")
     eligible = [s for s in stages if _why_not(wf, case, actor, s) is None]
     if eligible:
         return eligible

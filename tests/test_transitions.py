@@ -174,6 +174,8 @@ def test_nothing_is_signed_outside_review():
     desk.walk(*HUMAN_STAGES)
     err = refuses("not_in_review", desk.sign, P1)
     assert "已通过全部审核" in err.message
+    still_in_review = replace(desk.case, status=IN_REVIEW)
+    refuses("nothing_open", t.sign, desk.wf, still_in_review, LEAD, stage=None, expect_hash=None, comment="", now=T0)
 
 
 # --- parallel group and quorum -----------------------------------------------------------
