@@ -1,0 +1,228 @@
+"""Publication and withdrawal: the gate re-checked against the exact bytes, then the channels.
+
+Order of a publication (each step idempotent, so an interrupted run is simply run again):
+1. gate: the payload's hash must equal the current revision's stored hash *and* the hash
+   recomputed from the stored title, body, attachments and metadata; the review gate
+   (``publication_blockers``) must be clear. A refusal is audited and not retried.
+2. site: page, column index, overall index and manifest (skipped when the site
+   ``Publication`` row for ``site:<draft>:<hash>`` is done, or the manifest already
+   lists this hash).
+3. one transaction: the site publication done, the draft ``published``, the audit event
+   ``draft.published`` with the hash, the author notified.
+4. webhook (if configured): POST, then its ``Publication`` row done. A failure leaves it
+   pending and raises, so the outbox retries only what is left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Engine, select, update
+from sqlmodel import Session
+
+from flows.cases import current_revision, load_case, revision_content_hash
+from flows.notify import notify
+from flows.site import SiteItem, StaticSite
+from flows.webhook import WebhookConfig, WebhookError, deliver
+from review.transitions import publication_blockers
+from review.workflow import WorkflowDef
+from storage.audit import append_event
+from storage.chain import format_at
+from storage.db import transaction
+from storage.models import AuditEvent, Draft, Publication, Revision
+
+SITE = "site"
+WEBHOOK = "webhook"
+
+
+class Outcome(StrEnum):
+    PUBLISHED = "published"
+    ALREADY = "already_published"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    NOTHING = "nothing_to_do"
+
+
+@dataclass(frozen=True)
+class Publisher:
+    engine: Engine
+    site: StaticSite
+    workflow: WorkflowDef
+    webhook: WebhookConfig | None = None
+    # fault injection for crash tests: called after the page is written, before it is recorded
+    after_site_write: Callable[[], None] | None = None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    item: SiteItem | None
+    site_done: bool
+    webhook_pending: bool
+    refused: tuple[str, ...] = ()
+
+
+def publication_key(channel: str, draft_id: int, content_hash: str) -> str:
+    return f"{channel}:{draft_id}:{content_hash}"
+
+
+def publish(p: Publisher, *, draft_id: int, content_hash: str, now: datetime) -> Outcome:
+    plan = _prepare(p, draft_id, content_hash, now)
+    if plan.refused:
+        return Outcome.REFUSED
+    if plan.item is None:
+        return Outcome.NOTHING
+    outcome = Outcome.ALREADY
+    if not plan.site_done:
+        entry = p.site.publish(plan.item)
+        if p.after_site_write is not None:
+            p.after_site_write()
+        _record_site(p, plan.item, entry.path, now)
+        outcome = Outcome.PUBLISHED
+    if plan.webhook_pending and p.webhook is not None:
+        _deliver_webhook(p, plan.item, now)
+    return outcome
+
+
+def _prepare(p: Publisher, draft_id: int, content_hash: str, now: datetime) -> _Plan:
+    with transaction(p.engine) as s:
+        draft = s.get(Draft, draft_id)
+        if draft is None:
+            return _refuse(s, draft_id, content_hash, ["稿件不存在"], now)
+        site_pub = _publication(s, SITE, draft, content_hash)
+        if site_pub is None or site_pub.status != "done":
+            reasons = _gate(s, p.workflow, draft, content_hash)
+            if reasons:
+                return _refuse(s, draft_id, content_hash, reasons, now)
+        rev = _revision_with_hash(s, draft, content_hash)
+        site_pub = site_pub or _add_publication(s, SITE, draft, rev.number, content_hash)
+        webhook_pub = None
+        if p.webhook is not None:
+            webhook_pub = (_publication(s, WEBHOOK, draft, content_hash)
+                           or _add_publication(s, WEBHOOK, draft, rev.number, content_hash))
+        published_at = site_pub.published_at or now
+        item = SiteItem(draft_id=draft.id, revision=rev.number, title=rev.title, body=rev.body,
+                        column=draft.column, content_hash=content_hash,
+                        published_at=format_at(published_at))
+        return _Plan(item=item, site_done=site_pub.status == "done",
+                     webhook_pending=webhook_pub is not None and webhook_pub.status != "done")
+
+
+def _gate(s: Session, wf: WorkflowDef, draft: Draft, content_hash: str) -> list[str]:
+    """Why this draft may not go out with this hash now ([] when it may)."""
+    if draft.status != "approved":
+        return [f"稿件状态为“{draft.status}”，不是“已通过全部审核”"]
+    rev = current_revision(s, draft)
+    if rev.content_hash != content_hash:
+        return [f"待发布的内容哈希 {content_hash[:12]}… 不是当前稿（第 {rev.number} 稿，{rev.content_hash[:12]}…）"]
+    recomputed = revision_content_hash(s, rev)
+    if recomputed != content_hash:
+        return [f"第 {rev.number} 稿的存储内容与其哈希不符（重算为 {recomputed[:12]}…），拒绝发布"]
+    return publication_blockers(wf, load_case(s, draft.id))
+
+
+def _revision_with_hash(s: Session, draft: Draft, content_hash: str) -> Revision:
+    return s.scalars(
+        select(Revision).where(Revision.draft_id == draft.id, Revision.content_hash == content_hash)
+        .order_by(Revision.number.desc()).limit(1)
+    ).one()
+
+
+def _publication(s: Session, channel: str, draft: Draft, content_hash: str) -> Publication | None:
+    return s.scalar(select(Publication).where(
+        Publication.key == publication_key(channel, draft.id, content_hash)))
+
+
+def _add_publication(s: Session, channel: str, draft: Draft, revision: int, content_hash: str) -> Publication:
+    pub = Publication(draft_id=draft.id, revision=revision, content_hash=content_hash, channel=channel,
+                      key=publication_key(channel, draft.id, content_hash), status="pending")
+    s.add(pub)
+    s.flush()
+    return pub
+
+
+def _refuse(s: Session, draft_id: int, content_hash: str, reasons: list[str], now: datetime) -> _Plan:
+    append_event(s, action="publish.refused", actor="system",
+                 draft_id=draft_id if s.get(Draft, draft_id) else None,
+                 payload={"content_hash": content_hash, "reasons": reasons}, at=now)
+    return _Plan(item=None, site_done=False, webhook_pending=False, refused=tuple(reasons))
+
+
+def _record_site(p: Publisher, item: SiteItem, path: str, now: datetime) -> None:
+    with transaction(p.engine) as s:
+        draft = s.get(Draft, item.draft_id)
+        pub = s.scalar(select(Publication).where(
+            Publication.key == publication_key(SITE, item.draft_id, item.content_hash)))
+        if pub.status == "done":
+            return
+        pub.status, pub.path, pub.attempts = "done", path, pub.attempts + 1
+        pub.published_at = datetime.fromisoformat(item.published_at)
+        if draft.status == "approved" and current_revision(s, draft).content_hash == item.content_hash:
+            draft.status = "published"
+            draft.published_at = pub.published_at
+            draft.lock_version += 1
+        append_event(s, action="draft.published", actor="system", draft_id=item.draft_id,
+                     payload={"revision": item.revision, "content_hash": item.content_hash,
+                              "channel": SITE, "path": path}, at=now)
+        notify(s, [draft.author_id], draft_id=draft.id, kind="draft_published",
+               message=f"您的稿件《{item.title}》已发布（第 {item.revision} 稿）", now=now)
+
+
+def webhook_document(item: SiteItem, *, kind: str, path: str | None) -> dict:
+    return {
+        "event": "draft.published", "draft_id": item.draft_id, "revision": item.revision,
+        "title": item.title, "body": item.body, "column": item.column, "kind": kind,
+        "content_hash": item.content_hash, "published_at": item.published_at, "path": path,
+    }
+
+
+def _deliver_webhook(p: Publisher, item: SiteItem, now: datetime) -> None:
+    key = publication_key(WEBHOOK, item.draft_id, item.content_hash)
+    with transaction(p.engine, readonly=True) as s:
+        draft = s.get(Draft, item.draft_id)
+        site_pub = s.scalar(select(Publication).where(
+            Publication.key == publication_key(SITE, item.draft_id, item.content_hash)))
+        document = webhook_document(item, kind=draft.kind, path=site_pub.path if site_pub else None)
+    try:
+        status = deliver(p.webhook, document, delivery_id=key)
+    except WebhookError as exc:
+        with transaction(p.engine) as s:
+            s.execute(update(Publication).where(Publication.key == key).values(
+                attempts=Publication.attempts + 1, last_error=str(exc)[:2000], status="failed"))
+        raise
+    with transaction(p.engine) as s:
+        pub = s.scalar(select(Publication).where(Publication.key == key))
+        if pub.status == "done":
+            return
+        pub.status, pub.attempts, pub.published_at, pub.last_error = "done", pub.attempts + 1, now, None
+        append_event(s, action="webhook.delivered", actor="system", draft_id=item.draft_id,
+                     payload={"content_hash": item.content_hash, "status": status,
+                              "delivery": key}, at=now)
+
+
+def withdraw(p: Publisher, *, draft_id: int, now: datetime) -> Outcome:
+    """Take a withdrawn draft off the site (and tell the webhook receiver)."""
+    with transaction(p.engine, readonly=True) as s:
+        draft = s.get(Draft, draft_id)
+        if draft is None or draft.status != "withdrawn":
+            return Outcome.NOTHING
+    entry = p.site.withdraw(draft_id)
+    with transaction(p.engine) as s:
+        done_before = s.scalar(select(AuditEvent.id).where(
+            AuditEvent.draft_id == draft_id, AuditEvent.action == "site.withdrawn"))
+        if done_before is None:
+            last = s.scalar(select(Publication).where(
+                Publication.draft_id == draft_id, Publication.channel == SITE, Publication.status == "done")
+                .order_by(Publication.id.desc()).limit(1))
+            append_event(s, action="site.withdrawn", actor="system", draft_id=draft_id,
+                         payload={"path": entry.path if entry else (last.path if last else None),
+                                  "content_hash": entry.content_hash if entry else (last.content_hash if last else None)},
+                         at=now)
+            notify(s, [draft.author_id], draft_id=draft_id, kind="draft_withdrawn",
+                   message=f"您的稿件《{draft.title}》已撤稿，页面已从网站移除", now=now)
+    if p.webhook is not None:
+        deliver(p.webhook, {"event": "draft.withdrawn", "draft_id": draft_id},
+                delivery_id=f"withdraw:{draft_id}")
+    return Outcome.WITHDRAWN
