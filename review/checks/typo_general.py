@@ -1,20 +1,25 @@
 """The general typo detector: characters that jieba's best segmentation says are likely wrong.
 
-For every Chinese character outside the protected spans, the candidates are the characters a
-writer could have confused it with (similar sound, similar shape, same pinyin) that would form a
-dictionary word with its neighbours. A candidate's *gain* is how much the log-probability of the
-best segmentation of the run improves when the character is replaced by it; a character is
-flagged when its best candidate gains more than the model's threshold.
+Replacements are proposed where they would form a dictionary word: a character swapped for one
+it is easily confused with (similar sound, similar shape, same pinyin), or a run of characters
+swapped for a word typed with the same syllables. Each replacement's *gain* is how much the
+log-probability of jieba's best segmentation of the run improves; a small logistic score over
+the gain and a few features (review/typo_scoring.py) decides what is reported.
+
+Only characters that stand alone or sit in a rare word in the original segmentation are
+examined character by character, and only spans on segmentation boundaries as whole words:
+that is where a typo leaves its trace, and it keeps the pass fast.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from review.findings import Category, Finding, Severity
-from review.typo_candidates import CandidateMap, Likeness
+from review.typo_candidates import CandidateMap, HomophoneIndex, Likeness, char_readings
+from review.typo_scoring import Weights, likeness_features
 from review.typo_words import RunScores, WordModel, score_run
 
 RULE = "typo.likely"
@@ -22,117 +27,220 @@ MASK = "*"
 MIN_WORD_FREQ = 5  # jieba lists many frequency-3 fragments; they are no evidence of a typo
 COMMON_CHAR_FREQ = 50  # same-pinyin candidates are drawn from characters at least this frequent
 MAX_WORD_LEN = 4
-DEFAULT_THRESHOLD = 8.0
+RARE_WORD_FREQ = 2000  # characters inside rarer words are examined too (编织 for 编制)
+MIN_GAIN = 6.0  # replacements that improve the segmentation less are never scored (nor fitted)
+PLACE_SUFFIXES = frozenset("省市县区乡镇村街路巷湖山河江岛港湾屯寨庄舰")
 
 
 @dataclass(frozen=True, slots=True)
 class Suspect:
-    """One character and its best replacement, with the segmentation gain that argues for it."""
+    """A span of a run that may be mistyped, its replacement and the evidence for it."""
 
-    position: int  # offset into the run
-    char: str
+    start: int  # offsets into the run of the changed characters
+    end: int
+    original: str
     replacement: str
     word: str  # the dictionary word the replacement forms
+    word_start: int
     gain: float
     likeness: Likeness
+    features: tuple[float, ...]  # in the order of review.typo_scoring.FEATURES
 
 
 @dataclass(frozen=True, slots=True)
 class TypoModel:
     words: WordModel
     candidates: CandidateMap
+    homophones: HomophoneIndex
     completions: dict[str, str]  # a word with one character masked -> the characters that fill it
-    threshold: float = DEFAULT_THRESHOLD
+    weights: Weights
+    rare_word_logp: float
 
     @classmethod
-    def load(cls, threshold: float = DEFAULT_THRESHOLD) -> "TypoModel":
+    def load(cls, weights: Weights | None = None) -> "TypoModel":
         words = WordModel.from_jieba()
-        min_logp = math.log(MIN_WORD_FREQ) + words.unknown_logp
+        floor = math.log(MIN_WORD_FREQ) + words.unknown_logp
+        short_words = [w for w, lp in words.logp.items() if 2 <= len(w) <= MAX_WORD_LEN and lp >= floor]
         completions: dict[str, str] = {}
-        for word, lp in words.logp.items():
-            if 2 <= len(word) <= MAX_WORD_LEN and lp >= min_logp:
-                for j in range(len(word)):
-                    key = word[:j] + MASK + word[j + 1 :]
-                    completions[key] = completions.get(key, "") + word[j]
-        common_logp = math.log(COMMON_CHAR_FREQ) + words.unknown_logp
-        common = frozenset(
-            w for w, lp in words.logp.items() if len(w) == 1 and _is_han(w) and lp >= common_logp
+        for word in short_words:
+            for j in range(len(word)):
+                key = word[:j] + MASK + word[j + 1 :]
+                completions[key] = completions.get(key, "") + word[j]
+        readings = char_readings({c for w in short_words for c in w} | {w for w in words.logp if len(w) == 1})
+        common_floor = math.log(COMMON_CHAR_FREQ) + words.unknown_logp
+        common = frozenset(w for w, lp in words.logp.items() if len(w) == 1 and is_han(w) and lp >= common_floor)
+        return cls(
+            words=words,
+            candidates=CandidateMap.build(readings, common),
+            homophones=HomophoneIndex.build(readings, short_words),
+            completions=completions,
+            weights=weights or Weights.load(),
+            rare_word_logp=math.log(RARE_WORD_FREQ) + words.unknown_logp,
         )
-        return cls(words=words, candidates=CandidateMap.build(common), completions=completions, threshold=threshold)
+
+    def with_weights(self, weights: Weights) -> "TypoModel":
+        return replace(self, weights=weights)
 
 
 def find_likely_typos(text: str, protected: Sequence[tuple[int, int]], model: TypoModel) -> list[Finding]:
-    return [
-        _finding(offset, suspect)
-        for offset, suspect in suspects_in_text(text, protected, model)
-        if suspect.gain >= model.threshold
-    ]
+    return [_finding(offset, s) for offset, s in reported(suspects_by_run(text, protected, model), model.weights)]
 
 
-def suspects_in_text(
-    text: str, protected: Sequence[tuple[int, int]], model: TypoModel
-) -> list[tuple[int, Suspect]]:
-    """Every unprotected character's best replacement, whatever its gain, with its offset in ``text``."""
+def suspects_by_run(text: str, protected: Sequence[tuple[int, int]], model: TypoModel) -> list[tuple[int, list[Suspect]]]:
+    """Each run of Chinese characters (its offset) with every unprotected replacement in it."""
     blocked = bytearray(len(text))
     for start, end in protected:
         start, end = max(start, 0), min(max(end, 0), len(text))
         if end > start:
             blocked[start:end] = b"\x01" * (end - start)
+    return [
+        (run_start, [s for s in suspects_in_run(run, model) if not any(blocked[run_start + s.start : run_start + s.end])])
+        for run_start, run in han_runs(text)
+    ]
+
+
+def reported(runs: Sequence[tuple[int, Sequence[Suspect]]], weights: Weights) -> list[tuple[int, Suspect]]:
+    """What is reported under ``weights``: per run, the best-scoring non-overlapping suspects that
+    reach the threshold, with their offsets into the text."""
     found = []
-    for run_start, run in han_runs(text):
-        for suspect in suspects_in_run(run, model):
-            offset = run_start + suspect.position
-            if not blocked[offset]:
-                found.append((offset, suspect))
+    for run_start, suspects in runs:
+        scored = [(weights.score(s.features), s) for s in suspects]
+        for s in strongest_disjoint([(v, s) for v, s in scored if v >= weights.threshold]):
+            found.append((run_start + s.start, s))
     return found
 
 
 def suspects_in_run(run: str, model: TypoModel) -> list[Suspect]:
-    """The best replacement of every character of ``run`` that has one, with its gain."""
+    """Every replacement in ``run`` that improves its best segmentation, with its features."""
     if len(run) < 2:
         return []
     scores = score_run(run, model.words)
+    token_of = [(0, 0)] * len(run)
+    for a, b in scores.tokens:
+        for k in range(a, b):
+            token_of[k] = (a, b)
+    context = _RunContext(run, scores, token_of, model)
     suspects = []
     for i in range(len(run)):
-        suspect = _best_replacement(run, i, scores, model)
-        if suspect is not None:
-            suspects.append(suspect)
+        a, b = token_of[i]
+        if b - a == 1 or model.words.logp.get(run[a:b], -math.inf) < model.rare_word_logp:
+            suspects.extend(context.char_replacements(i))
+    suspects.extend(context.word_replacements())
     return suspects
 
 
-def _best_replacement(run: str, i: int, scores: RunScores, model: TypoModel) -> Suspect | None:
-    char = run[i]
-    likeness = model.candidates.of(char)
-    if not likeness:
-        return None
-    logp = model.words.logp
-    completions = model.completions
-    forward, backward = scores.forward, scores.backward
-    n = len(run)
-    best_value, best_char, best_word = -math.inf, "", ""
-    for a in range(max(0, i - MAX_WORD_LEN + 1), i + 1):
-        left = run[a:i]
-        for b in range(max(i + 1, a + 2), min(n, a + MAX_WORD_LEN) + 1):
-            fills = completions.get(left + MASK + run[i + 1 : b])
-            if not fills:
-                continue
-            outside = forward[a] + backward[b]
-            for fill in fills:
-                if fill in likeness:
-                    word = left + fill + run[i + 1 : b]
-                    value = outside + logp[word]
-                    if value > best_value:
-                        best_value, best_char, best_word = value, fill, word
-    if not best_char:
-        return None
-    return Suspect(
-        position=i,
-        char=char,
-        replacement=best_char,
-        word=best_word,
-        gain=best_value - scores.best,
-        likeness=likeness[best_char],
-    )
+def strongest_disjoint(scored: Sequence[tuple[float, Suspect]]) -> list[Suspect]:
+    """Greedily keep the best-scoring suspects whose new words do not overlap."""
+    kept: list[Suspect] = []
+    taken: set[int] = set()
+    for _, s in sorted(scored, key=lambda pair: -pair[0]):
+        span = range(s.word_start, s.word_start + len(s.word))
+        if not taken.intersection(span):
+            kept.append(s)
+            taken.update(span)
+    return sorted(kept, key=lambda s: s.start)
+
+
+@dataclass(frozen=True, slots=True)
+class _RunContext:
+    run: str
+    scores: RunScores
+    token_of: list[tuple[int, int]]
+    model: TypoModel
+
+    def char_replacements(self, i: int) -> list[Suspect]:
+        run, model = self.run, self.model
+        likeness = model.candidates.of(run[i])
+        if not likeness:
+            return []
+        logp, completions = model.words.logp, model.completions
+        forward, backward = self.scores.forward, self.scores.backward
+        floor = self.scores.best + MIN_GAIN
+        n = len(run)
+        best: dict[str, tuple[float, int, str]] = {}
+        for a in range(max(0, i - MAX_WORD_LEN + 1), i + 1):
+            left = run[a:i]
+            for b in range(max(i + 1, a + 2), min(n, a + MAX_WORD_LEN) + 1):
+                fills = completions.get(left + MASK + run[i + 1 : b])
+                if not fills:
+                    continue
+                outside = forward[a] + backward[b]
+                for fill in fills:
+                    if fill in likeness:
+                        word = left + fill + run[i + 1 : b]
+                        value = outside + logp[word]
+                        if value > floor and value > best.get(fill, (-math.inf,))[0]:
+                            best[fill] = (value, a, word)
+        return [self._suspect(i, fill, a, word, value, [likeness[fill]]) for fill, (value, a, word) in best.items()]
+
+    def word_replacements(self) -> list[Suspect]:
+        run, model = self.run, self.model
+        logp = model.words.logp
+        index = model.homophones
+        keys = index.key(run)
+        forward, backward = self.scores.forward, self.scores.backward
+        floor = self.scores.best + MIN_GAIN
+        bounds = [a for a, _ in self.scores.tokens] + [len(run)]
+        suspects = []
+        for x, a in enumerate(bounds):
+            for b in bounds[x + 1 :]:
+                if b - a > MAX_WORD_LEN:
+                    break
+                if b - a < 2:
+                    continue
+                for word in index.words.get(keys[a:b], ()):
+                    changed = [k for k in range(b - a) if word[k] != run[a + k]]
+                    if len(changed) < 2:
+                        continue  # one changed character is the character path's business
+                    value = forward[a] + logp[word] + backward[b]
+                    if value > floor:
+                        first, last = a + changed[0], a + changed[-1] + 1
+                        kinds = [
+                            model.candidates.of(run[a + k]).get(word[k], Likeness(0)) | Likeness.PINYIN
+                            for k in range(changed[0], changed[-1] + 1)
+                            if word[k] != run[a + k]
+                        ]
+                        fill = word[changed[0] : changed[-1] + 1]
+                        suspects.append(self._suspect(first, fill, a, word, value, kinds, end=last))
+        return suspects
+
+    def _suspect(
+        self, start: int, fill: str, word_start: int, word: str, value: float, kinds: list[Likeness], end: int | None = None
+    ) -> Suspect:
+        end = start + 1 if end is None else end
+        run, model = self.run, self.model
+        logp, unknown = model.words.logp, model.words.unknown_logp
+        gain = value - self.scores.best
+        changed = [k for k in range(start, end) if run[k] != fill[k - start]]
+        word_end = word_start + len(word)
+        token_a, token_b = self.token_of[word_start]
+        after = run[max(end, word_end) : max(end, word_end) + 2]
+        features = (
+            gain,
+            *likeness_features(kinds),
+            float(len(changed) >= 2),
+            float(all(self.token_of[k][1] - self.token_of[k][0] == 1 for k in changed)),
+            float(token_a <= word_start and word_end <= token_b),
+            float(len(word) >= 3),
+            logp[word],
+            sum(logp.get(run[k], unknown) for k in changed) / len(changed),
+            sum(logp.get(fill[k - start], unknown) for k in changed) / len(changed),
+            float(any(ch in PLACE_SUFFIXES for ch in after)),
+        )
+        likeness = Likeness(0)
+        for kind in kinds:
+            likeness |= kind
+        return Suspect(
+            start=start,
+            end=end,
+            original=run[start:end],
+            replacement=fill,
+            word=word,
+            word_start=word_start,
+            gain=gain,
+            likeness=likeness,
+            features=features,
+        )
 
 
 def han_runs(text: str) -> list[tuple[int, str]]:
@@ -140,7 +248,7 @@ def han_runs(text: str) -> list[tuple[int, str]]:
     runs = []
     start = None
     for k, ch in enumerate(text):
-        if _is_han(ch):
+        if is_han(ch):
             if start is None:
                 start = k
         elif start is not None:
@@ -151,7 +259,7 @@ def han_runs(text: str) -> list[tuple[int, str]]:
     return runs
 
 
-def _is_han(ch: str) -> bool:
+def is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
@@ -161,11 +269,11 @@ def _finding(offset: int, suspect: Suspect) -> Finding:
         category=Category.TYPO,
         severity=Severity.WARNING,
         start=offset,
-        end=offset + 1,
-        text=suspect.char,
+        end=offset + suspect.end - suspect.start,
+        text=suspect.original,
         suggestion=suspect.replacement,
         message=(
-            f"疑似错别字：“{suspect.char}”可能应为“{suspect.replacement}”"
+            f"疑似错别字：“{suspect.original}”可能应为“{suspect.replacement}”"
             f"（{suspect.likeness.label}，“{suspect.word}”）"
         ),
     )

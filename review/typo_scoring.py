@@ -1,0 +1,78 @@
+"""How likely a proposed replacement is a real typo: a small logistic score over a few features.
+
+The weights live in ``lexicon/data/typo/weights.tsv``; ``bench/eval_typo.py --fit`` refits them
+(grouped cross-validation first) from the ECSpell official-document sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from review.typo_candidates import Likeness
+
+WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "lexicon" / "data" / "typo" / "weights.tsv"
+
+FEATURES = (
+    "gain",  # log-probability gain of the best segmentation
+    "sound",  # every changed character is in the sound confusion set
+    "shape",  # ... in the shape confusion set
+    "pinyin",  # ... shares a reading with its replacement
+    "two_kinds",  # alike in at least two of those ways
+    "two_changed",  # a whole word typed by sound: two or more characters change
+    "was_single",  # every changed character stood alone in the original segmentation
+    "replaces_word",  # the new word lies inside one word of the original segmentation
+    "long_word",  # the new word has three or more characters
+    "word_logp",  # log-probability of the new word
+    "char_logp",  # mean log-probability of the original characters on their own
+    "candidate_logp",  # mean log-probability of the replacement characters on their own
+    "before_place",  # a place-name suffix (村, 镇, 路 …) follows, outside the new word
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    bias: float
+    coefficients: tuple[float, ...]  # in the order of FEATURES
+    threshold: float  # a suspect is reported when its score reaches this
+
+    def score(self, features: tuple[float, ...]) -> float:
+        return self.bias + sum(w * x for w, x in zip(self.coefficients, features))
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_FILE) -> "Weights":
+        values: dict[str, float] = {}
+        with path.open(encoding="utf-8") as fh:
+            for lineno, raw in enumerate(fh, 1):
+                if raw.startswith("#") or not raw.strip():
+                    continue
+                parts = raw.rstrip("\n").split("\t")
+                try:
+                    name, value = parts
+                    values[name] = float(value)
+                except ValueError:
+                    raise ValueError(f"{path}:{lineno}: 格式错误，应为“特征名\\t数值”") from None
+        expected = {"bias", "threshold", *FEATURES}
+        if set(values) != expected:
+            missing = ", ".join(sorted(expected - set(values))) or "无"
+            extra = ", ".join(sorted(set(values) - expected)) or "无"
+            raise ValueError(f"{path}: 权重不完整（缺少：{missing}；多余：{extra}）")
+        return cls(
+            bias=values["bias"],
+            coefficients=tuple(values[name] for name in FEATURES),
+            threshold=values["threshold"],
+        )
+
+    def dump(self, path: Path, header: str) -> None:
+        lines = [f"# {line}" for line in header.splitlines()]
+        lines += [f"bias\t{self.bias:.6f}", f"threshold\t{self.threshold:.6f}"]
+        lines += [f"{name}\t{w:.6f}" for name, w in zip(FEATURES, self.coefficients)]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def likeness_features(kinds: list[Likeness]) -> tuple[float, float, float, float]:
+    """sound, shape, pinyin, two_kinds for the changed characters of one replacement."""
+    sound = all(k & Likeness.SOUND for k in kinds)
+    shape = all(k & Likeness.SHAPE for k in kinds)
+    same_pinyin = all(k & Likeness.PINYIN for k in kinds)
+    return float(sound), float(shape), float(same_pinyin), float(sound + shape + same_pinyin >= 2)
