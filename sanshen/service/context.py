@@ -57,7 +57,8 @@ class AppContext:
     checker: Checker
 
     @classmethod
-    def open(cls, settings: Settings, *, upgrade: bool = True) -> "AppContext":
+    def open(cls, settings: Settings, *, upgrade: bool = True, checker: Checker | None = None) -> "AppContext":
+        """Connect (and migrate); ``checker`` reuses one already built, e.g. across a test session."""
         if settings.db_url.startswith("sqlite"):
             settings.home.mkdir(parents=True, exist_ok=True)
         workflow = load_configured_workflow(settings)
@@ -65,7 +66,7 @@ class AppContext:
         if upgrade:
             upgrade_db(engine)
         return cls(settings=settings, engine=engine, workflow=workflow,
-                   checker=build_checker(engine))
+                   checker=checker or build_checker(engine))
 
     def reload_checker(self) -> None:
         """Rebuild the checker after a lexicon edit (the web app's long-lived context)."""

@@ -12,6 +12,8 @@ from sqlalchemy import and_, case as sql_case, exists, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from flows.findings import replace_findings
+from flows.recheck import SOURCES, draft_meta
 from flows.cases import (
     apply_events,
     content_hash,
@@ -23,7 +25,6 @@ from flows.cases import (
 from review import transitions
 from review.case import IN_REVIEW, Case, Refused
 from review.deadlines import draft_deadline
-from review.check import DraftMeta
 from review.events import DraftSubmitted, Event
 from review.gate import DISCLOSURES
 from review.findings import Report
@@ -42,7 +43,6 @@ from sanshen.service.views import (
 )
 from storage.models import (
     Attachment,
-    CheckReport,
     Draft,
     FindingRow,
     Revision,
@@ -170,25 +170,11 @@ def _draft_view(session: Session, draft: Draft) -> DraftView:
 
 # --- the automated pass --------------------------------------------------------------
 
-def _check(ctx: "AppContext", *, title: str, body: str, kind: str, disclosure: str | None,
-           disclosure_reason: str | None, interprets: int | None) -> Report:
-    meta = DraftMeta(title=title, kind=kind, disclosure=disclosure,
-                     disclosure_reason=disclosure_reason, interprets=interprets)
-    return ctx.checker.check(body, meta=meta)
-
-
 def _store_report(session: Session, draft_id: int, revision: Revision, report: Report, *,
-                  source: str, now: datetime) -> None:
-    row = CheckReport(revision_id=revision.id, lexicon_version=report.lexicon_version, source=source,
-                      created_at=now)
-    session.add(row)
-    session.flush()
-    session.add_all(
-        FindingRow(report_id=row.id, draft_id=draft_id, revision=revision.number, rule=f.rule,
-                   category=str(f.category), severity=str(f.severity), start=f.start, end=f.end,
-                   text=f.text, suggestion=f.suggestion, message=f.message)
-        for f in report.findings
-    )
+                  now: datetime) -> None:
+    replace_findings(session, draft_id=draft_id, revision=revision.number, revision_id=revision.id,
+                     findings=report.findings, sources=SOURCES, source="submit",
+                     lexicon_version=report.lexicon_version, now=now)
 
 
 # --- actions -------------------------------------------------------------------------
@@ -216,8 +202,8 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
             existing = _existing_submission(session, actor, data.idempotency_key)
             if existing is not None:
                 return _draft_view(session, existing)
-    report = _check(ctx, title=data.title, body=data.body, kind=data.kind, disclosure=data.disclosure,
-                    disclosure_reason=data.disclosure_reason, interprets=data.interprets)
+    draft = _new_draft(ctx, actor, data, now=now)
+    report = ctx.checker.check(data.body, meta=draft_meta(draft, data.title))
     meta = publish_meta(column=data.column, kind=data.kind, disclosure=data.disclosure,
                         interprets=data.interprets)
     digest = content_hash(data.title, data.body, (a.sha256 for a in data.attachments), meta)
@@ -225,7 +211,8 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
         with action(ctx) as session:
             if data.interprets is not None:
                 _check_policy(session, data.interprets)
-            return _create_draft(ctx, session, actor, data, report, meta, digest, now=now)
+            draft.department = session.scalar(select(User.dept).where(User.id == actor.id)) or ""
+            return _create_draft(ctx, session, actor, draft, data, report, meta, digest, now=now)
     except IntegrityError:
         if data.idempotency_key is None:
             raise
@@ -234,6 +221,18 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
             if existing is None:
                 raise
             return _draft_view(session, existing)
+
+
+def _new_draft(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: datetime) -> Draft:
+    wf = ctx.workflow
+    return Draft(
+        title=data.title, column=data.column, kind=data.kind, disclosure=data.disclosure,
+        disclosure_reason=data.disclosure_reason, urgent=data.urgent, author_id=actor.id,
+        interprets_id=data.interprets, workflow_name=wf.name, workflow_version=wf.version,
+        status=IN_REVIEW, current_revision=1, submitted_at=now,
+        deadline_at=draft_deadline(wf, submitted_at=now, urgent=data.urgent),
+        idempotency_key=data.idempotency_key,
+    )
 
 
 def _check_policy(session: Session, policy_id: int) -> None:
@@ -246,18 +245,9 @@ def _check_policy(session: Session, policy_id: int) -> None:
                            f"政策文件 {policy_id} 已有解读稿 {other.id}，请修改该解读稿（sanshen revise {other.id} …）")
 
 
-def _create_draft(ctx: "AppContext", session: Session, actor: UserView, data: SubmitInput, report: Report,
-                  meta: dict, digest: str, *, now: datetime) -> DraftView:
+def _create_draft(ctx: "AppContext", session: Session, actor: UserView, draft: Draft, data: SubmitInput,
+                  report: Report, meta: dict, digest: str, *, now: datetime) -> DraftView:
     wf = ctx.workflow
-    dept = session.scalar(select(User.dept).where(User.id == actor.id)) or ""
-    draft = Draft(
-        title=data.title, column=data.column, kind=data.kind, disclosure=data.disclosure,
-        disclosure_reason=data.disclosure_reason, urgent=data.urgent, author_id=actor.id,
-        department=dept, interprets_id=data.interprets, workflow_name=wf.name,
-        workflow_version=wf.version, status=IN_REVIEW, current_revision=1, submitted_at=now,
-        deadline_at=draft_deadline(wf, submitted_at=now, urgent=data.urgent),
-        idempotency_key=data.idempotency_key,
-    )
     session.add(draft)
     session.flush()
     revision = Revision(draft_id=draft.id, number=1, title=data.title, body=data.body, meta=meta,
@@ -269,7 +259,7 @@ def _create_draft(ctx: "AppContext", session: Session, actor: UserView, data: Su
                    media_type=a.media_type, data=a.data)
         for a in data.attachments
     )
-    _store_report(session, draft.id, revision, report, source="submit", now=now)
+    _store_report(session, draft.id, revision, report, now=now)
     submitted = DraftSubmitted(
         user=actor.name, revision=1, content_hash=digest, kind=data.kind, disclosure=data.disclosure,
         urgent=data.urgent, deadline_at=draft.deadline_at, workflow=wf.name, workflow_version=wf.version,
@@ -296,8 +286,7 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
         if digest == old.content_hash:
             raise RefusedError("no_change", f"内容与当前第 {old.number} 版完全相同，未生成新的修订版本")
         meta = dict(old.meta)
-    report = _check(ctx, title=new_title, body=body, kind=draft.kind, disclosure=draft.disclosure,
-                    disclosure_reason=draft.disclosure_reason, interprets=draft.interprets_id)
+    report = ctx.checker.check(body, meta=draft_meta(draft, new_title))
     with action(ctx) as session:
         draft = _get_draft(session, draft_id)
         if draft.lock_version != read_version:
@@ -313,7 +302,7 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
         for a in session.scalars(select(Attachment).where(Attachment.revision_id == old.id)):
             session.add(Attachment(revision_id=revision.id, filename=a.filename, sha256=a.sha256,
                                    size=a.size, media_type=a.media_type, data=a.data))
-        _store_report(session, draft_id, revision, report, source="submit", now=now)
+        _store_report(session, draft_id, revision, report, now=now)
         draft.title = new_title
         apply_events(session, draft, events, now=now, actor=actor.name, workflow=ctx.workflow)
         return _draft_view(session, draft)

@@ -1,0 +1,239 @@
+"""The draft service through a real database: submit, queue, sign, return, revise, waive, show."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from flows.cases import content_hash, publish_meta
+from sanshen.service import drafts
+from sanshen.service.errors import BadInput, NotFound, RefusedError
+from storage.models import Draft, Outbox, Revision, SignOff, StageTask, Waiver
+from tests.spine_support import CLEAN_BODY, WALK, ctx, default_checker, team  # noqa: F401
+
+pytestmark = pytest.mark.db
+
+ID_NUMBER = "11010519491231002X"
+
+
+def queue_ids(team, who):
+    return [(i.id, i.stage) for i in drafts.queue(team.ctx, team[who], now=team.clock.now)]
+
+
+def outbox(team, kind):
+    return team.rows(select(Outbox).where(Outbox.kind == kind).order_by(Outbox.id))
+
+
+def test_submit_stores_revision_one_with_canonical_hash_and_opens_first_stage(team):
+    view = team.submit(column="要闻")
+    meta = publish_meta(column="要闻", kind="news", disclosure="主动公开", interprets=None)
+    assert view.revision == 1
+    assert view.content_hash == content_hash("安全生产工作会议召开", CLEAN_BODY, [], meta)
+    assert view.status == "in_review"
+    detail = drafts.show(team.ctx, team["p1"], view.id)
+    assert [(s.name, s.status) for s in detail.stages][:3] == [("机器预审", "done"), ("一校", "open"), ("初审", "pending")]
+    assert detail.stages[0].signoffs[0].user == "system"
+    assert [o.payload for o in outbox(team, "route")] == [{"draft_id": view.id}]
+    assert [o.payload for o in outbox(team, "links")] == [{"draft_id": view.id, "revision": 1}]
+
+
+def test_queue_shows_a_draft_only_to_who_may_sign_its_open_stage(team):
+    view = team.submit()
+    assert all(queue_ids(team, p) == [(view.id, "一校")] for p in ("p1", "p2", "p3"))
+    assert all(queue_ids(team, who) == [] for who in ("editor", "r1", "sec", "leader", "admin"))
+    team.sign("p1", view.id)
+    assert queue_ids(team, "p1") == [] and queue_ids(team, "p2") == []
+    assert queue_ids(team, "r1") == [(view.id, "初审")]
+    team.sign("r1", view.id)
+    # 三校分离: p1 signed 一校, so only p2 and p3 see 二校
+    assert queue_ids(team, "p1") == [] and queue_ids(team, "p2") == [(view.id, "二校")]
+    team.sign("p2", view.id)
+    # 复审 ∥ 保密审查: r1 signed 初审 and is kept out of 复审
+    assert queue_ids(team, "r1") == []
+    assert queue_ids(team, "r2") == [(view.id, "复审")]
+    assert queue_ids(team, "sec") == [(view.id, "保密审查")]
+
+
+def test_queue_puts_overdue_then_urgent_first(team):
+    normal = team.submit(title="普通稿件")
+    urgent = team.submit(title="紧急稿件", urgent=True)
+    items = drafts.queue(team.ctx, team["p1"], now=team.clock.now)
+    assert [i.id for i in items] == [urgent.id, normal.id]
+    later = team.clock(minutes=60 * 48)
+    items = drafts.queue(team.ctx, team["p1"], now=later)
+    assert all(i.overdue for i in items)
+
+
+def test_full_walk_approves_and_queues_publication_of_the_signed_hash(team):
+    view = team.submit()
+    team.walk(view.id)
+    detail = drafts.show(team.ctx, team["leader"], view.id)
+    assert detail.draft.status == "approved"
+    assert all(s.status == "done" for s in detail.stages)
+    assert all(so.content_hash == view.content_hash for s in detail.stages for so in s.signoffs)
+    assert [o.payload for o in outbox(team, "publish")] == [{"draft_id": view.id, "content_hash": view.content_hash}]
+
+
+def test_refusals_of_the_rules(team):
+    view = team.submit()
+    with pytest.raises(RefusedError) as e:
+        drafts.sign(team.ctx, team["editor"], view.id, now=team.clock())
+    assert e.value.code == "author_signs" and e.value.exit_code == 1
+    with pytest.raises(RefusedError) as e:
+        team.sign("r1", view.id)
+    assert e.value.code == "missing_role"
+    with pytest.raises(RefusedError) as e:
+        team.sign("p1", view.id, expect_hash="0" * 64)
+    assert e.value.code == "stale_hash"
+    with pytest.raises(RefusedError):
+        team.sign("leader", view.id, stage="终审")
+    team.sign("p1", view.id, expect_hash=view.content_hash)
+    team.sign("r1", view.id)
+    with pytest.raises(RefusedError) as e:
+        team.sign("p1", view.id, stage="二校")
+    assert e.value.code == "separation"
+    team.sign("p2", view.id)
+    with pytest.raises(RefusedError) as e:
+        team.sign("r1", view.id, stage="复审")
+    assert e.value.code == "separation"
+    assert team.count(SignOff) == 4  # system + three people; nothing half-written
+
+
+def test_revise_voids_signoffs_restarts_and_shows_the_diff(team):
+    view = team.submit()
+    team.walk(view.id, upto="初审")
+    new_body = CLEAN_BODY.replace("确保群众安全", "确保人民群众生命财产安全")
+    revised = drafts.revise(team.ctx, team["editor"], view.id, new_body, comment="按初审意见修改", now=team.clock())
+    assert revised.revision == 2 and revised.content_hash != view.content_hash
+    assert queue_ids(team, "p1") == [(view.id, "一校")]
+    assert queue_ids(team, "r1") == []
+    detail = drafts.show(team.ctx, team["r1"], view.id)
+    assert [s.status for s in detail.stages][:3] == ["done", "open", "pending"]
+    assert detail.diff_from == 1
+    assert "-会议强调，要压实责任，确保群众安全。" in detail.diff
+    assert "+会议强调，要压实责任，确保人民群众生命财产安全。" in detail.diff
+    assert drafts.show(team.ctx, team["r2"], view.id).diff is None
+    voided = team.rows(select(SignOff).where(SignOff.voided_at.is_not(None)))
+    assert sorted(s.stage for s in voided) == ["一校", "初审", "机器预审"]
+    # the same reviewer signs 初审 again on the new revision
+    team.walk(view.id, upto="初审")
+
+
+def test_revise_without_change_makes_no_revision(team):
+    view = team.submit()
+    with pytest.raises(RefusedError) as e:
+        drafts.revise(team.ctx, team["editor"], view.id, CLEAN_BODY, now=team.clock())
+    assert e.value.code == "no_change"
+    assert team.count(Revision) == 1
+
+
+def test_return_to_author_then_revise(team):
+    view = team.submit()
+    team.sign("p1", view.id)
+    returned = drafts.return_draft(team.ctx, team["r1"], view.id, comment="数据需核实", now=team.clock())
+    assert returned.status == "returned"
+    assert queue_ids(team, "r1") == [] and queue_ids(team, "p2") == []
+    with pytest.raises(RefusedError):
+        team.sign("r1", view.id)
+    revised = drafts.revise(team.ctx, team["editor"], view.id, CLEAN_BODY + "数据已核实。\n", now=team.clock())
+    assert revised.status == "in_review"
+    assert queue_ids(team, "p1") == [(view.id, "一校")]
+
+
+def test_return_to_an_earlier_stage_reopens_it(team):
+    view = team.submit()
+    team.walk(view.id, upto="二校")
+    drafts.return_draft(team.ctx, team["r2"], view.id, comment="一校漏改", to_stage="一校", now=team.clock())
+    assert queue_ids(team, "p1") == [(view.id, "一校")]
+    open_tasks = team.rows(select(StageTask.stage).where(StageTask.status == "open"))
+    assert open_tasks == ["一校"]
+
+
+def test_error_finding_blocks_until_waived_at_an_allowed_stage(team):
+    view = team.submit("经核实，申请人张三（身份证号 " + ID_NUMBER + "）已办结。\n")
+    pii = [f for f in view.findings if f.category == "pii" and f.severity == "error"]
+    assert pii, view.findings
+    team.sign("p1", view.id)
+    with pytest.raises(RefusedError) as e:  # a proofreader's stage may not waive
+        drafts.waive(team.ctx, team["p1"], view.id, pii[0].id, reason="已脱敏", now=team.clock())
+    with pytest.raises(BadInput):
+        drafts.waive(team.ctx, team["r1"], view.id, 999999, reason="无", now=team.clock())
+    waived = drafts.waive(team.ctx, team["r1"], view.id, pii[0].id, reason="当事人同意公开", now=team.clock())
+    assert next(f for f in waived.findings if f.id == pii[0].id).waived
+    assert team.count(Waiver) == 1
+
+
+def test_policy_publishes_only_with_its_signed_interpretation(team):
+    policy = team.submit(title="关于促进就业的若干政策", kind="policy")
+    team.walk(policy.id)
+    assert drafts.show(team.ctx, team["leader"], policy.id).draft.status == "approved"
+    assert outbox(team, "publish") == []
+    blockers = drafts.show(team.ctx, team["leader"], policy.id).blockers
+    assert blockers == ()  # only drafts in review list blockers
+    interp = team.submit(title="《关于促进就业的若干政策》解读", interprets=policy.id)
+    assert interp.kind == "interpretation"
+    team.walk(interp.id)
+    published = sorted(o.payload["draft_id"] for o in outbox(team, "publish"))
+    assert published == sorted([policy.id, interp.id])
+
+
+def test_disclosure_rules_refuse_at_submission(team):
+    with pytest.raises(RefusedError) as e:
+        team.submit(disclosure="不予公开")
+    assert e.value.code == "disclosure_reason_required"
+    with pytest.raises(RefusedError) as e:
+        drafts.submit(team.ctx, team["editor"], drafts.SubmitInput(title="无公开属性", body=CLEAN_BODY),
+                      now=team.clock())
+    assert team.count(Draft) == 0
+
+
+@pytest.mark.parametrize("body, code", [
+    ("", "empty_body"),
+    ("   \n", "empty_body"),
+    ("字" * 200_001, "body_too_long"),
+    ("正文\x07含响铃字符", "control_chars"),
+])
+def test_bad_bodies_exit_2_and_write_nothing(team, body, code):
+    with pytest.raises(BadInput) as e:
+        team.submit(body)
+    assert e.value.code == code and e.value.exit_code == 2
+    assert team.count(Draft) == 0
+
+
+def test_unknown_stage_and_draft_are_bad_input(team):
+    view = team.submit()
+    with pytest.raises(BadInput) as e:
+        team.sign("p1", view.id, stage="四校")
+    assert e.value.code == "unknown_stage"
+    with pytest.raises(NotFound):
+        team.sign("p1", 4242)
+    with pytest.raises(BadInput):
+        team.submit(kind="novel")
+
+
+def test_idempotency_key_returns_the_same_draft(team):
+    first = team.submit(idempotency_key="cms-42")
+    again = team.submit(idempotency_key="cms-42")
+    assert again.id == first.id
+    assert team.count(Draft) == 1
+
+
+def test_concurrent_signoff_loses_the_optimistic_lock(team):
+    from flows.cases import apply_events, load_case
+    from review import transitions
+    from storage.db import transaction
+
+    view = team.submit()
+    wf = team.ctx.workflow
+    with transaction(team.ctx.engine) as session:
+        stale = session.get(Draft, view.id)
+        session.expunge(stale)
+    team.sign("p1", view.id)  # someone else got there first
+    with pytest.raises(Exception) as e:
+        with transaction(team.ctx.engine) as session:
+            case = load_case(session, view.id)
+            events = transitions.sign(wf, case, team["p2"].actor(), stage=None, expect_hash=None,
+                                      comment="", now=team.clock())
+            apply_events(session, session.merge(stale, load=False), events, now=team.clock.now, workflow=wf)
+    assert getattr(e.value, "code", None) == "conflict"
+    assert "刚被他人处理" in str(e.value)

@@ -1,0 +1,79 @@
+"""Users, tokens and passwords."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from sanshen.service import users
+from sanshen.service.errors import AuthError, BadInput, RefusedError
+from storage.models import ApiToken, AuditEvent, User
+from tests.spine_support import T0, ctx, default_checker, team  # noqa: F401
+
+pytestmark = pytest.mark.db
+
+
+def test_token_is_shown_once_and_stored_as_sha256(ctx):
+    view, token = users.add_user(ctx, "zhang", ["editor", "reviewer"], display="张三", dept="办公室", now=T0)
+    assert view.roles == ("editor", "reviewer")
+    from storage.db import transaction
+    with transaction(ctx.engine, readonly=True) as s:
+        stored = s.scalars(select(ApiToken.token_hash)).all()
+        assert token not in stored
+        assert stored == [hashlib.sha256(token.encode()).hexdigest()]
+        assert s.scalars(select(AuditEvent.action)).all() == ["user.added"]
+    assert users.authenticate_token(ctx, token).name == "zhang"
+    with pytest.raises(AuthError):
+        users.authenticate_token(ctx, token + "x")
+    with pytest.raises(AuthError):
+        users.authenticate_token(ctx, None)
+
+
+@pytest.mark.parametrize("name, roles, code", [
+    ("li", [], "no_roles"),
+    ("li", ["editor", "boss"], "bad_role"),
+    ("bad name", ["editor"], "bad_user_name"),
+    ("system", ["editor"], "reserved_name"),
+])
+def test_bad_users_are_bad_input(ctx, name, roles, code):
+    with pytest.raises(BadInput) as e:
+        users.add_user(ctx, name, roles, now=T0)
+    assert e.value.code == code
+    assert users.list_users(ctx) == []
+
+
+def test_duplicate_user_is_refused(ctx):
+    users.add_user(ctx, "wang", ["editor"], now=T0)
+    with pytest.raises(RefusedError):
+        users.add_user(ctx, "wang", ["admin"], now=T0)
+
+
+def test_password_lockout_after_five_failures(ctx):
+    users.add_user(ctx, "zhao", ["editor"], now=T0)
+    users.set_password(ctx, "zhao", "correct-horse-1", now=T0)
+    assert users.authenticate_password(ctx, "zhao", "correct-horse-1", now=T0).name == "zhao"
+    for _ in range(5):
+        with pytest.raises(AuthError) as e:
+            users.authenticate_password(ctx, "zhao", "wrong-password", now=T0)
+        assert e.value.code == "bad_login"
+    with pytest.raises(AuthError) as e:
+        users.authenticate_password(ctx, "zhao", "correct-horse-1", now=T0 + timedelta(minutes=5))
+    assert e.value.code == "locked"
+    later = T0 + timedelta(minutes=16)
+    assert users.authenticate_password(ctx, "zhao", "correct-horse-1", now=later).name == "zhao"
+    with pytest.raises(BadInput):
+        users.set_password(ctx, "zhao", "short", now=T0)
+
+
+def test_set_roles_needs_an_admin(team):
+    with pytest.raises(RefusedError) as e:
+        users.set_roles(team.ctx, team["editor"], "r1", ["leader"], now=team.clock())
+    assert e.value.http_status == 403
+    changed = users.set_roles(team.ctx, team["admin"], "r1", ["reviewer", "leader"], now=team.clock())
+    assert changed.roles == ("reviewer", "leader")
+    names = [u.name for u in users.list_users(team.ctx)]
+    assert "system" not in names and "r1" in names
+    assert team.count(User) >= len(names)
