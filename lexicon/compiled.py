@@ -1,0 +1,72 @@
+"""The lexicon compiled into matchers, once per process, and the text views they run on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lexicon.matchers import ExactMatcher, NearMatcher
+from lexicon.model import Lexicon, LexiconTerm, TermKind
+from lexicon.normalize import Squeezed, fold, squeeze, squeeze_term
+from lexicon.words import WordIndex
+
+NEAR_MIN_LENGTH = 4  # shorter formulations are protected spans only
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text and its matching views: ``folded`` has the same offsets as ``text``;
+    ``squeezed`` drops noise characters and maps offsets back."""
+
+    text: str
+    folded: str
+    squeezed: Squeezed
+
+    @classmethod
+    def of(cls, text: str) -> "Document":
+        folded = fold(text)
+        return cls(text, folded, squeeze(folded))
+
+    def span_of_squeezed(self, start: int, end: int) -> tuple[int, int]:
+        return self.squeezed.orig_start(start), self.squeezed.orig_end(end)
+
+
+@dataclass(frozen=True)
+class CompiledLexicon:
+    lexicon: Lexicon
+    words: WordIndex
+    banned: ExactMatcher[LexiconTerm]  # on squeezed text
+    secrecy: ExactMatcher[LexiconTerm]  # on squeezed text
+    formulations: ExactMatcher[LexiconTerm]  # on squeezed text
+    near: NearMatcher  # on squeezed text; term_index into ``near_terms``
+    near_terms: tuple[LexiconTerm, ...]
+    typos: ExactMatcher[LexiconTerm]  # known pairs and context pairs, on folded text
+    allow: ExactMatcher[LexiconTerm]  # on folded text
+
+    @property
+    def version(self) -> str:
+        return self.lexicon.version
+
+    @classmethod
+    def compile(cls, lexicon: Lexicon, words: WordIndex | None = None) -> "CompiledLexicon":
+        words = words or WordIndex.load()
+
+        def squeezed(*kinds: TermKind) -> ExactMatcher[LexiconTerm]:
+            return ExactMatcher((squeeze_term(t.term), t) for t in lexicon.terms if t.kind in kinds)
+
+        def folded(*kinds: TermKind) -> ExactMatcher[LexiconTerm]:
+            return ExactMatcher((fold(t.term), t) for t in lexicon.terms if t.kind in kinds)
+
+        near_terms = tuple(
+            t for t in lexicon.of_kind(TermKind.FORMULATION) if len(squeeze_term(t.term)) >= NEAR_MIN_LENGTH
+        )
+        return cls(
+            lexicon=lexicon,
+            words=words,
+            banned=squeezed(TermKind.BANNED),
+            secrecy=squeezed(TermKind.SECRECY),
+            formulations=squeezed(TermKind.FORMULATION),
+            near=NearMatcher([squeeze_term(t.term) for t in near_terms], NEAR_MIN_LENGTH),
+            near_terms=near_terms,
+            typos=folded(TermKind.TYPO, TermKind.CONTEXT),
+            allow=folded(TermKind.ALLOW),
+        )

@@ -1,0 +1,120 @@
+"""The automated pass: one entry point over every check (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lexicon.compiled import CompiledLexicon, Document
+from lexicon.loader import load_lexicon
+from lexicon.model import Lexicon
+from review.checks import banned, disclosure, formulation, link, number, pii, punctuation, secrecy, typo
+from review.checks.spans import SpanSet, overlaps
+from review.findings import Category, Finding, Report
+
+NUMBER = re.compile(r"\d+(?:[.,:：/\-]\d+)*%?")
+# When two findings cover the same span, the earlier category is the more specific one.
+PRIORITY = (Category.PII, Category.SECRECY, Category.BANNED, Category.FORMULATION, Category.TYPO,
+            Category.LINK, Category.NUMBER, Category.PUNCTUATION, Category.DISCLOSURE)
+ALLOWABLE = (Category.FORMULATION, Category.BANNED, Category.SECRECY, Category.TYPO)
+
+
+@dataclass(frozen=True)
+class DraftMeta:
+    disclosure: str | None = None
+    disclosure_reason: str | None = None
+    kind: str = "news"
+    has_interpretation: bool = False
+
+
+@dataclass(frozen=True)
+class Checker:
+    lexicon: CompiledLexicon
+    typo_model: Any = None
+    allowed_domains: tuple[str, ...] = ()
+
+    @classmethod
+    def build(cls, lexicon: Lexicon, *, typo_model: Any = None, allowed_domains: Iterable[str] = ()) -> "Checker":
+        return cls(CompiledLexicon.compile(lexicon), typo_model, tuple(allowed_domains))
+
+    @property
+    def version(self) -> str:
+        return self.lexicon.version
+
+    def check(
+        self, text: str, *, meta: DraftMeta | None = None, only: Collection[Category] | None = None
+    ) -> Report:
+        wanted = tuple(Category) if only is None else tuple(c for c in Category if c in set(only))
+        doc = Document.of(text)
+        lex = self.lexicon
+        ids = pii.scan(doc)
+        canonical = [doc.span_of_squeezed(h.start, h.end) for h in lex.formulations.find(doc.squeezed.text)]
+        links = link.url_spans(text)
+        numbers = [m.span() for m in NUMBER.finditer(doc.folded)]
+        protected = SpanSet([*canonical, *ids.identifiers, *numbers, *links])
+        not_numbers = SpanSet([*canonical, *ids.identifiers, *links])
+
+        found: list[Finding] = []
+        if Category.PII in wanted:
+            found += ids.findings
+        if Category.SECRECY in wanted:
+            found += secrecy.check(doc, lex)
+        if Category.BANNED in wanted:
+            found += banned.check(doc, lex, SpanSet(ids.identifiers + links))
+        if Category.FORMULATION in wanted:
+            found += formulation.check(doc, lex)
+        if Category.PUNCTUATION in wanted:
+            found += punctuation.check(doc, lex, SpanSet(links))
+        if Category.NUMBER in wanted:
+            found += number.check(doc.folded, not_numbers)
+        if Category.LINK in wanted:
+            found += link.check(text, self.allowed_domains)
+        if Category.DISCLOSURE in wanted and meta is not None:
+            found += disclosure.check(meta.disclosure, meta.disclosure_reason, meta.kind, meta.has_interpretation)
+        if Category.TYPO in wanted:
+            known = typo.check(doc, lex, protected)
+            found += known
+            if self.typo_model is not None:
+                found += self._likely_typos(text, protected, known, found)
+        allowed = SpanSet(doc_span for doc_span in ((h.start, h.end) for h in lex.allow.find(doc.folded)))
+        found = [f for f in found if not (f.category in ALLOWABLE and allowed.touches(f.start, f.end))]
+        return Report(tuple(dedupe(found)), lex.version, wanted)
+
+    def _likely_typos(
+        self, text: str, protected: SpanSet, known: Sequence[Finding], found: Sequence[Finding]
+    ) -> list[Finding]:
+        from review.checks.typo_general import find_likely_typos
+
+        taken = [(f.start, f.end) for f in found if f.category in (Category.TYPO, Category.FORMULATION, Category.BANNED)]
+        return [
+            f
+            for f in find_likely_typos(text, protected.spans(), self.typo_model)
+            if not any(overlaps((f.start, f.end), span) for span in taken)
+        ]
+
+
+def dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per span: the most specific category wins; a typo inside a formulation
+    or banned-term finding is dropped (the wider finding already names the right form)."""
+    rank = {c: i for i, c in enumerate(PRIORITY)}
+    best: dict[tuple[int, int, str], Finding] = {}
+    for f in findings:
+        key = (f.start, f.end, "" if f.end > f.start else f.rule)
+        if key not in best or rank[f.category] < rank[best[key].category]:
+            best[key] = f
+    wide = [f for f in best.values() if f.category in (Category.FORMULATION, Category.BANNED)]
+    out = [
+        f
+        for f in best.values()
+        if not (f.category is Category.TYPO and any(overlaps((f.start, f.end), (w.start, w.end)) for w in wide))
+    ]
+    return sorted(out, key=lambda f: (f.start, f.end, rank[f.category], f.rule))
+
+
+def load_default_checker(*, allowed_domains: Iterable[str] = ()) -> Checker:
+    """The lexicon files under lexicon/data and the default general typo model."""
+    from review.checks.typo_general import TypoModel
+
+    return Checker.build(load_lexicon(), typo_model=TypoModel.load(), allowed_domains=allowed_domains)

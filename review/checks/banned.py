@@ -1,0 +1,27 @@
+"""`banned`: banned and misused terms, robust to width, traditional characters and noise."""
+
+from __future__ import annotations
+
+from lexicon.compiled import CompiledLexicon, Document
+from review.checks.spans import SpanSet, finding, keep_longest
+from review.findings import Category, Finding
+
+RULE = "banned.term"
+SHORT = 3  # terms this short must stand on word boundaries (村长 is not in 农村长期)
+
+
+def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
+    found = []
+    for hit in lex.banned.find(doc.squeezed.text):
+        term = hit.value
+        start, end = doc.span_of_squeezed(hit.start, hit.end)
+        if protected.covers(start, end):
+            continue
+        if hit.end - hit.start <= SHORT and not lex.words.aligned(doc.folded, start, end):
+            continue
+        if term.correct:
+            message = term.note or f"禁用或慎用词，应使用“{term.correct}”"
+        else:
+            message = term.note or "禁用词，不应使用"
+        found.append(finding(doc.text, RULE, Category.BANNED, term.severity, start, end, term.correct, message))
+    return keep_longest(found)

@@ -1,0 +1,26 @@
+"""`disclosure`: the metadata rules (公开属性, reasons, policy + interpretation)."""
+
+from __future__ import annotations
+
+from review.findings import Category, Finding, Severity
+
+ATTRIBUTES = ("主动公开", "依申请公开", "不予公开")
+POLICY_KINDS = ("policy",)
+
+
+def check(disclosure: str | None, reason: str | None, kind: str, has_interpretation: bool) -> list[Finding]:
+    out = []
+
+    def add(rule: str, message: str) -> None:
+        out.append(Finding(rule, Category.DISCLOSURE, Severity.ERROR, 0, 0, "", None, message))
+
+    value = (disclosure or "").strip()
+    if not value:
+        add("disclosure.missing", "未设置公开属性（主动公开、依申请公开或不予公开），稿件不能进入审核")
+    elif value not in ATTRIBUTES:
+        add("disclosure.invalid", f"公开属性“{value}”无效，应为主动公开、依申请公开或不予公开")
+    elif value == "不予公开" and not (reason or "").strip():
+        add("disclosure.no-reason", "不予公开须说明理由")
+    if kind in POLICY_KINDS and not has_interpretation:
+        add("disclosure.no-interpretation", "政策文件须同步提交政策解读（三同步：不解读不运转）")
+    return out

@@ -1,0 +1,112 @@
+"""`pii`: resident ID numbers, mobile numbers and bank cards, with masked suggestions; and the
+organisation credit code (GB 32100), which is published on purpose but checked for its check
+character. Document numbers, 索引号, amounts, dates, postal codes and office phone lines are not
+personal data and are not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from stdnum import luhn
+from stdnum.cn import ric, uscc
+
+from lexicon.compiled import Document
+from review.checks.spans import finding, line_around, line_before
+from review.findings import Category, Finding, Severity
+
+LONG_NUMBER = re.compile(
+    r"(?<![0-9a-z])(?:\d{6} \d{8} \d{3}[\dx]|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?|\d{15,19}|\d{17}x)(?![0-9a-z])"
+)
+MOBILE = re.compile(r"(?<![0-9a-z+])(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9a-z])")
+CREDIT_CODE = re.compile(r"(?<![0-9a-z])[0-9a-hj-np-rtuwxy]{2}\d{6}[0-9a-hj-np-rtuwxy]{10}(?![0-9a-z])")
+
+ID_WORDS = ("身份证", "身份号码", "证件号", "公民身份", "身份信息")
+CARD_WORDS = ("卡号", "银行卡", "账号", "帐号", "账户", "帐户", "开户", "储蓄卡", "信用卡", "借记卡", "社保卡")
+CREDIT_WORDS = ("信用代码", "社会信用", "纳税人识别号", "税号", "组织机构代码")
+NOT_PERSONAL_WORDS = ("索引号", "文号", "订单", "单号", "流水号", "发票", "合同号", "编号", "备案号", "登记号",
+                      "批准号", "许可证号", "注册号", "批次", "条码", "序列号", "案号") + CREDIT_WORDS
+OFFICE_ACCOUNT = re.compile(r"户\s*名\s*[:：]?[^，。；\n]{0,30}(?:局|委|办|院|中心|公司|政府|专户|单位|学校|医院|厅|部|站|所)")
+
+RULE_ID = "pii.resident-id"
+RULE_MOBILE = "pii.mobile"
+RULE_CARD = "pii.bank-card"
+RULE_CREDIT = "pii.credit-code"
+CONTEXT = 16
+
+
+@dataclass(frozen=True, slots=True)
+class PiiScan:
+    findings: list[Finding]
+    identifiers: list[tuple[int, int]]  # every number recognised (personal or not): protected
+
+
+def scan(doc: Document) -> PiiScan:
+    text, folded = doc.text, doc.folded
+    found: list[Finding] = []
+    spans: list[tuple[int, int]] = []
+    for m in CREDIT_CODE.finditer(folded):
+        code = text[m.start() : m.end()].upper().translate(_FULLWIDTH)
+        before = line_before(folded, m.start(), CONTEXT)
+        has_letter = any(c.isalpha() for c in code[:17])  # 17 digits + X is an ID's shape
+        if not has_letter and not any(w in before for w in CREDIT_WORDS):
+            continue
+        spans.append((m.start(), m.end()))
+        if "索引号" in before:
+            continue
+        if not uscc.is_valid(code):
+            found.append(finding(text, RULE_CREDIT, Category.PII, Severity.WARNING, m.start(), m.end(), None,
+                                 "统一社会信用代码校验位不符，请核对"))
+    for m in LONG_NUMBER.finditer(folded):
+        if any(s <= m.start() < e for s, e in spans):
+            continue
+        spans.append((m.start(), m.end()))
+        f = _long_number(text, folded, m.start(), m.end())
+        if f is not None:
+            found.append(f)
+    for m in MOBILE.finditer(folded):
+        if any(s < m.end() and m.start() < e for s, e in spans):
+            continue
+        spans.append((m.start(), m.end()))
+        digits = re.sub(r"\D", "", m.group())[-11:]
+        found.append(finding(text, RULE_MOBILE, Category.PII, Severity.ERROR, m.start(), m.end(),
+                             f"{digits[:3]}****{digits[-4:]}", "个人手机号码，公开前须去标识化处理"))
+    return PiiScan(sorted(found, key=lambda f: f.start), spans)
+
+
+def _long_number(text: str, folded: str, start: int, end: int) -> Finding | None:
+    value = re.sub(r"[ -]", "", folded[start:end]).upper()
+    before = line_before(folded, start, CONTEXT)
+    near_id = any(w in before for w in ID_WORDS)
+    not_personal = any(w in before for w in NOT_PERSONAL_WORDS)
+    if len(value) == 18 and (near_id or (ric.is_valid(value) and not not_personal)):
+        message = "公民身份号码，公开前须去标识化处理"
+        if not ric.is_valid(value):
+            message = "疑似公民身份号码（校验位不符，可能录入有误），公开前须去标识化处理"
+        return finding(text, RULE_ID, Category.PII, Severity.ERROR, start, end,
+                       value[:6] + "*" * 8 + value[-4:], message)
+    if len(value) == 15 and value.isdigit() and near_id and _old_id_date_ok(value):
+        return finding(text, RULE_ID, Category.PII, Severity.ERROR, start, end,
+                       value[:6] + "*" * 5 + value[-4:], "公民身份号码（15位），公开前须去标识化处理")
+    if 16 <= len(value) <= 19 and value.isdigit() and luhn.is_valid(value):
+        if any(w in before for w in CARD_WORDS) and not not_personal:
+            masked = value[:6] + "*" * (len(value) - 10) + value[-4:]
+            if OFFICE_ACCOUNT.search(line_around(folded, start, end, 60)):
+                return finding(text, RULE_CARD, Category.PII, Severity.WARNING, start, end, masked,
+                               "疑似单位银行账号，请确认不是个人银行卡号")
+            return finding(text, RULE_CARD, Category.PII, Severity.ERROR, start, end, masked,
+                           "个人银行卡号，公开前须去标识化处理")
+    return None
+
+
+def _old_id_date_ok(value: str) -> bool:
+    try:
+        date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]))
+    except ValueError:
+        return False
+    return True
+
+
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
