@@ -1,0 +1,194 @@
+"""The outbox dispatcher: claims outbox items and runs the flow of each kind.
+
+Each kind maps to a plain function (testable without Prefect); with ``use_prefect``
+the function runs inside a Prefect flow of the same name, so runs are observable in
+Prefect's UI. Prefect is imported only when the first flow runs. A failure goes back
+to the outbox with exponential backoff; a crash leaves the item claimed until its
+lease runs out, then another run takes it. No flow waits for a human.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine
+
+from flows import links, publish, recheck, route
+from flows.links import LinkPolicy
+from flows.publish import Publisher
+from flows.recheck import CheckerFactory
+from flows.site import StaticSite
+from flows.webhook import WebhookConfig
+from review.workflow import WorkflowDef
+from storage import outbox
+
+log = logging.getLogger("sanshen.flows")
+
+Handler = Callable[[dict, datetime], object]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class DispatcherConfig:
+    lease: timedelta = timedelta(minutes=5)
+    batch: int = 10
+    poll_seconds: float = 2.0
+    sweep_every: timedelta = timedelta(minutes=1)
+    backoff_base: timedelta = timedelta(seconds=5)
+    backoff_max: timedelta = timedelta(hours=1)
+    link_policy: LinkPolicy = field(default_factory=LinkPolicy)
+
+
+def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
+    """5 s, 10 s, 20 s, … capped at an hour (attempts counts the failed try)."""
+    return min(config.backoff_base * 2 ** max(attempts - 1, 0), config.backoff_max)
+
+
+class Dispatcher:
+    def __init__(
+        self, *, engine: Engine, workflow: WorkflowDef, site_dir, checker_factory: CheckerFactory,
+        webhook: WebhookConfig | None = None, use_prefect: bool = True,
+        config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
+        after_site_write: Callable[[], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.workflow = workflow
+        self.config = config
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+        self.publisher = Publisher(engine=engine, site=StaticSite(site_dir), workflow=workflow,
+                                   webhook=webhook, after_site_write=after_site_write)
+        self._checker_factory = checker_factory
+        self._handlers: dict[str, Handler] = {
+            "publish": self._publish, "withdraw": self._withdraw, "route": self._route,
+            "links": self._links, "recheck": self._recheck,
+        }
+        self._use_prefect = use_prefect
+        self._flows: dict[str, Callable] | None = None
+        self._next_sweep: datetime | None = None
+
+    # --- the work of each kind (plain functions of the payload) -------------------------
+
+    def _publish(self, payload: dict, now: datetime) -> object:
+        return publish.publish(self.publisher, draft_id=int(payload["draft_id"]),
+                               content_hash=str(payload["content_hash"]), now=now)
+
+    def _withdraw(self, payload: dict, now: datetime) -> object:
+        return publish.withdraw(self.publisher, draft_id=int(payload["draft_id"]), now=now)
+
+    def _route(self, payload: dict, now: datetime) -> object:
+        return route.route_draft(self.engine, self.workflow, draft_id=int(payload["draft_id"]), now=now)
+
+    def _links(self, payload: dict, now: datetime) -> object:
+        return links.check_revision_links(self.engine, draft_id=int(payload["draft_id"]),
+                                          revision=int(payload["revision"]), now=now,
+                                          policy=self.config.link_policy)
+
+    def _recheck(self, payload: dict, now: datetime) -> object:
+        return recheck.recheck_drafts(self.engine, self._checker_factory(), now=now)
+
+    def _sweep(self, payload: dict, now: datetime) -> object:
+        return route.sweep_escalations(self.engine, self.workflow, now=now)
+
+    # --- running ------------------------------------------------------------------------
+
+    def _prefect_flows(self) -> dict[str, Callable]:
+        if self._flows is None:
+            from prefect import flow
+
+            def wrap(kind: str, handler: Handler) -> Callable:
+                def body(payload: dict, now: str) -> object:
+                    return handler(payload, datetime.fromisoformat(now))
+
+                body.__name__ = f"sanshen_{kind}"
+                return flow(name=f"sanshen-{kind}", validate_parameters=False, log_prints=False)(body)
+
+            kinds = {**self._handlers, "sweep": self._sweep}
+            self._flows = {kind: wrap(kind, handler) for kind, handler in kinds.items()}
+        return self._flows
+
+    def run_kind(self, kind: str, payload: dict, now: datetime) -> object:
+        if kind != "sweep" and kind not in self._handlers:
+            raise ValueError(f"unknown outbox kind: {kind}")
+        if self._use_prefect:
+            return self._prefect_flows()[kind](payload=payload, now=now.isoformat())
+        return (self._sweep if kind == "sweep" else self._handlers[kind])(payload, now)
+
+    def sweep_if_due(self, now: datetime) -> None:
+        if self._next_sweep is not None and now < self._next_sweep:
+            return
+        self._next_sweep = now + self.config.sweep_every
+        try:
+            self.run_kind("sweep", {}, now)
+        except Exception:  # a failed sweep is retried at the next interval
+            log.exception("escalation sweep failed")
+
+    def run_once(self, now: datetime | None = None) -> int:
+        """Run the sweep if due, then claim and run one batch of ready items; returns how many ran.
+
+        With ``now`` given every item runs at that time (tests); otherwise at the clock's time."""
+        fixed = now
+        now = now or utcnow()
+        self.sweep_if_due(now)
+        items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease,
+                             limit=self.config.batch)
+        for item in items:
+            started = fixed or utcnow()
+            try:
+                result = self.run_kind(item.kind, item.payload, started)
+            except Exception as exc:
+                retry = started + backoff(item.attempts, self.config)
+                log.warning("outbox item %s (%s) failed, retry at %s: %s", item.id, item.key, retry, exc)
+                outbox.fail(self.engine, item.id, error=f"{type(exc).__name__}: {exc}", now=started,
+                            retry_at=retry)
+            else:
+                log.info("outbox item %s (%s): %s", item.id, item.key, result)
+                outbox.complete(self.engine, item.id, now=started)
+        return len(items)
+
+    def drain(self, *, max_wait: float = 120.0, clock: Callable[[], datetime] = utcnow,
+              sleep: Callable[[float], None] = time.sleep) -> int:
+        """Run until the outbox is empty; waits for retries, but at most ``max_wait`` seconds in all.
+        Returns how many items ran. Items still pending afterwards are left for the next run."""
+        ran = 0
+        waited = 0.0
+        while True:
+            n = self.run_once(clock())
+            ran += n
+            if n:
+                continue
+            ready_at = outbox.next_ready_at(self.engine)
+            if ready_at is None:
+                return ran
+            delay = max((ready_at - clock()).total_seconds(), 0.05)
+            if waited + delay > max_wait:
+                return ran
+            sleep(delay)
+            waited += delay
+
+    def run_forever(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                n = self.run_once(utcnow())
+            except Exception:  # the database may be briefly unavailable: keep going
+                log.exception("dispatcher iteration failed")
+                n = 0
+            if n == 0:
+                stop.wait(self.config.poll_seconds)
+
+
+def prepare_prefect_env(prefect_home) -> None:
+    """Point Prefect's embedded API at the data directory, quietly; call before the first flow runs."""
+    os.environ.setdefault("PREFECT_HOME", str(prefect_home))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

@@ -1,0 +1,77 @@
+"""sanshen worker: the flow dispatcher alone (publication, routing, link checks, re-checks, sweeps)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+import typer
+
+from flows.dispatcher import Dispatcher, DispatcherConfig, prepare_prefect_env
+from flows.webhook import WebhookConfig
+from sanshen.commands._common import app_context, fail
+from sanshen.service.context import AppContext, build_checker
+from storage.outbox import pending_count
+
+# Fault injection for the crash tests: seconds to pause after a page is written and
+# before the publication is recorded (a window in which to kill the worker).
+PAUSE_ENV = "SANSHEN_FAULT_PUBLISH_PAUSE"
+
+
+def webhook_config(ctx: AppContext) -> WebhookConfig | None:
+    s = ctx.settings
+    if not s.webhook_url:
+        return None
+    return WebhookConfig(url=s.webhook_url, secret=s.webhook_secret or "")
+
+
+def _pause_hook() -> Callable[[], None] | None:
+    seconds = float(os.environ.get(PAUSE_ENV) or 0)
+    return (lambda: time.sleep(seconds)) if seconds > 0 else None
+
+
+def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True,
+                     config: DispatcherConfig = DispatcherConfig()) -> Dispatcher:
+    """The dispatcher for this data directory (also used by ``sanshen serve``)."""
+    if use_prefect:
+        prepare_prefect_env(ctx.settings.prefect_home)
+    return Dispatcher(
+        engine=ctx.engine, workflow=ctx.workflow, site_dir=ctx.settings.site_dir,
+        checker_factory=lambda: build_checker(ctx.engine), webhook=webhook_config(ctx),
+        use_prefect=use_prefect, config=config, after_site_write=_pause_hook(),
+    )
+
+
+def worker(
+    drain: bool = typer.Option(False, "--drain", help="处理完待办队列后退出"),
+    inline: bool = typer.Option(False, "--inline", help="不经 Prefect，直接在本进程内运行各流程"),
+    max_wait: float = typer.Option(120.0, "--max-wait", help="--drain 时等待重试的最长秒数"),
+    lease: float = typer.Option(300.0, "--lease", min=1.0,
+                                help="领取一项待办后独占的秒数；进程崩溃后，过期的待办由其他进程接手"),
+) -> None:
+    """运行流程调度器：发布、通知、链接检查、词库变更后的复查与超时督办。"""
+    with app_context() as ctx:
+        ctx.settings.site_dir.mkdir(parents=True, exist_ok=True)
+        dispatcher = build_dispatcher(ctx, use_prefect=not inline,
+                                      config=DispatcherConfig(lease=timedelta(seconds=lease)))
+        if drain:
+            ran = dispatcher.drain(max_wait=max_wait)
+            left = pending_count(ctx.engine)
+            typer.echo(f"已处理 {ran} 项待办，剩余 {left} 项")
+            if left:
+                raise fail(f"仍有 {left} 项待办未完成（稍后重试，或查看日志中的失败原因）", 1)
+            return
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        typer.echo("流程调度器已启动（Ctrl+C 停止）")
+        dispatcher.run_forever(stop)
+        typer.echo("流程调度器已停止")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("worker")(worker)
