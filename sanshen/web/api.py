@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse
 
 from review.check import DraftMeta
-from sanshen.service import audit, drafts, users
+from sanshen.service import audit, drafts, users, validate
 from sanshen.service.errors import AuthError
 from sanshen.service.views import UserView
 from sanshen.web.state import app_ctx, now
@@ -80,11 +80,9 @@ class WithdrawBody(BaseModel):
 
 class CheckBody(BaseModel):
     text: str
-    title: str = ""
-    kind: str | None = None
+    kind: str | None = Field(None, description="给出稿件类型或公开属性时，一并检查公开属性")
     disclosure: str | None = None
     disclosure_reason: str | None = None
-    interprets: int | None = None
 
 
 @router.post("/drafts", status_code=201, summary="提交稿件")
@@ -149,6 +147,8 @@ def verify(request: Request) -> JSONResponse:
 
 @router.post("/check", summary="机器预审（只检查，不保存）")
 def check(request: Request, data: CheckBody) -> dict:
-    meta = DraftMeta(title=data.title, kind=data.kind or "news", disclosure=data.disclosure,
-                     disclosure_reason=data.disclosure_reason, interprets=data.interprets)
-    return app_ctx(request).checker.check(data.text, meta=meta).to_dict()
+    text = validate.body_text(data.text, what="待检查的文本")
+    meta = None
+    if data.kind or data.disclosure:
+        meta = DraftMeta(kind=data.kind or "news", disclosure=data.disclosure, disclosure_reason=data.disclosure_reason)
+    return app_ctx(request).checker.check(text, meta=meta).to_dict()

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from flows.site import item_path
 from review.findings import CATEGORY_LABELS
-from sanshen.service import drafts
+from sanshen.service import audit, drafts
 from sanshen.service.errors import BadInput
-from sanshen.service.views import DraftDetail, UserView
+from sanshen.service.views import DraftDetail, DraftView, UserView
 from sanshen.web.auth import csrf_protect, current_user, require_roles
 from sanshen.web.forms import body_from_form, read_attachments, optional_int
 from sanshen.web.highlight import segments
@@ -75,8 +77,22 @@ async def submit(request: Request, me: UserView = Depends(require_roles("editor"
 
 @router.get("/drafts/mine")
 def my_drafts(request: Request, me: UserView = Depends(require_roles("editor"))) -> Response:
-    rows = drafts.my_drafts(app_ctx(request), me)
+    ctx = app_ctx(request)
+    rows = [MyDraft(view, _return_reason(ctx, me, view) if view.status == "returned" else None)
+            for view in drafts.my_drafts(ctx, me)]
     return page(request, "my_drafts.html", "我的稿件", drafts=rows)
+
+
+@dataclass(frozen=True)
+class MyDraft:
+    draft: DraftView
+    return_reason: str | None
+
+
+def _return_reason(ctx, me: UserView, view: DraftView) -> str | None:
+    """The comment of the draft's latest return, from its audit trail."""
+    returns = [e for e in audit.for_draft(ctx, me, view.id) if e.action == "draft.returned"]
+    return str(returns[-1].payload.get("comment") or "") if returns else None
 
 
 @router.get("/drafts/{draft_id}")
@@ -88,17 +104,17 @@ def show(request: Request, draft_id: int, me: UserView = Depends(current_user)) 
 
 def draft_page_context(ctx, detail: DraftDetail, me: UserView, at: datetime) -> dict:
     """What the draft page shows and which forms it offers this user (the service still guards each one)."""
-    wf = ctx.workflow
+    defs = {s.name: s for s in ctx.workflow.stages}
     mine = set(me.roles)
     is_author = detail.draft.author == me.name
     open_stages = [s for s in detail.stages if s.status == "open"]
     sign_stages = [] if is_author else [
         s for s in open_stages
-        if mine & wf.stage(s.name).roles and me.name not in {so.user for so in s.signoffs}
+        if mine & defs[s.name].roles and me.name not in {so.user for so in s.signoffs}
     ]
     order = [s.name for s in detail.stages]
     last_open = max((order.index(s.name) for s in open_stages), default=-1)
-    return_stages = [s for s in detail.stages[: last_open + 1] if wf.stage(s.name).kind != "auto"]
+    return_stages = [s for s in detail.stages[: last_open + 1] if defs[s.name].kind != "auto"]
     return {
         "d": detail,
         "now": at,
@@ -111,7 +127,7 @@ def draft_page_context(ctx, detail: DraftDetail, me: UserView, at: datetime) -> 
         "can_revise": is_author and detail.draft.status in ("in_review", "returned"),
         "can_withdraw": "leader" in mine and detail.draft.status == "published",
         "can_audit": "admin" in mine,
-        "published_url": f"/site/{detail.published_path}" if getattr(detail, "published_path", None) else None,
+        "published_url": f"/site/{item_path(detail.draft.id)}" if detail.draft.status == "published" else None,
     }
 
 

@@ -1,0 +1,149 @@
+"""Web benchmark: the queue page and a long draft page, with 100,000 drafts in the database.
+
+Server-side latency measured over HTTP: the app runs under uvicorn in this process
+(one worker, loopback) and a separate load process sends sequential requests with
+httpx, timing each response. Prints p50/p95/p99 per page. Not a test.
+
+    .venv/bin/python bench/bench_web.py [--drafts 100000] [--requests 300] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from flows.cases import content_hash, publish_meta  # noqa: E402
+from sanshen.service import drafts, users  # noqa: E402
+from sanshen.service.context import AppContext  # noqa: E402
+from sanshen.settings import Settings  # noqa: E402
+from sanshen.web.app import create_app  # noqa: E402
+from sanshen.web.server import serving_in_thread  # noqa: E402
+from storage.db import transaction  # noqa: E402
+from storage.models import CheckReport, Draft, FindingRow, Revision, StageTask  # noqa: E402
+
+PASSWORD = "bench-password-1"
+STAGE = "一校"
+
+LOAD_SCRIPT = r"""
+import json, sys, time, httpx
+base, cookie, paths, n = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4])
+out = {}
+with httpx.Client(base_url=base, cookies={"sanshen_session": cookie}, timeout=30) as c:
+    for name, path in paths.items():
+        for _ in range(10):
+            c.get(path)
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            r = c.get(path)
+            times.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 200, (path, r.status_code)
+        out[name] = times
+print(json.dumps(out))
+"""
+
+
+def seed(ctx: AppContext, n: int) -> tuple[int, int]:
+    """n drafts waiting at 一校 (bulk rows, no automated pass), plus one long draft with 50 findings."""
+    now = datetime.now(UTC)
+    editor, _ = users.add_user(ctx, "bench_editor", ["editor"], now=now)
+    users.add_user(ctx, "bench_proof", ["proofreader"], now=now)
+    users.set_password(ctx, "bench_proof", PASSWORD, now=now)
+    wf = ctx.workflow
+    rnd = random.Random(7)
+    batch = 5000
+    with transaction(ctx.engine) as session:
+        for start in range(0, n, batch):
+            count = min(batch, n - start)
+            rows = []
+            for i in range(start, start + count):
+                submitted = now - timedelta(minutes=rnd.randrange(0, 60 * 24 * 30))
+                rows.append(dict(title=f"基准稿件 {i}", column="要闻", kind="news", disclosure="主动公开",
+                                 urgent=i % 50 == 0, author_id=editor.id, workflow_name=wf.name,
+                                 workflow_version=wf.version, status="in_review", current_revision=1,
+                                 submitted_at=submitted))
+            session.execute(insert(Draft), rows)
+            ids = session.scalars(select(Draft.id).order_by(Draft.id.desc()).limit(count)).all()
+            meta = publish_meta(column="要闻", kind="news", disclosure="主动公开", interprets=None)
+            session.execute(insert(Revision), [
+                dict(draft_id=d, number=1, title=f"基准稿件 {d}", body="正文。", meta=meta,
+                     content_hash=content_hash(f"基准稿件 {d}", "正文。", (), meta), author_id=editor.id,
+                     created_at=now) for d in ids])
+            session.execute(insert(StageTask), [
+                dict(draft_id=d, revision=1, stage=STAGE, roles="proofreader", status="open",
+                     opened_at=now - timedelta(hours=rnd.randrange(0, 72)),
+                     due_at=now + timedelta(hours=rnd.randrange(-48, 48))) for d in ids])
+            print(f"  seeded {start + count}/{n}", file=sys.stderr, end="\r")
+    print(file=sys.stderr)
+    body = long_body(ctx)
+    long_id = drafts.submit(ctx, editor, drafts.SubmitInput(
+        title="长稿件：年度工作报告", body=body, column="要闻", kind="news", disclosure="主动公开"), now=now).id
+    return n, long_id
+
+
+def long_body(ctx: AppContext) -> str:
+    """About 10,000 characters with exactly 50 planted problems the automated pass finds."""
+    filler = "本年度各项工作稳步推进，群众满意度持续提升，重点任务按期完成。"
+    planted = ["北朝鲜", "布署", "残废人", "香港政府", "11010519491231002X"]
+    parts, i = [], 0
+    while sum(len(p) for p in parts) < 10_000:
+        parts.append(filler * 3)
+        parts.append(planted[i % len(planted)] if i < 50 else "")
+        i += 1
+    text = "".join(parts)[:10_000]
+    found = len(ctx.checker.check(text).findings)
+    print(f"  long draft: {len(text)} characters, {found} findings", file=sys.stderr)
+    return text
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--drafts", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--keep", type=Path, default=None, help="data directory to use and keep")
+    args = parser.parse_args()
+    home = args.keep or Path(tempfile.mkdtemp(prefix="sanshen-bench-web-"))
+    ctx = AppContext.open(Settings(home=home, db_url=f"sqlite:///{home / 'sanshen.db'}"))
+    t = time.perf_counter()
+    n, long_id = seed(ctx, args.drafts)
+    print(f"seeded {n} drafts in {time.perf_counter() - t:.1f}s (SQLite, {home})")
+    app = create_app(ctx, secret=b"bench")
+    with serving_in_thread(app) as base:
+        import httpx
+
+        with httpx.Client(base_url=base) as c:
+            login = c.get("/login").text
+            token = login.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+            c.post("/login", data={"username": "bench_proof", "password": PASSWORD, "csrf_token": token})
+            cookie = c.cookies.get("sanshen_session")
+        paths = {"queue page": "/queue", f"draft page ({long_id}, 10,000 chars)": f"/drafts/{long_id}"}
+        out = subprocess.run([sys.executable, "-c", LOAD_SCRIPT, base, cookie, json.dumps(paths),
+                              str(args.requests)], check=True, capture_output=True, text=True)
+        results = json.loads(out.stdout)
+    print(f"{'page':40} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'mean':>8}")
+    for name, times in results.items():
+        print(f"{name:40} {len(times):5d} {percentile(times, .5):8.1f} {percentile(times, .95):8.1f} "
+              f"{percentile(times, .99):8.1f} {statistics.fmean(times):8.1f}")
+    ctx.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""sanshen serve: the web app, the REST API and the flow dispatcher in one process.
+
+The dispatcher runs in a background thread (flows against Prefect's embedded API);
+with SANSHEN_SMTP_HOST set, a second thread e-mails notifications. All state lives
+under SANSHEN_HOME.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import typer
+import uvicorn
+
+from sanshen.commands._common import app_context
+from sanshen.commands.worker import build_dispatcher
+from sanshen.web import mail
+from sanshen.web.app import create_app
+from sanshen.web.state import utcnow
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址"),
+    port: int = typer.Option(8000, "--port", help="监听端口"),
+    no_worker: bool = typer.Option(False, "--no-worker", help="不在本进程运行流程调度器（另有 sanshen worker 时）"),
+) -> None:
+    """启动网页端、REST API（/api/v1）与流程调度器。"""
+    with app_context(upgrade=True) as ctx:
+        ctx.settings.site_dir.mkdir(parents=True, exist_ok=True)
+        app = create_app(ctx, secure_cookies=os.environ.get("SANSHEN_SECURE_COOKIES", "") in ("1", "true"))
+        stop = threading.Event()
+        threads = []
+        if not no_worker:
+            dispatcher = build_dispatcher(ctx)
+            threads.append(threading.Thread(target=dispatcher.run_forever, args=(stop,), name="sanshen-dispatcher",
+                                            daemon=True))
+        smtp = mail.SmtpConfig.from_env(os.environ)
+        if smtp is not None:
+            threads.append(threading.Thread(target=mail.run_forever, args=(ctx.engine, smtp, stop),
+                                            kwargs={"clock": utcnow}, name="sanshen-mail", daemon=True))
+        for thread in threads:
+            thread.start()
+        typer.echo(f"sanshen 已启动：http://{host}:{port}/ （数据目录 {ctx.settings.home}；Ctrl+C 停止）")
+        try:
+            uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=30)
+            typer.echo("sanshen 已停止")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

@@ -1,0 +1,63 @@
+"""A live sanshen (uvicorn in a thread, tmp data directory) and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from sanshen.commands.worker import build_dispatcher
+from sanshen.web.app import create_app
+from sanshen.web.server import serving_in_thread
+from tests.web_support import PASSWORD, TEAM, Team, make_team, open_context
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@dataclass
+class Live:
+    team: Team
+    base_url: str
+
+    def drain(self) -> int:
+        """Run the flow dispatcher until the outbox is empty (publication, notifications)."""
+        return build_dispatcher(self.team.ctx, use_prefect=False).drain(max_wait=30)
+
+
+@contextmanager
+def live_sanshen(home: Path, db_url: str) -> Iterator[Live]:
+    ctx = open_context(home, db_url)
+    try:
+        team = make_team(ctx, passwords=tuple(TEAM))
+        with serving_in_thread(create_app(ctx)) as base_url:
+            yield Live(team, base_url)
+    finally:
+        ctx.close()
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def sign_in(browser: Browser, live: Live, name: str, *, viewport=None) -> Page:
+    """A fresh browser context (its own cookies) signed in as `name`."""
+    context = browser.new_context(base_url=live.base_url, locale="zh-CN",
+                                  viewport=viewport or {"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/queue")
+    return page
