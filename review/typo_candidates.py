@@ -7,6 +7,7 @@ characters sharing a toneless pinyin reading, and whole words typed with the sam
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,9 +16,11 @@ from itertools import product
 from pathlib import Path
 
 from pypinyin import Style, pinyin
+from pypinyin.constants import PHRASES_DICT
 
 CONFUSION_FILE = Path(__file__).resolve().parent.parent / "lexicon" / "data" / "typo" / "confusion.tsv"
 SYLLABLE_CODE_BASE = 0xE000  # syllables are coded as private-use characters, one per syllable
+MAX_READINGS = 2  # pypinyin also lists rare readings (角 gu, 喊 jian); they only add noise
 
 
 class Likeness(IntFlag):
@@ -33,22 +36,28 @@ class Likeness(IntFlag):
 
 
 def char_readings(chars: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Toneless pinyin readings of each character, the most common first."""
+    """The common toneless pinyin readings of each character, the most common first."""
     readings = {}
     for char in chars:
         found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
         if found and found[0]:
-            readings[char] = tuple(dict.fromkeys(found[0]))
+            readings[char] = tuple(dict.fromkeys(found[0]))[:MAX_READINGS]
     return readings
+
+
+def _toneless(syllable: str) -> str:
+    decomposed = unicodedata.normalize("NFD", syllable.replace("ü", "v"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True, slots=True)
 class CandidateMap:
-    """For each character, the characters it may stand for, each with how they are alike."""
+    """For each character, the characters it may stand for, each with how they are alike
+    (``Likeness`` flags, kept as plain ints: the table has half a million entries)."""
 
-    likeness: dict[str, dict[str, Likeness]]
+    likeness: dict[str, dict[str, int]]
 
-    def of(self, char: str) -> dict[str, Likeness]:
+    def of(self, char: str) -> dict[str, int]:
         return self.likeness.get(char, {})
 
     @classmethod
@@ -56,20 +65,15 @@ class CandidateMap:
         cls, readings: dict[str, tuple[str, ...]], common_chars: frozenset[str], path: Path = CONFUSION_FILE
     ) -> "CandidateMap":
         """Confusion-set pairs (both directions) plus same-pinyin pairs among ``common_chars``."""
-        table: dict[str, dict[str, Likeness]] = defaultdict(dict)
-
-        def add(a: str, b: str, kind: Likeness) -> None:
-            if a != b:
-                row = table[a]
-                row[b] = row.get(b, Likeness(0)) | kind
-
-        for char, sound, shape in _confusion_rows(path):
-            for other in sound:
-                add(char, other, Likeness.SOUND)
-                add(other, char, Likeness.SOUND)
-            for other in shape:
-                add(char, other, Likeness.SHAPE)
-                add(other, char, Likeness.SHAPE)
+        table: dict[str, dict[str, int]] = defaultdict(dict)
+        sound, shape, same_pinyin = int(Likeness.SOUND), int(Likeness.SHAPE), int(Likeness.PINYIN)
+        for char, sounds, shapes in _confusion_rows(path):
+            row = table[char]
+            for kind, others in ((sound, sounds), (shape, shapes)):
+                for other in others:
+                    row[other] = row.get(other, 0) | kind
+                    back = table[other]
+                    back[char] = back.get(char, 0) | kind
 
         by_reading: dict[str, list[str]] = defaultdict(list)
         for char in common_chars:
@@ -77,8 +81,11 @@ class CandidateMap:
                 by_reading[reading].append(char)
         for group in by_reading.values():
             for a in group:
+                row = table[a]
                 for b in group:
-                    add(a, b, Likeness.PINYIN)
+                    row[b] = row.get(b, 0) | same_pinyin
+        for char, row in table.items():
+            row.pop(char, None)
         return cls(likeness=dict(table))
 
 
@@ -87,7 +94,8 @@ class HomophoneIndex:
     """Dictionary words by their syllables, to find the word a run of characters sounds like.
 
     A text is keyed by each character's most common reading (``text.translate(codes)``); a word
-    is filed under every combination of its characters' readings, so 银航 finds 银行.
+    under its reading in pypinyin's phrase dictionary, or else under every combination of its
+    characters' common readings, so 银航 finds 银行.
     """
 
     codes: dict[int, str]  # str.translate table: character -> its most common syllable's code
@@ -98,19 +106,28 @@ class HomophoneIndex:
 
     @classmethod
     def build(cls, readings: dict[str, tuple[str, ...]], words: Iterable[str]) -> "HomophoneIndex":
-        syllables: dict[str, str] = {}
-
-        def code(syllable: str) -> str:
-            return syllables.setdefault(syllable, chr(SYLLABLE_CODE_BASE + len(syllables)))
-
-        codes = {ord(char): code(rs[0]) for char, rs in readings.items()}
+        """``words`` in the order they should be offered (most probable first)."""
+        syllables = sorted({r for rs in readings.values() for r in rs})
+        code_of = {syllable: chr(SYLLABLE_CODE_BASE + k) for k, syllable in enumerate(syllables)}
+        codes = {ord(char): code_of[rs[0]] for char, rs in readings.items()}
+        polyphones = {char: [code_of[r] for r in rs] for char, rs in readings.items() if len(rs) > 1}
+        polyphonic = frozenset(polyphones)
+        first_code = chr(SYLLABLE_CODE_BASE)
         by_key: dict[str, list[str]] = defaultdict(list)
         for word in words:
-            options = [readings.get(char) for char in word]
-            if all(options):
-                for combo in product(*options):
-                    by_key["".join(code(s) for s in combo)].append(word)
-        return cls(codes=codes, words={k: tuple(dict.fromkeys(v)) for k, v in by_key.items()})
+            key = word.translate(codes)
+            if min(key) < first_code:
+                continue  # a character without a reading
+            if polyphonic.isdisjoint(word):
+                by_key[key].append(word)
+            elif word in PHRASES_DICT:
+                spoken = "".join(code_of.get(_toneless(r[0]), "?") for r in PHRASES_DICT[word])
+                if "?" not in spoken:
+                    by_key[spoken].append(word)
+            else:
+                for combo in product(*[polyphones.get(char) or (code,) for char, code in zip(word, key)]):
+                    by_key["".join(combo)].append(word)
+        return cls(codes=codes, words={k: tuple(v) for k, v in by_key.items()})
 
 
 def _confusion_rows(path: Path) -> Iterator[tuple[str, str, str]]:

@@ -27,7 +27,7 @@ MASK = "*"
 MIN_WORD_FREQ = 5  # jieba lists many frequency-3 fragments; they are no evidence of a typo
 COMMON_CHAR_FREQ = 50  # same-pinyin candidates are drawn from characters at least this frequent
 MAX_WORD_LEN = 4
-RARE_WORD_FREQ = 2000  # characters inside rarer words are examined too (编织 for 编制)
+RARE_WORD_FREQ = 500  # characters inside rarer words are examined too (编织 for 编制)
 MIN_GAIN = 6.0  # replacements that improve the segmentation less are never scored (nor fitted)
 PLACE_SUFFIXES = frozenset("省市县区乡镇村街路巷湖山河江岛港湾屯寨庄舰")
 
@@ -52,20 +52,28 @@ class TypoModel:
     words: WordModel
     candidates: CandidateMap
     homophones: HomophoneIndex
-    completions: dict[str, str]  # a word with one character masked -> the characters that fill it
+    # a word with one character masked -> (the characters that fill it, the best word's log-prob),
+    # the characters ordered by the log-probability of the word they make, best first
+    completions: dict[str, tuple[str, float]]
     weights: Weights
     rare_word_logp: float
+    word_cap: dict[str, float]  # character -> log-probability of the likeliest short word containing it
 
     @classmethod
     def load(cls, weights: Weights | None = None) -> "TypoModel":
         words = WordModel.from_jieba()
         floor = math.log(MIN_WORD_FREQ) + words.unknown_logp
         short_words = [w for w, lp in words.logp.items() if 2 <= len(w) <= MAX_WORD_LEN and lp >= floor]
-        completions: dict[str, str] = {}
+        short_words.sort(key=words.logp.__getitem__, reverse=True)
+        fills: dict[str, list[str]] = {}
+        word_cap: dict[str, float] = {}
         for word in short_words:
             for j in range(len(word)):
-                key = word[:j] + MASK + word[j + 1 :]
-                completions[key] = completions.get(key, "") + word[j]
+                word_cap.setdefault(word[j], words.logp[word])
+                fills.setdefault(word[:j] + MASK + word[j + 1 :], []).append(word[j])
+        completions = {
+            key: ("".join(chars), words.logp[key.replace(MASK, chars[0])]) for key, chars in fills.items()
+        }
         readings = char_readings({c for w in short_words for c in w} | {w for w in words.logp if len(w) == 1})
         common_floor = math.log(COMMON_CHAR_FREQ) + words.unknown_logp
         common = frozenset(w for w, lp in words.logp.items() if len(w) == 1 and is_han(w) and lp >= common_floor)
@@ -76,6 +84,7 @@ class TypoModel:
             completions=completions,
             weights=weights or Weights.load(),
             rare_word_logp=math.log(RARE_WORD_FREQ) + words.unknown_logp,
+            word_cap=word_cap,
         )
 
     def with_weights(self, weights: Weights) -> "TypoModel":
@@ -119,7 +128,8 @@ def suspects_in_run(run: str, model: TypoModel) -> list[Suspect]:
     for a, b in scores.tokens:
         for k in range(a, b):
             token_of[k] = (a, b)
-    context = _RunContext(run, scores, token_of, model)
+    caps = [model.word_cap.get(ch, -math.inf) for ch in run]
+    context = _RunContext(run, scores, token_of, caps, model)
     suspects = []
     for i in range(len(run)):
         a, b = token_of[i]
@@ -146,6 +156,7 @@ class _RunContext:
     run: str
     scores: RunScores
     token_of: list[tuple[int, int]]
+    caps: list[float]  # per position: TypoModel.word_cap of its character
     model: TypoModel
 
     def char_replacements(self, i: int) -> list[Suspect]:
@@ -153,7 +164,7 @@ class _RunContext:
         likeness = model.candidates.of(run[i])
         if not likeness:
             return []
-        logp, completions = model.words.logp, model.completions
+        logp, completions, caps = model.words.logp, model.completions, self.caps
         forward, backward = self.scores.forward, self.scores.backward
         floor = self.scores.best + MIN_GAIN
         n = len(run)
@@ -161,17 +172,26 @@ class _RunContext:
         for a in range(max(0, i - MAX_WORD_LEN + 1), i + 1):
             left = run[a:i]
             for b in range(max(i + 1, a + 2), min(n, a + MAX_WORD_LEN) + 1):
-                fills = completions.get(left + MASK + run[i + 1 : b])
-                if not fills:
-                    continue
                 outside = forward[a] + backward[b]
+                if outside + (caps[i - 1] if a < i else caps[i + 1]) <= floor:
+                    continue  # not even the likeliest word with this neighbour would gain enough
+                found = completions.get(left + MASK + run[i + 1 : b])
+                if found is None:
+                    continue
+                fills, top = found
+                if outside + top <= floor:
+                    continue
                 for fill in fills:
                     if fill in likeness:
                         word = left + fill + run[i + 1 : b]
                         value = outside + logp[word]
-                        if value > floor and value > best.get(fill, (-math.inf,))[0]:
+                        if value <= floor:
+                            break  # the fills come best word first
+                        if value > best.get(fill, (-math.inf,))[0]:
                             best[fill] = (value, a, word)
-        return [self._suspect(i, fill, a, word, value, [likeness[fill]]) for fill, (value, a, word) in best.items()]
+        return [
+            self._suspect(i, fill, a, word, value, [Likeness(likeness[fill])]) for fill, (value, a, word) in best.items()
+        ]
 
     def word_replacements(self) -> list[Suspect]:
         run, model = self.run, self.model
@@ -188,18 +208,15 @@ class _RunContext:
                     break
                 if b - a < 2:
                     continue
+                outside = forward[a] + backward[b]
                 for word in index.words.get(keys[a:b], ()):
+                    value = outside + logp[word]
+                    if value <= floor:
+                        break  # the words come most probable first
                     changed = [k for k in range(b - a) if word[k] != run[a + k]]
-                    if len(changed) < 2:
-                        continue  # one changed character is the character path's business
-                    value = forward[a] + logp[word] + backward[b]
-                    if value > floor:
+                    if len(changed) >= 2:  # one changed character is the character path's business
                         first, last = a + changed[0], a + changed[-1] + 1
-                        kinds = [
-                            model.candidates.of(run[a + k]).get(word[k], Likeness(0)) | Likeness.PINYIN
-                            for k in range(changed[0], changed[-1] + 1)
-                            if word[k] != run[a + k]
-                        ]
+                        kinds = [model.candidates.of(run[a + k]).get(word[k], 0) | Likeness.PINYIN for k in changed]
                         fill = word[changed[0] : changed[-1] + 1]
                         suspects.append(self._suspect(first, fill, a, word, value, kinds, end=last))
         return suspects
@@ -229,7 +246,7 @@ class _RunContext:
         )
         likeness = Likeness(0)
         for kind in kinds:
-            likeness |= kind
+            likeness |= Likeness(kind)
         return Suspect(
             start=start,
             end=end,
