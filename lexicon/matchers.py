@@ -67,14 +67,13 @@ def pieces(term: str, k: int) -> list[tuple[int, str]]:
     if n - k < 2 * (k + 1):  # too short for gaps: two halves, swaps handled as extra keys
         half = n // 2
         return [(0, term[:half]), (half, term[half:])]
-    size = (n - k) / (k + 1)
+    base, extra = divmod(n - k, k + 1)
     out = []
-    pos = 0.0
+    start = 0
     for i in range(k + 1):
-        start = round(pos)
-        end = round(pos + size)
-        out.append((start, term[start:end]))
-        pos += size + 1
+        size = base + (1 if i < extra else 0)
+        out.append((start, term[start : start + size]))
+        start += size + 1
     return out
 
 
@@ -117,7 +116,7 @@ class NearMatcher:
         self._pieces = ExactMatcher(pairs)
 
     def find(self, text: str) -> list[NearHit]:
-        best: dict[tuple[int, int], NearHit] = {}
+        windows: dict[tuple[int, int, int], NearHit] = {}
         tried: set[tuple[int, int]] = set()
         n = len(text)
         terms = self._terms
@@ -138,23 +137,22 @@ class NearMatcher:
                     window = text[start:end]
                     if window == term:
                         continue
+                    if not _edges_match_kind(term, window):
+                        continue
                     found = verify(term, window, k)
                     if found is None or _inside_exact(text, term, start, end):
                         continue
                     distance, edits = found
-                    candidate = NearHit(index, start, end, distance, edits)
-                    key = (index, start)
-                    old = best.get(key)
-                    if old is None or (distance, abs(end - start - length)) < (
-                        old.distance,
-                        abs(old.end - old.start - length),
-                    ):
-                        best[key] = candidate
-        return _drop_overlapping_same_term(best.values())
+                    windows[(index, start, end)] = NearHit(index, start, end, distance, edits)
+        return sorted(windows.values(), key=lambda h: (h.start, h.end, h.term_index))
 
 
 def verify(term: str, window: str, k: int) -> tuple[int, tuple[tuple[str, int, int], ...]] | None:
     d = Levenshtein.distance(term, window, score_cutoff=2 * k)
+    if len(term) == len(window) and 2 <= d <= 2 * k:
+        ops = swap_edits(term, window, k)
+        if ops is not None and len(ops) < d:
+            return len(ops), ops
     if d <= k:
         return d, tuple(Levenshtein.editops(term, window))
     if len(term) == len(window) and d <= 2 * k:
@@ -162,6 +160,11 @@ def verify(term: str, window: str, k: int) -> tuple[int, tuple[tuple[str, int, i
         if ops is not None:
             return len(ops), ops
     return None
+
+
+def _edges_match_kind(term: str, window: str) -> bool:
+    """A window does not start or end on punctuation or a space where the term has a letter."""
+    return (window[0].isalnum() or not term[0].isalnum()) and (window[-1].isalnum() or not term[-1].isalnum())
 
 
 def _inside_exact(text: str, term: str, start: int, end: int) -> bool:
@@ -173,13 +176,3 @@ def _inside_exact(text: str, term: str, start: int, end: int) -> bool:
             return True
         at = text.find(term, at + 1, end + len(term))
     return False
-
-
-def _drop_overlapping_same_term(hits: Iterable[NearHit]) -> list[NearHit]:
-    """Per term, keep the best of overlapping windows (smallest distance, then length closest)."""
-    out: list[NearHit] = []
-    for hit in sorted(hits, key=lambda h: (h.term_index, h.distance, h.start)):
-        if any(o.term_index == hit.term_index and o.start < hit.end and hit.start < o.end for o in out):
-            continue
-        out.append(hit)
-    return sorted(out, key=lambda h: (h.start, h.end))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lexicon.compiled import CompiledLexicon, Document
 from lexicon.matchers import NearHit
 from lexicon.normalize import squeeze_term
-from review.checks.spans import finding, is_han, keep_longest
+from review.checks.spans import finding, is_han
 from review.findings import Category, Finding, Severity
 
 RULE = "formulation.near-miss"
@@ -14,72 +14,100 @@ KIND_SUFFIXES = set("法部局厅委办处科院署会室站所队司省市县�
 # Around a term cut short at an edge, only these show a real omission rather than a shorter phrase.
 EDGE_OK_BEFORE = set("和与及对把以在将为是")
 EDGE_OK_AFTER = set("的是和与及等在为了中上下，。；：、")
+FUNCTION_CHARS = set("的地得了着过是和与及或等在为对把被将向从以于而并也都就还又之其这那中")
 WORD_FREQ = 30  # a dictionary word at least this frequent made by an edit is an ordinary word
 
 
 def check(doc: Document, lex: CompiledLexicon) -> list[Finding]:
     sq = doc.squeezed.text
     exact = [(h.start, h.end) for h in lex.formulations.find(sq)]
-    found = []
+    candidates = []
     for hit in lex.near.find(sq):
-        term = lex.near_terms[hit.term_index]
-        key = squeeze_term(term.term)
-        if _covered_by_exact(hit, len(key), exact) or _ordinary_reading(sq, hit, key, lex):
-            continue
-        start, end = doc.span_of_squeezed(hit.start, hit.end)
-        found.append(
-            finding(
-                doc.text,
-                RULE,
-                Category.FORMULATION,
-                term.severity if term.severity is not Severity.INFO else Severity.WARNING,
-                start,
-                end,
-                term.term,
-                f"疑似规范表述写错：应为“{term.term}”",
-            )
-        )
-    return keep_longest(found)
+        key = squeeze_term(lex.near_terms[hit.term_index].term)
+        if not (_covered_by_exact(hit, len(key), exact) or _ordinary_reading(sq, hit, key, lex)):
+            candidates.append((hit.distance, -len(key), hit.start, hit))
+    kept: list[NearHit] = []
+    for *_, hit in sorted(candidates, key=lambda c: c[:3]):
+        if not any(hit.start < k.end and k.start < hit.end for k in kept):
+            kept.append(hit)
+    return sorted((_finding(doc, lex, hit) for hit in kept), key=lambda f: f.start)
+
+
+def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
+    term = lex.near_terms[hit.term_index]
+    start, end = doc.span_of_squeezed(hit.start, hit.end)
+    severity = term.severity if term.severity is not Severity.INFO else Severity.WARNING
+    return finding(doc.text, RULE, Category.FORMULATION, severity, start, end, term.term,
+                   f"疑似规范表述写错：应为“{term.term}”")
 
 
 def _covered_by_exact(hit: NearHit, length: int, exact: list[tuple[int, int]]) -> bool:
     """The window is mostly an exact canonical form at least as long as the term."""
     size = hit.end - hit.start
     for s, e in exact:
+        if (s, e) == (hit.start, hit.end):
+            return True
         if e - s >= length and min(e, hit.end) - max(s, hit.start) >= size / 2:
             return True
     return False
 
 
 def _ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> bool:
-    """Whether the edited window reads as ordinary text rather than a damaged formulation."""
+    """Whether the edited window reads as ordinary text rather than a damaged formulation:
+    a shorter phrase (生态环境保护 is not 生态环境部 damaged), another name (教育法), a common
+    word made by the edit (四个意见, 科学技术进步), or a window starting or ending inside a word."""
     window = sq[hit.start : hit.end]
     n = len(key)
+    sources = [src for _, src, _ in hit.edits]
+    if len(sources) > 1 and (max(sources) < 3 or min(sources) >= n - 3):
+        return True  # the prefix or suffix replaced as a block names another body (市发展和改革委员会)
     for op, src, dst in hit.edits:
-        at_edge = src < 2 or src >= n - 2
-        if op == "delete" and src in (0, n - 1):
-            outside = sq[hit.start - 1] if src == 0 and hit.start > 0 else ""
-            if src == n - 1:
-                outside = sq[hit.end] if hit.end < len(sq) else ""
-            allowed = EDGE_OK_BEFORE if src == 0 else EDGE_OK_AFTER
-            if outside and is_han(outside) and outside not in allowed:
-                return True
+        at_start, at_end = src < 2, src >= n - 2
+        if op == "delete" and src in (0, n - 1) and _cut_short_reads_whole(sq, hit, key, src, lex):
+            return True
+        if op == "replace" and src in (0, n - 1) and (not is_han(window[dst]) or window[dst] in FUNCTION_CHARS):
+            return True
         if op == "replace" and src == n - 1 and window[dst] in KIND_SUFFIXES:
             return True
-        if (n <= 6 or at_edge) and _edit_makes_word(window, key, dst, op, lex):
+        if op == "replace" and (n <= 5 or src == 0 or at_end) and _edit_makes_word(sq, hit.start + dst, op, key, lex):
+            return True
+        if (at_start or at_end) and not lex.words.aligned(sq, hit.start, hit.end):
             return True
     return False
 
 
-def _edit_makes_word(window: str, key: str, pos: int, op: str, lex: CompiledLexicon) -> bool:
-    """A common dictionary word in the window that spans the edited position and is not part
-    of the canonical form (四个意见 for 四个意识, 民法 for 宪法)."""
+def _cut_short_reads_whole(sq: str, hit: NearHit, key: str, src: int, lex: CompiledLexicon) -> bool:
+    """A term missing its first or last character is still a damaged term when the cut leaves
+    an orphan character (社会主义现代化强) or the text around it ends the phrase; it is a
+    phrase of its own when it is a dictionary word (国家安全) or ends on whole words before
+    more text (社会主义核心价值体系)."""
+    window = sq[hit.start : hit.end]
+    if lex.words.freq(window) >= WORD_FREQ:
+        return True
+    tokens = list(lex.words.tokenizer.cut(window, HMM=False))
+    edge = tokens[0] if src == 0 else tokens[-1]
+    if len(edge) == 1 and is_han(edge):
+        return False
+    if src == len(key) - 1 and key[-1] in KIND_SUFFIXES:
+        return True
+    outside = ""
+    if src == 0 and hit.start > 0:
+        outside = sq[hit.start - 1]
+    elif src != 0 and hit.end < len(sq):
+        outside = sq[hit.end]
+    allowed = EDGE_OK_BEFORE if src == 0 else EDGE_OK_AFTER
+    return bool(outside) and is_han(outside) and outside not in allowed
+
+
+def _edit_makes_word(sq: str, pos: int, op: str, key: str, lex: CompiledLexicon) -> bool:
+    """A common dictionary word around the edited position that is not part of the canonical
+    form (意见 for 四个意识, 进步 after 科学技术)."""
     touched = {pos} if op != "delete" else {pos - 1, pos}
     for size in (2, 3, 4):
-        for i in range(max(0, min(touched) - size + 1), min(len(window) - size, max(touched)) + 1):
-            word = window[i : i + size]
-            if not touched & set(range(i, i + size)) or word in key:
+        for i in range(max(0, min(touched) - size + 1), min(len(sq) - size, max(touched)) + 1):
+            if not touched & set(range(i, i + size)):
                 continue
-            if lex.words.freq(word) >= WORD_FREQ:
+            word = sq[i : i + size]
+            if word not in key and lex.words.freq(word) >= WORD_FREQ:
                 return True
     return False

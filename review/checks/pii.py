@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from stdnum import luhn
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 
 from lexicon.compiled import Document
 from review.checks.spans import finding, line_around, line_before
@@ -81,9 +81,9 @@ def _long_number(text: str, folded: str, start: int, end: int) -> Finding | None
     before = line_before(folded, start, CONTEXT)
     near_id = any(w in before for w in ID_WORDS)
     not_personal = any(w in before for w in NOT_PERSONAL_WORDS)
-    if len(value) == 18 and (near_id or (ric.is_valid(value) and not not_personal)):
+    if len(value) == 18 and (near_id or (resident_id_valid(value) and not not_personal)):
         message = "公民身份号码，公开前须去标识化处理"
-        if not ric.is_valid(value):
+        if not resident_id_valid(value):
             message = "疑似公民身份号码（校验位不符，可能录入有误），公开前须去标识化处理"
         return finding(text, RULE_ID, Category.PII, Severity.ERROR, start, end,
                        value[:6] + "*" * 8 + value[-4:], message)
@@ -99,6 +99,25 @@ def _long_number(text: str, folded: str, start: int, end: int) -> Finding | None
             return finding(text, RULE_CARD, Category.PII, Severity.ERROR, start, end, masked,
                            "个人银行卡号，公开前须去标识化处理")
     return None
+
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
+                      "61 62 63 64 65 71 81 82 83 91".split())
+
+
+def resident_id_valid(value: str) -> bool:
+    """GB 11643: a province prefix, a real birth date and the check character."""
+    if len(value) != 18 or not value[:17].isdigit() or value[:2] not in PROVINCES:
+        return False
+    try:
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    if born.year < 1900:
+        return False
+    total = sum(int(c) * w for c, w in zip(value[:17], ID_WEIGHTS))
+    return "10X98765432"[total % 11] == value[17].upper()
 
 
 def _old_id_date_ok(value: str) -> bool:
