@@ -1,0 +1,148 @@
+"""The outbox dispatcher: kinds to flows, retries with backoff, drain; once through Prefect."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from flows.dispatcher import Dispatcher, DispatcherConfig, backoff
+from flows.site import MANIFEST
+from flows.webhook import WebhookConfig
+from review.check import load_default_checker
+from review.workflow import default_workflow
+from storage.db import make_engine, transaction, upgrade
+from storage.models import Notification, Outbox
+from storage.outbox import enqueue, pending_count
+from tests.flows_support import LocalServer, sign_everything, submit_draft
+
+NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+WF = default_workflow()
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def engine(db_url):
+    eng = make_engine(db_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def server():
+    srv = LocalServer().start()
+    yield srv
+    srv.stop()
+
+
+def _dispatcher(engine, tmp_path, *, webhook=None, use_prefect=False) -> Dispatcher:
+    return Dispatcher(engine=engine, workflow=WF, site_dir=tmp_path / "site", checker_factory=load_default_checker,
+                      webhook=webhook, use_prefect=use_prefect, worker="test")
+
+
+def _approved(engine) -> tuple[int, str]:
+    draft_id, digest = submit_draft(engine, WF, NOW)
+    sign_everything(engine, WF, draft_id, NOW)
+    return draft_id, digest
+
+
+def _manifest(tmp_path) -> dict:
+    return json.loads((tmp_path / "site" / MANIFEST).read_text(encoding="utf-8"))
+
+
+def test_backoff_doubles_and_is_capped():
+    config = DispatcherConfig()
+    assert [backoff(n, config).total_seconds() for n in (1, 2, 3)] == [5, 10, 20]
+    assert backoff(30, config) == config.backoff_max
+
+
+def test_drain_runs_route_and_publish_items_until_the_outbox_is_empty(engine, tmp_path):
+    d = _dispatcher(engine, tmp_path)
+    draft_id, digest = submit_draft(engine, WF, NOW)
+    assert d.drain() == 1 and _kinds(engine) == {"stage_opened"}  # 一校 is waiting: proofreaders told
+    sign_everything(engine, WF, draft_id, NOW)
+    assert pending_count(engine) > 1
+    d.drain()
+    assert pending_count(engine) == 0
+    assert _manifest(tmp_path)[str(draft_id)]["content_hash"] == digest
+    assert _kinds(engine) == {"stage_opened", "draft_published"}
+
+
+def _kinds(engine) -> set[str]:
+    with transaction(engine, readonly=True) as s:
+        return set(s.scalars(select(Notification.kind)))
+
+
+def _all_items(engine) -> list[Outbox]:
+    with transaction(engine, readonly=True) as s:
+        return list(s.scalars(select(Outbox).order_by(Outbox.id)))
+
+
+def test_a_failing_item_goes_back_with_backoff_and_succeeds_later(engine, tmp_path, server):
+    draft_id, digest = _approved(engine)
+    server.fail_first = 1
+    hook = WebhookConfig(url=server.url + "/flaky", secret="k", attempts=1)
+    d = _dispatcher(engine, tmp_path, webhook=hook)
+    while d.run_once(NOW):
+        pass
+    (publish_item,) = [i for i in _all_items(engine) if i.kind == "publish"]
+    assert publish_item.done_at is None and "HTTP 500" in publish_item.last_error
+    assert publish_item.available_at == NOW + timedelta(seconds=5)
+    assert d.run_once(NOW + timedelta(seconds=4)) == 0
+    assert d.run_once(NOW + timedelta(seconds=5)) == 1
+    assert pending_count(engine) == 0
+    assert len(server.received) == 1 and server.received[0].json()["content_hash"] == digest
+
+
+def test_drain_gives_up_waiting_after_max_wait(engine, tmp_path, server):
+    _approved(engine)
+    hook = WebhookConfig(url=server.url + "/reject", secret="k", attempts=1)
+    clock = [NOW]
+    ran = _dispatcher(engine, tmp_path, webhook=hook).drain(
+        max_wait=30, clock=lambda: clock[0], sleep=lambda s: clock.__setitem__(0, clock[0] + timedelta(seconds=s)))
+    assert pending_count(engine) == 1
+    (item,) = [i for i in _all_items(engine) if i.done_at is None]
+    assert item.attempts == 3  # tried at 0 s, 5 s and 15 s; the next try (35 s) is past max_wait
+    assert ran == len(_all_items(engine)) + 2
+
+
+def test_unknown_kinds_fail_and_stay_in_the_outbox(engine, tmp_path):
+    with transaction(engine) as s:
+        enqueue(s, kind="fax", key="fax:1", payload={}, now=NOW)
+    assert _dispatcher(engine, tmp_path).run_once(NOW) == 1
+    (item,) = _all_items(engine)
+    assert item.done_at is None and "unknown outbox kind" in item.last_error
+
+
+def test_run_forever_stops_when_asked(engine, tmp_path):
+    draft_id, digest = _approved(engine)
+    d = _dispatcher(engine, tmp_path)
+    stop = threading.Event()
+    thread = threading.Thread(target=d.run_forever, args=(stop,))
+    thread.start()
+    for _ in range(200):
+        if pending_count(engine) == 0:
+            break
+        stop.wait(0.05)
+    stop.set()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert _manifest(tmp_path)[str(draft_id)]["content_hash"] == digest
+
+
+@pytest.mark.prefect
+def test_items_run_as_prefect_flows(engine, tmp_path, prefect_harness):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    draft_id, digest = _approved(engine)
+    assert _dispatcher(engine, tmp_path, use_prefect=True).drain() >= 2
+    assert _manifest(tmp_path)[str(draft_id)]["content_hash"] == digest
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["sanshen-publish"])))
+    assert runs and all(r.state.is_completed() for r in runs)
