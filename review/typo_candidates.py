@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntFlag
 from itertools import product
 from pathlib import Path
@@ -55,7 +55,7 @@ class CandidateMap:
     """For each character, the characters it may stand for, each with how they are alike
     (``Likeness`` flags, kept as plain ints: the table has half a million entries)."""
 
-    likeness: dict[str, dict[str, int]]
+    likeness: dict[str, dict[str, int]] = field(repr=False)
 
     def of(self, char: str) -> dict[str, int]:
         return self.likeness.get(char, {})
@@ -98,8 +98,8 @@ class HomophoneIndex:
     characters' common readings, so 银航 finds 银行.
     """
 
-    codes: dict[int, str]  # str.translate table: character -> its most common syllable's code
-    words: dict[str, tuple[str, ...]]  # syllable codes -> the dictionary words that sound so
+    codes: dict[int, str] = field(repr=False)  # str.translate table: character -> its most common syllable's code
+    words: dict[str, tuple[str, ...]] = field(repr=False)  # syllable codes -> the dictionary words that sound so
 
     def key(self, text: str) -> str:
         return text.translate(self.codes)

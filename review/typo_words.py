@@ -11,7 +11,7 @@ candidate, without re-segmenting.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jieba
@@ -21,8 +21,8 @@ JIEBA_DICT = Path(jieba.__file__).with_name("dict.txt")
 
 @dataclass(frozen=True, slots=True)
 class WordModel:
-    logp: dict[str, float]  # word -> log P(word) under jieba's frequencies
-    prefixes: frozenset[str]  # every proper prefix of a dictionary word (for the DAG)
+    logp: dict[str, float] = field(repr=False)  # word -> log P(word) under jieba's frequencies
+    prefixes: frozenset[str] = field(repr=False)  # every proper prefix of a dictionary word (for the DAG)
     unknown_logp: float  # what jieba gives a character it has never seen (frequency 1)
 
     @classmethod

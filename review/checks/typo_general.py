@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from review.findings import Category, Finding, Severity
 from review.typo_candidates import CandidateMap, HomophoneIndex, Likeness, char_readings
@@ -54,10 +54,11 @@ class TypoModel:
     homophones: HomophoneIndex
     # a word with one character masked -> (the characters that fill it, the best word's log-prob),
     # the characters ordered by the log-probability of the word they make, best first
-    completions: dict[str, tuple[str, float]]
+    completions: dict[str, tuple[str, float]] = field(repr=False)
     weights: Weights
     rare_word_logp: float
-    word_cap: dict[str, float]  # character -> log-probability of the likeliest short word containing it
+    # character -> the log-probability of the likeliest short word containing it
+    word_cap: dict[str, float] = field(repr=False)
 
     @classmethod
     def load(cls, weights: Weights | None = None) -> "TypoModel":
