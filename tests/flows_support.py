@@ -1,4 +1,5 @@
-"""Helpers for the flow tests: a real HTTP server on 127.0.0.1 and draft rows."""
+"""Helpers for the storage and flow tests: fixtures for a migrated engine and a real HTTP
+server on 127.0.0.1 (import them into a test module to use them), and draft rows."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from sqlalchemy import select
 from sqlmodel import Session
+
+from storage.db import make_engine, upgrade
 
 from storage.models import Draft, Revision, User
 
@@ -151,3 +155,19 @@ def sign_everything(engine, wf, draft_id: int, now: datetime) -> None:
             events = transitions.sign(wf, case, Actor(signer, frozenset({role})), stage=stage.name,
                                       expect_hash=case.content_hash, comment="同意", now=now)
             apply_events(s, s.get(Draft, draft_id), events, now=now, workflow=wf)
+
+
+@pytest.fixture
+def engine(db_url):
+    """A migrated engine on the test database (SQLite, or PostgreSQL in the second pass)."""
+    eng = make_engine(db_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def server():
+    srv = LocalServer().start()
+    yield srv
+    srv.stop()

@@ -15,18 +15,11 @@ import sqlalchemy as sa
 
 from storage.audit import append_event, export_events, verify_chain
 from storage.chain import GENESIS, event_hash, verify_export
-from storage.db import make_engine, transaction, upgrade
+from storage.db import transaction
 from storage.models import AuditEvent
+from tests.flows_support import engine  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def engine(db_url):
-    eng = make_engine(db_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
 
 
 def _fill(engine, n: int = 5) -> None:

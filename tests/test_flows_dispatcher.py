@@ -14,29 +14,14 @@ from flows.site import MANIFEST
 from flows.webhook import WebhookConfig
 from review.check import load_default_checker
 from review.workflow import default_workflow
-from storage.db import make_engine, transaction, upgrade
+from storage.db import transaction
 from storage.models import Notification, Outbox
 from storage.outbox import enqueue, pending_count
-from tests.flows_support import LocalServer, sign_everything, submit_draft
+from tests.flows_support import engine, server, sign_everything, submit_draft  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 WF = default_workflow()
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture
-def engine(db_url):
-    eng = make_engine(db_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
-
-
-@pytest.fixture
-def server():
-    srv = LocalServer().start()
-    yield srv
-    srv.stop()
 
 
 def _dispatcher(engine, tmp_path, *, webhook=None, use_prefect=False) -> Dispatcher:

@@ -9,26 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from flows.links import LinkPolicy, check_revision_links, extract_links, probe
-from storage.db import make_engine, transaction, upgrade
+from storage.db import transaction
 from storage.models import AuditEvent, CheckReport, FindingRow
-from tests.flows_support import LocalServer, add_draft, add_user
+from tests.flows_support import add_draft, add_user, engine, server  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def server():
-    srv = LocalServer().start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def engine(db_url):
-    eng = make_engine(db_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
 
 
 def test_extract_links_stops_at_chinese_text_and_punctuation():

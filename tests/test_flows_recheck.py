@@ -10,9 +10,9 @@ from sqlalchemy import select
 from flows.recheck import recheck_drafts
 from review.check import load_default_checker
 from review.workflow import default_workflow
-from storage.db import make_engine, transaction, upgrade
+from storage.db import transaction
 from storage.models import AuditEvent, CheckReport, Draft, FindingRow, Revision, User, Waiver
-from tests.flows_support import submit_draft
+from tests.flows_support import engine, submit_draft  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=10)
@@ -23,14 +23,6 @@ pytestmark = pytest.mark.db
 @pytest.fixture(scope="module")
 def checker():
     return load_default_checker()
-
-
-@pytest.fixture
-def engine(db_url):
-    eng = make_engine(db_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
 
 
 def _live(engine, draft_id) -> list[FindingRow]:

@@ -12,21 +12,13 @@ from flows.route import route_draft, sweep_escalations
 from review import transitions
 from review.case import Actor
 from review.workflow import default_workflow
-from storage.db import make_engine, transaction, upgrade
+from storage.db import transaction
 from storage.models import AuditEvent, Draft, Notification, StageTask, User
-from tests.flows_support import submit_draft
+from tests.flows_support import engine, submit_draft  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 WF = default_workflow()
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture
-def engine(db_url):
-    eng = make_engine(db_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
 
 
 def _notified(engine, kind: str) -> list[str]:

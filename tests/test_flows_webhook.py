@@ -12,14 +12,7 @@ from flows.webhook import (
     deliver,
     verify_signature,
 )
-from tests.flows_support import LocalServer
-
-
-@pytest.fixture
-def server():
-    srv = LocalServer().start()
-    yield srv
-    srv.stop()
+from tests.flows_support import server  # noqa: F401 (fixtures)
 
 
 def _config(server, path: str, **kw) -> WebhookConfig:

@@ -6,20 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storage.db import make_engine, transaction, upgrade
+from storage.db import transaction
 from storage.outbox import claim, complete, enqueue, fail, next_ready_at, pending_count
+from tests.flows_support import engine  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=5)
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture
-def engine(db_url):
-    eng = make_engine(db_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
 
 
 def _enqueue(engine, key, **kw):

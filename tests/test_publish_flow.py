@@ -16,29 +16,14 @@ from review import transitions
 from review.case import Actor
 from review.workflow import default_workflow
 from storage.audit import verify_chain
-from storage.db import make_engine, transaction, upgrade
+from storage.db import transaction
 from storage.models import AuditEvent, Draft, Notification, Publication, Revision
-from tests.flows_support import LocalServer, sign_everything, submit_draft
+from tests.flows_support import engine, server, sign_everything, submit_draft  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=1)
 WF = default_workflow()
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture
-def engine(db_url):
-    eng = make_engine(db_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
-
-
-@pytest.fixture
-def server():
-    srv = LocalServer().start()
-    yield srv
-    srv.stop()
 
 
 def _publisher(engine, tmp_path, webhook=None, **kw) -> Publisher:

@@ -12,16 +12,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from storage.audit import append_event
 from storage.db import make_engine, normalise_url, transaction, upgrade
 from storage.models import AuditEvent, Notification, SQLModel, User
+from tests.flows_support import engine  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def engine(db_url):
-    eng = make_engine(db_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
 
 
 def test_normalise_url_routes_postgres_to_psycopg():

@@ -1,0 +1,78 @@
+"""Killing the worker mid-publication and starting it again publishes exactly once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from flows.site import MANIFEST, item_path
+from review.workflow import default_workflow
+from storage.audit import verify_chain
+from storage.db import make_engine, transaction, upgrade
+from storage.models import AuditEvent, Draft
+from tests.flows_support import LocalServer, server, sign_everything, submit_draft  # noqa: F401 (fixtures)
+
+NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+WF = default_workflow()
+SANSHEN = str(Path(sys.executable).with_name("sanshen"))
+pytestmark = pytest.mark.db
+
+
+def _env(home: Path, db_url: str, server: LocalServer, **extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SANSHEN_")}
+    env.update(SANSHEN_HOME=str(home), SANSHEN_DB=db_url, SANSHEN_WEBHOOK_URL=server.url + "/hook",
+               SANSHEN_WEBHOOK_SECRET="k", **extra)
+    return env
+
+
+def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the worker never wrote the page"
+        time.sleep(0.1)
+
+
+def test_worker_killed_after_writing_the_page_publishes_once_when_restarted(db_url, tmp_path, server):
+    engine = make_engine(db_url)
+    upgrade(engine)
+    draft_id, digest = submit_draft(engine, WF, NOW)
+    sign_everything(engine, WF, draft_id, NOW)
+    home = tmp_path / "home"
+    page = home / "site" / item_path(draft_id)
+    worker = [SANSHEN, "worker", "--drain", "--inline", "--lease", "2", "--max-wait", "60"]
+
+    first = subprocess.Popen(worker, env=_env(home, db_url, server, SANSHEN_FAULT_PUBLISH_PAUSE="120"),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _wait_for(page, first)
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.communicate()
+    manifest = json.loads((home / "site" / MANIFEST).read_text(encoding="utf-8"))
+    written = (page.stat().st_mtime_ns, manifest[str(draft_id)])
+    with transaction(engine, readonly=True) as s:
+        assert s.get(Draft, draft_id).status == "approved"  # killed before it was recorded
+    assert server.received == []
+
+    second = subprocess.run(worker, env=_env(home, db_url, server), capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    manifest = json.loads((home / "site" / MANIFEST).read_text(encoding="utf-8"))
+    assert (page.stat().st_mtime_ns, manifest[str(draft_id)]) == written
+    assert manifest[str(draft_id)]["content_hash"] == digest
+    assert [r.json()["content_hash"] for r in server.received] == [digest]
+    with transaction(engine, readonly=True) as s:
+        assert s.get(Draft, draft_id).status == "published"
+        actions = s.scalars(select(AuditEvent.action).where(AuditEvent.draft_id == draft_id)).all()
+        assert verify_chain(s).ok
+    assert actions.count("draft.published") == 1 and actions.count("webhook.delivered") == 1
+    engine.dispose()
