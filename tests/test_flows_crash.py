@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from flows.site import MANIFEST, item_path
+from flows.webhook import DELIVERY_HEADER
 from review.workflow import default_workflow
 from storage.audit import verify_chain
 from storage.db import make_engine, transaction, upgrade
@@ -75,4 +77,36 @@ def test_worker_killed_after_writing_the_page_publishes_once_when_restarted(db_u
         actions = s.scalars(select(AuditEvent.action).where(AuditEvent.draft_id == draft_id)).all()
         assert verify_chain(s).ok
     assert actions.count("draft.published") == 1 and actions.count("webhook.delivered") == 1
+    engine.dispose()
+
+
+def test_worker_killed_at_random_points_publishes_every_draft_once(db_url, tmp_path, server):
+    rng = random.Random(20261124)
+    engine = make_engine(db_url)
+    upgrade(engine)
+    expected = {}
+    for n in range(4):
+        draft_id, digest = submit_draft(engine, WF, NOW, title=f"第 {n} 号通知", body=f"正文 {n}。")
+        sign_everything(engine, WF, draft_id, NOW)
+        expected[draft_id] = digest
+    home = tmp_path / "home"
+    worker = [SANSHEN, "worker", "--drain", "--inline", "--lease", "1", "--max-wait", "60"]
+    slow = _env(home, db_url, server, SANSHEN_FAULT_PUBLISH_PAUSE="0.4")
+    for _ in range(3):
+        proc = subprocess.Popen(worker, env=slow, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(2.0, 5.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    final = subprocess.run(worker, env=_env(home, db_url, server), capture_output=True, text=True, timeout=300)
+    assert final.returncode == 0, final.stderr
+
+    manifest = json.loads((home / "site" / MANIFEST).read_text(encoding="utf-8"))
+    assert {int(k): v["content_hash"] for k, v in manifest.items()} == expected
+    with transaction(engine, readonly=True) as s:
+        published = s.scalars(select(AuditEvent.draft_id).where(AuditEvent.action == "draft.published")).all()
+        assert verify_chain(s).ok
+    assert sorted(published) == sorted(expected)
+    # a receiver that keeps delivery ids sees each publication once
+    deliveries = {r.headers[DELIVERY_HEADER]: r.json()["content_hash"] for r in server.received}
+    assert sorted(deliveries.values()) == sorted(expected.values())
     engine.dispose()
