@@ -165,16 +165,23 @@ def test_error_finding_blocks_until_waived_at_an_allowed_stage(team):
 
 def test_policy_publishes_only_with_its_signed_interpretation(team):
     policy = team.submit(title="关于促进就业的若干政策", kind="policy")
-    team.walk(policy.id)
-    assert drafts.show(team.ctx, team["leader"], policy.id).draft.status == "approved"
-    assert outbox(team, "publish") == []
-    blockers = drafts.show(team.ctx, team["leader"], policy.id).blockers
-    assert blockers == ()  # only drafts in review list blockers
+    assert [f.rule for f in policy.findings] == ["disclosure.no-interpretation"]
+    team.walk(policy.id, upto="三校")
+    with pytest.raises(RefusedError) as e:  # 三同步: the last gate needs the interpretation
+        team.sign("leader", policy.id)
+    assert e.value.code == "blocking_findings"
     interp = team.submit(title="《关于促进就业的若干政策》解读", interprets=policy.id)
     assert interp.kind == "interpretation"
+    assert drafts.show(team.ctx, team["leader"], policy.id).draft.findings == ()  # re-checked
+    team.sign("leader", policy.id)
+    detail = drafts.show(team.ctx, team["leader"], policy.id)
+    assert detail.draft.status == "approved" and detail.interpretation == interp.id
+    assert outbox(team, "publish") == []  # the interpretation is not signed yet
     team.walk(interp.id)
     published = sorted(o.payload["draft_id"] for o in outbox(team, "publish"))
     assert published == sorted([policy.id, interp.id])
+    with pytest.raises(RefusedError):
+        team.submit(title="第二份解读", interprets=policy.id)
 
 
 def test_disclosure_rules_refuse_at_submission(team):
@@ -219,21 +226,23 @@ def test_idempotency_key_returns_the_same_draft(team):
 
 
 def test_concurrent_signoff_loses_the_optimistic_lock(team):
+    """Two proofreaders read the draft at the same version; the second to write is refused."""
     from flows.cases import apply_events, load_case
     from review import transitions
+    from review.case import Refused
     from storage.db import transaction
 
     view = team.submit()
     wf = team.ctx.workflow
-    with transaction(team.ctx.engine) as session:
+    with transaction(team.ctx.engine, readonly=True) as session:
+        stale_case = load_case(session, view.id)
         stale = session.get(Draft, view.id)
         session.expunge(stale)
-    team.sign("p1", view.id)  # someone else got there first
-    with pytest.raises(Exception) as e:
+    team.sign("p1", view.id)
+    events = transitions.sign(wf, stale_case, team["p2"].actor(), stage=None, expect_hash=None, comment="",
+                              now=team.clock())
+    with pytest.raises(Refused) as e:
         with transaction(team.ctx.engine) as session:
-            case = load_case(session, view.id)
-            events = transitions.sign(wf, case, team["p2"].actor(), stage=None, expect_hash=None,
-                                      comment="", now=team.clock())
             apply_events(session, session.merge(stale, load=False), events, now=team.clock.now, workflow=wf)
-    assert getattr(e.value, "code", None) == "conflict"
-    assert "刚被他人处理" in str(e.value)
+    assert e.value.code == "conflict" and "刚被他人处理" in e.value.message
+    assert team.count(SignOff) == 2  # the system's and p1's

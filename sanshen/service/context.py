@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from sqlalchemy import Engine, select
 
+from lexicon.loader import load_lexicon
 from lexicon.model import LexiconOverride
 from review.check import Checker, load_default_checker
 from review.workflow import WorkflowDef, WorkflowError, default_workflow, load_workflow
@@ -51,30 +52,55 @@ def lexicon_overrides(engine: Engine) -> list[LexiconOverride]:
 
 @dataclass
 class AppContext:
+    """Settings, engine, workflow and checker of one process.
+
+    The checker takes seconds to build (lexicon matchers, typo model), so it is built on
+    first use: commands that never check text never pay for it.
+    """
+
     settings: Settings
     engine: Engine
     workflow: WorkflowDef
-    checker: Checker
+    _checker: Checker | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, *, upgrade: bool = True, checker: Checker | None = None) -> "AppContext":
-        """Connect (and migrate); ``checker`` reuses one already built, e.g. across a test session."""
+        """Connect (and migrate); ``checker`` reuses one already built (its typo model, with the DB's edits)."""
         if settings.db_url.startswith("sqlite"):
             settings.home.mkdir(parents=True, exist_ok=True)
         workflow = load_configured_workflow(settings)
         engine = make_engine(settings.db_url)
         if upgrade:
             upgrade_db(engine)
-        return cls(settings=settings, engine=engine, workflow=workflow,
-                   checker=checker or build_checker(engine))
+        ctx = cls(settings=settings, engine=engine, workflow=workflow)
+        if checker is not None:
+            ctx._checker = build_checker(engine, base=checker)
+        return ctx
+
+    @property
+    def checker(self) -> Checker:
+        if self._checker is None:
+            self._checker = build_checker(self.engine)
+        return self._checker
 
     def reload_checker(self) -> None:
-        """Rebuild the checker after a lexicon edit (the web app's long-lived context)."""
-        self.checker = build_checker(self.engine)
+        """Apply the lexicon edits now in the database to the checker (if one was built)."""
+        if self._checker is not None:
+            self._checker = build_checker(self.engine, base=self._checker)
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def build_checker(engine: Engine) -> Checker:
-    return load_default_checker(overrides=lexicon_overrides(engine))
+def build_checker(engine: Engine, *, base: Checker | None = None) -> Checker:
+    """The default checker with the admin's lexicon edits merged over the files.
+
+    ``base`` lends its typo model and allowed domains, so a rebuild after a lexicon edit
+    only recompiles the lexicon.
+    """
+    lexicon = load_lexicon().with_overrides(lexicon_overrides(engine))
+    if base is None:
+        base = load_default_checker()
+    if base.version == lexicon.version:
+        return base
+    return Checker.build(lexicon, typo_model=base.typo_model, allowed_domains=base.allowed_domains)

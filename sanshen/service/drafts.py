@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from flows.findings import replace_findings
-from flows.recheck import SOURCES, draft_meta
+from flows.recheck import SOURCES, draft_meta, recheck_draft
 from flows.cases import (
     apply_events,
     content_hash,
@@ -212,7 +212,7 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
             if data.interprets is not None:
                 _check_policy(session, data.interprets)
             draft.department = session.scalar(select(User.dept).where(User.id == actor.id)) or ""
-            return _create_draft(ctx, session, actor, draft, data, report, meta, digest, now=now)
+            view = _create_draft(ctx, session, actor, draft, data, report, meta, digest, now=now)
     except IntegrityError:
         if data.idempotency_key is None:
             raise
@@ -221,6 +221,10 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
             if existing is None:
                 raise
             return _draft_view(session, existing)
+    if data.interprets is not None:
+        # the policy now has its interpretation: its "no interpretation" finding goes away
+        recheck_draft(ctx.engine, ctx.checker, draft_id=data.interprets, now=now)
+    return view
 
 
 def _new_draft(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: datetime) -> Draft:
@@ -286,7 +290,8 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
         if digest == old.content_hash:
             raise RefusedError("no_change", f"内容与当前第 {old.number} 版完全相同，未生成新的修订版本")
         meta = dict(old.meta)
-    report = ctx.checker.check(body, meta=draft_meta(draft, new_title))
+        has_interpretation = draft.kind == "policy" and interpretation_of(session, draft_id) is not None
+    report = ctx.checker.check(body, meta=draft_meta(draft, new_title, has_interpretation=has_interpretation))
     with action(ctx) as session:
         draft = _get_draft(session, draft_id)
         if draft.lock_version != read_version:
