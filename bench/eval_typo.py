@@ -91,7 +91,8 @@ class Metrics:
         return (
             f"{name:<26} sentence P {self.precision:.3f} R {self.recall:.3f} F1 {self.f1:.3f} | "
             f"strict P {ep:.3f} R {er:.3f} F1 {_f1(ep, er):.3f} | "
-            f"char P {cp:.3f} R {cr:.3f} F1 {_f1(cp, cr):.3f} corrected {_ratio(self.corrected, self.findings_on_errors):.3f} | "
+            f"char P {cp:.3f} R {cr:.3f} F1 {_f1(cp, cr):.3f} "
+            f"corrected {_ratio(self.corrected, self.findings_on_errors):.3f} | "
             f"clean sentences flagged {self.flagged_clean}/{clean} ({_ratio(self.flagged_clean, clean):.1%})"
         )
 
@@ -203,7 +204,9 @@ def _best_threshold(scored: Sequence[Scored], bias: float, coefficients: tuple[f
     return best_t
 
 
-def cross_validate(scored: Sequence[Scored], groups: Sequence[int], folds: int, seed: int) -> tuple[Metrics, list[Weights]]:
+def cross_validate(
+    scored: Sequence[Scored], groups: Sequence[int], folds: int, seed: int
+) -> tuple[Metrics, list[Weights]]:
     distinct = sorted(set(groups))
     random.Random(seed).shuffle(distinct)
     fold_of_group = {g: k % folds for k, g in enumerate(distinct)}
@@ -250,7 +253,8 @@ def main() -> None:
     groups = near_duplicate_groups(sentences)
     print(
         f"{len(sentences)} sentences, {sum(bool(s.errors) for s in sentences)} with errors "
-        f"({sum(len(s.errors) for s in sentences)} wrong characters; {skipped} line that is not a substitution skipped); "
+        f"({sum(len(s.errors) for s in sentences)} wrong characters; "
+        f"{skipped} line that is not a substitution skipped); "
         f"{len(set(groups))} near-duplicate groups"
     )
     scored = score_all(sentences, model)

@@ -58,14 +58,22 @@ def score_run(run: str, words: WordModel) -> RunScores:
     prefixes = words.prefixes
     unknown = words.unknown_logp
     dag: list[list[tuple[int, float]]] = []
+    forward = [-math.inf] * (n + 1)
+    forward[0] = 0.0
     for k in range(n):
-        edges = [(k + 1, logp.get(run[k], unknown))]
+        fk = forward[k]
+        lp = logp.get(run[k], unknown)
+        edges = [(k + 1, lp)]
+        if fk + lp > forward[k + 1]:
+            forward[k + 1] = fk + lp
         j = k + 2
         while j <= n:
             frag = run[k:j]
             lp = logp.get(frag)
             if lp is not None:
                 edges.append((j, lp))
+                if fk + lp > forward[j]:
+                    forward[j] = fk + lp
             elif frag not in prefixes:
                 break
             j += 1
@@ -81,15 +89,6 @@ def score_run(run: str, words: WordModel) -> RunScores:
                 best, best_end = v, end
         backward[k] = best
         choice[k] = best_end
-
-    forward = [-math.inf] * (n + 1)
-    forward[0] = 0.0
-    for k in range(n):
-        fk = forward[k]
-        for end, lp in dag[k]:
-            v = fk + lp
-            if v > forward[end]:
-                forward[end] = v
 
     tokens = []
     k = 0

@@ -89,7 +89,7 @@ def test_offsets_are_code_points_of_the_exact_text(model):
 
 
 def test_digits_latin_letters_and_punctuation_are_never_flagged(model):
-    text = "ABC abc 123 ４５６ ，。、；：？！“”（）《》 Office365 WORD-2024 http://example.gov.cn/a?b=1"
+    text = "ABC abc 123 ４５６ ，。、；：？！“”（）《》 Office365 WORD-2024 http://example.gov.cn/a"
     assert find_likely_typos(text, [], model) == []
     mixed = "第3条 sanshen 系统，2024年度、GB/T 9704—2012。"
     for f in find_likely_typos(mixed, [], model):

@@ -96,17 +96,20 @@ def find_likely_typos(text: str, protected: Sequence[tuple[int, int]], model: Ty
     return [_finding(offset, s) for offset, s in reported(suspects_by_run(text, protected, model), model.weights)]
 
 
-def suspects_by_run(text: str, protected: Sequence[tuple[int, int]], model: TypoModel) -> list[tuple[int, list[Suspect]]]:
+def suspects_by_run(
+    text: str, protected: Sequence[tuple[int, int]], model: TypoModel
+) -> list[tuple[int, list[Suspect]]]:
     """Each run of Chinese characters (its offset) with every unprotected replacement in it."""
     blocked = bytearray(len(text))
     for start, end in protected:
         start, end = max(start, 0), min(max(end, 0), len(text))
         if end > start:
             blocked[start:end] = b"\x01" * (end - start)
-    return [
-        (run_start, [s for s in suspects_in_run(run, model) if not any(blocked[run_start + s.start : run_start + s.end])])
-        for run_start, run in han_runs(text)
-    ]
+    runs = []
+    for run_start, run in han_runs(text):
+        suspects = suspects_in_run(run, model)
+        runs.append((run_start, [s for s in suspects if not any(blocked[run_start + s.start : run_start + s.end])]))
+    return runs
 
 
 def reported(runs: Sequence[tuple[int, Sequence[Suspect]]], weights: Weights) -> list[tuple[int, Suspect]]:
@@ -132,10 +135,10 @@ def suspects_in_run(run: str, model: TypoModel) -> list[Suspect]:
     caps = [model.word_cap.get(ch, -math.inf) for ch in run]
     context = _RunContext(run, scores, token_of, caps, model)
     suspects = []
-    for i in range(len(run)):
-        a, b = token_of[i]
+    for a, b in scores.tokens:
         if b - a == 1 or model.words.logp.get(run[a:b], -math.inf) < model.rare_word_logp:
-            suspects.extend(context.char_replacements(i))
+            for i in range(a, b):
+                suspects.extend(context.char_replacements(i))
     suspects.extend(context.word_replacements())
     return suspects
 
@@ -170,12 +173,20 @@ class _RunContext:
         floor = self.scores.best + MIN_GAIN
         n = len(run)
         best: dict[str, tuple[float, int, str]] = {}
-        for a in range(max(0, i - MAX_WORD_LEN + 1), i + 1):
-            left = run[a:i]
-            for b in range(max(i + 1, a + 2), min(n, a + MAX_WORD_LEN) + 1):
+        left_cap = math.inf  # a word over [a, b) contains run[a:i] and run[i+1:b]: none is likelier
+        for a in range(i, max(0, i - MAX_WORD_LEN + 1) - 1, -1):
+            if a < i and caps[a] < left_cap:
+                left_cap = caps[a]
+            right_cap = left_cap
+            for b in range(i + 1, min(n, a + MAX_WORD_LEN) + 1):
+                if b > i + 1 and caps[b - 1] < right_cap:
+                    right_cap = caps[b - 1]
+                if b - a < 2:
+                    continue
                 outside = forward[a] + backward[b]
-                if outside + (caps[i - 1] if a < i else caps[i + 1]) <= floor:
-                    continue  # not even the likeliest word with this neighbour would gain enough
+                if outside + right_cap <= floor:
+                    continue  # not even the likeliest word with these characters would gain enough
+                left = run[a:i]
                 found = completions.get(left + MASK + run[i + 1 : b])
                 if found is None:
                     continue
@@ -191,7 +202,8 @@ class _RunContext:
                         if value > best.get(fill, (-math.inf,))[0]:
                             best[fill] = (value, a, word)
         return [
-            self._suspect(i, fill, a, word, value, [Likeness(likeness[fill])]) for fill, (value, a, word) in best.items()
+            self._suspect(i, fill, a, word, value, [Likeness(likeness[fill])])
+            for fill, (value, a, word) in best.items()
         ]
 
     def word_replacements(self) -> list[Suspect]:
@@ -223,7 +235,14 @@ class _RunContext:
         return suspects
 
     def _suspect(
-        self, start: int, fill: str, word_start: int, word: str, value: float, kinds: list[Likeness], end: int | None = None
+        self,
+        start: int,
+        fill: str,
+        word_start: int,
+        word: str,
+        value: float,
+        kinds: list[Likeness],
+        end: int | None = None,
     ) -> Suspect:
         end = start + 1 if end is None else end
         run, model = self.run, self.model
