@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sanshen.web.app import create_app
+from tests.web_support import checker  # noqa: F401  (a fixture)
 from tests.web_support import ID_NUMBER, SIGNERS, make_team, open_context
 
 pytestmark = pytest.mark.db
@@ -15,8 +16,8 @@ DRAFT = {"title": "关于做好防汛工作的通知", "body": f"联系人身份
 
 
 @pytest.fixture
-def team(tmp_path, db_url):
-    ctx = open_context(tmp_path / "home", db_url)
+def team(tmp_path, db_url, checker):
+    ctx = open_context(tmp_path / "home", db_url, checker)
     yield make_team(ctx)
     ctx.close()
 

@@ -8,14 +8,15 @@ from fastapi.testclient import TestClient
 from sanshen.service import drafts, users
 from sanshen.web.app import create_app
 from sanshen.web.security import SESSION_COOKIE
+from tests.web_support import checker  # noqa: F401  (a fixture)
 from tests.web_support import PASSWORD, csrf_of, make_team, open_context, sign_in, submit, utcnow
 
 pytestmark = pytest.mark.db
 
 
 @pytest.fixture
-def team(tmp_path, db_url):
-    ctx = open_context(tmp_path / "home", db_url)
+def team(tmp_path, db_url, checker):
+    ctx = open_context(tmp_path / "home", db_url, checker)
     yield make_team(ctx, passwords=("bian", "jiao1", "shen1", "guan"))
     ctx.close()
 

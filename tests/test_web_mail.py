@@ -12,6 +12,7 @@ from aiosmtpd.controller import Controller
 from sanshen.web.mail import SmtpConfig, send_pending
 from storage.db import transaction
 from storage.models import Notification, User
+from tests.web_support import checker  # noqa: F401  (a fixture)
 from tests.web_support import make_team, open_context, utcnow
 
 pytestmark = pytest.mark.db
@@ -42,8 +43,8 @@ def smtp():
 
 
 @pytest.fixture
-def team(tmp_path, db_url):
-    ctx = open_context(tmp_path / "home", db_url)
+def team(tmp_path, db_url, checker):
+    ctx = open_context(tmp_path / "home", db_url, checker)
     team = make_team(ctx)
     with transaction(ctx.engine) as session:
         session.get(User, team["jiao1"].id).email = "jiao1@example.gov.cn"

@@ -13,14 +13,15 @@ from sanshen.service import drafts
 from sanshen.web.app import create_app
 from storage.db import transaction
 from storage.models import Notification
+from tests.web_support import checker  # noqa: F401  (a fixture)
 from tests.web_support import ID_NUMBER, csrf_of, make_team, open_context, sign_in, sign_through, submit, utcnow
 
 pytestmark = pytest.mark.db
 
 
 @pytest.fixture
-def team(tmp_path, db_url):
-    ctx = open_context(tmp_path / "home", db_url)
+def team(tmp_path, db_url, checker):
+    ctx = open_context(tmp_path / "home", db_url, checker)
     yield make_team(ctx, passwords=("bian", "jiao1", "shen1", "shen2", "guan"))
     ctx.close()
 
@@ -207,8 +208,10 @@ def test_admin_audit_page_filters_verifies_and_exports(app, team):
     sign_through(team, draft_id, upto="初审")
     c = signed_in(app, "guan")
     page = c.get(f"/admin/audit?draft_id={draft_id}").text
-    assert "draft.submitted" in page and "stage.signed" in page and "user.added" not in page
-    assert "jiao1" in c.get("/admin/audit?user=jiao1&action=stage.signed").text
+    assert "<td>draft.submitted</td>" in page and "<td>stage.signed</td>" in page
+    assert "<td>user.added</td>" not in page
+    only_jiao1 = c.get("/admin/audit?user=jiao1&action=stage.signed").text
+    assert "<td>jiao1</td>" in only_jiao1 and "<td>shen1</td>" not in only_jiao1
     r = c.post("/admin/audit/verify", data={"csrf_token": csrf_of(page)})
     assert r.status_code == 200 and "审计链完整" in r.text
     csv = c.get("/admin/audit/export.csv")

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from flows.site import item_path
 from sanshen.service import drafts
 from sanshen.web.app import create_app
+from tests.web_support import checker  # noqa: F401  (a fixture)
 from tests.web_support import make_team, open_context, sign_in, sign_through, submit, utcnow
 
 pytestmark = pytest.mark.db
@@ -17,8 +18,8 @@ ESCAPED = ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert
 
 
 @pytest.fixture
-def team(tmp_path, db_url):
-    ctx = open_context(tmp_path / "home", db_url)
+def team(tmp_path, db_url, checker):
+    ctx = open_context(tmp_path / "home", db_url, checker)
     yield make_team(ctx, passwords=("bian", "jiao1", "shen1", "guan"))
     ctx.close()
 

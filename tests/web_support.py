@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
+
+from review.check import Checker, load_default_checker
 from sanshen.service import drafts, users
 from sanshen.service.context import AppContext
 from sanshen.service.views import UserView
@@ -45,8 +48,14 @@ class Team:
         return self.members[name]
 
 
-def open_context(home: Path, db_url: str) -> AppContext:
-    return AppContext.open(Settings(home=home, db_url=db_url))
+@pytest.fixture(scope="session")
+def checker() -> Checker:
+    """The automated pass, built once (about 3 s) and shared by the tests of a module."""
+    return load_default_checker()
+
+
+def open_context(home: Path, db_url: str, checker: Checker | None = None) -> AppContext:
+    return AppContext.open(Settings(home=home, db_url=db_url), checker=checker)
 
 
 def make_team(ctx: AppContext, *, passwords: tuple[str, ...] = ()) -> Team:
