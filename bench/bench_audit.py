@@ -2,7 +2,9 @@
 
     .venv/bin/python bench/bench_audit.py [N] [DB_URL]
 
-Defaults: 100,000 events in a temporary SQLite database. Prints its figures.
+Defaults: 100,000 events in a temporary SQLite database. Give PostgreSQL a database of its own
+(e.g. createdb bench_audit): the audit table is append-only, so it cannot be emptied afterwards.
+Prints its figures.
 """
 
 from __future__ import annotations

@@ -25,9 +25,9 @@ def check(doc: Document, lex: CompiledLexicon) -> list[Finding]:
     for hit in lex.near.find(sq):
         key = squeeze_term(lex.near_terms[hit.term_index].term)
         if not (_covered_by_exact(hit, len(key), exact) or _ordinary_reading(sq, hit, key, lex)):
-            candidates.append((hit.distance, -len(key), hit.start, hit))
+            candidates.append((hit.distance, -len(key), abs(hit.end - hit.start - len(key)), hit.start, hit))
     kept: list[NearHit] = []
-    for *_, hit in sorted(candidates, key=lambda c: c[:3]):
+    for *_, hit in sorted(candidates, key=lambda c: c[:4]):
         if not any(hit.start < k.end and k.start < hit.end for k in kept):
             kept.append(hit)
     return sorted((_finding(doc, lex, hit) for hit in kept), key=lambda f: f.start)
@@ -69,8 +69,12 @@ def _ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> 
             return True
         if op == "replace" and src == n - 1 and window[dst] in KIND_SUFFIXES:
             return True
-        if op == "replace" and (n <= 5 or src == 0 or at_end) and _edit_makes_word(sq, hit.start + dst, op, key, lex):
+        if op == "replace" and n <= 5 and _edit_makes_word(sq, hit.start + dst, key, lex):
             return True
+        if op == "replace" and src == 0 and _edit_makes_word(sq, hit.start, key, lex, starts_before=hit.start):
+            return True  # the first character belongs to a word before the window
+        if op == "replace" and at_end and _edit_makes_word(sq, hit.start + dst, key, lex):
+            return True  # the last word differs: another phrase (科学技术进步, 中国特色社会主义文明)
         if (at_start or at_end) and not lex.words.aligned(sq, hit.start, hit.end):
             return True
     return False
@@ -99,13 +103,14 @@ def _cut_short_reads_whole(sq: str, hit: NearHit, key: str, src: int, lex: Compi
     return bool(outside) and is_han(outside) and outside not in allowed
 
 
-def _edit_makes_word(sq: str, pos: int, op: str, key: str, lex: CompiledLexicon) -> bool:
-    """A common dictionary word around the edited position that is not part of the canonical
-    form (意见 for 四个意识, 进步 after 科学技术)."""
-    touched = {pos} if op != "delete" else {pos - 1, pos}
+def _edit_makes_word(
+    sq: str, pos: int, key: str, lex: CompiledLexicon, *, starts_before: int | None = None
+) -> bool:
+    """A common dictionary word through ``pos`` that is not part of the canonical form
+    (意见 for 四个意识), optionally one that starts before the window."""
     for size in (2, 3, 4):
-        for i in range(max(0, min(touched) - size + 1), min(len(sq) - size, max(touched)) + 1):
-            if not touched & set(range(i, i + size)):
+        for i in range(max(0, pos - size + 1), min(len(sq) - size, pos) + 1):
+            if starts_before is not None and i >= starts_before:
                 continue
             word = sq[i : i + size]
             if word not in key and lex.words.freq(word) >= WORD_FREQ:

@@ -1,0 +1,167 @@
+"""Lexicon data, loader, overrides, normalisation and matchers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lexicon.loader import DATA_DIR, load_lexicon
+from lexicon.matchers import ExactMatcher, NearMatcher, pieces
+from lexicon.model import Lexicon, LexiconError, LexiconOverride, TermKind
+from lexicon.normalize import fold, squeeze, squeeze_term
+from review.findings import Category, Severity
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return load_lexicon()
+
+
+def test_data_files_meet_the_minimum_sizes(lexicon):
+    assert len(lexicon.of_kind(TermKind.FORMULATION)) >= 150
+    assert len(lexicon.of_kind(TermKind.TYPO)) >= 300
+    assert lexicon.of_kind(TermKind.BANNED) and lexicon.of_kind(TermKind.SECRECY)
+    assert lexicon.of_kind(TermKind.ALLOW) and lexicon.of_kind(TermKind.CONTEXT)
+
+
+def test_domain_material_is_in_the_lexicon(lexicon):
+    terms = {t.term for t in lexicon.terms}
+    for formulation in ("习近平新时代中国特色社会主义思想", "不忘初心、牢记使命", "中华人民共和国",
+                        "全国人民代表大会常务委员会", "省（区、市）", "铸牢中华民族共同体意识"):
+        assert formulation in terms
+    pairs = {(t.correct, t.term) for t in lexicon.of_kind(TermKind.TYPO)}
+    for pair in (("部署", "布署"), ("再接再厉", "再接再励"), ("领导小组", "领导小姐"), ("共和国", "共合国")):
+        assert pair in pairs
+    banned = {t.term: t for t in lexicon.of_kind(TermKind.BANNED)}
+    assert banned["北朝鲜"].correct == "朝鲜" and banned["北朝鲜"].severity is Severity.ERROR
+
+
+def test_version_is_stable_and_content_addressed(lexicon):
+    again = load_lexicon()
+    assert again.version == lexicon.version and len(lexicon.version) == 64
+    reordered = Lexicon(tuple(reversed(lexicon.terms)))
+    assert reordered.version == lexicon.version
+
+
+def test_overrides_add_replace_and_disable(lexicon):
+    edited = lexicon.with_overrides([
+        LexiconOverride(kind="banned", term="测试禁词", correct="测试正词", category="banned", severity="warning"),
+        LexiconOverride(kind="banned", term="北朝鲜", correct="朝鲜", severity="warning", note="改为提示"),
+        LexiconOverride(kind="typo", term="布署", correct="部署", enabled=False),
+    ])
+    banned = {t.term: t for t in edited.of_kind(TermKind.BANNED)}
+    assert banned["测试禁词"].correct == "测试正词" and banned["测试禁词"].source == "override"
+    assert banned["北朝鲜"].severity is Severity.WARNING
+    assert "布署" not in {t.term for t in edited.of_kind(TermKind.TYPO)}
+    assert edited.version != lexicon.version
+    assert lexicon.with_overrides([]).version == lexicon.version
+
+
+def test_override_is_validated(lexicon):
+    with pytest.raises(LexiconError, match="未知的词条类型"):
+        lexicon.with_overrides([LexiconOverride(kind="nonsense", term="x")])
+    with pytest.raises(LexiconError, match="正确写法"):
+        lexicon.with_overrides([LexiconOverride(kind="typo", term="某错字")])
+    with pytest.raises(LexiconError, match="严重性"):
+        lexicon.with_overrides([LexiconOverride(kind="banned", term="某词", severity="fatal")])
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "where", "problem"),
+    [
+        ("banned.tsv", "# c\n北朝鲜\t朝鲜\terror\t说明\n只有一列\n", "banned.tsv:3", "至少 3 列"),
+        ("misspellings.tsv", "部署\t部署\n", "misspellings.tsv:1", "相同"),
+        ("secrecy.tsv", "内部资料\tsevere\n", "secrecy.tsv:1", "严重性"),
+        ("allow.tsv", "秘密选举\t说明\t多余\n", "allow.tsv:1", "最多 2 列"),
+        ("formulations.tsv", "\t表述\n", "formulations.tsv:1", "词条为空"),
+    ],
+)
+def test_loader_names_file_and_line(tmp_path: Path, name, content, where, problem):
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    with pytest.raises(LexiconError) as info:
+        load_lexicon(tmp_path)
+    assert info.value.where == where
+    assert problem in info.value.problem
+
+
+def test_loader_rejects_duplicates_unknown_files_and_bad_encoding(tmp_path: Path):
+    (tmp_path / "allow.tsv").write_text("秘密选举\n秘密选举\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="重复"):
+        load_lexicon(tmp_path)
+    (tmp_path / "allow.tsv").write_bytes("秘密选举\n".encode("gbk"))
+    with pytest.raises(LexiconError, match="UTF-8"):
+        load_lexicon(tmp_path)
+    (tmp_path / "allow.tsv").write_text("秘密选举\n", encoding="utf-8")
+    (tmp_path / "extra.tsv").write_text("x\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="未知的词库文件"):
+        load_lexicon(tmp_path)
+
+
+def test_every_data_file_is_known():
+    from lexicon.loader import FILES
+
+    assert {p.name for p in DATA_DIR.glob("*.tsv")} == set(FILES)
+
+
+def test_categories_follow_kinds(lexicon):
+    kinds = {TermKind.BANNED: Category.BANNED, TermKind.FORMULATION: Category.FORMULATION,
+             TermKind.TYPO: Category.TYPO, TermKind.SECRECY: Category.SECRECY}
+    for t in lexicon.terms:
+        if t.kind in kinds:
+            assert t.category is kinds[t.kind]
+
+
+def test_fold_keeps_length_and_maps_width_traditional_quotes_case():
+    text = "中華人民共和國ＡＢＣ１２３“四个全面”（测试）　ok"
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert folded == '中华人民共和国abc123"四个全面"(测试) ok'
+    assert fold(folded) == folded
+
+
+def test_squeeze_maps_offsets_back():
+    text = "关于北 *朝·鲜\u200b的问题"
+    sq = squeeze(fold(text))
+    assert sq.text == "关于北朝鲜的问题"
+    i = sq.text.index("北朝鲜")
+    assert text[sq.orig_start(i) : sq.orig_end(i + 3)] == "北 *朝·鲜"
+    assert squeeze_term("“一带一路”倡议") == "一带一路倡议"
+    plain = squeeze("没有噪声")
+    assert plain.orig_start(2) == 2 and plain.orig_end(4) == 4
+
+
+def test_exact_matcher_finds_overlapping_terms():
+    m = ExactMatcher([("中华人民共和国", "a"), ("共和国", "b"), ("共和国", "c")])
+    hits = sorted((h.start, h.end, h.value) for h in m.find("中华人民共和国成立"))
+    assert hits == [(0, 7, "a"), (4, 7, "b"), (4, 7, "c")]
+    assert ExactMatcher([]).find("任何文本") == []
+
+
+@pytest.mark.parametrize("term", ["两个维护", "高质量发展", "中华人民共和国", "全过程人民民主", "习近平新时代中国特色社会主义思想"])
+def test_pieces_survive_any_single_edit(term):
+    k = 2 if len(term) >= 10 else 1
+    chunks = pieces(term, k)
+    assert all(len(p) >= 2 for _, p in chunks)
+    assert all(term[o : o + len(p)] == p for o, p in chunks)
+
+
+@pytest.mark.parametrize(
+    ("window", "distance"),
+    [("中华人民共合国", 1), ("中华人民共国", 1), ("中华人民和共国", 1), ("中华人民人共和国", 1), ("中华民共和国", 1)],
+)
+def test_near_matcher_finds_one_edit_variants(window, distance):
+    m = NearMatcher(["中华人民共和国"])
+    hits = m.find(f"在{window}的")
+    assert any(h.distance == distance and f"在{window}的"[h.start : h.end] == window for h in hits)
+
+
+def test_near_matcher_never_reports_the_exact_form():
+    m = NearMatcher(["中华人民共和国", "两个维护"])
+    assert m.find("中华人民共和国成立，做到两个维护。") == []
+
+
+def test_near_matcher_allows_two_edits_for_long_terms():
+    m = NearMatcher(["习近平新时代中国特色社会主义思想"])
+    assert m.find("习近平新时代中国特色社会主意思相")
+    assert not NearMatcher(["高质量发展"]).find("高品量发扬")
