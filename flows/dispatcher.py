@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -56,7 +57,7 @@ def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
 
 class Dispatcher:
     def __init__(
-        self, *, engine: Engine, workflow: WorkflowDef, site_dir, checker_factory: CheckerFactory,
+        self, *, engine: Engine, workflow: WorkflowDef, site_dir: Path, checker_factory: CheckerFactory,
         webhook: WebhookConfig | None = None, use_prefect: bool = True,
         config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
         after_site_write: Callable[[], None] | None = None,
@@ -186,7 +187,7 @@ class Dispatcher:
                 stop.wait(self.config.poll_seconds)
 
 
-def prepare_prefect_env(prefect_home) -> None:
+def prepare_prefect_env(prefect_home: Path) -> None:
     """Point Prefect's embedded API at the data directory, quietly; call before the first flow runs."""
     os.environ.setdefault("PREFECT_HOME", str(prefect_home))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

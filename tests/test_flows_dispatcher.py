@@ -103,29 +103,34 @@ def test_unknown_kinds_fail_and_stay_in_the_outbox(engine, tmp_path):
     assert item.done_at is None and "unknown outbox kind" in item.last_error
 
 
-def test_run_forever_stops_when_asked(engine, tmp_path):
-    draft_id, digest = _approved(engine)
-    d = _dispatcher(engine, tmp_path)
+def _run_in_thread_until_empty(d: Dispatcher, engine, timeout: float = 120) -> None:
     stop = threading.Event()
     thread = threading.Thread(target=d.run_forever, args=(stop,))
     thread.start()
-    for _ in range(200):
+    for _ in range(int(timeout / 0.05)):
         if pending_count(engine) == 0:
             break
         stop.wait(0.05)
     stop.set()
-    thread.join(timeout=10)
+    thread.join(timeout=30)
     assert not thread.is_alive()
+    assert pending_count(engine) == 0
+
+
+def test_run_forever_works_until_stopped(engine, tmp_path):
+    draft_id, digest = _approved(engine)
+    _run_in_thread_until_empty(_dispatcher(engine, tmp_path), engine)
     assert _manifest(tmp_path)[str(draft_id)]["content_hash"] == digest
 
 
 @pytest.mark.prefect
 def test_items_run_as_prefect_flows(engine, tmp_path, prefect_harness):
+    """As ``sanshen serve`` runs them: the dispatcher in a background thread."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowFilter, FlowFilterName
 
     draft_id, digest = _approved(engine)
-    assert _dispatcher(engine, tmp_path, use_prefect=True).drain() >= 2
+    _run_in_thread_until_empty(_dispatcher(engine, tmp_path, use_prefect=True), engine)
     assert _manifest(tmp_path)[str(draft_id)]["content_hash"] == digest
 
     with get_client(sync_client=True) as client:
