@@ -109,3 +109,23 @@ def test_triggers_refuse_update_and_delete(engine, statement):
     with transaction(engine, readonly=True) as s:
         event = s.execute(sa.select(AuditEvent)).scalar_one()
     assert event.actor == "editor"
+
+
+def test_sqlite_readers_do_not_wait_for_a_writer(tmp_path):
+    eng = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    upgrade(eng)
+    with transaction(eng) as writer:
+        writer.add(User(name="写入中", created_at=NOW))
+        writer.flush()
+        done = threading.Event()
+
+        def read() -> None:
+            with transaction(eng, readonly=True) as s:
+                assert s.execute(sa.select(sa.func.count()).select_from(User)).scalar_one() == 0
+            done.set()
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        assert done.wait(10), "a read-only transaction waited for the writer"
+        thread.join()
+    eng.dispose()
