@@ -208,12 +208,13 @@ def test_admin_audit_page_filters_verifies_and_exports(app, team):
     sign_through(team, draft_id, upto="初审")
     c = signed_in(app, "guan")
     page = c.get(f"/admin/audit?draft_id={draft_id}").text
-    assert "<td>draft.submitted</td>" in page and "<td>stage.signed</td>" in page
-    assert "<td>user.added</td>" not in page
+    assert "<code>draft.submitted</code>" in page and "<code>stage.signed</code>" in page
+    assert "<code>user.added</code>" not in page
     only_jiao1 = c.get("/admin/audit?user=jiao1&action=stage.signed").text
     assert "<td>jiao1</td>" in only_jiao1 and "<td>shen1</td>" not in only_jiao1
-    r = c.post("/admin/audit/verify", data={"csrf_token": csrf_of(page)})
+    r = c.post(f"/admin/audit/verify?draft_id={draft_id}", data={"csrf_token": csrf_of(page)})
     assert r.status_code == 200 and "审计链完整" in r.text
+    assert "<code>user.added</code>" not in r.text  # the filter is kept
     csv = c.get("/admin/audit/export.csv")
     assert csv.headers["content-type"].startswith("text/csv")
     assert "stage.signed" in csv.text and "prev_hash" in csv.text

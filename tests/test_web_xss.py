@@ -72,7 +72,7 @@ def test_hostile_comments_show_as_text_in_the_audit_trail(app, team):
     drafts.sign(team.ctx, team["jiao1"], draft_id, stage="一校", comment=HOSTILE, now=utcnow())
     drafts.return_draft(team.ctx, team["shen1"], draft_id, comment=HOSTILE, now=utcnow())
     page = signed_in(app, "guan").get(f"/admin/audit?draft_id={draft_id}").text
-    assert "stage.signed" in page and ESCAPED[1] in page
+    assert "<code>stage.signed</code>" in page and ESCAPED[1] in page
     assert_inert(page, where="audit")
 
 

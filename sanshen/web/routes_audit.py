@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
@@ -11,6 +13,7 @@ from starlette.responses import Response
 from sanshen.service import audit
 from sanshen.service.errors import BadInput
 from sanshen.service.views import UserView
+from storage.audit import ChainReport
 from sanshen.web.auth import csrf_protect, require_roles
 from sanshen.web.render import CHINA, page
 from sanshen.web.state import app_ctx, now
@@ -18,12 +21,14 @@ from sanshen.web.state import app_ctx, now
 router = APIRouter(prefix="/admin/audit", dependencies=[Depends(csrf_protect)])
 admin_only = require_roles("admin")
 AUDIT_PAGE_LIMIT = 500
-KNOWN_ACTIONS = (
-    "draft.submitted", "stage.signed", "stage.opened", "stage.closed", "draft.returned", "revision.created",
-    "signoffs.voided", "finding.waived", "draft.approved", "draft.published", "draft.withdrawn",
-    "stage.escalated", "user.added", "user.roles_set", "user.password_set", "user.locked", "lexicon.added",
-    "lexicon.disabled",
-)
+ACTION_LABELS = {
+    "draft.submitted": "提交稿件", "stage.opened": "环节开启", "stage.signed": "签批", "stage.closed": "环节结束",
+    "draft.returned": "退回", "revision.created": "提交修改稿", "signoffs.voided": "签批作废",
+    "finding.waived": "豁免问题", "draft.approved": "审核通过", "draft.published": "发布",
+    "draft.withdrawn": "撤稿", "stage.escalated": "超期督办", "user.added": "新增用户",
+    "user.roles_set": "设置角色", "user.password_set": "设置密码", "user.locked": "账户锁定",
+    "lexicon.added": "新增词条", "lexicon.disabled": "停用词条", "lexicon.imported": "导入词表",
+}
 
 
 def _day(value: str | None, *, what: str) -> date | None:
@@ -39,31 +44,50 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=CHINA)
 
 
-@router.get("")
-def trail(request: Request, draft_id: str = "", user: str = "", action: str = "", since: str = "",
-          until: str = "", me: UserView = Depends(admin_only), report=None) -> Response:
-    filters = {"draft_id": draft_id.strip(), "user": user.strip(), "action": action.strip(),
-               "since": since, "until": until}
-    if filters["draft_id"] and not filters["draft_id"].isdigit():
+@dataclass(frozen=True)
+class AuditFilters:
+    draft_id: str = ""
+    user: str = ""
+    action: str = ""
+    since: str = ""
+    until: str = ""
+
+    def query(self) -> str:
+        return urlencode({k: v for k, v in asdict(self).items() if v})
+
+
+def audit_filters(draft_id: str = "", user: str = "", action: str = "", since: str = "",
+                  until: str = "") -> AuditFilters:
+    return AuditFilters(draft_id.strip(), user.strip(), action.strip(), since.strip(), until.strip())
+
+
+def _trail_page(request: Request, me: UserView, filters: AuditFilters, report: ChainReport | None) -> Response:
+    if filters.draft_id and not filters.draft_id.isdigit():
         raise BadInput("bad_draft_id", "稿件编号必须是正整数")
-    since_day, until_day = _day(since, what="起始日期"), _day(until, what="截止日期")
+    since_day, until_day = _day(filters.since, what="起始日期"), _day(filters.until, what="截止日期")
     events = audit.search(
         app_ctx(request), me,
-        draft_id=int(filters["draft_id"]) if filters["draft_id"] else None,
-        user=filters["user"] or None,
-        action=filters["action"] or None,
+        draft_id=int(filters.draft_id) if filters.draft_id else None,
+        user=filters.user or None,
+        action=filters.action or None,
         since=_start_of(since_day) if since_day else None,
         until=_start_of(until_day + timedelta(days=1)) if until_day else None,
         limit=AUDIT_PAGE_LIMIT,
     )
     return page(request, "admin_audit.html", "审计记录", events=events, filters=filters, report=report,
-                limit=AUDIT_PAGE_LIMIT, known_actions=KNOWN_ACTIONS)
+                limit=AUDIT_PAGE_LIMIT, actions=ACTION_LABELS)
+
+
+@router.get("")
+def trail(request: Request, filters: AuditFilters = Depends(audit_filters),
+          me: UserView = Depends(admin_only)) -> Response:
+    return _trail_page(request, me, filters, None)
 
 
 @router.post("/verify")
-def verify(request: Request, me: UserView = Depends(admin_only)) -> Response:
-    report = audit.verify(app_ctx(request))
-    return trail(request, me=me, report=report)
+def verify(request: Request, filters: AuditFilters = Depends(audit_filters),
+           me: UserView = Depends(admin_only)) -> Response:
+    return _trail_page(request, me, filters, audit.verify(app_ctx(request)))
 
 
 @router.get("/export.csv")
