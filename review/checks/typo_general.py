@@ -6,9 +6,9 @@ swapped for a word typed with the same syllables. Each replacement's *gain* is h
 log-probability of jieba's best segmentation of the run improves; a small logistic score over
 the gain and a few features (review/typo_scoring.py) decides what is reported.
 
-Only characters that stand alone or sit in a rare word in the original segmentation are
-examined character by character, and only spans on segmentation boundaries as whole words:
-that is where a typo leaves its trace, and it keeps the pass fast.
+Only characters that stand alone or sit in a rare two-character word of the original
+segmentation are examined, character by character, and as part of whole words on segmentation
+boundaries: that is where a typo leaves its trace, and it keeps the pass fast.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ MASK = "*"
 MIN_WORD_FREQ = 5  # jieba lists many frequency-3 fragments; they are no evidence of a typo
 COMMON_CHAR_FREQ = 50  # same-pinyin candidates are drawn from characters at least this frequent
 MAX_WORD_LEN = 4
-RARE_WORD_FREQ = 500  # characters inside rarer words are examined too (编织 for 编制)
+RARE_WORD_FREQ = 500  # characters inside rarer two-character words are examined too (编织 for 编制)
 MIN_GAIN = 6.0  # replacements that improve the segmentation less are never scored (nor fitted)
 PLACE_SUFFIXES = frozenset("省市县区乡镇村街路巷湖山河江岛港湾屯寨庄舰")
 
@@ -134,12 +134,16 @@ def suspects_in_run(run: str, model: TypoModel) -> list[Suspect]:
             token_of[k] = (a, b)
     caps = [model.word_cap.get(ch, -math.inf) for ch in run]
     context = _RunContext(run, scores, token_of, caps, model)
+    weak = [
+        b - a == 1 or (b - a == 2 and model.words.logp.get(run[a:b], -math.inf) < model.rare_word_logp)
+        for a, b in scores.tokens
+    ]
     suspects = []
-    for a, b in scores.tokens:
-        if b - a == 1 or model.words.logp.get(run[a:b], -math.inf) < model.rare_word_logp:
+    for (a, b), is_weak in zip(scores.tokens, weak):
+        if is_weak:
             for i in range(a, b):
                 suspects.extend(context.char_replacements(i))
-    suspects.extend(context.word_replacements())
+    suspects.extend(context.word_replacements(weak))
     return suspects
 
 
@@ -206,7 +210,8 @@ class _RunContext:
             for fill, (value, a, word) in best.items()
         ]
 
-    def word_replacements(self) -> list[Suspect]:
+    def word_replacements(self, weak: Sequence[bool]) -> list[Suspect]:
+        """Whole words sounding like a span of tokens of which at least one is ``weak``."""
         run, model = self.run, self.model
         logp = model.words.logp
         index = model.homophones
@@ -216,10 +221,13 @@ class _RunContext:
         bounds = [a for a, _ in self.scores.tokens] + [len(run)]
         suspects = []
         for x, a in enumerate(bounds):
-            for b in bounds[x + 1 :]:
+            has_weak = False
+            for y in range(x + 1, len(bounds)):
+                b = bounds[y]
+                has_weak = has_weak or weak[y - 1]
                 if b - a > MAX_WORD_LEN:
                     break
-                if b - a < 2:
+                if b - a < 2 or not has_weak:
                     continue
                 outside = forward[a] + backward[b]
                 for word in index.words.get(keys[a:b], ()):
