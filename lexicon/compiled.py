@@ -65,7 +65,7 @@ class CompiledLexicon:
             banned=squeezed(TermKind.BANNED),
             secrecy=squeezed(TermKind.SECRECY),
             formulations=squeezed(TermKind.FORMULATION),
-            near=NearMatcher([squeeze_term(t.term) for t in near_terms], NEAR_MIN_LENGTH),
+            near=NearMatcher([squeeze_term(t.term) for t in near_terms], NEAR_MIN_LENGTH, words.piece_cost),
             near_terms=near_terms,
             typos=folded(TermKind.TYPO, TermKind.CONTEXT),
             allow=folded(TermKind.ALLOW),

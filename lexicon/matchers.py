@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Callable, Generic, TypeVar
 
 import ahocorasick
 import Levenshtein
 
 T = TypeVar("T")
+PieceCost = Callable[[str], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,25 +61,42 @@ def max_edits(length: int) -> int:
     return 2 if length >= 10 else 1
 
 
-def pieces(term: str, k: int) -> list[tuple[int, str]]:
-    """k+1 disjoint pieces separated by one-character gaps, so any k edits (a substitution,
-    a deletion, an insertion or an adjacent swap each) leave at least one piece intact."""
+def balanced_cost(piece: str) -> int:
+    return 0
+
+
+def pieces(term: str, k: int, cost: PieceCost = balanced_cost) -> tuple[list[tuple[int, str]], list[str]]:
+    """Pigeonhole pieces of ``term`` for up to ``k`` edits (a substitution, deletion, insertion
+    or adjacent swap each), plus whole-window keys for the edits that would break every piece.
+
+    k = 1: two adjacent pieces; only a swap across the split breaks both, so that one variant
+    of the term is a key of its own. k = 2: three pieces separated by one-character gaps, so
+    two edits break at most two pieces. Among the possible splits, the one whose commonest
+    piece is rarest (by ``cost``) is chosen: a piece such as 国家 would make a candidate of
+    every 国家 in the text.
+    """
     n = len(term)
-    if n - k < 2 * (k + 1):  # too short for gaps: two halves, swaps handled as extra keys
-        half = n // 2
-        return [(0, term[:half]), (half, term[half:])]
+    if k == 1:
+        split = min(range(2, n - 1), key=lambda g: (max(cost(term[:g]), cost(term[g:])), abs(2 * g - n)))
+        swapped = term[: split - 1] + term[split] + term[split - 1] + term[split + 1 :]
+        return [(0, term[:split]), (split, term[split:])], [swapped] if swapped != term else []
     base, extra = divmod(n - k, k + 1)
-    out = []
-    start = 0
-    for i in range(k + 1):
-        size = base + (1 if i < extra else 0)
-        out.append((start, term[start : start + size]))
-        start += size + 1
-    return out
+    even1 = base + (1 if extra > 0 else 0)
+    even2 = even1 + 1 + base + (1 if extra > 1 else 0)
+    options = [
+        (g1, g2)
+        for g1 in range(max(2, even1 - 2), even1 + 3)
+        for g2 in range(max(g1 + 3, even2 - 2), even2 + 3)
+        if g2 <= n - 3
+    ]
 
+    def split_cost(gaps: tuple[int, int]) -> tuple[int, int]:
+        g1, g2 = gaps
+        worst = max(cost(term[:g1]), cost(term[g1 + 1 : g2]), cost(term[g2 + 1 :]))
+        return worst, abs(g1 - even1) + abs(g2 - even2)
 
-def swaps(term: str) -> list[str]:
-    return [term[:i] + term[i + 1] + term[i] + term[i + 2 :] for i in range(len(term) - 1) if term[i] != term[i + 1]]
+    g1, g2 = min(options, key=split_cost)
+    return [(0, term[:g1]), (g1 + 1, term[g1 + 1 : g2]), (g2 + 1, term[g2 + 1 :])], []
 
 
 def swap_edits(a: str, b: str, k: int) -> tuple[tuple[str, int, int], ...] | None:
@@ -102,17 +120,15 @@ def swap_edits(a: str, b: str, k: int) -> tuple[tuple[str, int, int], ...] | Non
 class NearMatcher:
     """Windows of a text that are within a few edits of a term but not equal to it."""
 
-    def __init__(self, terms: Sequence[str], min_length: int = 4) -> None:
+    def __init__(self, terms: Sequence[str], min_length: int = 4, piece_cost: PieceCost = balanced_cost) -> None:
         self._terms = tuple(terms)
         pairs: list[tuple[str, tuple[int, int]]] = []
         for index, term in enumerate(self._terms):
             if len(term) < min_length:
                 continue
-            k = max_edits(len(term))
-            for offset, piece in pieces(term, k):
-                pairs.append((piece, (index, offset)))
-            if len(term) - k < 2 * (k + 1):
-                pairs.extend((variant, (index, 0)) for variant in swaps(term))
+            chunks, variants = pieces(term, max_edits(len(term)), piece_cost)
+            pairs.extend((piece, (index, offset)) for offset, piece in chunks)
+            pairs.extend((variant, (index, 0)) for variant in variants)
         self._pieces = ExactMatcher(pairs)
 
     def find(self, text: str) -> list[NearHit]:
@@ -129,7 +145,15 @@ class NearMatcher:
             term = terms[index]
             length = len(term)
             k = max_edits(length)
-            for start in range(max(guess - k, 0), guess + k + 1):
+            if text.startswith(term, guess):
+                continue  # any window here only trims or extends the exact form
+            lo = max(guess - k, 0)
+            region = text[lo : guess + length + k]
+            # One comparison rules out most piece hits: the region is a window within k edits
+            # plus at most 3k more characters, each an insertion.
+            if Levenshtein.distance(term, region, score_cutoff=4 * k) > 4 * k:
+                continue
+            for start in range(lo, guess + k + 1):
                 for size in range(length - k, length + k + 1):
                     end = start + size
                     if end > n:
@@ -137,10 +161,8 @@ class NearMatcher:
                     window = text[start:end]
                     if window == term:
                         continue
-                    if not _edges_match_kind(term, window):
-                        continue
                     found = verify(term, window, k)
-                    if found is None or _inside_exact(text, term, start, end):
+                    if found is None or not _edges_match_kind(term, window) or _inside_exact(text, term, start, end):
                         continue
                     distance, edits = found
                     windows[(index, start, end)] = NearHit(index, start, end, distance, edits)

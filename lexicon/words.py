@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import jieba
 
 jieba.setLogLevel(60)
+SHORT_PIECE_COST = 500
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,11 @@ class WordIndex:
 
     def freq(self, word: str) -> int:
         return self.tokenizer.FREQ.get(word, 0)
+
+    def piece_cost(self, piece: str) -> int:
+        """How often a matcher piece can be expected in text: words by their frequency, and any
+        two-character piece as fairly common."""
+        return self.freq(piece) + (SHORT_PIECE_COST if len(piece) <= 2 else 0)
 
     def boundaries(self, text: str) -> set[int]:
         """Offsets in ``text`` where jieba's best segmentation puts a word boundary."""

@@ -14,7 +14,7 @@ from review.checks import banned, disclosure, formulation, link, number, pii, pu
 from review.checks.spans import SpanSet, overlaps
 from review.findings import Category, Finding, Report
 
-NUMBER = re.compile(r"\d+(?:[.,:：/\-]\d+)*%?")
+NUMBER = re.compile(r"[0-9]+(?:[.,:/\-][0-9]+)*%?")  # on folded text
 # When two findings cover the same span, the earlier category is the more specific one.
 PRIORITY = (Category.PII, Category.SECRECY, Category.BANNED, Category.FORMULATION, Category.TYPO,
             Category.LINK, Category.NUMBER, Category.PUNCTUATION, Category.DISCLOSURE)
@@ -50,7 +50,8 @@ class Checker:
         doc = Document.of(text)
         lex = self.lexicon
         ids = pii.scan(doc)
-        canonical = [doc.span_of_squeezed(h.start, h.end) for h in lex.formulations.find(doc.squeezed.text)]
+        exact = lex.formulations.find(doc.squeezed.text)
+        canonical = [doc.span_of_squeezed(h.start, h.end) for h in exact]
         links = link.url_spans(text)
         numbers = [m.span() for m in NUMBER.finditer(doc.folded)]
         protected = SpanSet([*canonical, *ids.identifiers, *numbers, *links])
@@ -64,13 +65,13 @@ class Checker:
         if Category.BANNED in wanted:
             found += banned.check(doc, lex, SpanSet(ids.identifiers + links))
         if Category.FORMULATION in wanted:
-            found += formulation.check(doc, lex)
+            found += formulation.check(doc, lex, exact)
         if Category.PUNCTUATION in wanted:
             found += punctuation.check(doc, lex, SpanSet(links))
         if Category.NUMBER in wanted:
             found += number.check(doc.folded, not_numbers)
         if Category.LINK in wanted:
-            found += link.check(text, self.allowed_domains)
+            found += link.check(text, self.allowed_domains, links)
         if Category.DISCLOSURE in wanted and meta is not None:
             found += disclosure.check(meta.disclosure, meta.disclosure_reason, meta.kind, meta.has_interpretation)
         if Category.TYPO in wanted:

@@ -141,9 +141,18 @@ def test_exact_matcher_finds_overlapping_terms():
 @pytest.mark.parametrize("term", ["两个维护", "高质量发展", "中华人民共和国", "全过程人民民主", "习近平新时代中国特色社会主义思想"])
 def test_pieces_survive_any_single_edit(term):
     k = 2 if len(term) >= 10 else 1
-    chunks = pieces(term, k)
+    chunks, variants = pieces(term, k)
     assert all(len(p) >= 2 for _, p in chunks)
     assert all(term[o : o + len(p)] == p for o, p in chunks)
+    for variant in variants:
+        assert sorted(variant) == sorted(term) and variant != term
+
+
+def test_pieces_avoid_common_words_when_they_can():
+    from lexicon.words import WordIndex
+
+    chunks, _ = pieces("国家统计局", 1, WordIndex.load().piece_cost)
+    assert "国家" not in [p for _, p in chunks]
 
 
 @pytest.mark.parametrize(

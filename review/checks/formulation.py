@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from lexicon.compiled import CompiledLexicon, Document
-from lexicon.matchers import NearHit
+from lexicon.matchers import ExactHit, NearHit
 from lexicon.normalize import squeeze_term
 from review.checks.spans import finding, is_han
 from review.findings import Category, Finding, Severity
@@ -18,9 +20,10 @@ FUNCTION_CHARS = set("的地得了着过是和与及或等在为对把被将向�
 WORD_FREQ = 30  # a dictionary word at least this frequent made by an edit is an ordinary word
 
 
-def check(doc: Document, lex: CompiledLexicon) -> list[Finding]:
+def check(doc: Document, lex: CompiledLexicon, exact_hits: Sequence[ExactHit] | None = None) -> list[Finding]:
+    """``exact_hits``: ``lex.formulations.find(doc.squeezed.text)`` when the caller has them."""
     sq = doc.squeezed.text
-    exact = [(h.start, h.end) for h in lex.formulations.find(sq)]
+    exact = [(h.start, h.end) for h in (lex.formulations.find(sq) if exact_hits is None else exact_hits)]
     candidates = []
     for hit in lex.near.find(sq):
         key = squeeze_term(lex.near_terms[hit.term_index].term)

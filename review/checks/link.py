@@ -20,14 +20,20 @@ RULE_MALFORMED = "link.malformed"
 RULE_OFFSITE = "link.off-site"
 
 
+MARKERS = ("//", ":/", "：/", "\\\\", "www.", "WWW.")
+
+
 def url_spans(text: str) -> list[tuple[int, int]]:
+    if not any(marker in text for marker in MARKERS):
+        return []
     return [_strip(text, m.start(), m.end()) for m in URL.finditer(text)]
 
 
-def check(text: str, allowed_domains: Collection[str] = ()) -> list[Finding]:
+def check(text: str, allowed_domains: Collection[str] = (), spans: list[tuple[int, int]] | None = None) -> list[Finding]:
+    """``spans`` are the ``url_spans(text)`` when the caller has them already."""
     out = []
     allowed = tuple(d.lower().lstrip(".") for d in allowed_domains)
-    for start, end in url_spans(text):
+    for start, end in url_spans(text) if spans is None else spans:
         url = text[start:end]
         problem = _problem(url)
         if problem:

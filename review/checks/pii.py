@@ -17,11 +17,14 @@ from lexicon.compiled import Document
 from review.checks.spans import finding, line_around, line_before
 from review.findings import Category, Finding, Severity
 
+# Patterns run on folded text (ASCII digits, lower case) and start with a plain character class,
+# which the regex engine scans fast; the boundaries are checked afterwards (``_standalone``).
 LONG_NUMBER = re.compile(
-    r"(?<![0-9a-z])(?:\d{6} \d{8} \d{3}[\dx]|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?|\d{15,19}|\d{17}x)(?![0-9a-z])"
+    r"[0-9]{6} [0-9]{8} [0-9]{3}[0-9x]|[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -]?[0-9]{1,3})?|[0-9]{17}x|[0-9]{15,19}"
 )
-MOBILE = re.compile(r"(?<![0-9a-z+])(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9a-z])")
-CREDIT_CODE = re.compile(r"(?<![0-9a-z])[0-9a-hj-np-rtuwxy]{2}\d{6}[0-9a-hj-np-rtuwxy]{10}(?![0-9a-z])")
+MOBILE = re.compile(r"(?:(?:\+|00)86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}")
+CREDIT_CODE = re.compile(r"[0-9a-hj-np-rtuwxy]{2}[0-9]{6}[0-9a-hj-np-rtuwxy]{10}")
+ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
 
 ID_WORDS = ("身份证", "身份号码", "证件号", "公民身份", "身份信息")
 CARD_WORDS = ("卡号", "银行卡", "账号", "帐号", "账户", "帐户", "开户", "储蓄卡", "信用卡", "借记卡", "社保卡")
@@ -48,6 +51,8 @@ def scan(doc: Document) -> PiiScan:
     found: list[Finding] = []
     spans: list[tuple[int, int]] = []
     for m in CREDIT_CODE.finditer(folded):
+        if not _standalone(folded, m.start(), m.end()):
+            continue
         code = text[m.start() : m.end()].upper().translate(_FULLWIDTH)
         before = line_before(folded, m.start(), CONTEXT)
         has_letter = any(c.isalpha() for c in code[:17])  # 17 digits + X is an ID's shape
@@ -60,6 +65,8 @@ def scan(doc: Document) -> PiiScan:
             found.append(finding(text, RULE_CREDIT, Category.PII, Severity.WARNING, m.start(), m.end(), None,
                                  "统一社会信用代码校验位不符，请核对"))
     for m in LONG_NUMBER.finditer(folded):
+        if not _standalone(folded, m.start(), m.end()):
+            continue
         if any(s <= m.start() < e for s, e in spans):
             continue
         spans.append((m.start(), m.end()))
@@ -67,6 +74,8 @@ def scan(doc: Document) -> PiiScan:
         if f is not None:
             found.append(f)
     for m in MOBILE.finditer(folded):
+        if not _standalone(folded, m.start(), m.end()) or (m.start() > 0 and folded[m.start() - 1] == "+"):
+            continue
         if any(s < m.end() and m.start() < e for s, e in spans):
             continue
         spans.append((m.start(), m.end()))
@@ -74,6 +83,10 @@ def scan(doc: Document) -> PiiScan:
         found.append(finding(text, RULE_MOBILE, Category.PII, Severity.ERROR, m.start(), m.end(),
                              f"{digits[:3]}****{digits[-4:]}", "个人手机号码，公开前须去标识化处理"))
     return PiiScan(sorted(found, key=lambda f: f.start), spans)
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    return (start == 0 or text[start - 1] not in ALNUM) and (end == len(text) or text[end] not in ALNUM)
 
 
 def _long_number(text: str, folded: str, start: int, end: int) -> Finding | None:

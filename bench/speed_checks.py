@@ -1,0 +1,152 @@
+"""Speed of the automated pass (prints figures; not a test).
+
+    .venv/bin/python bench/speed_checks.py [--mb 10]
+
+Builds a corpus of official text (the clean sentences shuffled and repeated, with varied planted
+content), then measures single-core throughput of the lexicon checks and of the full pass with the
+general typo detector, the warm latency of a 3,000-character draft, the lexicon compile time at
+100,000 synthetic terms, and the banned-term scan beside `grep -F -f` over the same terms and text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.corpus import bank_card, clean_sentences, mobile, resident_id  # noqa: E402
+from lexicon.compiled import CompiledLexicon, Document  # noqa: E402
+from lexicon.loader import load_lexicon  # noqa: E402
+from lexicon.model import Lexicon, TermKind, make_term  # noqa: E402
+from lexicon.normalize import squeeze_term  # noqa: E402
+from lexicon.words import WordIndex  # noqa: E402
+from review.check import Checker  # noqa: E402
+from review.findings import Category  # noqa: E402
+
+LEXICON_CATEGORIES = (Category.FORMULATION, Category.BANNED, Category.SECRECY, Category.PII,
+                      Category.PUNCTUATION, Category.NUMBER)
+PLANTS = ("北朝鲜", "机密★10年", "内部资料", "认真布署", "中华人民共合国", "2024-2026年", "3亿4500万")
+
+
+def build_corpus(megabytes: float, rng: random.Random) -> list[str]:
+    """Documents of about 3,000 characters each, totalling ``megabytes`` of UTF-8."""
+    sentences = clean_sentences()
+    docs: list[str] = []
+    size = 0
+    while size < megabytes * 1_000_000:
+        parts: list[str] = []
+        length = 0
+        while length < 3000:
+            s = rng.choice(sentences)
+            roll = rng.random()
+            if roll < 0.02:
+                s = f"联系人手机{mobile(rng)}，" + s
+            elif roll < 0.03:
+                s = f"身份证号{resident_id(rng)}，" + s
+            elif roll < 0.035:
+                s = f"银行卡号{bank_card(rng)}，" + s
+            elif roll < 0.06:
+                s = rng.choice(PLANTS) + "，" + s
+            parts.append(s)
+            length += len(s)
+        doc = "\n".join(parts)
+        docs.append(doc)
+        size += len(doc.encode("utf-8"))
+    return docs
+
+
+def throughput(checker: Checker, docs: list[str], only) -> float:
+    size = sum(len(d.encode("utf-8")) for d in docs)
+    started = time.perf_counter()
+    for d in docs:
+        checker.check(d, only=only)
+    return size / 1e6 / (time.perf_counter() - started)
+
+
+def latency(checker: Checker, docs: list[str], runs: int = 300) -> tuple[float, float]:
+    samples = []
+    for d in docs[:runs]:
+        text = d[:3000]
+        started = time.perf_counter()
+        checker.check(text)
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def synthetic_lexicon(n: int, rng: random.Random) -> Lexicon:
+    pool = "".join(sorted({c for s in clean_sentences() for c in s if "\u4e00" <= c <= "\u9fff"}))
+    terms = []
+    seen = set()
+    while len(terms) < n:
+        word = "".join(rng.choice(pool) for _ in range(rng.randrange(4, 13)))
+        if word in seen:
+            continue
+        seen.add(word)
+        kind = (TermKind.FORMULATION, TermKind.BANNED, TermKind.TYPO)[len(terms) % 3]
+        terms.append(make_term("synthetic", kind, word, "正确写法" if kind is TermKind.TYPO else None, None, "error"))
+    return Lexicon(tuple(terms))
+
+
+def grep_ratio(lex: CompiledLexicon, docs: list[str]) -> tuple[float, float]:
+    terms = sorted({squeeze_term(t.term) for t in lex.lexicon.of_kind(TermKind.BANNED)})
+    text = "\n".join(docs)
+    with tempfile.TemporaryDirectory() as tmp:
+        patterns = Path(tmp) / "terms.txt"
+        corpus = Path(tmp) / "corpus.txt"
+        patterns.write_text("\n".join(terms) + "\n", encoding="utf-8")
+        corpus.write_text(text, encoding="utf-8")
+        started = time.perf_counter()
+        subprocess.run(["grep", "-F", "-c", "-f", str(patterns), str(corpus)], capture_output=True, check=False)
+        grep_s = time.perf_counter() - started
+    started = time.perf_counter()
+    for d in docs:
+        doc = Document.of(d)
+        lex.banned.find(doc.squeezed.text)
+    ours_s = time.perf_counter() - started
+    return ours_s, grep_s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=float, default=10.0)
+    parser.add_argument("--full-mb", type=float, default=2.0, help="corpus size for the full pass with the typo detector")
+    args = parser.parse_args()
+    rng = random.Random(7)
+    words = WordIndex.load()
+    started = time.perf_counter()
+    lexicon = load_lexicon()
+    compiled = CompiledLexicon.compile(lexicon, words)
+    print(f"default lexicon: {len(lexicon.terms)} terms, load + compile {time.perf_counter() - started:.3f} s")
+    checker = Checker(compiled)
+    docs = build_corpus(args.mb, rng)
+    size = sum(len(d.encode('utf-8')) for d in docs) / 1e6
+    print(f"corpus: {len(docs)} documents, {size:.1f} MB UTF-8")
+    print(f"lexicon checks ({', '.join(LEXICON_CATEGORIES)}): {throughput(checker, docs, LEXICON_CATEGORIES):.2f} MB/s")
+    print(f"all deterministic checks (no general typo detector): {throughput(checker, docs, None):.2f} MB/s")
+    ours, grep = grep_ratio(compiled, docs)
+    print(f"banned-term scan (fold + squeeze + Aho-Corasick): {ours:.2f} s; grep -F -f: {grep:.2f} s; ratio {ours / grep:.2f}x grep time")
+
+    from review.checks.typo_general import TypoModel
+
+    full = Checker(compiled, TypoModel.load())
+    full_docs = docs[: max(1, int(len(docs) * args.full_mb / args.mb))]
+    print(f"full pass with the general typo detector ({args.full_mb:g} MB): {throughput(full, full_docs, None):.2f} MB/s")
+    p50, p95 = latency(full, docs)
+    print(f"3,000-character draft, full pass, warm: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+
+    synthetic = synthetic_lexicon(100_000, rng)
+    started = time.perf_counter()
+    CompiledLexicon.compile(synthetic, words)
+    print(f"compile at 100,000 synthetic terms: {time.perf_counter() - started:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
