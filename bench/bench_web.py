@@ -35,7 +35,8 @@ from storage.db import transaction  # noqa: E402
 from storage.models import CheckReport, Draft, FindingRow, Revision, StageTask  # noqa: E402
 
 PASSWORD = "bench-password-1"
-STAGE = "一校"
+PROOF_STAGES = ("一校", "二校", "三校")
+COLUMNS = ("要闻", "通知公告", "政策文件", "政策解读", "人事信息")
 
 LOAD_SCRIPT = r"""
 import json, sys, time, httpx
@@ -56,42 +57,47 @@ print(json.dumps(out))
 """
 
 
-def seed(ctx: AppContext, n: int) -> tuple[int, int]:
-    """n drafts waiting at 一校 (bulk rows, no automated pass), plus one long draft with 50 findings."""
+def seed(ctx: AppContext, n: int, open_share: float) -> int:
+    """n drafts (bulk rows, no automated pass): `open_share` of them waiting at a proofreading
+    stage the benchmark's proofreader may sign, the rest published; then one long draft with
+    50 findings. Returns the long draft's id."""
     now = datetime.now(UTC)
     editor, _ = users.add_user(ctx, "bench_editor", ["editor"], now=now)
     users.add_user(ctx, "bench_proof", ["proofreader"], now=now)
     users.set_password(ctx, "bench_proof", PASSWORD, now=now)
     wf = ctx.workflow
     rnd = random.Random(7)
+    meta = publish_meta(column="要闻", kind="news", disclosure="主动公开", interprets=None)
     batch = 5000
     with transaction(ctx.engine) as session:
         for start in range(0, n, batch):
             count = min(batch, n - start)
+            waiting = [rnd.random() < open_share for _ in range(count)]
             rows = []
-            for i in range(start, start + count):
-                submitted = now - timedelta(minutes=rnd.randrange(0, 60 * 24 * 30))
-                rows.append(dict(title=f"基准稿件 {i}", column="要闻", kind="news", disclosure="主动公开",
-                                 urgent=i % 50 == 0, author_id=editor.id, workflow_name=wf.name,
-                                 workflow_version=wf.version, status="in_review", current_revision=1,
-                                 submitted_at=submitted))
+            for i, is_open in zip(range(start, start + count), waiting):
+                submitted = now - timedelta(minutes=rnd.randrange(0, 60 * 24 * 365))
+                rows.append(dict(title=f"基准稿件 {i}", column=rnd.choice(COLUMNS), kind="news",
+                                 disclosure="主动公开", urgent=i % 50 == 0, author_id=editor.id,
+                                 workflow_name=wf.name, workflow_version=wf.version,
+                                 status="in_review" if is_open else "published", current_revision=1,
+                                 submitted_at=submitted, published_at=None if is_open else submitted + timedelta(days=1)))
             session.execute(insert(Draft), rows)
-            ids = session.scalars(select(Draft.id).order_by(Draft.id.desc()).limit(count)).all()
-            meta = publish_meta(column="要闻", kind="news", disclosure="主动公开", interprets=None)
+            ids = session.scalars(select(Draft.id).order_by(Draft.id.desc()).limit(count)).all()[::-1]
             session.execute(insert(Revision), [
                 dict(draft_id=d, number=1, title=f"基准稿件 {d}", body="正文。", meta=meta,
                      content_hash=content_hash(f"基准稿件 {d}", "正文。", (), meta), author_id=editor.id,
                      created_at=now) for d in ids])
             session.execute(insert(StageTask), [
-                dict(draft_id=d, revision=1, stage=STAGE, roles="proofreader", status="open",
+                dict(draft_id=d, revision=1, stage=rnd.choice(PROOF_STAGES) if is_open else "终审",
+                     roles="proofreader" if is_open else "leader", status="open" if is_open else "done",
                      opened_at=now - timedelta(hours=rnd.randrange(0, 72)),
-                     due_at=now + timedelta(hours=rnd.randrange(-48, 48))) for d in ids])
+                     due_at=now + timedelta(hours=rnd.randrange(-48, 48)),
+                     closed_at=None if is_open else now) for d, is_open in zip(ids, waiting)])
             print(f"  seeded {start + count}/{n}", file=sys.stderr, end="\r")
     print(file=sys.stderr)
     body = long_body(ctx)
-    long_id = drafts.submit(ctx, editor, drafts.SubmitInput(
+    return drafts.submit(ctx, editor, drafts.SubmitInput(
         title="长稿件：年度工作报告", body=body, column="要闻", kind="news", disclosure="主动公开"), now=now).id
-    return n, long_id
 
 
 def long_body(ctx: AppContext) -> str:
@@ -117,14 +123,17 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--drafts", type=int, default=100_000)
+    parser.add_argument("--open-share", type=float, default=0.02,
+                        help="share of the drafts still waiting on the proofreader (1.0: the worst case)")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--keep", type=Path, default=None, help="data directory to use and keep")
     args = parser.parse_args()
     home = args.keep or Path(tempfile.mkdtemp(prefix="sanshen-bench-web-"))
     ctx = AppContext.open(Settings(home=home, db_url=f"sqlite:///{home / 'sanshen.db'}"))
     t = time.perf_counter()
-    n, long_id = seed(ctx, args.drafts)
-    print(f"seeded {n} drafts in {time.perf_counter() - t:.1f}s (SQLite, {home})")
+    long_id = seed(ctx, args.drafts, args.open_share)
+    print(f"seeded {args.drafts} drafts ({args.open_share:.0%} waiting on the proofreader) "
+          f"in {time.perf_counter() - t:.1f}s (SQLite, {home})")
     app = create_app(ctx, secret=b"bench")
     with serving_in_thread(app) as base:
         import httpx
