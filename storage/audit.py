@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from enum import Enum
@@ -36,6 +37,7 @@ __all__ = ["ChainReport", "append_event", "verify_chain", "export_events", "iter
 
 _AUDIT_LOCK = 0x5A45_0002  # PostgreSQL advisory lock key serialising appends
 _STREAM_BATCH = 5000
+_LONG_NUMBER = re.compile(r"\d{19}")
 _TAIL = "sanshen.audit.tail"  # session.info key: (transaction, seq, hash) of the last append
 
 
@@ -90,10 +92,13 @@ def _next_link(session: Session) -> tuple[int, str]:
 
 
 def _load_json(text_: str) -> dict:
-    try:
-        return orjson.loads(text_)
-    except orjson.JSONDecodeError:  # e.g. an integer beyond 64 bits: the standard parser takes it
-        return json.loads(text_)
+    """orjson where it is exact; it reads integers of 19+ digits as floats, so those go to json."""
+    if _LONG_NUMBER.search(text_) is None:
+        try:
+            return orjson.loads(text_)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text_)
 
 
 def iter_records(session: Session) -> Iterator[ChainRecord]:

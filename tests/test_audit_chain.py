@@ -89,6 +89,15 @@ def test_payload_values_are_normalised_to_json(engine):
 
 
 @pytest.mark.db
+def test_numbers_round_trip_exactly(engine):
+    with transaction(engine) as s:
+        append_event(s, action="x", actor=None, draft_id=None,
+                     payload={"big": 2**70, "neg": -(2**63) - 1, "max": 2**64 - 1, "f": 1e308, "tiny": 5e-324,
+                              "digits": "1234567890123456789012"}, at=NOW)
+    assert _verify(engine).ok
+
+
+@pytest.mark.db
 def test_edited_payload_is_named_as_broken_content(engine):
     _fill(engine)
     _attack(engine, """UPDATE auditevent SET payload = '{"stage": "终审"}' WHERE seq = 3""")
