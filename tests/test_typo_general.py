@@ -109,3 +109,11 @@ def test_likeness_labels_are_chinese():
     assert Likeness.SHAPE.label == "形近"
     assert (Likeness.SOUND | Likeness.PINYIN).label == "音近"
     assert (Likeness.SOUND | Likeness.SHAPE).label == "音近形近"
+
+
+def test_traditional_characters_are_not_taken_for_typos(model):
+    assert find_likely_typos("香港特別行政區政府將繼續推動經濟發展，改善民生。", [], model) == []
+    text = "中華人民共和國國務院關於加強環境保户的意見"
+    findings = find_likely_typos(text, [], model)
+    assert [(f.text, f.suggestion) for f in findings] == [("户", "护")]
+    assert text[findings[0].start : findings[0].end] == "户"

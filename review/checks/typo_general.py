@@ -17,6 +17,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from lexicon.normalize import fold
 from review.findings import Category, Finding, Severity
 from review.typo_candidates import CandidateMap, HomophoneIndex, Likeness, char_readings
 from review.typo_scoring import Weights, likeness_features
@@ -27,6 +28,7 @@ MASK = "*"
 MIN_WORD_FREQ = 5  # jieba lists many frequency-3 fragments; they are no evidence of a typo
 COMMON_CHAR_FREQ = 50  # same-pinyin candidates are drawn from characters at least this frequent
 MAX_WORD_LEN = 4
+HOMOPHONE_MIN_FREQ = 50  # a word typed by sound is a common word
 RARE_WORD_FREQ = 500  # characters inside rarer two-character words are examined too (编织 for 编制)
 MIN_GAIN = 6.0  # replacements that improve the segmentation less are never scored (nor fitted)
 PLACE_SUFFIXES = frozenset("省市县区乡镇村街路巷湖山河江岛港湾屯寨庄舰")
@@ -77,11 +79,12 @@ class TypoModel:
         }
         readings = char_readings({c for w in short_words for c in w} | {w for w in words.logp if len(w) == 1})
         common_floor = math.log(COMMON_CHAR_FREQ) + words.unknown_logp
+        homophone_floor = math.log(HOMOPHONE_MIN_FREQ) + words.unknown_logp
         common = frozenset(w for w, lp in words.logp.items() if len(w) == 1 and is_han(w) and lp >= common_floor)
         return cls(
             words=words,
             candidates=CandidateMap.build(readings, common),
-            homophones=HomophoneIndex.build(readings, short_words),
+            homophones=HomophoneIndex.build(readings, [w for w in short_words if words.logp[w] >= homophone_floor]),
             completions=completions,
             weights=weights or Weights.load(),
             rare_word_logp=math.log(RARE_WORD_FREQ) + words.unknown_logp,
@@ -99,16 +102,25 @@ def find_likely_typos(text: str, protected: Sequence[tuple[int, int]], model: Ty
 def suspects_by_run(
     text: str, protected: Sequence[tuple[int, int]], model: TypoModel
 ) -> list[tuple[int, list[Suspect]]]:
-    """Each run of Chinese characters (its offset) with every unprotected replacement in it."""
+    """Each run of Chinese characters (its offset) with every unprotected replacement in it.
+
+    Runs are read folded (traditional → simplified, one code point for one), so a traditional
+    character is not taken for a typo; what a suspect quotes is the text as written.
+    """
     blocked = bytearray(len(text))
     for start, end in protected:
         start, end = max(start, 0), min(max(end, 0), len(text))
         if end > start:
             blocked[start:end] = b"\x01" * (end - start)
     runs = []
-    for run_start, run in han_runs(text):
-        suspects = suspects_in_run(run, model)
-        runs.append((run_start, [s for s in suspects if not any(blocked[run_start + s.start : run_start + s.end])]))
+    for run_start, run in han_runs(fold(text)):
+        kept = []
+        for s in suspects_in_run(run, model):
+            if any(blocked[run_start + s.start : run_start + s.end]):
+                continue
+            written = text[run_start + s.start : run_start + s.end]
+            kept.append(s if written == s.original else replace(s, original=written))
+        runs.append((run_start, kept))
     return runs
 
 
