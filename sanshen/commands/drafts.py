@@ -51,6 +51,14 @@ def _emit(view: DraftView, verb: str, as_json: bool) -> None:
         _print_draft(view, verb)
 
 
+def _warn_blocking(view: DraftView) -> None:
+    """The draft is stored either way; say on stderr what stands between it and publication."""
+    open_errors = [f for f in view.findings if f.severity == "error" and not f.waived]
+    if open_errors:
+        typer.echo(f"注意：有 {len(open_errors)} 个错误级问题，须修改稿件或由有权的环节说明理由豁免后才能发布",
+                   err=True)
+
+
 def submit(
     file: str = typer.Argument(..., help="稿件正文文件（UTF-8；- 表示标准输入）"),
     title: str = typer.Option(..., "--title", help="标题"),
@@ -72,6 +80,7 @@ def submit(
             disclosure_reason=reason, urgent=urgent, interprets=interprets,
         ), now=now())
     _emit(view, "已提交", as_json)
+    _warn_blocking(view)
 
 
 def queue(token: str | None = token_option(), as_json: bool = json_option()) -> None:
@@ -91,6 +100,9 @@ def queue(token: str | None = token_option(), as_json: bool = json_option()) -> 
 
 def _print_detail(d: DraftDetail) -> None:
     _print_draft(d.draft, "")
+    typer.echo("正文：")
+    typer.echo(d.body, nl=not d.body.endswith("\n"))
+    typer.echo("审核环节：")
     for s in d.stages:
         who = "、".join(f"{so.user}（{so.at.astimezone().strftime('%m-%d %H:%M')}）" for so in s.signoffs)
         due = f"，截止 {s.due_at.astimezone().strftime('%Y-%m-%d %H:%M')}" if s.due_at and s.status == "open" else ""
@@ -157,6 +169,7 @@ def revise(
         body = read_text_file(file)
         view = drafts.revise(ctx, acting_user(ctx, token), draft, body, title=title, comment=comment, now=now())
     _emit(view, "已修改", as_json)
+    _warn_blocking(view)
 
 
 def waive(

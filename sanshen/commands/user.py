@@ -40,9 +40,9 @@ def add(
     if as_json:
         print_json({**view.to_dict(), "token": token})
     else:
-        typer.echo(f"已添加用户 {view.name}（角色：{','.join(view.roles)}）")
-        typer.echo("API 令牌（只显示这一次，请妥善保存）：", err=True)
-        typer.echo(token)
+        typer.echo(f"已添加用户 {view.name}（角色：{','.join(view.roles)}）。API 令牌只显示这一次，请妥善保存：",
+                   err=True)
+        typer.echo(token)  # alone on stdout, so that TOKEN=$(sanshen user add …) works
 
 
 @user_app.command("passwd")
