@@ -30,6 +30,7 @@ COMMON_CHAR_FREQ = 50  # same-pinyin candidates are drawn from characters at lea
 MAX_WORD_LEN = 4
 HOMOPHONE_MIN_FREQ = 50  # a word typed by sound is a common word
 RARE_WORD_FREQ = 500  # characters inside rarer two-character words are examined too (编织 for 编制)
+FREQUENT_CHAR_FREQ = 150_000  # 的, 了, 是 … : no segmentation gain can argue against them alone
 MIN_GAIN = 6.0  # replacements that improve the segmentation less are never scored (nor fitted)
 PLACE_SUFFIXES = frozenset("省市县区乡镇村街路巷湖山河江岛港湾屯寨庄舰")
 
@@ -59,6 +60,7 @@ class TypoModel:
     completions: dict[str, tuple[str, float]] = field(repr=False)
     weights: Weights
     rare_word_logp: float
+    frequent_char_logp: float
     # character -> the log-probability of the likeliest short word containing it
     word_cap: dict[str, float] = field(repr=False)
 
@@ -88,6 +90,7 @@ class TypoModel:
             completions=completions,
             weights=weights or Weights.load(),
             rare_word_logp=math.log(RARE_WORD_FREQ) + words.unknown_logp,
+            frequent_char_logp=math.log(FREQUENT_CHAR_FREQ) + words.unknown_logp,
             word_cap=word_cap,
         )
 
@@ -150,11 +153,13 @@ def suspects_in_run(run: str, model: TypoModel) -> list[Suspect]:
         b - a == 1 or (b - a == 2 and model.words.logp.get(run[a:b], -math.inf) < model.rare_word_logp)
         for a, b in scores.tokens
     ]
+    logp, unknown, frequent = model.words.logp, model.words.unknown_logp, model.frequent_char_logp
     suspects = []
     for (a, b), is_weak in zip(scores.tokens, weak):
         if is_weak:
             for i in range(a, b):
-                suspects.extend(context.char_replacements(i))
+                if logp.get(run[i], unknown) < frequent:
+                    suspects.extend(context.char_replacements(i))
     suspects.extend(context.word_replacements(weak))
     return suspects
 
