@@ -70,8 +70,9 @@ class Weights:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def likeness_features(kinds: list[Likeness]) -> tuple[float, float, float, float]:
-    """sound, shape, pinyin, two_kinds for the changed characters of one replacement."""
+def likeness_features(kinds: list[int]) -> tuple[float, float, float, float]:
+    """sound, shape, pinyin, two_kinds for the changed characters of one replacement
+    (``kinds``: their ``Likeness`` flags)."""
     sound = all(k & Likeness.SOUND for k in kinds)
     shape = all(k & Likeness.SHAPE for k in kinds)
     same_pinyin = all(k & Likeness.PINYIN for k in kinds)

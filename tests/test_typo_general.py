@@ -66,6 +66,7 @@ def test_a_word_typed_by_sound_is_one_finding_over_its_characters(model):
     assert [(f.text, f.suggestion) for f in findings] == [("才聊", "材料")]
     f = findings[0]
     assert (f.start, f.end) == (text.index("才聊"), text.index("才聊") + 2)
+    assert f.message == "疑似错别字：“才聊”可能应为“材料”（音近）"
 
 
 def test_clean_official_sentences_mostly_produce_nothing(model):

@@ -14,6 +14,7 @@ boundaries: that is where a typo leaves its trace, and it keeps the pass fast.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -33,6 +34,7 @@ RARE_WORD_FREQ = 500  # characters inside rarer two-character words are examined
 FREQUENT_CHAR_FREQ = 150_000  # 的, 了, 是 … : no segmentation gain can argue against them alone
 MIN_GAIN = 6.0  # replacements that improve the segmentation less are never scored (nor fitted)
 PLACE_SUFFIXES = frozenset("省市县区乡镇村街路巷湖山河江岛港湾屯寨庄舰")
+HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +225,7 @@ class _RunContext:
                         if value > best.get(fill, (-math.inf,))[0]:
                             best[fill] = (value, a, word)
         return [
-            self._suspect(i, fill, a, word, value, [Likeness(likeness[fill])])
+            self._suspect(i, fill, a, word, value, [likeness[fill]])
             for fill, (value, a, word) in best.items()
         ]
 
@@ -266,7 +268,7 @@ class _RunContext:
         word_start: int,
         word: str,
         value: float,
-        kinds: list[Likeness],
+        kinds: list[int],
         end: int | None = None,
     ) -> Suspect:
         end = start + 1 if end is None else end
@@ -307,22 +309,11 @@ class _RunContext:
 
 def han_runs(text: str) -> list[tuple[int, str]]:
     """Maximal runs of Chinese characters, with their offsets; nothing else is ever flagged."""
-    runs = []
-    start = None
-    for k, ch in enumerate(text):
-        if is_han(ch):
-            if start is None:
-                start = k
-        elif start is not None:
-            runs.append((start, text[start:k]))
-            start = None
-    if start is not None:
-        runs.append((start, text[start:]))
-    return runs
+    return [(m.start(), m.group()) for m in HAN_RUN.finditer(text)]
 
 
 def is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+    return HAN_RUN.fullmatch(ch) is not None
 
 
 def _finding(offset: int, suspect: Suspect) -> Finding:
@@ -334,8 +325,11 @@ def _finding(offset: int, suspect: Suspect) -> Finding:
         end=offset + suspect.end - suspect.start,
         text=suspect.original,
         suggestion=suspect.replacement,
-        message=(
-            f"疑似错别字：“{suspect.original}”可能应为“{suspect.replacement}”"
-            f"（{suspect.likeness.label}，“{suspect.word}”）"
-        ),
+        message=f"疑似错别字：“{suspect.original}”可能应为“{suspect.replacement}”（{_reason(suspect)}）",
     )
+
+
+def _reason(suspect: Suspect) -> str:
+    if suspect.word == suspect.replacement:
+        return suspect.likeness.label
+    return f"{suspect.likeness.label}，“{suspect.word}”"
