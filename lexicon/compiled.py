@@ -10,6 +10,7 @@ from lexicon.normalize import Squeezed, fold, squeeze, squeeze_term
 from lexicon.words import WordIndex
 
 NEAR_MIN_LENGTH = 4  # shorter formulations are protected spans only
+EXACT_ONLY_GROUP = "简称"  # abbreviations: many bodies share the pattern (全国台联, 全国妇联)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,9 @@ class CompiledLexicon:
             return ExactMatcher((fold(t.term), t) for t in lexicon.terms if t.kind in kinds)
 
         near_terms = tuple(
-            t for t in lexicon.of_kind(TermKind.FORMULATION) if len(squeeze_term(t.term)) >= NEAR_MIN_LENGTH
+            t
+            for t in lexicon.of_kind(TermKind.FORMULATION)
+            if len(squeeze_term(t.term)) >= NEAR_MIN_LENGTH and t.note != EXACT_ONLY_GROUP
         )
         return cls(
             lexicon=lexicon,

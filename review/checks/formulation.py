@@ -85,9 +85,9 @@ def _ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> 
 
 def _cut_short_reads_whole(sq: str, hit: NearHit, key: str, src: int, lex: CompiledLexicon) -> bool:
     """A term missing its first or last character is still a damaged term when the cut leaves
-    an orphan character (社会主义现代化强) or the text around it ends the phrase; it is a
-    phrase of its own when it is a dictionary word (国家安全) or ends on whole words before
-    more text (社会主义核心价值体系)."""
+    an orphan character (社会主义现代化强) or punctuation follows the cut; it reads as a
+    phrase of its own when it is a dictionary word, a name without its kind (国家安全 for
+    国家安全部), or a cut on a word boundary inside running text (科学发展提供)."""
     window = sq[hit.start : hit.end]
     if lex.words.freq(window) >= WORD_FREQ:
         return True
@@ -97,12 +97,11 @@ def _cut_short_reads_whole(sq: str, hit: NearHit, key: str, src: int, lex: Compi
         return False
     if src == len(key) - 1 and key[-1] in KIND_SUFFIXES:
         return True
-    outside = ""
-    if src == 0 and hit.start > 0:
-        outside = sq[hit.start - 1]
-    elif src != 0 and hit.end < len(sq):
-        outside = sq[hit.end]
-    allowed = EDGE_OK_BEFORE if src == 0 else EDGE_OK_AFTER
+    if src == 0:
+        outside, allowed = (sq[hit.start - 1] if hit.start > 0 else ""), EDGE_OK_BEFORE
+    else:
+        outside, allowed = (sq[hit.end] if hit.end < len(sq) else ""), EDGE_OK_AFTER
+    # Cut on a word boundary with more text around it: most often a shorter phrase (科学发展提供).
     return bool(outside) and is_han(outside) and outside not in allowed
 
 

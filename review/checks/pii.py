@@ -26,7 +26,7 @@ MOBILE = re.compile(r"(?:(?:\+|00)86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}")
 CREDIT_CODE = re.compile(r"[0-9a-hj-np-rtuwxy]{2}[0-9]{6}[0-9a-hj-np-rtuwxy]{10}")
 ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
 
-ID_WORDS = ("身份证", "身份号码", "证件号", "公民身份", "身份信息")
+ID_WORDS = ("身份证", "身份号码", "证件号", "证件编号", "公民身份", "身份信息")
 CARD_WORDS = ("卡号", "银行卡", "账号", "帐号", "账户", "帐户", "开户", "储蓄卡", "信用卡", "借记卡", "社保卡")
 CREDIT_WORDS = ("信用代码", "社会信用", "纳税人识别号", "税号", "组织机构代码")
 NOT_PERSONAL_WORDS = ("索引号", "文号", "订单", "单号", "流水号", "发票", "合同号", "编号", "备案号", "登记号",
@@ -104,7 +104,8 @@ def _long_number(text: str, folded: str, start: int, end: int) -> Finding | None
         return finding(text, RULE_ID, Category.PII, Severity.ERROR, start, end,
                        value[:6] + "*" * 5 + value[-4:], "公民身份号码（15位），公开前须去标识化处理")
     if 16 <= len(value) <= 19 and value.isdigit() and luhn.is_valid(value):
-        if any(w in before for w in CARD_WORDS) and not not_personal:
+        after = folded[end : end + 8]
+        if any(w in before or w in after for w in CARD_WORDS) and not not_personal:
             masked = value[:6] + "*" * (len(value) - 10) + value[-4:]
             if OFFICE_ACCOUNT.search(line_around(folded, start, end, 60)):
                 return finding(text, RULE_CARD, Category.PII, Severity.WARNING, start, end, masked,
