@@ -14,7 +14,7 @@ from sanshen.web.app import create_app
 from storage.db import transaction
 from storage.models import Notification
 from tests.web_support import checker  # noqa: F401  (a fixture)
-from tests.web_support import ID_NUMBER, csrf_of, make_team, open_context, sign_in, sign_through, submit, utcnow
+from tests.web_support import ID_NUMBER, csrf_of, make_team, open_context, sign_in, sign_through, signed_in, submit, utcnow
 
 pytestmark = pytest.mark.db
 
@@ -22,19 +22,13 @@ pytestmark = pytest.mark.db
 @pytest.fixture
 def team(tmp_path, db_url, checker):
     ctx = open_context(tmp_path / "home", db_url, checker)
-    yield make_team(ctx, passwords=("bian", "jiao1", "shen1", "shen2", "guan"))
+    yield make_team(ctx)
     ctx.close()
 
 
 @pytest.fixture
 def app(team):
     return create_app(team.ctx, secret=b"test-secret")
-
-
-def signed_in(app, name: str) -> TestClient:
-    c = TestClient(app)
-    assert sign_in(c, name).status_code == 303
-    return c
 
 
 def form_token(c: TestClient, url: str) -> str:
@@ -200,7 +194,7 @@ def test_admin_adds_a_user_and_sets_roles(app, team):
                follow_redirects=False)
     assert r.status_code == 303
     assert "编辑、校对" in c.get("/admin/users").text
-    assert sign_in(TestClient(app), "xiaowang", "xiaowang-2026").status_code == 303
+    assert sign_in(TestClient(app), "xiaowang", "xiaowang-2026").status_code == 303  # the password works
 
 
 def test_admin_audit_page_filters_verifies_and_exports(app, team):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
 from flows.site import item_path
 from sanshen.service import drafts
 from sanshen.web.app import create_app
 from tests.web_support import checker  # noqa: F401  (a fixture)
-from tests.web_support import make_team, open_context, sign_in, sign_through, submit, utcnow
+from tests.web_support import make_team, open_context, sign_through, signed_in, submit, utcnow
 
 pytestmark = pytest.mark.db
 
@@ -20,19 +19,13 @@ ESCAPED = ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert
 @pytest.fixture
 def team(tmp_path, db_url, checker):
     ctx = open_context(tmp_path / "home", db_url, checker)
-    yield make_team(ctx, passwords=("bian", "jiao1", "shen1", "guan"))
+    yield make_team(ctx)
     ctx.close()
 
 
 @pytest.fixture
 def app(team):
     return create_app(team.ctx, secret=b"test-secret")
-
-
-def signed_in(app, name: str) -> TestClient:
-    c = TestClient(app)
-    sign_in(c, name)
-    return c
 
 
 def assert_inert(html: str, *, where: str) -> None:

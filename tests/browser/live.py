@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from review.check import Checker
 from sanshen.commands.worker import build_dispatcher
 from sanshen.web.app import create_app
 from sanshen.web.server import serving_in_thread
-from tests.web_support import PASSWORD, TEAM, Team, make_team, open_context
+from sanshen.service import users
+from tests.web_support import PASSWORD, Team, make_team, open_context, utcnow
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -23,6 +25,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 class Live:
     team: Team
     base_url: str
+    passwords: set[str] = field(default_factory=set)
+
+    def password_for(self, name: str) -> str:
+        """Set the user's web password on first use (argon2 hashing is slow: only for who signs in)."""
+        if name not in self.passwords:
+            users.set_password(self.team.ctx, name, PASSWORD, now=utcnow())
+            self.passwords.add(name)
+        return PASSWORD
 
     def drain(self) -> int:
         """Run the flow dispatcher until the outbox is empty (publication, notifications)."""
@@ -30,10 +40,10 @@ class Live:
 
 
 @contextmanager
-def live_sanshen(home: Path, db_url: str) -> Iterator[Live]:
-    ctx = open_context(home, db_url)
+def live_sanshen(home: Path, db_url: str, checker: Checker | None = None) -> Iterator[Live]:
+    ctx = open_context(home, db_url, checker)
     try:
-        team = make_team(ctx, passwords=tuple(TEAM))
+        team = make_team(ctx)
         with serving_in_thread(create_app(ctx)) as base_url:
             yield Live(team, base_url)
     finally:
@@ -57,7 +67,7 @@ def sign_in(browser: Browser, live: Live, name: str, *, viewport=None) -> Page:
     page = context.new_page()
     page.goto("/login")
     page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_label("密码").fill(live.password_for(name))
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/queue")
     return page

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from sanshen.service import drafts
 from tests.browser.live import chromium, live_sanshen, sign_in
-from tests.web_support import ID_NUMBER, SIGNERS, PASSWORD, submit, sign_through
+from tests.web_support import checker  # noqa: F401  (a fixture)
+from tests.web_support import ID_NUMBER, SIGNERS, sign_through, submit
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +22,8 @@ def browser():
 
 
 @pytest.fixture
-def live(tmp_path, db_url):
-    with live_sanshen(tmp_path / "home", db_url) as running:
+def live(tmp_path, db_url, checker):
+    with live_sanshen(tmp_path / "home", db_url, checker) as running:
         yield running
 
 
@@ -34,7 +35,7 @@ def test_sign_in_wrong_password_then_right_then_out(browser, live):
     page.get_by_label("密码").fill("not-the-password")
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("alert")).to_contain_text("用户名或密码错误")
-    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_label("密码").fill(live.password_for("jiao1"))
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("heading", name="我的待办")).to_be_visible()
     page.get_by_role("button", name="退出").click()
