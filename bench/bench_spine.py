@@ -3,7 +3,7 @@ and `audit verify`, with 100,000 drafts in the database (targets from issue 2).
 
     .venv/bin/python bench/bench_spine.py [--drafts 100000] [--samples 200] [--db URL]
 
-Defaults: a temporary SQLite database. Rows are bulk-generated directly (drafts,
+Defaults: a temporary SQLite database (removed afterwards); ``--db`` names an empty one. Rows are bulk-generated directly (drafts,
 revisions, stage tasks, sign-offs and a valid hash chain of audit events); the timed
 actions go through the service layer in process. Prints its figures.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -166,6 +167,13 @@ def main() -> None:
     ap.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
     args = ap.parse_args()
     home = Path(tempfile.mkdtemp(prefix="sanshen-bench-"))
+    try:
+        run(args, home)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, home: Path) -> None:
     url = args.db or f"sqlite:///{home / 'sanshen.db'}"
     ctx = AppContext.open(Settings(home=home, db_url=url))
     people = {name: users.add_user(ctx, name, roles, now=T0)[0] for name, roles in TEAM.items()}

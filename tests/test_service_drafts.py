@@ -59,9 +59,12 @@ def test_queue_puts_overdue_then_urgent_first(team):
     urgent = team.submit(title="紧急稿件", urgent=True)
     items = drafts.queue(team.ctx, team["p1"], now=team.clock.now)
     assert [i.id for i in items] == [urgent.id, normal.id]
-    later = team.clock(minutes=60 * 48)
-    items = drafts.queue(team.ctx, team["p1"], now=later)
-    assert all(i.overdue for i in items)
+    team.clock(minutes=60 * 48)
+    fresh = team.submit(title="新的紧急稿件", urgent=True)
+    items = drafts.queue(team.ctx, team["p1"], now=team.clock.now)
+    assert [(i.id, i.overdue, i.urgent) for i in items] == [
+        (urgent.id, True, True), (normal.id, True, False), (fresh.id, False, True)]
+    assert [i.id for i in drafts.queue(team.ctx, team["p1"], now=team.clock.now, limit=2)] == [urgent.id, normal.id]
 
 
 def test_full_walk_approves_and_queues_publication_of_the_signed_hash(team):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, exists, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -444,30 +444,39 @@ def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUE
 
     Every rule is applied in SQL over the open stage tasks: the user holds one of the stage's
     roles, is not the author, has not signed this stage on this revision, and has never
-    signed a stage that the separation rules keep apart from it. Overdue is monotonic in the
-    due time, so each of two queries (urgent drafts, the others) can walk the due-time index
-    and stop at ``limit``; the two short lists are merged here.
+    signed a stage that the separation rules keep apart from it.
+
+    Overdue is monotonic in the due time, so the first ``limit`` rows in due-time order (a
+    walk of the open-task index that stops early) contain every non-urgent row of the
+    answer; the urgent rows come from the urgent drafts in review alone. The two short
+    lists are merged here.
     """
     if not actor.roles:
         return []
-    candidates = _queue_candidates(ctx, actor)
     d, t = Draft, StageTask
+    by_due = (t.due_at, t.draft_id, t.stage)
+    # For the urgent drafts, "|| ''" keeps SQLite from walking every open task in due-time
+    # order: it starts from the drafts in review instead (and PostgreSQL plans it the same).
+    urgent = _queue_candidates(ctx, actor, open_task=(t.status + literal("")) == "open").where(d.urgent.is_(True))
+    soonest = _queue_candidates(ctx, actor, open_task=t.status == "open")
     with reading(ctx) as session:
-        rows = [
-            *session.execute(candidates.where(d.urgent.is_(True)).order_by(t.due_at, t.draft_id).limit(limit)),
-            *session.execute(candidates.where(d.urgent.is_(False)).order_by(t.due_at, t.draft_id).limit(limit)),
-        ]
+        rows = {
+            (row.draft_id, row.stage): row
+            for stmt in (urgent, soonest)
+            for row in session.execute(stmt.order_by(*by_due).limit(limit))
+        }
     labels = {s.name: s.label for s in ctx.workflow.stages}
     items = [
         QueueItem(id=draft_id, title=title, stage=stage, label=labels.get(stage, stage), due_at=due_at,
                   urgent=bool(urgent), overdue=due_at is not None and due_at < now)
-        for draft_id, title, stage, due_at, urgent in rows
+        for draft_id, title, stage, due_at, urgent in rows.values()
     ]
     items.sort(key=lambda i: (not i.overdue, not i.urgent, i.due_at is None, i.due_at or now, i.id))
     return items[:limit]
 
 
-def _queue_candidates(ctx: "AppContext", actor: UserView):
+def _queue_candidates(ctx: "AppContext", actor: UserView, *, open_task: ColumnElement[bool]) -> Select:
+    """Open tasks of the current revision that this user may sign now."""
     t, d = StageTask, Draft
     padded = literal(",") + t.roles + literal(",")
     role_match = or_(*(padded.like(f"%,{role},%") for role in actor.roles))
@@ -484,6 +493,6 @@ def _queue_candidates(ctx: "AppContext", actor: UserView):
     return (
         select(t.draft_id, d.title, t.stage, t.due_at, d.urgent)
         .join(d, d.id == t.draft_id)
-        .where(t.status == "open", d.status == IN_REVIEW, t.revision == d.current_revision,
+        .where(open_task, d.status == IN_REVIEW, t.revision == d.current_revision,
                d.author_id != actor.id, role_match, ~conflict)
     )
