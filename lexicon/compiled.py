@@ -40,6 +40,7 @@ class CompiledLexicon:
     formulations: ExactMatcher[LexiconTerm]  # on squeezed text
     near: NearMatcher  # on squeezed text; term_index into ``near_terms``
     near_terms: tuple[LexiconTerm, ...]
+    near_keys: tuple[str, ...]  # the squeezed form of each near term, as the matcher sees it
     typos: ExactMatcher[LexiconTerm]  # known pairs and context pairs, on folded text
     allow: ExactMatcher[LexiconTerm]  # on folded text
 
@@ -62,14 +63,16 @@ class CompiledLexicon:
             for t in lexicon.of_kind(TermKind.FORMULATION)
             if len(squeeze_term(t.term)) >= NEAR_MIN_LENGTH and t.note != EXACT_ONLY_GROUP
         )
+        near_keys = tuple(squeeze_term(t.term) for t in near_terms)
         return cls(
             lexicon=lexicon,
             words=words,
             banned=squeezed(TermKind.BANNED),
             secrecy=squeezed(TermKind.SECRECY),
             formulations=squeezed(TermKind.FORMULATION),
-            near=NearMatcher([squeeze_term(t.term) for t in near_terms], NEAR_MIN_LENGTH, words.piece_cost),
+            near=NearMatcher(near_keys, NEAR_MIN_LENGTH, words.piece_cost),
             near_terms=near_terms,
+            near_keys=near_keys,
             typos=folded(TermKind.TYPO, TermKind.CONTEXT),
             allow=folded(TermKind.ALLOW),
         )

@@ -4,7 +4,7 @@ canonical formulations (pigeonhole pieces found by Aho-Corasick, verified with p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Callable, Generic, TypeVar
 
@@ -36,6 +36,10 @@ class ExactMatcher(Generic[T]):
         self._empty = not grouped
         if not self._empty:
             self._automaton.make_automaton()
+
+    def iter(self, text: str) -> Iterator[tuple[int, tuple[int, tuple[T, ...]]]]:
+        """Raw (end index, (key length, values)) matches, for callers that avoid objects."""
+        return iter(()) if self._empty else self._automaton.iter(text)
 
     def find(self, text: str) -> list[ExactHit[T]]:
         if self._empty:
@@ -134,39 +138,51 @@ class NearMatcher:
     def find(self, text: str) -> list[NearHit]:
         windows: dict[tuple[int, int, int], NearHit] = {}
         tried: set[tuple[int, int]] = set()
-        n = len(text)
-        terms = self._terms
-        for hit in self._pieces.find(text):
-            index, offset = hit.value
-            guess = hit.start - offset
-            if (index, guess) in tried:
-                continue
-            tried.add((index, guess))
-            term = terms[index]
-            length = len(term)
-            k = max_edits(length)
-            if text.startswith(term, guess):
-                continue  # any window here only trims or extends the exact form
-            lo = max(guess - k, 0)
-            region = text[lo : guess + length + k]
-            # One comparison rules out most piece hits: the region is a window within k edits
-            # plus at most 3k more characters, each an insertion.
-            if Levenshtein.distance(term, region, score_cutoff=4 * k) > 4 * k:
-                continue
-            for start in range(lo, guess + k + 1):
-                for size in range(length - k, length + k + 1):
-                    end = start + size
-                    if end > n:
-                        break
-                    window = text[start:end]
-                    if window == term:
-                        continue
-                    found = verify(term, window, k)
-                    if found is None or not _edges_match_kind(term, window) or _inside_exact(text, term, start, end):
-                        continue
-                    distance, edits = found
-                    windows[(index, start, end)] = NearHit(index, start, end, distance, edits)
+        for end_index, (piece_length, values) in self._pieces.iter(text):
+            piece_start = end_index + 1 - piece_length
+            for index, offset in values:
+                guess = piece_start - offset
+                if (index, guess) in tried:
+                    continue
+                tried.add((index, guess))
+                self._windows(text, index, guess, piece_start, piece_length, windows)
         return sorted(windows.values(), key=lambda h: (h.start, h.end, h.term_index))
+
+    def _windows(
+        self, text: str, index: int, guess: int, piece_start: int, piece_length: int,
+        windows: dict[tuple[int, int, int], NearHit],
+    ) -> None:
+        """Verify the windows around one candidate position of a term."""
+        term = self._terms[index]
+        length = len(term)
+        k = max_edits(length)
+        n = len(text)
+        if text.startswith(term, guess):
+            return  # any window here only trims or extends the exact form
+        lo = max(guess - k, 0)
+        hi = guess + length + k
+        if piece_length < length:
+            # The rest of a window within k edits keeps all but k of the term's other characters.
+            rest = term[: piece_start - guess] + term[piece_start - guess + piece_length :]
+            around = text[lo:piece_start] + text[piece_start + piece_length : hi]
+            if sum(ch in around for ch in rest) < len(rest) - k:
+                return
+        # The region is a window within k edits plus at most 3k more characters (insertions).
+        if Levenshtein.distance(term, text[lo:hi], score_cutoff=4 * k) > 4 * k:
+            return
+        for start in range(lo, guess + k + 1):
+            for size in range(length - k, length + k + 1):
+                end = start + size
+                if end > n:
+                    break
+                window = text[start:end]
+                if window == term:
+                    continue
+                found = verify(term, window, k)
+                if found is None or not _edges_match_kind(term, window) or _inside_exact(text, term, start, end):
+                    continue
+                distance, edits = found
+                windows[(index, start, end)] = NearHit(index, start, end, distance, edits)
 
 
 def verify(term: str, window: str, k: int) -> tuple[int, tuple[tuple[str, int, int], ...]] | None:

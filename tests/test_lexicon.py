@@ -112,12 +112,14 @@ def test_categories_follow_kinds(lexicon):
             assert t.category is kinds[t.kind]
 
 
-def test_fold_keeps_length_and_maps_width_traditional_quotes_case():
-    text = "中華人民共和國ＡＢＣ１２３“四个全面”（测试）　ok"
+def test_fold_keeps_length_and_maps_width_and_traditional():
+    text = "中華人民共和國ＡＢＣ１２３“四个全面”（测试）省(区、市)，ok"
     folded = fold(text)
     assert len(folded) == len(text)
-    assert folded == '中华人民共和国abc123"四个全面"(测试) ok'
+    assert folded == "中华人民共和国ABC123“四个全面”（测试）省（区、市），ok"
     assert fold(folded) == folded
+    plain = "为深入贯彻落实党中央、国务院决策部署，现通知如下。"
+    assert fold(plain) is plain
 
 
 def test_squeeze_maps_offsets_back():

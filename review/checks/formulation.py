@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from lexicon.compiled import CompiledLexicon, Document
 from lexicon.matchers import ExactHit, NearHit
-from lexicon.normalize import squeeze_term
 from review.checks.spans import finding, is_han
 from review.findings import Category, Finding, Severity
 
@@ -26,7 +25,7 @@ def check(doc: Document, lex: CompiledLexicon, exact_hits: Sequence[ExactHit] | 
     exact = [(h.start, h.end) for h in (lex.formulations.find(sq) if exact_hits is None else exact_hits)]
     candidates = []
     for hit in lex.near.find(sq):
-        key = squeeze_term(lex.near_terms[hit.term_index].term)
+        key = lex.near_keys[hit.term_index]
         if not (_covered_by_exact(hit, len(key), exact) or _ordinary_reading(sq, hit, key, lex)):
             candidates.append((hit.distance, -len(key), abs(hit.end - hit.start - len(key)), hit.start, hit))
     kept: list[NearHit] = []

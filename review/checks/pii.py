@@ -17,14 +17,14 @@ from lexicon.compiled import Document
 from review.checks.spans import finding, line_around, line_before
 from review.findings import Category, Finding, Severity
 
-# Patterns run on folded text (ASCII digits, lower case) and start with a plain character class,
+# Patterns run on folded text (ASCII digits and letters) and start with a plain character class,
 # which the regex engine scans fast; the boundaries are checked afterwards (``_standalone``).
 LONG_NUMBER = re.compile(
-    r"[0-9]{6} [0-9]{8} [0-9]{3}[0-9x]|[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -]?[0-9]{1,3})?|[0-9]{17}x|[0-9]{15,19}"
+    r"[0-9]{6} [0-9]{8} [0-9]{3}[0-9xX]|[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -]?[0-9]{1,3})?|[0-9]{17}[xX]|[0-9]{15,19}"
 )
 MOBILE = re.compile(r"(?:(?:\+|00)86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}")
-CREDIT_CODE = re.compile(r"[0-9a-hj-np-rtuwxy]{2}[0-9]{6}[0-9a-hj-np-rtuwxy]{10}")
-ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
+CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}", re.IGNORECASE)
+ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 ID_WORDS = ("身份证", "身份号码", "证件号", "证件编号", "公民身份", "身份信息")
 CARD_WORDS = ("卡号", "银行卡", "账号", "帐号", "账户", "帐户", "开户", "储蓄卡", "信用卡", "借记卡", "社保卡")
@@ -53,7 +53,7 @@ def scan(doc: Document) -> PiiScan:
     for m in CREDIT_CODE.finditer(folded):
         if not _standalone(folded, m.start(), m.end()):
             continue
-        code = text[m.start() : m.end()].upper().translate(_FULLWIDTH)
+        code = m.group().upper()
         before = line_before(folded, m.start(), CONTEXT)
         has_letter = any(c.isalpha() for c in code[:17])  # 17 digits + X is an ID's shape
         if not has_letter and not any(w in before for w in CREDIT_WORDS):
@@ -141,5 +141,3 @@ def _old_id_date_ok(value: str) -> bool:
         return False
     return True
 
-
-_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}

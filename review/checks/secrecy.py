@@ -11,7 +11,7 @@ from review.findings import Category, Finding, Severity
 LEVEL = "(?:绝密|机密|秘密)"
 NUM = "(?:\\d+|[一二三四五六七八九十]+)"
 TERM = f"(?:{NUM}\\s*(?:年|个月|月|天|日)|长期|[^\\s，。；,;]{{0,16}}?解密)"
-STAR = r"\s*[★☆*✩✭✮]\s*"
+STAR = r"\s*[★☆*＊✩✭✮]\s*"
 MARKING = re.compile(f"{LEVEL}{STAR}(?:{TERM})?")
 LABELLED = re.compile(f"密级\\s*[:：]?\\s*{LEVEL}(?:{STAR}(?:{TERM})?)?")
 BARE_LINE = re.compile(f"(?m)^[ \\t【\\[（(〔]*{LEVEL}[ \\t】\\]）)〕]*$")
