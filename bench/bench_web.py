@@ -32,7 +32,7 @@ from sanshen.settings import Settings  # noqa: E402
 from sanshen.web.app import create_app  # noqa: E402
 from sanshen.web.server import serving_in_thread  # noqa: E402
 from storage.db import transaction  # noqa: E402
-from storage.models import CheckReport, Draft, FindingRow, Revision, StageTask  # noqa: E402
+from storage.models import Draft, Revision, StageTask  # noqa: E402
 
 PASSWORD = "bench-password-1"
 PROOF_STAGES = ("一校", "二校", "三校")

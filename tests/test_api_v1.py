@@ -6,20 +6,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sanshen.web.app import create_app
-from tests.web_support import checker  # noqa: F401  (a fixture)
-from tests.web_support import ID_NUMBER, SIGNERS, make_team, open_context
+from tests.web_support import checker, team  # noqa: F401  (fixtures)
+from tests.web_support import ID_NUMBER, SIGNERS
 
 pytestmark = pytest.mark.db
 
 DRAFT = {"title": "关于做好防汛工作的通知", "body": f"联系人身份证号 {ID_NUMBER}。", "column": "通知公告",
          "kind": "notice", "disclosure": "主动公开"}
 
-
-@pytest.fixture
-def team(tmp_path, db_url, checker):
-    ctx = open_context(tmp_path / "home", db_url, checker)
-    yield make_team(ctx)
-    ctx.close()
 
 
 @pytest.fixture

@@ -8,22 +8,15 @@ from fastapi.testclient import TestClient
 from sanshen.service import drafts, users
 from sanshen.web.app import create_app
 from sanshen.web.security import SESSION_COOKIE
-from tests.web_support import checker  # noqa: F401  (a fixture)
-from tests.web_support import PASSWORD, csrf_of, make_team, open_context, sign_in, signed_in, submit, utcnow
+from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
+from tests.web_support import PASSWORD, csrf_of, sign_in, signed_in, submit, utcnow
 
 pytestmark = pytest.mark.db
 
 
 @pytest.fixture
-def team(tmp_path, db_url, checker):
-    ctx = open_context(tmp_path / "home", db_url, checker)
-    yield make_team(ctx, passwords=("jiao1",))  # argon2 is slow: the others use signed_in
-    ctx.close()
-
-
-@pytest.fixture
-def app(team):
-    return create_app(team.ctx, secret=b"test-secret")
+def jiao1_password(team) -> None:
+    users.set_password(team.ctx, "jiao1", PASSWORD, now=utcnow())  # argon2 is slow: only where sign-in is tested
 
 
 def client(app) -> TestClient:
@@ -39,7 +32,7 @@ def test_pages_need_sign_in(app):
     assert 'for="username"' in r.text and 'for="password"' in r.text
 
 
-def test_sign_in_sets_a_hardened_cookie_and_sign_out_ends_it(app):
+def test_sign_in_sets_a_hardened_cookie_and_sign_out_ends_it(app, jiao1_password):
     c = client(app)
     r = sign_in(c, "jiao1")
     assert r.status_code == 303 and r.headers["location"] == "/queue"
@@ -52,7 +45,7 @@ def test_sign_in_sets_a_hardened_cookie_and_sign_out_ends_it(app):
     assert c.get("/queue", follow_redirects=False).status_code == 303
 
 
-def test_wrong_password_is_refused_and_lockout_follows(app):
+def test_wrong_password_is_refused_and_lockout_follows(app, jiao1_password):
     c = client(app)
     r = sign_in(c, "jiao1", "wrong-password")
     assert r.status_code == 401 and "用户名或密码错误" in r.text

@@ -13,22 +13,12 @@ from sanshen.service import drafts
 from sanshen.web.app import create_app
 from storage.db import transaction
 from storage.models import Notification
-from tests.web_support import checker  # noqa: F401  (a fixture)
-from tests.web_support import ID_NUMBER, csrf_of, make_team, open_context, sign_in, sign_through, signed_in, submit, utcnow
+from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
+from tests.web_support import ID_NUMBER, csrf_of, sign_in, sign_through, signed_in, submit, utcnow
 
 pytestmark = pytest.mark.db
 
 
-@pytest.fixture
-def team(tmp_path, db_url, checker):
-    ctx = open_context(tmp_path / "home", db_url, checker)
-    yield make_team(ctx)
-    ctx.close()
-
-
-@pytest.fixture
-def app(team):
-    return create_app(team.ctx, secret=b"test-secret")
 
 
 def form_token(c: TestClient, url: str) -> str:

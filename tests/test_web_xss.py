@@ -6,9 +6,8 @@ import pytest
 
 from flows.site import item_path
 from sanshen.service import drafts
-from sanshen.web.app import create_app
-from tests.web_support import checker  # noqa: F401  (a fixture)
-from tests.web_support import make_team, open_context, sign_through, signed_in, submit, utcnow
+from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
+from tests.web_support import sign_through, signed_in, submit, utcnow
 
 pytestmark = pytest.mark.db
 
@@ -16,16 +15,6 @@ PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 ESCAPED = ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt;")
 
 
-@pytest.fixture
-def team(tmp_path, db_url, checker):
-    ctx = open_context(tmp_path / "home", db_url, checker)
-    yield make_team(ctx)
-    ctx.close()
-
-
-@pytest.fixture
-def app(team):
-    return create_app(team.ctx, secret=b"test-secret")
 
 
 def assert_inert(html: str, *, where: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -58,6 +59,21 @@ def checker() -> Checker:
 
 def open_context(home: Path, db_url: str, checker: Checker | None = None) -> AppContext:
     return AppContext.open(Settings(home=home, db_url=db_url), checker=checker)
+
+
+@pytest.fixture
+def team(tmp_path, db_url, checker) -> Iterator["Team"]:
+    """A fresh data directory with the whole TEAM (API tokens, no web passwords)."""
+    ctx = open_context(tmp_path / "home", db_url, checker)
+    yield make_team(ctx)
+    ctx.close()
+
+
+@pytest.fixture
+def app(team):
+    from sanshen.web.app import create_app
+
+    return create_app(team.ctx, secret=b"test-secret")
 
 
 def make_team(ctx: AppContext, *, passwords: tuple[str, ...] = ()) -> Team:

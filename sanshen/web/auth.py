@@ -14,6 +14,7 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from starlette.responses import Response
 
+from review.workflow import ROLE_LABELS
 from sanshen.service import users
 from sanshen.service.errors import NotFound
 from sanshen.web.security import SESSION_COOKIE, Session, csrf_ok
@@ -123,12 +124,3 @@ def safe_next(target: str | None) -> str:
 def login_url(next_path: str) -> str:
     return f"/login?next={quote(next_path, safe='')}"
 
-
-ROLE_LABELS = {
-    "editor": "编辑",
-    "proofreader": "校对",
-    "reviewer": "审核人",
-    "secrecy": "保密审查员",
-    "leader": "领导",
-    "admin": "管理员",
-}
