@@ -39,6 +39,11 @@ class Checker:
     def build(cls, lexicon: Lexicon, *, typo_model: Any = None, allowed_domains: Iterable[str] = ()) -> "Checker":
         return cls(CompiledLexicon.compile(lexicon), typo_model, tuple(allowed_domains))
 
+    def with_lexicon(self, lexicon: Lexicon) -> "Checker":
+        """The same checker over another lexicon (after admin edits), reusing the loaded
+        dictionary and typo model: only the matchers are compiled again."""
+        return Checker(CompiledLexicon.compile(lexicon, self.lexicon.words), self.typo_model, self.allowed_domains)
+
     @property
     def version(self) -> str:
         return self.lexicon.version

@@ -83,6 +83,13 @@ def test_overrides_change_findings_and_version():
     assert edited.version != base.version
 
 
+def test_with_lexicon_recompiles_only_the_matchers(checker):
+    edited = checker.with_lexicon(load_lexicon().with_overrides([LexiconOverride(kind="banned", term="某某新词")]))
+    assert edited.lexicon.words is checker.lexicon.words and edited.typo_model is checker.typo_model
+    assert [f.text for f in edited.check("出现某某新词。", only=[Category.BANNED]).findings] == ["某某新词"]
+    assert edited.version != checker.version
+
+
 def test_allow_entries_silence_findings():
     lexicon = load_lexicon()
     text = "村长负责召集会议"
