@@ -223,7 +223,7 @@ def planted_suite(sentences: Sequence[Sentence], model: TypoModel, seed: int) ->
         positions = [k for start, run in han_runs(right) for k in range(start, start + len(run))]
         rng.shuffle(positions)
         for k in positions:
-            pool = sorted(model.candidates.of(right[k]))
+            pool = sorted(model.candidates.chars_of(right[k]))
             if pool:
                 suite.append(Sentence(right[:k] + rng.choice(pool) + right[k + 1 :], right, frozenset([k])))
                 break

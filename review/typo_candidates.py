@@ -15,8 +15,7 @@ from enum import IntFlag
 from itertools import product
 from pathlib import Path
 
-from pypinyin import Style, pinyin
-from pypinyin.constants import PHRASES_DICT
+from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
 CONFUSION_FILE = Path(__file__).resolve().parent.parent / "lexicon" / "data" / "typo" / "confusion.tsv"
 SYLLABLE_CODE_BASE = 0xE000  # syllables are coded as private-use characters, one per syllable
@@ -39,26 +38,35 @@ def char_readings(chars: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """The common toneless pinyin readings of each character, the most common first."""
     readings = {}
     for char in chars:
-        found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
-        if found and found[0]:
-            readings[char] = tuple(dict.fromkeys(found[0]))[:MAX_READINGS]
+        listed = PINYIN_DICT.get(ord(char))
+        if listed:
+            readings[char] = tuple(dict.fromkeys(_toneless(r) for r in listed.split(",")))[:MAX_READINGS]
     return readings
 
 
 def _toneless(syllable: str) -> str:
-    decomposed = unicodedata.normalize("NFD", syllable.replace("ü", "v"))
+    decomposed = unicodedata.normalize("NFD", syllable).replace("u\u0308", "v")  # ü (lǜ → lv)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True, slots=True)
 class CandidateMap:
-    """For each character, the characters it may stand for, each with how they are alike
-    (``Likeness`` flags, kept as plain ints: the table has half a million entries)."""
+    """For each character, the characters it may stand for, each with how they are alike.
 
-    likeness: dict[str, dict[str, int]] = field(repr=False)
+    Kept compact (half a million pairs): per character, a string of candidates and a parallel
+    byte string of their ``Likeness`` flags.
+    """
 
-    def of(self, char: str) -> dict[str, int]:
-        return self.likeness.get(char, {})
+    table: dict[str, tuple[str, bytes]] = field(repr=False)
+
+    def chars_of(self, char: str) -> str:
+        return self.table.get(char, ("", b""))[0]
+
+    def kind(self, char: str, other: str) -> int:
+        """The ``Likeness`` flags of ``other`` as a stand-in for ``char`` (0 when none)."""
+        chars, kinds = self.table.get(char, ("", b""))
+        k = chars.find(other)
+        return kinds[k] if k >= 0 else 0
 
     @classmethod
     def build(
@@ -86,7 +94,7 @@ class CandidateMap:
                     row[b] = row.get(b, 0) | same_pinyin
         for char, row in table.items():
             row.pop(char, None)
-        return cls(likeness=dict(table))
+        return cls(table={char: ("".join(row), bytes(row.values())) for char, row in table.items() if row})
 
 
 @dataclass(frozen=True, slots=True)

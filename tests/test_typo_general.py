@@ -41,7 +41,8 @@ def test_finds_a_wrong_character_with_its_correction(model):
     assert f.rule == RULE == "typo.likely"
     assert f.category is Category.TYPO
     assert f.severity is Severity.WARNING
-    assert f.message == "疑似错别字：“建”可能应为“健”（音近形近，“健全”）"
+    assert f.message.startswith("疑似错别字：“建”可能应为“健”（音近形近，“")
+    assert "健全" in f.message
 
 
 @pytest.mark.parametrize(

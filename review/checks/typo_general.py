@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -26,7 +27,7 @@ from review.typo_words import RunScores, WordModel, score_run
 
 RULE = "typo.likely"
 MASK = "*"
-MIN_WORD_FREQ = 5  # jieba lists many frequency-3 fragments; they are no evidence of a typo
+MIN_WORD_FREQ = 3  # jieba lists many frequency-3 fragments; they are no evidence of a typo
 COMMON_CHAR_FREQ = 50  # same-pinyin candidates are drawn from characters at least this frequent
 MAX_WORD_LEN = 4
 HOMOPHONE_MIN_FREQ = 50  # a word typed by sound is a common word
@@ -57,9 +58,9 @@ class TypoModel:
     words: WordModel
     candidates: CandidateMap
     homophones: HomophoneIndex
-    # a word with one character masked -> (the characters that fill it, the best word's log-prob),
-    # the characters ordered by the log-probability of the word they make, best first
-    completions: dict[str, tuple[str, float]] = field(repr=False)
+    # a word with one character masked -> the characters that fill it, ordered by the
+    # log-probability of the word they make, best first
+    completions: dict[str, str] = field(repr=False)
     weights: Weights
     rare_word_logp: float
     frequent_char_logp: float
@@ -72,15 +73,16 @@ class TypoModel:
         floor = math.log(MIN_WORD_FREQ) + words.unknown_logp
         short_words = [w for w, lp in words.logp.items() if 2 <= len(w) <= MAX_WORD_LEN and lp >= floor]
         short_words.sort(key=words.logp.__getitem__, reverse=True)
-        fills: dict[str, list[str]] = {}
-        word_cap: dict[str, float] = {}
+        fills: dict[str, list[str]] = defaultdict(list)
         for word in short_words:
-            for j in range(len(word)):
-                word_cap.setdefault(word[j], words.logp[word])
-                fills.setdefault(word[:j] + MASK + word[j + 1 :], []).append(word[j])
-        completions = {
-            key: ("".join(chars), words.logp[key.replace(MASK, chars[0])]) for key, chars in fills.items()
-        }
+            if len(word) == 2:
+                fills[MASK + word[1]].append(word[0])
+                fills[word[0] + MASK].append(word[1])
+            else:
+                for j in range(len(word)):
+                    fills[word[:j] + MASK + word[j + 1 :]].append(word[j])
+        completions = {key: "".join(chars) for key, chars in fills.items()}
+        word_cap = {ch: words.logp[word] for word in reversed(short_words) for ch in word}  # the likeliest wins
         readings = char_readings({c for w in short_words for c in w} | {w for w in words.logp if len(w) == 1})
         common_floor = math.log(COMMON_CHAR_FREQ) + words.unknown_logp
         homophone_floor = math.log(HOMOPHONE_MIN_FREQ) + words.unknown_logp
@@ -188,8 +190,9 @@ class _RunContext:
 
     def char_replacements(self, i: int) -> list[Suspect]:
         run, model = self.run, self.model
-        likeness = model.candidates.of(run[i])
-        if not likeness:
+        char = run[i]
+        likely = model.candidates.chars_of(char)
+        if not likely:
             return []
         logp, completions, caps = model.words.logp, model.completions, self.caps
         forward, backward = self.scores.forward, self.scores.backward
@@ -209,23 +212,20 @@ class _RunContext:
                 outside = forward[a] + backward[b]
                 if outside + right_cap <= floor:
                     continue  # not even the likeliest word with these characters would gain enough
-                left = run[a:i]
-                found = completions.get(left + MASK + run[i + 1 : b])
-                if found is None:
-                    continue
-                fills, top = found
-                if outside + top <= floor:
+                left, right = run[a:i], run[i + 1 : b]
+                fills = completions.get(left + MASK + right)
+                if fills is None or outside + logp[left + fills[0] + right] <= floor:
                     continue
                 for fill in fills:
-                    if fill in likeness:
-                        word = left + fill + run[i + 1 : b]
+                    if fill in likely:
+                        word = left + fill + right
                         value = outside + logp[word]
                         if value <= floor:
                             break  # the fills come best word first
                         if value > best.get(fill, (-math.inf,))[0]:
                             best[fill] = (value, a, word)
         return [
-            self._suspect(i, fill, a, word, value, [likeness[fill]])
+            self._suspect(i, fill, a, word, value, [model.candidates.kind(char, fill)])
             for fill, (value, a, word) in best.items()
         ]
 
@@ -256,7 +256,7 @@ class _RunContext:
                     changed = [k for k in range(b - a) if word[k] != run[a + k]]
                     if len(changed) >= 2:  # one changed character is the character path's business
                         first, last = a + changed[0], a + changed[-1] + 1
-                        kinds = [model.candidates.of(run[a + k]).get(word[k], 0) | Likeness.PINYIN for k in changed]
+                        kinds = [model.candidates.kind(run[a + k], word[k]) | Likeness.PINYIN for k in changed]
                         fill = word[changed[0] : changed[-1] + 1]
                         suspects.append(self._suspect(first, fill, a, word, value, kinds, end=last))
         return suspects
