@@ -19,10 +19,12 @@ from review.findings import Category, Finding, Severity
 
 # Patterns run on folded text (ASCII digits and letters) and start with a plain character class,
 # which the regex engine scans fast; the boundaries are checked afterwards (``_standalone``).
+SEP = "[ \\-－\u3000]"  # folding keeps punctuation's width, so both widths of the separators
 LONG_NUMBER = re.compile(
-    r"[0-9]{6} [0-9]{8} [0-9]{3}[0-9xX]|[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -]?[0-9]{1,3})?|[0-9]{17}[xX]|[0-9]{15,19}"
+    rf"[0-9]{{6}}{SEP}[0-9]{{8}}{SEP}[0-9]{{3}}[0-9xX]|[0-9]{{4}}(?:{SEP}[0-9]{{4}}){{3}}(?:{SEP}?[0-9]{{1,3}})?"
+    r"|[0-9]{17}[xX]|[0-9]{15,19}"
 )
-MOBILE = re.compile(r"(?:(?:\+|00)86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}")
+MOBILE = re.compile(rf"(?:(?:\+|＋|00)86{SEP}?)?1[3-9][0-9](?:{SEP}?[0-9]{{4}}){{2}}")
 CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}", re.IGNORECASE)
 ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -74,7 +76,7 @@ def scan(doc: Document) -> PiiScan:
         if f is not None:
             found.append(f)
     for m in MOBILE.finditer(folded):
-        if not _standalone(folded, m.start(), m.end()) or (m.start() > 0 and folded[m.start() - 1] == "+"):
+        if not _standalone(folded, m.start(), m.end()) or (m.start() > 0 and folded[m.start() - 1] in "+＋"):
             continue
         if any(s < m.end() and m.start() < e for s, e in spans):
             continue
@@ -90,7 +92,7 @@ def _standalone(text: str, start: int, end: int) -> bool:
 
 
 def _long_number(text: str, folded: str, start: int, end: int) -> Finding | None:
-    value = re.sub(r"[ -]", "", folded[start:end]).upper()
+    value = re.sub(SEP, "", folded[start:end]).upper()
     before = line_before(folded, start, CONTEXT)
     near_id = any(w in before for w in ID_WORDS)
     not_personal = any(w in before for w in NOT_PERSONAL_WORDS)
