@@ -74,6 +74,8 @@ class Dispatcher:
             "links": self._links, "recheck": self._recheck,
         }
         self._use_prefect = use_prefect
+        if not config.link_policy.enabled:
+            log.info("link liveness checks are off: links items complete without probing")
         self._flows: dict[str, Callable] | None = None
         self._next_sweep: datetime | None = None
 

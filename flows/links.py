@@ -2,11 +2,19 @@
 
 Each check writes a CheckReport with source "links" for the revision; findings of earlier
 "links" reports that are gone are superseded, so re-running is harmless.
+
+The checker never reaches an address it should not: before every request (the first and
+each redirect hop, followed by hand) the host is resolved and the request is refused when
+any of its addresses is private, loopback, link-local, multicast, reserved or unspecified,
+unless the policy allows private targets. A refused link is "not checked", never "dead".
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,11 +35,17 @@ _TRAILING = ".,;:!?"
 SOURCE = "links"
 RULE = "link.dead"
 
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Iterable[IpAddress]]
+
 
 @dataclass(frozen=True)
 class LinkPolicy:
+    enabled: bool = True  # False: no link is probed at all (SANSHEN_LINK_CHECK=off)
+    allow_private: bool = False  # probe private/loopback targets too (SANSHEN_LINK_CHECK_PRIVATE=1)
     timeout: float = 5.0
     max_links: int = 50  # distinct links probed per revision
+    max_redirects: int = 5
     parallel: int = 8
     lexicon_version: str = "links-1"
 
@@ -43,6 +57,15 @@ class LinkSpan:
     url: str
 
 
+@dataclass(frozen=True)
+class Verdict:
+    state: str  # "alive", "dead" or "skipped" (not checked: the guard refused it)
+    reason: str = ""
+
+
+ALIVE = Verdict("alive")
+
+
 def extract_links(text: str) -> list[LinkSpan]:
     spans = []
     for m in _URL.finditer(text):
@@ -51,39 +74,98 @@ def extract_links(text: str) -> list[LinkSpan]:
     return spans
 
 
-def probe(client: httpx.Client, url: str) -> str | None:
-    """None if the link answers; otherwise why it is dead (HEAD first, then GET if HEAD is refused)."""
+def resolve_host(host: str, port: int) -> list[IpAddress]:
+    """Every address the DNS gives for ``host``."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+
+
+def is_public(ip: IpAddress) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
+                                 or ip.is_reserved or ip.is_unspecified)
+
+
+def refusal(url: httpx.URL, policy: LinkPolicy, resolve: Resolver) -> Verdict | None:
+    """Why ``url`` must not be requested (a skipped or dead verdict), or None if it may be."""
+    if url.scheme not in ("http", "https") or not url.host:
+        return Verdict("skipped", "不检查非 http(s) 链接")
+    port = url.port or (443 if url.scheme == "https" else 80)
     try:
-        response = client.head(url, follow_redirects=True)
-        if response.status_code < 400:
-            return None
-        with client.stream("GET", url, follow_redirects=True) as response:
-            if response.status_code < 400:
-                return None
-            return f"HTTP {response.status_code}"
+        addresses = [ipaddress.ip_address(url.host)]  # an IP literal stands for itself, without a lookup
+    except ValueError:
+        addresses = None
+    try:
+        addresses = addresses or list(resolve(url.host, port))
+    except (OSError, UnicodeError):
+        return Verdict("dead", "域名无法解析")
+    if not addresses:
+        return Verdict("dead", "域名无法解析")
+    if not policy.allow_private and not all(is_public(ip) for ip in addresses):
+        return Verdict("skipped", f"内网或保留地址（{url.host}），未检查")
+    return None
+
+
+def _status(client: httpx.Client, method: str, url: str, policy: LinkPolicy,
+            resolve: Resolver) -> int | Verdict:
+    """The final status of ``method url``, following redirects by hand and guarding every hop."""
+    request = client.build_request(method, url)
+    for _ in range(policy.max_redirects + 1):
+        refused = refusal(request.url, policy, resolve)
+        if refused is not None:
+            return refused
+        response = client.send(request, stream=True, follow_redirects=False)
+        response.close()
+        if response.next_request is None:
+            return response.status_code
+        request = response.next_request
+    return Verdict("dead", f"重定向超过 {policy.max_redirects} 次")
+
+
+def probe(client: httpx.Client, url: str, policy: LinkPolicy = LinkPolicy(),
+          resolve: Resolver = resolve_host) -> Verdict:
+    """Whether the link answers: HEAD first, then GET if HEAD is refused."""
+    try:
+        for method in ("HEAD", "GET"):
+            result = _status(client, method, url, policy, resolve)
+            if isinstance(result, int) and result < 400:
+                return ALIVE
+            verdict = result if isinstance(result, Verdict) else Verdict("dead", f"HTTP {result}")
+            if verdict.state == "skipped":
+                return verdict
+        return verdict
     except httpx.TimeoutException:
-        return "超时"
+        return Verdict("dead", "超时")
     except httpx.HTTPError as exc:
-        return f"无法连接（{type(exc).__name__}）"
+        return Verdict("dead", f"无法连接（{type(exc).__name__}）")
 
 
-def dead_link_findings(text: str, client: httpx.Client, policy: LinkPolicy) -> list[Finding]:
-    """``link`` warnings for the dead links among the first ``max_links`` distinct ones, probed in parallel."""
-    spans = extract_links(text)
-    urls = list(dict.fromkeys(span.url for span in spans))[: policy.max_links]
+def link_verdicts(text: str, client: httpx.Client, policy: LinkPolicy,
+                  resolve: Resolver = resolve_host) -> dict[str, Verdict]:
+    """The verdict on each of the first ``max_links`` distinct links of ``text``, probed in parallel."""
+    urls = list(dict.fromkeys(span.url for span in extract_links(text)))[: policy.max_links]
     with ThreadPoolExecutor(max_workers=policy.parallel) as pool:
-        verdicts = dict(zip(urls, pool.map(lambda url: probe(client, url), urls)))
+        return dict(zip(urls, pool.map(lambda url: probe(client, url, policy, resolve), urls)))
+
+
+def dead_link_findings(text: str, verdicts: dict[str, Verdict]) -> list[Finding]:
+    """``link`` warnings for every occurrence of a dead link."""
     return [
         Finding(rule=RULE, category=Category.LINK, severity=Severity.WARNING, start=span.start, end=span.end,
-                text=span.url, suggestion=None, message=f"链接无法访问（{verdicts[span.url]}），请核实或删除")
-        for span in spans
-        if verdicts.get(span.url) is not None
+                text=span.url, suggestion=None, message=f"链接无法访问（{verdicts[span.url].reason}），请核实或删除")
+        for span in extract_links(text)
+        if span.url in verdicts and verdicts[span.url].state == "dead"
     ]
 
 
 def check_revision_links(engine: Engine, *, draft_id: int, revision: int, now: datetime,
-                         policy: LinkPolicy = LinkPolicy(), client: httpx.Client | None = None) -> int:
-    """Check the revision's links and store the findings; returns the number of dead links."""
+                         policy: LinkPolicy = LinkPolicy(), client: httpx.Client | None = None,
+                         resolve: Resolver = resolve_host) -> int:
+    """Check the revision's links and store the findings; returns the number of dead links.
+    With the policy disabled nothing is read, probed or written."""
+    if not policy.enabled:
+        return 0
     with transaction(engine, readonly=True) as s:
         rev = s.scalar(select(Revision).where(Revision.draft_id == draft_id, Revision.number == revision))
         if rev is None:
@@ -94,14 +176,17 @@ def check_revision_links(engine: Engine, *, draft_id: int, revision: int, now: d
     own = client is None
     client = client or httpx.Client(timeout=policy.timeout, headers={"User-Agent": "sanshen-linkcheck/1"})
     try:
-        findings = dead_link_findings(body, client, policy)  # no transaction held while on the network
+        verdicts = link_verdicts(body, client, policy, resolve)  # no transaction held while on the network
     finally:
         if own:
             client.close()
+    findings = dead_link_findings(body, verdicts)
     with transaction(engine) as s:
         replace_findings(s, draft_id=draft_id, revision=revision, revision_id=revision_id, findings=findings,
                          sources=(SOURCE,), source=SOURCE, lexicon_version=policy.lexicon_version, now=now)
         append_event(s, action="check.links", actor="system", draft_id=draft_id,
                      payload={"revision": revision, "links": len(extract_links(body)),
-                              "dead": [f.text for f in findings]}, at=now)
+                              "dead": [f.text for f in findings],
+                              "not_checked": [url for url, v in verdicts.items() if v.state == "skipped"]},
+                     at=now)
     return len(findings)

@@ -17,6 +17,8 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     urgent_deadline_hours: float = 5.0
+    link_check: bool = True  # probe the links of drafts (SANSHEN_LINK_CHECK=on|off)
+    link_check_private: bool = False  # also probe private/loopback addresses (SANSHEN_LINK_CHECK_PRIVATE=1)
 
     @property
     def site_dir(self) -> Path:
@@ -40,4 +42,13 @@ class Settings:
             webhook_url=env.get("SANSHEN_WEBHOOK_URL") or None,
             webhook_secret=env.get("SANSHEN_WEBHOOK_SECRET") or None,
             urgent_deadline_hours=float(env.get("SANSHEN_URGENT_HOURS", "5")),
+            link_check=_choice(env, "SANSHEN_LINK_CHECK", {"on": True, "off": False}, "on"),
+            link_check_private=_choice(env, "SANSHEN_LINK_CHECK_PRIVATE", {"1": True, "0": False}, "0"),
         )
+
+
+def _choice(env: Mapping[str, str], name: str, values: Mapping[str, bool], default: str) -> bool:
+    raw = (env.get(name) or default).strip().lower()
+    if raw not in values:
+        raise ValueError(f"环境变量 {name} 应为 {' 或 '.join(values)}，而不是“{raw}”")
+    return values[raw]

@@ -17,6 +17,8 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="sanshen-prefect-"
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# No test, and no worker a test starts, probes links unless it turns the checker on itself.
+os.environ.setdefault("SANSHEN_LINK_CHECK", "off")
 
 import pytest  # noqa: E402
 

@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -31,11 +32,13 @@ class Received:
 
 @dataclass
 class LocalServer:
-    """Answers: /ok 200; /missing 404; /nohead 405 to HEAD, 200 to GET; /flaky 500 for the first
-    ``fail_first`` POSTs then 200; /hook 200 and records every POST; /reject 400."""
+    """Answers: /ok 200; /missing 404; /nohead 405 to HEAD, 200 to GET; /redirect?to=URL 302 to URL;
+    /flaky 500 for the first ``fail_first`` POSTs then 200; /hook 200 and records every POST;
+    /reject 400. ``seen`` lists every request as (method, path)."""
 
     fail_first: int = 0
     received: list[Received] = field(default_factory=list)
+    seen: list[tuple[str, str]] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -50,18 +53,29 @@ class LocalServer:
             def log_message(self, *args) -> None:
                 pass
 
-            def _answer(self, status: int) -> None:
+            def _answer(self, status: int, location: str | None = None) -> None:
                 self.send_response(status)
+                if location:
+                    self.send_header("Location", location)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
+            def _get_or_head(self, answers: dict[str, int]) -> None:
+                owner.seen.append((self.command, self.path))
+                url = urlsplit(self.path)
+                if url.path == "/redirect":
+                    self._answer(302, parse_qs(url.query)["to"][0])
+                    return
+                self._answer(answers.get(self.path, 404))
+
             def do_HEAD(self) -> None:
-                self._answer({"/ok": 200, "/missing": 404, "/nohead": 405}.get(self.path, 404))
+                self._get_or_head({"/ok": 200, "/missing": 404, "/nohead": 405})
 
             def do_GET(self) -> None:
-                self._answer({"/ok": 200, "/missing": 404, "/nohead": 200}.get(self.path, 404))
+                self._get_or_head({"/ok": 200, "/missing": 404, "/nohead": 200})
 
             def do_POST(self) -> None:
+                owner.seen.append((self.command, self.path))
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if self.path == "/reject":
                     self._answer(400)

@@ -12,9 +12,11 @@ from datetime import timedelta
 import typer
 
 from flows.dispatcher import Dispatcher, DispatcherConfig, prepare_prefect_env
+from flows.links import LinkPolicy
 from flows.webhook import WebhookConfig
 from sanshen.commands._common import app_context, fail
 from sanshen.service.context import AppContext, build_checker
+from sanshen.settings import Settings
 from storage.outbox import pending_count
 
 # Fault injection for the crash tests: seconds to pause after a page is written and
@@ -34,9 +36,17 @@ def _pause_hook() -> Callable[[], None] | None:
     return (lambda: time.sleep(seconds)) if seconds > 0 else None
 
 
+def dispatcher_config(settings: Settings, *, lease: timedelta = DispatcherConfig.lease) -> DispatcherConfig:
+    """The dispatcher's configuration under these settings (the link checker's guard included)."""
+    policy = LinkPolicy(enabled=settings.link_check, allow_private=settings.link_check_private)
+    return DispatcherConfig(lease=lease, link_policy=policy)
+
+
 def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True,
-                     config: DispatcherConfig = DispatcherConfig()) -> Dispatcher:
-    """The dispatcher for this data directory (also used by ``sanshen serve``)."""
+                     config: DispatcherConfig | None = None) -> Dispatcher:
+    """The dispatcher for this data directory (also used by ``sanshen serve``); without ``config``,
+    the one :func:`dispatcher_config` makes of the context's settings."""
+    config = config or dispatcher_config(ctx.settings)
     if use_prefect:
         prepare_prefect_env(ctx.settings.prefect_home)
     return Dispatcher(
@@ -57,7 +67,9 @@ def worker(
     with app_context() as ctx:
         ctx.settings.site_dir.mkdir(parents=True, exist_ok=True)
         dispatcher = build_dispatcher(ctx, use_prefect=not inline,
-                                      config=DispatcherConfig(lease=timedelta(seconds=lease)))
+                                      config=dispatcher_config(ctx.settings, lease=timedelta(seconds=lease)))
+        if not ctx.settings.link_check:
+            typer.echo("链接可达性检查已关闭（SANSHEN_LINK_CHECK=off）")
         if drain:
             ran = dispatcher.drain(max_wait=max_wait)
             left = pending_count(ctx.engine)
