@@ -12,7 +12,6 @@ unless the policy allows private targets. A refused link is "not checked", never
 from __future__ import annotations
 
 import ipaddress
-import re
 import socket
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,15 +22,12 @@ import httpx
 from sqlalchemy import Engine, select
 
 from flows.findings import replace_findings
-
+from review.checks.link import UrlSpan, find_urls
 from review.findings import Category, Finding, Severity
 from storage.audit import append_event
 from storage.db import transaction
 from storage.models import Revision
 
-# Stops at whitespace, CJK text, full-width punctuation and quotes/brackets around a link.
-_URL = re.compile(r"https?://[^\s<>\"'（）()\[\]{}，。；：！？、“”‘’《》\u3000-\u303f\u4e00-\u9fff]+")
-_TRAILING = ".,;:!?"
 SOURCE = "links"
 RULE = "link.dead"
 
@@ -51,13 +47,6 @@ class LinkPolicy:
 
 
 @dataclass(frozen=True)
-class LinkSpan:
-    start: int
-    end: int
-    url: str
-
-
-@dataclass(frozen=True)
 class Verdict:
     state: str  # "alive", "dead" or "skipped" (not checked: the guard refused it)
     reason: str = ""
@@ -66,12 +55,9 @@ class Verdict:
 ALIVE = Verdict("alive")
 
 
-def extract_links(text: str) -> list[LinkSpan]:
-    spans = []
-    for m in _URL.finditer(text):
-        url = m.group(0).rstrip(_TRAILING)
-        spans.append(LinkSpan(m.start(), m.start() + len(url), url))
-    return spans
+def extract_links(text: str) -> list[UrlSpan]:
+    """The well-formed http(s) links of ``text``, found as the automated pass's link check finds them."""
+    return [u for u in find_urls(text) if u.problem is None and u.url.lower().startswith(("http://", "https://"))]
 
 
 def resolve_host(host: str, port: int) -> list[IpAddress]:
@@ -153,7 +139,7 @@ def dead_link_findings(text: str, verdicts: dict[str, Verdict]) -> list[Finding]
     """``link`` warnings for every occurrence of a dead link."""
     return [
         Finding(rule=RULE, category=Category.LINK, severity=Severity.WARNING, start=span.start, end=span.end,
-                text=span.url, suggestion=None, message=f"链接无法访问（{verdicts[span.url].reason}），请核实或删除")
+                text=span.text, suggestion=None, message=f"链接无法访问（{verdicts[span.url].reason}），请核实或删除")
         for span in extract_links(text)
         if span.url in verdicts and verdicts[span.url].state == "dead"
     ]
@@ -185,7 +171,7 @@ def check_revision_links(engine: Engine, *, draft_id: int, revision: int, now: d
         replace_findings(s, draft_id=draft_id, revision=revision, revision_id=revision_id, findings=findings,
                          sources=(SOURCE,), source=SOURCE, lexicon_version=policy.lexicon_version, now=now)
         append_event(s, action="check.links", actor="system", draft_id=draft_id,
-                     payload={"revision": revision, "links": len(extract_links(body)),
+                     payload={"revision": revision, "links": len(verdicts),
                               "dead": [f.text for f in findings],
                               "not_checked": [url for url, v in verdicts.items() if v.state == "skipped"]},
                      at=now)

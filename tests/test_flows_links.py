@@ -13,6 +13,7 @@ from sqlalchemy import select
 from flows.dispatcher import Dispatcher, DispatcherConfig
 from flows.links import LinkPolicy, Verdict, check_revision_links, extract_links, is_public, probe
 from review.check import load_default_checker
+from review.checks import link
 from review.workflow import default_workflow
 from sanshen.commands.worker import dispatcher_config
 from sanshen.settings import Settings
@@ -46,7 +47,17 @@ def test_extract_links_stops_at_chinese_text_and_punctuation():
     spans = extract_links(text)
     assert [s.url for s in spans] == ["http://www.gov.cn/zhengce/a.html", "https://example.org/x?y=1"]
     for s in spans:
-        assert text[s.start:s.end] == s.url
+        assert text[s.start:s.end] == s.text == s.url
+
+
+def test_the_links_probed_are_the_automated_pass_links_that_are_not_malformed():
+    text = "见 www.gov.cn/abc ，http:/bad ，htp://x.cn ，https://example.org/a 和 ftp://files.example.org/f"
+    malformed = {text[f.start:f.end] for f in link.check(text) if f.rule == link.RULE_MALFORMED}
+    assert malformed == {"http:/bad", "htp://x.cn"}
+    spans = extract_links(text)
+    assert [(s.text, s.url) for s in spans] == [("www.gov.cn/abc", "http://www.gov.cn/abc"),
+                                                ("https://example.org/a", "https://example.org/a")]
+    assert {(s.start, s.end) for s in spans} <= set(link.url_spans(text))
 
 
 def test_probe_uses_head_then_get(server):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from review.checks.spans import finding
@@ -80,3 +81,22 @@ def _problem(url: str) -> str | None:
     if not re.fullmatch(r"[a-z]{2,24}|xn--[a-z0-9-]+", labels[-1]):
         return f"顶级域名“{labels[-1]}”无效"
     return None
+
+
+@dataclass(frozen=True)
+class UrlSpan:
+    start: int
+    end: int
+    text: str  # as written in the text
+    url: str  # with a scheme ("www." links read as http://)
+    problem: str | None  # why the link is malformed, in Chinese; None if it is well formed
+
+
+def find_urls(text: str) -> list[UrlSpan]:
+    """Every link of ``text`` as this check sees it (the spans of :func:`url_spans`)."""
+    out = []
+    for start, end in url_spans(text):
+        written = text[start:end]
+        url = "http://" + written if written.lower().startswith("www.") else written
+        out.append(UrlSpan(start, end, written, url, _problem(written)))
+    return out
