@@ -21,7 +21,7 @@ from review.findings import Category, Finding, Severity
 # which the regex engine scans fast; the boundaries are checked afterwards (``_standalone``).
 SEP = "[ \\-－\u3000]"  # folding keeps punctuation's width, so both widths of the separators
 LONG_NUMBER = re.compile(
-    rf"[0-9]{{6}}{SEP}[0-9]{{8}}{SEP}[0-9]{{3}}[0-9xX]|[0-9]{{4}}(?:{SEP}[0-9]{{4}}){{3}}(?:{SEP}?[0-9]{{1,3}})?"
+    rf"[0-9]{{6}}{SEP}[0-9]{{8}}{SEP}[0-9]{{3}}[0-9xX]|[0-9]{{4}}(?:{SEP}[0-9]{{4}}){{3}}(?:{SEP}?[0-9]{{0,2}}[0-9xX])?"
     r"|[0-9]{17}[xX]|[0-9]{15,19}"
 )
 MOBILE = re.compile(rf"(?:(?:\+|＋|00)86{SEP}?)?1[3-9][0-9](?:{SEP}?[0-9]{{4}}){{2}}")
