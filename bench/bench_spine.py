@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from flows.cases import content_hash, publish_meta
 from review.workflow import WorkflowDef
@@ -74,6 +74,11 @@ class Generator:
                 for model, values in rows.items():
                     if values:
                         s.execute(insert(model), values)
+        if self.ctx.engine.dialect.name == "postgresql":
+            with self.ctx.engine.begin() as conn:  # ids were given explicitly; statistics as autovacuum would
+                conn.execute(text("SELECT setval(pg_get_serial_sequence('draft', 'id'), (SELECT max(id) FROM draft))"))
+            with self.ctx.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("ANALYZE"))
         return waiting
 
     def _batch(self, first_id: int, count: int, waiting: dict[str, list[int]]) -> dict[type, list[dict]]:

@@ -84,8 +84,12 @@ def load_case(session: Session, draft_id: int, *, with_interpretation: bool = Tr
     draft = session.get(Draft, draft_id)
     if draft is None:
         raise LookupError(f"draft {draft_id} does not exist")
-    author = session.get(User, draft.author_id)
-    rev = current_revision(session, draft)
+    author, digest = session.execute(
+        select(User.name, select(Revision.content_hash)
+               .where(Revision.draft_id == draft_id, Revision.number == draft.current_revision)
+               .scalar_subquery())
+        .where(User.id == draft.author_id)
+    ).one()
 
     signoffs: list[SignOffRecord] = []
     voided: list[SignOffRecord] = []
@@ -97,11 +101,11 @@ def load_case(session: Session, draft_id: int, *, with_interpretation: bool = Tr
     ):
         record = SignOffRecord(stage=s.stage, user=name, revision=s.revision, content_hash=s.content_hash, at=s.at)
         (signoffs if s.voided_at is None else voided).append(record)
-    waived = set(session.scalars(select(Waiver.finding_id).where(Waiver.draft_id == draft_id)))
     findings = tuple(
-        OpenFinding(id=row.id, finding=finding_of(row), waived=row.id in waived)
-        for row in session.scalars(
-            select(FindingRow)
+        OpenFinding(id=row.id, finding=finding_of(row), waived=waiver is not None)
+        for row, waiver in session.execute(
+            select(FindingRow, Waiver.id)
+            .outerjoin(Waiver, Waiver.finding_id == FindingRow.id)
             .where(
                 FindingRow.draft_id == draft_id,
                 FindingRow.revision == draft.current_revision,
@@ -127,14 +131,14 @@ def load_case(session: Session, draft_id: int, *, with_interpretation: bool = Tr
             interpretation = load_case(session, interp.id, with_interpretation=False)
     return Case(
         draft_id=draft.id,
-        author=author.name,
+        author=author,
         kind=draft.kind,
         disclosure=draft.disclosure,
         disclosure_reason=draft.disclosure_reason,
         urgent=draft.urgent,
         status=draft.status,
         revision=draft.current_revision,
-        content_hash=rev.content_hash,
+        content_hash=digest,
         submitted_at=draft.submitted_at,
         deadline_at=draft.deadline_at,
         signoffs=tuple(signoffs),

@@ -9,7 +9,7 @@ from flows.cases import content_hash, publish_meta
 from sanshen.service import drafts
 from sanshen.service.errors import BadInput, NotFound, RefusedError
 from storage.models import Draft, Outbox, Revision, SignOff, StageTask, Waiver
-from tests.spine_support import CLEAN_BODY, WALK, ctx, default_checker, team  # noqa: F401
+from tests.spine_support import CLEAN_BODY, ctx, default_checker, team  # noqa: F401
 
 pytestmark = pytest.mark.db
 
@@ -156,9 +156,10 @@ def test_error_finding_blocks_until_waived_at_an_allowed_stage(team):
     view = team.submit("经核实，申请人张三（身份证号 " + ID_NUMBER + "）已办结。\n")
     pii = [f for f in view.findings if f.category == "pii" and f.severity == "error"]
     assert pii, view.findings
-    team.sign("p1", view.id)
-    with pytest.raises(RefusedError) as e:  # a proofreader's stage may not waive
+    with pytest.raises(RefusedError) as e:  # 一校 may not waive
         drafts.waive(team.ctx, team["p1"], view.id, pii[0].id, reason="已脱敏", now=team.clock())
+    assert e.value.code == "not_waivable"
+    team.sign("p1", view.id)
     with pytest.raises(BadInput):
         drafts.waive(team.ctx, team["r1"], view.id, 999999, reason="无", now=team.clock())
     waived = drafts.waive(team.ctx, team["r1"], view.id, pii[0].id, reason="当事人同意公开", now=team.clock())

@@ -12,8 +12,6 @@ from sqlalchemy import ColumnElement, Select, and_, exists, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from flows.findings import replace_findings
-from flows.recheck import SOURCES, draft_meta, recheck_draft
 from flows.cases import (
     apply_events,
     content_hash,
@@ -22,12 +20,14 @@ from flows.cases import (
     load_case,
     publish_meta,
 )
+from flows.findings import replace_findings
+from flows.recheck import SOURCES, draft_meta, recheck_draft
 from review import transitions
-from review.case import IN_REVIEW, Case, Refused
+from review.case import IN_REVIEW, Case, OpenFinding, Refused
 from review.deadlines import draft_deadline
-from review.events import DraftSubmitted, Event
-from review.gate import DISCLOSURES
+from review.events import DraftSubmitted, Event, FindingWaived
 from review.findings import Report
+from review.gate import DISCLOSURES
 from sanshen.service import validate
 from sanshen.service.diff import unified_body_diff
 from sanshen.service.errors import BadInput, NotFound, RefusedError
@@ -44,12 +44,10 @@ from sanshen.service.views import (
 from storage.models import (
     Attachment,
     Draft,
-    FindingRow,
     Revision,
     SignOff,
     StageTask,
     User,
-    Waiver,
 )
 
 if TYPE_CHECKING:
@@ -138,34 +136,24 @@ def _get_draft(session: Session, draft_id: int) -> Draft:
     return draft
 
 
-def _author_name(session: Session, draft: Draft) -> str:
-    return session.scalar(select(User.name).where(User.id == draft.author_id))
+def _finding_view(of: OpenFinding) -> FindingView:
+    f = of.finding
+    return FindingView(id=of.id, rule=f.rule, category=str(f.category), severity=str(f.severity), start=f.start,
+                       end=f.end, text=f.text, suggestion=f.suggestion, message=f.message, waived=of.waived)
 
 
-def _finding_views(session: Session, draft_id: int, revision: int) -> tuple[FindingView, ...]:
-    rows = session.execute(
-        select(FindingRow, Waiver.id)
-        .outerjoin(Waiver, Waiver.finding_id == FindingRow.id)
-        .where(FindingRow.draft_id == draft_id, FindingRow.revision == revision,
-               FindingRow.superseded.is_(False))
-        .order_by(FindingRow.start, FindingRow.id)
-    )
-    return tuple(
-        FindingView(id=f.id, rule=f.rule, category=f.category, severity=f.severity, start=f.start,
-                    end=f.end, text=f.text, suggestion=f.suggestion, message=f.message,
-                    waived=waiver is not None)
-        for f, waiver in rows
+def _view_of_case(draft: Draft, case: Case) -> DraftView:
+    """The draft as ``case`` describes it (the case of its current revision)."""
+    return DraftView(
+        id=draft.id, title=draft.title, revision=case.revision, content_hash=case.content_hash,
+        status=draft.status, kind=draft.kind, column=draft.column, disclosure=draft.disclosure,
+        urgent=draft.urgent, author=case.author, submitted_at=draft.submitted_at,
+        findings=tuple(_finding_view(of) for of in case.findings),
     )
 
 
 def _draft_view(session: Session, draft: Draft) -> DraftView:
-    rev = current_revision(session, draft)
-    return DraftView(
-        id=draft.id, title=draft.title, revision=draft.current_revision, content_hash=rev.content_hash,
-        status=draft.status, kind=draft.kind, column=draft.column, disclosure=draft.disclosure,
-        urgent=draft.urgent, author=_author_name(session, draft), submitted_at=draft.submitted_at,
-        findings=_finding_views(session, draft.id, draft.current_revision),
-    )
+    return _view_of_case(draft, load_case(session, draft.id, with_interpretation=False))
 
 
 # --- the automated pass --------------------------------------------------------------
@@ -320,9 +308,12 @@ def _transition(ctx: "AppContext", actor: UserView, draft_id: int, step: Transit
                 now: datetime) -> DraftView:
     with action(ctx) as session:
         draft = _get_draft(session, draft_id)
-        events = step(load_case(session, draft_id))
+        case = load_case(session, draft_id)
+        events = step(case)
         apply_events(session, draft, events, now=now, actor=actor.name, workflow=ctx.workflow)
-        return _draft_view(session, draft)
+        waived = {e.finding_id for e in events if isinstance(e, FindingWaived)}
+        findings = tuple(replace(of, waived=of.waived or of.id in waived) for of in case.findings)
+        return _view_of_case(draft, replace(case, findings=findings))
 
 
 def sign(ctx: "AppContext", actor: UserView, draft_id: int, *, stage: str | None = None, comment: str = "",
