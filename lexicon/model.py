@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from lexicon.normalize import fold
-from review.findings import Category, Severity
+from lexicon.categories import Category, Severity
 
 
 class TermKind(StrEnum):

@@ -7,38 +7,10 @@ checked, so ``text[start:end] == finding.text`` always holds.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import StrEnum
 
+from lexicon.categories import CATEGORY_LABELS, Category, Severity
 
-class Category(StrEnum):
-    FORMULATION = "formulation"
-    BANNED = "banned"
-    SECRECY = "secrecy"
-    PII = "pii"
-    TYPO = "typo"
-    PUNCTUATION = "punctuation"
-    NUMBER = "number"
-    LINK = "link"
-    DISCLOSURE = "disclosure"
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-CATEGORY_LABELS: dict[Category, str] = {
-    Category.FORMULATION: "规范表述",
-    Category.BANNED: "禁用词",
-    Category.SECRECY: "涉密标志",
-    Category.PII: "个人信息",
-    Category.TYPO: "错别字",
-    Category.PUNCTUATION: "标点",
-    Category.NUMBER: "数字用法",
-    Category.LINK: "链接",
-    Category.DISCLOSURE: "公开属性",
-}
+__all__ = ["CATEGORY_LABELS", "Category", "Finding", "Report", "Severity"]
 
 
 @dataclass(frozen=True, slots=True)
