@@ -33,7 +33,7 @@ MAX_WORD_LEN = 4
 HOMOPHONE_MIN_FREQ = 50  # a word typed by sound is a common word
 RARE_WORD_FREQ = 500  # characters inside rarer two-character words are examined too (编织 for 编制)
 FREQUENT_CHAR_FREQ = 150_000  # 的, 了, 是 … : no segmentation gain can argue against them alone
-MIN_GAIN = 6.0  # replacements that improve the segmentation less are never scored (nor fitted)
+MIN_GAIN = 7.0  # replacements that improve the segmentation less are never scored (nor fitted)
 PLACE_SUFFIXES = frozenset("省市县区乡镇村街路巷湖山河江岛港湾屯寨庄舰")
 HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 
