@@ -8,6 +8,7 @@ under SANSHEN_HOME.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 
 import typer
@@ -28,6 +29,8 @@ def serve(
     """启动网页端、REST API（/api/v1）与流程调度器。"""
     with app_context(upgrade=True) as ctx:
         ctx.settings.site_dir.mkdir(parents=True, exist_ok=True)
+        typer.echo("正在加载词库与机器预审……")
+        ctx.checker  # noqa: B018  (built now, not on the first submission)
         app = create_app(ctx, secure_cookies=os.environ.get("SANSHEN_SECURE_COOKIES", "") in ("1", "true"))
         stop = threading.Event()
         threads = []
@@ -41,6 +44,8 @@ def serve(
                                             kwargs={"clock": utcnow}, name="sanshen-mail", daemon=True))
         for thread in threads:
             thread.start()
+        # uvicorn re-raises SIGTERM after its graceful shutdown; make that an exit that runs `finally`.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
         typer.echo(f"sanshen 已启动：http://{host}:{port}/ （数据目录 {ctx.settings.home}；Ctrl+C 停止）")
         try:
             uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
@@ -48,7 +53,11 @@ def serve(
             stop.set()
             for thread in threads:
                 thread.join(timeout=30)
-            typer.echo("sanshen 已停止")
+            typer.echo("sanshen 已停止（流程调度器已结束当前任务）")
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def register(app: typer.Typer) -> None:
