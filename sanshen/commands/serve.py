@@ -25,6 +25,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="监听地址"),
     port: int = typer.Option(8000, "--port", help="监听端口"),
     no_worker: bool = typer.Option(False, "--no-worker", help="不在本进程运行流程调度器（另有 sanshen worker 时）"),
+    inline: bool = typer.Option(False, "--inline", help="调度器不经 Prefect，直接在本进程内运行各流程"),
 ) -> None:
     """启动网页端、REST API（/api/v1）与流程调度器。"""
     with app_context(upgrade=True) as ctx:
@@ -35,7 +36,7 @@ def serve(
         stop = threading.Event()
         threads = []
         if not no_worker:
-            dispatcher = build_dispatcher(ctx)
+            dispatcher = build_dispatcher(ctx, use_prefect=not inline)
             threads.append(threading.Thread(target=dispatcher.run_forever, args=(stop,), name="sanshen-dispatcher",
                                             daemon=True))
         smtp = mail.SmtpConfig.from_env(os.environ)

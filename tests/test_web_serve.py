@@ -1,0 +1,73 @@
+"""`sanshen serve` as a person starts it: a real process serving pages and the API, its dispatcher publishing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from flows.site import item_path
+from sanshen.web.server import free_port
+from tests.web_support import checker  # noqa: F401  (a fixture)
+from tests.web_support import SIGNERS, make_team, open_context
+
+SANSHEN = str(Path(sys.executable).with_name("sanshen"))
+
+
+def wait_until(check, *, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_serve_answers_pages_and_api_and_its_dispatcher_publishes(tmp_path, checker):
+    home = tmp_path / "home"
+    ctx = open_context(home, f"sqlite:///{home / 'sanshen.db'}", checker)
+    team = make_team(ctx)
+    ctx.close()
+    port = free_port()
+    env = {**os.environ, "SANSHEN_HOME": str(home)}
+    env.pop("SANSHEN_DB", None)
+    server = subprocess.Popen([SANSHEN, "serve", "--port", str(port), "--inline"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        def up():
+            try:
+                return httpx.get(f"{base}/login", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                assert server.poll() is None, server.stdout.read()
+                return False
+
+        wait_until(up, timeout=90, what="the server to start")
+        auth = lambda who: {"Authorization": f"Bearer {team.tokens[who]}"}  # noqa: E731
+        with httpx.Client(base_url=f"{base}/api/v1", timeout=10) as api:
+            draft = api.post("/drafts", headers=auth("bian"), json={
+                "title": "服务进程冒烟测试", "body": "区政府召开常务会议，研究部署冬季安全生产工作。",
+                "column": "要闻", "disclosure": "主动公开"}).json()
+            for stage, who in SIGNERS:
+                r = api.post(f"/drafts/{draft['id']}/sign", headers=auth(who),
+                             json={"stage": stage, "expect_hash": draft["content_hash"]})
+                assert r.status_code == 200, r.json()
+            wait_until(lambda: api.get(f"/drafts/{draft['id']}", headers=auth("bian")).json()["status"] == "published",
+                       timeout=60, what="the dispatcher to publish")
+        page = httpx.get(f"{base}/site/{item_path(draft['id'])}")
+        assert page.status_code == 200 and "服务进程冒烟测试" in page.text
+        assert httpx.get(f"{base}/queue", follow_redirects=False).status_code == 303  # pages need sign-in
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            out, _ = server.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            out, _ = server.communicate()
+    assert "已停止" in out, out
