@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Select, and_, exists, literal, or_, select
+from sqlalchemy import Select, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -28,6 +28,7 @@ from review.deadlines import draft_deadline
 from review.events import DraftSubmitted, Event, FindingWaived
 from review.findings import Report
 from review.gate import DISCLOSURES
+from review.workflow import WorkflowDef
 from sanshen.service import validate
 from sanshen.service.diff import unified_body_diff
 from sanshen.service.errors import BadInput, NotFound, RefusedError
@@ -433,57 +434,75 @@ def my_drafts(ctx: "AppContext", actor: UserView, *, limit: int = 200) -> list[D
 def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUEUE_LIMIT) -> list[QueueItem]:
     """What the acting user may sign now, most urgent first (overdue, urgent, due time).
 
-    Every rule is applied in SQL over the open stage tasks: the user holds one of the stage's
-    roles, is not the author, has not signed this stage on this revision, and has never
-    signed a stage that the separation rules keep apart from it.
+    SQL picks the open tasks of the current revision of drafts in review, of stages this
+    user's roles may sign, not authored by this user. Python then drops, chunk by chunk,
+    the tasks the user's own sign-offs rule out (this stage already signed on this
+    revision, or a stage the separation rules keep apart from it).
 
-    Overdue is monotonic in the due time, so the first ``limit`` rows in due-time order (a
-    walk of the open-task index that stops early) contain every non-urgent row of the
-    answer; the urgent rows come from the urgent drafts in review alone. The two short
-    lists are merged here.
+    Overdue is monotonic in the due time, so the first ``limit`` signable tasks in due-time
+    order (a walk of the open-task index that stops early) hold every non-urgent task of
+    the answer; the urgent ones come from the urgent drafts in review alone.
     """
-    if not actor.roles:
+    stages = sorted(s.name for s in ctx.workflow.stages if s.roles & set(actor.roles))
+    if not stages:
         return []
-    d, t = Draft, StageTask
-    by_due = (t.due_at, t.draft_id, t.stage)
-    # For the urgent drafts, "|| ''" keeps SQLite from walking every open task in due-time
-    # order: it starts from the drafts in review instead (and PostgreSQL plans it the same).
-    urgent = _queue_candidates(ctx, actor, open_task=(t.status + literal("")) == "open").where(d.urgent.is_(True))
-    soonest = _queue_candidates(ctx, actor, open_task=t.status == "open")
+    t, d = StageTask, Draft
+    candidates = (
+        select(t.draft_id, d.title, t.stage, t.revision, t.due_at, d.urgent)
+        .join(d, d.id == t.draft_id)
+        .where(d.status == IN_REVIEW, t.revision == d.current_revision, d.author_id != actor.id,
+               t.stage.in_(stages))
+        .order_by(t.due_at, t.draft_id, t.stage)
+    )
+    # "|| ''" keeps SQLite from walking every open task in due-time order for the few
+    # urgent drafts: it starts from the drafts in review instead.
+    urgent = candidates.where((t.status + literal("")) == "open", d.urgent.is_(True))
+    soonest = candidates.where(t.status == "open")
+    conflicts = _conflicting_stages(ctx.workflow)
     with reading(ctx) as session:
         rows = {
             (row.draft_id, row.stage): row
             for stmt in (urgent, soonest)
-            for row in session.execute(stmt.order_by(*by_due).limit(limit))
+            for row in _signable(session, stmt, actor, conflicts, limit)
         }
     labels = {s.name: s.label for s in ctx.workflow.stages}
     items = [
-        QueueItem(id=draft_id, title=title, stage=stage, label=labels.get(stage, stage), due_at=due_at,
-                  urgent=bool(urgent), overdue=due_at is not None and due_at < now)
-        for draft_id, title, stage, due_at, urgent in rows.values()
+        QueueItem(id=r.draft_id, title=r.title, stage=r.stage, label=labels.get(r.stage, r.stage), due_at=r.due_at,
+                  urgent=bool(r.urgent), overdue=r.due_at is not None and r.due_at < now)
+        for r in rows.values()
     ]
     items.sort(key=lambda i: (not i.overdue, not i.urgent, i.due_at is None, i.due_at or now, i.id))
     return items[:limit]
 
 
-def _queue_candidates(ctx: "AppContext", actor: UserView, *, open_task: ColumnElement[bool]) -> Select:
-    """Open tasks of the current revision that this user may sign now."""
-    t, d = StageTask, Draft
-    padded = literal(",") + t.roles + literal(",")
-    role_match = or_(*(padded.like(f"%,{role},%") for role in actor.roles))
-    # "+ 0" keeps the planner on the sign-offs of each draft (a handful) rather than on all
-    # of this user's sign-offs (tens of thousands for a busy reviewer).
-    mine = and_(SignOff.draft_id == d.id, SignOff.user_id + 0 == actor.id, SignOff.decision == "approve")
-    separated = []
-    for stage in ctx.workflow.stages:
-        others = frozenset().union(*ctx.workflow.separated_from(stage.name)) - {stage.name}
-        if others:
-            separated.append(and_(t.stage == stage.name, SignOff.stage.in_(sorted(others))))
-    signed_here = and_(SignOff.stage == t.stage, SignOff.revision == t.revision, SignOff.voided_at.is_(None))
-    conflict = exists().where(mine, or_(signed_here, *separated))
-    return (
-        select(t.draft_id, d.title, t.stage, t.due_at, d.urgent)
-        .join(d, d.id == t.draft_id)
-        .where(open_task, d.status == IN_REVIEW, t.revision == d.current_revision,
-               d.author_id != actor.id, role_match, ~conflict)
-    )
+def _conflicting_stages(wf: WorkflowDef) -> dict[str, frozenset[str]]:
+    """For each stage, the other stages whose sign-off by a person keeps them from signing it."""
+    return {s.name: frozenset().union(*wf.separated_from(s.name)) - {s.name} for s in wf.stages}
+
+
+def _signable(session: Session, stmt: Select, actor: UserView, conflicts: dict[str, frozenset[str]],
+              limit: int) -> list:
+    """The first ``limit`` rows of ``stmt`` that the user's own sign-offs do not rule out."""
+    chunk = max(50, limit + limit // 2)
+    kept: list = []
+    offset = 0
+    while len(kept) < limit:
+        rows = session.execute(stmt.offset(offset).limit(chunk)).all()
+        mine: dict[int, list] = {}
+        if rows:
+            for s in session.execute(
+                select(SignOff.draft_id, SignOff.stage, SignOff.revision, SignOff.voided_at)
+                .where(SignOff.draft_id.in_({r.draft_id for r in rows}), SignOff.user_id + 0 == actor.id,
+                       SignOff.decision == "approve")
+            ):
+                mine.setdefault(s.draft_id, []).append(s)
+        kept += [
+            r for r in rows
+            if not any(s.stage in conflicts[r.stage]
+                       or (s.stage == r.stage and s.revision == r.revision and s.voided_at is None)
+                       for s in mine.get(r.draft_id, ()))
+        ]
+        if len(rows) < chunk:
+            break
+        offset += chunk
+    return kept[:limit]
