@@ -112,3 +112,39 @@ def test_bad_uploads_are_refused_with_a_reason(name, data, code):
         body_from_upload(name, data)
     assert err.value.code == code
     assert err.value.message
+
+
+def _luminance(hex_color: str) -> float:
+    channels = [int(hex_color.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(fg: str, bg: str) -> float:
+    hi, lo = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_text_colours_pass_wcag_aa_contrast():
+    import re
+
+    from sanshen.web.render import STATIC_DIR
+
+    css = (STATIC_DIR / "sanshen.css").read_text(encoding="utf-8")
+    var = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))
+    overdue_row = re.search(r"tr\.overdue td \{ background: (#[0-9a-f]{6})", css).group(1)
+    pairs = {  # text colour, background, where
+        "body text": (var["ink"], var["paper"]),
+        "muted text": (var["muted"], var["paper"]),
+        "muted text on grey": (var["muted"], var["soft"]),
+        "links": (var["brand"], var["paper"]),
+        "header": (var["brand-ink"], var["brand"]),
+        "danger text": (var["danger"], var["paper"]),
+        "overdue tag in an overdue row": (var["danger"], overdue_row),
+        "urgent tag": ("#ffffff", var["danger"]),
+        "finding highlight": (var["ink"], var["warn-bg"]),
+        "error highlight": (var["ink"], var["err-bg"]),
+        "unread badge": (var["danger"], "#ffffff"),
+    }
+    for where, (fg, bg) in pairs.items():
+        assert contrast(fg, bg) >= 4.5, f"{where}: {fg} on {bg} is {contrast(fg, bg):.2f}:1"
