@@ -180,6 +180,7 @@ def test_policy_publishes_only_with_its_signed_interpretation(team):
     team.sign("leader", policy.id)
     detail = drafts.show(team.ctx, team["leader"], policy.id)
     assert detail.draft.status == "approved" and detail.interpretation == interp.id
+    assert any(b.startswith(f"政策解读（稿件 #{interp.id}）") for b in detail.blockers)
     assert outbox(team, "publish") == []  # the interpretation is not signed yet
     team.walk(interp.id)
     published = sorted(o.payload["draft_id"] for o in outbox(team, "publish"))

@@ -23,7 +23,7 @@ from flows.cases import (
 from flows.findings import replace_findings
 from flows.recheck import SOURCES, draft_meta, recheck_draft
 from review import transitions
-from review.case import IN_REVIEW, Case, OpenFinding, Refused
+from review.case import APPROVED, IN_REVIEW, Case, OpenFinding, Refused
 from review.deadlines import draft_deadline
 from review.events import DraftSubmitted, Event, FindingWaived
 from review.findings import Report
@@ -361,7 +361,8 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int) -> DraftDetail:
         case = load_case(session, draft_id)
         rev = current_revision(session, draft)
         diff, diff_from = _diff_since_signed(session, actor, draft, rev)
-        blockers = transitions.publication_blockers(ctx.workflow, case) if draft.status == IN_REVIEW else []
+        waiting = draft.status in (IN_REVIEW, APPROVED)  # approved but not yet out: why not
+        blockers = transitions.publication_blockers(ctx.workflow, case) if waiting else []
         interp = interpretation_of(session, draft.id) if draft.kind == "policy" else None
         return DraftDetail(
             draft=_draft_view(session, draft),
