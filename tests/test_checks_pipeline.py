@@ -51,8 +51,8 @@ def test_known_pair_is_not_reported_again_by_the_general_detector(checker):
 
 
 def test_general_detector_is_wired_in(checker):
-    findings = checker.check("将天然气产供储销体系重大工程建射纳入相关专项督查。", only=[Category.TYPO]).findings
-    assert [(f.text, f.suggestion, f.severity) for f in findings] == [("射", "设", Severity.WARNING)]
+    findings = checker.check("要进一步加强环境保户工作，改善群众居住条件。", only=[Category.TYPO]).findings
+    assert [(f.text, f.suggestion, f.severity) for f in findings] == [("户", "护", Severity.WARNING)]
 
 
 def test_general_detector_stays_out_of_protected_spans(checker):
