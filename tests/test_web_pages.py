@@ -259,6 +259,7 @@ def test_every_page_has_a_skip_link_and_labelled_fields(app, team):
         html = c.get(url).text
         assert '<a class="skip-link" href="#main">' in html and '<main id="main"' in html, url
         assert '<html lang="zh-CN">' in html
+        assert " style=" not in html and "<script" not in html, f"{url}: inline style or script (refused by the CSP)"
         ids = re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', html)
         for field_id in ids:
             assert f'for="{field_id}"' in html, f"{url}: field {field_id} has no label"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from typing import Callable
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,7 +25,15 @@ from sanshen.web import (
     routes_notifications,
     routes_stats,
 )
-from sanshen.web.auth import CsrfRejected, Forbidden, SignInRequired, login_url, safe_next, session_middleware
+from sanshen.web.auth import (
+    CsrfRejected,
+    Forbidden,
+    SignInRequired,
+    current_user,
+    login_url,
+    safe_next,
+    session_middleware,
+)
 from sanshen.web.render import STATIC_DIR, make_templates, page
 from sanshen.web.security import SessionCodec, load_or_create_secret
 from sanshen.web.state import WebState, utcnow
@@ -59,11 +68,14 @@ def _is_api(request: Request) -> bool:
 
 
 def _error_page(request: Request, status: int, heading: str, message: str, code: str | None = None) -> Response:
+    if getattr(request.state, "session", None) is not None and getattr(request.state, "user", None) is None:
+        try:  # show the signed-in header on error pages too, when the error came before the user was read
+            current_user(request)
+        except (SignInRequired, ServiceError):
+            pass
     referer = request.headers.get("referer", "")
     back = None
     if referer:
-        from urllib.parse import urlsplit
-
         parts = urlsplit(referer)
         if parts.netloc == request.url.netloc:
             back = safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))

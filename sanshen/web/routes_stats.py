@@ -27,6 +27,7 @@ def statistics(request: Request, year: str = "", me: UserView = Depends(require_
     chosen = int(year) if year else this_year
     stages = tuple(s.name for s in ctx.workflow.stages)
     labels = {s.name: s.label or s.name for s in ctx.workflow.stages}
+    human = {s.name for s in ctx.workflow.stages if s.kind != "auto"}
     stats = year_stats(ctx.engine, year=chosen, now=at, tz=CHINA, stage_order=stages)
     categories = {str(k): v for k, v in CATEGORY_LABELS.items()}
     month_labels = [f"{int(m)}月" for m in stats.months]
@@ -35,7 +36,8 @@ def statistics(request: Request, year: str = "", me: UserView = Depends(require_
             f"{chosen} 年各月发布量（按栏目）", month_labels,
             series_from({c: {f"{int(m)}月": n for m, n in row.items()} for c, row in stats.published.items()},
                         month_labels)),
-        "hours": horizontal_bars("各环节平均用时", [(labels.get(s, s), h) for s, h in stats.hours_per_stage],
+        "hours": horizontal_bars("各环节平均用时", [(labels.get(s, s), h) for s, h in stats.hours_per_stage
+                                                if s in human],
                                  unit=" 小时"),
         "returns": horizontal_bars("退回次数（按退回环节）", [(labels.get(s, s), n) for s, n in stats.returns_by_stage],
                                    unit=" 次", color="#b03a2e"),
@@ -45,5 +47,5 @@ def statistics(request: Request, year: str = "", me: UserView = Depends(require_
         "overdue": horizontal_bars("超期环节（按环节）", [(labels.get(s, s), n) for s, n in stats.overdue_by_stage],
                                    unit=" 次", color="#a4161a"),
     }
-    return page(request, "admin_stats.html", "统计", stats=stats, charts=charts, year=chosen,
+    return page(request, "admin_stats.html", "统计", stats=stats, charts=charts, year=chosen, human_stages=human,
                 years=range(this_year, this_year - 5, -1), stage_labels=labels, categories=categories)

@@ -50,7 +50,7 @@ def horizontal_bars(title: str, items: Sequence[tuple[str, float]], *, unit: str
         parts.append(f'<text x="0" y="{top + 16}" {_FONT}>暂无数据</text>')
     for i, (label, value) in enumerate(items):
         y = top + i * row
-        w = plot_w * value / scale_max
+        w = plot_w * max(value, 0) / scale_max
         parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" {_FONT}>{escape(label)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" fill="{color}"/>')
         parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 16}" {_FONT}>{escape(_fmt(value) + unit)}</text>')
@@ -78,13 +78,13 @@ def stacked_columns(title: str, labels: Sequence[str], series: Sequence[Series],
         f'<text x="{left - 6}" y="{top + 10}" text-anchor="end" {_FONT}>{escape(_fmt(scale_max))}</text>',
         f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" {_FONT}>0</text>',
     ]
-    if not labels:
+    if not any(totals):
         parts.append(f'<text x="{left + 8}" y="{top + 20}" {_FONT}>暂无数据</text>')
     for i, label in enumerate(labels):
         x = left + i * slot + (slot - bar_w) / 2
         y = top + plot_h
         for k, s in enumerate(series):
-            h = plot_h * s.values[i] / scale_max
+            h = plot_h * max(s.values[i], 0) / scale_max
             if h <= 0:
                 continue
             y -= h
