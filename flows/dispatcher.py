@@ -4,7 +4,8 @@ Each kind maps to a plain function (testable without Prefect); with ``use_prefec
 the function runs inside a Prefect flow of the same name, so runs are observable in
 Prefect's UI. Prefect is imported only when the first flow runs. A failure goes back
 to the outbox with exponential backoff; a crash leaves the item claimed until its
-lease runs out, then another run takes it. No flow waits for a human.
+lease runs out, then another run takes it. After ``max_attempts`` tries (at once for
+an unknown kind) the item goes dead and the admins are told. No flow waits for a human.
 """
 
 from __future__ import annotations
@@ -23,16 +24,22 @@ from sqlalchemy import Engine
 
 from flows import links, publish, recheck, route
 from flows.links import LinkPolicy
+from flows.notify import notify, users_with_roles
 from flows.publish import Publisher
 from flows.recheck import CheckerFactory
 from flows.site import StaticSite
 from flows.webhook import WebhookConfig
 from review.workflow import WorkflowDef
 from storage import outbox
+from storage.audit import append_event
+from storage.db import transaction
+from storage.models import Draft
 
 log = logging.getLogger("sanshen.flows")
 
 Handler = Callable[[dict, datetime], object]
+MAX_AUDIT_ERROR = 1000  # characters of the error kept in the outbox.dead audit event
+MAX_NOTICE_ERROR = 200  # … and in the admins' notification
 
 
 def utcnow() -> datetime:
@@ -47,6 +54,7 @@ class DispatcherConfig:
     sweep_every: timedelta = timedelta(minutes=1)
     backoff_base: timedelta = timedelta(seconds=5)
     backoff_max: timedelta = timedelta(hours=1)
+    max_attempts: int = 8  # after this many failed tries an item goes dead (admins are told)
     link_policy: LinkPolicy = field(default_factory=LinkPolicy)
 
 
@@ -146,13 +154,22 @@ class Dispatcher:
                              limit=self.config.batch)
         for item in items:
             started = fixed or utcnow()
+            if item.kind not in self._handlers:
+                give_up(self.engine, item, f"unknown outbox kind: {item.kind}", now=started)
+                continue
+            if item.attempts > self.config.max_attempts:  # the earlier claims never ended: workers died on it
+                give_up(self.engine, item, f"{item.attempts - 1} 次领取均未完成（进程崩溃或超过租约）", now=started)
+                continue
             try:
                 result = self.run_kind(item.kind, item.payload, started)
             except Exception as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                if item.attempts >= self.config.max_attempts:
+                    give_up(self.engine, item, error, now=started)
+                    continue
                 retry = started + backoff(item.attempts, self.config)
                 log.warning("outbox item %s (%s) failed, retry at %s: %s", item.id, item.key, retry, exc)
-                outbox.fail(self.engine, item.id, error=f"{type(exc).__name__}: {exc}", now=started,
-                            retry_at=retry)
+                outbox.fail(self.engine, item.id, error=error, now=started, retry_at=retry)
             else:
                 log.info("outbox item %s (%s): %s", item.id, item.key, result)
                 outbox.complete(self.engine, item.id, now=started)
@@ -187,6 +204,26 @@ class Dispatcher:
                 n = 0
             if n == 0:
                 stop.wait(self.config.poll_seconds)
+
+
+def give_up(engine: Engine, item: outbox.OutboxItem, error: str, *, now: datetime) -> bool:
+    """Make ``item`` a dead letter: marked dead, an ``outbox.dead`` audit event, and an in-app
+    notification to every admin, in one transaction. False if the item was done already."""
+    log.error("outbox item %s (%s) is dead after %s attempts: %s", item.id, item.key, item.attempts, error)
+    raw = item.payload.get("draft_id")
+    draft_id = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+    with transaction(engine) as s:
+        if not outbox.mark_dead(s, item.id, error=error, now=now):
+            return False
+        append_event(s, action="outbox.dead", actor="system", draft_id=draft_id,
+                     payload={"kind": item.kind, "key": item.key, "attempts": item.attempts,
+                              "error": error[:MAX_AUDIT_ERROR]}, at=now)
+        admins = [user.id for user in users_with_roles(s, ["admin"])]
+        notify(s, admins, draft_id=draft_id if draft_id is not None and s.get(Draft, draft_id) else None,
+               kind="outbox_dead", now=now,
+               message=f"后台任务 {item.kind}（{item.key}）尝试 {item.attempts} 次仍未完成，已停止重试："
+                       f"{error[:MAX_NOTICE_ERROR]}")
+    return True
 
 
 def prepare_prefect_env(prefect_home: Path) -> None:

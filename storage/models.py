@@ -181,7 +181,8 @@ class Outbox(SQLModel, table=True):
     attempts: int = 0
     claimed_by: str | None = None
     claimed_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
-    done_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    done_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # also set when it went dead
+    dead_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)  # given up on (dead letter)
     last_error: str | None = None
 
 

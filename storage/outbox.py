@@ -2,7 +2,8 @@
 
 A worker claims ready items with a lease; if it dies, the lease runs out and the
 items become claimable again. ``complete`` and ``fail`` end a claim; ``fail`` puts
-the item back with the retry time the caller chose (backoff).
+the item back with the retry time the caller chose (backoff); ``mark_dead`` ends an
+item for good (a dead letter: ``done_at`` and ``dead_at`` set, the error kept).
 """
 
 from __future__ import annotations
@@ -91,6 +92,35 @@ def fail(engine: Engine, item_id: int, *, error: str, now: datetime, retry_at: d
             .values(available_at=max(retry_at, now), claimed_by=None, claimed_until=None,
                     last_error=error[:MAX_ERROR_CHARS])
         )
+
+
+def mark_dead(session: Session, item_id: int, *, error: str, now: datetime) -> bool:
+    """Give up on an unfinished item, in the caller's transaction; False if it was already done."""
+    result = session.execute(
+        update(Outbox).where(Outbox.id == item_id, Outbox.done_at.is_(None))
+        .values(done_at=now, dead_at=now, claimed_by=None, claimed_until=None, last_error=error[:MAX_ERROR_CHARS])
+    )
+    return result.rowcount == 1
+
+
+@dataclass(frozen=True)
+class DeadItem:
+    id: int
+    kind: str
+    key: str
+    attempts: int
+    dead_at: datetime
+    last_error: str | None
+
+
+def dead_since(engine: Engine, since: datetime) -> list[DeadItem]:
+    """Items given up on at or after ``since``, oldest first."""
+    with transaction(engine, readonly=True) as session:
+        rows = session.execute(
+            select(Outbox.id, Outbox.kind, Outbox.key, Outbox.attempts, Outbox.dead_at, Outbox.last_error)
+            .where(Outbox.dead_at >= since).order_by(Outbox.dead_at, Outbox.id)
+        ).all()
+    return [DeadItem(*row) for row in rows]
 
 
 def pending_count(engine: Engine) -> int:

@@ -15,9 +15,9 @@ from flows.webhook import WebhookConfig
 from review.check import load_default_checker
 from review.workflow import default_workflow
 from storage.db import transaction
-from storage.models import Notification, Outbox
-from storage.outbox import enqueue, pending_count
-from tests.flows_support import engine, server, sign_everything, submit_draft  # noqa: F401 (fixtures)
+from storage.models import AuditEvent, Notification, Outbox, User
+from storage.outbox import claim, dead_since, enqueue, pending_count
+from tests.flows_support import add_staff, engine, server, sign_everything, submit_draft  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 WF = default_workflow()
@@ -95,12 +95,63 @@ def test_drain_gives_up_waiting_after_max_wait(engine, tmp_path, server):
     assert ran == len(_all_items(engine)) + 2
 
 
-def test_unknown_kinds_fail_and_stay_in_the_outbox(engine, tmp_path):
+def _dead_letters(engine) -> tuple[list[AuditEvent], list[Notification]]:
+    with transaction(engine, readonly=True) as s:
+        events = list(s.scalars(select(AuditEvent).where(AuditEvent.action == "outbox.dead")))
+        notices = list(s.scalars(select(Notification).where(Notification.kind == "outbox_dead")))
+    return events, notices
+
+
+def _admin_id(engine) -> int:
+    with transaction(engine, readonly=True) as s:
+        return s.scalar(select(User.id).where(User.name == "admin"))
+
+
+def test_unknown_kinds_go_dead_at_once(engine, tmp_path):
     with transaction(engine) as s:
+        add_staff(s, NOW)
         enqueue(s, kind="fax", key="fax:1", payload={}, now=NOW)
     assert _dispatcher(engine, tmp_path).run_once(NOW) == 1
     (item,) = _all_items(engine)
-    assert item.done_at is None and "unknown outbox kind" in item.last_error
+    assert (item.done_at, item.dead_at, item.attempts) == (NOW, NOW, 1)
+    assert item.last_error == "unknown outbox kind: fax"
+    assert pending_count(engine) == 0 and dead_since(engine, NOW)[0].key == "fax:1"
+    (event,), (notice,) = _dead_letters(engine)
+    assert event.payload == {"kind": "fax", "key": "fax:1", "attempts": 1, "error": "unknown outbox kind: fax"}
+    assert notice.user_id == _admin_id(engine) and "fax:1" in notice.message and "停止重试" in notice.message
+
+
+def test_an_item_goes_dead_after_max_attempts_and_admins_are_told(engine, tmp_path, server):
+    draft_id, _ = _approved(engine)
+    hook = WebhookConfig(url=server.url + "/reject", secret="k", attempts=1)
+    d = Dispatcher(engine=engine, workflow=WF, site_dir=tmp_path / "site", checker_factory=load_default_checker,
+                   webhook=hook, use_prefect=False, worker="test", config=DispatcherConfig(max_attempts=3))
+    clock = [NOW]
+    d.drain(max_wait=3600, clock=lambda: clock[0],
+            sleep=lambda sec: clock.__setitem__(0, clock[0] + timedelta(seconds=sec)))
+    assert pending_count(engine) == 0
+    (publish_item,) = [i for i in _all_items(engine) if i.kind == "publish"]
+    assert publish_item.attempts == 3 and publish_item.dead_at == NOW + timedelta(seconds=15)  # tries at 0, 5, 15 s
+    assert "HTTP 400" in publish_item.last_error
+    assert [i.key for i in dead_since(engine, NOW)] == [publish_item.key]
+    (event,), notices = _dead_letters(engine)
+    assert event.draft_id == draft_id and event.payload["kind"] == "publish" and event.payload["attempts"] == 3
+    assert [(n.user_id, n.draft_id) for n in notices] == [(_admin_id(engine), draft_id)]
+
+
+def test_an_item_whose_workers_keep_dying_goes_dead_without_another_run(engine, tmp_path):
+    with transaction(engine) as s:
+        enqueue(s, kind="route", key="route:404", payload={"draft_id": 404}, now=NOW)
+    lease = timedelta(minutes=5)
+    for n in range(2):  # two workers took it and died (their leases ran out)
+        claim(engine, worker=f"dead{n}", now=NOW + n * lease, lease=lease)
+    d = Dispatcher(engine=engine, workflow=WF, site_dir=tmp_path / "site", checker_factory=load_default_checker,
+                   use_prefect=False, worker="test", config=DispatcherConfig(max_attempts=2))
+    assert d.run_once(NOW + 2 * lease) == 1
+    (item,) = _all_items(engine)
+    assert item.dead_at == NOW + 2 * lease and "2 次领取均未完成" in item.last_error
+    (event,), notices = _dead_letters(engine)
+    assert event.draft_id == 404 and notices == []  # no admin in this database; no draft 404 to link to
 
 
 def _run_in_thread_until_empty(d: Dispatcher, engine, timeout: float = 120) -> None:

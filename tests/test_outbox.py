@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage.db import transaction
-from storage.outbox import claim, complete, enqueue, fail, next_ready_at, pending_count
+from storage.outbox import claim, complete, dead_since, enqueue, fail, mark_dead, next_ready_at, pending_count
 from tests.flows_support import engine  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
@@ -73,3 +73,21 @@ def test_claim_respects_limit(engine):
     assert len(claim(engine, worker="w", now=NOW, lease=LEASE, limit=2)) == 2
     assert len(claim(engine, worker="w", now=NOW, lease=LEASE, limit=10)) == 3
     assert next_ready_at(engine) == NOW + LEASE
+
+
+def test_a_dead_item_leaves_the_queue_and_is_listed_as_dead(engine):
+    _enqueue(engine, "a")
+    _enqueue(engine, "b")
+    (item, other) = claim(engine, worker="w1", now=NOW, lease=LEASE)
+    later = NOW + timedelta(minutes=1)
+    with transaction(engine) as s:
+        assert mark_dead(s, item.id, error="连接被拒绝", now=later) is True
+    complete(engine, other.id, now=NOW)
+    with transaction(engine) as s:
+        assert mark_dead(s, other.id, error="太迟", now=later) is False  # done already: stays done, not dead
+    assert pending_count(engine) == 0 and next_ready_at(engine) is None
+    assert claim(engine, worker="w2", now=NOW + timedelta(days=1), lease=LEASE) == []
+    (dead,) = dead_since(engine, NOW)
+    assert (dead.key, dead.attempts, dead.dead_at, dead.last_error) == ("a", 1, later, "连接被拒绝")
+    assert dead_since(engine, later + timedelta(seconds=1)) == []
+

@@ -7,10 +7,13 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage.audit import append_event
-from storage.db import make_engine, normalise_url, transaction, upgrade
+from storage.db import alembic_config, make_engine, normalise_url, transaction, upgrade
 from storage.models import AuditEvent, Notification, SQLModel, User
 from tests.flows_support import engine  # noqa: F401 (fixtures)
 
@@ -29,7 +32,31 @@ def test_upgrade_creates_every_table_and_is_idempotent(engine):
     tables = set(sa.inspect(engine).get_table_names())
     assert set(SQLModel.metadata.tables) <= tables
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0001"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0002"
+
+
+@pytest.mark.db
+def test_the_migrations_match_the_models(engine):
+    """What ``alembic check`` verifies: autogenerate finds nothing to add, drop or alter."""
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+
+
+@pytest.mark.db
+def test_outbox_rows_survive_the_dead_letter_migration(db_url):
+    eng = make_engine(db_url)
+    try:
+        cfg = alembic_config()
+        with eng.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0001")
+            conn.execute(sa.text("INSERT INTO outbox (kind, key, payload, created_at, available_at, attempts) "
+                                 "VALUES ('route', 'route:1', '{}', :t, :t, 0)"), {"t": NOW.replace(tzinfo=None)})
+        upgrade(eng)
+        with eng.connect() as conn:
+            assert conn.execute(sa.text("SELECT key, dead_at FROM outbox")).one() == ("route:1", None)
+    finally:
+        eng.dispose()
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):

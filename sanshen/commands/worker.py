@@ -11,13 +11,13 @@ from datetime import timedelta
 
 import typer
 
-from flows.dispatcher import Dispatcher, DispatcherConfig, prepare_prefect_env
+from flows.dispatcher import Dispatcher, DispatcherConfig, prepare_prefect_env, utcnow
 from flows.links import LinkPolicy
 from flows.webhook import WebhookConfig
 from sanshen.commands._common import app_context, fail
 from sanshen.service.context import AppContext, build_checker
 from sanshen.settings import Settings
-from storage.outbox import pending_count
+from storage.outbox import dead_since, pending_count
 
 # Fault injection for the crash tests: seconds to pause after a page is written and
 # before the publication is recorded (a window in which to kill the worker).
@@ -71,9 +71,15 @@ def worker(
         if not ctx.settings.link_check:
             typer.echo("链接可达性检查已关闭（SANSHEN_LINK_CHECK=off）")
         if drain:
+            started = utcnow()
             ran = dispatcher.drain(max_wait=max_wait)
+            dead = dead_since(ctx.engine, started)
             left = pending_count(ctx.engine)
-            typer.echo(f"已处理 {ran} 项待办，剩余 {left} 项")
+            typer.echo(f"已处理 {ran} 项待办，剩余 {left} 项，放弃 {len(dead)} 项")
+            for item in dead:
+                typer.echo(f"已放弃：{item.kind}（{item.key}），尝试 {item.attempts} 次：{item.last_error}", err=True)
+            if dead:
+                raise fail(f"{len(dead)} 项待办多次失败，已停止重试并通知管理员", 1)
             if left:
                 raise fail(f"仍有 {left} 项待办未完成（稍后重试，或查看日志中的失败原因）", 1)
             return
