@@ -12,6 +12,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from sanshen.service import notifications
+from review.gate import DISCLOSURES
+from sanshen.service.drafts import KINDS
 from sanshen.web.auth import ROLE_LABELS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -34,8 +36,9 @@ STAGE_STATUS_LABELS = {
     "signed": "已签",
 }
 SEVERITY_LABELS = {"error": "严重", "warning": "提示", "info": "信息"}
-KIND_LABELS = {"news": "新闻", "notice": "通知公告", "policy": "政策文件", "interpretation": "政策解读"}
-DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
+_KIND_NAMES = {"news": "新闻", "notice": "通知公告", "policy": "政策文件", "interpretation": "政策解读",
+               "announcement": "公告", "report": "工作报告"}
+KIND_LABELS = {kind: _KIND_NAMES.get(kind, kind) for kind in KINDS}
 
 FLASH = {
     "signed": "已签批。",
