@@ -118,3 +118,4 @@ def test_openapi_schema_lists_the_routes(api):
                  "/api/v1/drafts/{draft_id}/audit", "/api/v1/audit/verify", "/api/v1/check"):
         assert path in paths, path
     assert not any(p.startswith("/admin") or p == "/queue" for p in paths)  # pages are not API
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse
 
@@ -31,11 +32,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def api_user(request: Request, authorization: str | None = Header(None, description="Bearer <令牌>")) -> UserView:
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+bearer = HTTPBearer(auto_error=False, description="sanshen user add 打印的 API 令牌")
+
+
+def api_user(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> UserView:
+    if credentials is None or not credentials.credentials.strip():
         raise AuthError("no_token", "缺少令牌：请在请求头中提供 Authorization: Bearer <令牌>")
-    return users.authenticate_token(app_ctx(request), token.strip())
+    return users.authenticate_token(app_ctx(request), credentials.credentials.strip())
 
 
 router = APIRouter(prefix="/api/v1", tags=["v1"], responses=ERRORS, dependencies=[Depends(api_user)])
