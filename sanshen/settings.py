@@ -17,7 +17,7 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     urgent_deadline_hours: float = 5.0
-    link_check: bool = True  # probe the links of drafts (SANSHEN_LINK_CHECK=on|off)
+    link_check: bool = False  # probe the links of drafts; from_env turns it on unless SANSHEN_LINK_CHECK=off
     link_check_private: bool = False  # also probe private/loopback addresses (SANSHEN_LINK_CHECK_PRIVATE=1)
 
     @property
