@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from lexicon.model import LexiconError, make_term
+from lexicon.model import LexiconError, LexiconOverride, make_term
 from lexicon.normalize import fold
 from sanshen.service.errors import BadInput, RefusedError
 from sanshen.service.tx import action, reading
@@ -32,14 +31,8 @@ FORMATS = ("tsv", "jsonl")
 MAX_IMPORT = 50_000
 
 
-@dataclass(frozen=True)
-class LexiconInput:
-    kind: str
-    term: str
-    correct: str | None = None
-    category: str | None = None
-    severity: str = "error"
-    note: str = ""
+# An entry as an admin types it: the fields of the override it becomes.
+LexiconInput = LexiconOverride
 
 
 def _view(e: LexiconEntry) -> LexiconEntryView:
