@@ -183,16 +183,25 @@ class _Users:
 
     def id(self, name: str) -> int:
         if name not in self._ids:
-            uid = self._session.scalar(select(User.id).where(User.name == name))
-            if uid is None:
-                if name != SYSTEM_USER:
+            if name == SYSTEM_USER:
+                uid = system_user_id(self._session, now=self._now)
+            else:
+                uid = self._session.scalar(select(User.id).where(User.name == name))
+                if uid is None:
                     raise LookupError(f"user {name} does not exist")
-                user = User(name=SYSTEM_USER, display="系统", roles="", active=False, created_at=self._now)
-                self._session.add(user)
-                self._session.flush()
-                uid = user.id
             self._ids[name] = uid
         return self._ids[name]
+
+
+def system_user_id(session: Session, *, now: datetime) -> int:
+    """The "system" user that signs the automated stages (no roles, cannot sign in); created once."""
+    uid = session.scalar(select(User.id).where(User.name == SYSTEM_USER))
+    if uid is None:
+        user = User(name=SYSTEM_USER, display="系统", roles="", active=False, created_at=now)
+        session.add(user)
+        session.flush()
+        uid = user.id
+    return uid
 
 
 def apply_events(
