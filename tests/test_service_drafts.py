@@ -251,3 +251,22 @@ def test_concurrent_signoff_loses_the_optimistic_lock(team):
             apply_events(session, session.merge(stale, load=False), events, now=team.clock.now, workflow=wf)
     assert e.value.code == "conflict" and "刚被他人处理" in e.value.message
     assert team.count(SignOff) == 2  # the system's and p1's
+
+
+def test_two_simultaneous_signoffs_of_one_stage_one_wins(team):
+    from concurrent.futures import ThreadPoolExecutor
+
+    view = team.submit()
+    now = team.clock()
+
+    def attempt(who):
+        try:
+            drafts.sign(team.ctx, team[who], view.id, stage="一校", now=now)
+            return "signed"
+        except RefusedError as e:
+            return e.code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(attempt, ["p1", "p2"]))
+    assert outcomes.count("signed") == 1, outcomes  # the other: "conflict" or "stage_done"
+    assert len(team.rows(select(SignOff).where(SignOff.stage == "一校"))) == 1
