@@ -35,7 +35,7 @@ from storage.models import (
 )
 from storage.outbox import enqueue
 
-CONFLICT = Refused("conflict", "该稿件刚被他人处理，请刷新后重试")
+CONFLICT_MESSAGE = "该稿件刚被他人处理，请刷新后重试"
 
 
 # --- content hash --------------------------------------------------------------------
@@ -169,7 +169,7 @@ def bump_lock(session: Session, draft: Draft) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise CONFLICT
+        raise Refused("conflict", CONFLICT_MESSAGE)
     set_committed_value(draft, "lock_version", read + 1)
 
 

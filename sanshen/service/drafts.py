@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from flows.cases import (
+    CONFLICT_MESSAGE,
     apply_events,
     content_hash,
     current_revision,
@@ -284,7 +285,7 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
     with action(ctx) as session:
         draft = _get_draft(session, draft_id)
         if draft.lock_version != read_version:
-            raise RefusedError("conflict", "该稿件刚被他人处理，请刷新后重试")
+            raise RefusedError("conflict", CONFLICT_MESSAGE)
         case = load_case(session, draft_id)
         number = old.number + 1
         events = transitions.revise(ctx.workflow, case, actor.actor(), revision=number, content_hash=digest,

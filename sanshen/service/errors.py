@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flows.cases import CONFLICT_MESSAGE  # noqa: F401  (one wording for the optimistic-lock refusal)
 from review.case import Refused
 
 # Refusal codes that mean "you may not do this" rather than "not in this state".
@@ -60,5 +61,3 @@ class AuthError(ServiceError):
     exit_code = 2
     http_status = 401
 
-
-CONFLICT_MESSAGE = "该稿件刚被他人处理，请刷新后重试"
