@@ -220,9 +220,9 @@ def apply_events(
     """
     bump_lock(session, draft)
     users = _Users(session, now)
-    opened = False
+    route = False
     for event in events:
-        opened |= _write(session, draft, event, users, now=now, workflow=workflow)
+        route |= _write(session, draft, event, users, now=now, workflow=workflow)
         append_event(
             session,
             action=event.action,
@@ -231,7 +231,7 @@ def apply_events(
             payload=event.payload(),
             at=now,
         )
-    if opened:
+    if route:
         enqueue(session, kind="route", key=f"route:{draft.id}:{draft.lock_version}",
                 payload={"draft_id": draft.id}, now=now)
     session.flush()
@@ -239,7 +239,7 @@ def apply_events(
 
 def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
            now: datetime, workflow: WorkflowDef | None) -> bool:
-    """Write one event's rows; True if it opened a stage."""
+    """Write one event's rows; True if someone is to be told (a stage opened, a return to the author)."""
     if isinstance(event, ev.StageOpened):
         session.add(StageTask(
             draft_id=draft.id, revision=event.revision, stage=event.stage,
@@ -277,6 +277,7 @@ def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
         ))
         if event.to_stage is None:
             draft.status = RETURNED
+            return True
     elif isinstance(event, ev.RevisionCreated):
         draft.current_revision = event.revision
         draft.status = IN_REVIEW
