@@ -61,3 +61,13 @@ def test_import_is_all_or_nothing_and_export_round_trips(team):
     jsonl = io.StringIO()
     lexicon.export_entries(team.ctx, jsonl, fmt="jsonl")
     assert len(lexicon.parse_entries(jsonl.getvalue(), source="x.jsonl", fmt="jsonl")) == 2
+
+
+def test_a_lexicon_edit_recompiles_the_matchers_only(team):
+    before = team.ctx.checker
+    lexicon.add_entry(team.ctx, team["admin"], LexiconInput(kind="banned", term=TERM, correct="彻底整改"),
+                      now=team.clock())
+    after = team.ctx.checker
+    assert after is not before and after.version != before.version
+    assert after.typo_model is before.typo_model
+    assert after.lexicon.words is before.lexicon.words

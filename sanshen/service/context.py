@@ -95,12 +95,12 @@ class AppContext:
 def build_checker(engine: Engine, *, base: Checker | None = None) -> Checker:
     """The default checker with the admin's lexicon edits merged over the files.
 
-    ``base`` lends its typo model and allowed domains, so a rebuild after a lexicon edit
-    only recompiles the lexicon.
+    ``base`` lends its dictionary, typo model and allowed domains, so a rebuild after a
+    lexicon edit only recompiles the matchers.
     """
     lexicon = load_lexicon().with_overrides(lexicon_overrides(engine))
     if base is None:
         base = load_default_checker()
     if base.version == lexicon.version:
         return base
-    return Checker.build(lexicon, typo_model=base.typo_model, allowed_domains=base.allowed_domains)
+    return base.with_lexicon(lexicon)
