@@ -24,6 +24,7 @@ class User(SQLModel, table=True):
     failed_logins: int = 0
     locked_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
     active: bool = True
+    session_epoch: int = 0  # web sessions name it; bumped on sign-out, password, role or activity change
     created_at: datetime = Field(sa_type=UtcDateTime)
 
 
@@ -36,6 +37,7 @@ class ApiToken(SQLModel, table=True):
 
 
 class Draft(SQLModel, table=True):
+    __table_args__ = (Index("ix_draft_status_urgent", "status", "urgent"),)
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=500)
     column: str = Field(default="", max_length=128, index=True)
@@ -47,7 +49,7 @@ class Draft(SQLModel, table=True):
     department: str = Field(default="", max_length=128)
     interprets_id: int | None = Field(default=None, foreign_key="draft.id")  # an interpretation names its policy
     workflow_name: str = Field(max_length=64)
-    workflow_version: str = Field(max_length=64)
+    workflow_version: str = Field(max_length=64)  # the WorkflowVersion the draft runs under
     status: str = Field(default="in_review", max_length=16, index=True)  # in_review / approved / published / withdrawn
     current_revision: int = 1
     lock_version: int = 0  # optimistic lock: every transition bumps it
@@ -55,6 +57,15 @@ class Draft(SQLModel, table=True):
     deadline_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # end-to-end deadline for urgent drafts
     published_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     idempotency_key: str | None = Field(default=None, unique=True, max_length=128)
+
+
+class WorkflowVersion(SQLModel, table=True):
+    """A workflow definition as it was when drafts started under it (each draft pins one)."""
+
+    version: str = Field(primary_key=True, max_length=64)  # declared version + hash of the text
+    name: str = Field(max_length=64)
+    toml: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_type=UtcDateTime)
 
 
 class Revision(SQLModel, table=True):
