@@ -25,7 +25,7 @@ def default_checker():
 @pytest.fixture
 def runner(monkeypatch, default_checker) -> CliRunner:
     # The command loads the default checker on every call; reuse one built once for the module.
-    monkeypatch.setattr(check_command, "load_default_checker", lambda allowed_domains=(): default_checker)
+    monkeypatch.setattr("review.check.load_default_checker", lambda allowed_domains=(): default_checker)
     return CliRunner()
 
 

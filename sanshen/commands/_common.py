@@ -8,17 +8,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from sqlalchemy.engine import make_url
 
-from sanshen.service.context import AppContext
-from sanshen.service.errors import BadInput, ServiceError
-from sanshen.service.users import authenticate_token
-from sanshen.service.validate import decode_utf8
-from sanshen.service.views import UserView
 from sanshen.settings import Settings
+
+if TYPE_CHECKING:
+    from sanshen.service.context import AppContext
+    from sanshen.service.views import UserView
 
 TOKEN_HELP = "API 令牌（也可用环境变量 SANSHEN_TOKEN）"
 JSON_HELP = "以 JSON 输出"
@@ -44,6 +42,8 @@ def fail(message: str, code: int) -> typer.Exit:
 @contextmanager
 def cli_errors() -> Iterator[None]:
     """Service errors become a Chinese message on stderr and the error's exit code."""
+    from sanshen.service.errors import ServiceError
+
     try:
         yield
     except ServiceError as exc:
@@ -52,6 +52,9 @@ def cli_errors() -> Iterator[None]:
 
 @contextmanager
 def app_context(*, upgrade: bool = False) -> Iterator[AppContext]:
+    from sanshen.service.context import AppContext
+    from sanshen.service.errors import BadInput
+
     with cli_errors():
         settings = Settings.from_env()
         if not upgrade and _missing_sqlite_file(settings.db_url):
@@ -64,6 +67,8 @@ def app_context(*, upgrade: bool = False) -> Iterator[AppContext]:
 
 
 def _missing_sqlite_file(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
         return False
@@ -71,11 +76,16 @@ def _missing_sqlite_file(url: str) -> bool:
 
 
 def acting_user(ctx: AppContext, token: str | None) -> UserView:
+    from sanshen.service.users import authenticate_token
+
     return authenticate_token(ctx, token)
 
 
 def read_text_file(path: str) -> str:
     """A draft or list file as UTF-8 text ("-" reads stdin); bad input exits 2."""
+    from sanshen.service.errors import BadInput
+    from sanshen.service.validate import decode_utf8
+
     if path == "-":
         data = sys.stdin.buffer.read()
         source = "标准输入"

@@ -15,8 +15,6 @@ from sanshen.commands._common import (
     print_json,
     token_option,
 )
-from sanshen.service import audit as audit_service
-from sanshen.service.audit import EXPORT_FORMATS
 
 
 def audit(
@@ -38,6 +36,8 @@ def audit(
 
 
 def _verify(as_json: bool) -> None:
+    from sanshen.service import audit as audit_service
+
     with app_context() as ctx:
         report = audit_service.verify(ctx)
     if as_json:
@@ -50,6 +50,9 @@ def _verify(as_json: bool) -> None:
 
 
 def _export(fmt: str | None) -> None:
+    from sanshen.service import audit as audit_service
+    from sanshen.service.audit import EXPORT_FORMATS
+
     if fmt not in EXPORT_FORMATS:
         raise fail(f"请用 --format 指定导出格式：{' | '.join(EXPORT_FORMATS)}", 2)
     with app_context() as ctx:
@@ -58,6 +61,8 @@ def _export(fmt: str | None) -> None:
 
 
 def _for_draft(draft_id: int, token: str | None, as_json: bool) -> None:
+    from sanshen.service import audit as audit_service
+
     with app_context() as ctx:
         events = audit_service.for_draft(ctx, acting_user(ctx, token), draft_id)
     if as_json:

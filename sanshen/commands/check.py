@@ -7,13 +7,15 @@ import json
 from bisect import bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from review.check import Checker, load_default_checker
 from review.findings import CATEGORY_LABELS, Category, Finding, Report, Severity
 from sanshen.commands._common import cli_errors, fail, print_json, read_text_file
+
+if TYPE_CHECKING:
+    from review.check import Checker
 
 SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 
@@ -106,6 +108,8 @@ def check_command(
             text = None
         else:
             text = read_text_file(file)
+    from review.check import load_default_checker
+
     checker = load_default_checker(allowed_domains=allowed_domain)
     if text is None:
         blocking = run_batch(checker, items, categories)

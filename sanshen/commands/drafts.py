@@ -15,7 +15,6 @@ from sanshen.commands._common import (
     read_text_file,
     token_option,
 )
-from sanshen.service import drafts
 from sanshen.service.views import DraftDetail, DraftView, FindingView
 
 STAGE_STATUS = {"done": "已签批", "open": "待签批", "pending": "未开始"}
@@ -72,6 +71,8 @@ def submit(
     as_json: bool = json_option(),
 ) -> None:
     """提交稿件：同步运行机器预审，生成第 1 版并进入审核流程。"""
+    from sanshen.service import drafts
+
     with app_context() as ctx:
         body = read_text_file(file)
         actor = acting_user(ctx, token)
@@ -85,6 +86,8 @@ def submit(
 
 def queue(token: str | None = token_option(), as_json: bool = json_option()) -> None:
     """列出等待我签批的稿件，最紧急的在前。"""
+    from sanshen.service import drafts
+
     with app_context() as ctx:
         items = drafts.queue(ctx, acting_user(ctx, token), now=now())
     if as_json:
@@ -120,6 +123,8 @@ def show(
     as_json: bool = json_option(),
 ) -> None:
     """查看稿件：当前版本、问题、各环节与签批，以及自我上次签批以来的改动。"""
+    from sanshen.service import drafts
+
     with app_context() as ctx:
         detail = drafts.show(ctx, acting_user(ctx, token), draft)
     if as_json:
@@ -137,6 +142,8 @@ def sign(
     as_json: bool = json_option(),
 ) -> None:
     """签批当前环节。"""
+    from sanshen.service import drafts
+
     with app_context() as ctx:
         view = drafts.sign(ctx, acting_user(ctx, token), draft, stage=stage, comment=comment,
                            expect_hash=expect_hash, now=now())
@@ -151,6 +158,8 @@ def return_(
     as_json: bool = json_option(),
 ) -> None:
     """退回稿件（给作者，或到之前的某个环节）。"""
+    from sanshen.service import drafts
+
     with app_context() as ctx:
         view = drafts.return_draft(ctx, acting_user(ctx, token), draft, comment=comment, to_stage=to, now=now())
     _emit(view, "已退回", as_json)
@@ -165,6 +174,8 @@ def revise(
     as_json: bool = json_option(),
 ) -> None:
     """提交新版本：此前的签批全部作废，从第一个人工环节重新开始。"""
+    from sanshen.service import drafts
+
     with app_context() as ctx:
         body = read_text_file(file)
         view = drafts.revise(ctx, acting_user(ctx, token), draft, body, title=title, comment=comment, now=now())
@@ -180,6 +191,8 @@ def waive(
     as_json: bool = json_option(),
 ) -> None:
     """说明理由后豁免一个机器预审问题。"""
+    from sanshen.service import drafts
+
     with app_context() as ctx:
         view = drafts.waive(ctx, acting_user(ctx, token), draft, finding, reason=reason, now=now())
     _emit(view, f"已豁免问题 #{finding}，", as_json)
@@ -192,6 +205,8 @@ def withdraw(
     as_json: bool = json_option(),
 ) -> None:
     """撤下已发布的稿件（须领导签批并说明理由）。"""
+    from sanshen.service import drafts
+
     with app_context() as ctx:
         view = drafts.withdraw(ctx, acting_user(ctx, token), draft, reason=reason, now=now())
     _emit(view, "已撤下", as_json)

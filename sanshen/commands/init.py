@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from flows.cases import system_user_id
 from sanshen.commands._common import app_context, json_option, now, print_json
-from storage.db import transaction
 
 
 def init(as_json: bool = json_option()) -> None:
     """创建或升级数据目录与数据库（可重复执行）。"""
+    from flows.cases import system_user_id
+    from storage.db import transaction
+
     with app_context(upgrade=True) as ctx:
         ctx.settings.site_dir.mkdir(parents=True, exist_ok=True)
         with transaction(ctx.engine) as session:

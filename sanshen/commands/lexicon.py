@@ -16,8 +16,6 @@ from sanshen.commands._common import (
     read_text_file,
     token_option,
 )
-from sanshen.service import lexicon as lexicon_service
-from sanshen.service.lexicon import LexiconInput
 
 lexicon_app = typer.Typer(help="词库管理（管理员）：修改记入审计，并触发对审核中稿件的重新检查。",
                           no_args_is_help=True)
@@ -31,6 +29,8 @@ def list_(
     as_json: bool = json_option(),
 ) -> None:
     """列出管理员维护的词条（合并在词库文件之上）。"""
+    from sanshen.service import lexicon as lexicon_service
+
     with app_context() as ctx:
         entries = lexicon_service.list_entries(ctx, include_disabled=all_)
     if as_json:
@@ -55,6 +55,9 @@ def add(
     as_json: bool = json_option(),
 ) -> None:
     """添加或替换一个词条。"""
+    from sanshen.service import lexicon as lexicon_service
+    from sanshen.service.lexicon import LexiconInput
+
     with app_context() as ctx:
         view = lexicon_service.add_entry(ctx, acting_user(ctx, token), LexiconInput(
             kind=kind, term=term, correct=correct, category=category, severity=severity, note=note), now=now())
@@ -73,6 +76,8 @@ def disable(
     as_json: bool = json_option(),
 ) -> None:
     """停用一个词条（无论来自词库文件还是管理员添加）。"""
+    from sanshen.service import lexicon as lexicon_service
+
     with app_context() as ctx:
         view = lexicon_service.disable_entry(ctx, acting_user(ctx, token), kind, term, note=note, now=now())
     if as_json:
@@ -88,6 +93,8 @@ def import_(
 ) -> None:
     """批量导入词条：任何一行有误则全部不导入。"""
     fmt = "jsonl" if Path(file).suffix.lower() in (".jsonl", ".json") else "tsv"
+    from sanshen.service import lexicon as lexicon_service
+
     with app_context() as ctx:
         actor = acting_user(ctx, token)
         entries = lexicon_service.parse_entries(read_text_file(file), source=file, fmt=fmt)
@@ -98,6 +105,8 @@ def import_(
 @lexicon_app.command("export")
 def export(fmt: str = typer.Option("tsv", "--format", help="tsv | jsonl")) -> None:
     """把管理员维护的词条导出到标准输出。"""
+    from sanshen.service import lexicon as lexicon_service
+
     with app_context() as ctx:
         lexicon_service.export_entries(ctx, sys.stdout, fmt=fmt)
 

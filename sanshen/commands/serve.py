@@ -12,13 +12,8 @@ import signal
 import threading
 
 import typer
-import uvicorn
 
 from sanshen.commands._common import app_context
-from sanshen.commands.worker import build_dispatcher
-from sanshen.web import mail
-from sanshen.web.app import create_app
-from sanshen.web.state import utcnow
 
 
 def serve(
@@ -28,6 +23,13 @@ def serve(
     inline: bool = typer.Option(False, "--inline", help="调度器不经 Prefect，直接在本进程内运行各流程"),
 ) -> None:
     """启动网页端、REST API（/api/v1）与流程调度器。"""
+    import uvicorn
+
+    from sanshen.commands.worker import build_dispatcher
+    from sanshen.web import mail
+    from sanshen.web.app import create_app
+    from sanshen.web.state import utcnow
+
     with app_context(upgrade=True) as ctx:
         ctx.settings.site_dir.mkdir(parents=True, exist_ok=True)
         typer.echo("正在加载词库与机器预审……")

@@ -16,7 +16,6 @@ from sanshen.commands._common import (
     print_json,
     token_option,
 )
-from sanshen.service import users
 
 user_app = typer.Typer(help="用户、角色与令牌。", no_args_is_help=True)
 
@@ -35,6 +34,8 @@ def add(
     as_json: bool = json_option(),
 ) -> None:
     """添加用户并打印其 API 令牌（只显示这一次）。"""
+    from sanshen.service import users
+
     with app_context() as ctx:
         view, token = users.add_user(ctx, name, _roles(role), display=display, dept=dept, email=email, now=now())
     if as_json:
@@ -57,6 +58,8 @@ def passwd(
         password = getpass.getpass("新密码：")
         if getpass.getpass("再输入一次：") != password:
             raise fail("两次输入的密码不一致", 2)
+    from sanshen.service import users
+
     with app_context() as ctx:
         users.set_password(ctx, name, password, now=now())
     typer.echo(f"已为 {name} 设置登录密码")
@@ -65,6 +68,8 @@ def passwd(
 @user_app.command("list")
 def list_(as_json: bool = json_option()) -> None:
     """列出全部用户。"""
+    from sanshen.service import users
+
     with app_context() as ctx:
         found = users.list_users(ctx)
     if as_json:
@@ -83,6 +88,8 @@ def roles(
     as_json: bool = json_option(),
 ) -> None:
     """修改用户的角色（需要管理员令牌）。"""
+    from sanshen.service import users
+
     with app_context() as ctx:
         view = users.set_roles(ctx, acting_user(ctx, token), name, _roles(role), now=now())
     if as_json:

@@ -8,16 +8,17 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import typer
 
-from flows.dispatcher import Dispatcher, DispatcherConfig, prepare_prefect_env, utcnow
-from flows.links import LinkPolicy
-from flows.webhook import WebhookConfig
 from sanshen.commands._common import app_context, fail
-from sanshen.service.context import AppContext, build_checker
 from sanshen.settings import Settings
-from storage.outbox import dead_since, pending_count
+
+if TYPE_CHECKING:
+    from flows.dispatcher import Dispatcher, DispatcherConfig
+    from flows.webhook import WebhookConfig
+    from sanshen.service.context import AppContext
 
 # Fault injection for the crash tests: seconds to pause after a page is written and
 # before the publication is recorded (a window in which to kill the worker).
@@ -25,6 +26,8 @@ PAUSE_ENV = "SANSHEN_FAULT_PUBLISH_PAUSE"
 
 
 def webhook_config(ctx: AppContext) -> WebhookConfig | None:
+    from flows.webhook import WebhookConfig
+
     s = ctx.settings
     if not s.webhook_url:
         return None
@@ -36,16 +39,23 @@ def _pause_hook() -> Callable[[], None] | None:
     return (lambda: time.sleep(seconds)) if seconds > 0 else None
 
 
-def dispatcher_config(settings: Settings, *, lease: timedelta = DispatcherConfig.lease) -> DispatcherConfig:
-    """The dispatcher's configuration under these settings (the link checker's guard included)."""
+def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> DispatcherConfig:
+    """The dispatcher's configuration under these settings (the link checker's guard included);
+    without ``lease``, the dispatcher's default lease."""
+    from flows.dispatcher import DispatcherConfig
+    from flows.links import LinkPolicy
+
     policy = LinkPolicy(enabled=settings.link_check, allow_private=settings.link_check_private)
-    return DispatcherConfig(lease=lease, link_policy=policy)
+    return DispatcherConfig(lease=DispatcherConfig.lease if lease is None else lease, link_policy=policy)
 
 
 def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True,
                      config: DispatcherConfig | None = None) -> Dispatcher:
     """The dispatcher for this data directory (also used by ``sanshen serve``); without ``config``,
     the one :func:`dispatcher_config` makes of the context's settings."""
+    from flows.dispatcher import Dispatcher, prepare_prefect_env
+    from sanshen.service.context import build_checker
+
     config = config or dispatcher_config(ctx.settings)
     if use_prefect:
         prepare_prefect_env(ctx.settings.prefect_home)
@@ -64,6 +74,9 @@ def worker(
                                 help="领取一项待办后独占的秒数；进程崩溃后，过期的待办由其他进程接手"),
 ) -> None:
     """运行流程调度器：发布、通知、链接检查、词库变更后的复查与超时督办。"""
+    from flows.dispatcher import utcnow
+    from storage.outbox import dead_since, pending_count
+
     with app_context() as ctx:
         ctx.settings.site_dir.mkdir(parents=True, exist_ok=True)
         dispatcher = build_dispatcher(ctx, use_prefect=not inline,
