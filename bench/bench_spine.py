@@ -181,7 +181,7 @@ def main() -> None:
 def run(args: argparse.Namespace, home: Path) -> None:
     url = args.db or f"sqlite:///{home / 'sanshen.db'}"
     ctx = AppContext.open(Settings(home=home, db_url=url))
-    people = {name: users.add_user(ctx, name, roles, now=T0)[0] for name, roles in TEAM.items()}
+    people = {name: users.add_user(ctx, None, name, roles, now=T0)[0] for name, roles in TEAM.items()}
 
     t = time.perf_counter()
     waiting = Generator(ctx, people, args.drafts).run()

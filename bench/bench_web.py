@@ -62,9 +62,9 @@ def seed(ctx: AppContext, n: int, open_share: float) -> int:
     stage the benchmark's proofreader may sign, the rest published; then one long draft with
     50 findings. Returns the long draft's id."""
     now = datetime.now(UTC)
-    editor, _ = users.add_user(ctx, "bench_editor", ["editor"], now=now)
-    users.add_user(ctx, "bench_proof", ["proofreader"], now=now)
-    users.set_password(ctx, "bench_proof", PASSWORD, now=now)
+    editor, _ = users.add_user(ctx, None, "bench_editor", ["editor"], now=now)
+    users.add_user(ctx, None, "bench_proof", ["proofreader"], now=now)
+    users.set_password(ctx, None, "bench_proof", PASSWORD, now=now)
     wf = ctx.workflow
     rnd = random.Random(7)
     meta = publish_meta(column="要闻", kind="news", disclosure="主动公开", interprets=None)

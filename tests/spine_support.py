@@ -89,7 +89,7 @@ def team(ctx) -> Team:
     clock = Clock()
     people, tokens = {}, {}
     for name, roles in ROLES.items():
-        people[name], tokens[name] = users.add_user(ctx, name, roles, now=clock())
+        people[name], tokens[name] = users.add_user(ctx, None, name, roles, now=clock())
     return Team(ctx, people, tokens, clock)
 
 

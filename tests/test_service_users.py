@@ -17,7 +17,7 @@ pytestmark = pytest.mark.db
 
 
 def test_token_is_shown_once_and_stored_as_sha256(ctx):
-    view, token = users.add_user(ctx, "zhang", ["editor", "reviewer"], display="张三", dept="办公室", now=T0)
+    view, token = users.add_user(ctx, None, "zhang", ["editor", "reviewer"], display="张三", dept="办公室", now=T0)
     assert view.roles == ("editor", "reviewer")
     from storage.db import transaction
     with transaction(ctx.engine, readonly=True) as s:
@@ -40,20 +40,20 @@ def test_token_is_shown_once_and_stored_as_sha256(ctx):
 ])
 def test_bad_users_are_bad_input(ctx, name, roles, code):
     with pytest.raises(BadInput) as e:
-        users.add_user(ctx, name, roles, now=T0)
+        users.add_user(ctx, None, name, roles, now=T0)
     assert e.value.code == code
     assert users.list_users(ctx) == []
 
 
 def test_duplicate_user_is_refused(ctx):
-    users.add_user(ctx, "wang", ["editor"], now=T0)
+    users.add_user(ctx, None, "wang", ["editor"], now=T0)
     with pytest.raises(RefusedError):
-        users.add_user(ctx, "wang", ["admin"], now=T0)
+        users.add_user(ctx, None, "wang", ["admin"], now=T0)
 
 
 def test_password_lockout_after_five_failures(ctx):
-    users.add_user(ctx, "zhao", ["editor"], now=T0)
-    users.set_password(ctx, "zhao", "correct-horse-1", now=T0)
+    users.add_user(ctx, None, "zhao", ["editor"], now=T0)
+    users.set_password(ctx, None, "zhao", "correct-horse-1", now=T0)
     assert users.authenticate_password(ctx, "zhao", "correct-horse-1", now=T0).name == "zhao"
     for _ in range(5):
         with pytest.raises(AuthError) as e:
@@ -65,7 +65,7 @@ def test_password_lockout_after_five_failures(ctx):
     later = T0 + timedelta(minutes=16)
     assert users.authenticate_password(ctx, "zhao", "correct-horse-1", now=later).name == "zhao"
     with pytest.raises(BadInput):
-        users.set_password(ctx, "zhao", "short", now=T0)
+        users.set_password(ctx, None, "zhao", "short", now=T0)
 
 
 def test_set_roles_needs_an_admin(team):
@@ -77,3 +77,54 @@ def test_set_roles_needs_an_admin(team):
     names = [u.name for u in users.list_users(team.ctx)]
     assert "system" not in names and "r1" in names
     assert team.count(User) >= len(names)
+
+
+def _audited(ctx, action: str) -> list[AuditEvent]:
+    from storage.db import transaction
+    with transaction(ctx.engine, readonly=True) as s:
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)))
+
+
+def test_admin_actions_name_the_admin_or_the_cli_operator(team):
+    ctx, admin = team.ctx, team["admin"]
+    cli_added = _audited(ctx, "user.added")[0]  # the team was added at the CLI (actor None)
+    assert cli_added.actor == users.CLI_ACTOR and cli_added.payload["operator"]
+    users.add_user(ctx, admin, "newcomer", ["editor"], now=team.clock())
+    users.set_password(ctx, admin, "newcomer", "correct-horse-1", now=team.clock())
+    users.set_roles(ctx, admin, "newcomer", ["editor", "reviewer"], now=team.clock())
+    users.set_active(ctx, admin, "newcomer", False, now=team.clock())
+    for act in ("user.added", "user.password_set", "user.roles_set", "user.deactivated"):
+        last = _audited(ctx, act)[-1]
+        assert last.actor == "admin" and last.payload["name"] == "newcomer" and "operator" not in last.payload, act
+    assert not users.get_user(ctx, "newcomer").active
+
+
+@pytest.mark.parametrize("act", [
+    lambda ctx, who: users.add_user(ctx, who, "intruder", ["admin"], now=T0),
+    lambda ctx, who: users.set_password(ctx, who, "r1", "correct-horse-1", now=T0),
+    lambda ctx, who: users.set_active(ctx, who, "r1", False, now=T0),
+])
+def test_only_an_admin_acts_on_other_users(team, act):
+    with pytest.raises(RefusedError) as e:
+        act(team.ctx, team["editor"])
+    assert e.value.http_status == 403
+    assert users.get_user(team.ctx, "r1").active and "intruder" not in [u.name for u in users.list_users(team.ctx)]
+
+
+def test_a_user_may_set_their_own_password(team):
+    users.set_password(team.ctx, team["r1"], "r1", "correct-horse-1", now=team.clock())
+    assert _audited(team.ctx, "user.password_set")[-1].actor == "r1"
+
+
+def test_password_roles_deactivation_and_sign_out_end_the_sessions(team):
+    ctx = team.ctx
+    epochs = [users.get_user(ctx, "r1").session_epoch]
+    for change in (
+        lambda: users.set_password(ctx, None, "r1", "correct-horse-1", now=team.clock()),
+        lambda: users.set_roles(ctx, team["admin"], "r1", ["reviewer", "leader"], now=team.clock()),
+        lambda: users.end_sessions(ctx, team["r1"]),
+        lambda: users.set_active(ctx, None, "r1", False, now=team.clock()),
+    ):
+        change()
+        epochs.append(users.get_user(ctx, "r1").session_epoch)
+    assert epochs == sorted(set(epochs)) and len(epochs) == 5

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.db
 
 @pytest.fixture
 def jiao1_password(team) -> None:
-    users.set_password(team.ctx, "jiao1", PASSWORD, now=utcnow())  # argon2 is slow: only where sign-in is tested
+    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=utcnow())  # argon2 is slow: only where sign-in is tested
 
 
 def client(app) -> TestClient:

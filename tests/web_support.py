@@ -81,10 +81,10 @@ def make_team(ctx: AppContext, *, passwords: tuple[str, ...] = ()) -> Team:
     now = utcnow()
     members, tokens = {}, {}
     for name, roles in TEAM.items():
-        user, token = users.add_user(ctx, name, roles, display=name.upper(), now=now)
+        user, token = users.add_user(ctx, None, name, roles, display=name.upper(), now=now)
         members[name], tokens[name] = user, token
     for name in passwords:
-        users.set_password(ctx, name, PASSWORD, now=now)
+        users.set_password(ctx, None, name, PASSWORD, now=now)
     return Team(ctx, members, tokens)
 
 

@@ -37,7 +37,8 @@ def add(
     from sanshen.service import users
 
     with app_context() as ctx:
-        view, token = users.add_user(ctx, name, _roles(role), display=display, dept=dept, email=email, now=now())
+        view, token = users.add_user(ctx, None, name, _roles(role), display=display, dept=dept, email=email,
+                                     now=now())
     if as_json:
         print_json({**view.to_dict(), "token": token})
     else:
@@ -61,7 +62,7 @@ def passwd(
     from sanshen.service import users
 
     with app_context() as ctx:
-        users.set_password(ctx, name, password, now=now())
+        users.set_password(ctx, None, name, password, now=now())
     typer.echo(f"已为 {name} 设置登录密码")
 
 
@@ -96,6 +97,22 @@ def roles(
         print_json(view.to_dict())
     else:
         typer.echo(f"{view.name} 的角色已改为：{','.join(view.roles)}")
+
+
+@user_app.command("disable")
+def disable(name: str = typer.Argument(..., help="用户名")) -> None:
+    """停用用户：不能再登录或使用令牌，已登录的网页会话立即失效。"""
+    with app_context() as ctx:
+        users.set_active(ctx, None, name, False, now=now())
+    typer.echo(f"已停用用户 {name}")
+
+
+@user_app.command("enable")
+def enable(name: str = typer.Argument(..., help="用户名")) -> None:
+    """重新启用已停用的用户。"""
+    with app_context() as ctx:
+        users.set_active(ctx, None, name, True, now=now())
+    typer.echo(f"已启用用户 {name}")
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import secrets
 from collections.abc import Iterable
@@ -28,6 +29,7 @@ BASE_ROLES = frozenset({"editor", "admin"})
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_CHARS = 8
+CLI_ACTOR = "cli"  # the audit actor of an admin action taken by the installation's operator at the CLI
 
 _hasher = PasswordHasher()
 
@@ -44,6 +46,7 @@ def view(user: User) -> UserView:
     return UserView(
         id=user.id, name=user.name, display=user.display, dept=user.dept,
         roles=tuple(r for r in user.roles.split(",") if r), email=user.email, active=user.active,
+        session_epoch=user.session_epoch,
     )
 
 
@@ -72,11 +75,35 @@ def _require_admin(actor: UserView) -> None:
         raise RefusedError("forbidden", "只有管理员（admin）可以执行此操作")
 
 
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry (some containers)
+        return "unknown"
+
+
+def _admin_acting(actor: UserView | None) -> tuple[str, dict]:
+    """Who takes an admin action, for its audit row: the signed-in admin, or (None) the
+    installation's operator at the CLI, named by the OS user in the payload."""
+    if actor is None:
+        return CLI_ACTOR, {"operator": _operator()}
+    _require_admin(actor)
+    return actor.name, {}
+
+
+def _end_sessions(user: User) -> None:
+    """Every web session of this user signed before now is refused from now on."""
+    user.session_epoch += 1
+
+
 def add_user(
-    ctx: "AppContext", name: str, roles: Iterable[str], *, display: str = "", dept: str = "",
-    email: str | None = None, now: datetime,
+    ctx: "AppContext", actor: UserView | None, name: str, roles: Iterable[str], *, display: str = "",
+    dept: str = "", email: str | None = None, now: datetime,
 ) -> tuple[UserView, str]:
-    """Create a user and its first API token; the token is returned once and stored hashed."""
+    """Create a user and its first API token; the token is returned once and stored hashed.
+
+    ``actor``: the admin who adds the user, or None for the operator at the CLI."""
+    by, extra = _admin_acting(actor)
     validate.user_name(name)
     if name == SYSTEM_USER:
         raise BadInput("reserved_name", f"“{SYSTEM_USER}”是系统保留的用户名")
@@ -96,12 +123,18 @@ def add_user(
         session.add(user)
         session.flush()
         session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), created_at=now))
-        append_event(session, action="user.added", actor=None, draft_id=None,
-                     payload={"name": name, "roles": list(role_list), "dept": dept}, at=now)
+        append_event(session, action="user.added", actor=by, draft_id=None,
+                     payload={"name": name, "roles": list(role_list), "dept": dept, **extra}, at=now)
         return view(user), token
 
 
-def set_password(ctx: "AppContext", name: str, password: str, *, now: datetime) -> None:
+def set_password(ctx: "AppContext", actor: UserView | None, name: str, password: str, *, now: datetime) -> None:
+    """Set a user's web password (an admin, the user themself, or None: the operator at the CLI);
+    the user's web sessions end."""
+    if actor is not None and actor.name == name:
+        by, extra = actor.name, {}
+    else:
+        by, extra = _admin_acting(actor)
     if len(password) < MIN_PASSWORD_CHARS:
         raise BadInput("weak_password", f"密码至少 {MIN_PASSWORD_CHARS} 个字符")
     validate.one_line(password, what="密码", max_chars=256)
@@ -111,8 +144,9 @@ def set_password(ctx: "AppContext", name: str, password: str, *, now: datetime) 
         user.password_hash = digest
         user.failed_logins = 0
         user.locked_until = None
-        append_event(session, action="user.password_set", actor=None, draft_id=None,
-                     payload={"name": name}, at=now)
+        _end_sessions(user)
+        append_event(session, action="user.password_set", actor=by, draft_id=None,
+                     payload={"name": name, **extra}, at=now)
 
 
 def authenticate_token(ctx: "AppContext", token: str | None) -> UserView:
@@ -171,14 +205,38 @@ def get_user(ctx: "AppContext", name: str) -> UserView:
         return view(_get(session, name))
 
 
-def set_roles(ctx: "AppContext", actor: UserView, name: str, roles: Iterable[str], *, now: datetime) -> UserView:
-    _require_admin(actor)
+def set_roles(ctx: "AppContext", actor: UserView | None, name: str, roles: Iterable[str], *,
+              now: datetime) -> UserView:
+    """Replace a user's roles (an admin, or None: the operator at the CLI); the user's web sessions end."""
+    by, extra = _admin_acting(actor)
     role_list = parse_roles(ctx, roles)
     with action(ctx) as session:
         user = _get(session, name)
         before = user.roles
         user.roles = ",".join(role_list)
-        append_event(session, action="user.roles_set", actor=actor.name, draft_id=None,
+        _end_sessions(user)
+        append_event(session, action="user.roles_set", actor=by, draft_id=None,
                      payload={"name": name, "before": [r for r in before.split(",") if r],
-                              "roles": list(role_list)}, at=now)
+                              "roles": list(role_list), **extra}, at=now)
         return view(user)
+
+
+def set_active(ctx: "AppContext", actor: UserView | None, name: str, active: bool, *, now: datetime) -> UserView:
+    """Deactivate (no sign-in, no token, web sessions end) or reactivate a user."""
+    by, extra = _admin_acting(actor)
+    if actor is not None and actor.name == name and not active:
+        raise RefusedError("self_deactivate", "不能停用自己的账户")
+    with action(ctx) as session:
+        user = _get(session, name)
+        if user.active != active:
+            user.active = active
+            _end_sessions(user)
+            append_event(session, action="user.activated" if active else "user.deactivated", actor=by,
+                         draft_id=None, payload={"name": name, **extra}, at=now)
+        return view(user)
+
+
+def end_sessions(ctx: "AppContext", actor: UserView) -> None:
+    """Sign-out: every web session of this user, on every device, is refused from now on."""
+    with action(ctx) as session:
+        _end_sessions(_get(session, actor.name))

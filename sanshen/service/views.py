@@ -21,6 +21,7 @@ class UserView:
     roles: tuple[str, ...]
     email: str | None
     active: bool
+    session_epoch: int = 0  # the web sessions of this user must carry it (not part of the JSON)
 
     def actor(self) -> Actor:
         return Actor(name=self.name, roles=frozenset(self.roles))

@@ -50,6 +50,8 @@ FLASH = {
     "user_added": "用户已创建。",
     "roles_set": "角色已更新。",
     "password_set": "密码已设置。",
+    "deactivated": "用户已停用，其登录会话已失效。",
+    "activated": "用户已启用。",
     "lexicon_added": "词条已添加。",
     "lexicon_disabled": "词条已停用。",
     "lexicon_imported": "词表已导入。",

@@ -29,10 +29,10 @@ def add_user(request: Request, name: str = Form(""), display: str = Form(""), de
              email: str = Form(""), roles: list[str] = Form(default_factory=list), password: str = Form(""),
              me: UserView = Depends(admin_only)) -> Response:
     ctx = app_ctx(request)
-    user, token = users.add_user(ctx, name.strip(), roles, display=display, dept=dept,
+    user, token = users.add_user(ctx, me, name.strip(), roles, display=display, dept=dept,
                                  email=email.strip() or None, now=now(request))
     if password:
-        users.set_password(ctx, user.name, password, now=now(request))
+        users.set_password(ctx, me, user.name, password, now=now(request))
     # The token is shown once, in this response, never again.
     return _users_page(request, new_user=user.name, new_token=token)
 
@@ -46,5 +46,11 @@ def set_roles(request: Request, name: str, roles: list[str] = Form(default_facto
 
 @router.post("/users/{name}/password")
 def set_password(request: Request, name: str, password: str = Form(""), me: UserView = Depends(admin_only)) -> Response:
-    users.set_password(app_ctx(request), name, password, now=now(request))
+    users.set_password(app_ctx(request), me, name, password, now=now(request))
     return RedirectResponse("/admin/users?done=password_set", status_code=303)
+
+
+@router.post("/users/{name}/active")
+def set_active(request: Request, name: str, active: str = Form(""), me: UserView = Depends(admin_only)) -> Response:
+    users.set_active(app_ctx(request), me, name, active == "1", now=now(request))
+    return RedirectResponse(f"/admin/users?done={'activated' if active == '1' else 'deactivated'}", status_code=303)

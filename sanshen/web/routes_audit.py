@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "finding.waived": "豁免问题", "draft.approved": "审核通过", "draft.published": "发布",
     "draft.withdrawn": "撤稿", "stage.escalated": "超期督办", "user.added": "新增用户",
     "user.roles_set": "设置角色", "user.password_set": "设置密码", "user.locked": "账户锁定",
+    "user.deactivated": "停用用户", "user.activated": "启用用户",
     "lexicon.added": "新增词条", "lexicon.disabled": "停用词条", "lexicon.imported": "导入词表",
     "check.links": "链接检查", "check.rechecked": "词库更新后复查", "publish.refused": "发布被拒",
     "site.withdrawn": "网站撤下", "webhook.delivered": "推送送达", "outbox.dead": "后台任务已放弃",

@@ -30,7 +30,7 @@ class Live:
     def password_for(self, name: str) -> str:
         """Set the user's web password on first use (argon2 hashing is slow: only for who signs in)."""
         if name not in self.passwords:
-            users.set_password(self.team.ctx, name, PASSWORD, now=utcnow())
+            users.set_password(self.team.ctx, None, name, PASSWORD, now=utcnow())
             self.passwords.add(name)
         return PASSWORD
 
