@@ -59,9 +59,9 @@ def test_empty_chart_says_so():
 
 def test_session_round_trip_and_tampering():
     codec = SessionCodec(b"k" * 32)
-    s = Session.anonymous().signed_in("shen1", at=1000)
+    s = Session.anonymous().signed_in("shen1", at=1000, epoch=3)
     value = codec.encode(s)
-    assert codec.decode(value, now=1001) == s
+    assert codec.decode(value, now=1001) == s and codec.decode(value, now=1001).epoch == 3
     body, mac = value.rsplit(".", 1)
     forged = SessionCodec(b"other").encode(Session(csrf=s.csrf, user="admin", issued_at=1000))
     assert codec.decode(forged, now=1001) is None
@@ -71,13 +71,13 @@ def test_session_round_trip_and_tampering():
 
 def test_expired_session_is_signed_out():
     codec = SessionCodec(b"k" * 32, max_age=60)
-    value = codec.encode(Session.anonymous().signed_in("shen1", at=1000))
+    value = codec.encode(Session.anonymous().signed_in("shen1", at=1000, epoch=0))
     assert codec.decode(value, now=1000 + 61).user is None
 
 
 def test_sign_in_rotates_the_csrf_token():
     anon = Session.anonymous()
-    signed = anon.signed_in("bian", at=1)
+    signed = anon.signed_in("bian", at=1, epoch=0)
     assert signed.csrf != anon.csrf
     assert csrf_ok(signed, signed.csrf) and not csrf_ok(signed, anon.csrf) and not csrf_ok(signed, None)
 

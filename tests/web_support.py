@@ -116,7 +116,8 @@ def signed_in(app, name: str):
     from fastapi.testclient import TestClient
 
     client = TestClient(app)
-    session = Session.anonymous().signed_in(name, at=int(time.time()))
+    epoch = users.get_user(app.state.web.ctx, name).session_epoch
+    session = Session.anonymous().signed_in(name, at=int(time.time()), epoch=epoch)
     client.cookies.set(SESSION_COOKIE, app.state.web.codec.encode(session))
     return client
 

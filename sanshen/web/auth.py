@@ -67,12 +67,24 @@ def session_of(request: Request) -> Session:
     return request.state.session
 
 
-def sign_in(request: Request, name: str) -> None:
-    request.state.session = request.state.session.signed_in(name, at=int(time.time()))
+def sign_in(request: Request, user: users.UserView) -> None:
+    request.state.session = request.state.session.signed_in(user.name, at=int(time.time()),
+                                                            epoch=user.session_epoch)
 
 
 def sign_out(request: Request) -> None:
     request.state.session = Session.anonymous()
+
+
+def end_sessions(request: Request) -> None:
+    """Sign-out: this cookie and every copy of it, and the user's other sessions, stop working."""
+    session: Session = request.state.session
+    if session.user:
+        try:
+            users.end_sessions(request.app.state.web.ctx, users.get_user(request.app.state.web.ctx, session.user))
+        except NotFound:
+            pass
+    sign_out(request)
 
 
 async def csrf_protect(request: Request) -> None:
@@ -96,8 +108,8 @@ def current_user(request: Request) -> users.UserView:
         user = users.get_user(request.app.state.web.ctx, session.user)
     except NotFound:
         user = None
-    if user is None or not user.active:
-        sign_out(request)
+    if user is None or not user.active or user.session_epoch != session.epoch:
+        sign_out(request)  # gone, deactivated, or signed out / changed since this cookie was issued
         raise SignInRequired(target)
     request.state.user = user
     return user

@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from sanshen.service import users
 from sanshen.service.errors import AuthError
-from sanshen.web.auth import csrf_protect, safe_next, sign_in, sign_out
+from sanshen.web.auth import csrf_protect, end_sessions, safe_next, sign_in
 from sanshen.web.render import page
 from sanshen.web.state import app_ctx, now
 
@@ -31,11 +31,11 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
     except AuthError as exc:
         return page(request, "login.html", "登录", status_code=401,
                     next=safe_next(next), username=username, error=exc.message)
-    sign_in(request, user.name)
+    sign_in(request, user)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
-    sign_out(request)
+    end_sessions(request)
     return RedirectResponse("/login", status_code=303)

@@ -2,7 +2,8 @@
 
 A session is a small JSON object signed with HMAC-SHA256. It always carries a
 random CSRF token (also before sign-in, so the sign-in form is protected too);
-after sign-in it names the user and the time of sign-in.
+after sign-in it names the user, the time of sign-in and the user's session epoch
+(a session whose epoch is behind the user's was revoked).
 """
 
 from __future__ import annotations
@@ -25,14 +26,15 @@ class Session:
     csrf: str
     user: str | None = None
     issued_at: int = 0
+    epoch: int = 0
 
     @classmethod
     def anonymous(cls) -> "Session":
         return cls(csrf=secrets.token_urlsafe(32))
 
-    def signed_in(self, user: str, *, at: int) -> "Session":
+    def signed_in(self, user: str, *, at: int, epoch: int) -> "Session":
         # A fresh CSRF token on sign-in: a token seen before sign-in is worthless after it.
-        return replace(self, user=user, issued_at=at, csrf=secrets.token_urlsafe(32))
+        return replace(self, user=user, issued_at=at, epoch=epoch, csrf=secrets.token_urlsafe(32))
 
 
 def _b64(data: bytes) -> str:
@@ -55,7 +57,7 @@ class SessionCodec:
 
     def encode(self, session: Session) -> str:
         body = _b64(json.dumps(
-            {"c": session.csrf, "u": session.user, "t": session.issued_at},
+            {"c": session.csrf, "u": session.user, "t": session.issued_at, "e": session.epoch},
             separators=(",", ":"),
         ).encode("utf-8"))
         return f"{body}.{self._mac(body)}"
@@ -68,7 +70,8 @@ class SessionCodec:
             if not hmac.compare_digest(mac, self._mac(body)):
                 return None
             data = json.loads(_unb64(body))
-            session = Session(csrf=str(data["c"]), user=data.get("u"), issued_at=int(data.get("t") or 0))
+            session = Session(csrf=str(data["c"]), user=data.get("u"), issued_at=int(data.get("t") or 0),
+                              epoch=int(data.get("e") or 0))
         except (ValueError, KeyError, TypeError, UnicodeError):
             return None
         if session.user is not None and now - session.issued_at > self.max_age:
