@@ -37,6 +37,21 @@ class WordIndex:
             cuts.add(pos)
         return cuts
 
+    def straddled(self, text: str, start: int, end: int, margin: int = 6) -> bool:
+        """Whether a word of the best segmentation crosses into [start, end) from outside: one
+        that starts before ``start`` and ends after it (农村|长期 over 村长), or one that starts
+        inside and runs past ``end`` (解放|前线 over 解放前). A word that begins at ``start``
+        and runs on (弱智儿童) does not straddle it."""
+        lo = max(0, start - margin)
+        pos = lo
+        for token in self.tokenizer.cut(text[lo : end + margin], HMM=False):
+            token_start, pos = pos, pos + len(token)
+            if token_start < start < pos or start < token_start < end < pos:
+                return True
+            if pos >= end:
+                break
+        return False
+
     def aligned(self, text: str, start: int, end: int, margin: int = 6) -> bool:
         """Whether [start, end) starts and ends on word boundaries of the surrounding text."""
         lo = max(0, start - margin)

@@ -7,7 +7,7 @@ from review.checks.spans import SpanSet, finding, keep_longest
 from review.findings import Category, Finding
 
 RULE = "banned.term"
-SHORT = 3  # terms this short must stand on word boundaries (村长 is not in 农村长期)
+SHORT = 3  # terms this short must not be straddled by a word (村长 is not in 农村长期)
 
 
 def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
@@ -17,7 +17,8 @@ def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Findi
         start, end = doc.span_of_squeezed(hit.start, hit.end)
         if protected.covers(start, end):
             continue
-        if hit.end - hit.start <= SHORT and not lex.words.aligned(doc.folded, start, end):
+        # A short term at the head of a longer word still counts (弱智 in 弱智儿童).
+        if hit.end - hit.start <= SHORT and lex.words.straddled(doc.squeezed.text, hit.start, hit.end):
             continue
         if term.correct:
             message = term.note or f"禁用或慎用词，应使用“{term.correct}”"

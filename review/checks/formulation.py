@@ -16,6 +16,7 @@ KIND_SUFFIXES = set("法部局厅委办处科院署会室站所队司省市县�
 EDGE_OK_BEFORE = set("和与及对把以在将为是")
 EDGE_OK_AFTER = set("的是和与及等在为了中上下，。；：、")
 FUNCTION_CHARS = set("的地得了着过是和与及或等在为对把被将向从以于而并也都就还又之其这那中")
+LONG = 8  # a term this long with one inner character changed is no other phrase
 WORD_FREQ = 30  # a dictionary word at least this frequent made by an edit is an ordinary word
 
 
@@ -75,9 +76,12 @@ def _ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> 
             return True
         if op == "replace" and src == 0 and _edit_makes_word(sq, hit.start, key, lex, starts_before=hit.start):
             return True  # the first character belongs to a word before the window
+        inner = op == "replace" and 0 < src < n - 1 and window[0] == key[0] and window[-1] == key[-1]
+        if inner and n >= LONG:
+            continue  # both ends intact: a damaged long term, whatever word the edit makes
         if op == "replace" and at_end and _edit_makes_word(sq, hit.start + dst, key, lex):
             return True  # the last word differs: another phrase (科学技术进步, 中国特色社会主义文明)
-        if (at_start or at_end) and not lex.words.aligned(sq, hit.start, hit.end):
+        if (at_start or at_end) and not inner and not lex.words.aligned(sq, hit.start, hit.end):
             return True
     return False
 

@@ -40,6 +40,8 @@ RULE_MOBILE = "pii.mobile"
 RULE_CARD = "pii.bank-card"
 RULE_CREDIT = "pii.credit-code"
 CONTEXT = 16
+# A mobile-shaped number followed by a unit is a quantity (地区生产总值13194481181元).
+QUANTITY_UNITS = frozenset("元万亿人户名件次个吨台辆套间亩米千克斤页条笔%‰")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,8 @@ def scan(doc: Document) -> PiiScan:
         if any(s < m.end() and m.start() < e for s, e in spans):
             continue
         spans.append((m.start(), m.end()))
+        if folded[m.end() : m.end() + 2].lstrip()[:1] in QUANTITY_UNITS:
+            continue
         digits = re.sub(r"\D", "", m.group())[-11:]
         found.append(finding(text, RULE_MOBILE, Category.PII, Severity.ERROR, m.start(), m.end(),
                              f"{digits[:3]}****{digits[-4:]}", "个人手机号码，公开前须去标识化处理"))
