@@ -7,6 +7,7 @@ characters sharing a toneless pinyin reading, and whole words typed with the sam
 
 from __future__ import annotations
 
+import importlib.util
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -15,9 +16,10 @@ from enum import IntFlag
 from itertools import product
 from pathlib import Path
 
-from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-
 CONFUSION_FILE = Path(__file__).resolve().parent.parent / "lexicon" / "data" / "typo" / "confusion.tsv"
+PYPINYIN_DIR = Path(importlib.util.find_spec("pypinyin").origin).parent  # found, not imported
+# What the readings are built from: pypinyin's dictionaries (and its version, in __init__.py)
+PYPINYIN_DATA = tuple(PYPINYIN_DIR / name for name in ("__init__.py", "pinyin_dict.json", "phrases_dict.json"))
 SYLLABLE_CODE_BASE = 0xE000  # syllables are coded as private-use characters, one per syllable
 MAX_READINGS = 2  # pypinyin also lists rare readings (角 gu, 喊 jian); they only add noise
 
@@ -36,6 +38,8 @@ class Likeness(IntFlag):
 
 def char_readings(chars: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """The common toneless pinyin readings of each character, the most common first."""
+    from pypinyin.constants import PINYIN_DICT
+
     readings = {}
     for char in chars:
         listed = PINYIN_DICT.get(ord(char))
@@ -115,6 +119,8 @@ class HomophoneIndex:
     @classmethod
     def build(cls, readings: dict[str, tuple[str, ...]], words: Iterable[str]) -> "HomophoneIndex":
         """``words`` in the order they should be offered (most probable first)."""
+        from pypinyin.constants import PHRASES_DICT
+
         syllables = sorted({r for rs in readings.values() for r in rs})
         code_of = {syllable: chr(SYLLABLE_CODE_BASE + k) for k, syllable in enumerate(syllables)}
         codes = {ord(char): code_of[rs[0]] for char, rs in readings.items()}

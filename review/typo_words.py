@@ -10,13 +10,13 @@ candidate, without re-segmenting.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jieba
-
-JIEBA_DICT = Path(jieba.__file__).with_name("dict.txt")
+JIEBA_DIR = Path(importlib.util.find_spec("jieba").origin).parent  # found, not imported
+JIEBA_DICT = JIEBA_DIR / "dict.txt"
 
 
 @dataclass(frozen=True, slots=True)

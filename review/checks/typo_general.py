@@ -18,7 +18,12 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
 
+import review.typo_cache as cache
+import review.typo_candidates as typo_candidates
+import review.typo_words as typo_words
 from lexicon.normalize import fold
 from review.findings import Category, Finding, Severity
 from review.typo_candidates import CandidateMap, HomophoneIndex, Likeness, char_readings
@@ -36,6 +41,17 @@ FREQUENT_CHAR_FREQ = 150_000  # 的, 了, 是 … : no segmentation gain can arg
 MIN_GAIN = 7.0  # replacements that improve the segmentation less are never scored (nor fitted)
 PLACE_SUFFIXES = frozenset("省市县区乡镇村街路巷湖山河江岛港湾屯寨庄舰")
 HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
+CACHE_NAME = "typo-tables"
+# Everything the tables are built from: the data, and the code that reads and derives them.
+BUILD_INPUTS = (
+    typo_words.JIEBA_DICT,
+    typo_candidates.CONFUSION_FILE,
+    *typo_candidates.PYPINYIN_DATA,
+    Path(__file__),
+    Path(typo_words.__file__),
+    Path(typo_candidates.__file__),
+    Path(cache.__file__),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +84,56 @@ class TypoModel:
     word_cap: dict[str, float] = field(repr=False)
 
     @classmethod
-    def load(cls, weights: Weights | None = None) -> "TypoModel":
+    def load(cls, weights: Weights | None = None, *, cache_dir: Path | None = None) -> "TypoModel":
+        """The model, its tables read from the cache under ``cache_dir`` (default: the user's
+        cache directory) when they were built from the same inputs, else built and cached."""
+        weights = weights or Weights.load()
+        store = cache.TableCache.for_inputs(cache_dir or cache.default_cache_dir(), CACHE_NAME, BUILD_INPUTS)
+        tables = store.read()
+        if tables is not None:
+            try:
+                return cls.from_tables(tables, weights)
+            except (KeyError, TypeError, ValueError):
+                pass  # not tables this code wrote: build them again
+        model = cls.build(weights)
+        store.write(model.tables())
+        return model
+
+    def tables(self) -> dict[str, Any]:
+        """Everything but the weights, as plain values for :class:`review.typo_cache.TableCache`."""
+        return {
+            "logp": cache.pack_floats(self.words.logp),
+            "prefixes": cache.pack_strs(self.words.prefixes),
+            "unknown_logp": self.words.unknown_logp,
+            "candidates": self.candidates.table,
+            "homophone_codes": self.homophones.codes,
+            "homophone_words": self.homophones.words,
+            "completions": cache.pack_str_map(self.completions),
+            "rare_word_logp": self.rare_word_logp,
+            "frequent_char_logp": self.frequent_char_logp,
+            "word_cap": self.word_cap,
+        }
+
+    @classmethod
+    def from_tables(cls, tables: dict[str, Any], weights: Weights) -> "TypoModel":
+        return cls(
+            words=WordModel(
+                logp=cache.unpack_floats(tables["logp"]),
+                prefixes=frozenset(cache.unpack_strs(tables["prefixes"])),
+                unknown_logp=float(tables["unknown_logp"]),
+            ),
+            candidates=CandidateMap(table=tables["candidates"]),
+            homophones=HomophoneIndex(codes=tables["homophone_codes"], words=tables["homophone_words"]),
+            completions=cache.unpack_str_map(tables["completions"]),
+            weights=weights,
+            rare_word_logp=float(tables["rare_word_logp"]),
+            frequent_char_logp=float(tables["frequent_char_logp"]),
+            word_cap=tables["word_cap"],
+        )
+
+    @classmethod
+    def build(cls, weights: Weights | None = None) -> "TypoModel":
+        """The model built from jieba's dictionary, pypinyin's readings and the confusion set."""
         words = WordModel.from_jieba()
         floor = math.log(MIN_WORD_FREQ) + words.unknown_logp
         short_words = [w for w, lp in words.logp.items() if 2 <= len(w) <= MAX_WORD_LEN and lp >= floor]
@@ -81,7 +146,11 @@ class TypoModel:
             else:
                 for j in range(len(word)):
                     fills[word[:j] + MASK + word[j + 1 :]].append(word[j])
-        completions = {key: "".join(chars) for key, chars in fills.items()}
+        distinct: dict[str, str] = {}  # one string per distinct set of fills (a seventh as many)
+        completions = {}
+        for key, chars in fills.items():
+            joined = "".join(chars)
+            completions[key] = distinct.setdefault(joined, joined)
         word_cap = {ch: words.logp[word] for word in reversed(short_words) for ch in word}  # the likeliest wins
         readings = char_readings({c for w in short_words for c in w} | {w for w in words.logp if len(w) == 1})
         common_floor = math.log(COMMON_CHAR_FREQ) + words.unknown_logp
