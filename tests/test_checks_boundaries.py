@@ -1,0 +1,113 @@
+"""Failure classes found by the held-out suite: word boundaries around short banned terms,
+ambiguous terms and their unambiguous pairings, damaged long formulations, quantities
+shaped like mobile numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from lexicon.loader import load_lexicon
+from lexicon.words import WordIndex
+from review.check import Checker
+from review.findings import Category, Severity
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker.build(load_lexicon())
+
+
+def errors(checker: Checker, text: str, category: Category) -> list[tuple[str, str | None]]:
+    report = checker.check(text, only=[category])
+    return [(f.text, f.suggestion) for f in report.findings if f.severity is Severity.ERROR]
+
+
+@pytest.fixture(scope="module")
+def words() -> WordIndex:
+    return WordIndex.load()
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "straddled"),
+    [
+        ("建立农村长效机制", 1, 3, True),  # 农村|长效 over 村长
+        ("奔赴解放前线", 2, 5, True),  # 解放|前线 over 解放前
+        ("托养弱智儿童", 2, 4, False),  # a word that begins with the term
+        ("他说前苏联时期", 2, 5, False),
+    ],
+)
+def test_straddled(words, text, start, end, straddled):
+    assert words.straddled(text, start, end) is straddled
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("为弱智儿童提供康复服务。", "弱智"),  # jieba reads 弱智儿童 as one word
+        ("他出生于前苏联时期的工厂。", "前苏联"),
+        ("该村村长主持召开村民会议。", "村长"),
+        ("解放前，当地百姓缺衣少食。", "解放前"),
+    ],
+)
+def test_short_banned_term_is_an_error_inside_or_at_the_head_of_a_word(checker, text, term):
+    assert [t for t, _ in errors(checker, text, Category.BANNED)] == [term]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全村长期坚持垃圾分类。",
+        "他曾奔赴解放前线采访。",
+        "建设能力中台和数据中台，提升数字政府支撑能力。",
+        "各省省委书记参加了座谈会。",
+        "该企业是中港城的入驻商户。",
+        "思想大解放前所未有。",
+    ],
+)
+def test_straddled_or_allowed_terms_are_not_errors(checker, text):
+    assert errors(checker, text, Category.BANNED) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong", "right"),
+    [
+        ("两岸交流中，中台之间往来增多。", "中台之间", "两岸之间"),
+        ("中港合作不断深化。", "中港合作", "内地与香港合作"),
+        ("中共湖南省省委书记出席会议。", "省省委书记", "省委书记"),
+    ],
+)
+def test_pairings_of_ambiguous_terms_are_errors(checker, text, wrong, right):
+    assert errors(checker, text, Category.BANNED) == [(wrong, right)]
+
+
+def test_bare_ambiguous_term_is_only_a_warning(checker):
+    report = checker.check("中港集团召开年度会议。", only=[Category.BANNED])
+    assert [(f.text, f.severity) for f in report.findings] == [("中港", Severity.WARNING)]
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong", "canonical"),
+    [
+        # the edit makes a word (直观, 大观, 从命) but both ends of the long term are intact
+        ("弘扬社会主义核心价直观。", "社会主义核心价直观", "社会主义核心价值观"),
+        ("牢记不忘初心、牢记从命的要求。", "不忘初心、牢记从命", "不忘初心、牢记使命"),
+        # one inner character changed leaves the segmentation unaligned
+        ("实现“两个一百年”奋斗木标。", "两个一百年”奋斗木标", "“两个一百年”奋斗目标"),
+    ],
+)
+def test_long_formulation_with_inner_character_changed(checker, text, wrong, canonical):
+    assert errors(checker, text, Category.FORMULATION) == [(wrong, canonical)]
+
+
+@pytest.mark.parametrize("text", ["坚持全面从严治军。", "坚持全面从严治警。", "开展党纪学习教育。"])
+def test_sibling_formulations_are_not_near_misses(checker, text):
+    assert errors(checker, text, Category.FORMULATION) == []
+
+
+@pytest.mark.parametrize("text", ["累计销售额15812345678元。", "共有15812345678人次参与。", "增长13912345678 万元"])
+def test_mobile_shaped_quantity_is_not_a_mobile(checker, text):
+    assert errors(checker, text, Category.PII) == []
+
+
+def test_mobile_before_punctuation_is_still_a_mobile(checker):
+    assert errors(checker, "联系人王某，手机15812345678。", Category.PII) == [("15812345678", "158****5678")]
