@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from flows.workflows import WorkflowVersions
 from review import events as ev
 from review.case import APPROVED, IN_REVIEW, RETURNED, SYSTEM_USER, WITHDRAWN, Case, OpenFinding, Refused, SignOffRecord
 from review.findings import Finding
@@ -333,6 +334,8 @@ def _release_for_publication(session: Session, draft: Draft, *, now: datetime,
     lead = policy or draft
     if lead.status != APPROVED:
         return  # an interpretation waits for its policy's last signature
+    if lead.workflow_version != workflow.version:  # the policy started under another version
+        workflow = WorkflowVersions(workflow).of(session, lead)
     case = load_case(session, lead.id)
     if publication_blockers(workflow, case):
         return

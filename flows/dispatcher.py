@@ -29,6 +29,7 @@ from flows.publish import Publisher
 from flows.recheck import CheckerFactory
 from flows.site import StaticSite
 from flows.webhook import WebhookConfig
+from flows.workflows import WorkflowVersions
 from review.workflow import WorkflowDef
 from storage import outbox
 from storage.audit import append_event
@@ -68,14 +69,16 @@ class Dispatcher:
         self, *, engine: Engine, workflow: WorkflowDef, site_dir: Path, checker_factory: CheckerFactory,
         webhook: WebhookConfig | None = None, use_prefect: bool = True,
         config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
-        after_site_write: Callable[[], None] | None = None,
+        after_site_write: Callable[[], None] | None = None, workflows: WorkflowVersions | None = None,
     ) -> None:
+        """``workflow``: the current definition; ``workflows`` the versions drafts are pinned to
+        (default: only the current one known)."""
         self.engine = engine
-        self.workflow = workflow
+        self.workflows = workflows or WorkflowVersions(workflow)
         self.config = config
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
-        self.publisher = Publisher(engine=engine, site=StaticSite(site_dir), workflow=workflow,
-                                   webhook=webhook, after_site_write=after_site_write)
+        self.publisher = Publisher(engine=engine, site=StaticSite(site_dir), workflow=self.workflows.current,
+                                   webhook=webhook, after_site_write=after_site_write, workflows=self.workflows)
         self._checker_factory = checker_factory
         self._handlers: dict[str, Handler] = {
             "publish": self._publish, "withdraw": self._withdraw, "route": self._route,
@@ -97,7 +100,7 @@ class Dispatcher:
         return publish.withdraw(self.publisher, draft_id=int(payload["draft_id"]), now=now)
 
     def _route(self, payload: dict, now: datetime) -> object:
-        return route.route_draft(self.engine, self.workflow, draft_id=int(payload["draft_id"]), now=now)
+        return route.route_draft(self.engine, self.workflows, draft_id=int(payload["draft_id"]), now=now)
 
     def _links(self, payload: dict, now: datetime) -> object:
         return links.check_revision_links(self.engine, draft_id=int(payload["draft_id"]),
@@ -108,7 +111,7 @@ class Dispatcher:
         return recheck.recheck_drafts(self.engine, self._checker_factory(), now=now)
 
     def _sweep(self, payload: dict, now: datetime) -> object:
-        return route.sweep_escalations(self.engine, self.workflow, now=now)
+        return route.sweep_escalations(self.engine, self.workflows, now=now)
 
     # --- running ------------------------------------------------------------------------
 

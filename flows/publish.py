@@ -27,6 +27,7 @@ from flows.cases import current_revision, load_case, revision_content_hash
 from flows.notify import notify
 from flows.site import SiteItem, StaticSite
 from flows.webhook import WebhookConfig, WebhookError, deliver
+from flows.workflows import WorkflowVersions
 from review.transitions import publication_blockers
 from review.workflow import WorkflowDef
 from storage.audit import append_event
@@ -54,6 +55,12 @@ class Publisher:
     webhook: WebhookConfig | None = None
     # fault injection for crash tests: called after the page is written, before it is recorded
     after_site_write: Callable[[], None] | None = None
+    # each draft is gated under the workflow version it started with (default: only ``workflow`` known)
+    workflows: WorkflowVersions | None = None
+
+    def __post_init__(self) -> None:
+        if self.workflows is None:
+            object.__setattr__(self, "workflows", WorkflowVersions(self.workflow))
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ def _prepare(p: Publisher, draft_id: int, content_hash: str, now: datetime) -> _
             return _refuse(s, draft_id, content_hash, ["稿件不存在"], now)
         site_pub = _publication(s, SITE, draft, content_hash)
         if site_pub is None or site_pub.status != "done":
-            reasons = _gate(s, p.workflow, draft, content_hash)
+            reasons = _gate(s, p.workflows.of(s, draft), draft, content_hash)
             if reasons:
                 return _refuse(s, draft_id, content_hash, reasons, now)
         rev = _revision_with_hash(s, draft, content_hash)

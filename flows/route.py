@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from flows.cases import apply_events, load_case
 from flows.notify import notify, users_with_roles
+from flows.workflows import WorkflowVersions
 from review.case import SYSTEM_USER, Case
 from review.deadlines import escalations
 from review.workflow import StageDef, WorkflowDef
@@ -30,12 +31,13 @@ def may_sign(wf: WorkflowDef, case: Case, stage: StageDef, user: User) -> bool:
     return not any((group - {stage.name}) & signed for group in wf.separated_from(stage.name))
 
 
-def route_draft(engine: Engine, wf: WorkflowDef, *, draft_id: int, now: datetime) -> int:
+def route_draft(engine: Engine, workflows: WorkflowVersions, *, draft_id: int, now: datetime) -> int:
     """Notify the eligible signers of every open stage, and the author of returns. Returns how many."""
     with transaction(engine) as s:
         draft = s.get(Draft, draft_id)
         if draft is None:
             return 0
+        wf = workflows.of(s, draft)
         case = load_case(s, draft_id)
         sent = 0
         tasks = s.scalars(select(StageTask).where(
@@ -64,17 +66,18 @@ def _notify_returns(s: Session, draft: Draft, now: datetime) -> int:
     return sent
 
 
-def sweep_escalations(engine: Engine, wf: WorkflowDef, *, now: datetime) -> int:
+def sweep_escalations(engine: Engine, workflows: WorkflowVersions, *, now: datetime) -> int:
     """Escalate every open stage past its due time that was not escalated yet; returns how many."""
     with transaction(engine, readonly=True) as s:
         draft_ids = sorted(set(s.scalars(select(StageTask.draft_id).where(
             StageTask.status == "open", StageTask.due_at < now, StageTask.escalated_at.is_(None)))))
-    return sum(_escalate_draft(engine, wf, draft_id, now) for draft_id in draft_ids)
+    return sum(_escalate_draft(engine, workflows, draft_id, now) for draft_id in draft_ids)
 
 
-def _escalate_draft(engine: Engine, wf: WorkflowDef, draft_id: int, now: datetime) -> int:
+def _escalate_draft(engine: Engine, workflows: WorkflowVersions, draft_id: int, now: datetime) -> int:
     with transaction(engine) as s:
         draft = s.get(Draft, draft_id)
+        wf = workflows.of(s, draft)
         pending = {t.stage for t in s.scalars(select(StageTask).where(
             StageTask.draft_id == draft_id, StageTask.revision == draft.current_revision,
             StageTask.status == "open", StageTask.due_at < now, StageTask.escalated_at.is_(None)))}

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from flows.cases import apply_events, load_case
 from flows.route import route_draft, sweep_escalations
+from flows.workflows import WorkflowVersions
 from review import transitions
 from review.case import Actor
 from review.workflow import default_workflow
@@ -18,6 +19,7 @@ from tests.flows_support import engine, submit_draft  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 WF = default_workflow()
+VERSIONS = WorkflowVersions(WF)
 pytestmark = pytest.mark.db
 
 
@@ -37,14 +39,14 @@ def _sign(engine, draft_id: int, user: str, role: str, at: datetime = NOW) -> No
 
 def test_the_people_who_may_sign_an_opened_stage_are_notified_once(engine):
     draft_id, _ = submit_draft(engine, WF, NOW)
-    assert route_draft(engine, WF, draft_id=draft_id, now=NOW) == 3
-    assert route_draft(engine, WF, draft_id=draft_id, now=NOW) == 0
+    assert route_draft(engine, VERSIONS, draft_id=draft_id, now=NOW) == 3
+    assert route_draft(engine, VERSIONS, draft_id=draft_id, now=NOW) == 0
     assert _notified(engine, "stage_opened") == ["p1", "p2", "p3"]
     _sign(engine, draft_id, "p1", "proofreader")  # 一校 done: 初审 opens
-    route_draft(engine, WF, draft_id=draft_id, now=NOW)
+    route_draft(engine, VERSIONS, draft_id=draft_id, now=NOW)
     assert _notified(engine, "stage_opened") == ["p1", "p2", "p3", "r1", "r2", "r3"]
     _sign(engine, draft_id, "r1", "reviewer")  # 初审 done: 二校 opens, but p1 already signed 一校
-    route_draft(engine, WF, draft_id=draft_id, now=NOW)
+    route_draft(engine, VERSIONS, draft_id=draft_id, now=NOW)
     with transaction(engine, readonly=True) as s:
         second = s.scalars(select(User.name).join(Notification, Notification.user_id == User.id)
                            .where(Notification.message.contains("二校"))).all()
@@ -57,17 +59,17 @@ def test_the_author_hears_of_a_return(engine):
         events = transitions.return_draft(WF, load_case(s, draft_id), Actor("p1", frozenset({"proofreader"})),
                                           comment="第二段数字有误", to_stage=None, now=NOW)
         apply_events(s, s.get(Draft, draft_id), events, now=NOW, workflow=WF)
-    route_draft(engine, WF, draft_id=draft_id, now=NOW)
-    route_draft(engine, WF, draft_id=draft_id, now=NOW)
+    route_draft(engine, VERSIONS, draft_id=draft_id, now=NOW)
+    route_draft(engine, VERSIONS, draft_id=draft_id, now=NOW)
     assert _notified(engine, "draft_returned") == ["editor"]
 
 
 def test_overdue_stages_are_escalated_once(engine):
     draft_id, _ = submit_draft(engine, WF, NOW)
-    assert sweep_escalations(engine, WF, now=NOW + timedelta(hours=1)) == 0
+    assert sweep_escalations(engine, VERSIONS, now=NOW + timedelta(hours=1)) == 0
     late = NOW + timedelta(hours=25)
-    assert sweep_escalations(engine, WF, now=late) == 1
-    assert sweep_escalations(engine, WF, now=late + timedelta(hours=1)) == 0
+    assert sweep_escalations(engine, VERSIONS, now=late) == 1
+    assert sweep_escalations(engine, VERSIONS, now=late + timedelta(hours=1)) == 0
     with transaction(engine, readonly=True) as s:
         task = s.scalar(select(StageTask).where(StageTask.stage == "一校"))
         assert task.escalated_at == late

@@ -60,7 +60,7 @@ def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True,
     if use_prefect:
         prepare_prefect_env(ctx.settings.prefect_home)
     return Dispatcher(
-        engine=ctx.engine, workflow=ctx.workflow, site_dir=ctx.settings.site_dir,
+        engine=ctx.engine, workflow=ctx.workflow, workflows=ctx.workflows, site_dir=ctx.settings.site_dir,
         checker_factory=lambda: build_checker(ctx.engine), webhook=webhook_config(ctx),
         use_prefect=use_prefect, config=config, after_site_write=_pause_hook(),
     )

@@ -2,42 +2,64 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from importlib import resources
 
 from sqlalchemy import Engine, select
 
+from flows.workflows import WorkflowVersions, register_workflow
 from lexicon.loader import load_lexicon
 from lexicon.model import LexiconOverride
 from review.check import Checker, load_default_checker
-from review.workflow import WorkflowDef, WorkflowError, default_workflow, load_workflow
+from review.workflow import WorkflowDef, WorkflowError, load_workflow
 from sanshen.service.errors import BadInput
 from sanshen.settings import Settings
 from storage.db import make_engine, transaction, upgrade as upgrade_db
 from storage.models import LexiconEntry
 
 DEFAULT_URGENT_HOURS = 5.0
+DEFAULT_WORKFLOW_FILE = "workflows/sanshen.toml"
 
 
-def load_configured_workflow(settings: Settings) -> WorkflowDef:
-    """The workflow named by SANSHEN_WORKFLOW, or the default 三审三校."""
+@dataclass(frozen=True)
+class ConfiguredWorkflow:
+    """The definition new drafts start under, and the TOML text it was read from."""
+
+    workflow: WorkflowDef
+    text: str
+
+
+def workflow_text(settings: Settings) -> tuple[str, str]:
+    """The TOML text of the workflow named by SANSHEN_WORKFLOW (or the default 三审三校), and its source."""
     if settings.workflow_file is None:
-        wf = default_workflow()
-    else:
-        path = settings.workflow_file
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise BadInput("missing_workflow", f"找不到流程定义文件：{path}") from None
-        except UnicodeDecodeError:
-            raise BadInput("not_utf8", f"流程定义文件 {path} 不是 UTF-8 编码") from None
-        try:
-            wf = load_workflow(text, str(path))
-        except WorkflowError as exc:
-            raise BadInput("bad_workflow", f"流程定义有误：{exc}") from None
-    if settings.urgent_deadline_hours != DEFAULT_URGENT_HOURS:
-        wf = replace(wf, urgent_total=timedelta(hours=settings.urgent_deadline_hours))
-    return wf
+        return resources.files("review").joinpath(DEFAULT_WORKFLOW_FILE).read_text(encoding="utf-8"), "sanshen.toml"
+    path = settings.workflow_file
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except FileNotFoundError:
+        raise BadInput("missing_workflow", f"找不到流程定义文件：{path}") from None
+    except UnicodeDecodeError:
+        raise BadInput("not_utf8", f"流程定义文件 {path} 不是 UTF-8 编码") from None
+
+
+def settings_adjustment(settings: Settings) -> Callable[[WorkflowDef], WorkflowDef]:
+    """What the installation's settings change in any definition (the urgent end-to-end deadline)."""
+    if settings.urgent_deadline_hours == DEFAULT_URGENT_HOURS:
+        return lambda wf: wf
+    total = timedelta(hours=settings.urgent_deadline_hours)
+    return lambda wf: replace(wf, urgent_total=total)
+
+
+def load_configured_workflow(settings: Settings) -> ConfiguredWorkflow:
+    """The workflow named by SANSHEN_WORKFLOW, or the default 三审三校, with the settings applied."""
+    text, source = workflow_text(settings)
+    try:
+        wf = load_workflow(text, source)
+    except WorkflowError as exc:
+        raise BadInput("bad_workflow", f"流程定义有误：{exc}") from None
+    return ConfiguredWorkflow(settings_adjustment(settings)(wf), text)
 
 
 def lexicon_overrides(engine: Engine) -> list[LexiconOverride]:
@@ -52,27 +74,35 @@ def lexicon_overrides(engine: Engine) -> list[LexiconOverride]:
 
 @dataclass
 class AppContext:
-    """Settings, engine, workflow and checker of one process.
+    """Settings, engine, workflows and checker of one process.
 
-    The checker takes seconds to build (lexicon matchers, typo model), so it is built on
-    first use: commands that never check text never pay for it.
+    ``workflow`` is the definition new drafts start under; ``workflows`` gives each draft the
+    one it started under (parsed once per version). The checker takes seconds to build
+    (lexicon matchers, typo model), so it is built on first use: commands that never check
+    text never pay for it.
     """
 
     settings: Settings
     engine: Engine
-    workflow: WorkflowDef
+    workflows: WorkflowVersions
     _checker: Checker | None = field(default=None, repr=False)
+
+    @property
+    def workflow(self) -> WorkflowDef:
+        return self.workflows.current
 
     @classmethod
     def open(cls, settings: Settings, *, upgrade: bool = True, checker: Checker | None = None) -> "AppContext":
         """Connect (and migrate); ``checker`` reuses one already built (its typo model, with the DB's edits)."""
         if settings.db_url.startswith("sqlite"):
             settings.home.mkdir(parents=True, exist_ok=True)
-        workflow = load_configured_workflow(settings)
+        configured = load_configured_workflow(settings)
         engine = make_engine(settings.db_url)
         if upgrade:
             upgrade_db(engine)
-        ctx = cls(settings=settings, engine=engine, workflow=workflow)
+        register_workflow(engine, configured.workflow, configured.text, now=datetime.now(UTC))
+        workflows = WorkflowVersions(configured.workflow, adjust=settings_adjustment(settings))
+        ctx = cls(settings=settings, engine=engine, workflows=workflows)
         if checker is not None:
             ctx._checker = build_checker(engine, base=checker)
         return ctx

@@ -116,11 +116,11 @@ def _clean_submission(data: SubmitInput) -> SubmitInput:
     )
 
 
-def _stage_name(ctx: "AppContext", stage: str | None) -> str | None:
+def _stage_name(wf: WorkflowDef, stage: str | None) -> str | None:
     if stage is None:
         return None
     try:
-        return ctx.workflow.stage(stage).name
+        return wf.stage(stage).name
     except Refused as refused:
         raise BadInput(refused.code, refused.message) from None
 
@@ -287,8 +287,9 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
         if draft.lock_version != read_version:
             raise RefusedError("conflict", CONFLICT_MESSAGE)
         case = load_case(session, draft_id)
+        wf = ctx.workflows.of(session, draft)
         number = old.number + 1
-        events = transitions.revise(ctx.workflow, case, actor.actor(), revision=number, content_hash=digest,
+        events = transitions.revise(wf, case, actor.actor(), revision=number, content_hash=digest,
                                     comment=comment, now=now)
         revision = Revision(draft_id=draft_id, number=number, title=new_title, body=body, meta=meta,
                             content_hash=digest, author_id=actor.id, comment=comment, created_at=now)
@@ -299,20 +300,22 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
                                    size=a.size, media_type=a.media_type, data=a.data))
         _store_report(session, draft_id, revision, report, now=now)
         draft.title = new_title
-        apply_events(session, draft, events, now=now, actor=actor.name, workflow=ctx.workflow)
+        apply_events(session, draft, events, now=now, actor=actor.name, workflow=wf)
         return _draft_view(session, draft)
 
 
-Transition = Callable[[Case], Sequence[Event]]
+Transition = Callable[[WorkflowDef, Case], Sequence[Event]]
 
 
 def _transition(ctx: "AppContext", actor: UserView, draft_id: int, step: Transition, *,
                 now: datetime) -> DraftView:
+    """Run one transition on the draft's case, under the workflow version the draft started with."""
     with action(ctx) as session:
         draft = _get_draft(session, draft_id)
+        wf = ctx.workflows.of(session, draft)
         case = load_case(session, draft_id)
-        events = step(case)
-        apply_events(session, draft, events, now=now, actor=actor.name, workflow=ctx.workflow)
+        events = step(wf, case)
+        apply_events(session, draft, events, now=now, actor=actor.name, workflow=wf)
         waived = {e.finding_id for e in events if isinstance(e, FindingWaived)}
         findings = tuple(replace(of, waived=of.waived or of.id in waived) for of in case.findings)
         return _view_of_case(draft, replace(case, findings=findings))
@@ -320,38 +323,37 @@ def _transition(ctx: "AppContext", actor: UserView, draft_id: int, step: Transit
 
 def sign(ctx: "AppContext", actor: UserView, draft_id: int, *, stage: str | None = None, comment: str = "",
          expect_hash: str | None = None, now: datetime) -> DraftView:
-    stage = _stage_name(ctx, stage)
     comment = _comment(comment)
     expect = expect_hash.strip().lower() if expect_hash else None
-    return _transition(ctx, actor, draft_id, lambda case: transitions.sign(
-        ctx.workflow, case, actor.actor(), stage=stage, expect_hash=expect, comment=comment, now=now), now=now)
+    return _transition(ctx, actor, draft_id, lambda wf, case: transitions.sign(
+        wf, case, actor.actor(), stage=_stage_name(wf, stage), expect_hash=expect, comment=comment, now=now),
+        now=now)
 
 
 def return_draft(ctx: "AppContext", actor: UserView, draft_id: int, *, comment: str,
                  to_stage: str | None = None, now: datetime) -> DraftView:
     comment = _comment(comment, what="退回理由", required=True)
-    to_stage = _stage_name(ctx, to_stage)
-    return _transition(ctx, actor, draft_id, lambda case: transitions.return_draft(
-        ctx.workflow, case, actor.actor(), comment=comment, to_stage=to_stage, now=now), now=now)
+    return _transition(ctx, actor, draft_id, lambda wf, case: transitions.return_draft(
+        wf, case, actor.actor(), comment=comment, to_stage=_stage_name(wf, to_stage), now=now), now=now)
 
 
 def waive(ctx: "AppContext", actor: UserView, draft_id: int, finding_id: int, *, reason: str,
           now: datetime) -> DraftView:
     reason = _comment(reason, what="豁免理由", required=True)
 
-    def step(case: Case) -> Sequence[Event]:
+    def step(wf: WorkflowDef, case: Case) -> Sequence[Event]:
         if not any(f.id == finding_id for f in case.findings):
             raise BadInput("unknown_finding",
                            f"稿件 {draft_id} 的当前版本没有编号为 {finding_id} 的问题（用 sanshen show {draft_id} 查看）")
-        return transitions.waive(ctx.workflow, case, actor.actor(), finding_id=finding_id, reason=reason, now=now)
+        return transitions.waive(wf, case, actor.actor(), finding_id=finding_id, reason=reason, now=now)
 
     return _transition(ctx, actor, draft_id, step, now=now)
 
 
 def withdraw(ctx: "AppContext", actor: UserView, draft_id: int, *, reason: str, now: datetime) -> DraftView:
     reason = _comment(reason, what="撤稿理由", required=True)
-    return _transition(ctx, actor, draft_id, lambda case: transitions.withdraw(
-        ctx.workflow, case, actor.actor(), reason=reason, now=now), now=now)
+    return _transition(ctx, actor, draft_id, lambda wf, case: transitions.withdraw(
+        wf, case, actor.actor(), reason=reason, now=now), now=now)
 
 
 # --- reading -------------------------------------------------------------------------
@@ -359,11 +361,12 @@ def withdraw(ctx: "AppContext", actor: UserView, draft_id: int, *, reason: str, 
 def show(ctx: "AppContext", actor: UserView, draft_id: int) -> DraftDetail:
     with reading(ctx) as session:
         draft = _get_draft(session, draft_id)
+        wf = ctx.workflows.of(session, draft)
         case = load_case(session, draft_id)
         rev = current_revision(session, draft)
         diff, diff_from = _diff_since_signed(session, actor, draft, rev)
         waiting = draft.status in (IN_REVIEW, APPROVED)  # approved but not yet out: why not
-        blockers = transitions.publication_blockers(ctx.workflow, case) if waiting else []
+        blockers = transitions.publication_blockers(wf, case) if waiting else []
         interp = interpretation_of(session, draft.id) if draft.kind == "policy" else None
         return DraftDetail(
             draft=_draft_view(session, draft),
@@ -372,14 +375,14 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int) -> DraftDetail:
             interprets=draft.interprets_id,
             interpretation=interp.id if interp else None,
             deadline_at=draft.deadline_at,
-            stages=_stage_views(ctx, session, draft, case),
+            stages=_stage_views(wf, session, draft, case),
             blockers=tuple(blockers),
             diff=diff,
             diff_from=diff_from,
         )
 
 
-def _stage_views(ctx: "AppContext", session: Session, draft: Draft, case: Case) -> tuple[StageView, ...]:
+def _stage_views(wf: WorkflowDef, session: Session, draft: Draft, case: Case) -> tuple[StageView, ...]:
     signed: dict[str, list[SignOffView]] = {}
     for s, name in session.execute(
         select(SignOff, User.name).join(User, User.id == SignOff.user_id)
@@ -396,7 +399,7 @@ def _stage_views(ctx: "AppContext", session: Session, draft: Draft, case: Case) 
                StageTask.status == "open")
     ).all())
     views = []
-    for stage in ctx.workflow.stages:
+    for stage in wf.stages:
         signoffs = tuple(signed.get(stage.name, ()))
         if len({s.user for s in signoffs}) >= stage.quorum:
             status = "done"
@@ -445,9 +448,24 @@ def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUE
     order (a walk of the open-task index that stops early) hold every non-urgent task of
     the answer; the urgent ones come from the urgent drafts in review alone.
     """
-    stages = sorted(s.name for s in ctx.workflow.stages if s.roles & set(actor.roles))
-    if not stages:
-        return []
+    with reading(ctx) as session:
+        defs = ctx.workflows.in_use(session)  # drafts run under the version they started with
+        stages = sorted({s.name for wf in defs for s in wf.stages if s.roles & set(actor.roles)})
+        if not stages:
+            return []
+        rows = _queue_rows(session, actor, stages, _conflicting_stages(defs), limit)
+    labels = {s.name: s.label for wf in reversed(defs) for s in wf.stages}
+    items = [
+        QueueItem(id=r.draft_id, title=r.title, stage=r.stage, label=labels.get(r.stage, r.stage), due_at=r.due_at,
+                  urgent=bool(r.urgent), overdue=r.due_at is not None and r.due_at < now)
+        for r in rows
+    ]
+    items.sort(key=lambda i: (not i.overdue, not i.urgent, i.due_at is None, i.due_at or now, i.id))
+    return items[:limit]
+
+
+def _queue_rows(session: Session, actor: UserView, stages: list[str], conflicts: dict[str, frozenset[str]],
+                limit: int) -> list:
     t, d = StageTask, Draft
     candidates = (
         select(t.draft_id, d.title, t.stage, t.revision, t.due_at, d.urgent)
@@ -460,26 +478,23 @@ def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUE
     # urgent drafts: it starts from the drafts in review instead.
     urgent = candidates.where((t.status + literal("")) == "open", d.urgent.is_(True))
     soonest = candidates.where(t.status == "open")
-    conflicts = _conflicting_stages(ctx.workflow)
-    with reading(ctx) as session:
-        rows = {
-            (row.draft_id, row.stage): row
-            for stmt in (urgent, soonest)
-            for row in _signable(session, stmt, actor, conflicts, limit)
-        }
-    labels = {s.name: s.label for s in ctx.workflow.stages}
-    items = [
-        QueueItem(id=r.draft_id, title=r.title, stage=r.stage, label=labels.get(r.stage, r.stage), due_at=r.due_at,
-                  urgent=bool(r.urgent), overdue=r.due_at is not None and r.due_at < now)
-        for r in rows.values()
-    ]
-    items.sort(key=lambda i: (not i.overdue, not i.urgent, i.due_at is None, i.due_at or now, i.id))
-    return items[:limit]
+    rows = {
+        (row.draft_id, row.stage): row
+        for stmt in (urgent, soonest)
+        for row in _signable(session, stmt, actor, conflicts, limit)
+    }
+    return list(rows.values())
 
 
-def _conflicting_stages(wf: WorkflowDef) -> dict[str, frozenset[str]]:
-    """For each stage, the other stages whose sign-off by a person keeps them from signing it."""
-    return {s.name: frozenset().union(*wf.separated_from(s.name)) - {s.name} for s in wf.stages}
+def _conflicting_stages(defs: Sequence[WorkflowDef]) -> dict[str, frozenset[str]]:
+    """For each stage, the other stages whose sign-off by a person keeps them from signing it
+    (under any of these definitions)."""
+    conflicts: dict[str, frozenset[str]] = {}
+    for wf in defs:
+        for s in wf.stages:
+            apart = frozenset().union(*wf.separated_from(s.name)) - {s.name}
+            conflicts[s.name] = conflicts.get(s.name, frozenset()) | apart
+    return conflicts
 
 
 def _signable(session: Session, stmt: Select, actor: UserView, conflicts: dict[str, frozenset[str]],
