@@ -1,6 +1,6 @@
 """Evaluation on the held-out suite (tests/data/heldout/heldout.jsonl; prints figures, not a test).
 
-    .venv/bin/python bench/eval_heldout.py [--misses] [--no-typo-model]
+    .venv/bin/python bench/eval_heldout.py [--suite FILE.jsonl] [--misses] [--no-typo-model]
 
 Recall per category (an error finding of that category overlapping the target; for
 formulation also the canonical form as suggestion), error findings on look-alikes, error
@@ -42,9 +42,10 @@ def show(f: Finding) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--misses", action="store_true", help="list every miss and false error")
+    ap.add_argument("--suite", type=Path, default=SUITE, help="a .jsonl suite (default: heldout.jsonl)")
     ap.add_argument("--no-typo-model", action="store_true", help="skip the general typo detector")
     args = ap.parse_args()
-    rows = [json.loads(line) for line in SUITE.read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in args.suite.read_text(encoding="utf-8").splitlines()]
     checker = Checker.build(load_lexicon()) if args.no_typo_model else load_default_checker()
 
     found, total = Counter(), Counter()
@@ -75,10 +76,12 @@ def main() -> None:
                 clean_typo_sentences += 1
             if errors and args.misses:
                 print(f"CLEAN-ERROR {row['id']}: {row['text']!r} {[show(f) for f in errors]}")
-    print(f"suite: {SUITE.name}, {len(rows)} rows, lexicon {checker.version}")
+    print(f"suite: {args.suite.name}, {len(rows)} rows, lexicon {checker.version}")
     for cat in sorted(total):
         print(f"{cat:12s} recall {found[cat] / total[cat]:.3f} ({found[cat]}/{total[cat]})  "
               f"look-alikes with an error: {false_errors[cat]}/{looks[cat]}")
+    if not clean_sentences:
+        return
     print(f"clean text: {clean_chars} chars, {clean_errors} errors = {clean_errors * 10000 / clean_chars:.2f} per 10k chars")
     print(f"typo warnings: {clean_typo_sentences} of {clean_sentences} clean sentences "
           f"= {clean_typo_sentences * 100 / clean_sentences:.2f} per 100")

@@ -111,3 +111,24 @@ def test_mobile_shaped_quantity_is_not_a_mobile(checker, text):
 
 def test_mobile_before_punctuation_is_still_a_mobile(checker):
     assert errors(checker, "联系人王某，手机15812345678。", Category.PII) == [("15812345678", "158****5678")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["根据中华人民共和国刑法有关规定。", "依照中华人民共和国税法办理。", "学习中华人民共和国宪法。"],
+)
+def test_sibling_before_a_kind_suffix_is_another_name(checker, text):
+    # an inner edit next to 法 names another law, not a damaged 中华人民共和国宪法
+    assert errors(checker, text, Category.FORMULATION) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "marking"),
+    [("秘密级 ★ 2年\n关于某事项的通知", "秘密级 ★ 2年"), ("（此件不公开）\n关于某事项的通知", "此件不公开")],
+)
+def test_secrecy_marking_shapes(checker, text, marking):
+    assert [t for t, _ in errors(checker, text, Category.SECRECY)] == [marking]
+
+
+def test_level_word_in_law_text_is_not_a_marking(checker):
+    assert errors(checker, "秘密级国家秘密的保密期限不超过十年。", Category.SECRECY) == []

@@ -76,7 +76,9 @@ def _ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> 
             return True
         if op == "replace" and src == 0 and _edit_makes_word(sq, hit.start, key, lex, starts_before=hit.start):
             return True  # the first character belongs to a word before the window
-        inner = op == "replace" and 0 < src < n - 1 and window[0] == key[0] and window[-1] == key[-1]
+        # Both ends intact; but before a kind suffix the edit may name a sibling (宪法 → 刑法).
+        inner = (op == "replace" and 0 < src < n - 1 and window[0] == key[0] and window[-1] == key[-1]
+                 and not (key[-1] in KIND_SUFFIXES and src >= n - 3))
         if inner and n >= LONG:
             continue  # both ends intact: a damaged long term, whatever word the edit makes
         if op == "replace" and at_end and _edit_makes_word(sq, hit.start + dst, key, lex):

@@ -569,5 +569,115 @@ def main() -> None:
     print(len(rows), counts)
 
 
+# --- round 2: written after the first fixes, to check they generalise -------------------------
+OUT2 = Path(__file__).with_name("heldout_r2.jsonl")
+FULL = {ord(c): ord(c) + 0xFEE0 for c in "0123456789X"}
+
+FORMULATIONS_R2 = (
+    "中国共产党第二十次全国代表大会", "全国人民代表大会常务委员会", "中国人民政治协商会议", "中央全面深化改革委员会",
+    "绿水青山就是金山银山", "人与自然和谐共生的现代化", "国家治理体系和治理能力现代化", "共同富裕",
+    "粤港澳大湾区", "长江三角洲区域一体化发展", "京津冀协同发展", "两个毫不动摇", "总体国家安全观",
+    "全面依法治国", "伟大建党精神", "马克思列宁主义", "毛泽东思想", "邓小平理论", "“三个代表”重要思想",
+    "科学发展观", "中国共产党章程", "中华人民共和国宪法", "全国人民代表大会", "中央纪委国家监委",
+    "习近平生态文明思想", "习近平法治思想", "习近平强军思想", "习近平外交思想", "习近平经济思想",
+)
+FRAMES_R2 = (
+    "近日，{O}党组理论学习中心组围绕{X}开展专题学习。",
+    "文章指出，{X}是新时代做好各项工作的重要遵循。",
+    "全体参会人员表示，将把{X}贯穿工作全过程、各方面。",
+    "本期“学习园地”栏目刊发了关于{X}的辅导文章。",
+)
+
+
+def r2_rows() -> list[dict]:
+    global rows
+    saved, rows = rows, []
+    # pii in new shapes
+    for _ in range(4):
+        n = rng.choice(NAMES)
+        i = resident_id()
+        add("pii", "positive", f"{n}（身份证号{i.translate(FULL)}）已领取补助。", i.translate(FULL))
+        i = resident_id(want_x=True).replace("X", "x")
+        add("pii", "positive", f"乙方：{n}，身份证号码：{i}。", i)
+        i = resident_id()
+        add("pii", "positive", f"经查，{n}（{i}）于2023年8月在本镇经营餐饮店。", i)
+        i = resident_id()
+        add("pii", "positive", f"{i}\t{n}\t城关镇\t低保", i)
+        m = mobile()
+        add("pii", "positive", f"{n}\t{m.translate(FULL)}\t新塘镇", m.translate(FULL))
+        m = mobile()
+        s = f"{m[:3]}－{m[3:7]}－{m[7:]}"
+        add("pii", "positive", f"请{n}同志于本周内与我们联系（手机：{s}）。", s)
+        m = mobile()
+        add("pii", "positive", f"报名咨询：{n}老师 {m}", m)
+        c = bank_card()
+        add("pii", "positive", f"请将款项转入{n}的个人账户，卡号：{c}。", c)
+        c = bank_card()
+        add("pii", "positive", f"{n}，农商银行，{c}（银行卡）", c)
+        i = bad_id()
+        add("pii", "positive", f"公民身份号码：{i}（经核，该号码录入有误）", i)
+        # look-alikes
+        add("pii", "lookalike", f"电子税务局受理编号{digits(18)}，请妥善保存。")
+        add("pii", "lookalike", f"快递单号：{digits(15)}，寄件时间：2024年5月6日。")
+        add("pii", "lookalike", f"项目代码：2401-330106-04-01-{rng.randint(100000, 999999)}，建设地点：城关镇。")
+        add("pii", "lookalike", f"本年度财政总收入{digits(11)}元，一般公共预算收入{digits(10)}元。")
+        add("pii", "lookalike", f"许可证编号：JY{digits(14)}，有效期至2028年12月31日。")
+        add("pii", "lookalike", f"信用代码{credit_code()}的企业已被移出经营异常名录。")
+        add("pii", "lookalike", f"政务服务热线：0571-12345，投诉电话：96315，服务监督电话：0571-{digits(8)}。")
+        add("pii", "lookalike", f"全市共有人口{rng.randint(100, 999)}万，其中户籍人口{digits(7)}人。")
+    # secrecy in new shapes
+    for text, target in (
+        ("机密★十年\n关于某事项的通报", "机密★十年"), ("秘密★三个月\n关于某工作的意见", "秘密★三个月"),
+        ("绝密★30年\n某某方案", "绝密★30年"), ("密级 秘密\n关于某事项的请示", "密级 秘密"),
+        ("【机密】关于某某工作的情况汇报", "【机密】"), ("秘密级  ★1年\n某某通知", "秘密级  ★1年"),
+        ("本文件属内部资料，严禁上网。", "内部资料"), ("（此件不公开）\n关于某某的通知", "此件不公开"),
+        ("秘密★5年　特急\n关于某某的紧急通知", "秘密★5年"), ("机密★启用前\n2025年中考数学试卷", "机密★启用前"),
+    ):
+        add("secrecy", "positive", text, target)
+    for text in (
+        "本条例所称国家秘密是指关系国家安全和利益，依照法定程序确定的事项。",
+        "商业秘密权利人可以依法申请诉前禁令。", "加强对涉密载体的全生命周期管理。",
+        "推动企业建立健全内部控制与风险管理体系。", "会议听取了内部审计整改情况汇报。",
+        "保密期限届满的，自行解密。", "该软件具有数据加密与机密性保护功能。",
+        "选举采用秘密投票的方式进行。", "依法保护当事人的隐私和商业秘密。",
+        "本单位未发生失泄密事件，保密自查工作扎实开展。",
+    ):
+        add("secrecy", "lookalike", text)
+    # banned in new shapes
+    for text, target in (
+        ("網民把北朝鮮稱為“隱士王國”。", "北朝鮮"), ("志愿者帮助瞎 子过马路。", "瞎 子"),
+        ("该社团专门服务残废军人。", "残废"), ("中港 两地加强合作。", "中港 两地"),
+        ("他是前·苏·联时期的劳动模范。", "前·苏·联"), ("推进“一带一路”战略实施。", "“一带一路”战略"),
+        ("香港政府的有关官员出席。", "香港政府"), ("参观两岸 三地青年创业成果展。", "两岸 三地"),
+        ("蒙族青年在那达慕大会上表演摔跤。", "蒙族"), ("维族姑娘表演了传统舞蹈。", "维族"),
+        ("台湾总统府发言人表示。", "台湾总统"), ("救助聋子儿童12名。", "聋子"),
+    ):
+        add("banned", "positive", text, target)
+    for text in (
+        "南湖村长廊改造工程已完工。", "我们要坚持农村长远发展思路。", "全力打造数字乡村中台。",
+        "该同志是朝鲜族干部。", "加强香港特别行政区政府与内地的合作。", "苏联解体后，双边贸易一度下滑。",
+        "新中国成立前夕，他参加了地下工作。", "盲人按摩师培训班开班。", "全乡村长效管护机制已经建立。",
+    ):
+        add("banned", "lookalike", text)
+    # formulations not in DOMAIN §6
+    for form in FORMULATIONS_R2:
+        add("formulation", "lookalike", rng.choice(FRAMES_R2).replace("{O}", rng.choice(ORGS)).replace("{X}", form))
+        for kind, v in variants(form):
+            if v == form:
+                continue
+            add("formulation", "positive", rng.choice(FRAMES_R2).replace("{O}", rng.choice(ORGS)).replace("{X}", v), v, form)
+    out, rows = rows, saved
+    return out
+
+
+def main_r2() -> None:
+    out = r2_rows()
+    with OUT2.open("w", encoding="utf-8") as fh:
+        for r in out:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    print(len(out), "round-2 rows")
+
+
 if __name__ == "__main__":
     main()
+    main_r2()
