@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, literal, select
@@ -31,10 +31,13 @@ from review.findings import Report
 from review.gate import DISCLOSURES
 from review.workflow import WorkflowDef
 from sanshen.service import validate
+from sanshen.service.allowed import allowed_actions
 from sanshen.service.diff import unified_body_diff
 from sanshen.service.errors import BadInput, NotFound, RefusedError
 from sanshen.service.tx import action, reading, service_error
 from sanshen.service.views import (
+    AttachmentFile,
+    AttachmentView,
     DraftDetail,
     DraftView,
     FindingView,
@@ -358,7 +361,9 @@ def withdraw(ctx: "AppContext", actor: UserView, draft_id: int, *, reason: str, 
 
 # --- reading -------------------------------------------------------------------------
 
-def show(ctx: "AppContext", actor: UserView, draft_id: int) -> DraftDetail:
+def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | None = None) -> DraftDetail:
+    """The draft with its stages, findings, attachments, diff, and what ``actor`` may do on it now."""
+    now = now or datetime.now(UTC)
     with reading(ctx) as session:
         draft = _get_draft(session, draft_id)
         wf = ctx.workflows.of(session, draft)
@@ -368,6 +373,7 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int) -> DraftDetail:
         waiting = draft.status in (IN_REVIEW, APPROVED)  # approved but not yet out: why not
         blockers = transitions.publication_blockers(wf, case) if waiting else []
         interp = interpretation_of(session, draft.id) if draft.kind == "policy" else None
+        allowed = allowed_actions(wf, case, actor.actor(), now=now)
         return DraftDetail(
             draft=_draft_view(session, draft),
             body=rev.body,
@@ -379,7 +385,33 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int) -> DraftDetail:
             blockers=tuple(blockers),
             diff=diff,
             diff_from=diff_from,
+            attachments=tuple(
+                AttachmentView(id=a.id, name=a.filename, size=a.size, sha256=a.sha256, media_type=a.media_type)
+                for a in session.execute(
+                    select(Attachment.id, Attachment.filename, Attachment.size, Attachment.sha256,
+                           Attachment.media_type)
+                    .where(Attachment.revision_id == rev.id).order_by(Attachment.id))
+            ),
+            can_sign=allowed.can_sign,
+            can_waive=allowed.can_waive,
+            can_return=allowed.can_return,
+            return_to=allowed.return_to,
+            can_revise=allowed.can_revise,
+            can_withdraw=allowed.can_withdraw,
         )
+
+
+def attachment(ctx: "AppContext", actor: UserView, draft_id: int, attachment_id: int) -> AttachmentFile:
+    """One attachment of one of the draft's revisions, to download."""
+    with reading(ctx) as session:
+        _get_draft(session, draft_id)
+        found = session.scalar(
+            select(Attachment).join(Revision, Revision.id == Attachment.revision_id)
+            .where(Attachment.id == attachment_id, Revision.draft_id == draft_id)
+        )
+        if found is None:
+            raise NotFound("unknown_attachment", f"稿件 {draft_id} 没有编号为 {attachment_id} 的附件")
+        return AttachmentFile(name=found.filename, media_type=found.media_type, data=found.data)
 
 
 def _stage_views(wf: WorkflowDef, session: Session, draft: Draft, case: Case) -> tuple[StageView, ...]:

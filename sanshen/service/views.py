@@ -139,6 +139,26 @@ class StageView:
 
 
 @dataclass(frozen=True)
+class AttachmentView:
+    id: int
+    name: str
+    size: int
+    sha256: str
+    media_type: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "size": self.size, "sha256": self.sha256,
+                "media_type": self.media_type}
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    name: str
+    media_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class DraftDetail:
     draft: DraftView
     body: str
@@ -150,6 +170,14 @@ class DraftDetail:
     blockers: tuple[str, ...]
     diff: str | None
     diff_from: int | None  # the revision the diff starts from
+    attachments: tuple[AttachmentView, ...]
+    # what the acting user may do now, by the review rules (the server still guards each action)
+    can_sign: tuple[str, ...]
+    can_waive: tuple[int, ...]
+    can_return: bool
+    return_to: tuple[str, ...]
+    can_revise: bool
+    can_withdraw: bool
 
     def to_dict(self) -> dict:
         d = self.draft.to_dict()
@@ -163,6 +191,13 @@ class DraftDetail:
             "blockers": list(self.blockers),
             "diff": self.diff,
             "diff_from": self.diff_from,
+            "attachments": [a.to_dict() for a in self.attachments],
+            "can_sign": list(self.can_sign),
+            "can_waive": list(self.can_waive),
+            "can_return": self.can_return,
+            "return_to": list(self.return_to),
+            "can_revise": self.can_revise,
+            "can_withdraw": self.can_withdraw,
         })
         return d
 

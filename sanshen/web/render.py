@@ -86,6 +86,14 @@ def fmt_time(value: datetime | str | None) -> str:
     return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
+def file_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} 字节"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def role_labels(roles: Iterable[str]) -> str:
     return "、".join(ROLE_LABELS.get(r, r) for r in sorted(roles)) or "无角色"
 
@@ -96,6 +104,7 @@ def make_templates() -> Jinja2Templates:
     env.autoescape = True
     env.filters.update(
         time=fmt_time,
+        filesize=file_size,
         role_labels=role_labels,
         status_label=lambda s: STATUS_LABELS.get(s, s),
         stage_status=lambda s: STAGE_STATUS_LABELS.get(s, s),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.datastructures import FormData
@@ -98,35 +99,22 @@ def _return_reason(ctx, me: UserView, view: DraftView) -> str | None:
 @router.get("/drafts/{draft_id}")
 def show(request: Request, draft_id: int, me: UserView = Depends(current_user)) -> Response:
     ctx = app_ctx(request)
-    detail = drafts.show(ctx, me, draft_id)
+    detail = drafts.show(ctx, me, draft_id, now=now(request))
     return page(request, "draft.html", detail.draft.title, **draft_page_context(ctx, detail, me, now(request)))
 
 
 def draft_page_context(ctx, detail: DraftDetail, me: UserView, at: datetime) -> dict:
-    """What the draft page shows and which forms it offers this user (the service still guards each one)."""
-    defs = {s.name: s for s in ctx.workflow.stages}
-    mine = set(me.roles)
-    is_author = detail.draft.author == me.name
-    open_stages = [s for s in detail.stages if s.status == "open"]
-    sign_stages = [] if is_author else [
-        s for s in open_stages
-        if mine & defs[s.name].roles and me.name not in {so.user for so in s.signoffs}
-    ]
-    order = [s.name for s in detail.stages]
-    last_open = max((order.index(s.name) for s in open_stages), default=-1)
-    return_stages = [s for s in detail.stages[: last_open + 1] if defs[s.name].kind != "auto"]
+    """What the draft page shows, and the forms the review rules allow this user now (the service
+    still guards each action)."""
     return {
         "d": detail,
         "now": at,
         "segments": segments(detail.body, detail.draft.findings),
         "diff_lines": diff_lines(detail.diff),
         "category_labels": {str(k): v for k, v in CATEGORY_LABELS.items()},
-        "sign_stages": sign_stages,
-        "return_stages": return_stages if sign_stages else [],
-        "can_act": bool(sign_stages),
-        "can_revise": is_author and detail.draft.status in ("in_review", "returned"),
-        "can_withdraw": "leader" in mine and detail.draft.status == "published",
-        "can_audit": "admin" in mine,
+        "sign_stages": [s for s in detail.stages if s.name in detail.can_sign],
+        "return_stages": [s for s in detail.stages if s.name in detail.return_to],
+        "can_audit": "admin" in me.roles,
         "published_url": f"/site/{item_path(detail.draft.id)}" if detail.draft.status == "published" else None,
     }
 
@@ -146,6 +134,17 @@ def diff_lines(diff: str | None) -> list[tuple[str, str]]:
         else:
             out.append(("same", line[1:] if line.startswith(" ") else line))
     return out
+
+
+@router.get("/drafts/{draft_id}/attachments/{attachment_id}")
+def download_attachment(request: Request, draft_id: int, attachment_id: int,
+                        me: UserView = Depends(current_user)) -> Response:
+    found = drafts.attachment(app_ctx(request), me, draft_id, attachment_id)
+    # Always a download, never rendered in the app's origin (an HTML attachment must not run here).
+    return Response(found.data, media_type="application/octet-stream", headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.name, safe='')}",
+        "X-Content-Type-Options": "nosniff",
+    })
 
 
 @router.post("/drafts/{draft_id}/sign")
