@@ -24,6 +24,16 @@ class Allowed:
     can_revise: bool
     can_withdraw: bool
 
+    def to_dict(self) -> dict:
+        return {
+            "can_sign": list(self.can_sign),
+            "can_waive": list(self.can_waive),
+            "can_return": self.can_return,
+            "return_to": list(self.return_to),
+            "can_revise": self.can_revise,
+            "can_withdraw": self.can_withdraw,
+        }
+
 
 def _permits(attempt: Callable[[], object]) -> bool:
     try:

@@ -373,7 +373,6 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
         waiting = draft.status in (IN_REVIEW, APPROVED)  # approved but not yet out: why not
         blockers = transitions.publication_blockers(wf, case) if waiting else []
         interp = interpretation_of(session, draft.id) if draft.kind == "policy" else None
-        allowed = allowed_actions(wf, case, actor.actor(), now=now)
         return DraftDetail(
             draft=_draft_view(session, draft),
             body=rev.body,
@@ -392,12 +391,7 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
                            Attachment.media_type)
                     .where(Attachment.revision_id == rev.id).order_by(Attachment.id))
             ),
-            can_sign=allowed.can_sign,
-            can_waive=allowed.can_waive,
-            can_return=allowed.can_return,
-            return_to=allowed.return_to,
-            can_revise=allowed.can_revise,
-            can_withdraw=allowed.can_withdraw,
+            allowed=allowed_actions(wf, case, actor.actor(), now=now),
         )
 
 

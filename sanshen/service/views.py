@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from review.case import Actor
+from sanshen.service.allowed import Allowed
 
 
 def iso(value: datetime | None) -> str | None:
@@ -171,13 +172,7 @@ class DraftDetail:
     diff: str | None
     diff_from: int | None  # the revision the diff starts from
     attachments: tuple[AttachmentView, ...]
-    # what the acting user may do now, by the review rules (the server still guards each action)
-    can_sign: tuple[str, ...]
-    can_waive: tuple[int, ...]
-    can_return: bool
-    return_to: tuple[str, ...]
-    can_revise: bool
-    can_withdraw: bool
+    allowed: Allowed  # what the acting user may do now, by the review rules (the server still guards)
 
     def to_dict(self) -> dict:
         d = self.draft.to_dict()
@@ -192,12 +187,7 @@ class DraftDetail:
             "diff": self.diff,
             "diff_from": self.diff_from,
             "attachments": [a.to_dict() for a in self.attachments],
-            "can_sign": list(self.can_sign),
-            "can_waive": list(self.can_waive),
-            "can_return": self.can_return,
-            "return_to": list(self.return_to),
-            "can_revise": self.can_revise,
-            "can_withdraw": self.can_withdraw,
+            **self.allowed.to_dict(),
         })
         return d
 

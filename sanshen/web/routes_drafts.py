@@ -112,8 +112,8 @@ def draft_page_context(ctx, detail: DraftDetail, me: UserView, at: datetime) -> 
         "segments": segments(detail.body, detail.draft.findings),
         "diff_lines": diff_lines(detail.diff),
         "category_labels": {str(k): v for k, v in CATEGORY_LABELS.items()},
-        "sign_stages": [s for s in detail.stages if s.name in detail.can_sign],
-        "return_stages": [s for s in detail.stages if s.name in detail.return_to],
+        "sign_stages": [s for s in detail.stages if s.name in detail.allowed.can_sign],
+        "return_stages": [s for s in detail.stages if s.name in detail.allowed.return_to],
         "can_audit": "admin" in me.roles,
         "published_url": f"/site/{item_path(detail.draft.id)}" if detail.draft.status == "published" else None,
     }
