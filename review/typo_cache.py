@@ -29,11 +29,14 @@ SEPARATOR = "\n"
 STALE_AFTER = 24 * 3600  # seconds: another install sharing the directory rebuilds at most daily
 
 
-def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/sanshen``, else ``~/.cache/sanshen``."""
+def default_cache_dir() -> Path | None:
+    """``$XDG_CACHE_HOME/sanshen``, else ``~/.cache/sanshen``; None when there is no home to
+    put it in (a relative XDG_CACHE_HOME is ignored, as the XDG specification says)."""
     base = os.environ.get("XDG_CACHE_HOME", "")
-    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-    return root / "sanshen"
+    if os.path.isabs(base):
+        return Path(base, "sanshen")
+    home = os.path.expanduser("~")
+    return Path(home, ".cache", "sanshen") if os.path.isabs(home) else None
 
 
 def inputs_digest(paths: Iterable[Path]) -> str:

@@ -10,6 +10,7 @@ import pytest
 from review.checks.typo_general import CACHE_NAME, BUILD_INPUTS, TypoModel, find_likely_typos, suspects_by_run
 from review.typo_cache import (
     TableCache,
+    default_cache_dir,
     inputs_digest,
     pack_floats,
     pack_str_map,
@@ -135,3 +136,20 @@ def test_a_write_removes_only_old_files_for_other_inputs(tmp_path):
     assert store.write({"k": 1})
     assert store.read() == {"k": 1}
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([recent.name, other.name, store.path.name])
+
+
+def test_the_default_cache_directory_follows_xdg_and_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_cache_dir() == tmp_path / "sanshen"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_cache_dir() == tmp_path / "home" / ".cache" / "sanshen"
+    monkeypatch.setenv("HOME", "nowhere")
+    assert default_cache_dir() is None
+
+
+def test_without_a_cache_directory_the_model_is_built(built, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", "")
+    monkeypatch.setenv("HOME", "nowhere")
+    monkeypatch.setattr(TypoModel, "build", classmethod(lambda cls, weights=None: built))
+    assert TypoModel.load() is built

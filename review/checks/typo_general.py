@@ -88,7 +88,10 @@ class TypoModel:
         """The model, its tables read from the cache under ``cache_dir`` (default: the user's
         cache directory) when they were built from the same inputs, else built and cached."""
         weights = weights or Weights.load()
-        store = cache.TableCache.for_inputs(cache_dir or cache.default_cache_dir(), CACHE_NAME, BUILD_INPUTS)
+        directory = cache_dir or cache.default_cache_dir()
+        if directory is None:
+            return cls.build(weights)
+        store = cache.TableCache.for_inputs(directory, CACHE_NAME, BUILD_INPUTS)
         tables = store.read()
         if tables is not None:
             try:
