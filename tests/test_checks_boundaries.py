@@ -132,3 +132,13 @@ def test_secrecy_marking_shapes(checker, text, marking):
 
 def test_level_word_in_law_text_is_not_a_marking(checker):
     assert errors(checker, "秘密级国家秘密的保密期限不超过十年。", Category.SECRECY) == []
+
+
+def test_short_formulation_edit_leaving_stray_characters_is_a_near_miss(checker):
+    # 共同|人|裕: the edit makes a word (同人) but leaves stray characters
+    assert errors(checker, "扎实推动共同人裕。", Category.FORMULATION) == [("共同人裕", "共同富裕")]
+
+
+@pytest.mark.parametrize("text", ["坚持四个意见。", "树立新发展观念。", "两个维持不变。"])
+def test_short_formulation_edit_reading_as_words_is_ordinary(checker, text):
+    assert errors(checker, text, Category.FORMULATION) == []

@@ -72,20 +72,26 @@ def _ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> 
             return True
         if op == "replace" and src == n - 1 and window[dst] in KIND_SUFFIXES:
             return True
-        if op == "replace" and n <= 5 and _edit_makes_word(sq, hit.start + dst, key, lex):
-            return True
+        if op == "replace" and n <= 5 and _edit_makes_word(sq, hit.start + dst, key, lex) \
+                and _orphans(window, lex) <= _orphans(key, lex):
+            return True  # reads as words (四个意见), not as a word plus stray characters (共同人裕)
         if op == "replace" and src == 0 and _edit_makes_word(sq, hit.start, key, lex, starts_before=hit.start):
             return True  # the first character belongs to a word before the window
         # Both ends intact; but before a kind suffix the edit may name a sibling (宪法 → 刑法).
         inner = (op == "replace" and 0 < src < n - 1 and window[0] == key[0] and window[-1] == key[-1]
                  and not (key[-1] in KIND_SUFFIXES and src >= n - 3))
-        if inner and n >= LONG:
-            continue  # both ends intact: a damaged long term, whatever word the edit makes
+        if inner and (n >= LONG or n <= 5):
+            continue  # both ends intact: long, damaged whatever word the edit makes; short, judged above
         if op == "replace" and at_end and _edit_makes_word(sq, hit.start + dst, key, lex):
             return True  # the last word differs: another phrase (科学技术进步, 中国特色社会主义文明)
         if (at_start or at_end) and not inner and not lex.words.aligned(sq, hit.start, hit.end):
             return True
     return False
+
+
+def _orphans(phrase: str, lex: CompiledLexicon) -> int:
+    """Single Chinese characters in the best segmentation of ``phrase``."""
+    return sum(1 for token in lex.words.tokenizer.cut(phrase, HMM=False) if len(token) == 1 and is_han(token))
 
 
 def _cut_short_reads_whole(sq: str, hit: NearHit, key: str, src: int, lex: CompiledLexicon) -> bool:
