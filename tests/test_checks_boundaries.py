@@ -142,3 +142,19 @@ def test_short_formulation_edit_leaving_stray_characters_is_a_near_miss(checker)
 @pytest.mark.parametrize("text", ["坚持四个意见。", "树立新发展观念。", "两个维持不变。"])
 def test_short_formulation_edit_reading_as_words_is_ordinary(checker, text):
     assert errors(checker, text, Category.FORMULATION) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("截止2024年底，全市共有企业1200家。", True),
+        ("据统计，截止6月底，全区共受理申请300件。", True),
+        ("报名截止时间为5月1日。", False),
+        ("申报工作于6月30日截止。", False),
+        ("报名截止2024年5月1日。", False),  # a deadline, not "as of"
+    ],
+)
+def test_cutoff_opening_a_clause_with_a_time_means_as_of(checker, text, flagged):
+    report = checker.check(text, only=[Category.TYPO])
+    found = [(f.text, f.suggestion) for f in report.findings if f.rule == "typo.cutoff-date"]
+    assert found == ([("截止", "截至")] if flagged else [])

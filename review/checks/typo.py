@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lexicon.compiled import CompiledLexicon, Document
 from lexicon.model import TermKind
 from review.checks.spans import SpanSet, finding, keep_longest
@@ -9,7 +11,14 @@ from review.findings import Category, Finding, Severity
 
 RULE_KNOWN = "typo.known-pair"
 RULE_CONTEXT = "typo.context"
+RULE_CUTOFF = "typo.cutoff-date"
 SHORT = 3
+# 截止 opening a clause with a time and a comma after it means "as of": 截至2024年底，全市……
+CUTOFF = re.compile(
+    r"(?:^|(?<=[，。；：！？\n]))\s*(截止)(?=\s*(?:[0-9]{2,4}年|[0-9]{1,2}月|今年|去年|上年|目前|本月|上月|年底|年末|月底)"
+    r"[^，。；\n]{0,14}，)",
+    re.MULTILINE,
+)
 
 
 def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
@@ -27,4 +36,9 @@ def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Findi
             rule, severity = RULE_KNOWN, term.severity
             message = term.note or f"常见错别字：应为“{term.correct}”"
         found.append(finding(doc.text, rule, Category.TYPO, severity, hit.start, hit.end, term.correct, message))
+    for m in CUTOFF.finditer(doc.folded):
+        start, end = m.span(1)
+        if not protected.touches(start, end):
+            found.append(finding(doc.text, RULE_CUTOFF, Category.TYPO, Severity.WARNING, start, end, "截至",
+                                 "表示“到某时为止”用“截至”"))
     return keep_longest(found)
