@@ -110,7 +110,7 @@ class Generator:
             for i, stage in enumerate(stages):
                 if i < upto:
                     user = signers[stage.name]
-                    rows[StageTask].append(dict(draft_id=draft_id, revision=1, stage=stage.name,
+                    rows[StageTask].append(dict(draft_id=draft_id, revision=1, stage=stage.name, urgent=urgent,
                                                 roles=",".join(sorted(stage.roles)), status="done", opened_at=at,
                                                 due_at=at + stage.deadline, closed_at=at + timedelta(minutes=i)))
                     rows[SignOff].append(dict(draft_id=draft_id, revision=1, content_hash=digest, stage=stage.name,
@@ -121,7 +121,7 @@ class Generator:
                 elif step_open is None or stage.group is not None and stage.group == step_open:
                     step_open = stage.group or stage.name
                     due = at + (stage.urgent_deadline if urgent else stage.deadline)
-                    rows[StageTask].append(dict(draft_id=draft_id, revision=1, stage=stage.name,
+                    rows[StageTask].append(dict(draft_id=draft_id, revision=1, stage=stage.name, urgent=urgent,
                                                 roles=",".join(sorted(stage.roles)), status="open", opened_at=at,
                                                 due_at=due))
                     if stage.name in waiting:

@@ -90,9 +90,10 @@ def seed(ctx: AppContext, n: int, open_share: float) -> int:
             session.execute(insert(StageTask), [
                 dict(draft_id=d, revision=1, stage=rnd.choice(PROOF_STAGES) if is_open else "终审",
                      roles="proofreader" if is_open else "leader", status="open" if is_open else "done",
+                     urgent=row["urgent"],
                      opened_at=now - timedelta(hours=rnd.randrange(0, 72)),
                      due_at=now + timedelta(hours=rnd.randrange(-48, 48)),
-                     closed_at=None if is_open else now) for d, is_open in zip(ids, waiting)])
+                     closed_at=None if is_open else now) for d, is_open, row in zip(ids, waiting, rows)])
             print(f"  seeded {start + count}/{n}", file=sys.stderr, end="\r")
     print(file=sys.stderr)
     body = long_body(ctx)
@@ -134,6 +135,15 @@ def main() -> None:
     long_id = seed(ctx, args.drafts, args.open_share)
     print(f"seeded {args.drafts} drafts ({args.open_share:.0%} waiting on the proofreader) "
           f"in {time.perf_counter() - t:.1f}s (SQLite, {home})")
+    proof = users.get_user(ctx, "bench_proof")
+    at = datetime.now(UTC)
+    for _ in range(10):
+        drafts.queue(ctx, proof, now=at)
+    service = []
+    for _ in range(args.requests):
+        t = time.perf_counter()
+        drafts.queue(ctx, proof, now=at)
+        service.append((time.perf_counter() - t) * 1000)
     app = create_app(ctx, secret=b"bench")
     with serving_in_thread(app) as base:
         import httpx
@@ -146,7 +156,7 @@ def main() -> None:
         paths = {"queue page": "/queue", f"draft page ({long_id}, 10,000 chars)": f"/drafts/{long_id}"}
         out = subprocess.run([sys.executable, "-c", LOAD_SCRIPT, base, cookie, json.dumps(paths),
                               str(args.requests)], check=True, capture_output=True, text=True)
-        results = json.loads(out.stdout)
+        results = {"queue (service, in process)": service, **json.loads(out.stdout)}
     print(f"{'page':40} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'mean':>8}")
     for name, times in results.items():
         print(f"{name:40} {len(times):5d} {percentile(times, .5):8.1f} {percentile(times, .95):8.1f} "

@@ -245,6 +245,7 @@ def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
         session.add(StageTask(
             draft_id=draft.id, revision=event.revision, stage=event.stage,
             roles=",".join(sorted(event.roles)), status="open", opened_at=now, due_at=event.due_at,
+            urgent=draft.urgent,
         ))
         return True
     if isinstance(event, ev.StageSigned):

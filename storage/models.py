@@ -120,12 +120,16 @@ class FindingRow(SQLModel, table=True):
 class StageTask(SQLModel, table=True):
     """One stage of one revision of a draft: opened, then done, returned or voided."""
 
-    __table_args__ = (Index("ix_stagetask_open", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_stagetask_open", "status", "due_at"),
+        Index("ix_stagetask_urgent_open", "status", "urgent", "due_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     draft_id: int = Field(foreign_key="draft.id", index=True)
     revision: int
     stage: str = Field(max_length=32)
     roles: str = Field(max_length=256)  # comma-separated roles that may sign, for the queue query
+    urgent: bool = False  # the draft's, copied so the queue walks urgent tasks in due-time order
     status: str = Field(default="open", max_length=16)  # open / done / returned / voided
     opened_at: datetime = Field(sa_type=UtcDateTime)
     due_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

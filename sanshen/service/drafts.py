@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, literal, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -472,7 +472,7 @@ def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUE
 
     Overdue is monotonic in the due time, so the first ``limit`` signable tasks in due-time
     order (a walk of the open-task index that stops early) hold every non-urgent task of
-    the answer; the urgent ones come from the urgent drafts in review alone.
+    the answer; the urgent ones come from the same walk of the open urgent tasks.
     """
     with reading(ctx) as session:
         defs = ctx.workflows.in_use(session)  # drafts run under the version they started with
@@ -500,10 +500,8 @@ def _queue_rows(session: Session, actor: UserView, stages: list[str], conflicts:
                t.stage.in_(stages))
         .order_by(t.due_at, t.draft_id, t.stage)
     )
-    # "|| ''" keeps SQLite from walking every open task in due-time order for the few
-    # urgent drafts: it starts from the drafts in review instead.
-    urgent = candidates.where((t.status + literal("")) == "open", d.urgent.is_(True))
-    soonest = candidates.where(t.status == "open")
+    urgent = candidates.where(t.status == "open", t.urgent.is_(True))  # ix_stagetask_urgent_open
+    soonest = candidates.where(t.status == "open")  # ix_stagetask_open
     rows = {
         (row.draft_id, row.stage): row
         for stmt in (urgent, soonest)

@@ -1,5 +1,6 @@
 """Revocable sessions (``user.session_epoch``), the workflow versions drafts pin
-(``workflowversion``), and the queue's index on ``draft(status, urgent)``.
+(``workflowversion``), and the queue's indexes: ``draft(status, urgent)``, and the draft's
+``urgent`` copied onto its stage tasks with ``stagetask(status, urgent, due_at)``.
 
 Revision ID: 0003
 Revises: 0002
@@ -31,9 +32,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("version"),
     )
     op.create_index("ix_draft_status_urgent", "draft", ["status", "urgent"], unique=False)
+    with op.batch_alter_table("stagetask") as batch:
+        batch.add_column(sa.Column("urgent", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.execute("UPDATE stagetask SET urgent = (SELECT draft.urgent FROM draft WHERE draft.id = stagetask.draft_id)")
+    op.create_index("ix_stagetask_urgent_open", "stagetask", ["status", "urgent", "due_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_stagetask_urgent_open", table_name="stagetask")
+    with op.batch_alter_table("stagetask") as batch:
+        batch.drop_column("urgent")
     op.drop_index("ix_draft_status_urgent", table_name="draft")
     op.drop_table("workflowversion")
     with op.batch_alter_table("user") as batch:
