@@ -165,7 +165,7 @@ class NearMatcher:
             # The rest of a window within k edits keeps all but k of the term's other characters.
             rest = term[: piece_start - guess] + term[piece_start - guess + piece_length :]
             around = text[lo:piece_start] + text[piece_start + piece_length : hi]
-            if sum(ch in around for ch in rest) < len(rest) - k:
+            if sum(map(around.__contains__, rest)) < len(rest) - k:
                 return
         # The region is a window within k edits plus at most 3k more characters (insertions).
         if Levenshtein.distance(term, text[lo:hi], score_cutoff=4 * k) > 4 * k:

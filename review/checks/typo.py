@@ -15,10 +15,9 @@ RULE_CUTOFF = "typo.cutoff-date"
 SHORT = 3
 # 截止 opening a clause with a time and a comma after it means "as of": 截至2024年底，全市……
 CUTOFF = re.compile(
-    r"(?:^|(?<=[，。；：！？\n]))\s*(截止)(?=\s*(?:[0-9]{2,4}年|[0-9]{1,2}月|今年|去年|上年|目前|本月|上月|年底|年末|月底)"
-    r"[^，。；\n]{0,14}，)",
-    re.MULTILINE,
+    r"截止(?=\s*(?:[0-9]{2,4}年|[0-9]{1,2}月|今年|去年|上年|目前|本月|上月|年底|年末|月底)[^，。；\n]{0,14}，)"
 )
+CLAUSE_START = frozenset("，。；：！？\n")
 
 
 def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
@@ -37,8 +36,10 @@ def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Findi
             message = term.note or f"常见错别字：应为“{term.correct}”"
         found.append(finding(doc.text, rule, Category.TYPO, severity, hit.start, hit.end, term.correct, message))
     for m in CUTOFF.finditer(doc.folded):
-        start, end = m.span(1)
-        if not protected.touches(start, end):
+        start, end = m.span()
+        before = doc.folded[max(0, start - 8) : start].rstrip(" \t\u3000")
+        opens_clause = before[-1:] in CLAUSE_START if before else start <= 8
+        if opens_clause and not protected.touches(start, end):
             found.append(finding(doc.text, RULE_CUTOFF, Category.TYPO, Severity.WARNING, start, end, "截至",
                                  "表示“到某时为止”用“截至”"))
     return keep_longest(found)
