@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -42,14 +43,21 @@ def test_the_migrations_match_the_models(engine):
         assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
 
 
+@contextmanager
+def migrated_to(eng, revision: str):
+    """A transaction on the database migrated up to ``revision`` only (to plant older rows)."""
+    cfg = alembic_config()
+    with eng.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        yield conn
+
+
 @pytest.mark.db
 def test_outbox_rows_survive_the_dead_letter_migration(db_url):
     eng = make_engine(db_url)
     try:
-        cfg = alembic_config()
-        with eng.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "0001")
+        with migrated_to(eng, "0001") as conn:
             conn.execute(sa.text("INSERT INTO outbox (kind, key, payload, created_at, available_at, attempts) "
                                  "VALUES ('route', 'route:1', '{}', :t, :t, 0)"), {"t": NOW.replace(tzinfo=None)})
         upgrade(eng)
@@ -57,6 +65,32 @@ def test_outbox_rows_survive_the_dead_letter_migration(db_url):
             assert conn.execute(sa.text("SELECT key, dead_at FROM outbox")).one() == ("route:1", None)
     finally:
         eng.dispose()
+
+
+@pytest.mark.db
+def test_0003_copies_each_draft_s_urgency_onto_its_stage_tasks(db_url):
+    engine = make_engine(db_url)
+    try:
+        with migrated_to(engine, "0002") as conn:
+            conn.execute(sa.text("INSERT INTO \"user\" (id, name, display, dept, roles, failed_logins, active, created_at)"
+                                 " VALUES (1, 'bian', '', '', 'editor', 0, true, '2026-11-24 00:00:00')"))
+            for draft_id, urgent in ((1, True), (2, False)):
+                conn.execute(sa.text(
+                    "INSERT INTO draft (id, title, \"column\", kind, urgent, author_id, department, workflow_name,"
+                    " workflow_version, status, current_revision, lock_version, submitted_at)"
+                    " VALUES (:id, 't', '', 'news', :urgent, 1, '', 'w', 'v', 'in_review', 1, 0, '2026-11-24 00:00:00')"),
+                    {"id": draft_id, "urgent": urgent})
+                conn.execute(sa.text(
+                    "INSERT INTO stagetask (draft_id, revision, stage, roles, status, opened_at)"
+                    " VALUES (:id, 1, '一校', 'proofreader', 'open', '2026-11-24 00:00:00')"), {"id": draft_id})
+        upgrade(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT draft_id, urgent FROM stagetask ORDER BY draft_id")).all()
+            epochs = conn.execute(sa.text("SELECT session_epoch FROM \"user\"")).scalars().all()
+        assert [(d, bool(u)) for d, u in rows] == [(1, True), (2, False)]
+        assert epochs == [0]
+    finally:
+        engine.dispose()
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):
