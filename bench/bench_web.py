@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -127,23 +128,38 @@ def main() -> None:
     parser.add_argument("--open-share", type=float, default=0.02,
                         help="share of the drafts still waiting on the proofreader (1.0: the worst case)")
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--keep", type=Path, default=None, help="data directory to use and keep")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="data directory to use and keep (default: a temporary one, removed afterwards)")
     args = parser.parse_args()
     home = args.keep or Path(tempfile.mkdtemp(prefix="sanshen-bench-web-"))
+    try:
+        run(args, home)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def service_queue_times(ctx: AppContext, n: int) -> list[float]:
+    """The proofreader's queue through the service, in process (ms per call)."""
+    proof = users.get_user(ctx, "bench_proof")
+    at = datetime.now(UTC)
+    for _ in range(10):
+        drafts.queue(ctx, proof, now=at)
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        drafts.queue(ctx, proof, now=at)
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+def run(args: argparse.Namespace, home: Path) -> None:
     ctx = AppContext.open(Settings(home=home, db_url=f"sqlite:///{home / 'sanshen.db'}"))
     t = time.perf_counter()
     long_id = seed(ctx, args.drafts, args.open_share)
     print(f"seeded {args.drafts} drafts ({args.open_share:.0%} waiting on the proofreader) "
           f"in {time.perf_counter() - t:.1f}s (SQLite, {home})")
-    proof = users.get_user(ctx, "bench_proof")
-    at = datetime.now(UTC)
-    for _ in range(10):
-        drafts.queue(ctx, proof, now=at)
-    service = []
-    for _ in range(args.requests):
-        t = time.perf_counter()
-        drafts.queue(ctx, proof, now=at)
-        service.append((time.perf_counter() - t) * 1000)
+    service = service_queue_times(ctx, args.requests)
     app = create_app(ctx, secret=b"bench")
     with serving_in_thread(app) as base:
         import httpx
