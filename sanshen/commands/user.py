@@ -1,4 +1,4 @@
-"""sanshen user add | passwd | list | roles."""
+"""sanshen user add | passwd | list | roles | disable | enable."""
 
 from __future__ import annotations
 
@@ -102,6 +102,8 @@ def roles(
 @user_app.command("disable")
 def disable(name: str = typer.Argument(..., help="用户名")) -> None:
     """停用用户：不能再登录或使用令牌，已登录的网页会话立即失效。"""
+    from sanshen.service import users
+
     with app_context() as ctx:
         users.set_active(ctx, None, name, False, now=now())
     typer.echo(f"已停用用户 {name}")
@@ -110,6 +112,8 @@ def disable(name: str = typer.Argument(..., help="用户名")) -> None:
 @user_app.command("enable")
 def enable(name: str = typer.Argument(..., help="用户名")) -> None:
     """重新启用已停用的用户。"""
+    from sanshen.service import users
+
     with app_context() as ctx:
         users.set_active(ctx, None, name, True, now=now())
     typer.echo(f"已启用用户 {name}")
