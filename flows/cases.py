@@ -19,7 +19,9 @@ from sqlmodel import Session
 
 from flows.workflows import WorkflowVersions
 from review import events as ev
-from review.case import APPROVED, IN_REVIEW, RETURNED, SYSTEM_USER, WITHDRAWN, Case, OpenFinding, Refused, SignOffRecord
+from review.case import (
+    APPROVED, CONFLICT_MESSAGE, IN_REVIEW, RETURNED, SYSTEM_USER, WITHDRAWN, Case, OpenFinding, Refused, SignOffRecord,
+)
 from review.findings import Finding
 from review.transitions import publication_blockers
 from review.workflow import WorkflowDef
@@ -36,7 +38,6 @@ from storage.models import (
 )
 from storage.outbox import enqueue
 
-CONFLICT_MESSAGE = "该稿件刚被他人处理，请刷新后重试"
 
 
 # --- content hash --------------------------------------------------------------------

@@ -29,6 +29,10 @@ STATUS_LABELS: dict[str, str] = {
 SYSTEM_USER = "system"  # signs the automated stages
 
 
+# One wording for the optimistic-lock refusal, wherever two people act on a draft at once.
+CONFLICT_MESSAGE = "该稿件刚被他人处理，请刷新后重试"
+
+
 class Refused(Exception):
     """A transition the rules do not allow: ``code`` is stable English, ``message`` Chinese and actionable."""
 

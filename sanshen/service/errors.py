@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flows.cases import CONFLICT_MESSAGE  # noqa: F401  (one wording for the optimistic-lock refusal)
-from review.case import Refused
+from review.case import CONFLICT_MESSAGE, Refused  # noqa: F401  (CONFLICT_MESSAGE re-exported)
 
 # Refusal codes that mean "you may not do this" rather than "not in this state".
 PERMISSION_CODES = frozenset({
