@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Install sanshen into .venv from the lock file (idempotent).
+# Install sanshen into .venv from the lock file (idempotent). Output is shown only on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3.11}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/pip install -q --disable-pip-version-check -r requirements.lock 2>&1 | grep -v -e "is ignored: it is neither" -e "^ *$" || true
-.venv/bin/pip install -q --disable-pip-version-check --no-deps -e . 2>&1 | grep -v -e "is ignored: it is neither" -e "^ *$" || true
-.venv/bin/python -c "import sanshen" 
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! { .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock \
+       && .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .; } >"$log" 2>&1; then
+  grep -v "is ignored: it is neither" "$log" >&2
+  echo "安装失败（见上方 pip 输出）" >&2
+  exit 1
+fi
+.venv/bin/python -c "import sanshen"
