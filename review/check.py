@@ -91,12 +91,15 @@ class Checker:
     def _likely_typos(
         self, text: str, protected: SpanSet, known: Sequence[Finding], found: Sequence[Finding]
     ) -> list[Finding]:
+        from review.checks.names import spare_names
         from review.checks.typo_general import find_likely_typos
 
+        model = self.typo_model
+        likely = spare_names(text, find_likely_typos(text, protected.spans(), model), model)
         taken = [(f.start, f.end) for f in found if f.category in (Category.TYPO, Category.FORMULATION, Category.BANNED)]
         return [
             f
-            for f in find_likely_typos(text, protected.spans(), self.typo_model)
+            for f in likely
             if not any(overlaps((f.start, f.end), span) for span in taken)
         ]
 
