@@ -35,17 +35,18 @@ class Cli:
             assert "错误：" in result.stderr, result.stderr  # a reason, in Chinese, on stderr
         return result
 
-    def json(self, *args: str, who: str | None = None):
-        return json.loads(self(*args, "--json", who=who).stdout)
+    def json(self, *args: str, who: str | None = None, code: int = 0):
+        return json.loads(self(*args, "--json", who=who, code=code).stdout)
 
     def file(self, name: str, text: str | bytes) -> str:
         path = self.home.parent / name
         path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
         return str(path)
 
-    def submit(self, body: str = CLEAN_BODY, *extra: str, title: str = "安全生产工作会议召开") -> dict:
+    def submit(self, body: str = CLEAN_BODY, *extra: str, title: str = "安全生产工作会议召开", code: int = 0) -> dict:
+        """Submit as the editor; exit 1 means stored with blocking findings (DESIGN §7)."""
         return self.json("submit", self.file(f"draft-{len(body)}-{title}.txt", body), "--title", title,
-                         "--disclosure", "主动公开", *extra, who="editor")
+                         "--disclosure", "主动公开", *extra, who="editor", code=code)
 
     def queue(self, who: str) -> list[tuple[int, str]]:
         return [(i["id"], i["stage"]) for i in self.json("queue", who=who)]
@@ -135,8 +136,9 @@ def test_revise_voids_signed_stages_and_show_gives_the_diff(cli):
 
 
 def test_error_finding_blocks_until_waived_with_a_reason(cli):
-    draft = cli.submit(f"经核实，申请人张三（身份证号 {ID_NUMBER}）的申请已办结。\n", title="办结公告")
+    draft = cli.submit(f"经核实，申请人张三（身份证号 {ID_NUMBER}）的申请已办结。\n", title="办结公告", code=1)
     did = draft["id"]
+    assert cli.json("show", str(did), who="admin")["status"] == "in_review"  # stored despite exit 1
     pii = next(f for f in draft["findings"] if f["category"] == "pii" and f["severity"] == "error")
     cli("sign", str(did), who="p1")
     cli("waive", str(did), str(pii["id"]), "--reason", "当事人书面同意公开", who="p2", code=1)  # 校 may not
@@ -156,7 +158,7 @@ def test_disclosure_and_policy_rules(cli):
     cli("submit", body, "--title", "无属性", who="editor", code=1)
     kept = cli.json("submit", body, "--title", "内部通知", "--disclosure", "不予公开", "--reason", "涉及个人隐私",
                     who="editor")
-    policy = cli.submit(CLEAN_BODY, "--kind", "policy", title="关于促进就业的若干政策")
+    policy = cli.submit(CLEAN_BODY, "--kind", "policy", title="关于促进就业的若干政策", code=1)  # no interpretation yet
     for stage, who in WALK:
         cli("sign", str(kept["id"]), "--stage", stage, who=who)
         if stage != "终审":

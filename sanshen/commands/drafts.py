@@ -50,12 +50,13 @@ def _emit(view: DraftView, verb: str, as_json: bool) -> None:
         _print_draft(view, verb)
 
 
-def _warn_blocking(view: DraftView) -> None:
-    """The draft is stored either way; say on stderr what stands between it and publication."""
+def _exit_if_blocking(view: DraftView) -> None:
+    """The draft is stored either way; exit 1 (DESIGN §7: blocking findings) and say what blocks it."""
     open_errors = [f for f in view.findings if f.severity == "error" and not f.waived]
     if open_errors:
-        typer.echo(f"注意：有 {len(open_errors)} 个错误级问题，须修改稿件或由有权的环节说明理由豁免后才能发布",
-                   err=True)
+        typer.echo(f"错误：稿件 {view.id} 已保存，但有 {len(open_errors)} 个错误级问题，"
+                   "须修改稿件或由有权的环节说明理由豁免后才能发布", err=True)
+        raise typer.Exit(1)
 
 
 def submit(
@@ -81,7 +82,7 @@ def submit(
             disclosure_reason=reason, urgent=urgent, interprets=interprets,
         ), now=now())
     _emit(view, "已提交", as_json)
-    _warn_blocking(view)
+    _exit_if_blocking(view)
 
 
 def queue(token: str | None = token_option(), as_json: bool = json_option()) -> None:
@@ -180,7 +181,7 @@ def revise(
         body = read_text_file(file)
         view = drafts.revise(ctx, acting_user(ctx, token), draft, body, title=title, comment=comment, now=now())
     _emit(view, "已修改", as_json)
-    _warn_blocking(view)
+    _exit_if_blocking(view)
 
 
 def waive(
