@@ -24,7 +24,7 @@ from flows.cases import (
 from flows.findings import replace_findings
 from flows.recheck import SOURCES, draft_meta, recheck_draft
 from review import transitions
-from review.case import APPROVED, IN_REVIEW, Case, OpenFinding, Refused
+from review.case import APPROVED, IN_REVIEW, PUBLISHED, Case, OpenFinding, Refused
 from review.deadlines import draft_deadline
 from review.events import DraftSubmitted, Event, FindingWaived
 from review.findings import Report
@@ -141,6 +141,17 @@ def _get_draft(session: Session, draft_id: int) -> Draft:
     return draft
 
 
+def _require_reader(wf: WorkflowDef, actor: UserView, draft: Draft) -> None:
+    """Who may read a draft: its author, admins, whoever holds a role of one of its workflow's
+    human stages (they work the queue), and, once published, everyone. Another editor's
+    unpublished draft (perhaps 不予公开) is not theirs to read."""
+    if draft.author_id == actor.id or draft.status == PUBLISHED or actor.has_role("admin"):
+        return
+    if any(stage.roles & frozenset(actor.roles) for stage in wf.stages if stage.human):
+        return
+    raise RefusedError("forbidden", f"稿件 {draft.id} 不是您的稿件，您也不参与其审核，无权查看")
+
+
 def _finding_view(of: OpenFinding) -> FindingView:
     f = of.finding
     return FindingView(id=of.id, rule=f.rule, category=str(f.category), severity=str(f.severity), start=f.start,
@@ -172,10 +183,19 @@ def _store_report(session: Session, draft_id: int, revision: Revision, report: R
 
 # --- actions -------------------------------------------------------------------------
 
-def _existing_submission(session: Session, actor: UserView, key: str) -> Draft | None:
+def _existing_submission(session: Session, actor: UserView, key: str, data: SubmitInput,
+                         digest: str) -> Draft | None:
+    """The draft an earlier submission with this key created, if it was this same submission;
+    a key reused for other content is refused rather than answered with the other draft."""
     draft = session.scalar(select(Draft).where(Draft.idempotency_key == key))
-    if draft is not None and draft.author_id != actor.id:
+    if draft is None:
+        return None
+    if draft.author_id != actor.id:
         raise RefusedError("idempotency_conflict", "该幂等键已被其他用户的稿件使用，请换一个")
+    first = session.scalar(select(Revision.content_hash).where(Revision.draft_id == draft.id, Revision.number == 1))
+    if (first, draft.urgent, draft.disclosure_reason) != (digest, data.urgent, data.disclosure_reason):
+        raise RefusedError("idempotency_conflict",
+                           f"该幂等键已用于提交内容不同的稿件 {draft.id}；新的稿件请换一个幂等键")
     return draft
 
 
@@ -190,16 +210,16 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
                                         title=data.title, body=data.body)
     except Refused as refused:
         raise service_error(refused) from None
+    meta = publish_meta(column=data.column, kind=data.kind, disclosure=data.disclosure,
+                        interprets=data.interprets)
+    digest = content_hash(data.title, data.body, (a.sha256 for a in data.attachments), meta)
     if data.idempotency_key is not None:
         with reading(ctx) as session:
-            existing = _existing_submission(session, actor, data.idempotency_key)
+            existing = _existing_submission(session, actor, data.idempotency_key, data, digest)
             if existing is not None:
                 return _draft_view(session, existing)
     draft = _new_draft(ctx, actor, data, now=now)
     report = ctx.checker.check(data.body, meta=draft_meta(draft, data.title))
-    meta = publish_meta(column=data.column, kind=data.kind, disclosure=data.disclosure,
-                        interprets=data.interprets)
-    digest = content_hash(data.title, data.body, (a.sha256 for a in data.attachments), meta)
     try:
         with action(ctx) as session:
             if data.interprets is not None:
@@ -210,7 +230,7 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
         if data.idempotency_key is None:
             raise
         with reading(ctx) as session:  # the same submission won a race
-            existing = _existing_submission(session, actor, data.idempotency_key)
+            existing = _existing_submission(session, actor, data.idempotency_key, data, digest)
             if existing is None:
                 raise
             return _draft_view(session, existing)
@@ -275,6 +295,7 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
     comment = _comment(comment, what="修改说明")
     with reading(ctx) as session:
         draft = _get_draft(session, draft_id)
+        _require_reader(ctx.workflows.of(session, draft), actor, draft)
         old = current_revision(session, draft)
         read_version = draft.lock_version
         new_title = title or old.title
@@ -367,6 +388,7 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
     with reading(ctx) as session:
         draft = _get_draft(session, draft_id)
         wf = ctx.workflows.of(session, draft)
+        _require_reader(wf, actor, draft)
         case = load_case(session, draft_id)
         rev = current_revision(session, draft)
         diff, diff_from = _diff_since_signed(session, actor, draft, rev)
@@ -398,7 +420,8 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
 def attachment(ctx: "AppContext", actor: UserView, draft_id: int, attachment_id: int) -> AttachmentFile:
     """One attachment of one of the draft's revisions, to download."""
     with reading(ctx) as session:
-        _get_draft(session, draft_id)
+        draft = _get_draft(session, draft_id)
+        _require_reader(ctx.workflows.of(session, draft), actor, draft)
         found = session.scalar(
             select(Attachment).join(Revision, Revision.id == Attachment.revision_id)
             .where(Attachment.id == attachment_id, Revision.draft_id == draft_id)

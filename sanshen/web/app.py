@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from sanshen.service.context import AppContext
 from sanshen.service.errors import ServiceError
@@ -34,6 +34,7 @@ from sanshen.web.auth import (
     safe_next,
     session_middleware,
 )
+from sanshen.web.limits import TOO_LARGE_MESSAGE, RequestSizeLimit
 from sanshen.web.render import STATIC_DIR, make_templates, page
 from sanshen.web.security import SessionCodec, load_or_create_secret
 from sanshen.web.state import WebState, utcnow
@@ -53,6 +54,7 @@ def create_app(ctx: AppContext, *, clock: Callable[[], datetime] = utcnow, secre
     app.state.web = WebState(ctx=ctx, codec=SessionCodec(key), templates=make_templates(), clock=clock,
                              secure_cookies=secure_cookies)
     app.middleware("http")(session_middleware)
+    app.add_middleware(RequestSizeLimit)
     for module in (routes_auth, routes_drafts, routes_notifications, routes_admin, routes_lexicon,
                    routes_audit, routes_stats):
         app.include_router(module.router, include_in_schema=False)
@@ -112,9 +114,20 @@ def _install_error_pages(app: FastAPI) -> None:
             return JSONResponse({"code": "bad_request", "message": message}, status_code=422)
         return _error_page(request, 422, "输入有误", message, "bad_request")
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        # Starlette still logs and re-raises the exception after this answer is sent.
+        message = "服务器内部错误，操作可能未完成，请稍后重试或联系管理员。"
+        if _is_api(request):
+            return JSONResponse({"code": "internal_error", "message": message}, status_code=500)
+        # No template and no database here: they may be what failed.
+        return HTMLResponse(f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>出错了</title>'
+                            f"<h1>出错了</h1><p>{message}</p></html>", status_code=500)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        message = {404: "页面不存在。", 405: "不支持此请求方式。"}.get(exc.status_code, str(exc.detail))
+        message = {404: "页面不存在。", 405: "不支持此请求方式。", 413: TOO_LARGE_MESSAGE}.get(
+            exc.status_code, str(exc.detail))
         if _is_api(request):
             return JSONResponse({"code": f"http_{exc.status_code}", "message": message},
                                 status_code=exc.status_code, headers=getattr(exc, "headers", None))
