@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
@@ -112,7 +113,7 @@ def add_user(
     dept = validate.one_line(dept, what="部门", required=False, max_chars=128)
     if email is not None:
         email = validate.one_line(email, what="邮箱", max_chars=256)
-        if "@" not in email:
+        if "@" not in email or any(ch.isspace() for ch in email):
             raise BadInput("bad_email", f"邮箱地址“{email}”无效")
     token = "ss_" + secrets.token_urlsafe(32)
     with action(ctx) as session:
@@ -163,22 +164,35 @@ def authenticate_token(ctx: "AppContext", token: str | None) -> UserView:
         return view(user)
 
 
+@cache
+def _decoy_hash() -> str:
+    """Verified in place of a real hash when the user has none, so that the refusal takes as long."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def _password_matches(digest: str, password: str) -> bool:
+    try:
+        return _hasher.verify(digest, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate_password(ctx: "AppContext", name: str, password: str, *, now: datetime) -> UserView:
     """Check a web sign-in; five failures lock the account for 15 minutes."""
-    refused = AuthError("bad_login", "用户名或密码错误")
+    # One message, after one argon2 verification, for every refusal (unknown user, wrong password,
+    # locked account), so that neither the answer nor its time says which names exist; the code
+    # ("locked") is for the caller, never shown.
+    message = (f"用户名或密码错误（连续输错 {MAX_FAILED_LOGINS} 次，账户将锁定 "
+               f"{int(LOCKOUT.total_seconds() // 60)} 分钟）")
+    refused = AuthError("bad_login", message)
     with action(ctx) as session:
         user = session.scalar(select(User).where(User.name == name))
-        if user is None or not user.active or user.name == SYSTEM_USER:
+        usable = user is not None and user.active and user.name != SYSTEM_USER and bool(user.password_hash)
+        ok = _password_matches(user.password_hash if usable else _decoy_hash(), password) and usable
+        if not usable:
             raise refused
         if user.locked_until is not None and user.locked_until > now:
-            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-            raise AuthError("locked", f"登录失败次数过多，账户已锁定，请约 {minutes} 分钟后再试")
-        ok = False
-        if user.password_hash:
-            try:
-                ok = _hasher.verify(user.password_hash, password)
-            except (VerificationError, InvalidHashError):
-                ok = False
+            raise AuthError("locked", message)
         if ok:
             user.failed_logins = 0
             user.locked_until = None

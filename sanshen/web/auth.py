@@ -127,8 +127,11 @@ def require_roles(*roles: str) -> Callable[..., users.UserView]:
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only same-site paths are followed after sign-in. Browsers drop tabs and line breaks
+    from a URL ("/<TAB>/evil.example" is "//evil.example"), so any control character or
+    whitespace refuses the target too."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7f for ch in target)):
         return target
     return "/queue"
 

@@ -63,7 +63,9 @@ def compose(config: SmtpConfig, item: Outgoing) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = config.sender
     msg["To"] = item.to
-    msg["Subject"] = f"【三审三校】{item.message[:60]}"
+    # A header may not hold a line break (EmailMessage refuses it and the round would stop):
+    # a return comment can have several lines, so the subject is the message on one line.
+    msg["Subject"] = f"【三审三校】{' '.join(item.message.split())[:60]}"
     lines = [f"{item.recipient}：", "", item.message]
     if item.draft_id is not None:
         where = f"{config.base_url}/drafts/{item.draft_id}" if config.base_url else f"稿件编号 {item.draft_id}"

@@ -1,0 +1,174 @@
+"""Who may read and act on what, sign-in answers that name no one, redirects, hostile uploads."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from sanshen.service import drafts, users
+from sanshen.service.errors import BadInput
+from sanshen.web import uploads
+from sanshen.web.auth import safe_next
+from sanshen.web.limits import RequestSizeLimit
+from sanshen.web.mail import Outgoing, SmtpConfig, compose
+from storage.db import transaction
+from storage.models import Waiver
+from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
+from tests.web_support import ID_NUMBER, PASSWORD, csrf_of, sign_in, signed_in, submit, utcnow
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def second_editor(team) -> str:
+    users.add_user(team.ctx, None, "bian2", ["editor"], display="BIAN2", now=utcnow())
+    return "bian2"
+
+
+def test_an_editor_cannot_read_or_download_another_editors_draft(app, team, second_editor):
+    secret = drafts.AttachmentInput(filename="名单.txt", data="内部名单".encode())
+    draft_id = submit(team, title="不予公开的内部通知", attachments=(secret,))
+    attachment_id = drafts.show(team.ctx, team["bian"], draft_id).attachments[0].id
+    other = signed_in(app, second_editor)
+    r = other.get(f"/drafts/{draft_id}")
+    assert r.status_code == 403 and "不予公开的内部通知" not in r.text
+    r = other.get(f"/drafts/{draft_id}/attachments/{attachment_id}")
+    assert r.status_code == 403 and "内部名单".encode() not in r.content
+    token = csrf_of(other.get("/queue").text)
+    r = other.post(f"/drafts/{draft_id}/revise", data={"body": "别人的改写", "csrf_token": token})
+    assert r.status_code == 403
+    assert drafts.show(team.ctx, team["bian"], draft_id).draft.revision == 1
+    # the author, the reviewers who work the queue and the admin still read it
+    for name in ("bian", "jiao1", "shen1", "guan"):
+        assert signed_in(app, name).get(f"/drafts/{draft_id}").status_code == 200, name
+    assert signed_in(app, "bian").get(f"/drafts/{draft_id}/attachments/{attachment_id}").content == "内部名单".encode()
+
+
+def test_ids_of_another_draft_cannot_be_used_on_this_one(app, team):
+    mine = submit(team, body=f"身份证号 {ID_NUMBER}。", attachments=(
+        drafts.AttachmentInput(filename="a.txt", data=b"a"),))
+    other = submit(team, title="另一篇", body=f"另一篇的身份证号 {ID_NUMBER}。")
+    attachment_id = drafts.show(team.ctx, team["bian"], mine).attachments[0].id
+    c = signed_in(app, "jiao1")
+    assert c.get(f"/drafts/{other}/attachments/{attachment_id}").status_code == 404
+    foreign = drafts.show(team.ctx, team["bian"], mine).draft.findings[0].id
+    page = c.get(f"/drafts/{other}")
+    r = c.post(f"/drafts/{other}/waive", data={"finding_id": foreign, "reason": "无碍", "csrf_token": csrf_of(page.text)})
+    assert r.status_code == 422
+    with transaction(team.ctx.engine) as session:
+        assert session.scalar(select(func.count()).select_from(Waiver)) == 0
+    assert not any(f.waived for f in drafts.show(team.ctx, team["bian"], mine).draft.findings)
+
+
+def test_sign_in_refusals_do_not_say_whether_the_user_exists(app, team):
+    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=utcnow())
+    c = TestClient(app)
+    for _ in range(5):
+        sign_in(c, "jiao1", "wrong-password")
+    locked = sign_in(c, "jiao1", PASSWORD)  # the right password, on a locked account
+    unknown = sign_in(c, "nobody", "wrong-password")
+    no_password = sign_in(c, "shen1", "wrong-password")  # exists, but has no web password
+    assert locked.status_code == unknown.status_code == no_password.status_code == 401
+
+    def error_of(r) -> str:
+        return r.text.split('role="alert">', 1)[1].split("<", 1)[0]
+
+    assert error_of(locked) == error_of(unknown) == error_of(no_password)
+    assert "锁定" in error_of(unknown)
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example", "/\n/evil.example", "/ /evil.example", "//evil.example",
+                                    "https://evil.example", "/\\evil.example"])
+def test_sign_in_never_redirects_off_site(target):
+    assert safe_next(target) == "/queue"
+    assert safe_next("/drafts/3?done=signed") == "/drafts/3?done=signed"
+
+
+def test_the_login_form_drops_a_next_target_with_a_tab(app):
+    page = TestClient(app).get("/login", params={"next": "/\t/evil.example"})
+    assert 'name="next" value="/queue"' in page.text
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_a_docx_that_unpacks_too_large_is_refused(monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_DOCX_UNPACKED_BYTES", 1024 * 1024)
+    bomb = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"0" * (2 * 1024 * 1024)})
+    assert len(bomb) < 64 * 1024
+    with pytest.raises(BadInput) as e:
+        uploads.body_from_upload("炸弹.docx", bomb)
+    assert e.value.code == "docx_too_large" and "解压后" in e.value.message
+
+
+@pytest.mark.parametrize("members", [
+    {"hello.txt": b"a zip, but not a Word document"},
+    {"[Content_Types].xml": b"<not xml", "word/document.xml": b"<w:document"},
+])
+def test_a_hostile_docx_is_bad_input_not_a_crash(members):
+    with pytest.raises(BadInput) as e:
+        uploads.body_from_upload("坏文件.docx", _zip(members))
+    assert e.value.code == "bad_docx" and "不是有效的 .docx" in e.value.message
+
+
+def test_a_hostile_docx_upload_gets_a_chinese_error_and_stores_nothing(app, team):
+    c = signed_in(app, "bian")
+    token = csrf_of(c.get("/drafts/new").text)
+    data = {"title": "会议通知", "column": "要闻", "kind": "news", "disclosure": "主动公开", "body": "",
+            "csrf_token": token, "idempotency_key": "hostile"}
+    files = [("body_file", ("稿件.docx", _zip({"x.txt": b"x"}), "application/octet-stream"))]
+    r = c.post("/drafts", data=data, files=files, follow_redirects=False)
+    assert r.status_code == 422 and "不是有效的 .docx" in r.text
+    assert drafts.my_drafts(team.ctx, team["bian"]) == []
+
+
+def _echo_app(max_bytes: int) -> TestClient:
+    inner = FastAPI()
+
+    @inner.post("/form")
+    async def form(request: Request) -> dict:
+        return {"fields": len(await request.form())}
+
+    return TestClient(RequestSizeLimit(inner, max_bytes=max_bytes), raise_server_exceptions=False)
+
+
+def test_a_request_body_over_the_cap_is_refused_before_it_is_parsed():
+    c = _echo_app(1000)
+    assert c.post("/form", data={"a": "x" * 100}).json() == {"fields": 1}
+    r = c.post("/form", data={"a": "x" * 5000})  # declared length over the cap
+    assert r.status_code == 413 and "请求内容过大" in r.text
+
+    def chunks():
+        for _ in range(10):
+            yield b"a=" + b"x" * 500 + b"&"
+
+    r = c.post("/form", content=chunks(), headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 413  # no declared length: stopped while streaming
+
+
+def test_the_app_caps_request_bodies(app):
+    assert any(m.cls is RequestSizeLimit for m in app.user_middleware)
+
+
+def test_a_multi_line_notice_mails_with_a_one_line_subject():
+    message = "稿件《通知》在初审被 shen1 退回：第一处\nBcc: victim@example.com\n第二处"
+    msg = compose(SmtpConfig(host="127.0.0.1", sender="noreply@example.gov.cn"),
+                  Outgoing(1, "jiao1@example.gov.cn", "JIAO1", message, 3))
+    assert "\n" not in msg["Subject"] and msg["Bcc"] is None
+    assert "第二处" in msg.get_content()
+
+
+def test_an_e_mail_address_with_a_line_break_is_refused(team):
+    with pytest.raises(BadInput):
+        users.add_user(team.ctx, None, "mole", ["editor"], email="a@example.gov.cn\nBcc: b@example.com",
+                       now=utcnow())
