@@ -172,3 +172,11 @@ def test_an_e_mail_address_with_a_line_break_is_refused(team):
     with pytest.raises(BadInput):
         users.add_user(team.ctx, None, "mole", ["editor"], email="a@example.gov.cn\nBcc: b@example.com",
                        now=utcnow())
+
+
+def test_a_new_user_with_a_refused_password_is_not_created(app, team):
+    c = signed_in(app, "guan")
+    token = csrf_of(c.get("/admin/users").text)
+    r = c.post("/admin/users", data={"name": "xinren", "roles": ["editor"], "password": "short", "csrf_token": token})
+    assert r.status_code == 422 and "密码至少" in r.text
+    assert "xinren" not in {u.name for u in users.list_users(team.ctx)}

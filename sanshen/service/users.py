@@ -129,6 +129,13 @@ def add_user(
         return view(user), token
 
 
+def check_password(password: str) -> None:
+    """Refuse a password set_password would refuse (callers check it before writing anything else)."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise BadInput("weak_password", f"密码至少 {MIN_PASSWORD_CHARS} 个字符")
+    validate.one_line(password, what="密码", max_chars=256)
+
+
 def set_password(ctx: "AppContext", actor: UserView | None, name: str, password: str, *, now: datetime) -> None:
     """Set a user's web password (an admin, the user themself, or None: the operator at the CLI);
     the user's web sessions end."""
@@ -136,9 +143,7 @@ def set_password(ctx: "AppContext", actor: UserView | None, name: str, password:
         by, extra = actor.name, {}
     else:
         by, extra = _admin_acting(actor)
-    if len(password) < MIN_PASSWORD_CHARS:
-        raise BadInput("weak_password", f"密码至少 {MIN_PASSWORD_CHARS} 个字符")
-    validate.one_line(password, what="密码", max_chars=256)
+    check_password(password)
     digest = _hasher.hash(password)
     with action(ctx) as session:
         user = _get(session, name)

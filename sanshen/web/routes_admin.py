@@ -29,6 +29,8 @@ def add_user(request: Request, name: str = Form(""), display: str = Form(""), de
              email: str = Form(""), roles: list[str] = Form(default_factory=list), password: str = Form(""),
              me: UserView = Depends(admin_only)) -> Response:
     ctx = app_ctx(request)
+    if password:
+        users.check_password(password)  # before the user exists: a refused password creates no one
     user, token = users.add_user(ctx, me, name.strip(), roles, display=display, dept=dept,
                                  email=email.strip() or None, now=now(request))
     if password:
