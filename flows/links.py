@@ -6,7 +6,9 @@ Each check writes a CheckReport with source "links" for the revision; findings o
 The checker never reaches an address it should not: before every request (the first and
 each redirect hop, followed by hand) the host is resolved and the request is refused when
 any of its addresses is private, loopback, link-local, multicast, reserved or unspecified,
-unless the policy allows private targets. A refused link is "not checked", never "dead".
+unless the policy allows private targets. The request then goes to the address that was
+checked, never to a second lookup's answer (DNS rebinding). A refused link is "not checked",
+never "dead".
 """
 
 from __future__ import annotations
@@ -73,8 +75,9 @@ def is_public(ip: IpAddress) -> bool:
                                  or ip.is_reserved or ip.is_unspecified)
 
 
-def refusal(url: httpx.URL, policy: LinkPolicy, resolve: Resolver) -> Verdict | None:
-    """Why ``url`` must not be requested (a skipped or dead verdict), or None if it may be."""
+def checked_address(url: httpx.URL, policy: LinkPolicy, resolve: Resolver) -> IpAddress | Verdict:
+    """The address ``url`` may be requested at (its host resolved once, every answer checked),
+    or why it must not be requested (a skipped or dead verdict)."""
     if url.scheme not in ("http", "https") or not url.host:
         return Verdict("skipped", "不检查非 http(s) 链接")
     port = url.port or (443 if url.scheme == "https" else 80)
@@ -90,22 +93,34 @@ def refusal(url: httpx.URL, policy: LinkPolicy, resolve: Resolver) -> Verdict | 
         return Verdict("dead", "域名无法解析")
     if not policy.allow_private and not all(is_public(ip) for ip in addresses):
         return Verdict("skipped", f"内网或保留地址（{url.host}），未检查")
-    return None
+    return addresses[0]
+
+
+def pinned_request(client: httpx.Client, method: str, url: httpx.URL, address: IpAddress) -> httpx.Request:
+    """``method url`` sent to ``address`` itself, so that no second lookup can lead elsewhere: the
+    URL names the address, the Host header and the TLS server name (SNI, and the name the
+    certificate is checked against) name the host, and the connection is closed afterwards so
+    that it never serves another host at the same address."""
+    request = client.build_request(method, url.copy_with(host=str(address)),
+                                   headers={"Host": url.netloc.decode("ascii"), "Connection": "close"})
+    if url.scheme == "https":
+        request.extensions["sni_hostname"] = url.raw_host.decode("ascii")
+    return request
 
 
 def _status(client: httpx.Client, method: str, url: str, policy: LinkPolicy,
             resolve: Resolver) -> int | Verdict:
     """The final status of ``method url``, following redirects by hand and guarding every hop."""
-    request = client.build_request(method, url)
+    target = httpx.URL(url)
     for _ in range(policy.max_redirects + 1):
-        refused = refusal(request.url, policy, resolve)
-        if refused is not None:
-            return refused
-        response = client.send(request, stream=True, follow_redirects=False)
+        address = checked_address(target, policy, resolve)
+        if isinstance(address, Verdict):
+            return address
+        response = client.send(pinned_request(client, method, target, address), stream=True, follow_redirects=False)
         response.close()
-        if response.next_request is None:
+        if not response.is_redirect:
             return response.status_code
-        request = response.next_request
+        target = target.join(response.headers["Location"])  # relative to the host, not to the address
     return Verdict("dead", f"重定向超过 {policy.max_redirects} 次")
 
 
@@ -121,6 +136,8 @@ def probe(client: httpx.Client, url: str, policy: LinkPolicy = LinkPolicy(),
             if verdict.state == "skipped":
                 return verdict
         return verdict
+    except httpx.InvalidURL:
+        return Verdict("dead", "链接地址无效")
     except httpx.TimeoutException:
         return Verdict("dead", "超时")
     except httpx.HTTPError as exc:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from flows.dispatcher import Dispatcher, DispatcherConfig
-from flows.links import LinkPolicy, Verdict, check_revision_links, extract_links, is_public, probe
+from flows.links import LinkPolicy, Verdict, check_revision_links, extract_links, is_public, pinned_request, probe
 from review.check import load_default_checker
 from review.checks import link
 from review.workflow import default_workflow
@@ -33,9 +33,11 @@ class Recorder:
     def __init__(self, answers: dict[str, httpx.Response] | None = None) -> None:
         self.answers = answers or {}
         self.requests: list[str] = []
+        self.hosts: list[str] = []  # the Host header of each request
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(f"{request.method} {request.url}")
+        self.hosts.append(request.headers["Host"])
         return self.answers.get(str(request.url), httpx.Response(200))
 
     def client(self) -> httpx.Client:
@@ -135,21 +137,107 @@ def test_redirects_are_followed_at_most_max_redirects_times():
     assert len(recorder.requests) == 4 * 2  # HEAD then GET, each: the first request and three hops
 
 
-def test_a_loopback_redirect_to_another_loopback_port_is_refused_unless_private_is_allowed(server):
+def test_a_redirect_from_a_public_host_to_the_loopback_server_is_refused_unless_private_is_allowed(server):
     other = LocalServer().start()
     try:
+        public = {"public.example.org": [ipaddress.ip_address("93.184.216.34")]}
+        recorder = Recorder({"http://93.184.216.34/go": httpx.Response(302, headers={"Location": f"{other.url}/ok"})})
+        with recorder.client() as client:  # the public hop is answered without any network
+            refused = probe(client, "http://public.example.org/go", GUARDED, resolve=lambda host, port: public[host])
+        assert refused.state == "skipped" and recorder.requests == ["HEAD http://93.184.216.34/go"]
+        assert other.seen == []
         start = f"{server.url.replace('127.0.0.1', 'localhost')}/redirect?to={other.url}/ok"
-        # "localhost" is declared public here so that the first hop passes the guard and the
-        # redirect hop (a literal 127.0.0.1 on another port) is the one being judged.
-        pretend_public = {"localhost": [ipaddress.ip_address("93.184.216.34")]}
+        loopback = {"localhost": [ipaddress.ip_address("127.0.0.1")]}
         with httpx.Client(timeout=2) as client:
-            refused = probe(client, start, GUARDED, resolve=lambda host, port: pretend_public[host])
-            assert refused.state == "skipped"
-            assert [m for m, _ in server.seen] == ["HEAD"] and other.seen == []
-            assert probe(client, start, LOCAL).state == "alive"
-        assert other.seen == [("HEAD", "/ok")]
+            assert probe(client, start, LOCAL, resolve=lambda host, port: loopback[host]).state == "alive"
+        assert [m for m, _ in server.seen] == ["HEAD"] and other.seen == [("HEAD", "/ok")]
     finally:
         other.stop()
+
+
+class Rebinding:
+    """A hostile DNS: the first answer for a host is ``first``, every later one ``later``."""
+
+    def __init__(self, first: str, later: str) -> None:
+        self.first, self.later = ipaddress.ip_address(first), ipaddress.ip_address(later)
+        self.calls: list[tuple[str, int]] = []
+
+    def __call__(self, host: str, port: int) -> list:
+        self.calls.append((host, port))
+        return [self.first if len(self.calls) == 1 else self.later]
+
+
+class Connections(httpx.HTTPTransport):
+    """The real transport, noting the host each connection is opened to (what the URL names)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hosts: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.hosts.append(request.url.host)
+        return super().handle_request(request)
+
+
+def test_the_request_goes_to_the_checked_address_whatever_a_second_lookup_would_say(server):
+    port = server.url.rsplit(":", 1)[1]
+    dns = Rebinding("127.0.0.1", "10.0.0.1")  # a second lookup would point somewhere else
+    transport = Connections()
+    with httpx.Client(transport=transport, timeout=2) as client:
+        assert probe(client, f"http://localhost:{port}/ok", LOCAL, resolve=dns).state == "alive"
+    assert dns.calls == [("localhost", int(port))]
+    assert transport.hosts == ["127.0.0.1"]  # an address: nothing left for httpx to resolve
+    assert server.seen == [("HEAD", "/ok")]
+
+
+def test_the_server_is_asked_for_the_host_by_name():
+    recorder = Recorder()
+    with recorder.client() as client:
+        verdict = probe(client, "http://localhost:8080/ok", LOCAL,
+                        resolve=lambda host, port: [ipaddress.ip_address("127.0.0.1")])
+    assert verdict.state == "alive"
+    assert recorder.requests == ["HEAD http://127.0.0.1:8080/ok"] and recorder.hosts == ["localhost:8080"]
+
+
+def test_every_redirect_hop_is_resolved_and_checked_again():
+    dns = Rebinding("93.184.216.34", "10.0.0.1")
+    recorder = Recorder({"http://93.184.216.34/go": httpx.Response(302, headers={"Location": "/next"})})
+    with recorder.client() as client:
+        verdict = probe(client, "http://rebind.example.org/go", GUARDED, resolve=dns)
+    assert verdict.state == "skipped"  # the same host, answered differently the second time, is refused
+    assert dns.calls == [("rebind.example.org", 80)] * 2
+    assert recorder.requests == ["HEAD http://93.184.216.34/go"] and recorder.hosts == ["rebind.example.org"]
+
+
+def test_a_redirect_to_another_host_is_sent_to_that_hosts_own_checked_address():
+    addresses = {"a.example.org": "93.184.216.34", "b.example.org": "93.184.216.35"}
+    moved = httpx.Response(301, headers={"Location": "http://b.example.org/x"})
+    recorder = Recorder({"http://93.184.216.34/go": moved})
+    with recorder.client() as client:
+        verdict = probe(client, "http://a.example.org/go", GUARDED,
+                        resolve=lambda host, port: [ipaddress.ip_address(addresses[host])])
+    assert verdict.state == "alive"
+    assert recorder.requests == ["HEAD http://93.184.216.34/go", "HEAD http://93.184.216.35/x"]
+    assert recorder.hosts == ["a.example.org", "b.example.org"]
+
+
+def test_a_pinned_https_request_names_the_host_for_tls_and_closes_its_connection():
+    with httpx.Client() as client:
+        request = pinned_request(client, "HEAD", httpx.URL("https://www.example.org:8443/a?b=1"),
+                                 ipaddress.ip_address("2001:db8::1"))
+    assert str(request.url) == "https://[2001:db8::1]:8443/a?b=1"
+    assert request.headers["Host"] == "www.example.org:8443" and request.headers["Connection"] == "close"
+    assert request.extensions["sni_hostname"] == "www.example.org"
+
+
+def test_an_invalid_link_is_dead_without_a_lookup_or_a_request():
+    def no_lookup(host: str, port: int) -> list:
+        raise AssertionError(f"no lookup may be made: {host}")
+
+    recorder = Recorder()
+    with recorder.client() as client:
+        assert probe(client, "http://a\x00b.org/", GUARDED, resolve=no_lookup) == Verdict("dead", "链接地址无效")
+    assert recorder.requests == []
 
 
 def _draft(engine, body: str) -> int:
