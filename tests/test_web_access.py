@@ -180,3 +180,37 @@ def test_a_new_user_with_a_refused_password_is_not_created(app, team):
     r = c.post("/admin/users", data={"name": "xinren", "roles": ["editor"], "password": "short", "csrf_token": token})
     assert r.status_code == 422 and "密码至少" in r.text
     assert "xinren" not in {u.name for u in users.list_users(team.ctx)}
+
+
+HUGE = "9" * 25
+
+
+@pytest.mark.parametrize("url, status", [
+    (f"/drafts/{HUGE}", 404), (f"/drafts/1/attachments/{HUGE}", 404), (f"/admin/audit?draft_id={HUGE}", 422),
+    ("/admin/audit?draft_id=²", 422), ("/admin/stats?year=²", 422),
+])
+def test_out_of_range_and_odd_numbers_are_refused_not_a_crash(app, team, url, status):
+    submit(team)
+    c = TestClient(app, raise_server_exceptions=False)
+    c.cookies = signed_in(app, "guan").cookies
+    assert c.get(url).status_code == status
+
+
+@pytest.mark.parametrize("interprets", ["²", HUGE])
+def test_an_odd_policy_number_on_the_form_is_bad_input(app, team, interprets):
+    c = signed_in(app, "bian")
+    token = csrf_of(c.get("/drafts/new").text)
+    r = c.post("/drafts", data={"title": "解读", "body": "正文", "kind": "interpretation", "disclosure": "主动公开",
+                                "interprets": interprets, "csrf_token": token})
+    assert r.status_code in (404, 422) and ("所解读的政策文件" in r.text or "不存在" in r.text)
+    assert drafts.my_drafts(team.ctx, team["bian"]) == []
+
+
+def test_an_out_of_range_id_is_a_404_in_the_api_and_marks_nothing(app, team):
+    api = TestClient(app, raise_server_exceptions=False)
+    auth = {"Authorization": f"Bearer {team.tokens['jiao1']}"}
+    r = api.get(f"/api/v1/drafts/{HUGE}", headers=auth)
+    assert r.status_code == 404 and r.json()["code"] == "unknown_draft"
+    c = signed_in(app, "jiao1")
+    token = csrf_of(c.get("/notifications").text)
+    assert c.post(f"/notifications/{HUGE}/read", data={"csrf_token": token}, follow_redirects=False).status_code == 303

@@ -9,6 +9,7 @@ from sqlalchemy import exists, select
 
 from sanshen.service.errors import BadInput, NotFound, RefusedError
 from sanshen.service.tx import reading
+from sanshen.service.validate import is_row_id
 from sanshen.service.views import AuditView, UserView
 from storage.audit import ChainReport, export_events, verify_chain
 from storage.models import AuditEvent, Draft, SignOff
@@ -28,7 +29,7 @@ def _view(e: AuditEvent) -> AuditView:
 def for_draft(ctx: "AppContext", actor: UserView, draft_id: int) -> list[AuditView]:
     """A draft's trail: for admins and leaders, its author and whoever signed it."""
     with reading(ctx) as session:
-        draft = session.get(Draft, draft_id)
+        draft = session.get(Draft, draft_id) if is_row_id(draft_id) else None
         if draft is None:
             raise NotFound("unknown_draft", f"稿件 {draft_id} 不存在")
         involved = draft.author_id == actor.id or session.scalar(

@@ -135,7 +135,7 @@ def _comment(text: str, *, what: str = "意见", required: bool = False) -> str:
 # --- reading rows --------------------------------------------------------------------
 
 def _get_draft(session: Session, draft_id: int) -> Draft:
-    draft = session.get(Draft, draft_id)
+    draft = session.get(Draft, draft_id) if validate.is_row_id(draft_id) else None
     if draft is None:
         raise NotFound("unknown_draft", f"稿件 {draft_id} 不存在")
     return draft
@@ -425,7 +425,7 @@ def attachment(ctx: "AppContext", actor: UserView, draft_id: int, attachment_id:
         found = session.scalar(
             select(Attachment).join(Revision, Revision.id == Attachment.revision_id)
             .where(Attachment.id == attachment_id, Revision.draft_id == draft_id)
-        )
+        ) if validate.is_row_id(attachment_id) else None
         if found is None:
             raise NotFound("unknown_attachment", f"稿件 {draft_id} 没有编号为 {attachment_id} 的附件")
         return AttachmentFile(name=found.filename, media_type=found.media_type, data=found.data)

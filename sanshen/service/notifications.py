@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select, update
 
 from sanshen.service.tx import action, reading
+from sanshen.service.validate import is_row_id
 from sanshen.service.views import NotificationView, UserView
 from storage.models import Notification
 
@@ -43,6 +44,6 @@ def mark_read(ctx: "AppContext", actor: UserView, ids: Iterable[int] | None = No
             .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
             .values(read_at=now))
     if ids is not None:
-        stmt = stmt.where(Notification.id.in_(list(ids)))
+        stmt = stmt.where(Notification.id.in_([i for i in ids if is_row_id(i)]))
     with action(ctx) as session:
         return session.execute(stmt).rowcount

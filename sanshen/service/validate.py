@@ -9,6 +9,7 @@ from sanshen.service.errors import BadInput
 MAX_BODY_CHARS = 200_000
 MAX_TITLE_CHARS = 500
 MAX_LINE_CHARS = 2_000  # comments, reasons, notes
+MAX_ROW_ID = 2**31 - 1  # an INTEGER id column on PostgreSQL (SQLite's are wider)
 
 # C0/C1 control characters other than tab, line feed and carriage return; also NUL.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -45,6 +46,16 @@ def one_line(text: str, *, what: str, required: bool = True, max_chars: int = MA
     if pos is not None:
         raise BadInput("control_chars", f"{what}含有控制字符（U+{ord(text[pos]):04X}）")
     return text
+
+
+def is_row_id(value: int) -> bool:
+    """Whether ``value`` can be a row's id at all: a larger number makes the database driver raise."""
+    return 1 <= value <= MAX_ROW_ID
+
+
+def decimal_id(text: str) -> int | None:
+    """An id typed by a person (ASCII digits, within range), or None."""
+    return int(text) if text.isascii() and text.isdigit() and is_row_id(int(text)) else None
 
 
 def title_text(title: str) -> str:

@@ -6,6 +6,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from sanshen.service.drafts import AttachmentInput
 from sanshen.service.errors import BadInput
+from sanshen.service.validate import MAX_ROW_ID, decimal_id
 from sanshen.web.uploads import MAX_UPLOAD_BYTES, body_from_upload
 
 
@@ -39,6 +40,7 @@ def optional_int(value: object, *, what: str) -> int | None:
     text = str(value or "").strip()
     if not text:
         return None
-    if not text.isdigit():
-        raise BadInput("bad_number", f"{what}必须是正整数")
-    return int(text)
+    number = decimal_id(text)
+    if number is None:
+        raise BadInput("bad_number", f"{what}必须是正整数（不超过 {MAX_ROW_ID}）")
+    return number

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from sanshen.service import audit
 from sanshen.service.errors import BadInput
+from sanshen.service.validate import decimal_id
 from sanshen.service.views import UserView
 from storage.audit import ChainReport
 from sanshen.web.auth import csrf_protect, require_roles
@@ -65,7 +66,7 @@ def audit_filters(draft_id: str = "", user: str = "", action: str = "", since: s
 
 
 def _trail_page(request: Request, me: UserView, filters: AuditFilters, report: ChainReport | None) -> Response:
-    if filters.draft_id and not filters.draft_id.isdigit():
+    if filters.draft_id and decimal_id(filters.draft_id) is None:
         raise BadInput("bad_draft_id", "稿件编号必须是正整数")
     since_day, until_day = _day(filters.since, what="起始日期"), _day(filters.until, what="截止日期")
     events = audit.search(

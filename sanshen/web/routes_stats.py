@@ -22,7 +22,7 @@ def statistics(request: Request, year: str = "", me: UserView = Depends(require_
     ctx = app_ctx(request)
     at = now(request)
     this_year = at.astimezone(CHINA).year
-    if year and not (year.isdigit() and 2000 <= int(year) <= 2100):
+    if year and not (year.isascii() and year.isdigit() and 2000 <= int(year) <= 2100):
         raise BadInput("bad_year", f"年份“{year}”无效")
     chosen = int(year) if year else this_year
     stages = tuple(s.name for s in ctx.workflow.stages)
