@@ -214,3 +214,12 @@ def test_an_out_of_range_id_is_a_404_in_the_api_and_marks_nothing(app, team):
     c = signed_in(app, "jiao1")
     token = csrf_of(c.get("/notifications").text)
     assert c.post(f"/notifications/{HUGE}/read", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+
+
+def test_a_form_field_over_the_parser_limit_gets_a_chinese_refusal(app, team):
+    c = signed_in(app, "bian")
+    token = csrf_of(c.get("/drafts/new").text)
+    r = c.post("/drafts", data={"title": "长稿", "body": "字" * 400_000, "csrf_token": token},
+               files=[("attachments", ("", b"", "application/octet-stream"))])
+    assert r.status_code == 400 and "请求格式有误" in r.text and "Part exceeded" not in r.text
+    assert drafts.my_drafts(team.ctx, team["bian"]) == []

@@ -126,8 +126,10 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        message = {404: "页面不存在。", 405: "不支持此请求方式。", 413: TOO_LARGE_MESSAGE}.get(
-            exc.status_code, str(exc.detail))
+        message = {
+            400: "请求格式有误（例如表单中的某一项超过 1 MB 或格式不正确），未做任何更改。",
+            404: "页面不存在。", 405: "不支持此请求方式。", 413: TOO_LARGE_MESSAGE,
+        }.get(exc.status_code, str(exc.detail))
         if _is_api(request):
             return JSONResponse({"code": f"http_{exc.status_code}", "message": message},
                                 status_code=exc.status_code, headers=getattr(exc, "headers", None))
