@@ -223,3 +223,23 @@ def test_a_form_field_over_the_parser_limit_gets_a_chinese_refusal(app, team):
                files=[("attachments", ("", b"", "application/octet-stream"))])
     assert r.status_code == 400 and "请求格式有误" in r.text and "Part exceeded" not in r.text
     assert drafts.my_drafts(team.ctx, team["bian"]) == []
+
+
+def test_every_web_form_post_needs_the_csrf_token(app, team):
+    import re
+
+    from sanshen.web import (routes_admin, routes_audit, routes_auth, routes_drafts, routes_lexicon,
+                             routes_notifications, routes_stats)
+
+    draft_id = submit(team)
+    posts = [r.path for module in (routes_admin, routes_audit, routes_auth, routes_drafts, routes_lexicon,
+                                   routes_notifications, routes_stats)
+             for r in module.router.routes if "POST" in r.methods]
+    assert {"/logout", "/admin/lexicon/import", "/admin/users", "/notifications/{notification_id}/read",
+            "/admin/audit/verify", "/drafts/{draft_id}/sign"} <= set(posts)
+    c = signed_in(app, "guan")
+    for path in posts:
+        url = re.sub(r"\{(\w+)\}", lambda m: "guan" if m.group(1) == "name" else str(draft_id), path)
+        r = c.post(url, data={"stage": "一校", "comment": "x", "reason": "x"})
+        assert r.status_code == 403 and "CSRF" in r.text, path
+    assert c.get("/queue", follow_redirects=False).status_code == 200  # still signed in: sign-out was refused
