@@ -243,3 +243,23 @@ def test_every_web_form_post_needs_the_csrf_token(app, team):
         r = c.post(url, data={"stage": "一校", "comment": "x", "reason": "x"})
         assert r.status_code == 403 and "CSRF" in r.text, path
     assert c.get("/queue", follow_redirects=False).status_code == 200  # still signed in: sign-out was refused
+
+
+def test_names_filenames_and_terms_show_as_text(app, team):
+    from sanshen.service import lexicon
+    from sanshen.web.svg_charts import Series, stacked_columns
+
+    hostile = '"><img src=x onerror=alert(1)>'
+    users.add_user(team.ctx, None, "xiao", ["editor"], display=hostile, now=utcnow())
+    lexicon.add_entry(team.ctx, team["guan"], lexicon.LexiconInput(kind="banned", term=hostile, correct="正"),
+                      now=utcnow())
+    draft_id = submit(team, attachments=(drafts.AttachmentInput(filename=f"{hostile}.txt", data=b"x"),))
+    attachment_id = drafts.show(team.ctx, team["bian"], draft_id).attachments[0].id
+    admin = signed_in(app, "guan")
+    pages = {url: admin.get(url).text for url in ("/admin/users", "/admin/lexicon", f"/drafts/{draft_id}")}
+    pages["svg"] = str(stacked_columns("t", ["1月"], [Series(hostile, (1.0,))]))
+    for where, html in pages.items():
+        assert "<img src=x" not in html, where
+    download = admin.get(f"/drafts/{draft_id}/attachments/{attachment_id}")
+    disposition = download.headers["content-disposition"]
+    assert disposition.startswith("attachment; filename*=UTF-8''") and '"' not in disposition.split("''", 1)[1]
