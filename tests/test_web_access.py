@@ -263,3 +263,18 @@ def test_names_filenames_and_terms_show_as_text(app, team):
     download = admin.get(f"/drafts/{draft_id}/attachments/{attachment_id}")
     disposition = download.headers["content-disposition"]
     assert disposition.startswith("attachment; filename*=UTF-8''") and '"' not in disposition.split("''", 1)[1]
+
+
+def test_after_the_session_expires_one_can_sign_in_again(app, team):
+    import time
+
+    from sanshen.web.security import SESSION_COOKIE, Session
+
+    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=utcnow())
+    stale = Session.anonymous().signed_in("jiao1", at=int(time.time()) - 13 * 3600, epoch=0)
+    c = TestClient(app)
+    c.cookies.set(SESSION_COOKIE, app.state.web.codec.encode(stale))
+    assert c.get("/queue", follow_redirects=False).status_code == 303
+    r = sign_in(c, "jiao1")
+    assert r.status_code == 303 and r.headers["location"] == "/queue"
+    assert c.get("/queue", follow_redirects=False).status_code == 200

@@ -49,10 +49,13 @@ async def session_middleware(request: Request, call_next: Callable) -> Response:
     if request.url.path.startswith(("/api/", "/static/")):
         return await call_next(request)
     web = request.app.state.web
-    original = web.codec.decode(request.cookies.get(SESSION_COOKIE), now=int(time.time()))
+    cookie = request.cookies.get(SESSION_COOKIE)
+    original = web.codec.decode(cookie, now=int(time.time()))
     request.state.session = original or Session.anonymous()
     response = await call_next(request)
-    if request.state.session is not original:
+    # Compared by value: an expired session decodes to a fresh anonymous one, which must be
+    # stored too, or its CSRF token would change on every request and sign-in could never pass.
+    if request.state.session is not original or web.codec.encode(original) != cookie:
         response.set_cookie(
             SESSION_COOKIE, web.codec.encode(request.state.session), max_age=web.codec.max_age,
             httponly=True, samesite="lax", secure=web.secure_cookies, path="/",
