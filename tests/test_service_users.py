@@ -128,3 +128,16 @@ def test_password_roles_deactivation_and_sign_out_end_the_sessions(team):
         change()
         epochs.append(users.get_user(ctx, "r1").session_epoch)
     assert epochs == sorted(set(epochs)) and len(epochs) == 5
+
+
+def test_the_last_active_admin_cannot_be_removed_or_deactivated(team):
+    ctx, admin = team.ctx, team["admin"]
+    with pytest.raises(RefusedError) as e:
+        users.set_roles(ctx, None, admin.name, ["reviewer"], now=team.clock())
+    assert e.value.code == "last_admin"
+    with pytest.raises(RefusedError) as e:
+        users.set_active(ctx, None, admin.name, False, now=team.clock())
+    assert e.value.code == "last_admin"
+    assert "admin" in users.get_user(ctx, admin.name).roles and users.get_user(ctx, admin.name).active
+    users.add_user(ctx, admin, "admin2", ["admin"], now=team.clock())
+    assert users.set_roles(ctx, None, admin.name, ["reviewer"], now=team.clock()).roles == ("reviewer",)

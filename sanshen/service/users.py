@@ -233,6 +233,7 @@ def set_roles(ctx: "AppContext", actor: UserView | None, name: str, roles: Itera
         user = _get(session, name)
         before = user.roles
         user.roles = ",".join(role_list)
+        _keep_an_admin(session, user)
         _end_sessions(user)
         append_event(session, action="user.roles_set", actor=by, draft_id=None,
                      payload={"name": name, "before": [r for r in before.split(",") if r],
@@ -249,10 +250,20 @@ def set_active(ctx: "AppContext", actor: UserView | None, name: str, active: boo
         user = _get(session, name)
         if user.active != active:
             user.active = active
+            _keep_an_admin(session, user)
             _end_sessions(user)
             append_event(session, action="user.activated" if active else "user.deactivated", actor=by,
                          draft_id=None, payload={"name": name, **extra}, at=now)
         return view(user)
+
+
+def _keep_an_admin(session: Session, changed: User) -> None:
+    """Refuse a change that would leave the installation without an active admin."""
+    if changed.active and "admin" in changed.roles.split(","):
+        return
+    others = session.exec(select(User).where(User.active, User.id != changed.id)).scalars()
+    if not any("admin" in u.roles.split(",") for u in others):
+        raise RefusedError("last_admin", "这是最后一个有效的管理员账户，请先为其他用户授予管理员（admin）角色")
 
 
 def end_sessions(ctx: "AppContext", actor: UserView) -> None:
