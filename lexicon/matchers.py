@@ -121,37 +121,56 @@ def swap_edits(a: str, b: str, k: int) -> tuple[tuple[str, int, int], ...] | Non
     return tuple(ops)
 
 
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A matcher piece's term: where the piece sits in it, and the term's other characters."""
+
+    index: int
+    offset: int
+    term: str
+    k: int
+    rest: str  # empty for a whole-window key
+    need: int  # how many of ``rest`` a window within k edits keeps
+
+
 class NearMatcher:
     """Windows of a text that are within a few edits of a term but not equal to it."""
 
     def __init__(self, terms: Sequence[str], min_length: int = 4, piece_cost: PieceCost = balanced_cost) -> None:
         self._terms = tuple(terms)
-        pairs: list[tuple[str, tuple[int, int]]] = []
+        pairs: list[tuple[str, _Candidate]] = []
         for index, term in enumerate(self._terms):
             if len(term) < min_length:
                 continue
-            chunks, variants = pieces(term, max_edits(len(term)), piece_cost)
-            pairs.extend((piece, (index, offset)) for offset, piece in chunks)
-            pairs.extend((variant, (index, 0)) for variant in variants)
+            k = max_edits(len(term))
+            chunks, variants = pieces(term, k, piece_cost)
+            for offset, piece in chunks:
+                rest = term[:offset] + term[offset + len(piece) :]
+                pairs.append((piece, _Candidate(index, offset, term, k, rest, len(rest) - k)))
+            pairs.extend((variant, _Candidate(index, 0, term, k, "", 0)) for variant in variants)
         self._pieces = ExactMatcher(pairs)
 
     def find(self, text: str) -> list[NearHit]:
         windows: dict[tuple[int, int, int], NearHit] = {}
         tried: set[tuple[int, int]] = set()
-        for end_index, (piece_length, values) in self._pieces.iter(text):
+        for end_index, (piece_length, candidates) in self._pieces.iter(text):
             piece_start = end_index + 1 - piece_length
-            for index, offset in values:
-                guess = piece_start - offset
-                if (index, guess) in tried:
+            piece_end = end_index + 1
+            for c in candidates:
+                guess = piece_start - c.offset
+                if (c.index, guess) in tried:
                     continue
-                tried.add((index, guess))
-                self._windows(text, index, guess, piece_start, piece_length, windows)
+                tried.add((c.index, guess))
+                if c.rest:
+                    # The rest of a window within k edits keeps all but k of the term's other characters.
+                    lo = guess - c.k if guess > c.k else 0
+                    around = text[lo:piece_start] + text[piece_end : guess + len(c.term) + c.k]
+                    if sum(map(around.__contains__, c.rest)) < c.need:
+                        continue
+                self._windows(text, c.index, guess, windows)
         return sorted(windows.values(), key=lambda h: (h.start, h.end, h.term_index))
 
-    def _windows(
-        self, text: str, index: int, guess: int, piece_start: int, piece_length: int,
-        windows: dict[tuple[int, int, int], NearHit],
-    ) -> None:
+    def _windows(self, text: str, index: int, guess: int, windows: dict[tuple[int, int, int], NearHit]) -> None:
         """Verify the windows around one candidate position of a term."""
         term = self._terms[index]
         length = len(term)
@@ -161,22 +180,19 @@ class NearMatcher:
             return  # any window here only trims or extends the exact form
         lo = max(guess - k, 0)
         hi = guess + length + k
-        if piece_length < length:
-            # The rest of a window within k edits keeps all but k of the term's other characters.
-            rest = term[: piece_start - guess] + term[piece_start - guess + piece_length :]
-            around = text[lo:piece_start] + text[piece_start + piece_length : hi]
-            if sum(map(around.__contains__, rest)) < len(rest) - k:
-                return
         # The region is a window within k edits plus at most 3k more characters (insertions).
         if Levenshtein.distance(term, text[lo:hi], score_cutoff=4 * k) > 4 * k:
             return
+        edit_distance = Levenshtein.distance
         for start in range(lo, guess + k + 1):
             for size in range(length - k, length + k + 1):
                 end = start + size
                 if end > n:
                     break
                 window = text[start:end]
-                if window == term:
+                # What verify can accept: k edits, or 2k when swaps keep the length.
+                cutoff = 2 * k if size == length else k
+                if window == term or edit_distance(term, window, score_cutoff=cutoff) > cutoff:
                     continue
                 found = verify(term, window, k)
                 if found is None or not _edges_match_kind(term, window) or _inside_exact(text, term, start, end):

@@ -58,9 +58,6 @@ class Checker:
         exact = lex.formulations.find(doc.squeezed.text)
         canonical = [doc.span_of_squeezed(h.start, h.end) for h in exact]
         links = link.url_spans(text)
-        numbers = [m.span() for m in NUMBER.finditer(doc.folded)]
-        protected = SpanSet([*canonical, *ids.identifiers, *numbers, *links])
-        not_numbers = SpanSet([*canonical, *ids.identifiers, *links])
 
         found: list[Finding] = []
         if Category.PII in wanted:
@@ -74,18 +71,21 @@ class Checker:
         if Category.PUNCTUATION in wanted:
             found += punctuation.check(doc, lex, SpanSet(links))
         if Category.NUMBER in wanted:
-            found += number.check(doc.folded, not_numbers)
+            found += number.check(doc.folded, SpanSet([*canonical, *ids.identifiers, *links]))
         if Category.LINK in wanted:
             found += link.check(text, self.allowed_domains, links)
         if Category.DISCLOSURE in wanted and meta is not None:
             found += disclosure.check(meta.disclosure, meta.disclosure_reason, meta.kind, meta.has_interpretation)
         if Category.TYPO in wanted:
+            numbers = [m.span() for m in NUMBER.finditer(doc.folded)]
+            protected = SpanSet([*canonical, *ids.identifiers, *numbers, *links])
             known = typo.check(doc, lex, protected)
             found += known
             if self.typo_model is not None:
                 found += self._likely_typos(text, protected, known, found)
-        allowed = SpanSet(doc_span for doc_span in ((h.start, h.end) for h in lex.allow.find(doc.folded)))
-        found = [f for f in found if not (f.category in ALLOWABLE and allowed.touches(f.start, f.end))]
+        if any(f.category in ALLOWABLE for f in found):
+            allowed = SpanSet((h.start, h.end) for h in lex.allow.find(doc.folded))
+            found = [f for f in found if not (f.category in ALLOWABLE and allowed.touches(f.start, f.end))]
         return Report(tuple(dedupe(found)), lex.version, wanted)
 
     def _likely_typos(
