@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Callable, Generic, TypeVar
+from typing import Callable, Generic, NamedTuple, TypeVar
 
 import ahocorasick
 import Levenshtein
@@ -121,14 +121,14 @@ def swap_edits(a: str, b: str, k: int) -> tuple[tuple[str, int, int], ...] | Non
     return tuple(ops)
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    """A matcher piece's term: where the piece sits in it, and the term's other characters."""
+class _Candidate(NamedTuple):
+    """A matcher piece's term: where the piece sits in it, and the term's other characters.
+    (A named tuple: the search loop unpacks it for every piece found.)"""
 
     index: int
     offset: int
-    term: str
     k: int
+    reach: int  # len(term) + k: how far past the term's start a window can end
     rest: str  # empty for a whole-window key
     need: int  # how many of ``rest`` a window within k edits keeps
 
@@ -146,8 +146,8 @@ class NearMatcher:
             chunks, variants = pieces(term, k, piece_cost)
             for offset, piece in chunks:
                 rest = term[:offset] + term[offset + len(piece) :]
-                pairs.append((piece, _Candidate(index, offset, term, k, rest, len(rest) - k)))
-            pairs.extend((variant, _Candidate(index, 0, term, k, "", 0)) for variant in variants)
+                pairs.append((piece, _Candidate(index, offset, k, len(term) + k, rest, len(rest) - k)))
+            pairs.extend((variant, _Candidate(index, 0, k, len(term) + k, "", 0)) for variant in variants)
         self._pieces = ExactMatcher(pairs)
 
     def find(self, text: str) -> list[NearHit]:
@@ -156,18 +156,18 @@ class NearMatcher:
         for end_index, (piece_length, candidates) in self._pieces.iter(text):
             piece_start = end_index + 1 - piece_length
             piece_end = end_index + 1
-            for c in candidates:
-                guess = piece_start - c.offset
-                if (c.index, guess) in tried:
+            for index, offset, k, reach, rest, need in candidates:
+                guess = piece_start - offset
+                key = (index, guess)
+                if key in tried:
                     continue
-                tried.add((c.index, guess))
-                if c.rest:
+                tried.add(key)
+                if rest:
                     # The rest of a window within k edits keeps all but k of the term's other characters.
-                    lo = guess - c.k if guess > c.k else 0
-                    around = text[lo:piece_start] + text[piece_end : guess + len(c.term) + c.k]
-                    if sum(map(around.__contains__, c.rest)) < c.need:
+                    around = text[guess - k if guess > k else 0 : piece_start] + text[piece_end : guess + reach]
+                    if sum(map(around.__contains__, rest)) < need:
                         continue
-                self._windows(text, c.index, guess, windows)
+                self._windows(text, index, guess, windows)
         return sorted(windows.values(), key=lambda h: (h.start, h.end, h.term_index))
 
     def _windows(self, text: str, index: int, guess: int, windows: dict[tuple[int, int, int], NearHit]) -> None:

@@ -14,7 +14,7 @@ from review.checks import banned, disclosure, formulation, link, number, pii, pu
 from review.checks.spans import SpanSet, overlaps
 from review.findings import Category, Finding, Report
 
-NUMBER = re.compile(r"[0-9]+(?:[.,:/\-][0-9]+)*%?")  # on folded text
+NUMBER = re.compile(r"[0-9][0-9]*(?:[.,:/\-][0-9]+)*%?")  # on folded text; a leading single class scans fast
 # When two findings cover the same span, the earlier category is the more specific one.
 PRIORITY = (Category.PII, Category.SECRECY, Category.BANNED, Category.FORMULATION, Category.TYPO,
             Category.LINK, Category.NUMBER, Category.PUNCTUATION, Category.DISCLOSURE)

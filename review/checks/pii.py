@@ -20,7 +20,8 @@ from review.findings import Category, Finding, Severity
 # Patterns run on folded text (ASCII digits and letters) and start with a plain character class,
 # which the regex engine scans fast; the boundaries are checked afterwards (``_standalone``).
 SEP = "[ \\-－\u3000]"  # folding keeps punctuation's width, so both widths of the separators
-# The first digit is taken out of the alternatives so that the pattern starts with a class.
+# A leading repeat ([0-9]{4}) or alternation is not scanned fast, so the first character is a single
+# class (the first digit taken out of the alternatives) or each alternative starts with a literal.
 LONG_NUMBER = re.compile(
     rf"[0-9](?:[0-9]{{5}}{SEP}[0-9]{{8}}{SEP}[0-9]{{3}}[0-9xX]|[0-9]{{3}}(?:{SEP}[0-9]{{4}}){{3}}(?:{SEP}?[0-9]{{0,2}}[0-9xX])?"
     r"|[0-9]{16}[xX]|[0-9]{14,18})"
@@ -29,7 +30,7 @@ MOBILE_BODY = rf"1[3-9][0-9](?:{SEP}?[0-9]{{4}}){{2}}"
 # The optional +86 spelled out as alternatives that each start with a literal character.
 MOBILE = re.compile(rf"\+86{SEP}?{MOBILE_BODY}|＋86{SEP}?{MOBILE_BODY}|0086{SEP}?{MOBILE_BODY}|{MOBILE_BODY}")
 CODE_CHAR = "[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy\u212a]"  # the case-blind class spelled out (K: also the Kelvin sign)
-CREDIT_CODE = re.compile(rf"{CODE_CHAR}{{2}}[0-9]{{6}}{CODE_CHAR}{{10}}")
+CREDIT_CODE = re.compile(rf"{CODE_CHAR}{CODE_CHAR}[0-9]{{6}}{CODE_CHAR}{{10}}")
 ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 ID_WORDS = ("身份证", "身份号码", "证件号", "证件编号", "公民身份", "身份信息")

@@ -9,9 +9,10 @@ from review.checks.spans import SpanSet, finding, is_han
 from review.findings import Category, Finding, Severity
 
 FULL = {",": "，", ";": "；", "?": "？", "!": "！", ":": "：", "(": "（", ")": "）"}
-# Patterns start with a literal or an ASCII class (fast to scan); neighbours are checked after.
+# Patterns start with a literal or an ASCII class (fast to scan; a repeat such as [0-9]{4} is not, so
+# it is written [0-9][0-9]{3}); neighbours are checked after.
 HALF = re.compile("[,;?!:()]")
-YEAR_RANGE = re.compile(r"([0-9]{4})(年?)[ \t]*[-－–~～][ \t]*([0-9]{4})年")
+YEAR_RANGE = re.compile(r"([0-9][0-9]{3})(年?)[ \t]*[-－–~～][ \t]*([0-9]{4})年")
 ORDINAL_RANGE = re.compile(r"第([0-9]+)[ \t]*[-－–~～][ \t]*([0-9]+)[ \t]*(条|款|项|章|节|页|届|次|期|号|批|位|名)")
 CN_DIGITS = "一二三四五六七八九"
 ESTIMATE = re.compile(f"、([{CN_DIGITS}十])(?=[天日年月个人次倍岁名家项种批轮周里斤米元])")
