@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Callable, Generic, NamedTuple, TypeVar
+from typing import Callable, Generic, TypeVar
 
 import ahocorasick
 import Levenshtein
@@ -121,16 +121,11 @@ def swap_edits(a: str, b: str, k: int) -> tuple[tuple[str, int, int], ...] | Non
     return tuple(ops)
 
 
-class _Candidate(NamedTuple):
-    """A matcher piece's term: where the piece sits in it, and the term's other characters.
-    (A named tuple: the search loop unpacks it for every piece found.)"""
-
-    index: int
-    offset: int
-    k: int
-    reach: int  # len(term) + k: how far past the term's start a window can end
-    rest: str  # empty for a whole-window key
-    need: int  # how many of ``rest`` a window within k edits keeps
+# A matcher piece's term, as a plain tuple (built for every piece of up to 100,000 terms, unpacked for
+# every piece found): (term index, the piece's offset in the term, k, len(term) + k = how far past the
+# term's start a window can end, the term's other characters (empty for a whole-window key), how many
+# of them a window within k edits keeps).
+Candidate = tuple[int, int, int, int, str, int]
 
 
 class NearMatcher:
@@ -138,7 +133,7 @@ class NearMatcher:
 
     def __init__(self, terms: Sequence[str], min_length: int = 4, piece_cost: PieceCost = balanced_cost) -> None:
         self._terms = tuple(terms)
-        pairs: list[tuple[str, _Candidate]] = []
+        pairs: list[tuple[str, Candidate]] = []
         for index, term in enumerate(self._terms):
             if len(term) < min_length:
                 continue
@@ -146,8 +141,8 @@ class NearMatcher:
             chunks, variants = pieces(term, k, piece_cost)
             for offset, piece in chunks:
                 rest = term[:offset] + term[offset + len(piece) :]
-                pairs.append((piece, _Candidate(index, offset, k, len(term) + k, rest, len(rest) - k)))
-            pairs.extend((variant, _Candidate(index, 0, k, len(term) + k, "", 0)) for variant in variants)
+                pairs.append((piece, (index, offset, k, len(term) + k, rest, len(rest) - k)))
+            pairs.extend((variant, (index, 0, k, len(term) + k, "", 0)) for variant in variants)
         self._pieces = ExactMatcher(pairs)
 
     def find(self, text: str) -> list[NearHit]:
