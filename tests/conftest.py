@@ -34,6 +34,14 @@ def prefect_harness():
             yield
 
 
+@pytest.fixture(scope="session")
+def default_checker():
+    """The automated pass with the default lexicon and typo model, built once per test session."""
+    from review.check import load_default_checker
+
+    return load_default_checker()
+
+
 @pytest.fixture
 def db_url(tmp_path):
     pg = os.environ.get("SANSHEN_TEST_PG")

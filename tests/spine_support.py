@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from review.check import load_default_checker
 from sanshen.service import drafts, users
 from sanshen.service.context import AppContext
 from sanshen.service.views import UserView
@@ -70,11 +69,6 @@ class Team:
     def rows(self, stmt) -> list:
         with transaction(self.ctx.engine, readonly=True) as session:
             return list(session.scalars(stmt))
-
-
-@pytest.fixture(scope="session")
-def default_checker():
-    return load_default_checker()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from lexicon.loader import load_lexicon
 from lexicon.model import LexiconOverride
-from review.check import Checker, load_default_checker
+from review.check import Checker
 from review.findings import Category, Severity
 
 SENTENCES = [
@@ -22,8 +22,8 @@ SENTENCES = [
 
 
 @pytest.fixture(scope="module")
-def checker() -> Checker:
-    return load_default_checker()
+def checker(default_checker):
+    return default_checker
 
 
 @pytest.mark.parametrize("text", SENTENCES + ["\n".join(SENTENCES)])

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from flows.recheck import recheck_drafts
-from review.check import load_default_checker
 from review.workflow import default_workflow
 from storage.db import transaction
 from storage.models import AuditEvent, CheckReport, Draft, FindingRow, Revision, User, Waiver
@@ -21,8 +20,8 @@ pytestmark = pytest.mark.db
 
 
 @pytest.fixture(scope="module")
-def checker():
-    return load_default_checker()
+def checker(default_checker):
+    return default_checker
 
 
 def _live(engine, draft_id) -> list[FindingRow]:

@@ -13,7 +13,7 @@ from sanshen.service.context import AppContext
 from sanshen.settings import Settings
 from storage.db import transaction
 from storage.models import Draft, WorkflowVersion
-from tests.spine_support import WALK, ctx, default_checker, team  # noqa: F401 (fixtures)
+from tests.spine_support import WALK, ctx, team  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.db
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from review.check import Checker, load_default_checker
+from review.check import Checker
 from review.checks.names import name_spans, spare_names
 from review.checks.typo_general import RULE, TypoModel, find_likely_typos
 from review.findings import Category
 
 
 @pytest.fixture(scope="module")
-def checker() -> Checker:
-    return load_default_checker()
+def checker(default_checker):
+    return default_checker
 
 
 @pytest.fixture(scope="module")

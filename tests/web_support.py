@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from review.check import Checker, load_default_checker
+from review.check import Checker
 from sanshen.service import drafts, users
 from sanshen.service.context import AppContext
 from sanshen.service.views import UserView
@@ -52,9 +52,8 @@ class Team:
 
 
 @pytest.fixture(scope="session")
-def checker() -> Checker:
-    """The automated pass, built once (about 3 s) and shared by the tests of a module."""
-    return load_default_checker()
+def checker(default_checker) -> Checker:
+    return default_checker
 
 
 def open_context(home: Path, db_url: str, checker: Checker | None = None) -> AppContext:
