@@ -62,7 +62,7 @@ def seed(ctx: AppContext, n: int, open_share: float) -> int:
     """n drafts (bulk rows, no automated pass): `open_share` of them waiting at a proofreading
     stage the benchmark's proofreader may sign, the rest published; then one long draft with
     50 findings. Returns the long draft's id."""
-    now = datetime.now(UTC)
+    now = ctx.clock()
     editor, _ = users.add_user(ctx, None, "bench_editor", ["editor"], now=now)
     users.add_user(ctx, None, "bench_proof", ["proofreader"], now=now)
     users.set_password(ctx, None, "bench_proof", PASSWORD, now=now)
@@ -142,7 +142,7 @@ def main() -> None:
 def service_queue_times(ctx: AppContext, n: int) -> list[float]:
     """The proofreader's queue through the service, in process (ms per call)."""
     proof = users.get_user(ctx, "bench_proof")
-    at = datetime.now(UTC)
+    at = ctx.clock()
     for _ in range(10):
         drafts.queue(ctx, proof, now=at)
     times = []

@@ -14,10 +14,9 @@ import logging
 import os
 import socket
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -33,6 +32,7 @@ from flows.workflows import WorkflowVersions
 from review.workflow import WorkflowDef
 from storage import outbox
 from storage.audit import append_event
+from storage.clock import Clock, system_clock
 from storage.db import transaction
 from storage.models import Draft
 
@@ -41,10 +41,6 @@ log = logging.getLogger("sanshen.flows")
 Handler = Callable[[dict, datetime], object]
 MAX_AUDIT_ERROR = 1000  # characters of the error kept in the outbox.dead audit event
 MAX_NOTICE_ERROR = 200  # … and in the admins' notification
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -70,10 +66,13 @@ class Dispatcher:
         webhook: WebhookConfig | None = None, use_prefect: bool = True,
         config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
         after_site_write: Callable[[], None] | None = None, workflows: WorkflowVersions | None = None,
+        clock: Clock = system_clock, prefect_api_url: str | None = None,
     ) -> None:
         """``workflow``: the current definition; ``workflows`` the versions drafts are pinned to
-        (default: only the current one known)."""
+        (default: only the current one known); ``clock`` tells every run what time it is;
+        ``prefect_api_url``: the API flows report to (default: the one Prefect is configured with)."""
         self.engine = engine
+        self.clock = clock
         self.workflows = workflows or WorkflowVersions(workflow)
         self.config = config
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
@@ -85,6 +84,7 @@ class Dispatcher:
             "links": self._links, "recheck": self._recheck,
         }
         self._use_prefect = use_prefect
+        self._prefect_api_url = prefect_api_url
         if not config.link_policy.enabled:
             log.info("link liveness checks are off: links items complete without probing")
         self._flows: dict[str, Callable] | None = None
@@ -134,7 +134,10 @@ class Dispatcher:
         if kind != "sweep" and kind not in self._handlers:
             raise ValueError(f"unknown outbox kind: {kind}")
         if self._use_prefect:
-            return self._prefect_flows()[kind](payload=payload, now=now.isoformat())
+            from flows.prefect_runtime import flow_settings
+
+            with flow_settings(self._prefect_api_url):
+                return self._prefect_flows()[kind](payload=payload, now=now.isoformat())
         return (self._sweep if kind == "sweep" else self._handlers[kind])(payload, now)
 
     def sweep_if_due(self, now: datetime) -> None:
@@ -146,17 +149,22 @@ class Dispatcher:
         except Exception:  # a failed sweep is retried at the next interval
             log.exception("escalation sweep failed")
 
-    def run_once(self, now: datetime | None = None) -> int:
+    def run_once(self, now: datetime | None = None, *, stop: threading.Event | None = None) -> int:
         """Run the sweep if due, then claim and run one batch of ready items; returns how many ran.
 
-        With ``now`` given every item runs at that time (tests); otherwise at the clock's time."""
+        With ``now`` given every item runs at that time; otherwise each at the clock's time.
+        Once ``stop`` is set, the item in hand finishes and the batch's unstarted items are
+        released at once for another worker (not left to wait out the lease)."""
         fixed = now
-        now = now or utcnow()
+        now = now or self.clock()
         self.sweep_if_due(now)
         items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease,
                              limit=self.config.batch)
-        for item in items:
-            started = fixed or utcnow()
+        for done, item in enumerate(items):
+            if stop is not None and stop.is_set():
+                outbox.release(self.engine, [i.id for i in items[done:]], worker=self.worker)
+                return done
+            started = fixed or self.clock()
             if item.kind not in self._handlers:
                 give_up(self.engine, item, f"unknown outbox kind: {item.kind}", now=started)
                 continue
@@ -178,30 +186,34 @@ class Dispatcher:
                 outbox.complete(self.engine, item.id, now=started)
         return len(items)
 
-    def drain(self, *, max_wait: float = 120.0, clock: Callable[[], datetime] = utcnow,
-              sleep: Callable[[float], None] = time.sleep) -> int:
-        """Run until the outbox is empty; waits for retries, but at most ``max_wait`` seconds in all.
-        Returns how many items ran. Items still pending afterwards are left for the next run."""
+    def drain(self, *, max_wait: float = 120.0, stop: threading.Event | None = None,
+              sleep: Callable[[float], object] | None = None) -> int:
+        """Run until the outbox is empty (or ``stop`` is set); waits for retries, but at most
+        ``max_wait`` seconds in all. Returns how many items ran; what is still pending afterwards
+        is left for the next run."""
+        stop = stop or threading.Event()
+        sleep = sleep or stop.wait
         ran = 0
         waited = 0.0
-        while True:
-            n = self.run_once(clock())
+        while not stop.is_set():
+            n = self.run_once(stop=stop)
             ran += n
             if n:
                 continue
             ready_at = outbox.next_ready_at(self.engine)
             if ready_at is None:
-                return ran
-            delay = max((ready_at - clock()).total_seconds(), 0.05)
+                break
+            delay = max((ready_at - self.clock()).total_seconds(), 0.05)
             if waited + delay > max_wait:
-                return ran
+                break
             sleep(delay)
             waited += delay
+        return ran
 
     def run_forever(self, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
-                n = self.run_once(utcnow())
+                n = self.run_once(stop=stop)
             except Exception:  # the database may be briefly unavailable: keep going
                 log.exception("dispatcher iteration failed")
                 n = 0
@@ -227,11 +239,3 @@ def give_up(engine: Engine, item: outbox.OutboxItem, error: str, *, now: datetim
                message=f"后台任务 {item.kind}（{item.key}）尝试 {item.attempts} 次仍未完成，已停止重试："
                        f"{error[:MAX_NOTICE_ERROR]}")
     return True
-
-
-def prepare_prefect_env(prefect_home: Path) -> None:
-    """Point Prefect's embedded API at the data directory, quietly; call before the first flow runs."""
-    os.environ.setdefault("PREFECT_HOME", str(prefect_home))
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

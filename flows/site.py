@@ -19,6 +19,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 MANIFEST = "manifest.json"
+# The site is public and usually served by another user (nginx): readable by all, writable by us.
+FILE_MODE = 0o644
+DIR_MODE = 0o755
 _LOCK = ".lock"
 _ITEMS = "items"
 _COLUMNS = "columns"
@@ -47,11 +50,21 @@ class ManifestEntry:
     column: str
 
 
+def make_dirs(path: Path) -> None:
+    """Create ``path`` and its missing parents with ``DIR_MODE`` (whatever the umask)."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for directory in reversed(missing):
+        directory.mkdir(exist_ok=True)
+        directory.chmod(DIR_MODE)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so a reader sees the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Replace ``path`` with ``data`` (mode ``FILE_MODE``) so a reader sees the old file or the
+    new one, never half."""
+    make_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fp:
             fp.write(data)
             fp.flush()
@@ -139,7 +152,7 @@ class StaticSite:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
+        make_dirs(self.root)
         with open(self.root / _LOCK, "a+b") as fp:
             fcntl.flock(fp.fileno(), fcntl.LOCK_EX)
             try:

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python deps, Debian's chromium and postgresql),
-# start a local PostgreSQL, then run the suite on SQLite and again on PostgreSQL.
+# Install everything the tests need (Python deps, Debian's chromium, postgresql and faketime),
+# start a local PostgreSQL, then run the suite on SQLite, again on PostgreSQL, and on SQLite
+# twice more with the machine's clock moved 2 years ahead and 1 year back (no test may depend
+# on the day it runs). Arguments are passed to every pytest run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v faketime >/dev/null 2>&1 || need+=(faketime)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
@@ -42,3 +45,12 @@ else
   echo "PostgreSQL 不可用：跳过第二轮（PostgreSQL）测试" >&2
   exit 1
 fi
+
+if ! command -v faketime >/dev/null 2>&1; then
+  echo "缺少 faketime：无法在偏移的时钟下测试" >&2
+  exit 1
+fi
+for shift in +730d -365d; do
+  echo "== pass: SQLite, clock moved $shift ($(faketime -f "$shift" date -u +%F)) =="
+  faketime -f "$shift" .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+done

@@ -1,7 +1,7 @@
 """The outbox: automated work written in the same transaction as the action that causes it.
 
 A worker claims ready items with a lease; if it dies, the lease runs out and the
-items become claimable again. ``complete`` and ``fail`` end a claim; ``fail`` puts
+items become claimable again; a worker that stops cleanly ``release``s what it never started. ``complete`` and ``fail`` end a claim; ``fail`` puts
 the item back with the retry time the caller chose (backoff); ``mark_dead`` ends an
 item for good (a dead letter: ``done_at`` and ``dead_at`` set, the error kept).
 """
@@ -91,6 +91,18 @@ def fail(engine: Engine, item_id: int, *, error: str, now: datetime, retry_at: d
             update(Outbox).where(Outbox.id == item_id, Outbox.done_at.is_(None))
             .values(available_at=max(retry_at, now), claimed_by=None, claimed_until=None,
                     last_error=error[:MAX_ERROR_CHARS])
+        )
+
+
+def release(engine: Engine, item_ids: list[int], *, worker: str) -> None:
+    """Hand back claimed items that were never started (a stopping worker): ready again at once,
+    and the claim does not count as an attempt."""
+    if not item_ids:
+        return
+    with transaction(engine) as session:
+        session.execute(
+            update(Outbox).where(Outbox.id.in_(item_ids), Outbox.claimed_by == worker, Outbox.done_at.is_(None))
+            .values(claimed_by=None, claimed_until=None, attempts=Outbox.attempts - 1)
         )
 
 

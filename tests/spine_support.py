@@ -30,6 +30,8 @@ CLEAN_BODY = "区政府召开全体会议，研究部署今冬明春安全生产
 
 
 class Clock:
+    """The tests' time: each action steps it a minute on (``now`` reads it without a step)."""
+
     def __init__(self) -> None:
         self.now = T0
 
@@ -72,19 +74,25 @@ class Team:
 
 
 @pytest.fixture
-def ctx(db_url, tmp_path, default_checker):
-    context = AppContext.open(Settings(home=tmp_path / "home", db_url=db_url), checker=default_checker)
+def steps() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def ctx(db_url, tmp_path, default_checker, steps):
+    """The service context on a fresh database; it reads the time from the tests' clock."""
+    context = AppContext.open(Settings(home=tmp_path / "home", db_url=db_url), checker=default_checker,
+                              clock=lambda: steps.now)
     yield context
     context.close()
 
 
 @pytest.fixture
-def team(ctx) -> Team:
-    clock = Clock()
+def team(ctx, steps) -> Team:
     people, tokens = {}, {}
     for name, roles in ROLES.items():
-        people[name], tokens[name] = users.add_user(ctx, None, name, roles, now=clock())
-    return Team(ctx, people, tokens, clock)
+        people[name], tokens[name] = users.add_user(ctx, None, name, roles, now=steps())
+    return Team(ctx, people, tokens, steps)
 
 
 def tamper_audit_row(engine, *, seq: int) -> None:

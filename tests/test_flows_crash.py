@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
-import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,21 +16,19 @@ from flows.site import MANIFEST, item_path
 from flows.webhook import DELIVERY_HEADER
 from review.workflow import default_workflow
 from storage.audit import verify_chain
+from storage.clock import system_clock
 from storage.db import make_engine, transaction, upgrade
 from storage.models import AuditEvent, Draft
 from tests.flows_support import LocalServer, server, sign_everything, submit_draft  # noqa: F401 (fixtures)
+from tests.processes import SANSHEN, sanshen_env
 
-NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 WF = default_workflow()
-SANSHEN = str(Path(sys.executable).with_name("sanshen"))
 pytestmark = pytest.mark.db
 
 
 def _env(home: Path, db_url: str, server: LocalServer, **extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SANSHEN_")}
-    env.update(SANSHEN_HOME=str(home), SANSHEN_DB=db_url, SANSHEN_WEBHOOK_URL=server.url + "/hook",
-               SANSHEN_WEBHOOK_SECRET="k", SANSHEN_LINK_CHECK="off", **extra)
-    return env
+    return sanshen_env(home, SANSHEN_DB=db_url, SANSHEN_WEBHOOK_URL=server.url + "/hook",
+                       SANSHEN_WEBHOOK_SECRET="k", **extra)
 
 
 def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
@@ -47,8 +42,9 @@ def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
 def test_worker_killed_after_writing_the_page_publishes_once_when_restarted(db_url, tmp_path, server):
     engine = make_engine(db_url)
     upgrade(engine)
-    draft_id, digest = submit_draft(engine, WF, NOW)
-    sign_everything(engine, WF, draft_id, NOW)
+    now = system_clock()  # the worker processes read the machine's clock too
+    draft_id, digest = submit_draft(engine, WF, now)
+    sign_everything(engine, WF, draft_id, now)
     home = tmp_path / "home"
     page = home / "site" / item_path(draft_id)
     worker = [SANSHEN, "worker", "--drain", "--inline", "--lease", "2", "--max-wait", "60"]
@@ -85,9 +81,10 @@ def test_worker_killed_at_random_points_publishes_every_draft_once(db_url, tmp_p
     engine = make_engine(db_url)
     upgrade(engine)
     expected = {}
+    now = system_clock()  # the worker processes read the machine's clock too
     for n in range(4):
-        draft_id, digest = submit_draft(engine, WF, NOW, title=f"第 {n} 号通知", body=f"正文 {n}。")
-        sign_everything(engine, WF, draft_id, NOW)
+        draft_id, digest = submit_draft(engine, WF, now, title=f"第 {n} 号通知", body=f"正文 {n}。")
+        sign_everything(engine, WF, draft_id, now)
         expected[draft_id] = digest
     home = tmp_path / "home"
     worker = [SANSHEN, "worker", "--drain", "--inline", "--lease", "1", "--max-wait", "60"]

@@ -14,6 +14,7 @@ from flows.site import MANIFEST
 from flows.webhook import WebhookConfig
 from review.check import load_default_checker
 from review.workflow import default_workflow
+from storage.clock import ManualClock
 from storage.db import transaction
 from storage.models import AuditEvent, Notification, Outbox, User
 from storage.outbox import claim, dead_since, enqueue, pending_count
@@ -24,9 +25,15 @@ WF = default_workflow()
 pytestmark = pytest.mark.db
 
 
-def _dispatcher(engine, tmp_path, *, webhook=None, use_prefect=False) -> Dispatcher:
+def _dispatcher(engine, tmp_path, *, webhook=None, use_prefect=False, clock=None, **config) -> Dispatcher:
     return Dispatcher(engine=engine, workflow=WF, site_dir=tmp_path / "site", checker_factory=load_default_checker,
-                      webhook=webhook, use_prefect=use_prefect, worker="test")
+                      webhook=webhook, use_prefect=use_prefect, worker="test", clock=clock or ManualClock(NOW),
+                      config=DispatcherConfig(**config))
+
+
+def _sleeping(clock: ManualClock):
+    """A sleep that moves the test's clock on instead of waiting."""
+    return lambda seconds: clock.advance(timedelta(seconds=seconds))
 
 
 def _approved(engine) -> tuple[int, str]:
@@ -86,9 +93,8 @@ def test_a_failing_item_goes_back_with_backoff_and_succeeds_later(engine, tmp_pa
 def test_drain_gives_up_waiting_after_max_wait(engine, tmp_path, server):
     _approved(engine)
     hook = WebhookConfig(url=server.url + "/reject", secret="k", attempts=1)
-    clock = [NOW]
-    ran = _dispatcher(engine, tmp_path, webhook=hook).drain(
-        max_wait=30, clock=lambda: clock[0], sleep=lambda s: clock.__setitem__(0, clock[0] + timedelta(seconds=s)))
+    clock = ManualClock(NOW)
+    ran = _dispatcher(engine, tmp_path, webhook=hook, clock=clock).drain(max_wait=30, sleep=_sleeping(clock))
     assert pending_count(engine) == 1
     (item,) = [i for i in _all_items(engine) if i.done_at is None]
     assert item.attempts == 3  # tried at 0 s, 5 s and 15 s; the next try (35 s) is past max_wait
@@ -124,11 +130,9 @@ def test_unknown_kinds_go_dead_at_once(engine, tmp_path):
 def test_an_item_goes_dead_after_max_attempts_and_admins_are_told(engine, tmp_path, server):
     draft_id, _ = _approved(engine)
     hook = WebhookConfig(url=server.url + "/reject", secret="k", attempts=1)
-    d = Dispatcher(engine=engine, workflow=WF, site_dir=tmp_path / "site", checker_factory=load_default_checker,
-                   webhook=hook, use_prefect=False, worker="test", config=DispatcherConfig(max_attempts=3))
-    clock = [NOW]
-    d.drain(max_wait=3600, clock=lambda: clock[0],
-            sleep=lambda sec: clock.__setitem__(0, clock[0] + timedelta(seconds=sec)))
+    clock = ManualClock(NOW)
+    d = _dispatcher(engine, tmp_path, webhook=hook, clock=clock, max_attempts=3)
+    d.drain(max_wait=3600, sleep=_sleeping(clock))
     assert pending_count(engine) == 0
     (publish_item,) = [i for i in _all_items(engine) if i.kind == "publish"]
     assert publish_item.attempts == 3 and publish_item.dead_at == NOW + timedelta(seconds=15)  # tries at 0, 5, 15 s
@@ -145,13 +149,31 @@ def test_an_item_whose_workers_keep_dying_goes_dead_without_another_run(engine, 
     lease = timedelta(minutes=5)
     for n in range(2):  # two workers took it and died (their leases ran out)
         claim(engine, worker=f"dead{n}", now=NOW + n * lease, lease=lease)
-    d = Dispatcher(engine=engine, workflow=WF, site_dir=tmp_path / "site", checker_factory=load_default_checker,
-                   use_prefect=False, worker="test", config=DispatcherConfig(max_attempts=2))
+    d = _dispatcher(engine, tmp_path, max_attempts=2)
     assert d.run_once(NOW + 2 * lease) == 1
     (item,) = _all_items(engine)
     assert item.dead_at == NOW + 2 * lease and "2 次领取均未完成" in item.last_error
     (event,), notices = _dead_letters(engine)
     assert event.draft_id == 404 and notices == []  # no admin in this database; no draft 404 to link to
+
+
+def test_a_stopping_worker_hands_back_the_items_it_has_not_started(engine, tmp_path):
+    with transaction(engine) as s:
+        for n in (1, 2):
+            enqueue(s, kind="route", key=f"route:{n}", payload={"draft_id": n}, now=NOW)
+    stop = threading.Event()
+    stop.set()
+    assert _dispatcher(engine, tmp_path).run_once(stop=stop) == 0
+    assert [(i.claimed_by, i.claimed_until, i.attempts, i.done_at) for i in _all_items(engine)] == [(None, None, 0, None)] * 2
+    assert [i.key for i in claim(engine, worker="next", now=NOW, lease=timedelta(minutes=5))] == ["route:1", "route:2"]
+
+
+def test_drain_returns_when_stopped(engine, tmp_path, server):
+    _approved(engine)
+    stop = threading.Event()
+    hook = WebhookConfig(url=server.url + "/reject", secret="k", attempts=1)
+    ran = _dispatcher(engine, tmp_path, webhook=hook).drain(max_wait=3600, stop=stop, sleep=lambda _: stop.set())
+    assert stop.is_set() and ran >= 1 and pending_count(engine) == 1  # the failed publication waits for its retry
 
 
 def _run_in_thread_until_empty(d: Dispatcher, engine, timeout: float = 120) -> None:

@@ -17,6 +17,7 @@ from review.checks import link
 from review.workflow import default_workflow
 from sanshen.commands.worker import dispatcher_config
 from sanshen.settings import Settings
+from storage.clock import ManualClock
 from storage.db import transaction
 from storage.models import AuditEvent, CheckReport, FindingRow, Outbox
 from storage.outbox import enqueue, pending_count
@@ -305,8 +306,9 @@ def test_links_items_complete_without_probing_when_the_checker_is_off(engine, se
         enqueue(s, kind="links", key=f"links:{draft_id}:1", payload={"draft_id": draft_id, "revision": 1}, now=NOW)
     config = dispatcher_config(Settings.from_env({"SANSHEN_HOME": str(tmp_path), "SANSHEN_LINK_CHECK": "off"}))
     d = Dispatcher(engine=engine, workflow=default_workflow(), site_dir=tmp_path / "site",
-                   checker_factory=load_default_checker, use_prefect=False, config=config, worker="test")
-    assert d.run_once(NOW) == 1
+                   checker_factory=load_default_checker, use_prefect=False, config=config, worker="test",
+                   clock=ManualClock(NOW))
+    assert d.run_once() == 1
     assert pending_count(engine) == 0 and server.seen == []
     with transaction(engine, readonly=True) as s:
         assert s.scalars(select(Outbox.done_at)).one() == NOW

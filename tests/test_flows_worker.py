@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from typer.testing import CliRunner
 
 from sanshen.cli import app
+from storage.clock import system_clock
 from storage.db import make_engine, transaction
 from storage.outbox import enqueue
 
@@ -20,7 +19,7 @@ def test_drain_reports_dead_items_and_exits_1(tmp_path, db_url):
     assert runner.invoke(app, ["init"], env=env).exit_code == 0
     engine = make_engine(db_url)
     with transaction(engine) as s:
-        enqueue(s, kind="fax", key="fax:7", payload={}, now=datetime.now(UTC))
+        enqueue(s, kind="fax", key="fax:7", payload={}, now=system_clock())  # the worker below reads the same clock
     engine.dispose()
 
     result = runner.invoke(app, ["worker", "--drain", "--inline"], env=env)

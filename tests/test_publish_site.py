@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
-from flows.site import MANIFEST, SiteItem, StaticSite, atomic_write, column_path, item_path
+from flows.site import DIR_MODE, FILE_MODE, MANIFEST, SiteItem, StaticSite, atomic_write, column_path, item_path
 
 
 def _item(draft_id: int = 1, *, content_hash: str = "a" * 64, title: str = "关于开展安全检查的通知",
@@ -76,3 +78,18 @@ def test_atomic_write_leaves_no_temporary_files(tmp_path):
     atomic_write(target, "二".encode())
     assert target.read_text(encoding="utf-8") == "二"
     assert [p.name for p in target.parent.iterdir()] == ["f.txt"]
+
+
+def test_site_files_and_folders_are_readable_by_the_web_server_whatever_the_umask(tmp_path):
+    previous = os.umask(0o077)
+    try:
+        StaticSite(tmp_path / "site").publish(_item())
+    finally:
+        os.umask(previous)
+    modes = {p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode)
+             for p in (tmp_path / "site").rglob("*") if not p.name.startswith(".")}
+    modes["site"] = stat.S_IMODE((tmp_path / "site").stat().st_mode)
+    assert {"site/index.html", "site/manifest.json", f"site/{item_path(1)}", "site/items"} <= set(modes)
+    assert {path: mode for path, mode in modes.items() if mode not in (FILE_MODE, DIR_MODE)} == {}
+    assert all(mode == DIR_MODE for path, mode in modes.items() if (tmp_path / path).is_dir())
+    assert FILE_MODE == 0o644 and DIR_MODE == 0o755

@@ -11,7 +11,7 @@ from sanshen.commands.worker import build_dispatcher
 from sanshen.service import drafts
 from sanshen.service.drafts import AttachmentInput
 from sanshen.service.errors import NotFound, RefusedError
-from tests.spine_support import ctx, team  # noqa: F401 (fixtures)
+from tests.spine_support import ctx, steps, team  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.db
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from sanshen.service import audit, drafts
 from sanshen.service.errors import BadInput, RefusedError
-from tests.spine_support import ctx, tamper_audit_row, team  # noqa: F401
+from tests.spine_support import ctx, tamper_audit_row, steps, team  # noqa: F401
 
 pytestmark = pytest.mark.db
 

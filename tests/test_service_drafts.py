@@ -9,7 +9,7 @@ from flows.cases import content_hash, publish_meta
 from sanshen.service import drafts
 from sanshen.service.errors import BadInput, NotFound, RefusedError
 from storage.models import Draft, Outbox, Revision, SignOff, StageTask, Waiver
-from tests.spine_support import CLEAN_BODY, ctx, team  # noqa: F401
+from tests.spine_support import CLEAN_BODY, ctx, steps, team  # noqa: F401
 
 pytestmark = pytest.mark.db
 

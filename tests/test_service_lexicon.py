@@ -11,7 +11,7 @@ from sanshen.service import lexicon
 from sanshen.service.errors import BadInput, RefusedError
 from sanshen.service.lexicon import LexiconInput
 from storage.models import AuditEvent, LexiconEntry, Outbox
-from tests.spine_support import ctx, team  # noqa: F401
+from tests.spine_support import ctx, steps, team  # noqa: F401
 
 pytestmark = pytest.mark.db
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sanshen.commands.worker import build_dispatcher
 from sanshen.service import drafts, notifications
 from storage.models import Outbox
-from tests.spine_support import ctx, team  # noqa: F401 (fixtures)
+from tests.spine_support import ctx, steps, team  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.db
 

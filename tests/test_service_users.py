@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sanshen.service import users
 from sanshen.service.errors import AuthError, BadInput, RefusedError
 from storage.models import ApiToken, AuditEvent, User
-from tests.spine_support import T0, ctx, team  # noqa: F401
+from tests.spine_support import T0, ctx, steps, team  # noqa: F401
 
 pytestmark = pytest.mark.db
 

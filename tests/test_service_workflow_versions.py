@@ -13,7 +13,7 @@ from sanshen.service.context import AppContext
 from sanshen.settings import Settings
 from storage.db import transaction
 from storage.models import Draft, WorkflowVersion
-from tests.spine_support import WALK, ctx, team  # noqa: F401 (fixtures)
+from tests.spine_support import WALK, ctx, steps, team  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.db
 
@@ -33,7 +33,7 @@ def test_a_draft_keeps_the_rules_it_started_under(team, default_checker, tmp_pat
     path = tmp_path / "two-leaders.toml"
     path.write_text(TWO_LEADERS, encoding="utf-8")
     changed = AppContext.open(Settings(home=team.ctx.settings.home, db_url=team.ctx.settings.db_url,
-                                       workflow_file=path), checker=default_checker)
+                                       workflow_file=path), checker=default_checker, clock=team.ctx.clock)
     try:
         assert changed.workflow.version != team.ctx.workflow.version
         assert set(team.rows(select(WorkflowVersion.version))) == {changed.workflow.version,
@@ -68,7 +68,7 @@ def test_each_stored_version_is_parsed_once_per_process(team, default_checker, t
     path = tmp_path / "two-leaders.toml"
     path.write_text(TWO_LEADERS, encoding="utf-8")
     changed = AppContext.open(Settings(home=team.ctx.settings.home, db_url=team.ctx.settings.db_url,
-                                       workflow_file=path), checker=default_checker)
+                                       workflow_file=path), checker=default_checker, clock=team.ctx.clock)
     changed.close()
     with transaction(team.ctx.engine, readonly=True) as s:
         first = team.ctx.workflows.get(s, changed.workflow.version)

@@ -19,14 +19,14 @@ from sanshen.web.mail import Outgoing, SmtpConfig, compose
 from storage.db import transaction
 from storage.models import Waiver
 from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
-from tests.web_support import ID_NUMBER, PASSWORD, csrf_of, sign_in, signed_in, submit, utcnow
+from tests.web_support import ID_NUMBER, PASSWORD, csrf_of, sign_in, signed_in, submit
 
 pytestmark = pytest.mark.db
 
 
 @pytest.fixture
 def second_editor(team) -> str:
-    users.add_user(team.ctx, None, "bian2", ["editor"], display="BIAN2", now=utcnow())
+    users.add_user(team.ctx, None, "bian2", ["editor"], display="BIAN2", now=team.ctx.clock())
     return "bian2"
 
 
@@ -66,7 +66,7 @@ def test_ids_of_another_draft_cannot_be_used_on_this_one(app, team):
 
 
 def test_sign_in_refusals_do_not_say_whether_the_user_exists(app, team):
-    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=utcnow())
+    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=team.ctx.clock())
     c = TestClient(app)
     for _ in range(5):
         sign_in(c, "jiao1", "wrong-password")
@@ -171,7 +171,7 @@ def test_a_multi_line_notice_mails_with_a_one_line_subject():
 def test_an_e_mail_address_with_a_line_break_is_refused(team):
     with pytest.raises(BadInput):
         users.add_user(team.ctx, None, "mole", ["editor"], email="a@example.gov.cn\nBcc: b@example.com",
-                       now=utcnow())
+                       now=team.ctx.clock())
 
 
 def test_a_new_user_with_a_refused_password_is_not_created(app, team):
@@ -250,9 +250,9 @@ def test_names_filenames_and_terms_show_as_text(app, team):
     from sanshen.web.svg_charts import Series, stacked_columns
 
     hostile = '"><img src=x onerror=alert(1)>'
-    users.add_user(team.ctx, None, "xiao", ["editor"], display=hostile, now=utcnow())
+    users.add_user(team.ctx, None, "xiao", ["editor"], display=hostile, now=team.ctx.clock())
     lexicon.add_entry(team.ctx, team["guan"], lexicon.LexiconInput(kind="banned", term=hostile, correct="正"),
-                      now=utcnow())
+                      now=team.ctx.clock())
     draft_id = submit(team, attachments=(drafts.AttachmentInput(filename=f"{hostile}.txt", data=b"x"),))
     attachment_id = drafts.show(team.ctx, team["bian"], draft_id).attachments[0].id
     admin = signed_in(app, "guan")
@@ -266,12 +266,11 @@ def test_names_filenames_and_terms_show_as_text(app, team):
 
 
 def test_after_the_session_expires_one_can_sign_in_again(app, team):
-    import time
-
     from sanshen.web.security import SESSION_COOKIE, Session
+    from storage.clock import epoch_seconds
 
-    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=utcnow())
-    stale = Session.anonymous().signed_in("jiao1", at=int(time.time()) - 13 * 3600, epoch=0)
+    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=team.ctx.clock())
+    stale = Session.anonymous().signed_in("jiao1", at=epoch_seconds(app.state.web.clock) - 13 * 3600, epoch=0)
     c = TestClient(app)
     c.cookies.set(SESSION_COOKIE, app.state.web.codec.encode(stale))
     assert c.get("/queue", follow_redirects=False).status_code == 303

@@ -9,14 +9,14 @@ from sanshen.service import drafts, users
 from sanshen.web.app import create_app
 from sanshen.web.security import SESSION_COOKIE
 from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
-from tests.web_support import PASSWORD, csrf_of, sign_in, signed_in, submit, utcnow
+from tests.web_support import PASSWORD, csrf_of, sign_in, signed_in, submit
 
 pytestmark = pytest.mark.db
 
 
 @pytest.fixture
 def jiao1_password(team) -> None:
-    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=utcnow())  # argon2 is slow: only where sign-in is tested
+    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=team.ctx.clock())  # argon2 is slow: only where sign-in is tested
 
 
 def client(app) -> TestClient:
@@ -115,7 +115,7 @@ def test_acting_outside_your_stage_is_refused_and_changes_nothing(app, team):
 
 
 def test_the_author_gets_no_sign_form_and_cannot_sign(app, team):
-    users.set_roles(team.ctx, team["guan"], "bian", ["editor", "proofreader"], now=utcnow())
+    users.set_roles(team.ctx, team["guan"], "bian", ["editor", "proofreader"], now=team.ctx.clock())
     draft_id = submit(team)
     c = signed_in(app, "bian")
     page = c.get(f"/drafts/{draft_id}")

@@ -8,7 +8,7 @@ import pytest
 from sanshen.service import drafts
 from sanshen.service.drafts import AttachmentInput
 from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
-from tests.web_support import ID_NUMBER, csrf_of, signed_in, submit, utcnow
+from tests.web_support import ID_NUMBER, csrf_of, signed_in, submit
 
 pytestmark = pytest.mark.db
 
@@ -23,14 +23,14 @@ def test_each_person_sees_only_the_forms_they_may_use(app, team):
     assert _forms(signed_in(app, "jiao1").get(f"/drafts/{draft_id}").text, draft_id) == {"sign", "return"}
     assert _forms(signed_in(app, "bian").get(f"/drafts/{draft_id}").text, draft_id) == {"revise"}
     assert _forms(signed_in(app, "shen1").get(f"/drafts/{draft_id}").text, draft_id) == set()
-    drafts.sign(team.ctx, team["jiao1"], draft_id, stage="一校", now=utcnow())
+    drafts.sign(team.ctx, team["jiao1"], draft_id, stage="一校", now=team.ctx.clock())
     assert _forms(signed_in(app, "shen1").get(f"/drafts/{draft_id}").text, draft_id) == {"sign", "return", "waive"}
 
 
 def test_a_proofreader_who_signed_the_first_pass_is_not_offered_the_second_and_is_refused(app, team):
     draft_id = submit(team)
     for stage, who in (("一校", "jiao1"), ("初审", "shen1")):
-        drafts.sign(team.ctx, team[who], draft_id, stage=stage, now=utcnow())
+        drafts.sign(team.ctx, team[who], draft_id, stage=stage, now=team.ctx.clock())
     c = signed_in(app, "jiao1")
     page = c.get(f"/drafts/{draft_id}").text
     assert _forms(page, draft_id) == set()

@@ -14,7 +14,7 @@ from sanshen.web.app import create_app
 from storage.db import transaction
 from storage.models import Notification
 from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
-from tests.web_support import ID_NUMBER, csrf_of, sign_in, sign_through, signed_in, submit, utcnow
+from tests.web_support import ID_NUMBER, csrf_of, sign_in, sign_through, signed_in, submit
 
 pytestmark = pytest.mark.db
 
@@ -93,7 +93,7 @@ def test_a_docx_body_and_an_attachment_are_accepted(app, team):
 def test_queue_lists_only_what_waits_on_me_with_overdue_in_red(team):
     urgent = submit(team, title="突发：暴雨预警", urgent=True)
     normal = submit(team, title="常规通知")
-    late_app = create_app(team.ctx, secret=b"test-secret", clock=lambda: utcnow() + timedelta(days=3))
+    late_app = create_app(team.ctx, secret=b"test-secret", clock=lambda: team.ctx.clock() + timedelta(days=3))
     c = signed_in(late_app, "jiao1")
     page = c.get("/queue").text
     rows = re.findall(r'<tr( class="overdue")?>\s*<td>(\d+)</td>', page)
@@ -123,7 +123,7 @@ def test_a_stale_page_cannot_sign_new_content(app, team):
     draft_id = submit(team)
     c = signed_in(app, "jiao1")
     page = c.get(f"/drafts/{draft_id}").text
-    drafts.revise(team.ctx, team["bian"], draft_id, "改过的正文。", now=utcnow())
+    drafts.revise(team.ctx, team["bian"], draft_id, "改过的正文。", now=team.ctx.clock())
     r = c.post(f"/drafts/{draft_id}/sign", data={"stage": "一校", "csrf_token": csrf_of(page),
                                                 "expect_hash": re.search(r'name="expect_hash" value="(\w+)"', page).group(1)})
     assert r.status_code == 409
@@ -154,7 +154,7 @@ def test_a_return_with_its_reason_reaches_the_editor(app, team):
 def test_a_signer_sees_the_diff_against_what_they_signed(app, team):
     draft_id = submit(team, body="第一行\n第二行")
     sign_through(team, draft_id, upto="二校")
-    drafts.revise(team.ctx, team["bian"], draft_id, "第一行\n第二行改了", comment="修改", now=utcnow())
+    drafts.revise(team.ctx, team["bian"], draft_id, "第一行\n第二行改了", comment="修改", now=team.ctx.clock())
     page = signed_in(app, "shen1").get(f"/drafts/{draft_id}").text
     assert "与我签批过的第 1 稿相比的修改" in page
     assert "<del>第二行</del>" in page and "<ins>第二行改了</ins>" in page
@@ -231,7 +231,7 @@ def test_admin_lexicon_add_search_disable_import_export(app, team):
 def test_admin_statistics_are_drawn_as_svg(app, team):
     draft_id = submit(team)
     sign_through(team, draft_id, upto="二校")
-    drafts.return_draft(team.ctx, team["jiao2"], draft_id, comment="请补充", now=utcnow())
+    drafts.return_draft(team.ctx, team["jiao2"], draft_id, comment="请补充", now=team.ctx.clock())
     page = signed_in(app, "guan").get("/admin/stats").text
     assert page.count("<svg") == 5 and "<script" not in page
     assert "各环节平均用时" in page and "退回次数" in page and "机器预审问题" in page
@@ -241,7 +241,7 @@ def test_notifications_show_an_unread_count_and_can_be_read(app, team):
     with transaction(team.ctx.engine) as session:
         for text in ("请处理 1 号稿件的一校", "1 号稿件已超期"):
             session.add(Notification(user_id=team["jiao1"].id, kind="stage_opened", message=text,
-                                     created_at=utcnow()))
+                                     created_at=team.ctx.clock()))
     c = signed_in(app, "jiao1")
     page = c.get("/queue").text
     assert 'aria-label="2 条未读"' in page

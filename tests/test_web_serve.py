@@ -1,22 +1,22 @@
-"""`sanshen serve` as a person starts it: a real process serving pages and the API, its dispatcher publishing."""
+"""`sanshen serve` as a person starts it: a real process serving pages and the API, its dispatcher publishing
+through Prefect's embedded API, and stopping within 5 s of SIGTERM with nothing left running."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
+import pytest
 
 from flows.site import item_path
 from sanshen.web.server import free_port
+from tests.processes import SANSHEN, processes_with, sanshen_env, stop_with_sigterm
 from tests.web_support import checker  # noqa: F401  (a fixture)
 from tests.web_support import SIGNERS, make_team, open_context
 
-SANSHEN = str(Path(sys.executable).with_name("sanshen"))
+pytestmark = pytest.mark.prefect
+STOP_SECONDS = 5
 
 
 def wait_until(check, *, timeout: float, what: str):
@@ -35,9 +35,7 @@ def test_serve_answers_pages_and_api_and_its_dispatcher_publishes(tmp_path, chec
     team = make_team(ctx)
     ctx.close()
     port = free_port()
-    env = {**os.environ, "SANSHEN_HOME": str(home)}
-    env.pop("SANSHEN_DB", None)
-    server = subprocess.Popen([SANSHEN, "serve", "--port", str(port), "--inline"], env=env,
+    server = subprocess.Popen([SANSHEN, "serve", "--port", str(port)], env=sanshen_env(home),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -48,7 +46,7 @@ def test_serve_answers_pages_and_api_and_its_dispatcher_publishes(tmp_path, chec
                 assert server.poll() is None, server.stdout.read()
                 return False
 
-        wait_until(up, timeout=90, what="the server to start")
+        wait_until(up, timeout=180, what="the server to start")
         auth = lambda who: {"Authorization": f"Bearer {team.tokens[who]}"}  # noqa: E731
         with httpx.Client(base_url=f"{base}/api/v1", timeout=10) as api:
             draft = api.post("/drafts", headers=auth("bian"), json={
@@ -64,10 +62,7 @@ def test_serve_answers_pages_and_api_and_its_dispatcher_publishes(tmp_path, chec
         assert page.status_code == 200 and "服务进程冒烟测试" in page.text
         assert httpx.get(f"{base}/queue", follow_redirects=False).status_code == 303  # pages need sign-in
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            out, _ = server.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            out, _ = server.communicate()
-    assert "已停止" in out, out
+        took, out = stop_with_sigterm(server)
+    assert "已停止" in out and "Traceback" not in out, out
+    assert took < STOP_SECONDS, f"took {took:.1f} s to stop"
+    assert processes_with(f"SANSHEN_HOME={home}") == []

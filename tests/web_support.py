@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,6 +16,7 @@ from sanshen.service.context import AppContext
 from sanshen.service.views import UserView
 from sanshen.settings import Settings
 from sanshen.web.security import SESSION_COOKIE, Session
+from storage.clock import ManualClock, epoch_seconds
 
 PASSWORD = "mima-2026-sanshen"
 TEAM: dict[str, tuple[str, ...]] = {
@@ -35,10 +35,8 @@ SIGNERS = (("一校", "jiao1"), ("初审", "shen1"), ("二校", "jiao2"), ("复�
            ("三校", "jiao3"), ("终审", "ling"))
 # A valid resident ID number (GB 11643 checksum), planted to be found by the automated pass.
 ID_NUMBER = "11010519491231002X"
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+# The time every web test acts at: a fixed instant on the test's own clock, never the machine's.
+T0 = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
 
 
 @dataclass
@@ -57,7 +55,7 @@ def checker(default_checker) -> Checker:
 
 
 def open_context(home: Path, db_url: str, checker: Checker | None = None) -> AppContext:
-    return AppContext.open(Settings(home=home, db_url=db_url), checker=checker)
+    return AppContext.open(Settings(home=home, db_url=db_url), checker=checker, clock=ManualClock(T0))
 
 
 @pytest.fixture
@@ -77,7 +75,7 @@ def app(team):
 
 def make_team(ctx: AppContext, *, passwords: tuple[str, ...] = ()) -> Team:
     """Every member of TEAM, with a web password for those named (argon2 is slow: only as needed)."""
-    now = utcnow()
+    now = ctx.clock()
     members, tokens = {}, {}
     for name, roles in TEAM.items():
         user, token = users.add_user(ctx, None, name, roles, display=name.upper(), now=now)
@@ -90,7 +88,7 @@ def make_team(ctx: AppContext, *, passwords: tuple[str, ...] = ()) -> Team:
 def submit(team: Team, *, title: str = "关于开展安全生产检查的通知", body: str = "各单位：请于本月底前完成自查。",
            **extra) -> int:
     data = drafts.SubmitInput(title=title, body=body, column="通知公告", kind="notice", disclosure="主动公开", **extra)
-    return drafts.submit(team.ctx, team["bian"], data, now=utcnow()).id
+    return drafts.submit(team.ctx, team["bian"], data, now=team.ctx.clock()).id
 
 
 def sign_through(team: Team, draft_id: int, *, upto: str | None = None) -> None:
@@ -98,7 +96,7 @@ def sign_through(team: Team, draft_id: int, *, upto: str | None = None) -> None:
     for stage, who in SIGNERS:
         if stage == upto:
             return
-        drafts.sign(team.ctx, team[who], draft_id, stage=stage, now=utcnow())
+        drafts.sign(team.ctx, team[who], draft_id, stage=stage, now=team.ctx.clock())
 
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -116,7 +114,7 @@ def signed_in(app, name: str):
 
     client = TestClient(app)
     epoch = users.get_user(app.state.web.ctx, name).session_epoch
-    session = Session.anonymous().signed_in(name, at=int(time.time()), epoch=epoch)
+    session = Session.anonymous().signed_in(name, at=epoch_seconds(app.state.web.clock), epoch=epoch)
     client.cookies.set(SESSION_COOKIE, app.state.web.codec.encode(session))
     return client
 

@@ -6,7 +6,6 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,10 +27,6 @@ def token_option() -> Any:
 
 def json_option() -> Any:
     return typer.Option(False, "--json", help=JSON_HELP)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def fail(message: str, code: int) -> typer.Exit:

@@ -10,7 +10,6 @@ from sanshen.commands._common import (
     acting_user,
     app_context,
     json_option,
-    now,
     print_json,
     read_text_file,
     token_option,
@@ -80,7 +79,7 @@ def submit(
         view = drafts.submit(ctx, actor, drafts.SubmitInput(
             title=title, body=body, column=column, kind=kind, disclosure=disclosure,
             disclosure_reason=reason, urgent=urgent, interprets=interprets,
-        ), now=now())
+        ), now=ctx.clock())
     _emit(view, "已提交", as_json)
     _exit_if_blocking(view)
 
@@ -90,7 +89,7 @@ def queue(token: str | None = token_option(), as_json: bool = json_option()) -> 
     from sanshen.service import drafts
 
     with app_context() as ctx:
-        items = drafts.queue(ctx, acting_user(ctx, token), now=now())
+        items = drafts.queue(ctx, acting_user(ctx, token), now=ctx.clock())
     if as_json:
         print_json([i.to_dict() for i in items])
         return
@@ -147,7 +146,7 @@ def sign(
 
     with app_context() as ctx:
         view = drafts.sign(ctx, acting_user(ctx, token), draft, stage=stage, comment=comment,
-                           expect_hash=expect_hash, now=now())
+                           expect_hash=expect_hash, now=ctx.clock())
     _emit(view, "已签批", as_json)
 
 
@@ -162,7 +161,7 @@ def return_(
     from sanshen.service import drafts
 
     with app_context() as ctx:
-        view = drafts.return_draft(ctx, acting_user(ctx, token), draft, comment=comment, to_stage=to, now=now())
+        view = drafts.return_draft(ctx, acting_user(ctx, token), draft, comment=comment, to_stage=to, now=ctx.clock())
     _emit(view, "已退回", as_json)
 
 
@@ -179,7 +178,7 @@ def revise(
 
     with app_context() as ctx:
         body = read_text_file(file)
-        view = drafts.revise(ctx, acting_user(ctx, token), draft, body, title=title, comment=comment, now=now())
+        view = drafts.revise(ctx, acting_user(ctx, token), draft, body, title=title, comment=comment, now=ctx.clock())
     _emit(view, "已修改", as_json)
     _exit_if_blocking(view)
 
@@ -195,7 +194,7 @@ def waive(
     from sanshen.service import drafts
 
     with app_context() as ctx:
-        view = drafts.waive(ctx, acting_user(ctx, token), draft, finding, reason=reason, now=now())
+        view = drafts.waive(ctx, acting_user(ctx, token), draft, finding, reason=reason, now=ctx.clock())
     _emit(view, f"已豁免问题 #{finding}，", as_json)
 
 
@@ -209,7 +208,7 @@ def withdraw(
     from sanshen.service import drafts
 
     with app_context() as ctx:
-        view = drafts.withdraw(ctx, acting_user(ctx, token), draft, reason=reason, now=now())
+        view = drafts.withdraw(ctx, acting_user(ctx, token), draft, reason=reason, now=ctx.clock())
     _emit(view, "已撤下", as_json)
 
 

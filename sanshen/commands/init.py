@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from sanshen.commands._common import app_context, json_option, now, print_json
+from sanshen.commands._common import app_context, json_option, print_json
 
 
 def init(as_json: bool = json_option()) -> None:
     """创建或升级数据目录与数据库（可重复执行）。"""
     from flows.cases import system_user_id
+    from flows.site import make_dirs
     from storage.db import transaction
 
     with app_context(upgrade=True) as ctx:
-        ctx.settings.site_dir.mkdir(parents=True, exist_ok=True)
+        make_dirs(ctx.settings.site_dir)
         with transaction(ctx.engine) as session:
-            system_user_id(session, now=now())
+            system_user_id(session, now=ctx.clock())
         info = {
             "home": str(ctx.settings.home),
             "database": ctx.engine.url.render_as_string(hide_password=True),

@@ -11,7 +11,6 @@ from sanshen.commands._common import (
     acting_user,
     app_context,
     json_option,
-    now,
     print_json,
     read_text_file,
     token_option,
@@ -60,7 +59,7 @@ def add(
 
     with app_context() as ctx:
         view = lexicon_service.add_entry(ctx, acting_user(ctx, token), LexiconInput(
-            kind=kind, term=term, correct=correct, category=category, severity=severity, note=note), now=now())
+            kind=kind, term=term, correct=correct, category=category, severity=severity, note=note), now=ctx.clock())
     if as_json:
         print_json(view.to_dict())
     else:
@@ -79,7 +78,7 @@ def disable(
     from sanshen.service import lexicon as lexicon_service
 
     with app_context() as ctx:
-        view = lexicon_service.disable_entry(ctx, acting_user(ctx, token), kind, term, note=note, now=now())
+        view = lexicon_service.disable_entry(ctx, acting_user(ctx, token), kind, term, note=note, now=ctx.clock())
     if as_json:
         print_json(view.to_dict())
     else:
@@ -98,7 +97,7 @@ def import_(
     with app_context() as ctx:
         actor = acting_user(ctx, token)
         entries = lexicon_service.parse_entries(read_text_file(file), source=file, fmt=fmt)
-        count = lexicon_service.import_entries(ctx, actor, entries, source=file, now=now())
+        count = lexicon_service.import_entries(ctx, actor, entries, source=file, now=ctx.clock())
     typer.echo(f"已导入 {count} 个词条")
 
 

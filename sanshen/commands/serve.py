@@ -10,10 +10,13 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from contextlib import ExitStack
 
 import typer
 
 from sanshen.commands._common import app_context
+
+GRACEFUL_SECONDS = 2  # open connections get this long after SIGTERM before they are closed
 
 
 def serve(
@@ -25,37 +28,38 @@ def serve(
     """启动网页端、REST API（/api/v1）与流程调度器。"""
     import uvicorn
 
-    from sanshen.commands.worker import build_dispatcher
+    from flows.site import make_dirs
+    from sanshen.commands.worker import running_dispatcher
     from sanshen.web import mail
     from sanshen.web.app import create_app
-    from sanshen.web.state import utcnow
 
-    with app_context(upgrade=True) as ctx:
-        ctx.settings.site_dir.mkdir(parents=True, exist_ok=True)
+    with app_context(upgrade=True) as ctx, ExitStack() as stack:
+        make_dirs(ctx.settings.site_dir)
         typer.echo("正在加载词库与机器预审……")
         ctx.checker  # noqa: B018  (built now, not on the first submission)
         app = create_app(ctx, secure_cookies=os.environ.get("SANSHEN_SECURE_COOKIES", "") in ("1", "true"))
         stop = threading.Event()
         threads = []
         if not no_worker:
-            dispatcher = build_dispatcher(ctx, use_prefect=not inline)
-            threads.append(threading.Thread(target=dispatcher.run_forever, args=(stop,), name="sanshen-dispatcher",
-                                            daemon=True))
+            typer.echo("正在启动流程调度器……")
+            dispatcher = stack.enter_context(running_dispatcher(ctx, inline=inline))
+            threads.append(threading.Thread(target=dispatcher.run_forever, args=(stop,), name="sanshen-dispatcher"))
         smtp = mail.SmtpConfig.from_env(os.environ)
         if smtp is not None:
             threads.append(threading.Thread(target=mail.run_forever, args=(ctx.engine, smtp, stop),
-                                            kwargs={"clock": utcnow}, name="sanshen-mail", daemon=True))
+                                            kwargs={"clock": ctx.clock}, name="sanshen-mail"))
         for thread in threads:
             thread.start()
         # uvicorn re-raises SIGTERM after its graceful shutdown; make that an exit that runs `finally`.
         signal.signal(signal.SIGTERM, _exit_on_signal)
         typer.echo(f"sanshen 已启动：http://{host}:{port}/ （数据目录 {ctx.settings.home}；Ctrl+C 停止）")
         try:
-            uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+            uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True,
+                        timeout_graceful_shutdown=GRACEFUL_SECONDS)
         finally:
             stop.set()
             for thread in threads:
-                thread.join(timeout=30)
+                thread.join()
             typer.echo("sanshen 已停止（流程调度器已结束当前任务）")
 
 

@@ -12,7 +12,6 @@ from sanshen.commands._common import (
     app_context,
     fail,
     json_option,
-    now,
     print_json,
     token_option,
 )
@@ -38,7 +37,7 @@ def add(
 
     with app_context() as ctx:
         view, token = users.add_user(ctx, None, name, _roles(role), display=display, dept=dept, email=email,
-                                     now=now())
+                                     now=ctx.clock())
     if as_json:
         print_json({**view.to_dict(), "token": token})
     else:
@@ -62,7 +61,7 @@ def passwd(
     from sanshen.service import users
 
     with app_context() as ctx:
-        users.set_password(ctx, None, name, password, now=now())
+        users.set_password(ctx, None, name, password, now=ctx.clock())
     typer.echo(f"已为 {name} 设置登录密码")
 
 
@@ -92,7 +91,7 @@ def roles(
     from sanshen.service import users
 
     with app_context() as ctx:
-        view = users.set_roles(ctx, acting_user(ctx, token), name, _roles(role), now=now())
+        view = users.set_roles(ctx, acting_user(ctx, token), name, _roles(role), now=ctx.clock())
     if as_json:
         print_json(view.to_dict())
     else:
@@ -105,7 +104,7 @@ def disable(name: str = typer.Argument(..., help="用户名")) -> None:
     from sanshen.service import users
 
     with app_context() as ctx:
-        users.set_active(ctx, None, name, False, now=now())
+        users.set_active(ctx, None, name, False, now=ctx.clock())
     typer.echo(f"已停用用户 {name}")
 
 
@@ -115,7 +114,7 @@ def enable(name: str = typer.Argument(..., help="用户名")) -> None:
     from sanshen.service import users
 
     with app_context() as ctx:
-        users.set_active(ctx, None, name, True, now=now())
+        users.set_active(ctx, None, name, True, now=ctx.clock())
     typer.echo(f"已启用用户 {name}")
 
 

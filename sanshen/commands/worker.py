@@ -6,7 +6,8 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -49,21 +50,33 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
     return DispatcherConfig(lease=DispatcherConfig.lease if lease is None else lease, link_policy=policy)
 
 
-def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True,
+def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_url: str | None = None,
                      config: DispatcherConfig | None = None) -> Dispatcher:
-    """The dispatcher for this data directory (also used by ``sanshen serve``); without ``config``,
-    the one :func:`dispatcher_config` makes of the context's settings."""
-    from flows.dispatcher import Dispatcher, prepare_prefect_env
+    """The dispatcher for this data directory; without ``config``, the one :func:`dispatcher_config`
+    makes of the context's settings. With ``use_prefect``, run it inside :func:`running_dispatcher`."""
+    from flows.dispatcher import Dispatcher
     from sanshen.service.context import build_checker
 
-    config = config or dispatcher_config(ctx.settings)
-    if use_prefect:
-        prepare_prefect_env(ctx.settings.prefect_home)
     return Dispatcher(
         engine=ctx.engine, workflow=ctx.workflow, workflows=ctx.workflows, site_dir=ctx.settings.site_dir,
         checker_factory=lambda: build_checker(ctx.engine), webhook=webhook_config(ctx),
-        use_prefect=use_prefect, config=config, after_site_write=_pause_hook(),
+        use_prefect=use_prefect, config=config or dispatcher_config(ctx.settings),
+        after_site_write=_pause_hook(), clock=ctx.clock, prefect_api_url=prefect_api_url,
     )
+
+
+@contextmanager
+def running_dispatcher(ctx: AppContext, *, inline: bool = False,
+                       config: DispatcherConfig | None = None) -> Iterator[Dispatcher]:
+    """The dispatcher (also used by ``sanshen serve``) with its Prefect API up for the block and
+    stopped after it (none when ``inline``). Enter it before starting other threads."""
+    from flows.prefect_runtime import prefect_api
+
+    if inline:
+        yield build_dispatcher(ctx, use_prefect=False, config=config)
+        return
+    with prefect_api(ctx.settings.prefect_home) as api_url:
+        yield build_dispatcher(ctx, prefect_api_url=api_url, config=config)
 
 
 def worker(
@@ -74,34 +87,36 @@ def worker(
                                 help="领取一项待办后独占的秒数；进程崩溃后，过期的待办由其他进程接手"),
 ) -> None:
     """运行流程调度器：发布、通知、链接检查、词库变更后的复查与超时督办。"""
-    from flows.dispatcher import utcnow
+    from flows.site import make_dirs
     from storage.outbox import dead_since, pending_count
 
     with app_context() as ctx:
-        ctx.settings.site_dir.mkdir(parents=True, exist_ok=True)
-        dispatcher = build_dispatcher(ctx, use_prefect=not inline,
-                                      config=dispatcher_config(ctx.settings, lease=timedelta(seconds=lease)))
+        make_dirs(ctx.settings.site_dir)
         if not ctx.settings.link_check:
             typer.echo("链接可达性检查已关闭（SANSHEN_LINK_CHECK=off）")
-        if drain:
-            started = utcnow()
-            ran = dispatcher.drain(max_wait=max_wait)
-            dead = dead_since(ctx.engine, started)
-            left = pending_count(ctx.engine)
-            typer.echo(f"已处理 {ran} 项待办，剩余 {left} 项，放弃 {len(dead)} 项")
-            for item in dead:
-                typer.echo(f"已放弃：{item.kind}（{item.key}），尝试 {item.attempts} 次：{item.last_error}", err=True)
-            if dead:
-                raise fail(f"{len(dead)} 项待办多次失败，已停止重试并通知管理员", 1)
-            if left:
-                raise fail(f"仍有 {left} 项待办未完成（稍后重试，或查看日志中的失败原因）", 1)
-            return
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
-        typer.echo("流程调度器已启动（Ctrl+C 停止）")
-        dispatcher.run_forever(stop)
-        typer.echo("流程调度器已停止")
+        config = dispatcher_config(ctx.settings, lease=timedelta(seconds=lease))
+        with running_dispatcher(ctx, inline=inline, config=config) as dispatcher:
+            if drain:
+                started = ctx.clock()
+                ran = dispatcher.drain(max_wait=max_wait, stop=stop)
+            else:
+                typer.echo("流程调度器已启动（Ctrl+C 停止）")
+                dispatcher.run_forever(stop)
+        if not drain:
+            typer.echo("流程调度器已停止")
+            return
+        dead = dead_since(ctx.engine, started)
+        left = pending_count(ctx.engine)
+    typer.echo(f"已处理 {ran} 项待办，剩余 {left} 项，放弃 {len(dead)} 项")
+    for item in dead:
+        typer.echo(f"已放弃：{item.kind}（{item.key}），尝试 {item.attempts} 次：{item.last_error}", err=True)
+    if dead:
+        raise fail(f"{len(dead)} 项待办多次失败，已停止重试并通知管理员", 1)
+    if left:
+        raise fail(f"仍有 {left} 项待办未完成（稍后重试，或查看日志中的失败原因）", 1)
 
 
 def register(app: typer.Typer) -> None:

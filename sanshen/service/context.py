@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from importlib import resources
 
 from sqlalchemy import Engine, select
@@ -16,6 +16,7 @@ from review.check import Checker, load_default_checker
 from review.workflow import WorkflowDef, WorkflowError, load_workflow
 from sanshen.service.errors import BadInput
 from sanshen.settings import Settings
+from storage.clock import Clock, system_clock
 from storage.db import make_engine, transaction, upgrade as upgrade_db
 from storage.models import LexiconEntry
 
@@ -85,6 +86,7 @@ class AppContext:
     settings: Settings
     engine: Engine
     workflows: WorkflowVersions
+    clock: Clock = system_clock
     _checker: Checker | None = field(default=None, repr=False)
 
     @property
@@ -92,17 +94,19 @@ class AppContext:
         return self.workflows.current
 
     @classmethod
-    def open(cls, settings: Settings, *, upgrade: bool = True, checker: Checker | None = None) -> "AppContext":
-        """Connect (and migrate); ``checker`` reuses one already built (its typo model, with the DB's edits)."""
+    def open(cls, settings: Settings, *, upgrade: bool = True, checker: Checker | None = None,
+             clock: Clock = system_clock) -> "AppContext":
+        """Connect (and migrate); ``checker`` reuses one already built (its typo model, with the DB's edits);
+        ``clock`` is the time every caller of this context acts at."""
         if settings.db_url.startswith("sqlite"):
             settings.home.mkdir(parents=True, exist_ok=True)
         configured = load_configured_workflow(settings)
         engine = make_engine(settings.db_url)
         if upgrade:
             upgrade_db(engine)
-        register_workflow(engine, configured.workflow, configured.text, now=datetime.now(UTC))
+        register_workflow(engine, configured.workflow, configured.text, now=clock())
         workflows = WorkflowVersions(configured.workflow, adjust=settings_adjustment(settings))
-        ctx = cls(settings=settings, engine=engine, workflows=workflows)
+        ctx = cls(settings=settings, engine=engine, workflows=workflows, clock=clock)
         if checker is not None:
             ctx._checker = build_checker(engine, base=checker)
         return ctx

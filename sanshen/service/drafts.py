@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, select
@@ -384,7 +384,7 @@ def withdraw(ctx: "AppContext", actor: UserView, draft_id: int, *, reason: str, 
 
 def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | None = None) -> DraftDetail:
     """The draft with its stages, findings, attachments, diff, and what ``actor`` may do on it now."""
-    now = now or datetime.now(UTC)
+    now = now or ctx.clock()
     with reading(ctx) as session:
         draft = _get_draft(session, draft_id)
         wf = ctx.workflows.of(session, draft)

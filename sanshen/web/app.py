@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
-from typing import Callable
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
@@ -37,10 +35,11 @@ from sanshen.web.auth import (
 from sanshen.web.limits import TOO_LARGE_MESSAGE, RequestSizeLimit
 from sanshen.web.render import STATIC_DIR, make_templates, page
 from sanshen.web.security import SessionCodec, load_or_create_secret
-from sanshen.web.state import WebState, utcnow
+from sanshen.web.state import WebState
+from storage.clock import Clock
 
 
-def create_app(ctx: AppContext, *, clock: Callable[[], datetime] = utcnow, secret: bytes | None = None,
+def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | None = None,
                secure_cookies: bool = False) -> FastAPI:
     app = FastAPI(
         title="sanshen 三审三校 API",
@@ -51,7 +50,7 @@ def create_app(ctx: AppContext, *, clock: Callable[[], datetime] = utcnow, secre
         openapi_url="/api/v1/openapi.json",
     )
     key = secret or load_or_create_secret(ctx.settings.home, os.environ.get("SANSHEN_SECRET_KEY"))
-    app.state.web = WebState(ctx=ctx, codec=SessionCodec(key), templates=make_templates(), clock=clock,
+    app.state.web = WebState(ctx=ctx, codec=SessionCodec(key), templates=make_templates(), clock=clock or ctx.clock,
                              secure_cookies=secure_cookies)
     app.middleware("http")(session_middleware)
     app.add_middleware(RequestSizeLimit)

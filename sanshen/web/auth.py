@@ -7,7 +7,7 @@ and has no cookies.
 
 from __future__ import annotations
 
-import time
+from storage.clock import epoch_seconds
 from typing import Callable
 from urllib.parse import quote
 
@@ -50,7 +50,7 @@ async def session_middleware(request: Request, call_next: Callable) -> Response:
         return await call_next(request)
     web = request.app.state.web
     cookie = request.cookies.get(SESSION_COOKIE)
-    original = web.codec.decode(cookie, now=int(time.time()))
+    original = web.codec.decode(cookie, now=epoch_seconds(web.clock))
     request.state.session = original or Session.anonymous()
     response = await call_next(request)
     # Compared by value: an expired session decodes to a fresh anonymous one, which must be
@@ -71,7 +71,7 @@ def session_of(request: Request) -> Session:
 
 
 def sign_in(request: Request, user: users.UserView) -> None:
-    request.state.session = request.state.session.signed_in(user.name, at=int(time.time()),
+    request.state.session = request.state.session.signed_in(user.name, at=epoch_seconds(request.app.state.web.clock),
                                                             epoch=user.session_epoch)
 
 

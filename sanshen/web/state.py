@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import datetime
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from sanshen.service.context import AppContext
 from sanshen.web.security import SessionCodec
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from storage.clock import Clock
 
 
 @dataclass(frozen=True)
@@ -22,7 +18,7 @@ class WebState:
     ctx: AppContext
     codec: SessionCodec
     templates: Jinja2Templates
-    clock: Callable[[], datetime] = utcnow
+    clock: Clock
     secure_cookies: bool = False
 
 

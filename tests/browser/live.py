@@ -14,7 +14,7 @@ from sanshen.commands.worker import build_dispatcher
 from sanshen.web.app import create_app
 from sanshen.web.server import serving_in_thread
 from sanshen.service import users
-from tests.web_support import PASSWORD, Team, make_team, open_context, utcnow
+from tests.web_support import PASSWORD, Team, make_team, open_context
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,7 +30,7 @@ class Live:
     def password_for(self, name: str) -> str:
         """Set the user's web password on first use (argon2 hashing is slow: only for who signs in)."""
         if name not in self.passwords:
-            users.set_password(self.team.ctx, None, name, PASSWORD, now=utcnow())
+            users.set_password(self.team.ctx, None, name, PASSWORD, now=self.team.ctx.clock())
             self.passwords.add(name)
         return PASSWORD
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sanshen.service import drafts
 from tests.browser.live import chromium, live_sanshen, sign_in
-from tests.web_support import ID_NUMBER, Team, submit, utcnow
+from tests.web_support import ID_NUMBER, Team, submit
 
 BODY = (
     "为进一步做好全区社区服务工作，现将有关事项通知如下。\n\n"
@@ -24,7 +24,7 @@ BODY = (
 
 
 def stage_scene(team: Team) -> int:
-    now = utcnow()
+    now = team.ctx.clock()
     ago = lambda hours: now - timedelta(hours=hours)  # noqa: E731
     for title, hours, urgent in (("关于做好冬季供暖保障工作的通知", 50, False),
                                  ("突发：城区部分路段积水情况通报", 1, True),

@@ -1,0 +1,71 @@
+"""Helpers for the tests that start sanshen as a separate process and stop it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SANSHEN = str(Path(sys.executable).with_name("sanshen"))
+
+
+def sanshen_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a sanshen process on the data directory ``home`` (SQLite)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SANSHEN_", "PREFECT_API_URL"))}
+    env.update(SANSHEN_HOME=str(home), SANSHEN_LINK_CHECK="off", **extra)
+    return env
+
+
+def processes_with(env_entry: str) -> list[int]:
+    """Pids of the live processes whose environment holds ``env_entry`` ("NAME=value"): a process a
+    sanshen process started (Prefect's embedded API among them) inherits its SANSHEN_HOME."""
+    wanted = env_entry.encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:  # gone, or not ours to read
+            continue
+        if wanted in environ and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def wait_for_line(proc: subprocess.Popen, marker: str, *, timeout: float) -> list[str]:
+    """Read ``proc``'s stdout (text, line-buffered) until a line contains ``marker``; fails on a timeout
+    or when the process ends first. Returns the lines read."""
+    deadline = time.monotonic() + timeout
+    lines: list[str] = []
+    os.set_blocking(proc.stdout.fileno(), False)
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if line:
+            lines.append(line)
+            if marker in line:
+                return lines
+            continue
+        assert proc.poll() is None, f"exited {proc.returncode} before “{marker}”: {''.join(lines)}"
+        time.sleep(0.1)
+    raise AssertionError(f"no “{marker}” within {timeout} s: {''.join(lines)}")
+
+
+def stop_with_sigterm(proc: subprocess.Popen, *, timeout: float = 60) -> tuple[float, str]:
+    """Send SIGTERM and wait for the exit; the seconds it took and the rest of the output."""
+    import signal
+
+    began = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise AssertionError(f"still running {timeout} s after SIGTERM") from None
+    took = time.monotonic() - began
+    os.set_blocking(proc.stdout.fileno(), True)
+    return took, proc.stdout.read()
