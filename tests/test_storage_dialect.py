@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from sanshen.service.errors import RefusedError
+from sanshen.service.tx import action
 from storage.db import transaction
 from storage.dialect import DbFailure, Dialect, dialect_for
 from storage.dialect.postgresql import PostgreSQL
@@ -92,6 +95,15 @@ def _busy_error(engine) -> DBAPIError:
 @pytest.mark.db
 def test_a_lock_held_elsewhere_is_busy(engine):
     assert dialect_for(engine).classify(_busy_error(engine)) is DbFailure.BUSY
+
+
+@pytest.mark.db
+def test_an_action_refuses_a_busy_database_as_a_conflict(engine):
+    error = _busy_error(engine)
+    with pytest.raises(RefusedError) as refused:
+        with action(SimpleNamespace(engine=engine)):
+            raise error
+    assert refused.value.code == "conflict"
 
 
 @pytest.mark.db
