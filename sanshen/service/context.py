@@ -17,6 +17,7 @@ from review.workflow import WorkflowDef, WorkflowError, load_workflow
 from sanshen.service.errors import BadInput
 from sanshen.settings import Settings
 from storage.db import make_engine, transaction, upgrade as upgrade_db
+from storage.dialect import dialect_for
 from storage.models import LexiconEntry
 
 DEFAULT_URGENT_HOURS = 5.0
@@ -94,8 +95,9 @@ class AppContext:
     @classmethod
     def open(cls, settings: Settings, *, upgrade: bool = True, checker: Checker | None = None) -> "AppContext":
         """Connect (and migrate); ``checker`` reuses one already built (its typo model, with the DB's edits)."""
-        if settings.db_url.startswith("sqlite"):
-            settings.home.mkdir(parents=True, exist_ok=True)
+        database_file = dialect_for(settings.db_url).database_file(settings.db_url)
+        if database_file is not None:
+            database_file.parent.mkdir(parents=True, exist_ok=True)
         configured = load_configured_workflow(settings)
         engine = make_engine(settings.db_url)
         if upgrade:
