@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from review.workflow import WorkflowDef, load_workflow
 from storage.db import transaction
+from storage.dialect import DbFailure, dialect_for
 from storage.models import Draft, WorkflowVersion
 
 log = logging.getLogger("sanshen.flows")
@@ -34,8 +35,10 @@ def register_workflow(engine: Engine, wf: WorkflowDef, text: str, *, now: dateti
             if session.get(WorkflowVersion, wf.version) is not None:
                 return False
             session.add(WorkflowVersion(version=wf.version, name=wf.name, toml=text, created_at=now))
-    except IntegrityError:  # another process registered it at the same moment
-        return False
+    except IntegrityError as exc:
+        if dialect_for(engine).classify(exc) is not DbFailure.UNIQUE_VIOLATION:
+            raise
+        return False  # another process registered it at the same moment
     return True
 
 

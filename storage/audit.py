@@ -1,9 +1,9 @@
 """The append-only, hash-chained audit trail (DESIGN §6).
 
 The hashing rule lives in :mod:`storage.chain` (standard library only, so exports
-can be re-verified without sanshen). Appends are serialised: on SQLite by the
-write lock every transaction takes (``BEGIN IMMEDIATE``), on PostgreSQL by a
-transaction-scoped advisory lock. Database triggers refuse UPDATE and DELETE.
+can be re-verified without sanshen). Appends are serialised by a lock each appending
+transaction holds to its end (:meth:`storage.dialect.Dialect.lock_transaction`).
+Database triggers refuse UPDATE and DELETE.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from enum import Enum
 from typing import TextIO
 
 import orjson
-from sqlalchemy import Text, cast, select, text
+from sqlalchemy import Text, cast, select
 from sqlmodel import Session
 
 from storage.chain import (
@@ -31,11 +31,12 @@ from storage.chain import (
     format_at,
     verify_records,
 )
+from storage.dialect import dialect_for
 from storage.models import AuditEvent
 
 __all__ = ["ChainReport", "append_event", "verify_chain", "export_events", "iter_records"]
 
-_AUDIT_LOCK = 0x5A45_0002  # PostgreSQL advisory lock key serialising appends
+_AUDIT_LOCK = 0x5A45_0002  # lock key serialising appends
 _STREAM_BATCH = 5000
 _LONG_NUMBER = re.compile(r"\d{19}")
 _TAIL = "sanshen.audit.tail"  # session.info key: (transaction, seq, hash) of the last append
@@ -77,14 +78,12 @@ def append_event(
 
 
 def _next_link(session: Session) -> tuple[int, str]:
-    """The next seq and the hash to link to. The chain is locked for the rest of the transaction
-    (SQLite's write lock; an advisory lock on PostgreSQL), so later appends in the same
-    transaction continue from the tail remembered in ``session.info``."""
+    """The next seq and the hash to link to. The chain is locked for the rest of the transaction,
+    so later appends in the same transaction continue from the tail remembered in ``session.info``."""
     tail = session.info.get(_TAIL)
     if tail is not None and tail[0] is session.get_transaction():
         return tail[1] + 1, tail[2]
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK})
+    dialect_for(session.get_bind()).lock_transaction(session, _AUDIT_LOCK)
     last = session.execute(
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, case, func, or_, select, type_coerce, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from storage.db import transaction
+from storage.dialect import dialect_for
 from storage.models import Outbox
 from storage.types import UtcDateTime
 
@@ -41,11 +41,7 @@ def enqueue(
     """Add an item unless one with this key exists; True if it was added."""
     values = dict(kind=kind, key=key, payload=payload, created_at=now,
                   available_at=available_at or now, attempts=0)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (insert(Outbox).values(**values)
-            .on_conflict_do_nothing(index_elements=["key"]).returning(Outbox.id))
-    return session.execute(stmt).scalar_one_or_none() is not None
+    return dialect_for(session.get_bind()).insert_unless_exists(session, Outbox, values, unique_on=["key"])
 
 
 def _ready(now: datetime):
@@ -63,8 +59,7 @@ def claim(
     until = now + lease
     with transaction(engine) as session:
         query = select(Outbox).where(*_ready(now)).order_by(Outbox.available_at, Outbox.id).limit(limit)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
+        query = dialect_for(session.get_bind()).lock_for_claim(query)
         rows = session.execute(query).scalars().all()
         items = []
         for row in rows:

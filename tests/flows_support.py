@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from storage.db import make_engine, upgrade
-
+from storage.dialect import dialect_for
 from storage.models import Draft, Revision, User
 
 
@@ -178,6 +178,18 @@ def engine(db_url):
     upgrade(eng)
     yield eng
     eng.dispose()
+
+
+def write_behind_the_program(engine, *statements: str) -> None:
+    """Write as an attacker would: straight through the driver, the audit triggers dropped first."""
+    conn = engine.raw_connection()
+    try:
+        cursor = conn.cursor()
+        for statement in (*dialect_for(engine).drop_append_only_triggers("auditevent"), *statements):
+            cursor.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
 
 
 @pytest.fixture

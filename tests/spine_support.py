@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from sanshen.service import drafts, users
 from sanshen.service.context import AppContext
 from sanshen.service.views import UserView
 from sanshen.settings import Settings
 from storage.db import transaction
+from tests.flows_support import write_behind_the_program
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 ROLES = {
@@ -96,10 +97,5 @@ def team(ctx, steps) -> Team:
 
 
 def tamper_audit_row(engine, *, seq: int) -> None:
-    """Edit one audit row behind the program's back (switching the append-only trigger off first)."""
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("ALTER TABLE auditevent DISABLE TRIGGER auditevent_no_change"))
-        else:
-            conn.execute(text("DROP TRIGGER IF EXISTS auditevent_no_update"))
-        conn.execute(text("UPDATE auditevent SET actor = 'mallory' WHERE seq = :seq"), {"seq": seq})
+    """Edit one audit row behind the program's back."""
+    write_behind_the_program(engine, f"UPDATE auditevent SET actor = 'mallory' WHERE seq = {int(seq)}")

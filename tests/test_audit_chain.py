@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,7 @@ from storage.audit import append_event, export_events, verify_chain
 from storage.chain import GENESIS, event_hash, verify_export
 from storage.db import transaction
 from storage.models import AuditEvent
-from tests.flows_support import engine  # noqa: F401 (fixtures)
+from tests.flows_support import engine, write_behind_the_program  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 
@@ -33,25 +32,6 @@ def _fill(engine, n: int = 5) -> None:
 def _verify(engine):
     with transaction(engine, readonly=True) as s:
         return verify_chain(s)
-
-
-def _attack(engine, *statements: str) -> None:
-    """Write as an attacker would: a raw connection, the triggers switched off."""
-    url = engine.url
-    if engine.dialect.name == "sqlite":
-        conn = sqlite3.connect(url.database)
-        conn.executescript("DROP TRIGGER auditevent_no_update; DROP TRIGGER auditevent_no_delete;")
-        for st in statements:
-            conn.execute(st)
-        conn.commit()
-        conn.close()
-        return
-    import psycopg
-
-    with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False)) as conn:
-        conn.execute("ALTER TABLE auditevent DISABLE TRIGGER USER")
-        for st in statements:
-            conn.execute(st)
 
 
 @pytest.mark.db
@@ -100,7 +80,7 @@ def test_numbers_round_trip_exactly(engine):
 @pytest.mark.db
 def test_edited_payload_is_named_as_broken_content(engine):
     _fill(engine)
-    _attack(engine, """UPDATE auditevent SET payload = '{"stage": "终审"}' WHERE seq = 3""")
+    write_behind_the_program(engine, """UPDATE auditevent SET payload = '{"stage": "终审"}' WHERE seq = 3""")
     report = _verify(engine)
     assert not report.ok
     assert report.first_broken_seq == 3 and report.checked == 2
@@ -116,7 +96,7 @@ def test_rehashed_edit_is_named_as_broken_link(engine):
     forged = event_hash(seq=2, at="2026-11-24T01:00:01.000000+00:00", actor="mallory",
                         action=e2.action, draft_id=e2.draft_id, payload=e2.payload,
                         prev_hash=e2.prev_hash)
-    _attack(engine, f"UPDATE auditevent SET actor = 'mallory', hash = '{forged}' WHERE seq = 2")
+    write_behind_the_program(engine, f"UPDATE auditevent SET actor = 'mallory', hash = '{forged}' WHERE seq = 2")
     report = _verify(engine)
     assert (report.ok, report.first_broken_seq) == (False, 3)
     assert "链接" in report.reason
@@ -125,7 +105,7 @@ def test_rehashed_edit_is_named_as_broken_link(engine):
 @pytest.mark.db
 def test_deleted_event_is_named(engine):
     _fill(engine)
-    _attack(engine, "DELETE FROM auditevent WHERE seq = 4")
+    write_behind_the_program(engine, "DELETE FROM auditevent WHERE seq = 4")
     report = _verify(engine)
     assert (report.ok, report.first_broken_seq) == (False, 4)
     assert "缺少第 4 条" in report.reason

@@ -14,17 +14,21 @@ from alembic.migration import MigrationContext
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage.audit import append_event
-from storage.db import alembic_config, make_engine, normalise_url, transaction, upgrade
+from storage.db import alembic_config, make_engine, transaction, upgrade
 from storage.models import AuditEvent, Notification, SQLModel, User
 from tests.flows_support import engine  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 
 
-def test_normalise_url_routes_postgres_to_psycopg():
-    assert normalise_url("postgresql://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
-    assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
-    assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+@pytest.mark.parametrize(("url", "engine_url"), [
+    ("postgresql://u:p@h/db", "postgresql+psycopg://u:p@h/db"),
+    ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgresql+psycopg2://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("sqlite:///x.db", "sqlite:///x.db"),
+])
+def test_make_engine_routes_postgres_to_psycopg(url, engine_url):
+    assert make_engine(url).url.render_as_string(hide_password=False) == engine_url
 
 
 @pytest.mark.db

@@ -52,7 +52,7 @@ def app_context(*, upgrade: bool = False) -> Iterator[AppContext]:
 
     with cli_errors():
         settings = Settings.from_env()
-        if not upgrade and _missing_sqlite_file(settings.db_url):
+        if not upgrade and _missing_database_file(settings.db_url):
             raise BadInput("no_database", f"数据库尚未初始化（{settings.db_url}），请先运行 sanshen init")
         ctx = AppContext.open(settings, upgrade=upgrade)
         try:
@@ -61,13 +61,11 @@ def app_context(*, upgrade: bool = False) -> Iterator[AppContext]:
             ctx.close()
 
 
-def _missing_sqlite_file(url: str) -> bool:
-    from sqlalchemy.engine import make_url
+def _missing_database_file(url: str) -> bool:
+    from storage.dialect import dialect_for
 
-    parsed = make_url(url)
-    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
-        return False
-    return not Path(parsed.database).exists()
+    path = dialect_for(url).database_file(url)
+    return path is not None and not path.exists()
 
 
 def acting_user(ctx: AppContext, token: str | None) -> UserView:

@@ -18,6 +18,7 @@ from sanshen.service.errors import BadInput
 from sanshen.settings import Settings
 from storage.clock import Clock, system_clock
 from storage.db import make_engine, transaction, upgrade as upgrade_db
+from storage.dialect import dialect_for
 from storage.models import LexiconEntry
 
 DEFAULT_URGENT_HOURS = 5.0
@@ -98,8 +99,9 @@ class AppContext:
              clock: Clock = system_clock) -> "AppContext":
         """Connect (and migrate); ``checker`` reuses one already built (its typo model, with the DB's edits);
         ``clock`` is the time every caller of this context acts at."""
-        if settings.db_url.startswith("sqlite"):
-            settings.home.mkdir(parents=True, exist_ok=True)
+        database_file = dialect_for(settings.db_url).database_file(settings.db_url)
+        if database_file is not None:
+            database_file.parent.mkdir(parents=True, exist_ok=True)
         configured = load_configured_workflow(settings)
         engine = make_engine(settings.db_url)
         if upgrade:

@@ -12,12 +12,15 @@ from sqlmodel import Session
 from review.case import InvalidInput, Refused
 from sanshen.service.errors import CONFLICT_MESSAGE, BadInput, RefusedError, ServiceError
 from storage.db import transaction
+from storage.dialect import DbFailure, dialect_for
 
 if TYPE_CHECKING:
     from sanshen.service.context import AppContext
 
 # Refusals that name something that does not exist: bad input, not a rule.
 _BAD_INPUT_CODES = frozenset({"unknown_stage", "unknown_finding"})
+# Database failures that mean another transaction got there first.
+_CONFLICTS = frozenset({DbFailure.BUSY, DbFailure.SERIALIZATION})
 
 
 def service_error(refused: Refused) -> ServiceError:
@@ -35,7 +38,7 @@ def action(ctx: "AppContext") -> Iterator[Session]:
     except Refused as refused:
         raise service_error(refused) from None
     except OperationalError as exc:
-        if "locked" in str(exc.orig) or "could not serialize" in str(exc.orig):
+        if dialect_for(ctx.engine).classify(exc) in _CONFLICTS:
             raise RefusedError("conflict", CONFLICT_MESSAGE) from None
         raise
 

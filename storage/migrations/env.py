@@ -8,6 +8,7 @@ from alembic import context
 
 import storage.models  # noqa: F401  (registers every table on the metadata)
 from sqlmodel import SQLModel
+from storage.dialect import dialect_for
 
 target_metadata = SQLModel.metadata
 
@@ -16,7 +17,7 @@ def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=dialect_for(connection).batch_migrations,
     )
     with context.begin_transaction():
         context.run_migrations()

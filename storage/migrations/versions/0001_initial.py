@@ -1,4 +1,4 @@
-"""Initial schema: every table of storage/models.py and the append-only audit triggers.
+"""Initial schema: every table of storage/models.py and the append-only audit triggers (DDL from storage.dialect).
 
 Revision ID: 0001
 Revises:
@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from storage.dialect import dialect_for
 from storage.types import UtcDateTime
 
 revision = "0001"
@@ -259,13 +260,13 @@ def upgrade() -> None:
     sa.UniqueConstraint('finding_id')
     )
     op.create_index('ix_waiver_draft_id', 'waiver', ['draft_id'], unique=False)
-
-
-    _create_audit_triggers()
+    for statement in dialect_for(op.get_bind()).append_only_triggers('auditevent'):
+        op.execute(statement)
 
 
 def downgrade() -> None:
-    _drop_audit_triggers()
+    for statement in dialect_for(op.get_bind()).drop_append_only_triggers('auditevent'):
+        op.execute(statement)
     op.drop_index('ix_waiver_draft_id', table_name='waiver')
     op.drop_table('waiver')
     op.drop_index('ix_finding_report_id', table_name='finding')
@@ -305,38 +306,3 @@ def downgrade() -> None:
     op.drop_index('ix_auditevent_actor', table_name='auditevent')
     op.drop_index('ix_auditevent_action', table_name='auditevent')
     op.drop_table('auditevent')
-
-
-_REFUSAL = "auditevent is append-only"
-
-
-def _create_audit_triggers() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE FUNCTION auditevent_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN RAISE EXCEPTION '{_REFUSAL}: % refused', TG_OP; END $$"
-        )
-        op.execute(
-            "CREATE TRIGGER auditevent_no_change BEFORE UPDATE OR DELETE ON auditevent "
-            "FOR EACH ROW EXECUTE FUNCTION auditevent_append_only()"
-        )
-        op.execute(
-            "CREATE TRIGGER auditevent_no_truncate BEFORE TRUNCATE ON auditevent "
-            "FOR EACH STATEMENT EXECUTE FUNCTION auditevent_append_only()"
-        )
-        return
-    for verb in ("UPDATE", "DELETE"):
-        op.execute(
-            f"CREATE TRIGGER auditevent_no_{verb.lower()} BEFORE {verb} ON auditevent "
-            f"BEGIN SELECT RAISE(ABORT, '{_REFUSAL}: {verb} refused'); END"
-        )
-
-
-def _drop_audit_triggers() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER IF EXISTS auditevent_no_truncate ON auditevent")
-        op.execute("DROP TRIGGER IF EXISTS auditevent_no_change ON auditevent")
-        op.execute("DROP FUNCTION IF EXISTS auditevent_append_only()")
-        return
-    op.execute("DROP TRIGGER IF EXISTS auditevent_no_update")
-    op.execute("DROP TRIGGER IF EXISTS auditevent_no_delete")

@@ -1,0 +1,99 @@
+"""SQLite, the embedded default.
+
+It runs in WAL mode with foreign keys on and a busy timeout; every transaction
+starts with ``BEGIN IMMEDIATE``, so concurrent writers queue for the database's
+write lock instead of failing halfway through. That lock is held to the end of
+the transaction, so it already serialises whatever other engines need a lock for.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from sqlalchemy import Connection, Engine, Select, create_engine, event, inspect
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, SQLModel
+
+from storage.dialect.base import DbFailure, Dialect, append_only_refusal
+
+BUSY_TIMEOUT_MS = 30_000
+_BEGIN_OPTION = "sanshen_sqlite_begin"
+_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+_UNIQUE_CODES = frozenset({sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY})
+_REFUSED_VERBS = ("UPDATE", "DELETE")  # SQLite has no TRUNCATE
+
+
+class SQLite(Dialect):
+    name: ClassVar[str] = "sqlite"
+    batch_migrations: ClassVar[bool] = True
+
+    def create_engine(self, url: str | URL) -> Engine:
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+        in_memory = self.database_file(url) is None
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record) -> None:
+            # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            if not in_memory:
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn) -> None:
+            mode = conn.get_execution_options().get(_BEGIN_OPTION, "IMMEDIATE")
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+        return engine
+
+    def reader(self, engine: Engine) -> Engine:
+        """The same engine, but transactions start DEFERRED: they take no write lock."""
+        return engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
+
+    def database_file(self, url: str | URL) -> Path | None:
+        database = make_url(url).database
+        return None if database in (None, "", ":memory:") else Path(database)
+
+    def lock_transaction(self, executor: Connection | Session, key: int) -> None:
+        """Nothing to do: the transaction holds the database's write lock already."""
+
+    def lock_for_claim(self, query: Select) -> Select:
+        """``query`` as it is: the write lock keeps other claimers out until this transaction ends."""
+        return query
+
+    def insert_unless_exists(self, session: Session, model: type[SQLModel], values: dict, *,
+                             unique_on: Sequence[str]) -> bool:
+        insert = sqlite.insert(model).values(**values).on_conflict_do_nothing(index_elements=list(unique_on))
+        return session.execute(insert.returning(*inspect(model).primary_key)).first() is not None
+
+    def append_only_triggers(self, table: str) -> list[str]:
+        return [
+            f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{append_only_refusal(table)}: {verb} refused'); END"
+            for verb in _REFUSED_VERBS
+        ]
+
+    def drop_append_only_triggers(self, table: str) -> list[str]:
+        return [f"DROP TRIGGER IF EXISTS {table}_no_{verb.lower()}" for verb in _REFUSED_VERBS]
+
+    def classify(self, error: DBAPIError) -> DbFailure | None:
+        code = getattr(error.orig, "sqlite_errorcode", None)
+        if code is None:
+            return None
+        if code & 0xFF in _BUSY_CODES:  # the primary code, without the extended part
+            return DbFailure.BUSY
+        if code in _UNIQUE_CODES:
+            return DbFailure.UNIQUE_VIOLATION
+        return None

@@ -1,0 +1,153 @@
+"""The database seam: picking a dialect, and real driver errors classified the same on every engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from sanshen.service.errors import RefusedError
+from sanshen.service.tx import action
+from storage.db import transaction
+from storage.dialect import DbFailure, Dialect, dialect_for
+from storage.dialect.postgresql import PostgreSQL
+from storage.dialect.sqlite import SQLite
+from storage.models import Notification, User
+from tests.flows_support import engine  # noqa: F401 (fixtures)
+
+NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("url", "dialect"), [
+    ("sqlite:///x.db", SQLite),
+    ("sqlite://", SQLite),
+    ("postgresql+psycopg://u@h/db", PostgreSQL),
+    ("postgres://u@h/db", PostgreSQL),
+])
+def test_dialect_for_a_url(url, dialect):
+    assert type(dialect_for(url)) is dialect
+
+
+def test_dialect_for_an_unsupported_database_names_the_supported_ones():
+    with pytest.raises(ValueError, match="unsupported database 'mysql'.*sqlite, postgresql"):
+        dialect_for("mysql://u@h/db")
+
+
+def test_a_dialect_must_provide_every_difference():
+    class Half(Dialect):
+        name = "half"
+
+    with pytest.raises(TypeError, match="abstract"):
+        Half()
+
+
+@pytest.mark.parametrize(("url", "path"), [
+    ("sqlite:///data/x.db", "data/x.db"),
+    ("sqlite://", None),
+    ("sqlite:///:memory:", None),
+    ("postgresql+psycopg://u@h/db", None),
+])
+def test_only_an_embedded_database_lives_in_a_file(url, path):
+    found = dialect_for(url).database_file(url)
+    assert (None if found is None else str(found)) == path
+
+
+def _add_user(engine, name: str) -> int:
+    with transaction(engine) as s:
+        user = User(name=name, created_at=NOW)
+        s.add(user)
+        s.flush()
+        return user.id
+
+
+def _error_from(run: Callable[[], object]) -> DBAPIError:
+    with pytest.raises(DBAPIError) as caught:
+        run()
+    return caught.value
+
+
+# How a second writer fails at once on a lock the first one holds, by engine: the statement the
+# first runs to hold it (SQLite: none, its BEGIN IMMEDIATE holds the write lock), the statement
+# the second runs to take it, and the second's connection arguments.
+_LOCK_CLASH = {
+    "sqlite": (None, "BEGIN IMMEDIATE", {"timeout": 0}),
+    "postgresql": ("LOCK TABLE outbox IN EXCLUSIVE MODE", "LOCK TABLE outbox IN EXCLUSIVE MODE NOWAIT", {}),
+}
+
+
+def _busy_error(engine) -> DBAPIError:
+    """The real error a writer gets when another holds the lock it needs and it does not wait."""
+    hold, take, connect_args = _LOCK_CLASH[engine.dialect.name]
+    second = sa.create_engine(engine.url, connect_args=connect_args)
+    try:
+        with engine.begin() as first, second.connect() as conn:
+            if hold:
+                first.exec_driver_sql(hold)
+            return _error_from(lambda: conn.exec_driver_sql(take))
+    finally:
+        second.dispose()
+
+
+@pytest.mark.db
+def test_a_lock_held_elsewhere_is_busy(engine):
+    assert dialect_for(engine).classify(_busy_error(engine)) is DbFailure.BUSY
+
+
+@pytest.mark.db
+def test_an_action_refuses_a_busy_database_as_a_conflict(engine):
+    error = _busy_error(engine)
+    with pytest.raises(RefusedError) as refused:
+        with action(SimpleNamespace(engine=engine)):
+            raise error
+    assert refused.value.code == "conflict"
+
+
+@pytest.mark.db
+def test_a_lost_race_under_snapshot_isolation_is_a_serialization_failure(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: a lost race is a busy database")
+    user_id = _add_user(engine, "甲")
+    rename = sa.update(User).where(User.id == user_id)
+    with engine.connect() as slow:
+        slow.execution_options(isolation_level="REPEATABLE READ")
+        slow.begin()
+        slow.execute(sa.select(User.name))  # the snapshot is taken here
+        with engine.begin() as fast:
+            fast.execute(rename.values(display="快"))
+        error = _error_from(lambda: slow.execute(rename.values(display="慢")))
+    assert dialect_for(engine).classify(error) is DbFailure.SERIALIZATION
+
+
+@pytest.mark.db
+def test_a_duplicate_key_is_a_unique_violation(engine):
+    _add_user(engine, "乙")
+    error = _error_from(lambda: _add_user(engine, "乙"))
+    assert isinstance(error, IntegrityError)
+    assert dialect_for(engine).classify(error) is DbFailure.UNIQUE_VIOLATION
+
+
+@pytest.mark.db
+def test_other_errors_are_not_classified(engine):
+    def orphan() -> None:
+        with transaction(engine) as s:
+            s.add(Notification(user_id=999, kind="x", message="m", created_at=NOW))
+
+    def nonsense() -> None:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT * FROM no_such_table")
+
+    for run in (orphan, nonsense):
+        assert dialect_for(engine).classify(_error_from(run)) is None
+
+
+@pytest.mark.db
+def test_truncate_is_refused_where_the_engine_has_it(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    with pytest.raises(DBAPIError, match="append-only"):
+        with engine.begin() as conn:
+            conn.exec_driver_sql("TRUNCATE auditevent")
