@@ -8,9 +8,7 @@ that start the automated work (route, publish, links, withdraw).
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -23,6 +21,7 @@ from review.case import (
     APPROVED, CONFLICT_MESSAGE, IN_REVIEW, RETURNED, SYSTEM_USER, WITHDRAWN, Case, OpenFinding, Refused, SignOffRecord,
 )
 from review.findings import Finding
+from review.revision import content_hash
 from review.transitions import publication_blockers
 from review.workflow import WorkflowDef
 from storage.audit import append_event
@@ -41,21 +40,6 @@ from storage.outbox import enqueue
 
 
 # --- content hash --------------------------------------------------------------------
-
-def publish_meta(*, column: str, kind: str, disclosure: str | None, interprets: int | None) -> dict:
-    """The metadata that changes what is published, part of every revision's hash."""
-    return {"column": column, "kind": kind, "disclosure": disclosure, "interprets": interprets}
-
-
-def canonical_revision(title: str, body: str, attachment_sha256: Iterable[str], meta: dict) -> bytes:
-    doc = {"title": title, "body": body, "attachments": sorted(attachment_sha256), "meta": meta}
-    return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def content_hash(title: str, body: str, attachment_sha256: Iterable[str], meta: dict) -> str:
-    """SHA-256 of a revision's canonical serialisation (what sign-offs bind to)."""
-    return hashlib.sha256(canonical_revision(title, body, attachment_sha256, meta)).hexdigest()
-
 
 def revision_content_hash(session: Session, revision: Revision) -> str:
     """Recompute a stored revision's hash from its rows (the publisher's check)."""

@@ -3,7 +3,6 @@ server on 127.0.0.1 (import them into a test module to use them), and draft rows
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
+from review import revision
 from storage.db import make_engine, upgrade
 
 from storage.models import Draft, Revision, User
@@ -110,7 +110,7 @@ def add_draft(s: Session, author: User, *, title: str, body: str, now: datetime,
     s.add(draft)
     s.flush()
     rev = Revision(draft_id=draft.id, number=1, title=title, body=body, meta={},
-                   content_hash=content_hash or hashlib.sha256(body.encode()).hexdigest(),
+                   content_hash=content_hash or revision.content_hash(title, body, [], {}),
                    author_id=author.id, created_at=now)
     s.add(rev)
     s.flush()
@@ -131,7 +131,8 @@ def add_staff(s: Session, now: datetime) -> dict[str, User]:
 def submit_draft(engine, wf, now: datetime, *, title: str = "关于开展冬季安全检查的通知",
                  body: str = "各单位：\n请于本月底前完成自查。", column: str = "通知公告") -> tuple[int, str]:
     """A draft that entered review through the real transitions; returns (id, content hash)."""
-    from flows.cases import apply_events, content_hash, load_case, publish_meta
+    from flows.cases import apply_events, load_case
+    from review.revision import content_hash, publish_meta
     from review import transitions
     from storage.db import transaction
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from flows.cases import content_hash, publish_meta
+from review.revision import content_hash, publish_meta
 from sanshen.service import drafts
 from sanshen.service.errors import BadInput, NotFound, RefusedError
 from storage.models import Draft, Outbox, Revision, SignOff, StageTask, Waiver

@@ -14,7 +14,7 @@ from review.deadlines import escalations
 from review.findings import Category, Severity
 from review.workflow import load_workflow
 from tests.review_helpers import (
-    EDITOR, LEAD, LEAD2, P1, P2, P3, R1, R2, SEC, T0, WALK, Desk, actions, actor, content_hash, finding,
+    EDITOR, LEAD, LEAD2, P1, P2, P3, R1, R2, SEC, T0, WALK, Desk, actions, actor, body_hash, finding,
 )
 
 HUMAN_STAGES = ["一校", "初审", "二校", "复审", "保密审查", "三校", "终审"]
@@ -128,7 +128,7 @@ def test_admin_is_not_a_signer():
 
 def test_a_stale_expected_hash_is_refused_and_the_current_one_accepted():
     desk = Desk.submit()
-    stale = content_hash("an older text")
+    stale = body_hash("an older text")
     err = refuses("stale_hash", desk.sign, P1, expect_hash=stale)
     assert err.message == f"稿件内容已更新（当前版本哈希 {desk.case.content_hash[:8]}…），请查看最新版本后再签批"
     refuses("stale_hash", desk.sign, P1, expect_hash=desk.case.content_hash[:4])  # too short to be sure
@@ -283,7 +283,7 @@ def test_revise_voids_every_signoff_and_restarts_at_the_first_human_stage():
         ("stage.opened", "机器预审"), ("stage.signed", "机器预审"), ("stage.closed", "机器预审", "done"),
         ("stage.opened", "一校"),
     ]
-    assert events[0] == ev.RevisionCreated(2, content_hash("正文第二版"), "ed", "已修改")
+    assert events[0] == ev.RevisionCreated(2, body_hash("正文第二版"), "ed", "已修改")
     assert all(e.revision == 2 for e in events[3:])
     assert desk.open() == ["一校"]
     assert t.publication_blockers(desk.wf, desk.case)[0].startswith("以下环节尚未在当前版本")

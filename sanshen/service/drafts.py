@@ -15,11 +15,9 @@ from sqlmodel import Session
 from flows.cases import (
     CONFLICT_MESSAGE,
     apply_events,
-    content_hash,
     current_revision,
     interpretation_of,
     load_case,
-    publish_meta,
 )
 from flows.findings import replace_findings
 from flows.recheck import SOURCES, draft_meta, recheck_draft
@@ -28,6 +26,7 @@ from review.case import APPROVED, IN_REVIEW, PUBLISHED, Case, OpenFinding, Refus
 from review.deadlines import draft_deadline
 from review.events import DraftSubmitted, Event, FindingWaived
 from review.findings import Report
+from review.revision import content_hash, publish_meta
 from review.gate import DISCLOSURES
 from review.workflow import WorkflowDef
 from sanshen.service import validate
