@@ -23,11 +23,11 @@ from enum import StrEnum
 from sqlalchemy import Engine, select, update
 from sqlmodel import Session
 
-from flows.cases import current_revision, load_case, revision_content_hash
+from casestore.load import current_revision, load_case, revision_content_hash
+from casestore.workflows import WorkflowVersions
 from flows.notify import notify
 from flows.site import SiteItem, StaticSite
 from flows.webhook import WebhookConfig, WebhookError, deliver
-from flows.workflows import WorkflowVersions
 from review.transitions import publication_blockers
 from review.workflow import WorkflowDef
 from storage.audit import append_event

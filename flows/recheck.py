@@ -9,7 +9,7 @@ from typing import Protocol
 
 from sqlalchemy import Engine, select
 
-from flows.cases import current_revision, interpretation_of
+from casestore.load import current_revision, interpretation_of
 from flows.findings import replace_findings
 from review.case import IN_REVIEW, RETURNED
 from review.check import DraftMeta

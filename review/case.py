@@ -1,6 +1,6 @@
 """The running state of one draft in review: what the transitions read, never write.
 
-A ``Case`` is a frozen snapshot built from storage rows (``flows/cases.py``); the
+A ``Case`` is a frozen snapshot built from storage rows (``casestore/load.py``); the
 transitions in ``review.transitions`` look at it and answer with events or a ``Refused``.
 """
 

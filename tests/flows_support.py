@@ -131,9 +131,10 @@ def add_staff(s: Session, now: datetime) -> dict[str, User]:
 def submit_draft(engine, wf, now: datetime, *, title: str = "关于开展冬季安全检查的通知",
                  body: str = "各单位：\n请于本月底前完成自查。", column: str = "通知公告") -> tuple[int, str]:
     """A draft that entered review through the real transitions; returns (id, content hash)."""
-    from flows.cases import apply_events, load_case
-    from review.revision import content_hash, publish_meta
+    from casestore.apply import apply_events
+    from casestore.load import load_case
     from review import transitions
+    from review.revision import content_hash, publish_meta
     from storage.db import transaction
 
     meta = publish_meta(column=column, kind="news", disclosure="主动公开", interprets=None)
@@ -151,7 +152,8 @@ def submit_draft(engine, wf, now: datetime, *, title: str = "关于开展冬季�
 
 def sign_everything(engine, wf, draft_id: int, now: datetime) -> None:
     """Sign every stage in order with distinct people (the draft ends approved)."""
-    from flows.cases import apply_events, load_case
+    from casestore.apply import apply_events
+    from casestore.load import load_case
     from review import transitions
     from review.case import Actor
     from storage.db import transaction

@@ -232,7 +232,8 @@ def test_idempotency_key_returns_the_same_draft(team):
 
 def test_concurrent_signoff_loses_the_optimistic_lock(team):
     """Two proofreaders read the draft at the same version; the second to write is refused."""
-    from flows.cases import apply_events, load_case
+    from casestore.apply import apply_events
+    from casestore.load import load_case
     from review import transitions
     from review.case import Refused
     from storage.db import transaction

@@ -9,7 +9,7 @@ from importlib import resources
 
 from sqlalchemy import Engine, select
 
-from flows.workflows import WorkflowVersions, register_workflow
+from casestore.workflows import WorkflowVersions, register_workflow
 from lexicon.loader import load_lexicon
 from lexicon.model import LexiconOverride
 from review.check import Checker, load_default_checker

@@ -12,22 +12,17 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from flows.cases import (
-    CONFLICT_MESSAGE,
-    apply_events,
-    current_revision,
-    interpretation_of,
-    load_case,
-)
+from casestore.apply import apply_events
+from casestore.load import current_revision, interpretation_of, load_case
 from flows.findings import replace_findings
 from flows.recheck import SOURCES, draft_meta, recheck_draft
 from review import transitions
-from review.case import APPROVED, IN_REVIEW, PUBLISHED, Case, OpenFinding, Refused
+from review.case import APPROVED, CONFLICT_MESSAGE, IN_REVIEW, PUBLISHED, Case, OpenFinding, Refused
 from review.deadlines import draft_deadline
 from review.events import DraftSubmitted, Event, FindingWaived
 from review.findings import Report
-from review.revision import content_hash, publish_meta
 from review.gate import DISCLOSURES
+from review.revision import content_hash, publish_meta
 from review.workflow import WorkflowDef
 from sanshen.service import validate
 from sanshen.service.allowed import allowed_actions

@@ -22,7 +22,7 @@ from review.workflow import WorkflowDef, load_workflow
 from storage.db import transaction
 from storage.models import Draft, WorkflowVersion
 
-log = logging.getLogger("sanshen.flows")
+log = logging.getLogger("sanshen.casestore")
 
 Adjust = Callable[[WorkflowDef], WorkflowDef]
 
