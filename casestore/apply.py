@@ -17,8 +17,9 @@ from sqlmodel import Session
 from casestore.load import current_revision, load_case
 from casestore.workflows import WorkflowVersions
 from review import events as ev
-from review.case import APPROVED, CONFLICT_MESSAGE, IN_REVIEW, RETURNED, SYSTEM_USER, WITHDRAWN, Refused
+from review.case import CONFLICT_MESSAGE, SYSTEM_USER, Refused
 from review.transitions import publication_blockers
+from review.vocabulary import DraftKind, DraftStatus
 from review.workflow import WorkflowDef
 from storage.audit import append_event
 from storage.models import Draft, SignOff, StageTask, User, Waiver
@@ -143,11 +144,11 @@ def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
             comment=event.comment, at=now,
         ))
         if event.to_stage is None:
-            draft.status = RETURNED
+            draft.status = DraftStatus.RETURNED
             return True
     elif isinstance(event, ev.RevisionCreated):
         draft.current_revision = event.revision
-        draft.status = IN_REVIEW
+        draft.status = DraftStatus.IN_REVIEW
         _enqueue_links(session, draft, event.revision, now)
     elif isinstance(event, ev.DraftSubmitted):
         _enqueue_links(session, draft, draft.current_revision, now)
@@ -157,10 +158,10 @@ def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
             stage=event.stage, reason=event.reason, at=now,
         ))
     elif isinstance(event, ev.DraftApproved):
-        draft.status = APPROVED
+        draft.status = DraftStatus.APPROVED
         _release_for_publication(session, draft, now=now, workflow=workflow)
     elif isinstance(event, ev.DraftWithdrawn):
-        draft.status = WITHDRAWN
+        draft.status = DraftStatus.WITHDRAWN
         enqueue(session, kind="withdraw", key=f"withdraw:{draft.id}:{draft.lock_version}",
                 payload={"draft_id": draft.id}, now=now)
     elif isinstance(event, ev.StageEscalated):
@@ -194,11 +195,11 @@ def _release_for_publication(session: Session, draft: Draft, *, now: datetime,
     if workflow is None:
         raise ValueError("apply_events needs the workflow to decide on publication")
     session.flush()
-    policy = draft if draft.kind == "policy" else None
-    if draft.kind == "interpretation" and draft.interprets_id is not None:
+    policy = draft if draft.kind == DraftKind.POLICY else None
+    if draft.kind == DraftKind.INTERPRETATION and draft.interprets_id is not None:
         policy = session.get(Draft, draft.interprets_id)
     lead = policy or draft
-    if lead.status != APPROVED:
+    if lead.status != DraftStatus.APPROVED:
         return  # an interpretation waits for its policy's last signature
     if lead.workflow_version != workflow.version:  # the policy started under another version
         workflow = WorkflowVersions(workflow).of(session, lead)

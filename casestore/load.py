@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
-from review.case import WITHDRAWN, Case, OpenFinding, SignOffRecord
+from review.case import Case, OpenFinding, SignOffRecord
 from review.findings import Finding
 from review.revision import content_hash
+from review.vocabulary import DraftKind, DraftStatus
 from storage.models import Attachment, Draft, FindingRow, Revision, SignOff, StageTask, User, Waiver
 
 
@@ -28,7 +29,7 @@ def interpretation_of(session: Session, policy_id: int) -> Draft | None:
     """The live interpretation draft that names this policy (the newest one)."""
     return session.scalars(
         select(Draft)
-        .where(Draft.interprets_id == policy_id, Draft.status != WITHDRAWN)
+        .where(Draft.interprets_id == policy_id, Draft.status != DraftStatus.WITHDRAWN)
         .order_by(Draft.id.desc())
         .limit(1)
     ).first()
@@ -79,7 +80,7 @@ def load_case(session: Session, draft_id: int, *, with_interpretation: bool = Tr
         )
     }
     interpretation = None
-    if with_interpretation and draft.kind == "policy":
+    if with_interpretation and draft.kind == DraftKind.POLICY:
         interp = interpretation_of(session, draft_id)
         if interp is not None:
             interpretation = load_case(session, interp.id, with_interpretation=False)
@@ -90,7 +91,7 @@ def load_case(session: Session, draft_id: int, *, with_interpretation: bool = Tr
         disclosure=draft.disclosure,
         disclosure_reason=draft.disclosure_reason,
         urgent=draft.urgent,
-        status=draft.status,
+        status=DraftStatus(draft.status),
         revision=draft.current_revision,
         content_hash=digest,
         submitted_at=draft.submitted_at,

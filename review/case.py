@@ -11,20 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from review.findings import Finding
-
-IN_REVIEW = "in_review"
-RETURNED = "returned"
-APPROVED = "approved"
-PUBLISHED = "published"
-WITHDRAWN = "withdrawn"
-
-STATUS_LABELS: dict[str, str] = {
-    IN_REVIEW: "审核中",
-    RETURNED: "已退回作者修改",
-    APPROVED: "已通过全部审核",
-    PUBLISHED: "已发布",
-    WITHDRAWN: "已撤稿",
-}
+from review.vocabulary import DraftStatus
 
 SYSTEM_USER = "system"  # signs the automated stages
 
@@ -79,7 +66,7 @@ class Case:
     disclosure: str | None
     disclosure_reason: str | None
     urgent: bool
-    status: str
+    status: DraftStatus
     revision: int
     content_hash: str
     submitted_at: datetime

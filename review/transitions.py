@@ -7,23 +7,10 @@ person can act on. Nothing is written here; the caller stores the events.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import datetime
 
-from review.case import (
-    IN_REVIEW,
-    PUBLISHED,
-    RETURNED,
-    STATUS_LABELS,
-    SYSTEM_USER,
-    WITHDRAWN,
-    Actor,
-    Case,
-    InvalidInput,
-    Refused,
-    SignOffRecord,
-)
+from review.case import SYSTEM_USER, Actor, Case, InvalidInput, Refused, SignOffRecord
 from review.deadlines import due_at, overdue_stages
 from review.events import (
     DraftApproved,
@@ -38,8 +25,9 @@ from review.events import (
     StageSigned,
 )
 from review.findings import CATEGORY_LABELS
-from review.gate import DISCLOSURES, last_chance_errors, publication_blockers, waivers_of
+from review.gate import last_chance_errors, publication_blockers, waivers_of
 from review.progress import all_done, current_step, open_stages, pending_text, signers_by_stage, stage_done
+from review.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.workflow import StageDef, StageKind, WorkflowDef, quoted_names, role_label
 
 __all__ = [
@@ -52,7 +40,6 @@ AUTO_COMMENT = "自动检查完成"
 # StageClosed outcomes
 DONE, RETURNED_OUTCOME, VOIDED = "done", "returned", "voided"
 
-_KIND = re.compile(r"^[a-z][a-z_]{0,31}$")
 _MIN_HASH_PREFIX = 8
 
 
@@ -65,13 +52,13 @@ def validate_submission(*, kind: str, disclosure: str | None, disclosure_reason:
         raise InvalidInput("empty_title", "标题为空，无法提交")
     if not body.strip():
         raise InvalidInput("empty_body", "正文为空，无法提交")
-    if not _KIND.match(kind or ""):
-        raise InvalidInput("bad_kind", f"稿件类型“{kind}”无效：应为小写英文，如 news、notice、policy、interpretation")
+    if DraftKind.of(kind) is None:
+        raise InvalidInput("bad_kind", f"稿件类型“{kind}”无效，可选：{'、'.join(DraftKind)}")
     if not disclosure:
-        raise Refused("missing_disclosure", f"未设置公开属性，稿件不能进入审核：请选择{quoted_names(DISCLOSURES)}之一")
-    if disclosure not in DISCLOSURES:
-        raise InvalidInput("bad_disclosure", f"公开属性“{disclosure}”无效，可选：{'、'.join(DISCLOSURES)}")
-    if disclosure == "不予公开" and not (disclosure_reason or "").strip():
+        raise Refused("missing_disclosure", f"未设置公开属性，稿件不能进入审核：请选择{quoted_names(Disclosure)}之一")
+    if Disclosure.of(disclosure) is None:
+        raise InvalidInput("bad_disclosure", f"公开属性“{disclosure}”无效，可选：{'、'.join(Disclosure)}")
+    if disclosure == Disclosure.WITHHELD and not (disclosure_reason or "").strip():
         raise Refused("disclosure_reason_required", "公开属性为“不予公开”时必须说明理由（如涉及国家秘密、商业秘密或个人隐私）")
 
 
@@ -171,7 +158,7 @@ def return_draft(wf: WorkflowDef, case: Case, actor: Actor, *, comment: str, to_
     comment = _required(comment, "退回时必须填写理由，说明需要修改之处")
     from_stage = _eligible(wf, case, actor, open_stages(wf, case))[0]
     if to_stage is None:
-        after = replace(case, status=RETURNED)
+        after = replace(case, status=DraftStatus.RETURNED)
         return [
             DraftReturned(actor.name, from_stage.name, None, comment),
             *_moved(wf, case, after, now, outcome=RETURNED_OUTCOME),
@@ -203,7 +190,7 @@ def return_draft(wf: WorkflowDef, case: Case, actor: Actor, *, comment: str, to_
 def revise(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, content_hash: str, comment: str,
            now: datetime) -> list[Event]:
     """A new revision: every earlier sign-off is voided and review restarts at the first human stage."""
-    if case.status == WITHDRAWN:
+    if case.status == DraftStatus.WITHDRAWN:
         raise Refused("withdrawn", "稿件已撤稿，不能再修改；如需重新发布，请提交新稿件")
     if actor.name != case.author:
         raise Refused("not_author", f"只有作者本人（{case.author}）可以修改稿件")
@@ -219,7 +206,7 @@ def revise(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, content_
     events += [StageClosed(s.name, case.revision, VOIDED) for s in open_stages(wf, case)]
     fresh = replace(
         case,
-        status=IN_REVIEW,
+        status=DraftStatus.IN_REVIEW,
         revision=revision,
         content_hash=content_hash,
         signoffs=(),
@@ -262,8 +249,8 @@ def waive(wf: WorkflowDef, case: Case, actor: Actor, *, finding_id: int, reason:
 
 def withdraw(wf: WorkflowDef, case: Case, actor: Actor, *, reason: str, now: datetime) -> list[Event]:
     """撤稿: only a published draft, by a leader, with a reason."""
-    if case.status != PUBLISHED:
-        raise Refused("not_published", f"只有已发布的稿件才能撤稿（本稿件{STATUS_LABELS.get(case.status, case.status)}）")
+    if case.status != DraftStatus.PUBLISHED:
+        raise Refused("not_published", f"只有已发布的稿件才能撤稿（本稿件{case.status.label}）")
     if WITHDRAW_ROLE not in actor.roles:
         raise Refused("not_leader", f"撤稿须由{role_label(WITHDRAW_ROLE)}签批")
     return [DraftWithdrawn(actor.name, _required(reason, "撤稿必须说明理由"))]
@@ -272,11 +259,11 @@ def withdraw(wf: WorkflowDef, case: Case, actor: Actor, *, reason: str, now: dat
 # --- shared guards and helpers ---------------------------------------------------------
 
 def _require_in_review(case: Case, doing: str) -> None:
-    if case.status == IN_REVIEW:
+    if case.status == DraftStatus.IN_REVIEW:
         return
-    if case.status == RETURNED:
+    if case.status == DraftStatus.RETURNED:
         raise Refused("not_in_review", f"稿件已退回作者修改，等作者提交新版本后才能{doing}")
-    raise Refused("not_in_review", f"稿件{STATUS_LABELS.get(case.status, case.status)}，不能{doing}")
+    raise Refused("not_in_review", f"稿件{case.status.label}，不能{doing}")
 
 
 def _required(text: str, message: str) -> str:

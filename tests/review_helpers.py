@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from review import events as ev
 from review import transitions as t
-from review.case import APPROVED, IN_REVIEW, RETURNED, WITHDRAWN, Actor, Case, OpenFinding, SignOffRecord
+from review.case import Actor, Case, OpenFinding, SignOffRecord
 from review.deadlines import draft_deadline
 from review.findings import Category, Finding, Severity
 from review.revision import content_hash
+from review.vocabulary import DraftStatus
 from review.workflow import WorkflowDef, default_workflow
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -63,18 +64,19 @@ def fold(case: Case, events: list[ev.Event], at: datetime) -> Case:
                     voided_signoffs=case.voided_signoffs + gone,
                 )
             case ev.RevisionCreated():
-                case = replace(case, revision=e.revision, content_hash=e.content_hash, status=IN_REVIEW, findings=())
+                case = replace(case, revision=e.revision, content_hash=e.content_hash,
+                               status=DraftStatus.IN_REVIEW, findings=())
                 opened = {}
             case ev.DraftReturned() if e.to_stage is None:
-                case = replace(case, status=RETURNED)
+                case = replace(case, status=DraftStatus.RETURNED)
             case ev.FindingWaived():
                 case = replace(case, findings=tuple(
                     replace(f, waived=True) if f.id == e.finding_id else f for f in case.findings
                 ))
             case ev.DraftApproved():
-                case = replace(case, status=APPROVED)
+                case = replace(case, status=DraftStatus.APPROVED)
             case ev.DraftWithdrawn():
-                case = replace(case, status=WITHDRAWN)
+                case = replace(case, status=DraftStatus.WITHDRAWN)
     return replace(case, stage_opened_at=opened)
 
 
@@ -94,7 +96,7 @@ class Desk:
         wf = wf or default_workflow()
         case = Case(
             draft_id=draft_id, author=EDITOR.name, kind=kind, disclosure=disclosure, disclosure_reason=None,
-            urgent=urgent, status=IN_REVIEW, revision=1, content_hash=body_hash(text), submitted_at=T0,
+            urgent=urgent, status=DraftStatus.IN_REVIEW, revision=1, content_hash=body_hash(text), submitted_at=T0,
             deadline_at=draft_deadline(wf, submitted_at=T0, urgent=urgent), signoffs=(),
             findings=tuple(OpenFinding(i, f, False) for i, f in enumerate(findings, 1)), stage_opened_at={},
         )

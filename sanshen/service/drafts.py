@@ -17,12 +17,12 @@ from casestore.load import current_revision, interpretation_of, load_case
 from flows.findings import replace_findings
 from flows.recheck import SOURCES, draft_meta, recheck_draft
 from review import transitions
-from review.case import APPROVED, CONFLICT_MESSAGE, IN_REVIEW, PUBLISHED, Case, OpenFinding, Refused
+from review.case import CONFLICT_MESSAGE, Case, OpenFinding, Refused
 from review.deadlines import draft_deadline
 from review.events import DraftSubmitted, Event, FindingWaived
 from review.findings import Report
-from review.gate import DISCLOSURES
 from review.revision import content_hash, publish_meta
+from review.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.workflow import WorkflowDef
 from sanshen.service import validate
 from sanshen.service.allowed import allowed_actions
@@ -52,7 +52,6 @@ from storage.models import (
 if TYPE_CHECKING:
     from sanshen.service.context import AppContext
 
-KINDS = ("news", "notice", "policy", "interpretation", "announcement", "report")
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 QUEUE_LIMIT = 200
 
@@ -73,7 +72,7 @@ class SubmitInput:
     title: str
     body: str
     column: str = ""
-    kind: str | None = None  # default: "interpretation" when ``interprets`` is set, else "news"
+    kind: str | None = None  # default: interpretation when ``interprets`` is set, else news
     disclosure: str | None = None
     disclosure_reason: str | None = None
     urgent: bool = False
@@ -85,15 +84,15 @@ class SubmitInput:
 # --- input ---------------------------------------------------------------------------
 
 def _clean_submission(data: SubmitInput) -> SubmitInput:
-    kind = data.kind or ("interpretation" if data.interprets is not None else "news")
-    if kind not in KINDS:
-        raise BadInput("bad_kind", f"未知的稿件类型“{kind}”；可用：{'、'.join(KINDS)}")
-    if data.interprets is not None and kind != "interpretation":
+    kind = data.kind or (DraftKind.INTERPRETATION if data.interprets is not None else DraftKind.NEWS)
+    if DraftKind.of(kind) is None:
+        raise BadInput("bad_kind", f"未知的稿件类型“{kind}”；可用：{'、'.join(DraftKind)}")
+    if data.interprets is not None and kind != DraftKind.INTERPRETATION:
         raise BadInput("bad_kind", "--interprets 只用于政策解读稿（kind 为 interpretation）")
-    if kind == "interpretation" and data.interprets is None:
+    if kind == DraftKind.INTERPRETATION and data.interprets is None:
         raise BadInput("missing_policy", "政策解读稿须用 --interprets 指明所解读的政策文件稿件号")
-    if data.disclosure is not None and data.disclosure not in DISCLOSURES:
-        raise BadInput("bad_disclosure", f"公开属性“{data.disclosure}”无效；可用：{'、'.join(DISCLOSURES)}")
+    if data.disclosure is not None and Disclosure.of(data.disclosure) is None:
+        raise BadInput("bad_disclosure", f"公开属性“{data.disclosure}”无效；可用：{'、'.join(Disclosure)}")
     key = data.idempotency_key
     if key is not None:
         key = validate.one_line(key, what="幂等键", max_chars=128)
@@ -139,7 +138,7 @@ def _require_reader(wf: WorkflowDef, actor: UserView, draft: Draft) -> None:
     """Who may read a draft: its author, admins, whoever holds a role of one of its workflow's
     human stages (they work the queue), and, once published, everyone. Another editor's
     unpublished draft (perhaps 不予公开) is not theirs to read."""
-    if draft.author_id == actor.id or draft.status == PUBLISHED or actor.has_role("admin"):
+    if draft.author_id == actor.id or draft.status == DraftStatus.PUBLISHED or actor.has_role("admin"):
         return
     if any(stage.roles & frozenset(actor.roles) for stage in wf.stages if stage.human):
         return
@@ -240,7 +239,7 @@ def _new_draft(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: da
         title=data.title, column=data.column, kind=data.kind, disclosure=data.disclosure,
         disclosure_reason=data.disclosure_reason, urgent=data.urgent, author_id=actor.id,
         interprets_id=data.interprets, workflow_name=wf.name, workflow_version=wf.version,
-        status=IN_REVIEW, current_revision=1, submitted_at=now,
+        status=DraftStatus.IN_REVIEW, current_revision=1, submitted_at=now,
         deadline_at=draft_deadline(wf, submitted_at=now, urgent=data.urgent),
         idempotency_key=data.idempotency_key,
     )
@@ -248,7 +247,7 @@ def _new_draft(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: da
 
 def _check_policy(session: Session, policy_id: int) -> None:
     policy = _get_draft(session, policy_id)
-    if policy.kind != "policy":
+    if policy.kind != DraftKind.POLICY:
         raise BadInput("not_a_policy", f"稿件 {policy_id} 不是政策文件（policy），不能为它提交解读稿")
     other = interpretation_of(session, policy_id)
     if other is not None:
@@ -298,7 +297,7 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
         if digest == old.content_hash:
             raise RefusedError("no_change", f"内容与当前第 {old.number} 版完全相同，未生成新的修订版本")
         meta = dict(old.meta)
-        has_interpretation = draft.kind == "policy" and interpretation_of(session, draft_id) is not None
+        has_interpretation = draft.kind == DraftKind.POLICY and interpretation_of(session, draft_id) is not None
     report = ctx.checker.check(body, meta=draft_meta(draft, new_title, has_interpretation=has_interpretation))
     with action(ctx) as session:
         draft = _get_draft(session, draft_id)
@@ -386,9 +385,9 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
         case = load_case(session, draft_id)
         rev = current_revision(session, draft)
         diff, diff_from = _diff_since_signed(session, actor, draft, rev)
-        waiting = draft.status in (IN_REVIEW, APPROVED)  # approved but not yet out: why not
+        waiting = draft.status in (DraftStatus.IN_REVIEW, DraftStatus.APPROVED)  # approved but not yet out: why not
         blockers = transitions.publication_blockers(wf, case) if waiting else []
-        interp = interpretation_of(session, draft.id) if draft.kind == "policy" else None
+        interp = interpretation_of(session, draft.id) if draft.kind == DraftKind.POLICY else None
         return DraftDetail(
             draft=_draft_view(session, draft),
             body=rev.body,
@@ -513,7 +512,7 @@ def _queue_rows(session: Session, actor: UserView, stages: list[str], conflicts:
     candidates = (
         select(t.draft_id, d.title, t.stage, t.revision, t.due_at, d.urgent)
         .join(d, d.id == t.draft_id)
-        .where(d.status == IN_REVIEW, t.revision == d.current_revision, d.author_id != actor.id,
+        .where(d.status == DraftStatus.IN_REVIEW, t.revision == d.current_revision, d.author_id != actor.id,
                t.stage.in_(stages))
         .order_by(t.due_at, t.draft_id, t.stage)
     )
