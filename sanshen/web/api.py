@@ -154,5 +154,6 @@ def check(request: Request, data: CheckBody) -> dict:
     text = validate.body_text(data.text, what="待检查的文本")
     meta = None
     if data.kind or data.disclosure:
-        meta = DraftMeta(kind=data.kind or DraftKind.NEWS, disclosure=data.disclosure, disclosure_reason=data.disclosure_reason)
+        meta = DraftMeta(kind=data.kind or DraftKind.NEWS, disclosure=data.disclosure,
+                         disclosure_reason=data.disclosure_reason)
     return app_ctx(request).checker.check(text, meta=meta).to_dict()

@@ -116,7 +116,8 @@ def draft_page_context(ctx, detail: DraftDetail, me: UserView, at: datetime) -> 
         "sign_stages": [s for s in detail.stages if s.name in detail.allowed.can_sign],
         "return_stages": [s for s in detail.stages if s.name in detail.allowed.return_to],
         "can_audit": "admin" in me.roles,
-        "published_url": f"/site/{item_path(detail.draft.id)}" if detail.draft.status == DraftStatus.PUBLISHED else None,
+        "published_url": (f"/site/{item_path(detail.draft.id)}"
+                          if detail.draft.status == DraftStatus.PUBLISHED else None),
     }
 
 
