@@ -17,7 +17,8 @@ from sqlmodel import Session
 from casestore.load import current_revision, load_case
 from casestore.workflows import WorkflowVersions
 from review import events as ev
-from review.case import CONFLICT_MESSAGE, SYSTEM_USER, Refused
+from review.case import SYSTEM_USER
+from review.refusals import lost_race
 from review.transitions import publication_blockers
 from review.vocabulary import DraftKind, DraftStatus
 from review.workflow import WorkflowDef
@@ -36,7 +37,7 @@ def bump_lock(session: Session, draft: Draft) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise Refused("conflict", CONFLICT_MESSAGE)
+        raise lost_race()
     set_committed_value(draft, "lock_version", read + 1)
 
 

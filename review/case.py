@@ -1,7 +1,7 @@
 """The running state of one draft in review: what the transitions read, never write.
 
 A ``Case`` is a frozen snapshot built from storage rows (``casestore/load.py``); the
-transitions in ``review.transitions`` look at it and answer with events or a ``Refused``.
+transitions in ``review.transitions`` look at it and answer with events or a refusal.
 """
 
 from __future__ import annotations
@@ -14,26 +14,6 @@ from review.findings import Finding
 from review.vocabulary import DraftStatus
 
 SYSTEM_USER = "system"  # signs the automated stages
-
-
-# One wording for the optimistic-lock refusal, wherever two people act on a draft at once.
-CONFLICT_MESSAGE = "该稿件刚被他人处理，请刷新后重试"
-
-
-class Refused(Exception):
-    """A transition the rules do not allow: ``code`` is stable English, ``message`` Chinese and actionable."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __repr__(self) -> str:
-        return f"Refused({self.code!r}, {self.message!r})"
-
-
-class InvalidInput(Refused):
-    """A refusal caused by malformed input rather than by the state of the draft (CLI exit 2, HTTP 422)."""
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ import pytest
 
 from review import events as ev
 from review import transitions as t
-from review.case import InvalidInput, OpenFinding, Refused
+from review.case import OpenFinding
 from review.deadlines import escalations
 from review.findings import Category, Severity
+from review.refusals import InvalidInput, Refused
 from review.vocabulary import DraftStatus
 from review.workflow import load_workflow
 from tests.review_helpers import (

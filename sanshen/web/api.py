@@ -1,7 +1,7 @@
 """The REST API under /api/v1: the same service calls as the pages, JSON in and out.
 
 Authentication: ``Authorization: Bearer <token>`` (the token printed by ``sanshen user add``).
-Errors: ``{"code", "message"}`` with the service error's HTTP status.
+Errors: ``{"code", "message"}`` with the HTTP status of the refusal's kind (``sanshen/service/errors.py``).
 """
 
 from __future__ import annotations

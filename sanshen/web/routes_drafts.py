@@ -13,9 +13,10 @@ from starlette.responses import RedirectResponse, Response
 
 from flows.site import item_path
 from review.findings import CATEGORY_LABELS
+from review.refusals import Refused
 from review.vocabulary import DraftKind, DraftStatus
 from sanshen.service import audit, drafts
-from sanshen.service.errors import ServiceError
+from sanshen.service.errors import answer
 from sanshen.service.views import DraftDetail, DraftView, UserView
 from sanshen.web.auth import csrf_protect, current_user, require_roles
 from sanshen.web.forms import body_from_form, read_attachments, optional_int
@@ -72,8 +73,8 @@ async def submit(request: Request, me: UserView = Depends(require_roles("editor"
             attachments=await read_attachments(form.getlist("attachments")),
         )
         view = drafts.submit(app_ctx(request), me, submission, now=now(request))
-    except ServiceError as exc:  # bad input or a refusal: the form again, with what was typed
-        return _new_draft_page(request, form, error=exc.message, status_code=exc.http_status)
+    except Refused as exc:  # bad input or a refusal: the form again, with what was typed
+        return _new_draft_page(request, form, error=exc.message, status_code=answer(exc).http_status)
     return _done(view.id, "submitted")
 
 
