@@ -8,6 +8,7 @@ from review.progress import signers_by_stage, stage_done
 from review.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.workflow import StageDef, WorkflowDef, quoted_names
 
+
 def unwaived_errors(case: Case) -> list[OpenFinding]:
     return [f for f in case.findings if f.finding.blocking and not f.waived]
 

@@ -185,7 +185,7 @@ def _existing_submission(session: Session, actor: UserView, key: str, data: Subm
     first = session.scalar(select(Revision.content_hash).where(Revision.draft_id == draft.id, Revision.number == 1))
     if (first, draft.urgent, draft.disclosure_reason) != (digest, data.urgent, data.disclosure_reason):
         raise Conflict("idempotency_conflict",
-                           f"该幂等键已用于提交内容不同的稿件 {draft.id}；新的稿件请换一个幂等键")
+                       f"该幂等键已用于提交内容不同的稿件 {draft.id}；新的稿件请换一个幂等键")
     return draft
 
 
@@ -245,7 +245,7 @@ def _check_policy(session: Session, policy_id: int) -> None:
     other = interpretation_of(session, policy_id)
     if other is not None:
         raise Conflict("has_interpretation",
-                           f"政策文件 {policy_id} 已有解读稿 {other.id}，请修改该解读稿（sanshen revise {other.id} …）")
+                       f"政策文件 {policy_id} 已有解读稿 {other.id}，请修改该解读稿（sanshen revise {other.id} …）")
 
 
 def _create_draft(ctx: "AppContext", session: Session, actor: UserView, draft: Draft, data: SubmitInput,
@@ -354,7 +354,7 @@ def waive(ctx: "AppContext", actor: UserView, draft_id: int, finding_id: int, *,
     def step(wf: WorkflowDef, case: Case) -> Sequence[Event]:
         if not any(f.id == finding_id for f in case.findings):
             raise InvalidInput("unknown_finding",
-                           f"稿件 {draft_id} 的当前版本没有编号为 {finding_id} 的问题（用 sanshen show {draft_id} 查看）")
+                               f"稿件 {draft_id} 的当前版本没有编号为 {finding_id} 的问题（用 sanshen show {draft_id} 查看）")
         return transitions.waive(wf, case, actor.actor(), finding_id=finding_id, reason=reason, now=now)
 
     return _transition(ctx, actor, draft_id, step, now=now)

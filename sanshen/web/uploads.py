@@ -39,7 +39,7 @@ def _check_unpacked_size(name: str, data: bytes) -> None:
         raise InvalidInput("bad_docx", f"{name} 不是有效的 .docx 文件（{type(exc).__name__}）") from None
     if len(members) > MAX_DOCX_PARTS or sum(m.file_size for m in members) > MAX_DOCX_UNPACKED_BYTES:
         raise InvalidInput("docx_too_large",
-                       f"{name} 解压后超过 {MAX_DOCX_UNPACKED_BYTES // (1024 * 1024)} MB 或部件过多，无法读取")
+                           f"{name} 解压后超过 {MAX_DOCX_UNPACKED_BYTES // (1024 * 1024)} MB 或部件过多，无法读取")
 
 
 def _docx_text(name: str, data: bytes) -> str:
