@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
-from flows.cases import content_hash, publish_meta
+from review.revision import content_hash, publish_meta
 from review.workflow import WorkflowDef
 from sanshen.service import audit, drafts, users
 from sanshen.service.context import AppContext

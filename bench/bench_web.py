@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from flows.cases import content_hash, publish_meta  # noqa: E402
+from review.revision import content_hash, publish_meta  # noqa: E402
 from sanshen.service import drafts, users  # noqa: E402
 from sanshen.service.context import AppContext  # noqa: E402
 from sanshen.settings import Settings  # noqa: E402

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from casestore.workflows import WorkflowVersions
 from flows import links, publish, recheck, route
 from flows.links import LinkPolicy
 from flows.notify import notify, users_with_roles
@@ -28,7 +29,6 @@ from flows.publish import Publisher
 from flows.recheck import CheckerFactory
 from flows.site import StaticSite
 from flows.webhook import WebhookConfig
-from flows.workflows import WorkflowVersions
 from review.workflow import WorkflowDef
 from storage import outbox
 from storage.audit import append_event

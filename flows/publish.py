@@ -23,12 +23,13 @@ from enum import StrEnum
 from sqlalchemy import Engine, select, update
 from sqlmodel import Session
 
-from flows.cases import current_revision, load_case, revision_content_hash
+from casestore.load import current_revision, load_case, revision_content_hash
+from casestore.workflows import WorkflowVersions
 from flows.notify import notify
 from flows.site import SiteItem, StaticSite
 from flows.webhook import WebhookConfig, WebhookError, deliver
-from flows.workflows import WorkflowVersions
 from review.transitions import publication_blockers
+from review.vocabulary import DraftStatus
 from review.workflow import WorkflowDef
 from storage.audit import append_event
 from storage.chain import format_at
@@ -119,8 +120,8 @@ def _prepare(p: Publisher, draft_id: int, content_hash: str, now: datetime) -> _
 
 def _gate(s: Session, wf: WorkflowDef, draft: Draft, content_hash: str) -> list[str]:
     """Why this draft may not go out with this hash now ([] when it may)."""
-    if draft.status != "approved":
-        return [f"稿件状态为“{draft.status}”，不是“已通过全部审核”"]
+    if draft.status != DraftStatus.APPROVED:
+        return [f"稿件状态为“{DraftStatus.label_of(draft.status)}”，不是“{DraftStatus.APPROVED.label}”"]
     rev = current_revision(s, draft)
     if rev.content_hash != content_hash:
         return [f"待发布的内容哈希 {content_hash[:12]}… 不是当前稿（第 {rev.number} 稿，{rev.content_hash[:12]}…）"]
@@ -166,8 +167,8 @@ def _record_site(p: Publisher, item: SiteItem, path: str, now: datetime) -> None
             return
         pub.status, pub.path, pub.attempts = "done", path, pub.attempts + 1
         pub.published_at = datetime.fromisoformat(item.published_at)
-        if draft.status == "approved" and current_revision(s, draft).content_hash == item.content_hash:
-            draft.status = "published"
+        if draft.status == DraftStatus.APPROVED and current_revision(s, draft).content_hash == item.content_hash:
+            draft.status = DraftStatus.PUBLISHED
             draft.published_at = pub.published_at
             draft.lock_version += 1
         append_event(s, action="draft.published", actor="system", draft_id=item.draft_id,
@@ -213,7 +214,7 @@ def withdraw(p: Publisher, *, draft_id: int, now: datetime) -> Outcome:
     """Take a withdrawn draft off the site (and tell the webhook receiver)."""
     with transaction(p.engine, readonly=True) as s:
         draft = s.get(Draft, draft_id)
-        if draft is None or draft.status != "withdrawn":
+        if draft is None or draft.status != DraftStatus.WITHDRAWN:
             return Outcome.NOTHING
     entry = p.site.withdraw(draft_id)
     with transaction(p.engine) as s:

@@ -9,17 +9,17 @@ from typing import Protocol
 
 from sqlalchemy import Engine, select
 
-from flows.cases import current_revision, interpretation_of
+from casestore.load import current_revision, interpretation_of
 from flows.findings import replace_findings
-from review.case import IN_REVIEW, RETURNED
 from review.check import DraftMeta
 from review.findings import Report
+from review.vocabulary import DraftKind, DraftStatus
 from storage.audit import append_event
 from storage.db import transaction
 from storage.models import Draft
 
 SOURCES = ("submit", "recheck")  # reports of the automated pass (link checks are separate)
-STATUSES = (IN_REVIEW, RETURNED)
+STATUSES = (DraftStatus.IN_REVIEW, DraftStatus.RETURNED)
 
 
 class Checker(Protocol):
@@ -49,7 +49,7 @@ def recheck_draft(engine: Engine, checker: Checker, *, draft_id: int, now: datet
         if draft is None or draft.status not in STATUSES:
             return 0
         rev = current_revision(s, draft)
-        has_interpretation = draft.kind == "policy" and interpretation_of(s, draft.id) is not None
+        has_interpretation = draft.kind == DraftKind.POLICY and interpretation_of(s, draft.id) is not None
         report = checker.check(rev.body, meta=draft_meta(draft, rev.title, has_interpretation=has_interpretation))
         result = replace_findings(s, draft_id=draft.id, revision=rev.number, revision_id=rev.id,
                                   findings=report.findings, sources=SOURCES, source="recheck",

@@ -8,9 +8,10 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from flows.cases import apply_events, load_case
+from casestore.apply import apply_events
+from casestore.load import load_case
+from casestore.workflows import WorkflowVersions
 from flows.notify import notify, users_with_roles
-from flows.workflows import WorkflowVersions
 from review.case import SYSTEM_USER, Case
 from review.deadlines import escalations
 from review.workflow import StageDef, WorkflowDef

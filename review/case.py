@@ -1,7 +1,7 @@
 """The running state of one draft in review: what the transitions read, never write.
 
-A ``Case`` is a frozen snapshot built from storage rows (``flows/cases.py``); the
-transitions in ``review.transitions`` look at it and answer with events or a ``Refused``.
+A ``Case`` is a frozen snapshot built from storage rows (``casestore/load.py``); the
+transitions in ``review.transitions`` look at it and answer with events or a refusal.
 """
 
 from __future__ import annotations
@@ -11,42 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from review.findings import Finding
-
-IN_REVIEW = "in_review"
-RETURNED = "returned"
-APPROVED = "approved"
-PUBLISHED = "published"
-WITHDRAWN = "withdrawn"
-
-STATUS_LABELS: dict[str, str] = {
-    IN_REVIEW: "审核中",
-    RETURNED: "已退回作者修改",
-    APPROVED: "已通过全部审核",
-    PUBLISHED: "已发布",
-    WITHDRAWN: "已撤稿",
-}
+from review.vocabulary import DraftStatus
 
 SYSTEM_USER = "system"  # signs the automated stages
-
-
-# One wording for the optimistic-lock refusal, wherever two people act on a draft at once.
-CONFLICT_MESSAGE = "该稿件刚被他人处理，请刷新后重试"
-
-
-class Refused(Exception):
-    """A transition the rules do not allow: ``code`` is stable English, ``message`` Chinese and actionable."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __repr__(self) -> str:
-        return f"Refused({self.code!r}, {self.message!r})"
-
-
-class InvalidInput(Refused):
-    """A refusal caused by malformed input rather than by the state of the draft (CLI exit 2, HTTP 422)."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +46,7 @@ class Case:
     disclosure: str | None
     disclosure_reason: str | None
     urgent: bool
-    status: str
+    status: DraftStatus
     revision: int
     content_hash: str
     submitted_at: datetime

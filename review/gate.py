@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from review.case import RETURNED, WITHDRAWN, Case, OpenFinding
+from review.case import Case, OpenFinding
 from review.findings import CATEGORY_LABELS
 from review.progress import signers_by_stage, stage_done
+from review.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.workflow import StageDef, WorkflowDef, quoted_names
-
-PUBLIC = "主动公开"
-DISCLOSURES = (PUBLIC, "依申请公开", "不予公开")
-POLICY = "policy"
 
 
 def unwaived_errors(case: Case) -> list[OpenFinding]:
@@ -28,9 +25,9 @@ def waivers_of(wf: WorkflowDef, category: str) -> list[StageDef]:
 def publication_blockers(wf: WorkflowDef, case: Case) -> list[str]:
     """Why this draft may not publish now, in Chinese; [] means it may."""
     reasons = []
-    if case.status == WITHDRAWN:
+    if case.status == DraftStatus.WITHDRAWN:
         reasons.append("稿件已撤稿")
-    elif case.status == RETURNED:
+    elif case.status == DraftStatus.RETURNED:
         reasons.append("稿件已退回作者修改，等待新版本")
     signers = signers_by_stage(case)
     missing = [s for s in wf.stages if not stage_done(s, signers)]
@@ -43,9 +40,9 @@ def publication_blockers(wf: WorkflowDef, case: Case) -> list[str]:
         reasons.append(f"有 {len(errors)} 个未处理的错误级问题：{listed}。请修改稿件，或由有权的环节说明理由后豁免")
     if not case.disclosure:
         reasons.append("未设置公开属性")
-    elif case.disclosure != PUBLIC:
-        reasons.append(f"公开属性为“{case.disclosure}”，只有“{PUBLIC}”的稿件可以在网站发布")
-    if case.kind == POLICY:
+    elif case.disclosure != Disclosure.PUBLIC:
+        reasons.append(f"公开属性为“{case.disclosure}”，只有“{Disclosure.PUBLIC}”的稿件可以在网站发布")
+    if case.kind == DraftKind.POLICY:
         if case.interpretation is None:
             reasons.append("政策文件须与其政策解读同步审核、同步发布（三同步），尚未关联政策解读稿")
         else:

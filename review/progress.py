@@ -6,7 +6,8 @@ current hash, and the current step is the first step with a stage that is not do
 
 from __future__ import annotations
 
-from review.case import IN_REVIEW, STATUS_LABELS, Case
+from review.case import Case
+from review.vocabulary import DraftStatus
 from review.workflow import StageDef, WorkflowDef
 
 
@@ -36,7 +37,7 @@ def all_done(wf: WorkflowDef, case: Case) -> bool:
 
 def open_stages(wf: WorkflowDef, case: Case) -> list[StageDef]:
     """Stages of the current step still short of quorum on the current hash (none unless in review)."""
-    if case.status != IN_REVIEW:
+    if case.status != DraftStatus.IN_REVIEW:
         return []
     index = current_step(wf, case)
     if index is None:
@@ -47,7 +48,7 @@ def open_stages(wf: WorkflowDef, case: Case) -> list[StageDef]:
 
 def pending_text(wf: WorkflowDef, case: Case) -> str:
     """一校 / 复审、保密审查 / the status: what waits now, for messages."""
-    if case.status != IN_REVIEW:
-        return STATUS_LABELS.get(case.status, case.status)
+    if case.status != DraftStatus.IN_REVIEW:
+        return case.status.label
     stages = open_stages(wf, case)
     return "、".join(s.name for s in stages) if stages else "无"

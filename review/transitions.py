@@ -1,29 +1,16 @@
 """The guarded transitions of a draft in review.
 
 Each transition is pure: it reads a ``Case``, checks who may act, on which revision and in
-which state, and returns the events it causes, or raises ``Refused`` with a message a
+which state, and returns the events it causes, or raises a refusal with a message a
 person can act on. Nothing is written here; the caller stores the events.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import datetime
 
-from review.case import (
-    IN_REVIEW,
-    PUBLISHED,
-    RETURNED,
-    STATUS_LABELS,
-    SYSTEM_USER,
-    WITHDRAWN,
-    Actor,
-    Case,
-    InvalidInput,
-    Refused,
-    SignOffRecord,
-)
+from review.case import SYSTEM_USER, Actor, Case, SignOffRecord
 from review.deadlines import due_at, overdue_stages
 from review.events import (
     DraftApproved,
@@ -38,8 +25,10 @@ from review.events import (
     StageSigned,
 )
 from review.findings import CATEGORY_LABELS
-from review.gate import DISCLOSURES, last_chance_errors, publication_blockers, waivers_of
+from review.gate import last_chance_errors, publication_blockers, waivers_of
 from review.progress import all_done, current_step, open_stages, pending_text, signers_by_stage, stage_done
+from review.refusals import Conflict, InvalidInput, NotPermitted
+from review.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.workflow import StageDef, StageKind, WorkflowDef, quoted_names, role_label
 
 __all__ = [
@@ -52,7 +41,6 @@ AUTO_COMMENT = "自动检查完成"
 # StageClosed outcomes
 DONE, RETURNED_OUTCOME, VOIDED = "done", "returned", "voided"
 
-_KIND = re.compile(r"^[a-z][a-z_]{0,31}$")
 _MIN_HASH_PREFIX = 8
 
 
@@ -65,21 +53,21 @@ def validate_submission(*, kind: str, disclosure: str | None, disclosure_reason:
         raise InvalidInput("empty_title", "标题为空，无法提交")
     if not body.strip():
         raise InvalidInput("empty_body", "正文为空，无法提交")
-    if not _KIND.match(kind or ""):
-        raise InvalidInput("bad_kind", f"稿件类型“{kind}”无效：应为小写英文，如 news、notice、policy、interpretation")
+    if DraftKind.of(kind) is None:
+        raise InvalidInput("bad_kind", f"稿件类型“{kind}”无效，可选：{'、'.join(DraftKind)}")
     if not disclosure:
-        raise Refused("missing_disclosure", f"未设置公开属性，稿件不能进入审核：请选择{quoted_names(DISCLOSURES)}之一")
-    if disclosure not in DISCLOSURES:
-        raise InvalidInput("bad_disclosure", f"公开属性“{disclosure}”无效，可选：{'、'.join(DISCLOSURES)}")
-    if disclosure == "不予公开" and not (disclosure_reason or "").strip():
-        raise Refused("disclosure_reason_required", "公开属性为“不予公开”时必须说明理由（如涉及国家秘密、商业秘密或个人隐私）")
+        raise Conflict("missing_disclosure", f"未设置公开属性，稿件不能进入审核：请选择{quoted_names(Disclosure)}之一")
+    if Disclosure.of(disclosure) is None:
+        raise InvalidInput("bad_disclosure", f"公开属性“{disclosure}”无效，可选：{'、'.join(Disclosure)}")
+    if disclosure == Disclosure.WITHHELD and not (disclosure_reason or "").strip():
+        raise Conflict("disclosure_reason_required", "公开属性为“不予公开”时必须说明理由（如涉及国家秘密、商业秘密或个人隐私）")
 
 
 def start(wf: WorkflowDef, case: Case, *, now: datetime) -> list[Event]:
     """After submit or revise: the automated stages are signed by the system, the first human step opens."""
     _require_in_review(case, "开始审核")
     if case.current_signoffs() or case.stage_opened_at:
-        raise Refused("already_started", f"稿件第 {case.revision} 版已进入审核流程")
+        raise Conflict("already_started", f"稿件第 {case.revision} 版已进入审核流程")
     events: list[Event] = []
     started = case
     for stage in wf.stages:
@@ -101,16 +89,16 @@ def sign(wf: WorkflowDef, case: Case, actor: Actor, *, stage: str | None, expect
     """Approve one open stage for the current content hash; the last one approves the draft."""
     _require_in_review(case, "签批")
     if actor.name == case.author:
-        raise Refused("author_signs", "作者本人不能签批自己的稿件")
+        raise NotPermitted("author_signs", "作者本人不能签批自己的稿件")
     if expect_hash is not None and not _hash_matches(case.content_hash, expect_hash):
-        raise Refused(
+        raise Conflict(
             "stale_hash", f"稿件内容已更新（当前版本哈希 {case.content_hash[:8]}…），请查看最新版本后再签批"
         )
     target = _stage_to_sign(wf, case, actor, stage)
     after = _with_signoff(case, target.name, actor.name, now)
     if len(signers_by_stage(after).get(target.name, ())) >= target.quorum:
         if problems := last_chance_errors(wf, case, target):
-            raise Refused(
+            raise Conflict(
                 "blocking_findings",
                 f"签批“{target.name}”后将没有环节能再处理以下错误级问题，请先处理：{'；'.join(problems)}",
             )
@@ -129,7 +117,7 @@ def _stage_to_sign(wf: WorkflowDef, case: Case, actor: Actor, name: str | None) 
     if name is not None:
         target = wf.stage(name)
         if not target.human:
-            raise Refused("auto_stage", f"“{target.name}”由系统自动完成，不能人工签批")
+            raise Conflict("auto_stage", f"“{target.name}”由系统自动完成，不能人工签批")
         if target not in open_now:
             raise _not_open(wf, case, target)
         if problem := _why_not(wf, case, actor, target):
@@ -140,24 +128,24 @@ def _stage_to_sign(wf: WorkflowDef, case: Case, actor: Actor, name: str | None) 
     unsigned = [s for s in candidates if actor.name not in signers.get(s.name, ())]
     if not unsigned:
         stage = candidates[0]
-        raise Refused(
+        raise Conflict(
             "already_signed",
             f"您已签批过本版本的“{stage.name}”，该环节还需其他人签批"
             f"（{len(signers.get(stage.name, ()))}/{stage.quorum}）",
         )
     if len(unsigned) > 1:
-        raise Refused(
+        raise Conflict(
             "ambiguous_stage", f"您可以签批多个待办环节：{'、'.join(s.name for s in unsigned)}，请指定要签批的环节"
         )
     return unsigned[0]
 
 
-def _not_open(wf: WorkflowDef, case: Case, stage: StageDef) -> Refused:
+def _not_open(wf: WorkflowDef, case: Case, stage: StageDef) -> Conflict:
     if stage_done(stage, signers_by_stage(case)):
-        return Refused(
+        return Conflict(
             "stage_done", f"“{stage.name}”已在当前版本上签批完成，当前待办环节为：{pending_text(wf, case)}"
         )
-    return Refused("stage_not_open", f"“{stage.name}”尚未到达，当前待办环节为：{pending_text(wf, case)}")
+    return Conflict("stage_not_open", f"“{stage.name}”尚未到达，当前待办环节为：{pending_text(wf, case)}")
 
 
 # --- returning and revising ------------------------------------------------------------
@@ -167,21 +155,21 @@ def return_draft(wf: WorkflowDef, case: Case, actor: Actor, *, comment: str, to_
     """Send the draft back to its author (no ``to_stage``) or to an earlier or the current stage."""
     _require_in_review(case, "退回")
     if actor.name == case.author:
-        raise Refused("author_signs", "作者本人不能退回自己的稿件；如需修改，请直接提交新版本")
+        raise NotPermitted("author_signs", "作者本人不能退回自己的稿件；如需修改，请直接提交新版本")
     comment = _required(comment, "退回时必须填写理由，说明需要修改之处")
     from_stage = _eligible(wf, case, actor, open_stages(wf, case))[0]
     if to_stage is None:
-        after = replace(case, status=RETURNED)
+        after = replace(case, status=DraftStatus.RETURNED)
         return [
             DraftReturned(actor.name, from_stage.name, None, comment),
             *_moved(wf, case, after, now, outcome=RETURNED_OUTCOME),
         ]
     target = wf.stage(to_stage)
     if not target.human:
-        raise Refused("auto_stage", f"“{target.name}”由系统自动完成，不能退回到该环节；如需重新检查，请退回作者修改")
+        raise Conflict("auto_stage", f"“{target.name}”由系统自动完成，不能退回到该环节；如需重新检查，请退回作者修改")
     there = wf.step_index(target.name)
     if there > current_step(wf, case):
-        raise Refused(
+        raise Conflict(
             "return_forward",
             f"只能退回到当前或之前的环节，“{target.name}”尚未到达（当前待办环节为：{pending_text(wf, case)}）",
         )
@@ -203,10 +191,10 @@ def return_draft(wf: WorkflowDef, case: Case, actor: Actor, *, comment: str, to_
 def revise(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, content_hash: str, comment: str,
            now: datetime) -> list[Event]:
     """A new revision: every earlier sign-off is voided and review restarts at the first human stage."""
-    if case.status == WITHDRAWN:
-        raise Refused("withdrawn", "稿件已撤稿，不能再修改；如需重新发布，请提交新稿件")
+    if case.status == DraftStatus.WITHDRAWN:
+        raise Conflict("withdrawn", "稿件已撤稿，不能再修改；如需重新发布，请提交新稿件")
     if actor.name != case.author:
-        raise Refused("not_author", f"只有作者本人（{case.author}）可以修改稿件")
+        raise NotPermitted("not_author", f"只有作者本人（{case.author}）可以修改稿件")
     if revision != case.revision + 1:
         raise InvalidInput("bad_revision", f"新版本号应为 {case.revision + 1}，而不是 {revision}")
     if content_hash == case.content_hash:
@@ -219,7 +207,7 @@ def revise(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, content_
     events += [StageClosed(s.name, case.revision, VOIDED) for s in open_stages(wf, case)]
     fresh = replace(
         case,
-        status=IN_REVIEW,
+        status=DraftStatus.IN_REVIEW,
         revision=revision,
         content_hash=content_hash,
         signoffs=(),
@@ -240,9 +228,9 @@ def waive(wf: WorkflowDef, case: Case, actor: Actor, *, finding_id: int, reason:
     if found is None:
         raise InvalidInput("unknown_finding", f"稿件当前版本没有编号为 {finding_id} 的问题")
     if found.waived:
-        raise Refused("already_waived", f"问题 #{finding_id} 已被豁免")
+        raise Conflict("already_waived", f"问题 #{finding_id} 已被豁免")
     if actor.name == case.author:
-        raise Refused("author_signs", "作者本人不能豁免自己稿件中的问题；请修改稿件")
+        raise NotPermitted("author_signs", "作者本人不能豁免自己稿件中的问题；请修改稿件")
     reason = _required(reason, "豁免问题必须说明理由")
     acting = _eligible(wf, case, actor, open_stages(wf, case))
     category = found.finding.category
@@ -251,8 +239,8 @@ def waive(wf: WorkflowDef, case: Case, actor: Actor, *, finding_id: int, reason:
         label = CATEGORY_LABELS[category]
         waivers = waivers_of(wf, category)
         if not waivers:
-            raise Refused("not_waivable", f"“{label}”类问题在本流程中不能豁免，只能修改稿件")
-        raise Refused(
+            raise NotPermitted("not_waivable", f"“{label}”类问题在本流程中不能豁免，只能修改稿件")
+        raise NotPermitted(
             "not_waivable",
             f"“{label}”类问题只能在{quoted_names(s.name for s in waivers)}环节豁免，"
             f"您当前可处理的环节为：{'、'.join(s.name for s in acting)}",
@@ -262,27 +250,27 @@ def waive(wf: WorkflowDef, case: Case, actor: Actor, *, finding_id: int, reason:
 
 def withdraw(wf: WorkflowDef, case: Case, actor: Actor, *, reason: str, now: datetime) -> list[Event]:
     """撤稿: only a published draft, by a leader, with a reason."""
-    if case.status != PUBLISHED:
-        raise Refused("not_published", f"只有已发布的稿件才能撤稿（本稿件{STATUS_LABELS.get(case.status, case.status)}）")
+    if case.status != DraftStatus.PUBLISHED:
+        raise Conflict("not_published", f"只有已发布的稿件才能撤稿（本稿件{case.status.label}）")
     if WITHDRAW_ROLE not in actor.roles:
-        raise Refused("not_leader", f"撤稿须由{role_label(WITHDRAW_ROLE)}签批")
+        raise NotPermitted("not_leader", f"撤稿须由{role_label(WITHDRAW_ROLE)}签批")
     return [DraftWithdrawn(actor.name, _required(reason, "撤稿必须说明理由"))]
 
 
 # --- shared guards and helpers ---------------------------------------------------------
 
 def _require_in_review(case: Case, doing: str) -> None:
-    if case.status == IN_REVIEW:
+    if case.status == DraftStatus.IN_REVIEW:
         return
-    if case.status == RETURNED:
-        raise Refused("not_in_review", f"稿件已退回作者修改，等作者提交新版本后才能{doing}")
-    raise Refused("not_in_review", f"稿件{STATUS_LABELS.get(case.status, case.status)}，不能{doing}")
+    if case.status == DraftStatus.RETURNED:
+        raise Conflict("not_in_review", f"稿件已退回作者修改，等作者提交新版本后才能{doing}")
+    raise Conflict("not_in_review", f"稿件{case.status.label}，不能{doing}")
 
 
 def _required(text: str, message: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise Refused("reason_required", message)
+        raise Conflict("reason_required", message)
     return text
 
 
@@ -291,10 +279,10 @@ def _hash_matches(current: str, expected: str) -> bool:
     return expected == current or (len(expected) >= _MIN_HASH_PREFIX and current.startswith(expected))
 
 
-def _why_not(wf: WorkflowDef, case: Case, actor: Actor, stage: StageDef) -> Refused | None:
+def _why_not(wf: WorkflowDef, case: Case, actor: Actor, stage: StageDef) -> NotPermitted | None:
     """Why this actor may not act for this stage (role, separation of duties), or None."""
     if not actor.roles & stage.roles:
-        return Refused(
+        return NotPermitted(
             "missing_role",
             f"“{stage.name}”须由以下角色签批：{_roles_text(stage.roles)}；您的角色：{_roles_text(actor.roles)}",
         )
@@ -303,7 +291,7 @@ def _why_not(wf: WorkflowDef, case: Case, actor: Actor, stage: StageDef) -> Refu
     for group in wf.separated_from(stage.name):
         earlier = sorted((signed & group) - {stage.name}, key=order.index)
         if earlier:
-            return Refused(
+            return NotPermitted(
                 "separation",
                 f"您已签批本稿件的“{earlier[0]}”，按{_principle(wf, group)}原则不能再签“{stage.name}”",
             )
@@ -313,7 +301,7 @@ def _why_not(wf: WorkflowDef, case: Case, actor: Actor, stage: StageDef) -> Refu
 def _eligible(wf: WorkflowDef, case: Case, actor: Actor, stages: list[StageDef]) -> list[StageDef]:
     """The stages among ``stages`` this actor may act for; refuses with the reason if there is none."""
     if not stages:
-        raise Refused("nothing_open", "稿件当前没有待办环节")
+        raise Conflict("nothing_open", "稿件当前没有待办环节")
     eligible = [s for s in stages if _why_not(wf, case, actor, s) is None]
     if eligible:
         return eligible
@@ -321,7 +309,7 @@ def _eligible(wf: WorkflowDef, case: Case, actor: Actor, stages: list[StageDef])
     if with_role:
         raise _why_not(wf, case, actor, with_role[0])  # type: ignore[misc]
     needed = frozenset().union(*(s.roles for s in stages))
-    raise Refused(
+    raise NotPermitted(
         "missing_role",
         f"当前待办环节为：{pending_text(wf, case)}，须由以下角色处理：{_roles_text(needed)}；"
         f"您的角色：{_roles_text(actor.roles)}",

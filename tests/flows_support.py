@@ -3,7 +3,6 @@ server on 127.0.0.1 (import them into a test module to use them), and draft rows
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
+from review import revision
 from storage.db import make_engine, upgrade
 from storage.dialect import dialect_for
 from storage.models import Draft, Revision, User
@@ -110,7 +110,7 @@ def add_draft(s: Session, author: User, *, title: str, body: str, now: datetime,
     s.add(draft)
     s.flush()
     rev = Revision(draft_id=draft.id, number=1, title=title, body=body, meta={},
-                   content_hash=content_hash or hashlib.sha256(body.encode()).hexdigest(),
+                   content_hash=content_hash or revision.content_hash(title, body, [], {}),
                    author_id=author.id, created_at=now)
     s.add(rev)
     s.flush()
@@ -131,8 +131,10 @@ def add_staff(s: Session, now: datetime) -> dict[str, User]:
 def submit_draft(engine, wf, now: datetime, *, title: str = "关于开展冬季安全检查的通知",
                  body: str = "各单位：\n请于本月底前完成自查。", column: str = "通知公告") -> tuple[int, str]:
     """A draft that entered review through the real transitions; returns (id, content hash)."""
-    from flows.cases import apply_events, content_hash, load_case, publish_meta
+    from casestore.apply import apply_events
+    from casestore.load import load_case
     from review import transitions
+    from review.revision import content_hash, publish_meta
     from storage.db import transaction
 
     meta = publish_meta(column=column, kind="news", disclosure="主动公开", interprets=None)
@@ -150,7 +152,8 @@ def submit_draft(engine, wf, now: datetime, *, title: str = "关于开展冬季�
 
 def sign_everything(engine, wf, draft_id: int, now: datetime) -> None:
     """Sign every stage in order with distinct people (the draft ends approved)."""
-    from flows.cases import apply_events, load_case
+    from casestore.apply import apply_events
+    from casestore.load import load_case
     from review import transitions
     from review.case import Actor
     from storage.db import transaction

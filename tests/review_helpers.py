@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from review import events as ev
 from review import transitions as t
-from review.case import APPROVED, IN_REVIEW, RETURNED, WITHDRAWN, Actor, Case, OpenFinding, SignOffRecord
+from review.case import Actor, Case, OpenFinding, SignOffRecord
 from review.deadlines import draft_deadline
 from review.findings import Category, Finding, Severity
+from review.revision import content_hash
+from review.vocabulary import DraftStatus
 from review.workflow import WorkflowDef, default_workflow
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -31,8 +32,9 @@ LEAD2 = actor("lead2", "leader")
 WALK = {"一校": P1, "初审": R1, "二校": P2, "复审": R2, "保密审查": SEC, "三校": P3, "终审": LEAD}
 
 
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+def body_hash(text: str) -> str:
+    """The content hash of a revision with this body and no title, attachments or metadata."""
+    return content_hash("", text, (), {})
 
 
 def finding(category: Category, text: str = "北朝鲜", severity: Severity = Severity.ERROR) -> Finding:
@@ -62,18 +64,19 @@ def fold(case: Case, events: list[ev.Event], at: datetime) -> Case:
                     voided_signoffs=case.voided_signoffs + gone,
                 )
             case ev.RevisionCreated():
-                case = replace(case, revision=e.revision, content_hash=e.content_hash, status=IN_REVIEW, findings=())
+                case = replace(case, revision=e.revision, content_hash=e.content_hash,
+                               status=DraftStatus.IN_REVIEW, findings=())
                 opened = {}
             case ev.DraftReturned() if e.to_stage is None:
-                case = replace(case, status=RETURNED)
+                case = replace(case, status=DraftStatus.RETURNED)
             case ev.FindingWaived():
                 case = replace(case, findings=tuple(
                     replace(f, waived=True) if f.id == e.finding_id else f for f in case.findings
                 ))
             case ev.DraftApproved():
-                case = replace(case, status=APPROVED)
+                case = replace(case, status=DraftStatus.APPROVED)
             case ev.DraftWithdrawn():
-                case = replace(case, status=WITHDRAWN)
+                case = replace(case, status=DraftStatus.WITHDRAWN)
     return replace(case, stage_opened_at=opened)
 
 
@@ -93,7 +96,7 @@ class Desk:
         wf = wf or default_workflow()
         case = Case(
             draft_id=draft_id, author=EDITOR.name, kind=kind, disclosure=disclosure, disclosure_reason=None,
-            urgent=urgent, status=IN_REVIEW, revision=1, content_hash=content_hash(text), submitted_at=T0,
+            urgent=urgent, status=DraftStatus.IN_REVIEW, revision=1, content_hash=body_hash(text), submitted_at=T0,
             deadline_at=draft_deadline(wf, submitted_at=T0, urgent=urgent), signoffs=(),
             findings=tuple(OpenFinding(i, f, False) for i, f in enumerate(findings, 1)), stage_opened_at={},
         )
@@ -127,7 +130,7 @@ class Desk:
     def revise(self, text: str, who: Actor = EDITOR, findings: tuple[Finding, ...] = ()) -> list[ev.Event]:
         self.tick()
         events = self._apply(t.revise(self.wf, self.case, who, revision=self.case.revision + 1,
-                                      content_hash=content_hash(text), comment="已修改", now=self.now))
+                                      content_hash=body_hash(text), comment="已修改", now=self.now))
         self.case = replace(self.case, findings=tuple(OpenFinding(100 + i, f, False) for i, f in enumerate(findings)))
         return events
 

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from flows.cases import apply_events, load_case
+from casestore.apply import apply_events
+from casestore.load import load_case
+from casestore.workflows import WorkflowVersions
 from flows.route import route_draft, sweep_escalations
-from flows.workflows import WorkflowVersions
 from review import transitions
 from review.case import Actor
 from review.workflow import default_workflow

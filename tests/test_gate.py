@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 
 from review import transitions as t
-from review.case import RETURNED, WITHDRAWN, InvalidInput, OpenFinding, Refused
+from review.case import OpenFinding
 from review.deadlines import draft_deadline
 from review.findings import Category
+from review.refusals import InvalidInput, Refused
+from review.vocabulary import DraftStatus
 from review.workflow import default_workflow
 from tests.review_helpers import LEAD, R1, T0, Desk, finding
 
@@ -107,8 +109,8 @@ def test_only_public_drafts_publish():
 
 def test_withdrawn_or_returned_drafts_do_not_publish():
     desk = approved()
-    assert blockers(replace(desk, case=replace(desk.case, status=WITHDRAWN)))[0] == "稿件已撤稿"
-    assert blockers(replace(desk, case=replace(desk.case, status=RETURNED)))[0].startswith("稿件已退回")
+    assert blockers(replace(desk, case=replace(desk.case, status=DraftStatus.WITHDRAWN)))[0] == "稿件已撤稿"
+    assert blockers(replace(desk, case=replace(desk.case, status=DraftStatus.RETURNED)))[0].startswith("稿件已退回")
 
 
 def test_unwaived_errors_block_and_warnings_do_not():

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from flows.cases import apply_events, load_case
+from casestore.apply import apply_events
+from casestore.load import load_case
 from flows.publish import Outcome, Publisher, publish, withdraw
 from flows.site import MANIFEST, StaticSite, item_path
 from flows.webhook import SIGNATURE_HEADER, WebhookConfig, verify_signature

@@ -7,10 +7,11 @@ import hashlib
 
 import pytest
 
+from review.refusals import NotPermitted
 from sanshen.commands.worker import build_dispatcher
 from sanshen.service import drafts
 from sanshen.service.drafts import AttachmentInput
-from sanshen.service.errors import NotFound, RefusedError
+from sanshen.service.errors import NotFound
 from tests.spine_support import ctx, steps, team  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.db
@@ -42,7 +43,7 @@ def test_separation_of_duties_and_quorum_decide_who_may_sign_next(team):
     assert _allowed(team, "p1", view.id)["can_sign"] == []  # signed 一校: not 二校 too
     assert _allowed(team, "p2", view.id)["can_sign"] == ["二校"]
     assert _allowed(team, "p2", view.id)["return_to"] == ["一校", "初审", "二校"]
-    with pytest.raises(RefusedError) as refused:  # what is not offered is still refused
+    with pytest.raises(NotPermitted) as refused:  # what is not offered is still refused
         team.sign("p1", view.id, stage="二校")
     assert refused.value.code == "separation"
     team.sign("p2", view.id, stage="二校")
@@ -56,7 +57,7 @@ def test_findings_are_offered_for_waiving_only_at_a_stage_that_may_waive_them(te
     pii = [f.id for f in view.findings if f.category == "pii"]
     assert pii
     assert _allowed(team, "p1", view.id)["can_waive"] == []  # 一校 waives nothing
-    with pytest.raises(RefusedError):
+    with pytest.raises(NotPermitted):
         drafts.waive(team.ctx, team["p1"], view.id, pii[0], reason="已脱敏", now=team.clock())
     team.sign("p1", view.id, stage="一校")
     assert set(pii) <= set(_allowed(team, "r1", view.id)["can_waive"])

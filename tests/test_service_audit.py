@@ -6,9 +6,9 @@ import io
 import json
 
 import pytest
+from review.refusals import InvalidInput, NotPermitted
 from sanshen.service import audit, drafts
-from sanshen.service.errors import BadInput, RefusedError
-from tests.spine_support import ctx, tamper_audit_row, steps, team  # noqa: F401
+from tests.spine_support import ctx, steps, tamper_audit_row, team  # noqa: F401
 
 pytestmark = pytest.mark.db
 
@@ -24,7 +24,7 @@ def test_every_transition_and_waiver_is_in_the_draft_trail(team):
     signed = [e for e in audit.for_draft(team.ctx, team["editor"], view.id) if e.action == "stage.signed"]
     assert [e.actor for e in signed] == ["system", "p1", "r1"]
     assert all(e.payload["content_hash"] == view.content_hash for e in signed)
-    with pytest.raises(RefusedError):
+    with pytest.raises(NotPermitted):
         audit.for_draft(team.ctx, team["r3"], view.id)  # not involved, not admin
 
 
@@ -40,7 +40,7 @@ def test_verify_and_export_carry_the_hashes(team):
     assert all(len(r["hash"]) == 64 and len(r["prev_hash"]) == 64 for r in lines)
     csv_out = io.StringIO()
     assert audit.export(team.ctx, "csv", csv_out) == count
-    with pytest.raises(BadInput):
+    with pytest.raises(InvalidInput):
         audit.export(team.ctx, "xml", io.StringIO())
 
 
@@ -48,7 +48,7 @@ def test_search_is_for_admins(team):
     view = team.submit()
     found = audit.search(team.ctx, team["admin"], draft_id=view.id, action="draft.submitted")
     assert [e.draft_id for e in found] == [view.id]
-    with pytest.raises(RefusedError):
+    with pytest.raises(NotPermitted):
         audit.search(team.ctx, team["editor"])
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from flows.cases import content_hash, publish_meta
+from review.refusals import Conflict, InvalidInput, NotPermitted
+from review.revision import content_hash, publish_meta
 from sanshen.service import drafts
-from sanshen.service.errors import BadInput, NotFound, RefusedError
+from sanshen.service.errors import NotFound, answer
 from storage.models import Draft, Outbox, Revision, SignOff, StageTask, Waiver
 from tests.spine_support import CLEAN_BODY, ctx, steps, team  # noqa: F401
 
@@ -79,24 +80,24 @@ def test_full_walk_approves_and_queues_publication_of_the_signed_hash(team):
 
 def test_refusals_of_the_rules(team):
     view = team.submit()
-    with pytest.raises(RefusedError) as e:
+    with pytest.raises(NotPermitted) as e:
         drafts.sign(team.ctx, team["editor"], view.id, now=team.clock())
-    assert e.value.code == "author_signs" and e.value.exit_code == 1
-    with pytest.raises(RefusedError) as e:
+    assert e.value.code == "author_signs" and answer(e.value).exit_code == 1
+    with pytest.raises(NotPermitted) as e:
         team.sign("r1", view.id)
     assert e.value.code == "missing_role"
-    with pytest.raises(RefusedError) as e:
+    with pytest.raises(Conflict) as e:
         team.sign("p1", view.id, expect_hash="0" * 64)
     assert e.value.code == "stale_hash"
-    with pytest.raises(RefusedError):
+    with pytest.raises(Conflict):
         team.sign("leader", view.id, stage="终审")
     team.sign("p1", view.id, expect_hash=view.content_hash)
     team.sign("r1", view.id)
-    with pytest.raises(RefusedError) as e:
+    with pytest.raises(NotPermitted) as e:
         team.sign("p1", view.id, stage="二校")
     assert e.value.code == "separation"
     team.sign("p2", view.id)
-    with pytest.raises(RefusedError) as e:
+    with pytest.raises(NotPermitted) as e:
         team.sign("r1", view.id, stage="复审")
     assert e.value.code == "separation"
     assert team.count(SignOff) == 4  # system + three people; nothing half-written
@@ -124,7 +125,7 @@ def test_revise_voids_signoffs_restarts_and_shows_the_diff(team):
 
 def test_revise_without_change_makes_no_revision(team):
     view = team.submit()
-    with pytest.raises(RefusedError) as e:
+    with pytest.raises(Conflict) as e:
         drafts.revise(team.ctx, team["editor"], view.id, CLEAN_BODY, now=team.clock())
     assert e.value.code == "no_change"
     assert team.count(Revision) == 1
@@ -136,7 +137,7 @@ def test_return_to_author_then_revise(team):
     returned = drafts.return_draft(team.ctx, team["r1"], view.id, comment="数据需核实", now=team.clock())
     assert returned.status == "returned"
     assert queue_ids(team, "r1") == [] and queue_ids(team, "p2") == []
-    with pytest.raises(RefusedError):
+    with pytest.raises(Conflict):
         team.sign("r1", view.id)
     revised = drafts.revise(team.ctx, team["editor"], view.id, CLEAN_BODY + "数据已核实。\n", now=team.clock())
     assert revised.status == "in_review"
@@ -156,11 +157,11 @@ def test_error_finding_blocks_until_waived_at_an_allowed_stage(team):
     view = team.submit("经核实，申请人张三（身份证号 " + ID_NUMBER + "）已办结。\n")
     pii = [f for f in view.findings if f.category == "pii" and f.severity == "error"]
     assert pii, view.findings
-    with pytest.raises(RefusedError) as e:  # 一校 may not waive
+    with pytest.raises(NotPermitted) as e:  # 一校 may not waive
         drafts.waive(team.ctx, team["p1"], view.id, pii[0].id, reason="已脱敏", now=team.clock())
     assert e.value.code == "not_waivable"
     team.sign("p1", view.id)
-    with pytest.raises(BadInput):
+    with pytest.raises(InvalidInput):
         drafts.waive(team.ctx, team["r1"], view.id, 999999, reason="无", now=team.clock())
     waived = drafts.waive(team.ctx, team["r1"], view.id, pii[0].id, reason="当事人同意公开", now=team.clock())
     assert next(f for f in waived.findings if f.id == pii[0].id).waived
@@ -171,7 +172,7 @@ def test_policy_publishes_only_with_its_signed_interpretation(team):
     policy = team.submit(title="关于促进就业的若干政策", kind="policy")
     assert [f.rule for f in policy.findings] == ["disclosure.no-interpretation"]
     team.walk(policy.id, upto="三校")
-    with pytest.raises(RefusedError) as e:  # 三同步: the last gate needs the interpretation
+    with pytest.raises(Conflict) as e:  # 三同步: the last gate needs the interpretation
         team.sign("leader", policy.id)
     assert e.value.code == "blocking_findings"
     interp = team.submit(title="《关于促进就业的若干政策》解读", interprets=policy.id)
@@ -185,15 +186,15 @@ def test_policy_publishes_only_with_its_signed_interpretation(team):
     team.walk(interp.id)
     published = sorted(o.payload["draft_id"] for o in outbox(team, "publish"))
     assert published == sorted([policy.id, interp.id])
-    with pytest.raises(RefusedError):
+    with pytest.raises(Conflict):
         team.submit(title="第二份解读", interprets=policy.id)
 
 
 def test_disclosure_rules_refuse_at_submission(team):
-    with pytest.raises(RefusedError) as e:
+    with pytest.raises(Conflict) as e:
         team.submit(disclosure="不予公开")
     assert e.value.code == "disclosure_reason_required"
-    with pytest.raises(RefusedError) as e:
+    with pytest.raises(Conflict) as e:
         drafts.submit(team.ctx, team["editor"], drafts.SubmitInput(title="无公开属性", body=CLEAN_BODY),
                       now=team.clock())
     assert team.count(Draft) == 0
@@ -206,20 +207,20 @@ def test_disclosure_rules_refuse_at_submission(team):
     ("正文\x07含响铃字符", "control_chars"),
 ])
 def test_bad_bodies_exit_2_and_write_nothing(team, body, code):
-    with pytest.raises(BadInput) as e:
+    with pytest.raises(InvalidInput) as e:
         team.submit(body)
-    assert e.value.code == code and e.value.exit_code == 2
+    assert e.value.code == code and answer(e.value).exit_code == 2
     assert team.count(Draft) == 0
 
 
 def test_unknown_stage_and_draft_are_bad_input(team):
     view = team.submit()
-    with pytest.raises(BadInput) as e:
+    with pytest.raises(InvalidInput) as e:
         team.sign("p1", view.id, stage="四校")
     assert e.value.code == "unknown_stage"
     with pytest.raises(NotFound):
         team.sign("p1", 4242)
-    with pytest.raises(BadInput):
+    with pytest.raises(InvalidInput):
         team.submit(kind="novel")
 
 
@@ -232,9 +233,9 @@ def test_idempotency_key_returns_the_same_draft(team):
 
 def test_concurrent_signoff_loses_the_optimistic_lock(team):
     """Two proofreaders read the draft at the same version; the second to write is refused."""
-    from flows.cases import apply_events, load_case
+    from casestore.apply import apply_events
+    from casestore.load import load_case
     from review import transitions
-    from review.case import Refused
     from storage.db import transaction
 
     view = team.submit()
@@ -246,7 +247,7 @@ def test_concurrent_signoff_loses_the_optimistic_lock(team):
     team.sign("p1", view.id)
     events = transitions.sign(wf, stale_case, team["p2"].actor(), stage=None, expect_hash=None, comment="",
                               now=team.clock())
-    with pytest.raises(Refused) as e:
+    with pytest.raises(Conflict) as e:
         with transaction(team.ctx.engine) as session:
             apply_events(session, session.merge(stale, load=False), events, now=team.clock.now, workflow=wf)
     assert e.value.code == "conflict" and "刚被他人处理" in e.value.message
@@ -263,7 +264,7 @@ def test_two_simultaneous_signoffs_of_one_stage_one_wins(team):
         try:
             drafts.sign(team.ctx, team[who], view.id, stage="一校", now=now)
             return "signed"
-        except RefusedError as e:
+        except Conflict as e:
             return e.code
 
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -7,8 +7,8 @@ import io
 import pytest
 from sqlalchemy import select
 
+from review.refusals import InvalidInput, NotPermitted
 from sanshen.service import lexicon
-from sanshen.service.errors import BadInput, RefusedError
 from sanshen.service.lexicon import LexiconInput
 from storage.models import AuditEvent, LexiconEntry, Outbox
 from tests.spine_support import ctx, steps, team  # noqa: F401
@@ -40,7 +40,7 @@ def test_disable_switches_a_term_off_and_keeps_history(team):
 
 
 def test_only_admins_edit(team):
-    with pytest.raises(RefusedError):
+    with pytest.raises(NotPermitted):
         lexicon.add_entry(team.ctx, team["editor"], LexiconInput(kind="banned", term=TERM), now=team.clock())
 
 
@@ -48,10 +48,10 @@ def test_import_is_all_or_nothing_and_export_round_trips(team):
     good = "kind\tterm\tcorrect\n# 注释\nbanned\t甲错词\t甲正词\ntypo\t乙错字\t乙正字\n"
     entries = lexicon.parse_entries(good, source="a.tsv", fmt="tsv")
     assert lexicon.import_entries(team.ctx, team["admin"], entries, source="a.tsv", now=team.clock()) == 2
-    with pytest.raises(BadInput) as e:
+    with pytest.raises(InvalidInput) as e:
         lexicon.parse_entries("banned\t丙错词\nnonsense\t丁\n", source="b.tsv", fmt="tsv")
     assert "b.tsv 第 2 行" in e.value.message
-    with pytest.raises(BadInput):
+    with pytest.raises(InvalidInput):
         lexicon.parse_entries("typo\t戊错字\n", source="c.tsv", fmt="tsv")  # a typo needs its correct form
     assert team.count(LexiconEntry) == 2
     out = io.StringIO()

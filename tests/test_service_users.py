@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from review.refusals import Conflict, InvalidInput, NotPermitted
 from sanshen.service import users
-from sanshen.service.errors import AuthError, BadInput, RefusedError
+from sanshen.service.errors import AuthError, answer
 from storage.models import ApiToken, AuditEvent, User
 from tests.spine_support import T0, ctx, steps, team  # noqa: F401
 
@@ -39,7 +40,7 @@ def test_token_is_shown_once_and_stored_as_sha256(ctx):
     ("system", ["editor"], "reserved_name"),
 ])
 def test_bad_users_are_bad_input(ctx, name, roles, code):
-    with pytest.raises(BadInput) as e:
+    with pytest.raises(InvalidInput) as e:
         users.add_user(ctx, None, name, roles, now=T0)
     assert e.value.code == code
     assert users.list_users(ctx) == []
@@ -47,7 +48,7 @@ def test_bad_users_are_bad_input(ctx, name, roles, code):
 
 def test_duplicate_user_is_refused(ctx):
     users.add_user(ctx, None, "wang", ["editor"], now=T0)
-    with pytest.raises(RefusedError):
+    with pytest.raises(Conflict):
         users.add_user(ctx, None, "wang", ["admin"], now=T0)
 
 
@@ -64,14 +65,14 @@ def test_password_lockout_after_five_failures(ctx):
     assert e.value.code == "locked"
     later = T0 + timedelta(minutes=16)
     assert users.authenticate_password(ctx, "zhao", "correct-horse-1", now=later).name == "zhao"
-    with pytest.raises(BadInput):
+    with pytest.raises(InvalidInput):
         users.set_password(ctx, None, "zhao", "short", now=T0)
 
 
 def test_set_roles_needs_an_admin(team):
-    with pytest.raises(RefusedError) as e:
+    with pytest.raises(NotPermitted) as e:
         users.set_roles(team.ctx, team["editor"], "r1", ["leader"], now=team.clock())
-    assert e.value.http_status == 403
+    assert answer(e.value).http_status == 403
     changed = users.set_roles(team.ctx, team["admin"], "r1", ["reviewer", "leader"], now=team.clock())
     assert changed.roles == ("reviewer", "leader")
     names = [u.name for u in users.list_users(team.ctx)]
@@ -105,9 +106,9 @@ def test_admin_actions_name_the_admin_or_the_cli_operator(team):
     lambda ctx, who: users.set_active(ctx, who, "r1", False, now=T0),
 ])
 def test_only_an_admin_acts_on_other_users(team, act):
-    with pytest.raises(RefusedError) as e:
+    with pytest.raises(NotPermitted) as e:
         act(team.ctx, team["editor"])
-    assert e.value.http_status == 403
+    assert answer(e.value).http_status == 403
     assert users.get_user(team.ctx, "r1").active and "intruder" not in [u.name for u in users.list_users(team.ctx)]
 
 
@@ -132,10 +133,10 @@ def test_password_roles_deactivation_and_sign_out_end_the_sessions(team):
 
 def test_the_last_active_admin_cannot_be_removed_or_deactivated(team):
     ctx, admin = team.ctx, team["admin"]
-    with pytest.raises(RefusedError) as e:
+    with pytest.raises(Conflict) as e:
         users.set_roles(ctx, None, admin.name, ["reviewer"], now=team.clock())
     assert e.value.code == "last_admin"
-    with pytest.raises(RefusedError) as e:
+    with pytest.raises(Conflict) as e:
         users.set_active(ctx, None, admin.name, False, now=team.clock())
     assert e.value.code == "last_admin"
     assert "admin" in users.get_user(ctx, admin.name).roles and users.get_user(ctx, admin.name).active

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from sanshen.service.errors import RefusedError
+from review.refusals import Conflict
 from sanshen.service.tx import action
 from storage.db import transaction
 from storage.dialect import DbFailure, Dialect, dialect_for
@@ -100,7 +100,7 @@ def test_a_lock_held_elsewhere_is_busy(engine):
 @pytest.mark.db
 def test_an_action_refuses_a_busy_database_as_a_conflict(engine):
     error = _busy_error(engine)
-    with pytest.raises(RefusedError) as refused:
+    with pytest.raises(Conflict) as refused:
         with action(SimpleNamespace(engine=engine)):
             raise error
     assert refused.value.code == "conflict"

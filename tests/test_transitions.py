@@ -9,12 +9,14 @@ import pytest
 
 from review import events as ev
 from review import transitions as t
-from review.case import APPROVED, IN_REVIEW, PUBLISHED, RETURNED, InvalidInput, OpenFinding, Refused
+from review.case import OpenFinding
 from review.deadlines import escalations
 from review.findings import Category, Severity
+from review.refusals import InvalidInput, Refused
+from review.vocabulary import DraftStatus
 from review.workflow import load_workflow
 from tests.review_helpers import (
-    EDITOR, LEAD, LEAD2, P1, P2, P3, R1, R2, SEC, T0, WALK, Desk, actions, actor, content_hash, finding,
+    EDITOR, LEAD, LEAD2, P1, P2, P3, R1, R2, SEC, T0, WALK, Desk, actions, actor, body_hash, finding,
 )
 
 HUMAN_STAGES = ["一校", "初审", "二校", "复审", "保密审查", "三校", "终审"]
@@ -66,7 +68,7 @@ def test_full_walk_of_the_default_workflow_approves_and_passes_the_gate():
         ("stage.signed", "终审"), ("stage.closed", "终审", "done"), ("draft.approved",),
     ]
     assert events[-1] == ev.DraftApproved(1, desk.case.content_hash)
-    assert desk.case.status == APPROVED
+    assert desk.case.status == DraftStatus.APPROVED
     assert desk.open() == []
     assert t.publication_blockers(desk.wf, desk.case) == []
     signed = {s.stage: s.user for s in desk.case.signoffs}
@@ -128,7 +130,7 @@ def test_admin_is_not_a_signer():
 
 def test_a_stale_expected_hash_is_refused_and_the_current_one_accepted():
     desk = Desk.submit()
-    stale = content_hash("an older text")
+    stale = body_hash("an older text")
     err = refuses("stale_hash", desk.sign, P1, expect_hash=stale)
     assert err.message == f"稿件内容已更新（当前版本哈希 {desk.case.content_hash[:8]}…），请查看最新版本后再签批"
     refuses("stale_hash", desk.sign, P1, expect_hash=desk.case.content_hash[:4])  # too short to be sure
@@ -173,8 +175,8 @@ def test_nothing_is_signed_outside_review():
     desk = Desk.submit()
     desk.walk(*HUMAN_STAGES)
     err = refuses("not_in_review", desk.sign, P1)
-    assert "已通过全部审核" in err.message
-    still_in_review = replace(desk.case, status=IN_REVIEW)
+    assert err.message == "稿件已通过，待发布，不能签批"
+    still_in_review = replace(desk.case, status=DraftStatus.IN_REVIEW)
     refuses("nothing_open", t.sign, desk.wf, still_in_review, LEAD, stage=None, expect_hash=None, comment="", now=T0)
 
 
@@ -262,12 +264,12 @@ def test_return_to_the_author_waits_for_a_revision():
     desk.return_(P2, comment="第二段数字有误")
     assert actions(desk.last) == [("draft.returned",), ("stage.closed", "二校", "returned")]
     assert desk.last[0] == ev.DraftReturned("p2", "二校", None, "第二段数字有误")
-    assert desk.case.status == RETURNED
+    assert desk.case.status == DraftStatus.RETURNED
     assert desk.open() == []
     err = refuses("not_in_review", desk.sign, P2)
     assert "退回作者修改" in err.message
     desk.revise("正文第二版")
-    assert desk.case.status == IN_REVIEW
+    assert desk.case.status == DraftStatus.IN_REVIEW
     assert desk.open() == ["一校"]
 
 
@@ -283,7 +285,7 @@ def test_revise_voids_every_signoff_and_restarts_at_the_first_human_stage():
         ("stage.opened", "机器预审"), ("stage.signed", "机器预审"), ("stage.closed", "机器预审", "done"),
         ("stage.opened", "一校"),
     ]
-    assert events[0] == ev.RevisionCreated(2, content_hash("正文第二版"), "ed", "已修改")
+    assert events[0] == ev.RevisionCreated(2, body_hash("正文第二版"), "ed", "已修改")
     assert all(e.revision == 2 for e in events[3:])
     assert desk.open() == ["一校"]
     assert t.publication_blockers(desk.wf, desk.case)[0].startswith("以下环节尚未在当前版本")
@@ -298,9 +300,9 @@ def test_revise_voids_every_signoff_and_restarts_at_the_first_human_stage():
 def test_revise_after_approval_or_publication_goes_through_review_again():
     desk = Desk.submit()
     desk.walk(*HUMAN_STAGES)
-    desk.case = replace(desk.case, status=PUBLISHED)
+    desk.case = replace(desk.case, status=DraftStatus.PUBLISHED)
     desk.revise("更正后的正文")
-    assert desk.case.status == IN_REVIEW and desk.case.revision == 2
+    assert desk.case.status == DraftStatus.IN_REVIEW and desk.case.revision == 2
     assert desk.open() == ["一校"]
 
 
@@ -377,7 +379,7 @@ def test_a_political_error_blocks_until_the_final_review_waives_it():
     assert events == [ev.FindingWaived(1, "终审", "lead", "原文引用，经核对无误")]
     refuses("already_waived", desk.waive, LEAD, 1)
     desk.sign(LEAD)
-    assert desk.case.status == APPROVED
+    assert desk.case.status == DraftStatus.APPROVED
     assert t.publication_blockers(desk.wf, desk.case) == []
 
 
@@ -413,7 +415,7 @@ def test_final_review_cannot_waive_secrecy_and_is_told_where_to_return():
     desk.sign(SEC)
     desk.walk("三校")
     desk.sign(LEAD)
-    assert desk.case.status == APPROVED
+    assert desk.case.status == DraftStatus.APPROVED
 
 
 def test_warnings_do_not_block_and_a_revision_clears_errors():
@@ -423,7 +425,7 @@ def test_warnings_do_not_block_and_a_revision_clears_errors():
     desk.walk("一校")
     desk.revise("正文第二版，已改为残疾人", findings=(finding(Category.TYPO, "布署", Severity.WARNING),))
     desk.walk(*HUMAN_STAGES)
-    assert desk.case.status == APPROVED
+    assert desk.case.status == DraftStatus.APPROVED
     assert t.publication_blockers(desk.wf, desk.case) == []
 
 
@@ -444,7 +446,7 @@ def test_withdraw_only_after_publication_by_a_leader_with_a_reason():
     desk = Desk.submit()
     desk.walk(*HUMAN_STAGES)
     refuses("not_published", desk.withdraw, LEAD)
-    desk.case = replace(desk.case, status=PUBLISHED)
+    desk.case = replace(desk.case, status=DraftStatus.PUBLISHED)
     refuses("not_leader", desk.withdraw, R1)
     refuses("reason_required", desk.withdraw, LEAD, "")
     assert desk.withdraw(LEAD, "数据有误，撤稿更正") == [ev.DraftWithdrawn("lead", "数据有误，撤稿更正")]

@@ -10,8 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from review.refusals import InvalidInput
 from sanshen.service import drafts, users
-from sanshen.service.errors import BadInput
 from sanshen.web import uploads
 from sanshen.web.auth import safe_next
 from sanshen.web.limits import RequestSizeLimit
@@ -106,7 +106,7 @@ def test_a_docx_that_unpacks_too_large_is_refused(monkeypatch):
     monkeypatch.setattr(uploads, "MAX_DOCX_UNPACKED_BYTES", 1024 * 1024)
     bomb = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"0" * (2 * 1024 * 1024)})
     assert len(bomb) < 64 * 1024
-    with pytest.raises(BadInput) as e:
+    with pytest.raises(InvalidInput) as e:
         uploads.body_from_upload("炸弹.docx", bomb)
     assert e.value.code == "docx_too_large" and "解压后" in e.value.message
 
@@ -116,7 +116,7 @@ def test_a_docx_that_unpacks_too_large_is_refused(monkeypatch):
     {"[Content_Types].xml": b"<not xml", "word/document.xml": b"<w:document"},
 ])
 def test_a_hostile_docx_is_bad_input_not_a_crash(members):
-    with pytest.raises(BadInput) as e:
+    with pytest.raises(InvalidInput) as e:
         uploads.body_from_upload("坏文件.docx", _zip(members))
     assert e.value.code == "bad_docx" and "不是有效的 .docx" in e.value.message
 
@@ -169,7 +169,7 @@ def test_a_multi_line_notice_mails_with_a_one_line_subject():
 
 
 def test_an_e_mail_address_with_a_line_break_is_refused(team):
-    with pytest.raises(BadInput):
+    with pytest.raises(InvalidInput):
         users.add_user(team.ctx, None, "mole", ["editor"], email="a@example.gov.cn\nBcc: b@example.com",
                        now=team.ctx.clock())
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sanshen.service.errors import BadInput
+from review.refusals import InvalidInput
 from sanshen.web.highlight import segments
 from sanshen.web.security import Session, SessionCodec, csrf_ok, load_or_create_secret
 from sanshen.web.svg_charts import Series, horizontal_bars, stacked_columns
@@ -108,7 +108,7 @@ def test_uploads_read_text_markdown_and_docx():
     ("a.docx", b"not a zip", "bad_docx"),
 ])
 def test_bad_uploads_are_refused_with_a_reason(name, data, code):
-    with pytest.raises(BadInput) as err:
+    with pytest.raises(InvalidInput) as err:
         body_from_upload(name, data)
     assert err.value.code == code
     assert err.value.message

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from review.case import InvalidInput
+from review.refusals import InvalidInput
 from review.workflow import StageKind, WorkflowError, default_workflow, load_workflow
 
 NON_POLITICAL = {"pii", "typo", "punctuation", "number", "link", "disclosure"}

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from review.findings import Category, Finding, Severity
-
-ATTRIBUTES = ("主动公开", "依申请公开", "不予公开")
-POLICY_KINDS = ("policy",)
+from review.vocabulary import Disclosure, DraftKind
 
 
 def check(disclosure: str | None, reason: str | None, kind: str, has_interpretation: bool) -> list[Finding]:
@@ -17,10 +15,10 @@ def check(disclosure: str | None, reason: str | None, kind: str, has_interpretat
     value = (disclosure or "").strip()
     if not value:
         add("disclosure.missing", "未设置公开属性（主动公开、依申请公开或不予公开），稿件不能进入审核")
-    elif value not in ATTRIBUTES:
+    elif Disclosure.of(value) is None:
         add("disclosure.invalid", f"公开属性“{value}”无效，应为主动公开、依申请公开或不予公开")
-    elif value == "不予公开" and not (reason or "").strip():
+    elif value == Disclosure.WITHHELD and not (reason or "").strip():
         add("disclosure.no-reason", "不予公开须说明理由")
-    if kind in POLICY_KINDS and not has_interpretation:
+    if kind == DraftKind.POLICY and not has_interpretation:
         add("disclosure.no-interpretation", "政策文件须同步提交政策解读（三同步：不解读不运转）")
     return out

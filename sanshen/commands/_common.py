@@ -36,24 +36,25 @@ def fail(message: str, code: int) -> typer.Exit:
 
 @contextmanager
 def cli_errors() -> Iterator[None]:
-    """Service errors become a Chinese message on stderr and the error's exit code."""
-    from sanshen.service.errors import ServiceError
+    """Refusals become a Chinese message on stderr and the exit code of their kind."""
+    from review.refusals import Refused
+    from sanshen.service.errors import answer
 
     try:
         yield
-    except ServiceError as exc:
-        raise fail(exc.message, exc.exit_code) from None
+    except Refused as exc:
+        raise fail(exc.message, answer(exc).exit_code) from None
 
 
 @contextmanager
 def app_context(*, upgrade: bool = False) -> Iterator[AppContext]:
+    from review.refusals import InvalidInput
     from sanshen.service.context import AppContext
-    from sanshen.service.errors import BadInput
 
     with cli_errors():
         settings = Settings.from_env()
         if not upgrade and _missing_database_file(settings.db_url):
-            raise BadInput("no_database", f"数据库尚未初始化（{settings.db_url}），请先运行 sanshen init")
+            raise InvalidInput("no_database", f"数据库尚未初始化（{settings.db_url}），请先运行 sanshen init")
         ctx = AppContext.open(settings, upgrade=upgrade)
         try:
             yield ctx
@@ -76,7 +77,7 @@ def acting_user(ctx: AppContext, token: str | None) -> UserView:
 
 def read_text_file(path: str) -> str:
     """A draft or list file as UTF-8 text ("-" reads stdin); bad input exits 2."""
-    from sanshen.service.errors import BadInput
+    from review.refusals import InvalidInput
     from sanshen.service.validate import decode_utf8
 
     if path == "-":
@@ -88,11 +89,11 @@ def read_text_file(path: str) -> str:
         try:
             data = p.read_bytes()
         except FileNotFoundError:
-            raise BadInput("missing_file", f"找不到文件：{path}") from None
+            raise InvalidInput("missing_file", f"找不到文件：{path}") from None
         except IsADirectoryError:
-            raise BadInput("missing_file", f"{path} 是目录，不是文件") from None
+            raise InvalidInput("missing_file", f"{path} 是目录，不是文件") from None
         except PermissionError:
-            raise BadInput("unreadable_file", f"没有权限读取文件：{path}") from None
+            raise InvalidInput("unreadable_file", f"没有权限读取文件：{path}") from None
     return decode_utf8(data, source=source)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from review.case import STATUS_LABELS
 from review.findings import CATEGORY_LABELS
+from review.vocabulary import DraftStatus
 from sanshen.commands._common import (
     acting_user,
     app_context,
@@ -33,7 +33,7 @@ def _finding_line(f: FindingView) -> str:
 
 
 def _print_draft(view: DraftView, verb: str) -> None:
-    status = STATUS_LABELS.get(view.status, view.status)
+    status = DraftStatus.label_of(view.status)
     typer.echo(f"{verb}稿件 {view.id}《{view.title}》第 {view.revision} 版，状态：{status}")
     typer.echo(f"内容哈希：{view.content_hash}")
     if view.findings:

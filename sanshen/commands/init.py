@@ -9,7 +9,7 @@ from sanshen.commands._common import app_context, json_option, print_json
 
 def init(as_json: bool = json_option()) -> None:
     """创建或升级数据目录与数据库（可重复执行）。"""
-    from flows.cases import system_user_id
+    from casestore.apply import system_user_id
     from flows.site import make_dirs
     from storage.db import transaction
 

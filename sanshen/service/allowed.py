@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from review import transitions
-from review.case import Actor, Case, Refused
+from review.case import Actor, Case
+from review.refusals import Refused
 from review.workflow import WorkflowDef
 
 # Stands in for the comment or reason a person would type: the rules only ask that there is one.
@@ -38,7 +39,7 @@ class Allowed:
 def _permits(attempt: Callable[[], object]) -> bool:
     try:
         attempt()
-    except Refused:  # also InvalidInput, a Refused
+    except Refused:
         return False
     return True
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy import exists, select
 
-from sanshen.service.errors import BadInput, NotFound, RefusedError
+from review.refusals import InvalidInput, NotPermitted
+from sanshen.service.errors import NotFound
 from sanshen.service.tx import reading
 from sanshen.service.validate import is_row_id
 from sanshen.service.views import AuditView, UserView
@@ -36,7 +37,7 @@ def for_draft(ctx: "AppContext", actor: UserView, draft_id: int) -> list[AuditVi
             select(exists().where(SignOff.draft_id == draft_id, SignOff.user_id == actor.id))
         )
         if not (involved or actor.has_role("admin") or actor.has_role("leader")):
-            raise RefusedError("forbidden", "只有管理员、领导、作者或参与签批的人可以查看该稿件的审计记录")
+            raise NotPermitted("forbidden", "只有管理员、领导、作者或参与签批的人可以查看该稿件的审计记录")
         return [_view(e) for e in session.scalars(
             select(AuditEvent).where(AuditEvent.draft_id == draft_id).order_by(AuditEvent.seq)
         )]
@@ -47,9 +48,9 @@ def search(ctx: "AppContext", actor: UserView, *, draft_id: int | None = None, u
            limit: int = 200) -> list[AuditView]:
     """Admins search the whole trail, newest first."""
     if not actor.has_role("admin"):
-        raise RefusedError("forbidden", "只有管理员（admin）可以检索审计记录")
+        raise NotPermitted("forbidden", "只有管理员（admin）可以检索审计记录")
     if not 1 <= limit <= MAX_SEARCH:
-        raise BadInput("bad_limit", f"条数须在 1 到 {MAX_SEARCH} 之间")
+        raise InvalidInput("bad_limit", f"条数须在 1 到 {MAX_SEARCH} 之间")
     stmt = select(AuditEvent)
     if draft_id is not None:
         stmt = stmt.where(AuditEvent.draft_id == draft_id)
@@ -72,6 +73,6 @@ def verify(ctx: "AppContext") -> ChainReport:
 
 def export(ctx: "AppContext", fmt: str, out: TextIO) -> int:
     if fmt not in EXPORT_FORMATS:
-        raise BadInput("bad_format", f"未知的导出格式“{fmt}”；可用：{'、'.join(EXPORT_FORMATS)}")
+        raise InvalidInput("bad_format", f"未知的导出格式“{fmt}”；可用：{'、'.join(EXPORT_FORMATS)}")
     with reading(ctx) as session:
         return export_events(session, fmt, out)

@@ -9,12 +9,12 @@ from importlib import resources
 
 from sqlalchemy import Engine, select
 
-from flows.workflows import WorkflowVersions, register_workflow
+from casestore.workflows import WorkflowVersions, register_workflow
 from lexicon.loader import load_lexicon
 from lexicon.model import LexiconOverride
 from review.check import Checker, load_default_checker
+from review.refusals import InvalidInput
 from review.workflow import WorkflowDef, WorkflowError, load_workflow
-from sanshen.service.errors import BadInput
 from sanshen.settings import Settings
 from storage.clock import Clock, system_clock
 from storage.db import make_engine, transaction, upgrade as upgrade_db
@@ -41,9 +41,9 @@ def workflow_text(settings: Settings) -> tuple[str, str]:
     try:
         return path.read_text(encoding="utf-8"), str(path)
     except FileNotFoundError:
-        raise BadInput("missing_workflow", f"找不到流程定义文件：{path}") from None
+        raise InvalidInput("missing_workflow", f"找不到流程定义文件：{path}") from None
     except UnicodeDecodeError:
-        raise BadInput("not_utf8", f"流程定义文件 {path} 不是 UTF-8 编码") from None
+        raise InvalidInput("not_utf8", f"流程定义文件 {path} 不是 UTF-8 编码") from None
 
 
 def settings_adjustment(settings: Settings) -> Callable[[WorkflowDef], WorkflowDef]:
@@ -60,7 +60,7 @@ def load_configured_workflow(settings: Settings) -> ConfiguredWorkflow:
     try:
         wf = load_workflow(text, source)
     except WorkflowError as exc:
-        raise BadInput("bad_workflow", f"流程定义有误：{exc}") from None
+        raise InvalidInput("bad_workflow", f"流程定义有误：{exc}") from None
     return ConfiguredWorkflow(settings_adjustment(settings)(wf), text)
 
 

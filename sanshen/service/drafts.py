@@ -12,29 +12,24 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from flows.cases import (
-    CONFLICT_MESSAGE,
-    apply_events,
-    content_hash,
-    current_revision,
-    interpretation_of,
-    load_case,
-    publish_meta,
-)
+from casestore.apply import apply_events
+from casestore.load import current_revision, interpretation_of, load_case
 from flows.findings import replace_findings
 from flows.recheck import SOURCES, draft_meta, recheck_draft
 from review import transitions
-from review.case import APPROVED, IN_REVIEW, PUBLISHED, Case, OpenFinding, Refused
+from review.case import Case, OpenFinding
 from review.deadlines import draft_deadline
 from review.events import DraftSubmitted, Event, FindingWaived
 from review.findings import Report
-from review.gate import DISCLOSURES
+from review.refusals import Conflict, InvalidInput, NotPermitted, lost_race
+from review.revision import content_hash, publish_meta
+from review.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.workflow import WorkflowDef
 from sanshen.service import validate
 from sanshen.service.allowed import allowed_actions
 from sanshen.service.diff import unified_body_diff
-from sanshen.service.errors import BadInput, NotFound, RefusedError
-from sanshen.service.tx import action, reading, service_error
+from sanshen.service.errors import NotFound
+from sanshen.service.tx import action, reading
 from sanshen.service.views import (
     AttachmentFile,
     AttachmentView,
@@ -58,7 +53,6 @@ from storage.models import (
 if TYPE_CHECKING:
     from sanshen.service.context import AppContext
 
-KINDS = ("news", "notice", "policy", "interpretation", "announcement", "report")
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 QUEUE_LIMIT = 200
 
@@ -79,7 +73,7 @@ class SubmitInput:
     title: str
     body: str
     column: str = ""
-    kind: str | None = None  # default: "interpretation" when ``interprets`` is set, else "news"
+    kind: str | None = None  # default: interpretation when ``interprets`` is set, else news
     disclosure: str | None = None
     disclosure_reason: str | None = None
     urgent: bool = False
@@ -91,22 +85,22 @@ class SubmitInput:
 # --- input ---------------------------------------------------------------------------
 
 def _clean_submission(data: SubmitInput) -> SubmitInput:
-    kind = data.kind or ("interpretation" if data.interprets is not None else "news")
-    if kind not in KINDS:
-        raise BadInput("bad_kind", f"未知的稿件类型“{kind}”；可用：{'、'.join(KINDS)}")
-    if data.interprets is not None and kind != "interpretation":
-        raise BadInput("bad_kind", "--interprets 只用于政策解读稿（kind 为 interpretation）")
-    if kind == "interpretation" and data.interprets is None:
-        raise BadInput("missing_policy", "政策解读稿须用 --interprets 指明所解读的政策文件稿件号")
-    if data.disclosure is not None and data.disclosure not in DISCLOSURES:
-        raise BadInput("bad_disclosure", f"公开属性“{data.disclosure}”无效；可用：{'、'.join(DISCLOSURES)}")
+    kind = data.kind or (DraftKind.INTERPRETATION if data.interprets is not None else DraftKind.NEWS)
+    if DraftKind.of(kind) is None:
+        raise InvalidInput("bad_kind", f"未知的稿件类型“{kind}”；可用：{'、'.join(DraftKind)}")
+    if data.interprets is not None and kind != DraftKind.INTERPRETATION:
+        raise InvalidInput("bad_kind", "--interprets 只用于政策解读稿（kind 为 interpretation）")
+    if kind == DraftKind.INTERPRETATION and data.interprets is None:
+        raise InvalidInput("missing_policy", "政策解读稿须用 --interprets 指明所解读的政策文件稿件号")
+    if data.disclosure is not None and Disclosure.of(data.disclosure) is None:
+        raise InvalidInput("bad_disclosure", f"公开属性“{data.disclosure}”无效；可用：{'、'.join(Disclosure)}")
     key = data.idempotency_key
     if key is not None:
         key = validate.one_line(key, what="幂等键", max_chars=128)
     for a in data.attachments:
         validate.one_line(a.filename, what="附件文件名", max_chars=255)
         if len(a.data) > MAX_ATTACHMENT_BYTES:
-            raise BadInput("attachment_too_big", f"附件“{a.filename}”超过 {MAX_ATTACHMENT_BYTES // 1048576} MB")
+            raise InvalidInput("attachment_too_big", f"附件“{a.filename}”超过 {MAX_ATTACHMENT_BYTES // 1048576} MB")
     reason = validate.one_line(data.disclosure_reason or "", what="不公开理由", required=False) or None
     return replace(
         data,
@@ -120,12 +114,8 @@ def _clean_submission(data: SubmitInput) -> SubmitInput:
 
 
 def _stage_name(wf: WorkflowDef, stage: str | None) -> str | None:
-    if stage is None:
-        return None
-    try:
-        return wf.stage(stage).name
-    except Refused as refused:
-        raise BadInput(refused.code, refused.message) from None
+    """The stage asked for, checked before the rules look at the draft: an unknown one is bad input first."""
+    return wf.stage(stage).name if stage is not None else None
 
 
 def _comment(text: str, *, what: str = "意见", required: bool = False) -> str:
@@ -145,11 +135,11 @@ def _require_reader(wf: WorkflowDef, actor: UserView, draft: Draft) -> None:
     """Who may read a draft: its author, admins, whoever holds a role of one of its workflow's
     human stages (they work the queue), and, once published, everyone. Another editor's
     unpublished draft (perhaps 不予公开) is not theirs to read."""
-    if draft.author_id == actor.id or draft.status == PUBLISHED or actor.has_role("admin"):
+    if draft.author_id == actor.id or draft.status == DraftStatus.PUBLISHED or actor.has_role("admin"):
         return
     if any(stage.roles & frozenset(actor.roles) for stage in wf.stages if stage.human):
         return
-    raise RefusedError("forbidden", f"稿件 {draft.id} 不是您的稿件，您也不参与其审核，无权查看")
+    raise NotPermitted("forbidden", f"稿件 {draft.id} 不是您的稿件，您也不参与其审核，无权查看")
 
 
 def _finding_view(of: OpenFinding) -> FindingView:
@@ -191,11 +181,11 @@ def _existing_submission(session: Session, actor: UserView, key: str, data: Subm
     if draft is None:
         return None
     if draft.author_id != actor.id:
-        raise RefusedError("idempotency_conflict", "该幂等键已被其他用户的稿件使用，请换一个")
+        raise Conflict("idempotency_conflict", "该幂等键已被其他用户的稿件使用，请换一个")
     first = session.scalar(select(Revision.content_hash).where(Revision.draft_id == draft.id, Revision.number == 1))
     if (first, draft.urgent, draft.disclosure_reason) != (digest, data.urgent, data.disclosure_reason):
-        raise RefusedError("idempotency_conflict",
-                           f"该幂等键已用于提交内容不同的稿件 {draft.id}；新的稿件请换一个幂等键")
+        raise Conflict("idempotency_conflict",
+                       f"该幂等键已用于提交内容不同的稿件 {draft.id}；新的稿件请换一个幂等键")
     return draft
 
 
@@ -203,13 +193,9 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
     """Store a new draft with its first revision and automated findings, and start its review."""
     data = _clean_submission(data)
     if not actor.has_role("editor"):
-        raise RefusedError("forbidden", "只有编辑（editor）可以提交稿件")
-    try:
-        transitions.validate_submission(kind=data.kind, disclosure=data.disclosure,
-                                        disclosure_reason=data.disclosure_reason,
-                                        title=data.title, body=data.body)
-    except Refused as refused:
-        raise service_error(refused) from None
+        raise NotPermitted("forbidden", "只有编辑（editor）可以提交稿件")
+    transitions.validate_submission(kind=data.kind, disclosure=data.disclosure,
+                                    disclosure_reason=data.disclosure_reason, title=data.title, body=data.body)
     meta = publish_meta(column=data.column, kind=data.kind, disclosure=data.disclosure,
                         interprets=data.interprets)
     digest = content_hash(data.title, data.body, (a.sha256 for a in data.attachments), meta)
@@ -246,7 +232,7 @@ def _new_draft(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: da
         title=data.title, column=data.column, kind=data.kind, disclosure=data.disclosure,
         disclosure_reason=data.disclosure_reason, urgent=data.urgent, author_id=actor.id,
         interprets_id=data.interprets, workflow_name=wf.name, workflow_version=wf.version,
-        status=IN_REVIEW, current_revision=1, submitted_at=now,
+        status=DraftStatus.IN_REVIEW, current_revision=1, submitted_at=now,
         deadline_at=draft_deadline(wf, submitted_at=now, urgent=data.urgent),
         idempotency_key=data.idempotency_key,
     )
@@ -254,12 +240,12 @@ def _new_draft(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: da
 
 def _check_policy(session: Session, policy_id: int) -> None:
     policy = _get_draft(session, policy_id)
-    if policy.kind != "policy":
-        raise BadInput("not_a_policy", f"稿件 {policy_id} 不是政策文件（policy），不能为它提交解读稿")
+    if policy.kind != DraftKind.POLICY:
+        raise InvalidInput("not_a_policy", f"稿件 {policy_id} 不是政策文件（policy），不能为它提交解读稿")
     other = interpretation_of(session, policy_id)
     if other is not None:
-        raise RefusedError("has_interpretation",
-                           f"政策文件 {policy_id} 已有解读稿 {other.id}，请修改该解读稿（sanshen revise {other.id} …）")
+        raise Conflict("has_interpretation",
+                       f"政策文件 {policy_id} 已有解读稿 {other.id}，请修改该解读稿（sanshen revise {other.id} …）")
 
 
 def _create_draft(ctx: "AppContext", session: Session, actor: UserView, draft: Draft, data: SubmitInput,
@@ -302,14 +288,14 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
         shas = list(session.scalars(select(Attachment.sha256).where(Attachment.revision_id == old.id)))
         digest = content_hash(new_title, body, shas, old.meta)
         if digest == old.content_hash:
-            raise RefusedError("no_change", f"内容与当前第 {old.number} 版完全相同，未生成新的修订版本")
+            raise Conflict("no_change", f"内容与当前第 {old.number} 版完全相同，未生成新的修订版本")
         meta = dict(old.meta)
-        has_interpretation = draft.kind == "policy" and interpretation_of(session, draft_id) is not None
+        has_interpretation = draft.kind == DraftKind.POLICY and interpretation_of(session, draft_id) is not None
     report = ctx.checker.check(body, meta=draft_meta(draft, new_title, has_interpretation=has_interpretation))
     with action(ctx) as session:
         draft = _get_draft(session, draft_id)
         if draft.lock_version != read_version:
-            raise RefusedError("conflict", CONFLICT_MESSAGE)
+            raise lost_race()
         case = load_case(session, draft_id)
         wf = ctx.workflows.of(session, draft)
         number = old.number + 1
@@ -367,8 +353,8 @@ def waive(ctx: "AppContext", actor: UserView, draft_id: int, finding_id: int, *,
 
     def step(wf: WorkflowDef, case: Case) -> Sequence[Event]:
         if not any(f.id == finding_id for f in case.findings):
-            raise BadInput("unknown_finding",
-                           f"稿件 {draft_id} 的当前版本没有编号为 {finding_id} 的问题（用 sanshen show {draft_id} 查看）")
+            raise InvalidInput("unknown_finding",
+                               f"稿件 {draft_id} 的当前版本没有编号为 {finding_id} 的问题（用 sanshen show {draft_id} 查看）")
         return transitions.waive(wf, case, actor.actor(), finding_id=finding_id, reason=reason, now=now)
 
     return _transition(ctx, actor, draft_id, step, now=now)
@@ -392,9 +378,9 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
         case = load_case(session, draft_id)
         rev = current_revision(session, draft)
         diff, diff_from = _diff_since_signed(session, actor, draft, rev)
-        waiting = draft.status in (IN_REVIEW, APPROVED)  # approved but not yet out: why not
+        waiting = draft.status in (DraftStatus.IN_REVIEW, DraftStatus.APPROVED)  # approved but not yet out: why not
         blockers = transitions.publication_blockers(wf, case) if waiting else []
-        interp = interpretation_of(session, draft.id) if draft.kind == "policy" else None
+        interp = interpretation_of(session, draft.id) if draft.kind == DraftKind.POLICY else None
         return DraftDetail(
             draft=_draft_view(session, draft),
             body=rev.body,
@@ -519,7 +505,7 @@ def _queue_rows(session: Session, actor: UserView, stages: list[str], conflicts:
     candidates = (
         select(t.draft_id, d.title, t.stage, t.revision, t.due_at, d.urgent)
         .join(d, d.id == t.draft_id)
-        .where(d.status == IN_REVIEW, t.revision == d.current_revision, d.author_id != actor.id,
+        .where(d.status == DraftStatus.IN_REVIEW, t.revision == d.current_revision, d.author_id != actor.id,
                t.stage.in_(stages))
         .order_by(t.due_at, t.draft_id, t.stage)
     )

@@ -1,62 +1,38 @@
-"""Typed errors of the service layer, each with its CLI exit code and HTTP status."""
+"""The one place a refusal's kind becomes the CLI's exit code and the HTTP status (DESIGN §7)."""
 
 from __future__ import annotations
 
-from review.case import CONFLICT_MESSAGE, Refused  # noqa: F401  (CONFLICT_MESSAGE re-exported)
+from dataclasses import dataclass
 
-# Refusal codes that mean "you may not do this" rather than "not in this state".
-PERMISSION_CODES = frozenset({
-    "forbidden",
-    "author_signs",
-    "missing_role",
-    "not_author",
-    "separation",
-    "not_leader",
-    "not_waivable",
-})
+from review.refusals import Conflict, InvalidInput, NotPermitted, Refused
 
 
-class ServiceError(Exception):
-    code: str = "error"
-    message: str = ""
-    exit_code: int = 1
-    http_status: int = 400
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def to_dict(self) -> dict:
-        return {"code": self.code, "message": self.message}
+class NotFound(InvalidInput):
+    """Names a draft, user or attachment that does not exist."""
 
 
-class RefusedError(ServiceError):
-    """The rules refuse the action (exit 1, HTTP 409; 403 when it is a matter of permission)."""
-
-    exit_code = 1
-
-    def __init__(self, code: str, message: str, *, forbidden: bool | None = None) -> None:
-        super().__init__(code, message)
-        if forbidden is None:
-            forbidden = code in PERMISSION_CODES
-        self.http_status = 403 if forbidden else 409
-
-    @classmethod
-    def from_refused(cls, refused: Refused) -> "RefusedError":
-        return cls(refused.code, refused.message)
+class AuthError(Refused):
+    """Who is asking is not known: no token, a bad one, a failed sign-in."""
 
 
-class BadInput(ServiceError):
-    exit_code = 2
-    http_status = 422
+@dataclass(frozen=True)
+class Answer:
+    exit_code: int
+    http_status: int
 
 
-class NotFound(BadInput):
-    http_status = 404
+ANSWERS: dict[type[Refused], Answer] = {
+    NotPermitted: Answer(exit_code=1, http_status=403),
+    Conflict: Answer(exit_code=1, http_status=409),
+    InvalidInput: Answer(exit_code=2, http_status=422),
+    NotFound: Answer(exit_code=2, http_status=404),
+    AuthError: Answer(exit_code=2, http_status=401),
+}
 
 
-class AuthError(ServiceError):
-    exit_code = 2
-    http_status = 401
-
+def answer(refused: Refused) -> Answer:
+    """The answer to this refusal's kind: that of its nearest class in ``ANSWERS``."""
+    for kind in type(refused).__mro__:
+        if kind in ANSWERS:
+            return ANSWERS[kind]
+    raise TypeError(f"{type(refused).__name__} is not a kind of refusal; raise one of {list(ANSWERS)}")

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from lexicon.model import LexiconError, LexiconOverride, make_term
 from lexicon.normalize import fold
-from sanshen.service.errors import BadInput, RefusedError
+from review.refusals import InvalidInput, NotPermitted
 from sanshen.service.tx import action, reading
 from sanshen.service.views import LexiconEntryView, UserView
 from storage.audit import append_event
@@ -43,14 +43,14 @@ def _view(e: LexiconEntry) -> LexiconEntryView:
 
 def _require_admin(actor: UserView) -> None:
     if not actor.has_role("admin"):
-        raise RefusedError("forbidden", "只有管理员（admin）可以修改词库")
+        raise NotPermitted("forbidden", "只有管理员（admin）可以修改词库")
 
 
 def _validated(entry: LexiconInput, where: str) -> LexiconInput:
     try:
         t = make_term(where, entry.kind, entry.term, entry.correct, entry.category, entry.severity, entry.note)
     except LexiconError as exc:
-        raise BadInput("bad_lexicon_entry", str(exc)) from None
+        raise InvalidInput("bad_lexicon_entry", str(exc)) from None
     return LexiconInput(kind=str(t.kind), term=t.term, correct=t.correct, category=str(t.category),
                         severity=str(t.severity), note=t.note)
 
@@ -121,7 +121,7 @@ def _payload(entry: LexiconInput) -> dict:
 def parse_entries(text: str, *, source: str, fmt: str) -> list[LexiconInput]:
     """TSV (kind, term, correct, category, severity, note; # comments) or JSON Lines; every line validated."""
     if fmt not in FORMATS:
-        raise BadInput("bad_format", f"未知的词库格式“{fmt}”；可用：{'、'.join(FORMATS)}")
+        raise InvalidInput("bad_format", f"未知的词库格式“{fmt}”；可用：{'、'.join(FORMATS)}")
     entries: list[LexiconInput] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -132,15 +132,15 @@ def parse_entries(text: str, *, source: str, fmt: str) -> list[LexiconInput]:
             if number == 1 and cells[0].strip() == "kind":
                 continue
             if len(cells) < 2 or len(cells) > len(COLUMNS):
-                raise BadInput("bad_lexicon_line", f"{where}：应为 2–{len(COLUMNS)} 列，用制表符分隔（现为 {len(cells)} 列）")
+                raise InvalidInput("bad_lexicon_line", f"{where}：应为 2–{len(COLUMNS)} 列，用制表符分隔（现为 {len(cells)} 列）")
             raw = dict(zip(COLUMNS, cells))
         else:
             try:
                 raw = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise BadInput("bad_lexicon_line", f"{where}：不是合法的 JSON（{exc.msg}）") from None
+                raise InvalidInput("bad_lexicon_line", f"{where}：不是合法的 JSON（{exc.msg}）") from None
             if not isinstance(raw, dict) or not {"kind", "term"} <= raw.keys():
-                raise BadInput("bad_lexicon_line", f"{where}：须是含 kind 与 term 的 JSON 对象")
+                raise InvalidInput("bad_lexicon_line", f"{where}：须是含 kind 与 term 的 JSON 对象")
         entries.append(_validated(LexiconInput(
             kind=str(raw.get("kind", "")), term=str(raw.get("term", "")),
             correct=(str(raw["correct"]) if raw.get("correct") else None),
@@ -148,9 +148,9 @@ def parse_entries(text: str, *, source: str, fmt: str) -> list[LexiconInput]:
             severity=str(raw.get("severity") or "error"), note=str(raw.get("note") or ""),
         ), where))
         if len(entries) > MAX_IMPORT:
-            raise BadInput("too_many", f"{source} 超过 {MAX_IMPORT} 条")
+            raise InvalidInput("too_many", f"{source} 超过 {MAX_IMPORT} 条")
     if not entries:
-        raise BadInput("empty_import", f"{source} 中没有词条")
+        raise InvalidInput("empty_import", f"{source} 中没有词条")
     return entries
 
 
@@ -169,7 +169,7 @@ def import_entries(ctx: "AppContext", actor: UserView, entries: Iterable[Lexicon
 
 def export_entries(ctx: "AppContext", out: TextIO, *, fmt: str = "tsv") -> int:
     if fmt not in FORMATS:
-        raise BadInput("bad_format", f"未知的词库格式“{fmt}”；可用：{'、'.join(FORMATS)}")
+        raise InvalidInput("bad_format", f"未知的词库格式“{fmt}”；可用：{'、'.join(FORMATS)}")
     entries = list_entries(ctx)
     if fmt == "tsv":
         out.write("\t".join(COLUMNS) + "\n")

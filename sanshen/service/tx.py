@@ -1,4 +1,4 @@
-"""One transaction per action, with domain refusals turned into service errors."""
+"""One transaction per action; a lost database race is refused like a lost optimistic lock."""
 
 from __future__ import annotations
 
@@ -9,24 +9,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from review.case import InvalidInput, Refused
-from sanshen.service.errors import CONFLICT_MESSAGE, BadInput, RefusedError, ServiceError
+from review.refusals import lost_race
 from storage.db import transaction
 from storage.dialect import DbFailure, dialect_for
 
 if TYPE_CHECKING:
     from sanshen.service.context import AppContext
 
-# Refusals that name something that does not exist: bad input, not a rule.
-_BAD_INPUT_CODES = frozenset({"unknown_stage", "unknown_finding"})
 # Database failures that mean another transaction got there first.
 _CONFLICTS = frozenset({DbFailure.BUSY, DbFailure.SERIALIZATION})
-
-
-def service_error(refused: Refused) -> ServiceError:
-    if isinstance(refused, InvalidInput) or refused.code in _BAD_INPUT_CODES:
-        return BadInput(refused.code, refused.message)
-    return RefusedError.from_refused(refused)
 
 
 @contextmanager
@@ -35,11 +26,9 @@ def action(ctx: "AppContext") -> Iterator[Session]:
     try:
         with transaction(ctx.engine) as session:
             yield session
-    except Refused as refused:
-        raise service_error(refused) from None
     except OperationalError as exc:
         if dialect_for(ctx.engine).classify(exc) in _CONFLICTS:
-            raise RefusedError("conflict", CONFLICT_MESSAGE) from None
+            raise lost_race() from None
         raise
 
 

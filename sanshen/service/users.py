@@ -16,8 +16,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from review.case import SYSTEM_USER
+from review.refusals import Conflict, InvalidInput, NotPermitted
 from sanshen.service import validate
-from sanshen.service.errors import AuthError, BadInput, NotFound, RefusedError
+from sanshen.service.errors import AuthError, NotFound
 from sanshen.service.tx import action, reading
 from sanshen.service.views import UserView
 from storage.audit import append_event
@@ -54,10 +55,10 @@ def view(user: User) -> UserView:
 def parse_roles(ctx: "AppContext", roles: Iterable[str]) -> tuple[str, ...]:
     wanted = tuple(dict.fromkeys(r.strip() for r in roles if r.strip()))
     if not wanted:
-        raise BadInput("no_roles", "至少要指定一个角色（--role）")
+        raise InvalidInput("no_roles", "至少要指定一个角色（--role）")
     unknown = [r for r in wanted if r not in known_roles(ctx)]
     if unknown:
-        raise BadInput(
+        raise InvalidInput(
             "bad_role",
             f"未知的角色：{'、'.join(unknown)}；可用角色：{'、'.join(sorted(known_roles(ctx)))}",
         )
@@ -73,7 +74,7 @@ def _get(session: Session, name: str) -> User:
 
 def _require_admin(actor: UserView) -> None:
     if not actor.has_role("admin"):
-        raise RefusedError("forbidden", "只有管理员（admin）可以执行此操作")
+        raise NotPermitted("forbidden", "只有管理员（admin）可以执行此操作")
 
 
 def _operator() -> str:
@@ -107,18 +108,18 @@ def add_user(
     by, extra = _admin_acting(actor)
     validate.user_name(name)
     if name == SYSTEM_USER:
-        raise BadInput("reserved_name", f"“{SYSTEM_USER}”是系统保留的用户名")
+        raise InvalidInput("reserved_name", f"“{SYSTEM_USER}”是系统保留的用户名")
     role_list = parse_roles(ctx, roles)
     display = validate.one_line(display, what="显示名", required=False, max_chars=64)
     dept = validate.one_line(dept, what="部门", required=False, max_chars=128)
     if email is not None:
         email = validate.one_line(email, what="邮箱", max_chars=256)
         if "@" not in email or any(ch.isspace() for ch in email):
-            raise BadInput("bad_email", f"邮箱地址“{email}”无效")
+            raise InvalidInput("bad_email", f"邮箱地址“{email}”无效")
     token = "ss_" + secrets.token_urlsafe(32)
     with action(ctx) as session:
         if session.scalar(select(User.id).where(User.name == name)) is not None:
-            raise RefusedError("user_exists", f"用户“{name}”已存在")
+            raise Conflict("user_exists", f"用户“{name}”已存在")
         user = User(name=name, display=display, dept=dept, roles=",".join(role_list), email=email,
                     created_at=now)
         session.add(user)
@@ -132,7 +133,7 @@ def add_user(
 def check_password(password: str) -> None:
     """Refuse a password set_password would refuse (callers check it before writing anything else)."""
     if len(password) < MIN_PASSWORD_CHARS:
-        raise BadInput("weak_password", f"密码至少 {MIN_PASSWORD_CHARS} 个字符")
+        raise InvalidInput("weak_password", f"密码至少 {MIN_PASSWORD_CHARS} 个字符")
     validate.one_line(password, what="密码", max_chars=256)
 
 
@@ -245,7 +246,7 @@ def set_active(ctx: "AppContext", actor: UserView | None, name: str, active: boo
     """Deactivate (no sign-in, no token, web sessions end) or reactivate a user."""
     by, extra = _admin_acting(actor)
     if actor is not None and actor.name == name and not active:
-        raise RefusedError("self_deactivate", "不能停用自己的账户")
+        raise Conflict("self_deactivate", "不能停用自己的账户")
     with action(ctx) as session:
         user = _get(session, name)
         if user.active != active:
@@ -263,7 +264,7 @@ def _keep_an_admin(session: Session, changed: User) -> None:
         return
     others = session.exec(select(User).where(User.active, User.id != changed.id)).scalars()
     if not any("admin" in u.roles.split(",") for u in others):
-        raise RefusedError("last_admin", "这是最后一个有效的管理员账户，请先为其他用户授予管理员（admin）角色")
+        raise Conflict("last_admin", "这是最后一个有效的管理员账户，请先为其他用户授予管理员（admin）角色")
 
 
 def end_sessions(ctx: "AppContext", actor: UserView) -> None:

@@ -1,10 +1,10 @@
-"""Input validation shared by every entry point: bad input raises BadInput before anything is written."""
+"""Input validation shared by every entry point: bad input raises InvalidInput before anything is written."""
 
 from __future__ import annotations
 
 import re
 
-from sanshen.service.errors import BadInput
+from review.refusals import InvalidInput
 
 MAX_BODY_CHARS = 200_000
 MAX_TITLE_CHARS = 500
@@ -23,14 +23,14 @@ def _control_position(text: str) -> int | None:
 
 def body_text(body: str, *, what: str = "正文") -> str:
     if not body.strip():
-        raise BadInput("empty_body", f"{what}为空，无法提交")
+        raise InvalidInput("empty_body", f"{what}为空，无法提交")
     if len(body) > MAX_BODY_CHARS:
-        raise BadInput(
+        raise InvalidInput(
             "body_too_long", f"{what}共 {len(body)} 字符，超过上限 {MAX_BODY_CHARS} 字符"
         )
     pos = _control_position(body)
     if pos is not None:
-        raise BadInput(
+        raise InvalidInput(
             "control_chars", f"{what}第 {pos + 1} 个字符是控制字符（U+{ord(body[pos]):04X}），请删除后重试"
         )
     return body
@@ -39,12 +39,12 @@ def body_text(body: str, *, what: str = "正文") -> str:
 def one_line(text: str, *, what: str, required: bool = True, max_chars: int = MAX_LINE_CHARS) -> str:
     text = text.strip()
     if required and not text:
-        raise BadInput("missing_text", f"{what}不能为空")
+        raise InvalidInput("missing_text", f"{what}不能为空")
     if len(text) > max_chars:
-        raise BadInput("too_long", f"{what}超过 {max_chars} 字符")
+        raise InvalidInput("too_long", f"{what}超过 {max_chars} 字符")
     pos = _control_position(text.replace("\n", " "))
     if pos is not None:
-        raise BadInput("control_chars", f"{what}含有控制字符（U+{ord(text[pos]):04X}）")
+        raise InvalidInput("control_chars", f"{what}含有控制字符（U+{ord(text[pos]):04X}）")
     return text
 
 
@@ -61,13 +61,13 @@ def decimal_id(text: str) -> int | None:
 def title_text(title: str) -> str:
     title = one_line(title, what="标题", max_chars=MAX_TITLE_CHARS)
     if "\n" in title or "\r" in title:
-        raise BadInput("bad_title", "标题不能换行")
+        raise InvalidInput("bad_title", "标题不能换行")
     return title
 
 
 def user_name(name: str) -> str:
     if not _NAME.match(name or ""):
-        raise BadInput("bad_user_name", f"用户名“{name}”无效：只能用 1–64 个字母、数字、汉字或 _ . -")
+        raise InvalidInput("bad_user_name", f"用户名“{name}”无效：只能用 1–64 个字母、数字、汉字或 _ . -")
     return name
 
 
@@ -76,7 +76,7 @@ def decode_utf8(data: bytes, *, source: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadInput(
+        raise InvalidInput(
             "not_utf8", f"{source} 不是 UTF-8 编码（第 {exc.start + 1} 个字节无法解码），请转换为 UTF-8 后重试"
         ) from None
     return text.removeprefix("\ufeff")

@@ -1,7 +1,7 @@
 """The REST API under /api/v1: the same service calls as the pages, JSON in and out.
 
 Authentication: ``Authorization: Bearer <token>`` (the token printed by ``sanshen user add``).
-Errors: ``{"code", "message"}`` with the service error's HTTP status.
+Errors: ``{"code", "message"}`` with the HTTP status of the refusal's kind (``sanshen/service/errors.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse
 
 from review.check import DraftMeta
+from review.vocabulary import DraftKind
 from sanshen.service import audit, drafts, users, validate
 from sanshen.service.errors import AuthError
 from sanshen.service.views import UserView
@@ -153,5 +154,6 @@ def check(request: Request, data: CheckBody) -> dict:
     text = validate.body_text(data.text, what="待检查的文本")
     meta = None
     if data.kind or data.disclosure:
-        meta = DraftMeta(kind=data.kind or "news", disclosure=data.disclosure, disclosure_reason=data.disclosure_reason)
+        meta = DraftMeta(kind=data.kind or DraftKind.NEWS, disclosure=data.disclosure,
+                         disclosure_reason=data.disclosure_reason)
     return app_ctx(request).checker.check(text, meta=meta).to_dict()

@@ -11,8 +11,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from review.refusals import Refused
 from sanshen.service.context import AppContext
-from sanshen.service.errors import ServiceError
+from sanshen.service.errors import answer
 from sanshen.web import (
     api,
     routes_admin,
@@ -72,7 +73,7 @@ def _error_page(request: Request, status: int, heading: str, message: str, code:
     if getattr(request.state, "session", None) is not None and getattr(request.state, "user", None) is None:
         try:  # show the signed-in header on error pages too, when the error came before the user was read
             current_user(request)
-        except (SignInRequired, ServiceError):
+        except (SignInRequired, Refused):
             pass
     referer = request.headers.get("referer", "")
     back = None
@@ -85,13 +86,13 @@ def _error_page(request: Request, status: int, heading: str, message: str, code:
 
 
 def _install_error_pages(app: FastAPI) -> None:
-    @app.exception_handler(ServiceError)
-    async def service_error(request: Request, exc: ServiceError) -> Response:
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused) -> Response:
+        status = answer(exc).http_status
         if _is_api(request):
-            return JSONResponse(exc.to_dict(), status_code=exc.http_status)
-        heading = {401: "未登录", 403: "无权操作", 404: "未找到", 409: "操作被拒绝", 422: "输入有误"}.get(
-            exc.http_status, "操作失败")
-        return _error_page(request, exc.http_status, heading, exc.message, exc.code)
+            return JSONResponse({"code": exc.code, "message": exc.message}, status_code=status)
+        heading = {401: "未登录", 403: "无权操作", 404: "未找到", 409: "操作被拒绝", 422: "输入有误"}.get(status, "操作失败")
+        return _error_page(request, status, heading, exc.message, exc.code)
 
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, exc: SignInRequired) -> Response:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from starlette.datastructures import FormData, UploadFile
 
+from review.refusals import InvalidInput
 from sanshen.service.drafts import AttachmentInput
-from sanshen.service.errors import BadInput
 from sanshen.service.validate import MAX_ROW_ID, decimal_id
 from sanshen.web.uploads import MAX_UPLOAD_BYTES, body_from_upload
 
@@ -30,7 +30,7 @@ async def read_attachments(values: list) -> tuple[AttachmentInput, ...]:
             continue
         data = await value.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
-            raise BadInput("upload_too_large", f"附件 {value.filename} 超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+            raise InvalidInput("upload_too_large", f"附件 {value.filename} 超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
         out.append(AttachmentInput(filename=value.filename, data=data,
                                    media_type=value.content_type or "application/octet-stream"))
     return tuple(out)
@@ -42,5 +42,5 @@ def optional_int(value: object, *, what: str) -> int | None:
         return None
     number = decimal_id(text)
     if number is None:
-        raise BadInput("bad_number", f"{what}必须是正整数（不超过 {MAX_ROW_ID}）")
+        raise InvalidInput("bad_number", f"{what}必须是正整数（不超过 {MAX_ROW_ID}）")
     return number

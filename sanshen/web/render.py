@@ -11,22 +11,14 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from review.vocabulary import Disclosure, DraftKind, DraftStatus
 from sanshen.service import notifications
-from review.gate import DISCLOSURES
-from sanshen.service.drafts import KINDS
 from sanshen.web.auth import ROLE_LABELS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 CHINA = timezone(timedelta(hours=8), "北京时间")
 
-STATUS_LABELS = {
-    "in_review": "审核中",
-    "returned": "已退回",
-    "approved": "已通过，待发布",
-    "published": "已发布",
-    "withdrawn": "已撤稿",
-}
 STAGE_STATUS_LABELS = {
     "open": "进行中",
     "done": "已完成",
@@ -36,9 +28,6 @@ STAGE_STATUS_LABELS = {
     "signed": "已签",
 }
 SEVERITY_LABELS = {"error": "严重", "warning": "提示", "info": "信息"}
-_KIND_NAMES = {"news": "新闻", "notice": "通知公告", "policy": "政策文件", "interpretation": "政策解读",
-               "announcement": "公告", "report": "工作报告"}
-KIND_LABELS = {kind: _KIND_NAMES.get(kind, kind) for kind in KINDS}
 
 FLASH = {
     "signed": "已签批。",
@@ -106,12 +95,12 @@ def make_templates() -> Jinja2Templates:
         time=fmt_time,
         filesize=file_size,
         role_labels=role_labels,
-        status_label=lambda s: STATUS_LABELS.get(s, s),
+        status_label=DraftStatus.label_of,
         stage_status=lambda s: STAGE_STATUS_LABELS.get(s, s),
         severity=lambda s: SEVERITY_LABELS.get(str(s), str(s)),
-        kind_label=lambda s: KIND_LABELS.get(s, s),
+        kind_label=DraftKind.label_of,
     )
-    env.globals.update(ROLE_LABELS=ROLE_LABELS, DISCLOSURES=DISCLOSURES, KIND_LABELS=KIND_LABELS)
+    env.globals.update(ROLE_LABELS=ROLE_LABELS, Disclosure=Disclosure, DraftKind=DraftKind, DraftStatus=DraftStatus)
     return templates
 
 

@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from review.refusals import InvalidInput
 from sanshen.service import audit
-from sanshen.service.errors import BadInput
 from sanshen.service.validate import decimal_id
 from sanshen.service.views import UserView
 from storage.audit import ChainReport
@@ -41,7 +41,7 @@ def _day(value: str | None, *, what: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise BadInput("bad_date", f"{what}“{value}”不是有效日期（格式：2026-01-31）") from None
+        raise InvalidInput("bad_date", f"{what}“{value}”不是有效日期（格式：2026-01-31）") from None
 
 
 def _start_of(day: date) -> datetime:
@@ -67,7 +67,7 @@ def audit_filters(draft_id: str = "", user: str = "", action: str = "", since: s
 
 def _trail_page(request: Request, me: UserView, filters: AuditFilters, report: ChainReport | None) -> Response:
     if filters.draft_id and decimal_id(filters.draft_id) is None:
-        raise BadInput("bad_draft_id", "稿件编号必须是正整数")
+        raise InvalidInput("bad_draft_id", "稿件编号必须是正整数")
     since_day, until_day = _day(filters.since, what="起始日期"), _day(filters.until, what="截止日期")
     events = audit.search(
         app_ctx(request), me,

@@ -13,8 +13,10 @@ from starlette.responses import RedirectResponse, Response
 
 from flows.site import item_path
 from review.findings import CATEGORY_LABELS
+from review.refusals import Refused
+from review.vocabulary import DraftKind, DraftStatus
 from sanshen.service import audit, drafts
-from sanshen.service.errors import ServiceError
+from sanshen.service.errors import answer
 from sanshen.service.views import DraftDetail, DraftView, UserView
 from sanshen.web.auth import csrf_protect, current_user, require_roles
 from sanshen.web.forms import body_from_form, read_attachments, optional_int
@@ -45,7 +47,7 @@ def new_draft_form(request: Request, me: UserView = Depends(require_roles("edito
 def _new_draft_page(request: Request, form: FormData, *, error: str | None, status_code: int = 200) -> Response:
     values = {k: form.get(k, "") for k in ("title", "column", "kind", "disclosure", "disclosure_reason",
                                             "interprets", "body", "urgent")}
-    values["kind"] = values["kind"] or "news"
+    values["kind"] = values["kind"] or DraftKind.NEWS
     return page(
         request, "new_draft.html", "新建稿件", status_code=status_code, form=values, error=error,
         idempotency_key=form.get("idempotency_key") or secrets.token_urlsafe(16),
@@ -62,7 +64,7 @@ async def submit(request: Request, me: UserView = Depends(require_roles("editor"
             title=str(form.get("title", "")),
             body=body,
             column=str(form.get("column", "")).strip(),
-            kind=str(form.get("kind", "news")),
+            kind=str(form.get("kind", DraftKind.NEWS)),
             disclosure=str(form.get("disclosure", "")) or None,
             disclosure_reason=str(form.get("disclosure_reason", "")).strip() or None,
             urgent=form.get("urgent") == "1",
@@ -71,15 +73,15 @@ async def submit(request: Request, me: UserView = Depends(require_roles("editor"
             attachments=await read_attachments(form.getlist("attachments")),
         )
         view = drafts.submit(app_ctx(request), me, submission, now=now(request))
-    except ServiceError as exc:  # bad input or a refusal: the form again, with what was typed
-        return _new_draft_page(request, form, error=exc.message, status_code=exc.http_status)
+    except Refused as exc:  # bad input or a refusal: the form again, with what was typed
+        return _new_draft_page(request, form, error=exc.message, status_code=answer(exc).http_status)
     return _done(view.id, "submitted")
 
 
 @router.get("/drafts/mine")
 def my_drafts(request: Request, me: UserView = Depends(require_roles("editor"))) -> Response:
     ctx = app_ctx(request)
-    rows = [MyDraft(view, _return_reason(ctx, me, view) if view.status == "returned" else None)
+    rows = [MyDraft(view, _return_reason(ctx, me, view) if view.status == DraftStatus.RETURNED else None)
             for view in drafts.my_drafts(ctx, me)]
     return page(request, "my_drafts.html", "我的稿件", drafts=rows)
 
@@ -115,7 +117,8 @@ def draft_page_context(ctx, detail: DraftDetail, me: UserView, at: datetime) -> 
         "sign_stages": [s for s in detail.stages if s.name in detail.allowed.can_sign],
         "return_stages": [s for s in detail.stages if s.name in detail.allowed.return_to],
         "can_audit": "admin" in me.roles,
-        "published_url": f"/site/{item_path(detail.draft.id)}" if detail.draft.status == "published" else None,
+        "published_url": (f"/site/{item_path(detail.draft.id)}"
+                          if detail.draft.status == DraftStatus.PUBLISHED else None),
     }
 
 

@@ -10,8 +10,8 @@ from starlette.responses import RedirectResponse, Response
 
 from lexicon.model import TermKind
 from review.findings import CATEGORY_LABELS
+from review.refusals import InvalidInput
 from sanshen.service import lexicon
-from sanshen.service.errors import BadInput
 from sanshen.service.validate import decode_utf8
 from sanshen.service.views import UserView
 from sanshen.web.auth import csrf_protect, require_roles
@@ -66,12 +66,12 @@ async def import_file(request: Request, me: UserView = Depends(admin_only)) -> R
     form = await request.form()
     upload = form.get("file")
     if upload is None or isinstance(upload, str) or not upload.filename:
-        raise BadInput("missing_file", "请选择要导入的词表文件（.tsv 或 .jsonl）")
+        raise InvalidInput("missing_file", "请选择要导入的词表文件（.tsv 或 .jsonl）")
     name = PurePath(upload.filename).name
     fmt = PurePath(name).suffix.lower().lstrip(".")
     data = await upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise BadInput("upload_too_large", f"{name} 过大")
+        raise InvalidInput("upload_too_large", f"{name} 过大")
     ctx = app_ctx(request)
     parsed = lexicon.parse_entries(decode_utf8(data, source=name), source=name, fmt=fmt)
     lexicon.import_entries(ctx, me, parsed, source=name, now=now(request))

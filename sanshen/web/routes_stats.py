@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from review.findings import CATEGORY_LABELS
-from sanshen.service.errors import BadInput
+from review.refusals import InvalidInput
 from sanshen.service.views import UserView
 from sanshen.web.auth import require_roles
 from sanshen.web.render import CHINA, page
@@ -23,7 +23,7 @@ def statistics(request: Request, year: str = "", me: UserView = Depends(require_
     at = now(request)
     this_year = at.astimezone(CHINA).year
     if year and not (year.isascii() and year.isdigit() and 2000 <= int(year) <= 2100):
-        raise BadInput("bad_year", f"年份“{year}”无效")
+        raise InvalidInput("bad_year", f"年份“{year}”无效")
     chosen = int(year) if year else this_year
     stages = tuple(s.name for s in ctx.workflow.stages)
     labels = {s.name: s.label or s.name for s in ctx.workflow.stages}

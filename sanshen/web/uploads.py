@@ -6,7 +6,7 @@ import io
 import zipfile
 from pathlib import PurePath
 
-from sanshen.service.errors import BadInput
+from review.refusals import InvalidInput
 from sanshen.service.validate import decode_utf8
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -19,12 +19,12 @@ def body_from_upload(filename: str, data: bytes) -> str:
     name = PurePath(filename or "").name or "上传的文件"
     suffix = PurePath(name).suffix.lower()
     if len(data) > MAX_UPLOAD_BYTES:
-        raise BadInput("upload_too_large", f"{name} 超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，无法上传")
+        raise InvalidInput("upload_too_large", f"{name} 超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，无法上传")
     if suffix in (".txt", ".md"):
         return decode_utf8(data, source=name)
     if suffix == ".docx":
         return _docx_text(name, data)
-    raise BadInput("bad_upload_type", f"{name}：正文文件只支持 .txt、.md 或 .docx")
+    raise InvalidInput("bad_upload_type", f"{name}：正文文件只支持 .txt、.md 或 .docx")
 
 
 def _check_unpacked_size(name: str, data: bytes) -> None:
@@ -36,10 +36,10 @@ def _check_unpacked_size(name: str, data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise BadInput("bad_docx", f"{name} 不是有效的 .docx 文件（{type(exc).__name__}）") from None
+        raise InvalidInput("bad_docx", f"{name} 不是有效的 .docx 文件（{type(exc).__name__}）") from None
     if len(members) > MAX_DOCX_PARTS or sum(m.file_size for m in members) > MAX_DOCX_UNPACKED_BYTES:
-        raise BadInput("docx_too_large",
-                       f"{name} 解压后超过 {MAX_DOCX_UNPACKED_BYTES // (1024 * 1024)} MB 或部件过多，无法读取")
+        raise InvalidInput("docx_too_large",
+                           f"{name} 解压后超过 {MAX_DOCX_UNPACKED_BYTES // (1024 * 1024)} MB 或部件过多，无法读取")
 
 
 def _docx_text(name: str, data: bytes) -> str:
@@ -51,7 +51,7 @@ def _docx_text(name: str, data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OpcError, LxmlError) as exc:
-        raise BadInput("bad_docx", f"{name} 不是有效的 .docx 文件（{type(exc).__name__}）") from None
+        raise InvalidInput("bad_docx", f"{name} 不是有效的 .docx 文件（{type(exc).__name__}）") from None
     paragraphs = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:

@@ -23,7 +23,7 @@ from storage.db import transaction
 from storage.dialect import DbFailure, dialect_for
 from storage.models import Draft, WorkflowVersion
 
-log = logging.getLogger("sanshen.flows")
+log = logging.getLogger("sanshen.casestore")
 
 Adjust = Callable[[WorkflowDef], WorkflowDef]
 

@@ -1,165 +1,31 @@
-"""The bridge between storage rows and the pure review rules.
+"""A transition's events written to the database.
 
-``load_case`` reads a draft's rows into a :class:`review.case.Case`;
-``apply_events`` writes what a transition returned: stage tasks, sign-offs,
-waivers, draft status, one audit event per domain event, and the outbox rows
-that start the automated work (route, publish, links, withdraw).
+``apply_events`` writes what a transition returned: stage tasks, sign-offs, waivers, draft
+status, one audit event per domain event, and the outbox rows that start the automated
+work (route, publish, links, withdraw).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
-from flows.workflows import WorkflowVersions
+from casestore.load import current_revision, load_case
+from casestore.workflows import WorkflowVersions
 from review import events as ev
-from review.case import (
-    APPROVED, CONFLICT_MESSAGE, IN_REVIEW, RETURNED, SYSTEM_USER, WITHDRAWN, Case, OpenFinding, Refused, SignOffRecord,
-)
-from review.findings import Finding
+from review.case import SYSTEM_USER
+from review.refusals import lost_race
 from review.transitions import publication_blockers
+from review.vocabulary import DraftKind, DraftStatus
 from review.workflow import WorkflowDef
 from storage.audit import append_event
-from storage.models import (
-    Attachment,
-    Draft,
-    FindingRow,
-    Revision,
-    SignOff,
-    StageTask,
-    User,
-    Waiver,
-)
+from storage.models import Draft, SignOff, StageTask, User, Waiver
 from storage.outbox import enqueue
 
-
-
-# --- content hash --------------------------------------------------------------------
-
-def publish_meta(*, column: str, kind: str, disclosure: str | None, interprets: int | None) -> dict:
-    """The metadata that changes what is published, part of every revision's hash."""
-    return {"column": column, "kind": kind, "disclosure": disclosure, "interprets": interprets}
-
-
-def canonical_revision(title: str, body: str, attachment_sha256: Iterable[str], meta: dict) -> bytes:
-    doc = {"title": title, "body": body, "attachments": sorted(attachment_sha256), "meta": meta}
-    return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def content_hash(title: str, body: str, attachment_sha256: Iterable[str], meta: dict) -> str:
-    """SHA-256 of a revision's canonical serialisation (what sign-offs bind to)."""
-    return hashlib.sha256(canonical_revision(title, body, attachment_sha256, meta)).hexdigest()
-
-
-def revision_content_hash(session: Session, revision: Revision) -> str:
-    """Recompute a stored revision's hash from its rows (the publisher's check)."""
-    shas = session.scalars(select(Attachment.sha256).where(Attachment.revision_id == revision.id))
-    return content_hash(revision.title, revision.body, shas, revision.meta)
-
-
-# --- loading ---------------------------------------------------------------------------
-
-def current_revision(session: Session, draft: Draft) -> Revision:
-    rev = session.scalars(
-        select(Revision).where(Revision.draft_id == draft.id, Revision.number == draft.current_revision)
-    ).one()
-    return rev
-
-
-def interpretation_of(session: Session, policy_id: int) -> Draft | None:
-    """The live interpretation draft that names this policy (the newest one)."""
-    return session.scalars(
-        select(Draft)
-        .where(Draft.interprets_id == policy_id, Draft.status != WITHDRAWN)
-        .order_by(Draft.id.desc())
-        .limit(1)
-    ).first()
-
-
-def load_case(session: Session, draft_id: int, *, with_interpretation: bool = True) -> Case:
-    draft = session.get(Draft, draft_id)
-    if draft is None:
-        raise LookupError(f"draft {draft_id} does not exist")
-    author, digest = session.execute(
-        select(User.name, select(Revision.content_hash)
-               .where(Revision.draft_id == draft_id, Revision.number == draft.current_revision)
-               .scalar_subquery())
-        .where(User.id == draft.author_id)
-    ).one()
-
-    signoffs: list[SignOffRecord] = []
-    voided: list[SignOffRecord] = []
-    for s, name in session.execute(
-        select(SignOff, User.name)
-        .join(User, User.id == SignOff.user_id)
-        .where(SignOff.draft_id == draft_id, SignOff.decision == "approve")
-        .order_by(SignOff.at, SignOff.id)
-    ):
-        record = SignOffRecord(stage=s.stage, user=name, revision=s.revision, content_hash=s.content_hash, at=s.at)
-        (signoffs if s.voided_at is None else voided).append(record)
-    findings = tuple(
-        OpenFinding(id=row.id, finding=finding_of(row), waived=waiver is not None)
-        for row, waiver in session.execute(
-            select(FindingRow, Waiver.id)
-            .outerjoin(Waiver, Waiver.finding_id == FindingRow.id)
-            .where(
-                FindingRow.draft_id == draft_id,
-                FindingRow.revision == draft.current_revision,
-                FindingRow.superseded.is_(False),
-            )
-            .order_by(FindingRow.start, FindingRow.id)
-        )
-    )
-    opened = {
-        t.stage: t.opened_at
-        for t in session.scalars(
-            select(StageTask).where(
-                StageTask.draft_id == draft_id,
-                StageTask.revision == draft.current_revision,
-                StageTask.status == "open",
-            )
-        )
-    }
-    interpretation = None
-    if with_interpretation and draft.kind == "policy":
-        interp = interpretation_of(session, draft_id)
-        if interp is not None:
-            interpretation = load_case(session, interp.id, with_interpretation=False)
-    return Case(
-        draft_id=draft.id,
-        author=author,
-        kind=draft.kind,
-        disclosure=draft.disclosure,
-        disclosure_reason=draft.disclosure_reason,
-        urgent=draft.urgent,
-        status=draft.status,
-        revision=draft.current_revision,
-        content_hash=digest,
-        submitted_at=draft.submitted_at,
-        deadline_at=draft.deadline_at,
-        signoffs=tuple(signoffs),
-        findings=findings,
-        stage_opened_at=opened,
-        interpretation=interpretation,
-        voided_signoffs=tuple(voided),
-    )
-
-
-def finding_of(row: FindingRow) -> Finding:
-    return Finding.from_dict({
-        "rule": row.rule, "category": row.category, "severity": row.severity,
-        "start": row.start, "end": row.end, "text": row.text,
-        "suggestion": row.suggestion, "message": row.message,
-    })
-
-
-# --- applying ------------------------------------------------------------------------
 
 def bump_lock(session: Session, draft: Draft) -> None:
     """Optimistic lock: claim the draft at the version it was read, or refuse."""
@@ -171,7 +37,7 @@ def bump_lock(session: Session, draft: Draft) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise Refused("conflict", CONFLICT_MESSAGE)
+        raise lost_race()
     set_committed_value(draft, "lock_version", read + 1)
 
 
@@ -279,11 +145,11 @@ def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
             comment=event.comment, at=now,
         ))
         if event.to_stage is None:
-            draft.status = RETURNED
+            draft.status = DraftStatus.RETURNED
             return True
     elif isinstance(event, ev.RevisionCreated):
         draft.current_revision = event.revision
-        draft.status = IN_REVIEW
+        draft.status = DraftStatus.IN_REVIEW
         _enqueue_links(session, draft, event.revision, now)
     elif isinstance(event, ev.DraftSubmitted):
         _enqueue_links(session, draft, draft.current_revision, now)
@@ -293,10 +159,10 @@ def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
             stage=event.stage, reason=event.reason, at=now,
         ))
     elif isinstance(event, ev.DraftApproved):
-        draft.status = APPROVED
+        draft.status = DraftStatus.APPROVED
         _release_for_publication(session, draft, now=now, workflow=workflow)
     elif isinstance(event, ev.DraftWithdrawn):
-        draft.status = WITHDRAWN
+        draft.status = DraftStatus.WITHDRAWN
         enqueue(session, kind="withdraw", key=f"withdraw:{draft.id}:{draft.lock_version}",
                 payload={"draft_id": draft.id}, now=now)
     elif isinstance(event, ev.StageEscalated):
@@ -330,11 +196,11 @@ def _release_for_publication(session: Session, draft: Draft, *, now: datetime,
     if workflow is None:
         raise ValueError("apply_events needs the workflow to decide on publication")
     session.flush()
-    policy = draft if draft.kind == "policy" else None
-    if draft.kind == "interpretation" and draft.interprets_id is not None:
+    policy = draft if draft.kind == DraftKind.POLICY else None
+    if draft.kind == DraftKind.INTERPRETATION and draft.interprets_id is not None:
         policy = session.get(Draft, draft.interprets_id)
     lead = policy or draft
-    if lead.status != APPROVED:
+    if lead.status != DraftStatus.APPROVED:
         return  # an interpretation waits for its policy's last signature
     if lead.workflow_version != workflow.version:  # the policy started under another version
         workflow = WorkflowVersions(workflow).of(session, lead)

@@ -1,0 +1,112 @@
+"""A draft's rows read into the :class:`review.case.Case` the transitions act on."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from review.case import Case, OpenFinding, SignOffRecord
+from review.findings import Finding
+from review.revision import content_hash
+from review.vocabulary import DraftKind, DraftStatus
+from storage.models import Attachment, Draft, FindingRow, Revision, SignOff, StageTask, User, Waiver
+
+
+def revision_content_hash(session: Session, revision: Revision) -> str:
+    """Recompute a stored revision's hash from its rows (the publisher's check)."""
+    shas = session.scalars(select(Attachment.sha256).where(Attachment.revision_id == revision.id))
+    return content_hash(revision.title, revision.body, shas, revision.meta)
+
+
+def current_revision(session: Session, draft: Draft) -> Revision:
+    rev = session.scalars(
+        select(Revision).where(Revision.draft_id == draft.id, Revision.number == draft.current_revision)
+    ).one()
+    return rev
+
+
+def interpretation_of(session: Session, policy_id: int) -> Draft | None:
+    """The live interpretation draft that names this policy (the newest one)."""
+    return session.scalars(
+        select(Draft)
+        .where(Draft.interprets_id == policy_id, Draft.status != DraftStatus.WITHDRAWN)
+        .order_by(Draft.id.desc())
+        .limit(1)
+    ).first()
+
+
+def load_case(session: Session, draft_id: int, *, with_interpretation: bool = True) -> Case:
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        raise LookupError(f"draft {draft_id} does not exist")
+    author, digest = session.execute(
+        select(User.name, select(Revision.content_hash)
+               .where(Revision.draft_id == draft_id, Revision.number == draft.current_revision)
+               .scalar_subquery())
+        .where(User.id == draft.author_id)
+    ).one()
+
+    signoffs: list[SignOffRecord] = []
+    voided: list[SignOffRecord] = []
+    for s, name in session.execute(
+        select(SignOff, User.name)
+        .join(User, User.id == SignOff.user_id)
+        .where(SignOff.draft_id == draft_id, SignOff.decision == "approve")
+        .order_by(SignOff.at, SignOff.id)
+    ):
+        record = SignOffRecord(stage=s.stage, user=name, revision=s.revision, content_hash=s.content_hash, at=s.at)
+        (signoffs if s.voided_at is None else voided).append(record)
+    findings = tuple(
+        OpenFinding(id=row.id, finding=finding_of(row), waived=waiver is not None)
+        for row, waiver in session.execute(
+            select(FindingRow, Waiver.id)
+            .outerjoin(Waiver, Waiver.finding_id == FindingRow.id)
+            .where(
+                FindingRow.draft_id == draft_id,
+                FindingRow.revision == draft.current_revision,
+                FindingRow.superseded.is_(False),
+            )
+            .order_by(FindingRow.start, FindingRow.id)
+        )
+    )
+    opened = {
+        t.stage: t.opened_at
+        for t in session.scalars(
+            select(StageTask).where(
+                StageTask.draft_id == draft_id,
+                StageTask.revision == draft.current_revision,
+                StageTask.status == "open",
+            )
+        )
+    }
+    interpretation = None
+    if with_interpretation and draft.kind == DraftKind.POLICY:
+        interp = interpretation_of(session, draft_id)
+        if interp is not None:
+            interpretation = load_case(session, interp.id, with_interpretation=False)
+    return Case(
+        draft_id=draft.id,
+        author=author,
+        kind=draft.kind,
+        disclosure=draft.disclosure,
+        disclosure_reason=draft.disclosure_reason,
+        urgent=draft.urgent,
+        status=DraftStatus(draft.status),
+        revision=draft.current_revision,
+        content_hash=digest,
+        submitted_at=draft.submitted_at,
+        deadline_at=draft.deadline_at,
+        signoffs=tuple(signoffs),
+        findings=findings,
+        stage_opened_at=opened,
+        interpretation=interpretation,
+        voided_signoffs=tuple(voided),
+    )
+
+
+def finding_of(row: FindingRow) -> Finding:
+    return Finding.from_dict({
+        "rule": row.rule, "category": row.category, "severity": row.severity,
+        "start": row.start, "end": row.end, "text": row.text,
+        "suggestion": row.suggestion, "message": row.message,
+    })

@@ -1,0 +1,78 @@
+"""Every refusal code raised anywhere answers with the exit code and HTTP status it had before its
+kind became its class (when string sets of codes decided them)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from review.refusals import InvalidInput, NotPermitted, Refused
+from sanshen.service.errors import ANSWERS, AuthError, NotFound, answer
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("casestore", "flows", "lexicon", "review", "sanshen", "storage")
+KINDS = {kind.__name__: kind for kind in (Refused, *ANSWERS)}
+
+# code: (CLI exit code, HTTP status), as answered before the refusal kinds
+BEFORE = {
+    **dict.fromkeys(
+        ["forbidden", "author_signs", "missing_role", "not_author", "separation", "not_leader", "not_waivable"],
+        (1, 403)),
+    **dict.fromkeys(
+        ["already_signed", "already_started", "already_waived", "ambiguous_stage", "auto_stage",
+         "blocking_findings", "conflict", "disclosure_reason_required", "has_interpretation",
+         "idempotency_conflict", "last_admin", "missing_disclosure", "no_change", "not_in_review",
+         "not_published", "nothing_open", "reason_required", "return_forward", "self_deactivate",
+         "stage_done", "stage_not_open", "stale_hash", "user_exists", "withdrawn"],
+        (1, 409)),
+    **dict.fromkeys(
+        ["attachment_too_big", "bad_date", "bad_disclosure", "bad_docx", "bad_draft_id", "bad_email",
+         "bad_format", "bad_kind", "bad_lexicon_entry", "bad_lexicon_line", "bad_limit", "bad_number",
+         "bad_revision", "bad_role", "bad_title", "bad_upload_type", "bad_user_name", "bad_workflow",
+         "bad_year", "body_too_long", "control_chars", "docx_too_large", "empty_body", "empty_import",
+         "empty_title", "missing_file", "missing_policy", "missing_text", "missing_workflow", "no_database",
+         "no_roles", "not_a_policy", "not_utf8", "reserved_name", "too_long", "too_many", "unchanged",
+         "unknown_finding", "unknown_stage", "unreadable_file", "upload_too_large", "weak_password"],
+        (2, 422)),
+    **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user"], (2, 404)),
+    **dict.fromkeys(["bad_login", "bad_token", "locked", "no_token"], (2, 401)),
+}
+
+
+def _raised() -> list[tuple[str, str, str]]:
+    """(code, kind, where) for every refusal built with a literal code in the application's source."""
+    found = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in KINDS
+                        and node.args and isinstance(node.args[0], ast.Constant)):
+                    found.append((node.args[0].value, node.func.id, f"{path.relative_to(ROOT)}:{node.lineno}"))
+    return found
+
+
+RAISED = _raised()
+
+
+def test_every_code_raised_is_one_answered_before_and_back():
+    assert {code for code, _, _ in RAISED} == set(BEFORE)
+
+
+@pytest.mark.parametrize(("code", "kind", "where"), RAISED, ids=[where for _, _, where in RAISED])
+def test_each_refusal_answers_as_before(code, kind, where):
+    assert KINDS[kind] is not Refused, f"{where}: raise a kind of refusal, not Refused itself"
+    got = answer(KINDS[kind](code, "…"))
+    assert (got.exit_code, got.http_status) == BEFORE[code]
+
+
+def test_a_kind_answers_through_its_nearest_class():
+    class StageMissing(InvalidInput):
+        pass
+
+    assert answer(StageMissing("x", "…")) == ANSWERS[InvalidInput]
+    assert answer(NotFound("x", "…")).http_status == 404 and answer(NotPermitted("x", "…")).http_status == 403
+    assert answer(AuthError("x", "…")).exit_code == 2
+    with pytest.raises(TypeError):
+        answer(Refused("x", "…"))
