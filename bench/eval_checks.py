@@ -193,7 +193,7 @@ def main() -> None:
     lexicon = load_lexicon()
     typo_model = None
     if args.with_typo_model:
-        from review.checks.typo_general import TypoModel
+        from lexicon.typo_model import TypoModel
 
         typo_model = TypoModel.load()
     checker = Checker.build(lexicon, typo_model=typo_model)

@@ -137,7 +137,7 @@ def main() -> None:
     ours, grep = grep_ratio(compiled, docs)
     print(f"banned-term scan (fold + squeeze + Aho-Corasick): {ours:.2f} s; grep -F -f: {grep:.2f} s; ratio {ours / grep:.2f}x grep time")
 
-    from review.checks.typo_general import TypoModel
+    from lexicon.typo_model import TypoModel
 
     full = Checker(compiled, TypoModel.load())
     full_docs = docs[: max(1, int(len(docs) * args.full_mb / args.mb))]

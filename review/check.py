@@ -124,6 +124,6 @@ def dedupe(findings: Iterable[Finding]) -> list[Finding]:
 
 def load_default_checker(*, allowed_domains: Iterable[str] = ()) -> Checker:
     """The lexicon files under lexicon/data and the default general typo model."""
-    from review.checks.typo_general import TypoModel
+    from lexicon.typo_model import TypoModel
 
     return Checker.build(load_lexicon(), typo_model=TypoModel.load(), allowed_domains=allowed_domains)

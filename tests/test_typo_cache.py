@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from review.checks.typo_general import CACHE_NAME, BUILD_INPUTS, TypoModel, find_likely_typos, suspects_by_run
-from review.typo_cache import (
+from lexicon.typo_cache import (
     TableCache,
     default_cache_dir,
     inputs_digest,
@@ -19,6 +18,8 @@ from review.typo_cache import (
     unpack_str_map,
     unpack_strs,
 )
+from lexicon.typo_model import BUILD_INPUTS, CACHE_NAME, TypoModel
+from review.checks.typo_general import find_likely_typos, suspects_by_run
 
 SENTENCES = [
     "要建立建全长效机制，确保各项工作落到实处。",

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from lexicon.typo_model import TypoModel
 from review.check import Checker
 from review.checks.names import name_spans, spare_names
-from review.checks.typo_general import RULE, TypoModel, find_likely_typos
+from review.checks.typo_general import RULE, find_likely_typos
 from review.findings import Category
 
 
