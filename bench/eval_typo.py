@@ -29,9 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from checking.checks.typo_general import Suspect, find_likely_typos, han_runs, reported, suspects_by_run  # noqa: E402
 from lexicon.typo_model import TypoModel  # noqa: E402
 from lexicon.typo_scoring import FEATURES, WEIGHTS_FILE, Weights  # noqa: E402
-from review.checks.typo_general import Suspect, find_likely_typos, han_runs, reported, suspects_by_run  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ecspell" / "odw.train.tsv"
 GROUP_SHINGLE = 8  # sentences sharing any 8-character run of Chinese are near-duplicates

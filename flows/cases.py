@@ -17,12 +17,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from checking.findings import Finding
 from flows.workflows import WorkflowVersions
 from review import events as ev
 from review.case import (
     APPROVED, CONFLICT_MESSAGE, IN_REVIEW, RETURNED, SYSTEM_USER, WITHDRAWN, Case, OpenFinding, Refused, SignOffRecord,
 )
-from review.findings import Finding
 from review.transitions import publication_blockers
 from review.workflow import WorkflowDef
 from storage.audit import append_event

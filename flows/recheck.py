@@ -9,11 +9,11 @@ from typing import Protocol
 
 from sqlalchemy import Engine, select
 
+from checking.check import DraftMeta
+from checking.findings import Report
 from flows.cases import current_revision, interpretation_of
 from flows.findings import replace_findings
 from review.case import IN_REVIEW, RETURNED
-from review.check import DraftMeta
-from review.findings import Report
 from storage.audit import append_event
 from storage.db import transaction
 from storage.models import Draft

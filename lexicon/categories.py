@@ -1,7 +1,7 @@
 """Finding categories and severities: the vocabulary shared by the lexicon data and the checks.
 
-They live here, at the bottom of the layering (review → lexicon), and
-``review.findings`` re-exports them.
+They live here, at the bottom of the layering (checking → lexicon), and
+``checking.findings`` re-exports them.
 """
 
 from __future__ import annotations

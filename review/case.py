@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from review.findings import Finding
+from checking.findings import Finding
 
 IN_REVIEW = "in_review"
 RETURNED = "returned"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from checking.findings import CATEGORY_LABELS
 from review.case import RETURNED, WITHDRAWN, Case, OpenFinding
-from review.findings import CATEGORY_LABELS
 from review.progress import signers_by_stage, stage_done
 from review.workflow import StageDef, WorkflowDef, quoted_names
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
+from checking.findings import CATEGORY_LABELS
 from review.case import (
     IN_REVIEW,
     PUBLISHED,
@@ -37,7 +38,6 @@ from review.events import (
     StageOpened,
     StageSigned,
 )
-from review.findings import CATEGORY_LABELS
 from review.gate import DISCLOSURES, last_chance_errors, publication_blockers, waivers_of
 from review.progress import all_done, current_step, open_stages, pending_text, signers_by_stage, stage_done
 from review.workflow import StageDef, StageKind, WorkflowDef, quoted_names, role_label

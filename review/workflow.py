@@ -17,8 +17,8 @@ from functools import cache
 from importlib import resources
 from typing import NoReturn
 
+from checking.findings import Category
 from review.case import InvalidInput
-from review.findings import Category
 
 
 class StageKind(StrEnum):

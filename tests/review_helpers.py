@@ -6,11 +6,11 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from checking.findings import Category, Finding, Severity
 from review import events as ev
 from review import transitions as t
 from review.case import APPROVED, IN_REVIEW, RETURNED, WITHDRAWN, Actor, Case, OpenFinding, SignOffRecord
 from review.deadlines import draft_deadline
-from review.findings import Category, Finding, Severity
 from review.workflow import WorkflowDef, default_workflow
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from checking.findings import Category
 from review import transitions as t
 from review.case import RETURNED, WITHDRAWN, InvalidInput, OpenFinding, Refused
 from review.deadlines import draft_deadline
-from review.findings import Category
 from review.workflow import default_workflow
 from tests.review_helpers import LEAD, R1, T0, Desk, finding
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
+from checking.findings import Category, Severity
 from review import events as ev
 from review import transitions as t
 from review.case import APPROVED, IN_REVIEW, PUBLISHED, RETURNED, InvalidInput, OpenFinding, Refused
 from review.deadlines import escalations
-from review.findings import Category, Severity
 from review.workflow import load_workflow
 from tests.review_helpers import (
     EDITOR, LEAD, LEAD2, P1, P2, P3, R1, R2, SEC, T0, WALK, Desk, actions, actor, content_hash, finding,

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from checking.checks.typo_general import find_likely_typos, suspects_by_run
 from lexicon.typo_cache import (
     TableCache,
     default_cache_dir,
@@ -19,7 +20,6 @@ from lexicon.typo_cache import (
     unpack_strs,
 )
 from lexicon.typo_model import BUILD_INPUTS, CACHE_NAME, TypoModel
-from review.checks.typo_general import find_likely_typos, suspects_by_run
 
 SENTENCES = [
     "要建立建全长效机制，确保各项工作落到实处。",

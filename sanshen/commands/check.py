@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from review.findings import CATEGORY_LABELS, Category, Finding, Report, Severity
+from checking.findings import CATEGORY_LABELS, Category, Finding, Report, Severity
 from sanshen.commands._common import cli_errors, fail, print_json, read_text_file
 
 if TYPE_CHECKING:
-    from review.check import Checker
+    from checking.check import Checker
 
 SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 
@@ -108,7 +108,7 @@ def check_command(
             text = None
         else:
             text = read_text_file(file)
-    from review.check import load_default_checker
+    from checking.check import load_default_checker
 
     checker = load_default_checker(allowed_domains=allowed_domain)
     if text is None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from checking.findings import CATEGORY_LABELS
 from review.case import STATUS_LABELS
-from review.findings import CATEGORY_LABELS
 from sanshen.commands._common import (
     acting_user,
     app_context,

@@ -9,10 +9,10 @@ from importlib import resources
 
 from sqlalchemy import Engine, select
 
+from checking.check import Checker, load_default_checker
 from flows.workflows import WorkflowVersions, register_workflow
 from lexicon.loader import load_lexicon
 from lexicon.model import LexiconOverride
-from review.check import Checker, load_default_checker
 from review.workflow import WorkflowDef, WorkflowError, load_workflow
 from sanshen.service.errors import BadInput
 from sanshen.settings import Settings

@@ -12,6 +12,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from checking.findings import Report
 from flows.cases import (
     CONFLICT_MESSAGE,
     apply_events,
@@ -27,7 +28,6 @@ from review import transitions
 from review.case import APPROVED, IN_REVIEW, PUBLISHED, Case, OpenFinding, Refused
 from review.deadlines import draft_deadline
 from review.events import DraftSubmitted, Event, FindingWaived
-from review.findings import Report
 from review.gate import DISCLOSURES
 from review.workflow import WorkflowDef
 from sanshen.service import validate

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from checking.findings import CATEGORY_LABELS
 from flows.site import item_path
-from review.findings import CATEGORY_LABELS
 from sanshen.service import audit, drafts
 from sanshen.service.errors import ServiceError
 from sanshen.service.views import DraftDetail, DraftView, UserView

@@ -8,8 +8,8 @@ from pathlib import PurePath
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
+from checking.findings import CATEGORY_LABELS
 from lexicon.model import TermKind
-from review.findings import CATEGORY_LABELS
 from sanshen.service import lexicon
 from sanshen.service.errors import BadInput
 from sanshen.service.validate import decode_utf8

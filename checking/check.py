@@ -7,12 +7,12 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from checking.checks import banned, disclosure, formulation, link, number, pii, punctuation, secrecy, typo
+from checking.checks.spans import SpanSet, overlaps
+from checking.findings import Category, Finding, Report
 from lexicon.compiled import CompiledLexicon, Document
 from lexicon.loader import load_lexicon
 from lexicon.model import Lexicon
-from review.checks import banned, disclosure, formulation, link, number, pii, punctuation, secrecy, typo
-from review.checks.spans import SpanSet, overlaps
-from review.findings import Category, Finding, Report
 
 NUMBER = re.compile(r"[0-9][0-9]*(?:[.,:/\-][0-9]+)*%?")  # on folded text; a leading single class scans fast
 # When two findings cover the same span, the earlier category is the more specific one.
@@ -91,8 +91,8 @@ class Checker:
     def _likely_typos(
         self, text: str, protected: SpanSet, known: Sequence[Finding], found: Sequence[Finding]
     ) -> list[Finding]:
-        from review.checks.names import spare_names
-        from review.checks.typo_general import find_likely_typos
+        from checking.checks.names import spare_names
+        from checking.checks.typo_general import find_likely_typos
 
         model = self.typo_model
         likely = spare_names(text, find_likely_typos(text, protected.spans(), model), model)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from review.findings import Category, Finding, Severity
+from checking.findings import Category, Finding, Severity
 
 ATTRIBUTES = ("主动公开", "依申请公开", "不予公开")
 POLICY_KINDS = ("policy",)

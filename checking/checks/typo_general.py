@@ -17,12 +17,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from checking.findings import Category, Finding, Severity
 from lexicon.normalize import fold
 from lexicon.typo_candidates import Likeness
 from lexicon.typo_model import HAN_RUN, MASK, MAX_WORD_LEN, TypoModel
 from lexicon.typo_scoring import Weights
 from lexicon.typo_words import RunScores, score_run
-from review.findings import Category, Finding, Severity
 
 RULE = "typo.likely"
 MIN_GAIN = 7.0  # replacements that improve the segmentation less are never scored (nor fitted)
