@@ -21,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_typo import DEFAULT_DATA, Sentence, _f1, _ratio, load_sentences  # noqa: E402
-from checking.check import load_default_checker  # noqa: E402
 from checking.checks.names import spare_names  # noqa: E402
 from checking.checks.typo_general import find_likely_typos  # noqa: E402
 from checking.findings import Category, Finding  # noqa: E402
+from sanshen.checker import load_default_checker  # noqa: E402
 
 Detector = Callable[[str], Sequence[Finding]]
 

@@ -11,7 +11,6 @@ from checking.checks import banned, disclosure, formulation, link, number, pii, 
 from checking.checks.spans import SpanSet, overlaps
 from checking.findings import Category, Finding, Report
 from lexicon.compiled import CompiledLexicon, Document
-from lexicon.loader import load_lexicon
 from lexicon.model import Lexicon
 
 NUMBER = re.compile(r"[0-9][0-9]*(?:[.,:/\-][0-9]+)*%?")  # on folded text; a leading single class scans fast
@@ -120,10 +119,3 @@ def dedupe(findings: Iterable[Finding]) -> list[Finding]:
         if not (f.category is Category.TYPO and any(overlaps((f.start, f.end), (w.start, w.end)) for w in wide))
     ]
     return sorted(out, key=lambda f: (f.start, f.end, rank[f.category], f.rule))
-
-
-def load_default_checker(*, allowed_domains: Iterable[str] = ()) -> Checker:
-    """The lexicon files under lexicon/data and the default general typo model."""
-    from lexicon.typo_model import TypoModel
-
-    return Checker.build(load_lexicon(), typo_model=TypoModel.load(), allowed_domains=allowed_domains)

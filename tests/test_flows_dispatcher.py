@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from checking.check import load_default_checker
 from flows.dispatcher import Dispatcher, DispatcherConfig, backoff
 from flows.site import MANIFEST
 from flows.webhook import WebhookConfig
 from review.workflow import default_workflow
+from sanshen.checker import load_default_checker
 from storage.db import transaction
 from storage.models import AuditEvent, Notification, Outbox, User
 from storage.outbox import claim, dead_since, enqueue, pending_count

@@ -108,7 +108,7 @@ def check_command(
             text = None
         else:
             text = read_text_file(file)
-    from checking.check import load_default_checker
+    from sanshen.checker import load_default_checker
 
     checker = load_default_checker(allowed_domains=allowed_domain)
     if text is None:

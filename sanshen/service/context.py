@@ -9,11 +9,12 @@ from importlib import resources
 
 from sqlalchemy import Engine, select
 
-from checking.check import Checker, load_default_checker
+from checking.check import Checker
 from flows.workflows import WorkflowVersions, register_workflow
 from lexicon.loader import load_lexicon
 from lexicon.model import LexiconOverride
 from review.workflow import WorkflowDef, WorkflowError, load_workflow
+from sanshen.checker import load_default_checker
 from sanshen.service.errors import BadInput
 from sanshen.settings import Settings
 from storage.db import make_engine, transaction, upgrade as upgrade_db
