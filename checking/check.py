@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from checking.categories import CATEGORIES
 from checking.checks import banned, disclosure, formulation, link, number, pii, punctuation, secrecy, typo
 from checking.checks.spans import SpanSet, overlaps
 from checking.findings import Category, Finding, Report
@@ -14,10 +15,6 @@ from lexicon.compiled import CompiledLexicon, Document
 from lexicon.model import Lexicon
 
 NUMBER = re.compile(r"[0-9][0-9]*(?:[.,:/\-][0-9]+)*%?")  # on folded text; a leading single class scans fast
-# When two findings cover the same span, the earlier category is the more specific one.
-PRIORITY = (Category.PII, Category.SECRECY, Category.BANNED, Category.FORMULATION, Category.TYPO,
-            Category.LINK, Category.NUMBER, Category.PUNCTUATION, Category.DISCLOSURE)
-ALLOWABLE = (Category.FORMULATION, Category.BANNED, Category.SECRECY, Category.TYPO)
 
 
 @dataclass(frozen=True)
@@ -82,9 +79,9 @@ class Checker:
             found += known
             if self.typo_model is not None:
                 found += self._likely_typos(text, protected, known, found)
-        if any(f.category in ALLOWABLE for f in found):
+        if any(CATEGORIES[f.category].allow_listed for f in found):
             allowed = SpanSet((h.start, h.end) for h in lex.allow.find(doc.folded))
-            found = [f for f in found if not (f.category in ALLOWABLE and allowed.touches(f.start, f.end))]
+            found = [f for f in found if not (CATEGORIES[f.category].allow_listed and allowed.touches(f.start, f.end))]
         return Report(tuple(dedupe(found)), lex.version, wanted)
 
     def _likely_typos(
@@ -95,7 +92,7 @@ class Checker:
 
         model = self.typo_model
         likely = spare_names(text, find_likely_typos(text, protected.spans(), model), model)
-        taken = [(f.start, f.end) for f in found if f.category in (Category.TYPO, Category.FORMULATION, Category.BANNED)]
+        taken = [(f.start, f.end) for f in found if f.category is Category.TYPO or CATEGORIES[f.category].names_right_form]
         return [
             f
             for f in likely
@@ -106,13 +103,13 @@ class Checker:
 def dedupe(findings: Iterable[Finding]) -> list[Finding]:
     """One finding per span: the most specific category wins; a typo inside a formulation
     or banned-term finding is dropped (the wider finding already names the right form)."""
-    rank = {c: i for i, c in enumerate(PRIORITY)}
+    rank = {c: rule.priority for c, rule in CATEGORIES.items()}
     best: dict[tuple[int, int, str], Finding] = {}
     for f in findings:
         key = (f.start, f.end, "" if f.end > f.start else f.rule)
         if key not in best or rank[f.category] < rank[best[key].category]:
             best[key] = f
-    wide = [f for f in best.values() if f.category in (Category.FORMULATION, Category.BANNED)]
+    wide = [f for f in best.values() if CATEGORIES[f.category].names_right_form]
     out = [
         f
         for f in best.values()

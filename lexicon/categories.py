@@ -26,15 +26,3 @@ class Severity(StrEnum):
     WARNING = "warning"
     INFO = "info"
 
-
-CATEGORY_LABELS: dict[Category, str] = {
-    Category.FORMULATION: "规范表述",
-    Category.BANNED: "禁用词",
-    Category.SECRECY: "涉密标志",
-    Category.PII: "个人信息",
-    Category.TYPO: "错别字",
-    Category.PUNCTUATION: "标点",
-    Category.NUMBER: "数字用法",
-    Category.LINK: "链接",
-    Category.DISCLOSURE: "公开属性",
-}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checking.findings import CATEGORY_LABELS
+from checking.categories import CATEGORY_LABELS
 from review.case import RETURNED, WITHDRAWN, Case, OpenFinding
 from review.progress import signers_by_stage, stage_done
 from review.workflow import StageDef, WorkflowDef, quoted_names

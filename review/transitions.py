@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from checking.findings import CATEGORY_LABELS
+from checking.categories import CATEGORY_LABELS
 from review.case import (
     IN_REVIEW,
     PUBLISHED,

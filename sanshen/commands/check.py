@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from checking.findings import CATEGORY_LABELS, Category, Finding, Report, Severity
+from checking.categories import CATEGORY_LABELS
+from checking.findings import Category, Finding, Report, Severity
 from sanshen.commands._common import cli_errors, fail, print_json, read_text_file
 
 if TYPE_CHECKING:

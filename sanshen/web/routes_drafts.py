@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from checking.findings import CATEGORY_LABELS
+from checking.categories import CATEGORY_LABELS
 from flows.site import item_path
 from sanshen.service import audit, drafts
 from sanshen.service.errors import ServiceError

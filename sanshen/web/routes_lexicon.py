@@ -8,7 +8,7 @@ from pathlib import PurePath
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from checking.findings import CATEGORY_LABELS
+from checking.categories import CATEGORY_LABELS
 from lexicon.model import TermKind
 from sanshen.service import lexicon
 from sanshen.service.errors import BadInput
