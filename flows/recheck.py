@@ -9,7 +9,7 @@ from typing import Protocol
 
 from sqlalchemy import Engine, select
 
-from checking.check import DraftMeta
+from checking.context import DraftMeta
 from checking.findings import Report
 from flows.cases import current_revision, interpretation_of
 from flows.findings import replace_findings

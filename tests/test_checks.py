@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from checking.check import Checker, DraftMeta
+from checking.check import Checker
+from checking.context import DraftMeta
 from checking.findings import Category, Finding, Severity
 from lexicon.loader import load_lexicon
 

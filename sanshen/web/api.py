@@ -13,7 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse
 
-from checking.check import DraftMeta
+from checking.context import DraftMeta
 from sanshen.service import audit, drafts, users, validate
 from sanshen.service.errors import AuthError
 from sanshen.service.views import UserView
