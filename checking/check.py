@@ -40,7 +40,8 @@ class Checker:
         self, text: str, *, meta: DraftMeta | None = None, only: Collection[Category] | None = None
     ) -> Report:
         wanted = tuple(Category) if only is None else tuple(c for c in Category if c in set(only))
-        ctx = CheckContext(Document.of(text), self.lexicon, self.typo_model, self.allowed_domains, meta, wanted, CHECKS)
+        ctx = CheckContext(doc=Document.of(text), lexicon=self.lexicon, typo_model=self.typo_model,
+                           allowed_domains=self.allowed_domains, meta=meta, wanted=wanted, checks=CHECKS)
         found = [f for category in wanted for f in ctx.found(category)]
         return Report(tuple(dedupe(outside_allow_list(found, ctx))), self.lexicon.version, wanted)
 
