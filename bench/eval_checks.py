@@ -20,12 +20,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpus import Planted, bank_card, clean_sentences, mobile, plant, resident_id  # noqa: E402
+from checking.check import Checker  # noqa: E402
+from checking.findings import Severity  # noqa: E402
 from lexicon.compiled import EXACT_ONLY_GROUP, NEAR_MIN_LENGTH  # noqa: E402
 from lexicon.loader import load_lexicon  # noqa: E402
 from lexicon.model import TermKind  # noqa: E402
 from lexicon.normalize import squeeze_term  # noqa: E402
-from review.check import Checker  # noqa: E402
-from review.findings import Severity  # noqa: E402
 
 NAMES = ("张某某", "李某", "王某", "刘某某", "陈某")
 FULL_WIDTH = {ord(c): ord(c) + 0xFEE0 for c in "0123456789"}
@@ -193,7 +193,7 @@ def main() -> None:
     lexicon = load_lexicon()
     typo_model = None
     if args.with_typo_model:
-        from review.checks.typo_general import TypoModel
+        from lexicon.typo_model import TypoModel
 
         typo_model = TypoModel.load()
     checker = Checker.build(lexicon, typo_model=typo_model)

@@ -17,9 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from review.check import Checker, load_default_checker  # noqa: E402
+from checking.check import Checker  # noqa: E402
+from checking.findings import Category, Finding, Severity  # noqa: E402
 from lexicon.loader import load_lexicon  # noqa: E402
-from review.findings import Category, Finding, Severity  # noqa: E402
+from sanshen.checker import load_default_checker  # noqa: E402
 
 SUITE = Path(__file__).resolve().parents[1] / "tests" / "data" / "heldout" / "heldout.jsonl"
 

@@ -29,15 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from review.checks.typo_general import (  # noqa: E402
-    Suspect,
-    TypoModel,
-    find_likely_typos,
-    han_runs,
-    reported,
-    suspects_by_run,
-)
-from review.typo_scoring import FEATURES, WEIGHTS_FILE, Weights  # noqa: E402
+from checking.checks.typo_general import Suspect, find_likely_typos, han_runs, reported, suspects_by_run  # noqa: E402
+from lexicon.typo_model import TypoModel  # noqa: E402
+from lexicon.typo_scoring import FEATURES, WEIGHTS_FILE, Weights  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ecspell" / "odw.train.tsv"
 GROUP_SHINGLE = 8  # sentences sharing any 8-character run of Chinese are near-duplicates
@@ -265,7 +259,7 @@ def main() -> None:
     if args.fit:
         weights = fit(scored)
         header = (
-            "Weights of the general typo detector (review/typo_scoring.py), fitted by\n"
+            "Weights of the general typo detector (lexicon/typo_scoring.py), fitted by\n"
             f"bench/eval_typo.py --fit on {args.data.name}; threshold for sentence precision {TARGET_PRECISION}."
         )
         weights.dump(WEIGHTS_FILE, header)

@@ -1,4 +1,4 @@
-"""The effect of sparing likely place and organisation names (review/checks/names.py) on the
+"""The effect of sparing likely place and organisation names (checking/checks/names.py) on the
 general typo detector, on the ECSpell official-document sentences, with the shipped weights.
 
     .venv/bin/python bench/eval_typo_names.py [--data PATH]
@@ -6,7 +6,7 @@ general typo detector, on the ECSpell official-document sentences, with the ship
 Sentence level, as bench/eval_typo.py counts it (a sentence is detected when a finding overlaps
 a wrong character; a flagged sentence where none does is a false alarm), for the detector alone
 (no protected spans, as bench/eval_typo.py runs it) without and with the names spared, and for
-the whole automated pass (review.check.Checker, typo findings only), which spares them; also the
+the whole automated pass (checking.check.Checker, typo findings only), which spares them; also the
 distinct right sentences (clean text) that get a finding.
 """
 
@@ -21,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_typo import DEFAULT_DATA, Sentence, _f1, _ratio, load_sentences  # noqa: E402
-from review.check import load_default_checker  # noqa: E402
-from review.checks.names import spare_names  # noqa: E402
-from review.checks.typo_general import find_likely_typos  # noqa: E402
-from review.findings import Category, Finding  # noqa: E402
+from checking.checks.names import spare_names  # noqa: E402
+from checking.checks.typo_general import find_likely_typos  # noqa: E402
+from checking.findings import Category, Finding  # noqa: E402
+from sanshen.checker import load_default_checker  # noqa: E402
 
 Detector = Callable[[str], Sequence[Finding]]
 

@@ -24,13 +24,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpus import bank_card, clean_sentences, mobile, resident_id  # noqa: E402
+from checking.check import Checker  # noqa: E402
+from checking.findings import Category  # noqa: E402
 from lexicon.compiled import CompiledLexicon, Document  # noqa: E402
 from lexicon.loader import load_lexicon  # noqa: E402
 from lexicon.model import Lexicon, TermKind, make_term  # noqa: E402
 from lexicon.normalize import squeeze_term  # noqa: E402
 from lexicon.words import WordIndex  # noqa: E402
-from review.check import Checker  # noqa: E402
-from review.findings import Category  # noqa: E402
 
 LEXICON_CATEGORIES = (Category.FORMULATION, Category.BANNED, Category.SECRECY, Category.PII,
                       Category.PUNCTUATION, Category.NUMBER)
@@ -137,7 +137,7 @@ def main() -> None:
     ours, grep = grep_ratio(compiled, docs)
     print(f"banned-term scan (fold + squeeze + Aho-Corasick): {ours:.2f} s; grep -F -f: {grep:.2f} s; ratio {ours / grep:.2f}x grep time")
 
-    from review.checks.typo_general import TypoModel
+    from lexicon.typo_model import TypoModel
 
     full = Checker(compiled, TypoModel.load())
     full_docs = docs[: max(1, int(len(docs) * args.full_mb / args.mb))]

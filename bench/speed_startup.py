@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN_CLI = "import sys; sys.argv[0] = 'sanshen'; from sanshen.cli import main; main()"
-LOAD_TYPO = "from review.checks.typo_general import TypoModel; TypoModel.load()"
+LOAD_TYPO = "from lexicon.typo_model import TypoModel; TypoModel.load()"
 ONE_LINE = "我们要认真部署今年的工作，加强安全生产监督。\n"
 
 

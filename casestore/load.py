@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from review.case import Case, OpenFinding, SignOffRecord
-from review.findings import Finding
+from checking.findings import Finding
 from review.revision import content_hash
 from review.vocabulary import DraftKind, DraftStatus
 from storage.models import Attachment, Draft, FindingRow, Revision, SignOff, StageTask, User, Waiver

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from review.findings import Finding
+from checking.findings import Finding
 from storage.models import CheckReport, FindingRow
 
 

@@ -23,9 +23,9 @@ from datetime import datetime
 import httpx
 from sqlalchemy import Engine, select
 
+from checking.checks.link import UrlSpan, find_urls
+from checking.findings import Category, Finding, Severity
 from flows.findings import replace_findings
-from review.checks.link import UrlSpan, find_urls
-from review.findings import Category, Finding, Severity
 from storage.audit import append_event
 from storage.db import transaction
 from storage.models import Revision

@@ -11,8 +11,8 @@ from sqlalchemy import Engine, select
 
 from casestore.load import current_revision, interpretation_of
 from flows.findings import replace_findings
-from review.check import DraftMeta
-from review.findings import Report
+from checking.context import DraftMeta
+from checking.findings import Report
 from review.vocabulary import DraftKind, DraftStatus
 from storage.audit import append_event
 from storage.db import transaction

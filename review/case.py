@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from review.findings import Finding
+from checking.findings import Finding
 from review.vocabulary import DraftStatus
 
 SYSTEM_USER = "system"  # signs the automated stages

@@ -24,7 +24,7 @@ from review.events import (
     StageOpened,
     StageSigned,
 )
-from review.findings import CATEGORY_LABELS
+from checking.categories import CATEGORY_LABELS
 from review.gate import last_chance_errors, publication_blockers, waivers_of
 from review.progress import all_done, current_step, open_stages, pending_text, signers_by_stage, stage_done
 from review.refusals import Conflict, InvalidInput, NotPermitted

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import NoReturn
 
-from review.findings import Category
+from checking.findings import Category
 from review.refusals import InvalidInput
 
 

@@ -37,7 +37,7 @@ def prefect_harness():
 @pytest.fixture(scope="session")
 def default_checker():
     """The automated pass with the default lexicon and typo model, built once per test session."""
-    from review.check import load_default_checker
+    from sanshen.checker import load_default_checker
 
     return load_default_checker()
 

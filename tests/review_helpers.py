@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from checking.findings import Category, Finding, Severity
 from review import events as ev
 from review import transitions as t
 from review.case import Actor, Case, OpenFinding, SignOffRecord
 from review.deadlines import draft_deadline
-from review.findings import Category, Finding, Severity
+from checking.findings import Category, Finding, Severity
 from review.revision import content_hash
 from review.vocabulary import DraftStatus
 from review.workflow import WorkflowDef, default_workflow

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from checking.check import Checker
+from checking.context import DraftMeta
+from checking.findings import Category, Finding, Severity
 from lexicon.loader import load_lexicon
-from review.check import Checker, DraftMeta
-from review.findings import Category, Finding, Severity
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from checking.check import Checker
+from checking.findings import Category, Severity
 from lexicon.loader import load_lexicon
 from lexicon.words import WordIndex
-from review.check import Checker
-from review.findings import Category, Severity
 
 
 @pytest.fixture(scope="module")

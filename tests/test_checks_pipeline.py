@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from checking.check import Checker
+from checking.findings import Category, Severity
 from lexicon.loader import load_lexicon
 from lexicon.model import LexiconOverride
-from review.check import Checker
-from review.findings import Category, Severity
 
 SENTENCES = [
     "为深入贯彻习近平新时代中国特色社会主义思想，认真布署今年工作。",

@@ -19,7 +19,7 @@ DRAFT = "各省(区、市)人民政府：\n认真布署工作，联系人张某�
 @pytest.fixture
 def runner(monkeypatch, default_checker) -> CliRunner:
     # The command loads the default checker on every call; reuse one built once for the module.
-    monkeypatch.setattr("review.check.load_default_checker", lambda allowed_domains=(): default_checker)
+    monkeypatch.setattr("sanshen.checker.load_default_checker", lambda allowed_domains=(): default_checker)
     return CliRunner()
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from flows.dispatcher import Dispatcher, DispatcherConfig, backoff
 from flows.site import MANIFEST
 from flows.webhook import WebhookConfig
-from review.check import load_default_checker
 from review.workflow import default_workflow
+from sanshen.checker import load_default_checker
 from storage.clock import ManualClock
 from storage.db import transaction
 from storage.models import AuditEvent, Notification, Outbox, User

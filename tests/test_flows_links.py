@@ -10,11 +10,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from checking.checks import link
 from flows.dispatcher import Dispatcher, DispatcherConfig
 from flows.links import LinkPolicy, Verdict, check_revision_links, extract_links, is_public, pinned_request, probe
-from review.check import load_default_checker
-from review.checks import link
 from review.workflow import default_workflow
+from sanshen.checker import load_default_checker
 from sanshen.commands.worker import dispatcher_config
 from sanshen.settings import Settings
 from storage.clock import ManualClock

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from checking.findings import Category, Severity
 from lexicon.loader import DATA_DIR, load_lexicon
 from lexicon.matchers import ExactMatcher, NearMatcher, pieces
 from lexicon.model import Lexicon, LexiconError, LexiconOverride, TermKind
 from lexicon.normalize import fold, squeeze, squeeze_term
-from review.findings import Category, Severity
 
 
 @pytest.fixture(scope="module")

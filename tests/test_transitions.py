@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 
+from checking.findings import Category, Severity
 from review import events as ev
 from review import transitions as t
 from review.case import OpenFinding
 from review.deadlines import escalations
-from review.findings import Category, Severity
+from checking.findings import Category, Severity
 from review.refusals import InvalidInput, Refused
 from review.vocabulary import DraftStatus
 from review.workflow import load_workflow

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 
-from review.checks.typo_general import CACHE_NAME, BUILD_INPUTS, TypoModel, find_likely_typos, suspects_by_run
-from review.typo_cache import (
+from checking.checks.typo_general import find_likely_typos, suspects_by_run
+from lexicon.typo_cache import (
+    STALE_AFTER,
     TableCache,
     default_cache_dir,
     inputs_digest,
@@ -19,6 +19,7 @@ from review.typo_cache import (
     unpack_str_map,
     unpack_strs,
 )
+from lexicon.typo_model import BUILD_INPUTS, CACHE_NAME, TypoModel
 
 SENTENCES = [
     "要建立建全长效机制，确保各项工作落到实处。",
@@ -125,15 +126,16 @@ def test_strings_holding_the_separator_are_refused():
         pack_strs(["a\nb"])
 
 
-def test_a_write_removes_only_old_files_for_other_inputs(tmp_path):
+def test_a_write_removes_only_files_for_other_inputs_a_day_older_than_it(tmp_path):
+    store = TableCache.for_inputs(tmp_path, CACHE_NAME, [])
+    assert store.write({"k": 0})
+    written = store.path.stat().st_mtime
     old, recent = tmp_path / f"{CACHE_NAME}-old.marshal", tmp_path / f"{CACHE_NAME}-recent.marshal"
     other = tmp_path / "other-old.marshal"
-    for path in (old, recent, other):
+    for path, age in ((old, STALE_AFTER + 3600), (recent, STALE_AFTER - 3600), (other, STALE_AFTER + 3600)):
         path.write_bytes(b"")
-    for path in (old, other):
-        os.utime(path, (time.time() - 2 * 24 * 3600,) * 2)
-    store = TableCache.for_inputs(tmp_path, CACHE_NAME, [])
-    assert store.write({"k": 1})
+        os.utime(path, (written - age,) * 2)
+    assert store.write({"k": 1})  # written no earlier than the first time
     assert store.read() == {"k": 1}
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([recent.name, other.name, store.path.name])
 

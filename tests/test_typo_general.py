@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from review.checks.typo_general import RULE, TypoModel, find_likely_typos, han_runs
-from review.findings import Category, Severity
-from review.typo_candidates import Likeness
+from checking.checks.typo_general import RULE, find_likely_typos, han_runs
+from checking.findings import Category, Severity
+from lexicon.typo_candidates import Likeness
+from lexicon.typo_model import TypoModel
 
 CLEAN_OFFICIAL = [
     "各地要发扬光大优良传统，推动经济发展。",

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from review.check import Checker
-from review.checks.names import name_spans, spare_names
-from review.checks.typo_general import RULE, TypoModel, find_likely_typos
-from review.findings import Category
+from checking.check import Checker
+from checking.checks.names import name_spans, spare_names
+from checking.checks.typo_general import RULE, find_likely_typos
+from checking.findings import Category
+from lexicon.typo_model import TypoModel
 
 
 @pytest.fixture(scope="module")

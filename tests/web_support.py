@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from review.check import Checker
+from checking.check import Checker
 from sanshen.service import drafts, users
 from sanshen.service.context import AppContext
 from sanshen.service.views import UserView

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from review.findings import CATEGORY_LABELS, Category, Finding, Report, Severity
+from checking.categories import CATEGORY_LABELS
+from checking.findings import Category, Finding, Report, Severity
 from sanshen.commands._common import cli_errors, fail, print_json, read_text_file
 
 if TYPE_CHECKING:
-    from review.check import Checker
+    from checking.check import Checker
 
 SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 
@@ -108,7 +109,7 @@ def check_command(
             text = None
         else:
             text = read_text_file(file)
-    from review.check import load_default_checker
+    from sanshen.checker import load_default_checker
 
     checker = load_default_checker(allowed_domains=allowed_domain)
     if text is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from review.findings import CATEGORY_LABELS
+from checking.categories import CATEGORY_LABELS
 from review.vocabulary import DraftStatus
 from sanshen.commands._common import (
     acting_user,

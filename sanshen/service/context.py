@@ -9,12 +9,13 @@ from importlib import resources
 
 from sqlalchemy import Engine, select
 
+from checking.check import Checker
 from casestore.workflows import WorkflowVersions, register_workflow
 from lexicon.loader import load_lexicon
 from lexicon.model import LexiconOverride
-from review.check import Checker, load_default_checker
 from review.refusals import InvalidInput
 from review.workflow import WorkflowDef, WorkflowError, load_workflow
+from sanshen.checker import load_default_checker
 from sanshen.settings import Settings
 from storage.clock import Clock, system_clock
 from storage.db import make_engine, transaction, upgrade as upgrade_db

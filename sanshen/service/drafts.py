@@ -20,7 +20,7 @@ from review import transitions
 from review.case import Case, OpenFinding
 from review.deadlines import draft_deadline
 from review.events import DraftSubmitted, Event, FindingWaived
-from review.findings import Report
+from checking.findings import Report
 from review.refusals import Conflict, InvalidInput, NotPermitted, lost_race
 from review.revision import content_hash, publish_meta
 from review.vocabulary import Disclosure, DraftKind, DraftStatus

@@ -13,7 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse
 
-from review.check import DraftMeta
+from checking.context import DraftMeta
 from review.vocabulary import DraftKind
 from sanshen.service import audit, drafts, users, validate
 from sanshen.service.errors import AuthError

@@ -11,8 +11,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from checking.categories import CATEGORY_LABELS
 from flows.site import item_path
-from review.findings import CATEGORY_LABELS
+from checking.categories import CATEGORY_LABELS
 from review.refusals import Refused
 from review.vocabulary import DraftKind, DraftStatus
 from sanshen.service import audit, drafts

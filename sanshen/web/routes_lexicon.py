@@ -8,8 +8,9 @@ from pathlib import PurePath
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
+from checking.categories import CATEGORY_LABELS
 from lexicon.model import TermKind
-from review.findings import CATEGORY_LABELS
+from checking.categories import CATEGORY_LABELS
 from review.refusals import InvalidInput
 from sanshen.service import lexicon
 from sanshen.service.validate import decode_utf8

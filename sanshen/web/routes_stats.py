@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from review.findings import CATEGORY_LABELS
+from checking.categories import CATEGORY_LABELS
 from review.refusals import InvalidInput
 from sanshen.service.views import UserView
 from sanshen.web.auth import require_roles

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from review.check import Checker
+from checking.check import Checker
 from sanshen.commands.worker import build_dispatcher
+from sanshen.service import users
 from sanshen.web.app import create_app
 from sanshen.web.server import serving_in_thread
 from sanshen.service import users

@@ -13,9 +13,9 @@ from datetime import date
 from stdnum import luhn
 from stdnum.cn import uscc
 
+from checking.checks.spans import finding, line_around, line_before
+from checking.findings import Category, Finding, Severity
 from lexicon.compiled import Document
-from review.checks.spans import finding, line_around, line_before
-from review.findings import Category, Finding, Severity
 
 # Patterns run on folded text (ASCII digits and letters) and start with a plain character class,
 # which the regex engine scans fast; the boundaries are checked afterwards (``_standalone``).

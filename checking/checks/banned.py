@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from checking.checks.spans import SpanSet, finding, keep_longest
+from checking.findings import Category, Finding
 from lexicon.compiled import CompiledLexicon, Document
-from review.checks.spans import SpanSet, finding, keep_longest
-from review.findings import Category, Finding
 
 RULE = "banned.term"
 SHORT = 3  # terms this short must not be straddled by a word (村长 is not in 农村长期)

@@ -17,7 +17,6 @@ import marshal
 import os
 import sys
 import tempfile
-import time
 from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,7 +25,9 @@ from typing import Any
 
 FORMAT = 1
 SEPARATOR = "\n"
-STALE_AFTER = 24 * 3600  # seconds: another install sharing the directory rebuilds at most daily
+# Seconds by which a file for other inputs must predate the one just written to be removed (no
+# clock is read): another install sharing the directory rebuilds at most daily.
+STALE_AFTER = 24 * 3600
 
 
 def default_cache_dir() -> Path | None:
@@ -73,7 +74,7 @@ class TableCache:
 
     def write(self, tables: Mapping[str, Any]) -> bool:
         """Store ``tables`` (plain values only) atomically, and remove this name's files for other
-        inputs written more than a day ago; False when the tables could not be stored."""
+        inputs written more than a day before it; False when the tables could not be stored."""
         try:
             data = marshal.dumps(dict(tables))
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,7 +92,10 @@ class TableCache:
         return True
 
     def _remove_stale(self) -> None:
-        cutoff = time.time() - STALE_AFTER
+        try:
+            cutoff = self.path.stat().st_mtime - STALE_AFTER
+        except OSError:
+            return  # replaced or removed meanwhile: nothing to measure the others by
         for other in self.path.parent.glob(f"{self.name}-*.marshal"):
             try:
                 if other != self.path and other.stat().st_mtime < cutoff:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from checking.checks.spans import finding, keep_longest
+from checking.findings import Category, Finding, Severity
 from lexicon.compiled import CompiledLexicon, Document
-from review.checks.spans import finding, keep_longest
-from review.findings import Category, Finding, Severity
 
 LEVEL = "(?:绝密|机密|秘密)"
 NUM = "(?:\\d+|[一二三四五六七八九十]+)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
-from review.findings import Category, Finding, Severity
+from checking.findings import Category, Finding, Severity
 
 Span = tuple[int, int]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from checking.checks.spans import SpanSet, finding, is_han
+from checking.findings import Category, Finding, Severity
 from lexicon.compiled import CompiledLexicon, Document
-from review.checks.spans import SpanSet, finding, is_han
-from review.findings import Category, Finding, Severity
 
 FULL = {",": "，", ";": "；", "?": "？", "!": "！", ":": "：", "(": "（", ")": "）"}
 # Patterns start with a literal or an ASCII class (fast to scan; a repeat such as [0-9]{4} is not, so

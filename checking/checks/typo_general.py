@@ -4,7 +4,7 @@ Replacements are proposed where they would form a dictionary word: a character s
 it is easily confused with (similar sound, similar shape, same pinyin), or a run of characters
 swapped for a word typed with the same syllables. Each replacement's *gain* is how much the
 log-probability of jieba's best segmentation of the run improves; a small logistic score over
-the gain and a few features (review/typo_scoring.py) decides what is reported.
+the gain and a few features (lexicon/typo_scoring.py) decides what is reported.
 
 Only characters that stand alone or sit in a rare two-character word of the original
 segmentation are examined, character by character, and as part of whole words on segmentation
@@ -14,44 +14,19 @@ boundaries: that is where a typo leaves its trace, and it keeps the pass fast.
 from __future__ import annotations
 
 import math
-import re
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, replace
 
-import review.typo_cache as cache
-import review.typo_candidates as typo_candidates
-import review.typo_words as typo_words
+from checking.findings import Category, Finding, Severity
 from lexicon.normalize import fold
-from review.findings import Category, Finding, Severity
-from review.typo_candidates import CandidateMap, HomophoneIndex, Likeness, char_readings
-from review.typo_scoring import Weights, likeness_features
-from review.typo_words import RunScores, WordModel, score_run
+from lexicon.typo_candidates import Likeness
+from lexicon.typo_model import HAN_RUN, MASK, MAX_WORD_LEN, TypoModel
+from lexicon.typo_scoring import Weights
+from lexicon.typo_words import RunScores, score_run
 
 RULE = "typo.likely"
-MASK = "*"
-MIN_WORD_FREQ = 3  # jieba lists many frequency-3 fragments; they are no evidence of a typo
-COMMON_CHAR_FREQ = 50  # same-pinyin candidates are drawn from characters at least this frequent
-MAX_WORD_LEN = 4
-HOMOPHONE_MIN_FREQ = 50  # a word typed by sound is a common word
-RARE_WORD_FREQ = 500  # characters inside rarer two-character words are examined too (编织 for 编制)
-FREQUENT_CHAR_FREQ = 150_000  # 的, 了, 是 … : no segmentation gain can argue against them alone
 MIN_GAIN = 7.0  # replacements that improve the segmentation less are never scored (nor fitted)
 PLACE_SUFFIXES = frozenset("省市县区乡镇村街路巷湖山河江岛港湾屯寨庄舰")
-HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
-CACHE_NAME = "typo-tables"
-# Everything the tables are built from: the data, and the code that reads and derives them.
-BUILD_INPUTS = (
-    typo_words.JIEBA_DICT,
-    typo_candidates.CONFUSION_FILE,
-    *typo_candidates.PYPINYIN_DATA,
-    Path(__file__),
-    Path(typo_words.__file__),
-    Path(typo_candidates.__file__),
-    Path(cache.__file__),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,112 +41,7 @@ class Suspect:
     word_start: int
     gain: float
     likeness: Likeness
-    features: tuple[float, ...]  # in the order of review.typo_scoring.FEATURES
-
-
-@dataclass(frozen=True, slots=True)
-class TypoModel:
-    words: WordModel
-    candidates: CandidateMap
-    homophones: HomophoneIndex
-    # a word with one character masked -> the characters that fill it, ordered by the
-    # log-probability of the word they make, best first
-    completions: dict[str, str] = field(repr=False)
-    weights: Weights
-    rare_word_logp: float
-    frequent_char_logp: float
-    # character -> the log-probability of the likeliest short word containing it
-    word_cap: dict[str, float] = field(repr=False)
-
-    @classmethod
-    def load(cls, weights: Weights | None = None, *, cache_dir: Path | None = None) -> "TypoModel":
-        """The model, its tables read from the cache under ``cache_dir`` (default: the user's
-        cache directory) when they were built from the same inputs, else built and cached."""
-        weights = weights or Weights.load()
-        directory = cache_dir or cache.default_cache_dir()
-        if directory is None:
-            return cls.build(weights)
-        store = cache.TableCache.for_inputs(directory, CACHE_NAME, BUILD_INPUTS)
-        tables = store.read()
-        if tables is not None:
-            try:
-                return cls.from_tables(tables, weights)
-            except (KeyError, TypeError, ValueError):
-                pass  # not tables this code wrote: build them again
-        model = cls.build(weights)
-        store.write(model.tables())
-        return model
-
-    def tables(self) -> dict[str, Any]:
-        """Everything but the weights, as plain values for :class:`review.typo_cache.TableCache`."""
-        return {
-            "logp": cache.pack_floats(self.words.logp),
-            "prefixes": cache.pack_strs(self.words.prefixes),
-            "unknown_logp": self.words.unknown_logp,
-            "candidates": self.candidates.table,
-            "homophone_codes": self.homophones.codes,
-            "homophone_words": self.homophones.words,
-            "completions": cache.pack_str_map(self.completions),
-            "rare_word_logp": self.rare_word_logp,
-            "frequent_char_logp": self.frequent_char_logp,
-            "word_cap": self.word_cap,
-        }
-
-    @classmethod
-    def from_tables(cls, tables: dict[str, Any], weights: Weights) -> "TypoModel":
-        return cls(
-            words=WordModel(
-                logp=cache.unpack_floats(tables["logp"]),
-                prefixes=frozenset(cache.unpack_strs(tables["prefixes"])),
-                unknown_logp=float(tables["unknown_logp"]),
-            ),
-            candidates=CandidateMap(table=tables["candidates"]),
-            homophones=HomophoneIndex(codes=tables["homophone_codes"], words=tables["homophone_words"]),
-            completions=cache.unpack_str_map(tables["completions"]),
-            weights=weights,
-            rare_word_logp=float(tables["rare_word_logp"]),
-            frequent_char_logp=float(tables["frequent_char_logp"]),
-            word_cap=tables["word_cap"],
-        )
-
-    @classmethod
-    def build(cls, weights: Weights | None = None) -> "TypoModel":
-        """The model built from jieba's dictionary, pypinyin's readings and the confusion set."""
-        words = WordModel.from_jieba()
-        floor = math.log(MIN_WORD_FREQ) + words.unknown_logp
-        short_words = [w for w, lp in words.logp.items() if 2 <= len(w) <= MAX_WORD_LEN and lp >= floor]
-        short_words.sort(key=words.logp.__getitem__, reverse=True)
-        fills: dict[str, list[str]] = defaultdict(list)
-        for word in short_words:
-            if len(word) == 2:
-                fills[MASK + word[1]].append(word[0])
-                fills[word[0] + MASK].append(word[1])
-            else:
-                for j in range(len(word)):
-                    fills[word[:j] + MASK + word[j + 1 :]].append(word[j])
-        distinct: dict[str, str] = {}  # one string per distinct set of fills (a seventh as many)
-        completions = {}
-        for key, chars in fills.items():
-            joined = "".join(chars)
-            completions[key] = distinct.setdefault(joined, joined)
-        word_cap = {ch: words.logp[word] for word in reversed(short_words) for ch in word}  # the likeliest wins
-        readings = char_readings({c for w in short_words for c in w} | {w for w in words.logp if len(w) == 1})
-        common_floor = math.log(COMMON_CHAR_FREQ) + words.unknown_logp
-        homophone_floor = math.log(HOMOPHONE_MIN_FREQ) + words.unknown_logp
-        common = frozenset(w for w, lp in words.logp.items() if len(w) == 1 and is_han(w) and lp >= common_floor)
-        return cls(
-            words=words,
-            candidates=CandidateMap.build(readings, common),
-            homophones=HomophoneIndex.build(readings, [w for w in short_words if words.logp[w] >= homophone_floor]),
-            completions=completions,
-            weights=weights or Weights.load(),
-            rare_word_logp=math.log(RARE_WORD_FREQ) + words.unknown_logp,
-            frequent_char_logp=math.log(FREQUENT_CHAR_FREQ) + words.unknown_logp,
-            word_cap=word_cap,
-        )
-
-    def with_weights(self, weights: Weights) -> "TypoModel":
-        return replace(self, weights=weights)
+    features: tuple[float, ...]  # in the order of lexicon.typo_scoring.FEATURES
 
 
 def find_likely_typos(text: str, protected: Sequence[tuple[int, int]], model: TypoModel) -> list[Finding]:
@@ -384,8 +254,13 @@ def han_runs(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in HAN_RUN.finditer(text)]
 
 
-def is_han(ch: str) -> bool:
-    return HAN_RUN.fullmatch(ch) is not None
+def likeness_features(kinds: list[int]) -> tuple[float, float, float, float]:
+    """sound, shape, pinyin, two_kinds for the changed characters of one replacement
+    (``kinds``: their ``Likeness`` flags)."""
+    sound = all(k & Likeness.SOUND for k in kinds)
+    shape = all(k & Likeness.SHAPE for k in kinds)
+    same_pinyin = all(k & Likeness.PINYIN for k in kinds)
+    return float(sound), float(shape), float(same_pinyin), float(sound + shape + same_pinyin >= 2)
 
 
 def _finding(offset: int, suspect: Suspect) -> Finding:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 
+from checking.checks.spans import finding, is_han
+from checking.findings import Category, Finding, Severity
 from lexicon.compiled import CompiledLexicon, Document
 from lexicon.matchers import ExactHit, NearHit
-from review.checks.spans import finding, is_han
-from review.findings import Category, Finding, Severity
 
 RULE = "formulation.near-miss"
 # A changed last character that names another kind of body is another name (教育法, 科学技术局).

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from checking.checks.spans import SpanSet, finding, keep_longest
+from checking.findings import Category, Finding, Severity
 from lexicon.compiled import CompiledLexicon, Document
 from lexicon.model import TermKind
-from review.checks.spans import SpanSet, finding, keep_longest
-from review.findings import Category, Finding, Severity
 
 RULE_KNOWN = "typo.known-pair"
 RULE_CONTEXT = "typo.context"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from review.typo_candidates import Likeness
+from lexicon.loader import DATA_DIR
 
-WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "lexicon" / "data" / "typo" / "weights.tsv"
+WEIGHTS_FILE = DATA_DIR / "typo" / "weights.tsv"
 
 FEATURES = (
     "gain",  # log-probability gain of the best segmentation
@@ -68,12 +68,3 @@ class Weights:
         lines += [f"bias\t{self.bias:.6f}", f"threshold\t{self.threshold:.6f}"]
         lines += [f"{name}\t{w:.6f}" for name, w in zip(FEATURES, self.coefficients)]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def likeness_features(kinds: list[int]) -> tuple[float, float, float, float]:
-    """sound, shape, pinyin, two_kinds for the changed characters of one replacement
-    (``kinds``: their ``Likeness`` flags)."""
-    sound = all(k & Likeness.SOUND for k in kinds)
-    shape = all(k & Likeness.SHAPE for k in kinds)
-    same_pinyin = all(k & Likeness.PINYIN for k in kinds)
-    return float(sound), float(shape), float(same_pinyin), float(sound + shape + same_pinyin >= 2)

@@ -16,7 +16,9 @@ from enum import IntFlag
 from itertools import product
 from pathlib import Path
 
-CONFUSION_FILE = Path(__file__).resolve().parent.parent / "lexicon" / "data" / "typo" / "confusion.tsv"
+from lexicon.loader import DATA_DIR
+
+CONFUSION_FILE = DATA_DIR / "typo" / "confusion.tsv"
 PYPINYIN_DIR = Path(importlib.util.find_spec("pypinyin").origin).parent  # found, not imported
 # What the readings are built from: pypinyin's dictionaries (and its version, in __init__.py)
 PYPINYIN_DATA = tuple(PYPINYIN_DIR / name for name in ("__init__.py", "pinyin_dict.json", "phrases_dict.json"))

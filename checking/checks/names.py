@@ -18,11 +18,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
+from checking.checks.spans import Span
+from checking.checks.typo_general import han_runs
+from checking.findings import Finding
 from lexicon.normalize import fold
-from review.checks.spans import Span
-from review.checks.typo_general import TypoModel, han_runs
-from review.findings import Finding
-from review.typo_words import score_run
+from lexicon.typo_model import TypoModel
+from lexicon.typo_words import score_run
 
 SUFFIXES = frozenset(
     "省 市 县 区 镇 乡 村 屯 寨 庄 街道 社区 路 街 巷 胡同 大道 河 江 湖 山 岭 岛 湾 港 桥 州 "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from review.findings import Category, Finding, Severity
+from checking.findings import Category, Finding, Severity
 from review.vocabulary import Disclosure, DraftKind
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from review.checks.spans import SpanSet, finding
-from review.findings import Category, Finding, Severity
+from checking.checks.spans import SpanSet, finding
+from checking.findings import Category, Finding, Severity
 
 CN = "〇零一二三四五六七八九"
 CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}

@@ -8,8 +8,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from review.checks.spans import finding
-from review.findings import Category, Finding, Severity
+from checking.checks.spans import finding
+from checking.findings import Category, Finding, Severity
 
 STOP = "\\s<>\"'，。；！？、（）()【】《》“”‘’\u4e00-\u9fff"
 URL = re.compile(f"(?i)(?<![a-z0-9@._-])(?:h[tp]{{1,5}}s?|ftp)\\s?[:：;]?\\s?[/\\\\]{{1,3}}[^{STOP}]*|(?<![a-z0-9@/._-])www\\.[^{STOP}]+")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from lexicon.categories import CATEGORY_LABELS, Category, Severity
+from lexicon.categories import Category, Severity
 
-__all__ = ["CATEGORY_LABELS", "Category", "Finding", "Report", "Severity"]
+__all__ = ["Category", "Finding", "Report", "Severity"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,79 @@
+"""Which check finds each category's findings, and what it takes from the context."""
+
+from __future__ import annotations
+
+import re
+
+from checking.categories import CATEGORIES
+from checking.checks import banned, disclosure, formulation, link, number, punctuation, secrecy, typo
+from checking.checks.names import spare_names
+from checking.checks.spans import SpanSet, overlaps
+from checking.checks.typo_general import find_likely_typos
+from checking.context import Check, CheckContext
+from checking.findings import Category, Finding
+
+NUMBER = re.compile(r"[0-9][0-9]*(?:[.,:/\-][0-9]+)*%?")  # on folded text; a leading single class scans fast
+
+
+def check_pii(ctx: CheckContext) -> list[Finding]:
+    return ctx.pii_scan.findings
+
+
+def check_secrecy(ctx: CheckContext) -> list[Finding]:
+    return secrecy.check(ctx.doc, ctx.lexicon)
+
+
+def check_banned(ctx: CheckContext) -> list[Finding]:
+    return banned.check(ctx.doc, ctx.lexicon, SpanSet(ctx.pii_scan.identifiers + ctx.links))
+
+
+def check_formulation(ctx: CheckContext) -> list[Finding]:
+    return formulation.check(ctx.doc, ctx.lexicon, ctx.exact)
+
+
+def check_punctuation(ctx: CheckContext) -> list[Finding]:
+    return punctuation.check(ctx.doc, ctx.lexicon, SpanSet(ctx.links))
+
+
+def check_number(ctx: CheckContext) -> list[Finding]:
+    return number.check(ctx.doc.folded, SpanSet([*ctx.canonical, *ctx.pii_scan.identifiers, *ctx.links]))
+
+
+def check_link(ctx: CheckContext) -> list[Finding]:
+    return link.check(ctx.doc.text, ctx.allowed_domains, ctx.links)
+
+
+def check_disclosure(ctx: CheckContext) -> list[Finding]:
+    meta = ctx.meta
+    if meta is None:
+        return []
+    return disclosure.check(meta.disclosure, meta.disclosure_reason, meta.kind, meta.has_interpretation)
+
+
+def check_typo(ctx: CheckContext) -> list[Finding]:
+    """Known pairs, then (with a typo model) likely typos that no other typo, formulation or
+    banned-term finding covers; canonical forms, identifiers, numbers and links are protected."""
+    numbers = [m.span() for m in NUMBER.finditer(ctx.doc.folded)]
+    protected = SpanSet([*ctx.canonical, *ctx.pii_scan.identifiers, *numbers, *ctx.links])
+    known = typo.check(ctx.doc, ctx.lexicon, protected)
+    model = ctx.typo_model
+    if model is None:
+        return known
+    text = ctx.doc.text
+    likely = spare_names(text, find_likely_typos(text, protected.spans(), model), model)
+    wide = [f for c in ctx.wanted if CATEGORIES[c].names_right_form for f in ctx.found(c)]
+    taken = [(f.start, f.end) for f in (*known, *wide)]
+    return known + [f for f in likely if not any(overlaps((f.start, f.end), span) for span in taken)]
+
+
+CHECKS: dict[Category, Check] = {
+    Category.FORMULATION: check_formulation,
+    Category.BANNED: check_banned,
+    Category.SECRECY: check_secrecy,
+    Category.PII: check_pii,
+    Category.TYPO: check_typo,
+    Category.PUNCTUATION: check_punctuation,
+    Category.NUMBER: check_number,
+    Category.LINK: check_link,
+    Category.DISCLOSURE: check_disclosure,
+}
