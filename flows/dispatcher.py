@@ -32,7 +32,7 @@ from flows.webhook import WebhookConfig
 from review.workflow import WorkflowDef
 from storage import outbox
 from storage.audit import append_event
-from storage.clock import Clock, system_clock
+from storage.clock import Clock, pause, system_clock
 from storage.db import transaction
 from storage.models import Draft
 
@@ -192,7 +192,7 @@ class Dispatcher:
         ``max_wait`` seconds in all. Returns how many items ran; what is still pending afterwards
         is left for the next run."""
         stop = stop or threading.Event()
-        sleep = sleep or stop.wait
+        sleep = sleep or (lambda seconds: pause(stop, seconds))
         ran = 0
         waited = 0.0
         while not stop.is_set():
@@ -218,7 +218,7 @@ class Dispatcher:
                 log.exception("dispatcher iteration failed")
                 n = 0
             if n == 0:
-                stop.wait(self.config.poll_seconds)
+                pause(stop, self.config.poll_seconds)
 
 
 def give_up(engine: Engine, item: outbox.OutboxItem, error: str, *, now: datetime) -> bool:

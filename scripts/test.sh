@@ -50,7 +50,9 @@ if ! command -v faketime >/dev/null 2>&1; then
   echo "缺少 faketime：无法在偏移的时钟下测试" >&2
   exit 1
 fi
+# libfaketime (0.9.10) turns Python's timed lock waits into waits of years, and Prefect's client
+# waits on locks throughout: the Prefect-marked tests (which read no date) stay out of these passes.
 for shift in +730d -365d; do
-  echo "== pass: SQLite, clock moved $shift ($(faketime -f "$shift" date -u +%F)) =="
-  faketime -f "$shift" .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+  echo "== pass: SQLite, clock moved $shift ($(faketime -f "$shift" date -u +%F)), without the Prefect tests =="
+  faketime -f "$shift" .venv/bin/python -m pytest -q -p no:cacheprovider -m "not prefect" "$@"
 done

@@ -8,9 +8,13 @@ timeouts use ``time.monotonic``, which is not a date.)
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+PAUSE_STEP = 0.25  # seconds: how soon a pause notices that it should stop
 
 Clock = Callable[[], datetime]
 
@@ -22,6 +26,21 @@ def system_clock() -> datetime:
 def epoch_seconds(clock: Clock) -> int:
     """The clock's time as whole seconds since 1970 (for signed cookies and tokens)."""
     return int(clock().timestamp())
+
+
+def pause(stop: threading.Event, seconds: float) -> bool:
+    """Wait up to ``seconds`` or until ``stop`` is set (then True, within ``PAUSE_STEP``).
+
+    Sleeps in short slices rather than ``stop.wait(seconds)``: a timed wait on a lock is an
+    absolute deadline on the monotonic clock, which tools that move the clock (faketime, used
+    to test this code under other dates) turn into a wait of years."""
+    deadline = time.monotonic() + seconds
+    while not stop.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        time.sleep(min(left, PAUSE_STEP))
+    return True
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -183,7 +184,7 @@ def _run_in_thread_until_empty(d: Dispatcher, engine, timeout: float = 120) -> N
     for _ in range(int(timeout / 0.05)):
         if pending_count(engine) == 0:
             break
-        stop.wait(0.05)
+        time.sleep(0.05)
     stop.set()
     thread.join(timeout=30)
     assert not thread.is_alive()

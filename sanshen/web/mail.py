@@ -13,10 +13,11 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from typing import Callable, Mapping
+from typing import Mapping
 
 from sqlalchemy import Engine, select, update
 
+from storage.clock import Clock, pause
 from storage.db import transaction
 from storage.models import Notification, User
 
@@ -123,11 +124,11 @@ def send_pending(engine: Engine, config: SmtpConfig, *, now: datetime, limit: in
 
 
 def run_forever(engine: Engine, config: SmtpConfig, stop: threading.Event, *,
-                clock: Callable[[], datetime], interval: float = 15.0) -> None:
+                clock: Clock, interval: float = 15.0) -> None:
     """The mail loop of `sanshen serve`: a round every `interval` seconds until `stop` is set."""
     while not stop.is_set():
         try:
             send_pending(engine, config, now=clock())
         except Exception:  # a broken round must not end the server's mail loop
             log.exception("邮件通知轮次出错")
-        stop.wait(interval)
+        pause(stop, interval)
