@@ -36,7 +36,7 @@ class ErrorBody(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": text}
     for status, text in ((401, "未认证：缺少或无效的令牌"), (403, "无权执行"), (404, "对象不存在"),
-                         (409, "规则拒绝（环节、签批顺序、内容已变化等）"), (422, "输入有误"))
+                         (409, "规则拒绝（环节、签批顺序、内容已变化等）"), (413, "请求内容过大"), (422, "输入有误"))
 }
 
 
