@@ -6,13 +6,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sanshen.web.app import create_app
-from tests.web_support import checker, team  # noqa: F401  (fixtures)
+from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
 from tests.web_support import ID_NUMBER, SIGNERS
 
 pytestmark = pytest.mark.db
 
 DRAFT = {"title": "关于做好防汛工作的通知", "body": f"联系人身份证号 {ID_NUMBER}。", "column": "通知公告",
          "kind": "notice", "disclosure": "主动公开"}
+ERROR_STATUSES = ("401", "403", "404", "409", "413", "422")
 
 
 
@@ -119,3 +120,21 @@ def test_openapi_schema_lists_the_routes(api):
         assert path in paths, path
     assert not any(p.startswith("/admin") or p == "/queue" for p in paths)  # pages are not API
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_openapi_describes_every_answer_of_every_route(app):
+    schema = app.openapi()
+    models = schema["components"]["schemas"]
+    operations = [(path, op) for path, ops in schema["paths"].items() if path.startswith("/api/v1/")
+                  for op in ops.values()]
+    assert len(operations) >= 11  # the routes of DESIGN §7, and any added since
+    for path, op in operations:
+        [ok] = [status for status in op["responses"] if status.startswith("2")]
+        answer = op["responses"][ok]["content"]["application/json"]["schema"]
+        model = answer["items"] if answer.get("type") == "array" else answer
+        assert models[model["$ref"].rsplit("/", 1)[1]]["properties"], (path, ok)
+        for status in ERROR_STATUSES:
+            error = "AuditChainView" if (path, status) == ("/api/v1/audit/verify", "409") else "ErrorBody"
+            ref = op["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+            assert ref == f"#/components/schemas/{error}", (path, status)
+    assert set(models["ErrorBody"]["properties"]) == {"code", "message"}

@@ -20,7 +20,7 @@ ID_NUMBER = "11010519491231002X"
 
 
 def _allowed(team, who: str, draft_id: int) -> dict:
-    d = drafts.show(team.ctx, team[who], draft_id, now=team.clock()).to_dict()
+    d = drafts.show(team.ctx, team[who], draft_id, now=team.clock()).model_dump(mode="json")
     return {k: d[k] for k in ("can_sign", "can_waive", "can_return", "return_to", "can_revise", "can_withdraw")}
 
 
@@ -80,7 +80,7 @@ def test_show_lists_the_revision_s_attachments_and_serves_them(team):
     detail = drafts.show(team.ctx, team["p1"], view.id)
     [a] = detail.attachments
     assert (a.name, a.size, a.sha256) == ("检查表.txt", len(data), hashlib.sha256(data).hexdigest())
-    assert detail.to_dict()["attachments"][0]["sha256"] == a.sha256
+    assert detail.model_dump(mode="json")["attachments"][0]["sha256"] == a.sha256
     got = drafts.attachment(team.ctx, team["p1"], view.id, a.id)
     assert (got.name, got.data) == ("检查表.txt", data)
     other = team.submit(title="另一份稿件")

@@ -72,7 +72,7 @@ def test_full_walk_approves_and_queues_publication_of_the_signed_hash(team):
     view = team.submit()
     team.walk(view.id)
     detail = drafts.show(team.ctx, team["leader"], view.id)
-    assert detail.draft.status == "approved"
+    assert detail.status == "approved"
     assert all(s.status == "done" for s in detail.stages)
     assert all(so.content_hash == view.content_hash for s in detail.stages for so in s.signoffs)
     assert [o.payload for o in outbox(team, "publish")] == [{"draft_id": view.id, "content_hash": view.content_hash}]
@@ -177,10 +177,10 @@ def test_policy_publishes_only_with_its_signed_interpretation(team):
     assert e.value.code == "blocking_findings"
     interp = team.submit(title="《关于促进就业的若干政策》解读", interprets=policy.id)
     assert interp.kind == "interpretation"
-    assert drafts.show(team.ctx, team["leader"], policy.id).draft.findings == ()  # re-checked
+    assert drafts.show(team.ctx, team["leader"], policy.id).findings == ()  # re-checked
     team.sign("leader", policy.id)
     detail = drafts.show(team.ctx, team["leader"], policy.id)
-    assert detail.draft.status == "approved" and detail.interpretation == interp.id
+    assert detail.status == "approved" and detail.interpretation == interp.id
     assert any(b.startswith(f"政策解读（稿件 #{interp.id}）") for b in detail.blockers)
     assert outbox(team, "publish") == []  # the interpretation is not signed yet
     team.walk(interp.id)

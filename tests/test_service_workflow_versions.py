@@ -51,15 +51,15 @@ def test_a_draft_keeps_the_rules_it_started_under(team, default_checker, tmp_pat
         for d in (before, after):
             _walk_to_the_leader(changed, team, d.id)
             drafts.sign(changed, team["leader"], d.id, stage="终审", now=team.clock())
-        assert drafts.show(changed, team["leader"], before.id).draft.status == "approved"
-        assert drafts.show(changed, team["leader"], after.id).draft.status == "in_review"
+        assert drafts.show(changed, team["leader"], before.id).status == "approved"
+        assert drafts.show(changed, team["leader"], after.id).status == "in_review"
         assert [q.id for q in drafts.queue(changed, second_leader, now=team.clock())] == [after.id]
         drafts.sign(changed, second_leader, after.id, stage="终审", now=team.clock())
-        assert drafts.show(changed, team["leader"], after.id).draft.status == "approved"
+        assert drafts.show(changed, team["leader"], after.id).status == "approved"
 
         build_dispatcher(changed, use_prefect=False).drain(max_wait=0)
         for d in (before, after):  # each gated under its own version
-            assert drafts.show(changed, team["leader"], d.id).draft.status == "published"
+            assert drafts.show(changed, team["leader"], d.id).status == "published"
     finally:
         changed.close()
 

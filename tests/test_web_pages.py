@@ -148,7 +148,7 @@ def test_a_return_with_its_reason_reaches_the_editor(app, team):
                                                       "comment": "已核实", "csrf_token": csrf_of(page)},
                     follow_redirects=False)
     assert r.status_code == 303
-    assert drafts.show(team.ctx, team["bian"], draft_id).draft.revision == 2
+    assert drafts.show(team.ctx, team["bian"], draft_id).revision == 2
 
 
 def test_a_signer_sees_the_diff_against_what_they_signed(app, team):

@@ -64,7 +64,7 @@ def test_hostile_draft_shows_as_text_on_the_published_page(app, team):
 
     draft_id = submit(team, title=HOSTILE, body=f"正文 {HOSTILE}")
     sign_through(team, draft_id)
-    content_hash = drafts.show(team.ctx, team["guan"], draft_id).draft.content_hash
+    content_hash = drafts.show(team.ctx, team["guan"], draft_id).content_hash
     publisher = Publisher(team.ctx.engine, StaticSite(team.ctx.settings.site_dir), team.ctx.workflow)
     assert publish(publisher, draft_id=draft_id, content_hash=content_hash, now=team.ctx.clock()) is Outcome.PUBLISHED
     r = signed_in(app, "guan").get(f"/site/{item_path(draft_id)}")

@@ -98,4 +98,7 @@ def read_text_file(path: str) -> str:
 
 
 def print_json(value: Any) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    """``value`` as indented JSON; views (and lists of them) in their JSON form."""
+    from pydantic_core import to_jsonable_python
+
+    typer.echo(json.dumps(to_jsonable_python(value), ensure_ascii=False, indent=2))

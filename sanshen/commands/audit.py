@@ -41,8 +41,7 @@ def _verify(as_json: bool) -> None:
     with app_context() as ctx:
         report = audit_service.verify(ctx)
     if as_json:
-        print_json({"ok": report.ok, "checked": report.checked,
-                    "first_broken_seq": report.first_broken_seq, "reason": report.reason})
+        print_json(report)
     elif report.ok:
         typer.echo(f"审计链完好：共校验 {report.checked} 条记录")
     if not report.ok:
@@ -66,7 +65,7 @@ def _for_draft(draft_id: int, token: str | None, as_json: bool) -> None:
     with app_context() as ctx:
         events = audit_service.for_draft(ctx, acting_user(ctx, token), draft_id)
     if as_json:
-        print_json([e.to_dict() for e in events])
+        print_json(events)
         return
     for e in events:
         payload = json.dumps(e.payload, ensure_ascii=False, sort_keys=True)

@@ -44,7 +44,7 @@ def _print_draft(view: DraftView, verb: str) -> None:
 
 def _emit(view: DraftView, verb: str, as_json: bool) -> None:
     if as_json:
-        print_json(view.to_dict())
+        print_json(view)
     else:
         _print_draft(view, verb)
 
@@ -91,7 +91,7 @@ def queue(token: str | None = token_option(), as_json: bool = json_option()) -> 
     with app_context() as ctx:
         items = drafts.queue(ctx, acting_user(ctx, token), now=ctx.clock())
     if as_json:
-        print_json([i.to_dict() for i in items])
+        print_json(items)
         return
     if not items:
         typer.echo("目前没有等待您签批的稿件")
@@ -102,7 +102,7 @@ def queue(token: str | None = token_option(), as_json: bool = json_option()) -> 
 
 
 def _print_detail(d: DraftDetail) -> None:
-    _print_draft(d.draft, "")
+    _print_draft(d, "")
     typer.echo("正文：")
     typer.echo(d.body, nl=not d.body.endswith("\n"))
     typer.echo("审核环节：")
@@ -128,7 +128,7 @@ def show(
     with app_context() as ctx:
         detail = drafts.show(ctx, acting_user(ctx, token), draft)
     if as_json:
-        print_json(detail.to_dict())
+        print_json(detail)
     else:
         _print_detail(detail)
 

@@ -33,7 +33,7 @@ def list_(
     with app_context() as ctx:
         entries = lexicon_service.list_entries(ctx, include_disabled=all_)
     if as_json:
-        print_json([e.to_dict() for e in entries])
+        print_json(entries)
         return
     if not entries:
         typer.echo("没有管理员维护的词条")
@@ -61,7 +61,7 @@ def add(
         view = lexicon_service.add_entry(ctx, acting_user(ctx, token), LexiconInput(
             kind=kind, term=term, correct=correct, category=category, severity=severity, note=note), now=ctx.clock())
     if as_json:
-        print_json(view.to_dict())
+        print_json(view)
     else:
         typer.echo(f"已添加词条 {view.id}：{view.kind} {view.term}")
 
@@ -80,7 +80,7 @@ def disable(
     with app_context() as ctx:
         view = lexicon_service.disable_entry(ctx, acting_user(ctx, token), kind, term, note=note, now=ctx.clock())
     if as_json:
-        print_json(view.to_dict())
+        print_json(view)
     else:
         typer.echo(f"已停用词条：{view.kind} {view.term}")
 

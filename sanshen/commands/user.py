@@ -39,7 +39,7 @@ def add(
         view, token = users.add_user(ctx, None, name, _roles(role), display=display, dept=dept, email=email,
                                      now=ctx.clock())
     if as_json:
-        print_json({**view.to_dict(), "token": token})
+        print_json({**view.model_dump(mode="json"), "token": token})
     else:
         typer.echo(f"已添加用户 {view.name}（角色：{','.join(view.roles)}）。API 令牌只显示这一次，请妥善保存：",
                    err=True)
@@ -73,7 +73,7 @@ def list_(as_json: bool = json_option()) -> None:
     with app_context() as ctx:
         found = users.list_users(ctx)
     if as_json:
-        print_json([u.to_dict() for u in found])
+        print_json(found)
         return
     for u in found:
         state = "" if u.active else "（已停用）"
@@ -93,7 +93,7 @@ def roles(
     with app_context() as ctx:
         view = users.set_roles(ctx, acting_user(ctx, token), name, _roles(role), now=ctx.clock())
     if as_json:
-        print_json(view.to_dict())
+        print_json(view)
     else:
         typer.echo(f"{view.name} 的角色已改为：{','.join(view.roles)}")
 

@@ -4,36 +4,27 @@ transition is tried on the case and its refusal (or not) is the answer. Nothing 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+
+from pydantic import Field
 
 from review import transitions
 from review.case import Actor, Case
 from review.refusals import Refused
 from review.workflow import WorkflowDef
+from sanshen.service.viewmodel import View
 
 # Stands in for the comment or reason a person would type: the rules only ask that there is one.
 _SOME_TEXT = "—"
 
 
-@dataclass(frozen=True)
-class Allowed:
-    can_sign: tuple[str, ...]  # open stages this user may sign now
-    can_waive: tuple[int, ...]  # findings of the current revision this user may waive now
+class Allowed(View):
+    can_sign: tuple[str, ...] = Field(description="当前用户现在可以签批的环节")
+    can_waive: tuple[int, ...] = Field(description="当前用户现在可以豁免的问题编号（当前修订）")
     can_return: bool
-    return_to: tuple[str, ...]  # stages a return may reopen (besides sending it to the author)
+    return_to: tuple[str, ...] = Field(description="退回时可以退回到的环节（退回作者之外）")
     can_revise: bool
     can_withdraw: bool
-
-    def to_dict(self) -> dict:
-        return {
-            "can_sign": list(self.can_sign),
-            "can_waive": list(self.can_waive),
-            "can_return": self.can_return,
-            "return_to": list(self.return_to),
-            "can_revise": self.can_revise,
-            "can_withdraw": self.can_withdraw,
-        }
 
 
 def _permits(attempt: Callable[[], object]) -> bool:

@@ -11,8 +11,8 @@ from review.refusals import InvalidInput, NotPermitted
 from sanshen.service.errors import NotFound
 from sanshen.service.tx import reading
 from sanshen.service.validate import is_row_id
-from sanshen.service.views import AuditView, UserView
-from storage.audit import ChainReport, export_events, verify_chain
+from sanshen.service.views import AuditChainView, AuditView, UserView
+from storage.audit import export_events, verify_chain
 from storage.models import AuditEvent, Draft, SignOff
 
 if TYPE_CHECKING:
@@ -66,9 +66,9 @@ def search(ctx: "AppContext", actor: UserView, *, draft_id: int | None = None, u
         return [_view(e) for e in session.scalars(stmt.order_by(AuditEvent.seq.desc()).limit(limit))]
 
 
-def verify(ctx: "AppContext") -> ChainReport:
+def verify(ctx: "AppContext") -> AuditChainView:
     with reading(ctx) as session:
-        return verify_chain(session)
+        return AuditChainView.model_validate(verify_chain(session), from_attributes=True)
 
 
 def export(ctx: "AppContext", fmt: str, out: TextIO) -> int:

@@ -382,7 +382,7 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
         blockers = transitions.publication_blockers(wf, case) if waiting else []
         interp = interpretation_of(session, draft.id) if draft.kind == DraftKind.POLICY else None
         return DraftDetail(
-            draft=_draft_view(session, draft),
+            **dict(_draft_view(session, draft)),
             body=rev.body,
             disclosure_reason=draft.disclosure_reason,
             interprets=draft.interprets_id,
@@ -399,7 +399,7 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
                            Attachment.media_type)
                     .where(Attachment.revision_id == rev.id).order_by(Attachment.id))
             ),
-            allowed=allowed_actions(wf, case, actor.actor(), now=now),
+            **dict(allowed_actions(wf, case, actor.actor(), now=now)),
         )
 
 

@@ -1,28 +1,28 @@
-"""Frozen views returned by the service; ``to_dict()`` gives the JSON contract of DESIGN §7."""
+"""The views the service answers with; each one's JSON form (``model_dump(mode="json")``) is the
+contract of the REST API and of the CLI's ``--json`` (DESIGN §7), keys in field order."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Any
 
+from pydantic import Field
+
+from checking.findings import Finding
 from review.case import Actor
 from sanshen.service.allowed import Allowed
+from sanshen.service.viewmodel import Timestamp, View
 
 
-def iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-@dataclass(frozen=True)
-class UserView:
-    id: int
+class UserView(View):
+    id: int = Field(exclude=True)
     name: str
+    roles: tuple[str, ...]
     display: str
     dept: str
-    roles: tuple[str, ...]
     email: str | None
     active: bool
-    session_epoch: int = 0  # the web sessions of this user must carry it (not part of the JSON)
+    session_epoch: int = Field(0, exclude=True)  # the web sessions of this user must carry it
 
     def actor(self) -> Actor:
         return Actor(name=self.name, roles=frozenset(self.roles))
@@ -30,236 +30,124 @@ class UserView:
     def has_role(self, role: str) -> bool:
         return role in self.roles
 
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "roles": list(self.roles),
-            "display": self.display,
-            "dept": self.dept,
-            "email": self.email,
-            "active": self.active,
-        }
 
-
-@dataclass(frozen=True)
-class FindingView:
-    id: int
+class FindingView(View):
+    id: int = Field(description="问题编号（豁免时使用）")
     rule: str
     category: str
-    severity: str
-    start: int
+    severity: str = Field(description="error / warning / info")
+    start: int = Field(description="在正文中的起始位置（按字符计，从 0 起）")
     end: int
     text: str
     suggestion: str | None
     message: str
     waived: bool
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "rule": self.rule,
-            "category": self.category,
-            "severity": self.severity,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "suggestion": self.suggestion,
-            "message": self.message,
-            "waived": self.waived,
-        }
 
-
-@dataclass(frozen=True)
-class DraftView:
+class DraftView(View):
     id: int
     title: str
     revision: int
-    content_hash: str
-    status: str
+    content_hash: str = Field(description="当前修订的 SHA-256 内容哈希；签批针对它")
+    status: str = Field(description="in_review / returned / approved / published / withdrawn")
     kind: str
     column: str
     disclosure: str | None
     urgent: bool
     author: str
-    submitted_at: datetime
+    submitted_at: Timestamp
     findings: tuple[FindingView, ...]
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "revision": self.revision,
-            "content_hash": self.content_hash,
-            "status": self.status,
-            "kind": self.kind,
-            "column": self.column,
-            "disclosure": self.disclosure,
-            "urgent": self.urgent,
-            "author": self.author,
-            "submitted_at": iso(self.submitted_at),
-            "findings": [f.to_dict() for f in self.findings],
-        }
 
-
-@dataclass(frozen=True)
-class SignOffView:
+class SignOffView(View):
     user: str
     revision: int
     content_hash: str
-    at: datetime
+    at: Timestamp
     comment: str
 
-    def to_dict(self) -> dict:
-        return {
-            "user": self.user,
-            "revision": self.revision,
-            "content_hash": self.content_hash,
-            "at": iso(self.at),
-            "comment": self.comment,
-        }
 
-
-@dataclass(frozen=True)
-class StageView:
+class StageView(View):
     name: str
     label: str
-    status: str  # done / open / pending
+    status: str = Field(description="done / open / pending")
     quorum: int
-    due_at: datetime | None
+    due_at: Timestamp | None
     signoffs: tuple[SignOffView, ...]
 
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "label": self.label,
-            "status": self.status,
-            "quorum": self.quorum,
-            "due_at": iso(self.due_at),
-            "signoffs": [s.to_dict() for s in self.signoffs],
-        }
 
-
-@dataclass(frozen=True)
-class AttachmentView:
+class AttachmentView(View):
     id: int
     name: str
     size: int
     sha256: str
     media_type: str
 
-    def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "size": self.size, "sha256": self.sha256,
-                "media_type": self.media_type}
-
 
 @dataclass(frozen=True)
-class AttachmentFile:
+class AttachmentFile:  # a download, not JSON
     name: str
     media_type: str
     data: bytes
 
 
-@dataclass(frozen=True)
-class DraftDetail:
-    draft: DraftView
+class DraftContent(DraftView):
     body: str
     disclosure_reason: str | None
-    interprets: int | None
-    interpretation: int | None
-    deadline_at: datetime | None
+    interprets: int | None = Field(description="本解读稿所解读的政策文件编号")
+    interpretation: int | None = Field(description="本政策文件的解读稿编号")
+    deadline_at: Timestamp | None
     stages: tuple[StageView, ...]
-    blockers: tuple[str, ...]
-    diff: str | None
-    diff_from: int | None  # the revision the diff starts from
+    blockers: tuple[str, ...] = Field(description="发布前还需满足的条件")
+    diff: str | None = Field(description="与当前用户上次签批的修订相比的差异")
+    diff_from: int | None = Field(description="差异的起点：当前用户上次签批的修订号")
     attachments: tuple[AttachmentView, ...]
-    allowed: Allowed  # what the acting user may do now, by the review rules (the server still guards)
-
-    def to_dict(self) -> dict:
-        d = self.draft.to_dict()
-        d.update({
-            "body": self.body,
-            "disclosure_reason": self.disclosure_reason,
-            "interprets": self.interprets,
-            "interpretation": self.interpretation,
-            "deadline_at": iso(self.deadline_at),
-            "stages": [s.to_dict() for s in self.stages],
-            "blockers": list(self.blockers),
-            "diff": self.diff,
-            "diff_from": self.diff_from,
-            "attachments": [a.to_dict() for a in self.attachments],
-            **self.allowed.to_dict(),
-        })
-        return d
 
 
-@dataclass(frozen=True)
-class QueueItem:
+# The draft with its content, and what the acting user may do on it now. Allowed is the first
+# base so that its fields come last: Pydantic orders fields by the reversed MRO.
+class DraftDetail(Allowed, DraftContent):
+    pass
+
+
+class QueueItem(View):
     id: int
     title: str
     stage: str
     label: str
-    due_at: datetime | None
+    due_at: Timestamp | None
     urgent: bool
     overdue: bool
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "stage": self.stage,
-            "label": self.label,
-            "due_at": iso(self.due_at),
-            "urgent": self.urgent,
-            "overdue": self.overdue,
-        }
 
-
-@dataclass(frozen=True)
-class AuditView:
+class AuditView(View):
     seq: int
-    at: datetime
+    at: Timestamp
     actor: str | None
     action: str
     draft_id: int | None
-    payload: dict
+    payload: dict[str, Any]
     prev_hash: str
     hash: str
 
-    def to_dict(self) -> dict:
-        return {
-            "seq": self.seq,
-            "at": iso(self.at),
-            "actor": self.actor,
-            "action": self.action,
-            "draft_id": self.draft_id,
-            "payload": self.payload,
-            "prev_hash": self.prev_hash,
-            "hash": self.hash,
-        }
+
+class AuditChainView(View):
+    ok: bool
+    checked: int = Field(description="已校验的记录数")
+    first_broken_seq: int | None = Field(description="第一条断裂的记录序号")
+    reason: str | None
 
 
-@dataclass(frozen=True)
-class NotificationView:
+class NotificationView(View):
     id: int
     draft_id: int | None
     kind: str
     message: str
-    created_at: datetime
+    created_at: Timestamp
     read: bool
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "draft_id": self.draft_id,
-            "kind": self.kind,
-            "message": self.message,
-            "created_at": iso(self.created_at),
-            "read": self.read,
-        }
 
-
-@dataclass(frozen=True)
-class LexiconEntryView:
+class LexiconEntryView(View):
     id: int
     kind: str
     term: str
@@ -269,18 +157,11 @@ class LexiconEntryView:
     note: str
     enabled: bool
     created_by: str | None
-    created_at: datetime
+    created_at: Timestamp
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "term": self.term,
-            "correct": self.correct,
-            "category": self.category,
-            "severity": self.severity,
-            "note": self.note,
-            "enabled": self.enabled,
-            "created_by": self.created_by,
-            "created_at": iso(self.created_at),
-        }
+
+# The automated pass's report (checking.Report) as the REST API answers it.
+class CheckReportView(View):
+    lexicon_version: str
+    blocking: bool
+    findings: tuple[Finding, ...]

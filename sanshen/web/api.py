@@ -8,16 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
-from starlette.responses import JSONResponse
 
 from checking.context import DraftMeta
 from review.vocabulary import DraftKind
 from sanshen.service import audit, drafts, users, validate
 from sanshen.service.errors import AuthError
-from sanshen.service.views import UserView
+from sanshen.service.views import (
+    AuditChainView,
+    AuditView,
+    CheckReportView,
+    DraftDetail,
+    DraftView,
+    QueueItem,
+    UserView,
+)
 from sanshen.web.state import app_ctx, now
 
 
@@ -29,7 +36,7 @@ class ErrorBody(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": text}
     for status, text in ((401, "未认证：缺少或无效的令牌"), (403, "无权执行"), (404, "对象不存在"),
-                         (409, "规则拒绝（环节、签批顺序、内容已变化等）"), (422, "输入有误"))
+                         (409, "规则拒绝（环节、签批顺序、内容已变化等）"), (413, "请求内容过大"), (422, "输入有误"))
 }
 
 
@@ -89,71 +96,72 @@ class CheckBody(BaseModel):
     disclosure_reason: str | None = None
 
 
-@router.post("/drafts", status_code=201, summary="提交稿件")
+@router.post("/drafts", status_code=201, response_model=DraftView, summary="提交稿件")
 def submit(request: Request, data: SubmitBody, me: UserView = Depends(api_user),
-           idempotency_key: str | None = Header(None, description="幂等键：同一键重复提交只生成一篇稿件")) -> dict:
-    view = drafts.submit(app_ctx(request), me, drafts.SubmitInput(**data.model_dump(), idempotency_key=idempotency_key),
+           idempotency_key: str | None = Header(None, description="幂等键：同一键重复提交只生成一篇稿件")) -> DraftView:
+    return drafts.submit(app_ctx(request), me, drafts.SubmitInput(**data.model_dump(), idempotency_key=idempotency_key),
                          now=now(request))
-    return view.to_dict()
 
 
-@router.post("/drafts/{draft_id}/revisions", status_code=201, summary="提交修改稿")
-def revise(request: Request, draft_id: int, data: ReviseBody, me: UserView = Depends(api_user)) -> dict:
+@router.post("/drafts/{draft_id}/revisions", status_code=201, response_model=DraftView, summary="提交修改稿")
+def revise(request: Request, draft_id: int, data: ReviseBody, me: UserView = Depends(api_user)) -> DraftView:
     return drafts.revise(app_ctx(request), me, draft_id, data.body, title=data.title, comment=data.comment,
-                         now=now(request)).to_dict()
+                         now=now(request))
 
 
-@router.get("/drafts/{draft_id}", summary="稿件详情：当前修订、问题、环节与签批、与我签批版本的差异")
-def show(request: Request, draft_id: int, me: UserView = Depends(api_user)) -> dict:
-    return drafts.show(app_ctx(request), me, draft_id).to_dict()
+@router.get("/drafts/{draft_id}", response_model=DraftDetail,
+            summary="稿件详情：当前修订、问题、环节与签批、与我签批版本的差异")
+def show(request: Request, draft_id: int, me: UserView = Depends(api_user)) -> DraftDetail:
+    return drafts.show(app_ctx(request), me, draft_id)
 
 
-@router.get("/queue", summary="我的待办，最紧急的在前")
-def queue(request: Request, me: UserView = Depends(api_user)) -> list[dict]:
-    return [item.to_dict() for item in drafts.queue(app_ctx(request), me, now=now(request))]
+@router.get("/queue", response_model=list[QueueItem], summary="我的待办，最紧急的在前")
+def queue(request: Request, me: UserView = Depends(api_user)) -> list[QueueItem]:
+    return drafts.queue(app_ctx(request), me, now=now(request))
 
 
-@router.post("/drafts/{draft_id}/sign", summary="签批当前环节")
-def sign(request: Request, draft_id: int, data: SignBody, me: UserView = Depends(api_user)) -> dict:
+@router.post("/drafts/{draft_id}/sign", response_model=DraftView, summary="签批当前环节")
+def sign(request: Request, draft_id: int, data: SignBody, me: UserView = Depends(api_user)) -> DraftView:
     return drafts.sign(app_ctx(request), me, draft_id, stage=data.stage, comment=data.comment,
-                       expect_hash=data.expect_hash, now=now(request)).to_dict()
+                       expect_hash=data.expect_hash, now=now(request))
 
 
-@router.post("/drafts/{draft_id}/return", summary="退回（原因必填）")
-def return_draft(request: Request, draft_id: int, data: ReturnBody, me: UserView = Depends(api_user)) -> dict:
+@router.post("/drafts/{draft_id}/return", response_model=DraftView, summary="退回（原因必填）")
+def return_draft(request: Request, draft_id: int, data: ReturnBody, me: UserView = Depends(api_user)) -> DraftView:
     return drafts.return_draft(app_ctx(request), me, draft_id, comment=data.comment, to_stage=data.to_stage,
-                               now=now(request)).to_dict()
+                               now=now(request))
 
 
-@router.post("/drafts/{draft_id}/waive", summary="豁免一个问题（理由必填）")
-def waive(request: Request, draft_id: int, data: WaiveBody, me: UserView = Depends(api_user)) -> dict:
-    return drafts.waive(app_ctx(request), me, draft_id, data.finding_id, reason=data.reason,
-                        now=now(request)).to_dict()
+@router.post("/drafts/{draft_id}/waive", response_model=DraftView, summary="豁免一个问题（理由必填）")
+def waive(request: Request, draft_id: int, data: WaiveBody, me: UserView = Depends(api_user)) -> DraftView:
+    return drafts.waive(app_ctx(request), me, draft_id, data.finding_id, reason=data.reason, now=now(request))
 
 
-@router.post("/drafts/{draft_id}/withdraw", summary="撤稿（仅领导，发布后，理由必填）")
-def withdraw(request: Request, draft_id: int, data: WithdrawBody, me: UserView = Depends(api_user)) -> dict:
-    return drafts.withdraw(app_ctx(request), me, draft_id, reason=data.reason, now=now(request)).to_dict()
+@router.post("/drafts/{draft_id}/withdraw", response_model=DraftView, summary="撤稿（仅领导，发布后，理由必填）")
+def withdraw(request: Request, draft_id: int, data: WithdrawBody, me: UserView = Depends(api_user)) -> DraftView:
+    return drafts.withdraw(app_ctx(request), me, draft_id, reason=data.reason, now=now(request))
 
 
-@router.get("/drafts/{draft_id}/audit", summary="稿件的审计记录")
-def draft_audit(request: Request, draft_id: int, me: UserView = Depends(api_user)) -> list[dict]:
-    return [e.to_dict() for e in audit.for_draft(app_ctx(request), me, draft_id)]
+@router.get("/drafts/{draft_id}/audit", response_model=list[AuditView], summary="稿件的审计记录")
+def draft_audit(request: Request, draft_id: int, me: UserView = Depends(api_user)) -> list[AuditView]:
+    return audit.for_draft(app_ctx(request), me, draft_id)
 
 
-@router.get("/audit/verify", summary="校验审计哈希链")
-def verify(request: Request) -> JSONResponse:
+@router.get("/audit/verify", response_model=AuditChainView, summary="校验审计哈希链",
+            responses={409: {"model": AuditChainView, "description": "审计链断裂：指出第一条断裂的记录"}})
+def verify(request: Request, response: Response) -> AuditChainView:
     report = audit.verify(app_ctx(request))
-    body = {"ok": report.ok, "checked": report.checked, "first_broken_seq": report.first_broken_seq,
-            "reason": report.reason}
-    return JSONResponse(body, status_code=200 if report.ok else 409)
+    if not report.ok:
+        response.status_code = 409
+    return report
 
 
-@router.post("/check", summary="机器预审（只检查，不保存）")
-def check(request: Request, data: CheckBody) -> dict:
+@router.post("/check", response_model=CheckReportView, summary="机器预审（只检查，不保存）")
+def check(request: Request, data: CheckBody) -> CheckReportView:
     text = validate.body_text(data.text, what="待检查的文本")
     meta = None
     if data.kind or data.disclosure:
         meta = DraftMeta(kind=data.kind or DraftKind.NEWS, disclosure=data.disclosure,
                          disclosure_reason=data.disclosure_reason)
-    return app_ctx(request).checker.check(text, meta=meta).to_dict()
+    report = app_ctx(request).checker.check(text, meta=meta)
+    return CheckReportView.model_validate(report, from_attributes=True)

@@ -13,8 +13,7 @@ from starlette.responses import Response
 from review.refusals import InvalidInput
 from sanshen.service import audit
 from sanshen.service.validate import decimal_id
-from sanshen.service.views import UserView
-from storage.audit import ChainReport
+from sanshen.service.views import AuditChainView, UserView
 from sanshen.web.auth import csrf_protect, require_roles
 from sanshen.web.render import CHINA, page
 from sanshen.web.state import app_ctx, now
@@ -65,7 +64,7 @@ def audit_filters(draft_id: str = "", user: str = "", action: str = "", since: s
     return AuditFilters(draft_id.strip(), user.strip(), action.strip(), since.strip(), until.strip())
 
 
-def _trail_page(request: Request, me: UserView, filters: AuditFilters, report: ChainReport | None) -> Response:
+def _trail_page(request: Request, me: UserView, filters: AuditFilters, report: AuditChainView | None) -> Response:
     if filters.draft_id and decimal_id(filters.draft_id) is None:
         raise InvalidInput("bad_draft_id", "稿件编号必须是正整数")
     since_day, until_day = _day(filters.since, what="起始日期"), _day(filters.until, what="截止日期")

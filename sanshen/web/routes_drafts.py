@@ -103,7 +103,7 @@ def _return_reason(ctx, me: UserView, view: DraftView) -> str | None:
 def show(request: Request, draft_id: int, me: UserView = Depends(current_user)) -> Response:
     ctx = app_ctx(request)
     detail = drafts.show(ctx, me, draft_id, now=now(request))
-    return page(request, "draft.html", detail.draft.title, **draft_page_context(ctx, detail, me, now(request)))
+    return page(request, "draft.html", detail.title, **draft_page_context(ctx, detail, me, now(request)))
 
 
 def draft_page_context(ctx, detail: DraftDetail, me: UserView, at: datetime) -> dict:
@@ -112,14 +112,14 @@ def draft_page_context(ctx, detail: DraftDetail, me: UserView, at: datetime) -> 
     return {
         "d": detail,
         "now": at,
-        "segments": segments(detail.body, detail.draft.findings),
+        "segments": segments(detail.body, detail.findings),
         "diff_lines": diff_lines(detail.diff),
         "category_labels": {str(k): v for k, v in CATEGORY_LABELS.items()},
-        "sign_stages": [s for s in detail.stages if s.name in detail.allowed.can_sign],
-        "return_stages": [s for s in detail.stages if s.name in detail.allowed.return_to],
+        "sign_stages": [s for s in detail.stages if s.name in detail.can_sign],
+        "return_stages": [s for s in detail.stages if s.name in detail.return_to],
         "can_audit": "admin" in me.roles,
-        "published_url": (f"/site/{item_path(detail.draft.id)}"
-                          if detail.draft.status == DraftStatus.PUBLISHED else None),
+        "published_url": (f"/site/{item_path(detail.id)}"
+                          if detail.status == DraftStatus.PUBLISHED else None),
     }
 
 

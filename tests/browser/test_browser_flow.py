@@ -128,5 +128,5 @@ def test_admin_sees_the_trail_and_verifies_it(browser, live):
     expect(table).to_contain_text("shen1")
     page.get_by_role("button", name="校验审计链").click()
     expect(page.get_by_role("status")).to_contain_text("审计链完整")
-    assert drafts.show(live.team.ctx, live.team["guan"], draft_id).draft.status == "in_review"
+    assert drafts.show(live.team.ctx, live.team["guan"], draft_id).status == "in_review"
     page.context.close()
