@@ -53,7 +53,7 @@ class Settings:
     webhook_url: str | None = _setting(
         "SANSHEN_WEBHOOK_URL", kinds.WEB_ADDRESS, "发布时向此地址推送 JSON", unset="不推送")
     webhook_secret: str | None = _setting(
-        "SANSHEN_WEBHOOK_SECRET", kinds.SECRET, "推送的签名密钥，签名在请求头 X-Sanshen-Signature: sha256=<HMAC>")
+        "SANSHEN_WEBHOOK_SECRET", kinds.SECRET, "推送的 HMAC-SHA256 签名密钥，签名在请求头 X-Sanshen-Signature（sha256=…）")
     link_check: bool = _setting(
         "SANSHEN_LINK_CHECK", kinds.FLAG, "后台检查稿件中的链接是否可达（on/off）", default="on")
     link_check_private: bool = _setting(
