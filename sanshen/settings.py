@@ -4,7 +4,7 @@ environment here and nowhere else, then passed down explicitly."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from string import Template
@@ -94,28 +94,29 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """The settings this environment (by default the process's) gives; a bad value is refused."""
-        return cls(**{name: value for name, _, value, _ in _read(env)})
+        return cls(**{r.name: r.value for r in readings(env)})
 
 
 @dataclass(frozen=True)
 class Reading:
-    """One setting as read from the environment, in a form that may be shown: secrets masked."""
+    """One field of :class:`Settings` as read from the environment."""
 
+    name: str  # of the Settings field
     setting: Setting
-    shown: Shown | None
-    from_env: bool
+    value: Any
+    from_env: bool  # else the default
+
+    @property
+    def shown(self) -> Shown | None:
+        """The value as it may be printed: secrets masked."""
+        return None if self.value is None else self.setting.kind.show(self.value)
 
 
 def readings(env: Mapping[str, str] | None = None) -> list[Reading]:
-    return [Reading(setting, None if value is None else setting.kind.show(value), from_env)
-            for _, setting, value, from_env in _read(env)]
-
-
-def _read(env: Mapping[str, str] | None) -> Iterator[tuple[str, Setting, Any, bool]]:
-    """Each field's name, declaration, value and whether the environment gave it (an empty
-    variable counts as unset)."""
+    """Every setting in declaration order (an empty variable counts as unset)."""
     env = os.environ if env is None else env
     earlier: dict[str, str] = {}
+    result = []
     for f in fields(Settings):
         setting: Setting = f.metadata[_DECLARATION]
         raw = env.get(setting.variable) or None
@@ -125,7 +126,8 @@ def _read(env: Mapping[str, str] | None) -> Iterator[tuple[str, Setting, Any, bo
         value = None if raw is None else _parse(setting, raw)
         if value is not None:
             earlier[setting.variable] = str(value)
-        yield f.name, setting, value, from_env
+        result.append(Reading(f.name, setting, value, from_env))
+    return result
 
 
 def _parse(setting: Setting, raw: str) -> Any:
