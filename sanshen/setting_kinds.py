@@ -36,12 +36,12 @@ def _flag(raw: str) -> bool:
     return word in _TRUE
 
 
-def _number(raw: str, *, least: float, inclusive: bool, expected: str) -> float:
+def _number(raw: str, *, zero_allowed: bool, expected: str) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError(f"应为{expected}") from None
-    if not math.isfinite(value) or value < least or (value == least and not inclusive):
+        value = math.nan
+    if not (math.isfinite(value) and (value >= 0 if zero_allowed else value > 0)):
         raise ValueError(f"应为{expected}")
     return value
 
@@ -59,16 +59,16 @@ def _web_address(raw: str) -> str:
     return raw
 
 
-def mask_url_password(url: str) -> str:
+def _mask_url_password(url: str) -> str:
     return _URL_PASSWORD.sub(rf"\g<1>{MASK}@", url)
 
 
 TEXT = Kind(str)
 SECRET = Kind(str, show=lambda value: MASK)
-DATABASE_URL = Kind(str, show=mask_url_password)
+DATABASE_URL = Kind(str, show=_mask_url_password)
 PATH = Kind(lambda raw: Path(raw).expanduser().resolve(), show=str)
 FLAG = Kind(_flag)
-HOURS = Kind(lambda raw: _number(raw, least=0, inclusive=False, expected="正数"))
-SECONDS = Kind(lambda raw: _number(raw, least=0, inclusive=True, expected="非负数"))
+HOURS = Kind(lambda raw: _number(raw, zero_allowed=False, expected="正数"))
+SECONDS = Kind(lambda raw: _number(raw, zero_allowed=True, expected="非负数"))
 PORT = Kind(_port)
 WEB_ADDRESS = Kind(_web_address)
