@@ -13,6 +13,7 @@ from sqlalchemy import select
 from checking.checks import link
 from flows.dispatcher import Dispatcher, DispatcherConfig
 from flows.links import LinkPolicy, Verdict, check_revision_links, extract_links, is_public, pinned_request, probe
+from review.refusals import InvalidInput
 from review.workflow import default_workflow
 from sanshen.checker import load_default_checker
 from sanshen.commands.worker import dispatcher_config
@@ -322,5 +323,5 @@ def test_settings_turn_the_checker_and_private_targets_on_and_off(tmp_path):
                                                   "SANSHEN_LINK_CHECK_PRIVATE": "1"})).link_policy
     assert (policy.enabled, policy.allow_private) == (False, True)
     assert DispatcherConfig().link_policy.enabled and not DispatcherConfig().link_policy.allow_private
-    with pytest.raises(ValueError, match="SANSHEN_LINK_CHECK"):
+    with pytest.raises(InvalidInput, match="SANSHEN_LINK_CHECK"):
         Settings.from_env({**home, "SANSHEN_LINK_CHECK": "maybe"})

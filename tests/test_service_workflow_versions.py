@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib import resources
 
 import pytest
@@ -10,7 +11,6 @@ from sqlalchemy import select
 from sanshen.commands.worker import build_dispatcher
 from sanshen.service import drafts, users
 from sanshen.service.context import AppContext
-from sanshen.settings import Settings
 from storage.db import transaction
 from storage.models import Draft, WorkflowVersion
 from tests.spine_support import WALK, ctx, steps, team  # noqa: F401 (fixtures)
@@ -32,8 +32,8 @@ def test_a_draft_keeps_the_rules_it_started_under(team, default_checker, tmp_pat
     before = team.submit()
     path = tmp_path / "two-leaders.toml"
     path.write_text(TWO_LEADERS, encoding="utf-8")
-    changed = AppContext.open(Settings(home=team.ctx.settings.home, db_url=team.ctx.settings.db_url,
-                                       workflow_file=path), checker=default_checker, clock=team.ctx.clock)
+    changed = AppContext.open(replace(team.ctx.settings, workflow_file=path), checker=default_checker,
+                              clock=team.ctx.clock)
     try:
         assert changed.workflow.version != team.ctx.workflow.version
         assert set(team.rows(select(WorkflowVersion.version))) == {changed.workflow.version,
@@ -67,8 +67,8 @@ def test_a_draft_keeps_the_rules_it_started_under(team, default_checker, tmp_pat
 def test_each_stored_version_is_parsed_once_per_process(team, default_checker, tmp_path):
     path = tmp_path / "two-leaders.toml"
     path.write_text(TWO_LEADERS, encoding="utf-8")
-    changed = AppContext.open(Settings(home=team.ctx.settings.home, db_url=team.ctx.settings.db_url,
-                                       workflow_file=path), checker=default_checker, clock=team.ctx.clock)
+    changed = AppContext.open(replace(team.ctx.settings, workflow_file=path), checker=default_checker,
+                              clock=team.ctx.clock)
     changed.close()
     with transaction(team.ctx.engine, readonly=True) as s:
         first = team.ctx.workflows.get(s, changed.workflow.version)

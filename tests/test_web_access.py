@@ -162,7 +162,7 @@ def test_the_app_caps_request_bodies(app):
 
 def test_a_multi_line_notice_mails_with_a_one_line_subject():
     message = "稿件《通知》在初审被 shen1 退回：第一处\nBcc: victim@example.com\n第二处"
-    msg = compose(SmtpConfig(host="127.0.0.1", sender="noreply@example.gov.cn"),
+    msg = compose(SmtpConfig(host="127.0.0.1", port=25, sender="noreply@example.gov.cn"),
                   Outgoing(1, "jiao1@example.gov.cn", "JIAO1", message, 3))
     assert "\n" not in msg["Subject"] and msg["Bcc"] is None
     assert "第二处" in msg.get_content()

@@ -9,6 +9,7 @@ from email.header import decode_header, make_header
 import pytest
 from aiosmtpd.controller import Controller
 
+from sanshen.settings import Settings
 from sanshen.web.mail import SmtpConfig, send_pending
 from storage.db import transaction
 from storage.models import Notification, User
@@ -57,12 +58,16 @@ def notify(team, name: str, message: str) -> None:
         session.add(Notification(user_id=team[name].id, kind="stage_opened", message=message, created_at=team.ctx.clock()))
 
 
-def test_config_comes_from_the_environment():
-    assert SmtpConfig.from_env({}) is None
-    config = SmtpConfig.from_env({"SANSHEN_SMTP_HOST": "mail.local", "SANSHEN_SMTP_PORT": "2525",
-                                  "SANSHEN_SMTP_FROM": "noreply@gov.cn", "SANSHEN_BASE_URL": "https://s.gov.cn/"})
-    assert (config.host, config.port, config.sender, config.base_url) == ("mail.local", 2525, "noreply@gov.cn",
-                                                                         "https://s.gov.cn")
+def test_config_comes_from_the_settings():
+    assert SmtpConfig.from_settings(Settings.from_env({})) is None
+    config = SmtpConfig.from_settings(Settings.from_env({
+        "SANSHEN_SMTP_HOST": "mail.local", "SANSHEN_SMTP_PORT": "2525", "SANSHEN_SMTP_FROM": "noreply@gov.cn",
+        "SANSHEN_SMTP_STARTTLS": "1", "SANSHEN_BASE_URL": "https://s.gov.cn/"}))
+    assert (config.host, config.port, config.sender, config.starttls, config.base_url) == (
+        "mail.local", 2525, "noreply@gov.cn", True, "https://s.gov.cn")
+    defaults = SmtpConfig.from_settings(Settings.from_env({"SANSHEN_SMTP_HOST": "mail.local"}))
+    assert (defaults.port, defaults.sender, defaults.username, defaults.starttls) == (25, "sanshen@localhost",
+                                                                                    None, False)
 
 
 def test_notifications_are_mailed_once_to_users_with_an_address(smtp, team):
@@ -81,9 +86,10 @@ def test_notifications_are_mailed_once_to_users_with_an_address(smtp, team):
 def test_a_failed_send_is_retried_later(smtp, team):
     inbox, port = smtp
     notify(team, "jiao1", "请处理 4 号稿件")
-    down = SmtpConfig(host="127.0.0.1", port=free_port(), timeout=2)
+    down = SmtpConfig(host="127.0.0.1", port=free_port(), sender="sanshen@example.gov.cn", timeout=2)
     assert send_pending(team.ctx.engine, down, now=team.ctx.clock()) == 0
     assert inbox.messages == []
-    assert send_pending(team.ctx.engine, SmtpConfig(host="127.0.0.1", port=port), now=team.ctx.clock()) == 1
+    up = SmtpConfig(host="127.0.0.1", port=port, sender="sanshen@example.gov.cn")
+    assert send_pending(team.ctx.engine, up, now=team.ctx.clock()) == 1
     assert len(inbox.messages) == 1
 

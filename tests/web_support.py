@@ -55,7 +55,7 @@ def checker(default_checker) -> Checker:
 
 
 def open_context(home: Path, db_url: str, checker: Checker | None = None) -> AppContext:
-    return AppContext.open(Settings(home=home, db_url=db_url), checker=checker, clock=ManualClock(T0))
+    return AppContext.open(Settings(home=home, db_url=db_url, link_check=False), checker=checker, clock=ManualClock(T0))
 
 
 @pytest.fixture

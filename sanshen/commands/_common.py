@@ -22,7 +22,7 @@ JSON_HELP = "以 JSON 输出"
 
 
 def token_option() -> Any:
-    return typer.Option(None, "--token", envvar="SANSHEN_TOKEN", help=TOKEN_HELP, show_envvar=False)
+    return typer.Option(None, "--token", help=TOKEN_HELP)
 
 
 def json_option() -> Any:
@@ -70,9 +70,10 @@ def _missing_database_file(url: str) -> bool:
 
 
 def acting_user(ctx: AppContext, token: str | None) -> UserView:
+    """The user whose token was given with --token, else in SANSHEN_TOKEN."""
     from sanshen.service.users import authenticate_token
 
-    return authenticate_token(ctx, token)
+    return authenticate_token(ctx, ctx.settings.token if token is None else token)
 
 
 def read_text_file(path: str) -> str:

@@ -7,7 +7,6 @@ under SANSHEN_HOME.
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 from contextlib import ExitStack
@@ -37,14 +36,14 @@ def serve(
         make_dirs(ctx.settings.site_dir)
         typer.echo("正在加载词库与机器预审……")
         ctx.checker  # noqa: B018  (built now, not on the first submission)
-        app = create_app(ctx, secure_cookies=os.environ.get("SANSHEN_SECURE_COOKIES", "") in ("1", "true"))
+        app = create_app(ctx)
         stop = threading.Event()
         threads = []
         if not no_worker:
             typer.echo("正在启动流程调度器……")
             dispatcher = stack.enter_context(running_dispatcher(ctx, inline=inline))
             threads.append(threading.Thread(target=dispatcher.run_forever, args=(stop,), name="sanshen-dispatcher"))
-        smtp = mail.SmtpConfig.from_env(os.environ)
+        smtp = mail.SmtpConfig.from_settings(ctx.settings)
         if smtp is not None:
             threads.append(threading.Thread(target=mail.run_forever, args=(ctx.engine, smtp, stop),
                                             kwargs={"clock": ctx.clock}, name="sanshen-mail"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 import time
@@ -21,10 +20,6 @@ if TYPE_CHECKING:
     from flows.webhook import WebhookConfig
     from sanshen.service.context import AppContext
 
-# Fault injection for the crash tests: seconds to pause after a page is written and
-# before the publication is recorded (a window in which to kill the worker).
-PAUSE_ENV = "SANSHEN_FAULT_PUBLISH_PAUSE"
-
 
 def webhook_config(ctx: AppContext) -> WebhookConfig | None:
     from flows.webhook import WebhookConfig
@@ -35,8 +30,7 @@ def webhook_config(ctx: AppContext) -> WebhookConfig | None:
     return WebhookConfig(url=s.webhook_url, secret=s.webhook_secret or "")
 
 
-def _pause_hook() -> Callable[[], None] | None:
-    seconds = float(os.environ.get(PAUSE_ENV) or 0)
+def _pause_hook(seconds: float) -> Callable[[], None] | None:
     return (lambda: time.sleep(seconds)) if seconds > 0 else None
 
 
@@ -61,7 +55,8 @@ def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_u
         engine=ctx.engine, workflow=ctx.workflow, workflows=ctx.workflows, site_dir=ctx.settings.site_dir,
         checker_factory=lambda: build_checker(ctx.engine), webhook=webhook_config(ctx),
         use_prefect=use_prefect, config=config or dispatcher_config(ctx.settings),
-        after_site_write=_pause_hook(), clock=ctx.clock, prefect_api_url=prefect_api_url,
+        after_site_write=_pause_hook(ctx.settings.fault_publish_pause), clock=ctx.clock,
+        prefect_api_url=prefect_api_url,
     )
 
 

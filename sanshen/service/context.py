@@ -22,7 +22,6 @@ from storage.db import make_engine, transaction, upgrade as upgrade_db
 from storage.dialect import dialect_for
 from storage.models import LexiconEntry
 
-DEFAULT_URGENT_HOURS = 5.0
 DEFAULT_WORKFLOW_FILE = "workflows/sanshen.toml"
 
 
@@ -48,8 +47,9 @@ def workflow_text(settings: Settings) -> tuple[str, str]:
 
 
 def settings_adjustment(settings: Settings) -> Callable[[WorkflowDef], WorkflowDef]:
-    """What the installation's settings change in any definition (the urgent end-to-end deadline)."""
-    if settings.urgent_deadline_hours == DEFAULT_URGENT_HOURS:
+    """What the installation's settings change in any definition: the urgent end-to-end deadline,
+    unless SANSHEN_URGENT_HOURS keeps its default."""
+    if settings.urgent_deadline_hours == Settings.urgent_deadline_hours:
         return lambda wf: wf
     total = timedelta(hours=settings.urgent_deadline_hours)
     return lambda wf: replace(wf, urgent_total=total)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
@@ -40,8 +39,7 @@ from sanshen.web.state import WebState
 from storage.clock import Clock
 
 
-def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | None = None,
-               secure_cookies: bool = False) -> FastAPI:
+def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | None = None) -> FastAPI:
     app = FastAPI(
         title="sanshen 三审三校 API",
         version="1",
@@ -50,9 +48,9 @@ def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | N
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
-    key = secret or load_or_create_secret(ctx.settings.home, os.environ.get("SANSHEN_SECRET_KEY"))
+    key = secret or load_or_create_secret(ctx.settings.home, ctx.settings.secret_key)
     app.state.web = WebState(ctx=ctx, codec=SessionCodec(key), templates=make_templates(), clock=clock or ctx.clock,
-                             secure_cookies=secure_cookies)
+                             secure_cookies=ctx.settings.secure_cookies)
     app.middleware("http")(session_middleware)
     app.add_middleware(RequestSizeLimit)
     for module in (routes_auth, routes_drafts, routes_notifications, routes_admin, routes_lexicon,

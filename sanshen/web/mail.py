@@ -13,10 +13,10 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from typing import Mapping
 
 from sqlalchemy import Engine, select, update
 
+from sanshen.settings import Settings
 from storage.clock import Clock, pause
 from storage.db import transaction
 from storage.models import Notification, User
@@ -27,8 +27,8 @@ log = logging.getLogger("sanshen.mail")
 @dataclass(frozen=True)
 class SmtpConfig:
     host: str
-    port: int = 25
-    sender: str = "sanshen@localhost"
+    port: int
+    sender: str
     username: str | None = None
     password: str | None = None
     starttls: bool = False
@@ -36,18 +36,17 @@ class SmtpConfig:
     timeout: float = 10.0
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> "SmtpConfig | None":
-        host = env.get("SANSHEN_SMTP_HOST")
-        if not host:
+    def from_settings(cls, settings: Settings) -> "SmtpConfig | None":
+        if settings.smtp_host is None:
             return None
         return cls(
-            host=host,
-            port=int(env.get("SANSHEN_SMTP_PORT", "25")),
-            sender=env.get("SANSHEN_SMTP_FROM") or "sanshen@localhost",
-            username=env.get("SANSHEN_SMTP_USER") or None,
-            password=env.get("SANSHEN_SMTP_PASSWORD") or None,
-            starttls=env.get("SANSHEN_SMTP_STARTTLS", "") in ("1", "true", "yes"),
-            base_url=(env.get("SANSHEN_BASE_URL") or "").rstrip("/") or None,
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_from,
+            username=settings.smtp_user,
+            password=settings.smtp_password,
+            starttls=settings.smtp_starttls,
+            base_url=settings.base_url.rstrip("/") if settings.base_url else None,
         )
 
 

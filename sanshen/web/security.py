@@ -83,10 +83,10 @@ def csrf_ok(session: Session, submitted: str | None) -> bool:
     return bool(submitted) and hmac.compare_digest(session.csrf, str(submitted))
 
 
-def load_or_create_secret(home: Path, env_value: str | None = None) -> bytes:
-    """The signing key: SANSHEN_SECRET_KEY if given, else a random key kept in the data directory."""
-    if env_value:
-        return env_value.encode("utf-8")
+def load_or_create_secret(home: Path, configured: str | None = None) -> bytes:
+    """The signing key: the configured one (SANSHEN_SECRET_KEY) if any, else a random key kept in the data directory."""
+    if configured:
+        return configured.encode("utf-8")
     path = home / "secret_key"
     if path.exists():
         return path.read_bytes().strip()
