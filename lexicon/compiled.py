@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lexicon.matchers import ExactMatcher, NearMatcher
@@ -37,16 +38,22 @@ class CompiledLexicon:
     words: WordIndex
     banned: ExactMatcher[LexiconTerm]  # on squeezed text
     secrecy: ExactMatcher[LexiconTerm]  # on squeezed text
-    formulations: ExactMatcher[LexiconTerm]  # on squeezed text
+    formulations: ExactMatcher[LexiconTerm]  # canonical forms and their accepted variants, on squeezed text
+    accepted: str  # the squeezed canonical and accepted forms, one a line, to look phrases up in
     near: NearMatcher  # on squeezed text; term_index into ``near_terms``
     near_terms: tuple[LexiconTerm, ...]
     near_keys: tuple[str, ...]  # the squeezed form of each near term, as the matcher sees it
     typos: ExactMatcher[LexiconTerm]  # known pairs and context pairs, on folded text
     allow: ExactMatcher[LexiconTerm]  # on folded text
+    contexts: dict[str, re.Pattern[str]]  # each term's context pattern, compiled
 
     @property
     def version(self) -> str:
         return self.lexicon.version
+
+    def in_context(self, term: LexiconTerm, sentence: str) -> bool:
+        """Whether ``sentence`` (the occurrence written CONTEXT_MARK) is a context ``term`` applies in."""
+        return not term.context or self.contexts[term.context].search(sentence) is not None
 
     @classmethod
     def compile(cls, lexicon: Lexicon, words: WordIndex | None = None) -> "CompiledLexicon":
@@ -64,15 +71,18 @@ class CompiledLexicon:
             if len(squeeze_term(t.term)) >= NEAR_MIN_LENGTH and t.note != EXACT_ONLY_GROUP
         )
         near_keys = tuple(squeeze_term(t.term) for t in near_terms)
+        accepted = [(squeeze_term(form), t) for t in lexicon.of_kind(TermKind.FORMULATION) for form in (t.term, *t.allowed)]
         return cls(
             lexicon=lexicon,
             words=words,
             banned=squeezed(TermKind.BANNED),
             secrecy=squeezed(TermKind.SECRECY),
-            formulations=squeezed(TermKind.FORMULATION),
+            formulations=ExactMatcher(accepted),
+            accepted="\n".join(form for form, _ in accepted),
             near=NearMatcher(near_keys, NEAR_MIN_LENGTH, words.piece_cost),
             near_terms=near_terms,
             near_keys=near_keys,
             typos=folded(TermKind.TYPO, TermKind.CONTEXT),
             allow=folded(TermKind.ALLOW),
+            contexts={t.context: re.compile(t.context) for t in lexicon.terms if t.context},
         )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lexicon.model import Lexicon, LexiconError, LexiconTerm, TermKind, make_term
+from lexicon.normalize import fold
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -20,14 +21,15 @@ class FileSpec:
 
 
 FILES: dict[str, FileSpec] = {
-    "formulations.tsv": FileSpec(TermKind.FORMULATION, ("term", "note"), 1),
-    "banned.tsv": FileSpec(TermKind.BANNED, ("term", "correct", "severity", "note"), 3),
+    "formulations.tsv": FileSpec(TermKind.FORMULATION, ("term", "note", "allowed", "reference"), 1),
+    "banned.tsv": FileSpec(TermKind.BANNED, ("term", "correct", "severity", "note", "context"), 3),
     "misspellings.tsv": FileSpec(TermKind.TYPO, ("correct", "term"), 2),
-    "context.tsv": FileSpec(TermKind.CONTEXT, ("term", "correct", "note"), 2),
+    "context.tsv": FileSpec(TermKind.CONTEXT, ("term", "correct", "note", "context"), 2),
     "secrecy.tsv": FileSpec(TermKind.SECRECY, ("term", "severity", "note"), 2),
     "allow.tsv": FileSpec(TermKind.ALLOW, ("term", "note"), 1),
 }
 DEFAULT_SEVERITY = {TermKind.CONTEXT: "warning", TermKind.ALLOW: "info"}
+ALLOWED_SEPARATOR = "|"  # between the accepted forms in one cell (terms themselves contain 、 and ，)
 
 
 def parse_lines(name: str, text: str, spec: FileSpec) -> list[LexiconTerm]:
@@ -55,6 +57,9 @@ def parse_lines(name: str, text: str, spec: FileSpec) -> list[LexiconTerm]:
                 None,
                 fields.get("severity") or DEFAULT_SEVERITY.get(spec.kind, "error"),
                 fields.get("note", ""),
+                allowed=fields.get("allowed", "").split(ALLOWED_SEPARATOR),
+                context=fields.get("context", ""),
+                reference=fields.get("reference", ""),
             )
         )
     return terms
@@ -74,7 +79,8 @@ def load_lexicon(directory: Path = DATA_DIR) -> Lexicon:
         terms.extend(parse_lines(path.name, text, spec))
     seen: dict[tuple, str] = {}
     for t in terms:
-        if t.key in seen:
-            raise LexiconError(t.source, f"与 {seen[t.key]} 重复：{t.term}")
-        seen[t.key] = t.source
+        for key in (t.key, *((t.kind, fold(a)) for a in t.allowed)):
+            if key in seen:
+                raise LexiconError(t.source, f"与 {seen[key]} 重复：{key[1]}")
+            seen[key] = t.source
     return Lexicon(tuple(terms))

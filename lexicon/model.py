@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from lexicon.normalize import fold
@@ -38,6 +39,13 @@ class LexiconTerm:
     severity: Severity
     note: str = ""
     source: str = ""  # "file:line" or "override"; not part of the version
+    # A formulation's accepted variants (official short forms, complete phrases that read like a
+    # damaged form): written exactly they are right, and they are never near misses of the term.
+    allowed: tuple[str, ...] = ()
+    # A context or banned term applies only where its sentence matches this regular expression,
+    # with the occurrence itself written CONTEXT_MARK (empty: everywhere).
+    context: str = ""
+    reference: str = ""  # where the wording was verified (an address or a document); not part of the version
 
     @property
     def key(self) -> tuple[TermKind, str]:
@@ -45,7 +53,8 @@ class LexiconTerm:
 
     def canonical_line(self) -> str:
         return "\t".join(
-            [self.kind, fold(self.term), self.correct or "", self.category, self.severity, self.note]
+            [self.kind, fold(self.term), self.correct or "", self.category, self.severity, self.note,
+             "|".join(fold(a) for a in self.allowed), self.context]
         )
 
 
@@ -61,6 +70,10 @@ class LexiconOverride:
     severity: str = "error"
     note: str = ""
     enabled: bool = True
+
+
+CONTEXT_MARK = "@"  # stands for the term itself in a context pattern
+CONTEXT_KINDS = (TermKind.CONTEXT, TermKind.BANNED)  # the kinds whose terms may carry one
 
 
 DEFAULT_CATEGORY: dict[TermKind, Category] = {
@@ -81,6 +94,10 @@ def make_term(
     category: str | None,
     severity: str,
     note: str = "",
+    *,
+    allowed: Sequence[str] = (),
+    context: str = "",
+    reference: str = "",
 ) -> LexiconTerm:
     """Validate raw fields into a term, raising LexiconError that names ``where``."""
     try:
@@ -107,7 +124,35 @@ def make_term(
         severity_ = Severity(severity.strip() or "error")
     except ValueError:
         raise LexiconError(where, f"未知的严重性 {severity!r}（可用：error、warning、info）") from None
-    return LexiconTerm(kind_, term, correct, category_, severity_, note.strip(), where)
+    return LexiconTerm(kind_, term, correct, category_, severity_, note.strip(), where,
+                       _allowed(where, kind_, term, allowed), _context(where, kind_, context), reference.strip())
+
+
+def _allowed(where: str, kind: TermKind, term: str, allowed: Sequence[str]) -> tuple[str, ...]:
+    forms = tuple(a.strip() for a in allowed if a.strip())
+    if forms and kind is not TermKind.FORMULATION:
+        raise LexiconError(where, "只有规范表述可以列出可接受的写法")
+    folded = [fold(a) for a in forms]
+    if fold(term) in folded:
+        raise LexiconError(where, f"可接受的写法与词条相同：{term}")
+    if len(set(folded)) < len(folded):
+        raise LexiconError(where, "可接受的写法重复")
+    return forms
+
+
+def _context(where: str, kind: TermKind, context: str) -> str:
+    context = context.strip()
+    if not context:
+        return ""
+    if kind not in CONTEXT_KINDS:
+        raise LexiconError(where, "只有语境易混词和禁用词可以限定语境")
+    if CONTEXT_MARK not in context:
+        raise LexiconError(where, f"语境模式须用“{CONTEXT_MARK}”表示词条本身")
+    try:
+        re.compile(context)
+    except re.error as exc:
+        raise LexiconError(where, f"语境模式不是有效的正则表达式：{exc}") from None
+    return context
 
 
 @dataclass(frozen=True)
@@ -135,7 +180,10 @@ class Lexicon:
         by_key = {t.key: t for t in self.terms}
         for i, e in enumerate(entries, 1):
             t = make_term(f"override #{i} ({e.term})", e.kind, e.term, e.correct, e.category, e.severity, e.note)
-            t = LexiconTerm(t.kind, t.term, t.correct, t.category, t.severity, t.note, "override")
+            # An edit carries no accepted forms, pattern or reference: those of the file's entry stay.
+            kept = by_key.get(t.key)
+            t = replace(t, source="override", allowed=kept.allowed if kept else (),
+                        context=kept.context if kept else "", reference=kept.reference if kept else "")
             if e.enabled:
                 by_key[t.key] = t
             else:

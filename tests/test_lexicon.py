@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from checking.findings import Category, Severity
 from lexicon.loader import DATA_DIR, load_lexicon
 from lexicon.matchers import ExactMatcher, NearMatcher, pieces
-from lexicon.model import Lexicon, LexiconError, LexiconOverride, TermKind
+from lexicon.model import Lexicon, LexiconError, LexiconOverride, TermKind, make_term
 from lexicon.normalize import fold, squeeze, squeeze_term
 
 
@@ -75,6 +76,11 @@ def test_override_is_validated(lexicon):
         ("secrecy.tsv", "内部资料\tsevere\n", "secrecy.tsv:1", "严重性"),
         ("allow.tsv", "秘密选举\t说明\t多余\n", "allow.tsv:1", "最多 2 列"),
         ("formulations.tsv", "\t表述\n", "formulations.tsv:1", "词条为空"),
+        ("formulations.tsv", "两个维护\t表述\t两个维护\n", "formulations.tsv:1", "可接受的写法与词条相同"),
+        ("formulations.tsv", "两个维护\t表述\t维护|维护\n", "formulations.tsv:1", "可接受的写法重复"),
+        ("context.tsv", "登陆\t登录\t说明\t网站\n", "context.tsv:1", "“@”"),
+        ("context.tsv", "登陆\t登录\t说明\t@(网站\n", "context.tsv:1", "正则表达式"),
+        ("secrecy.tsv", "内部资料\terror\t说明\t@\n", "secrecy.tsv:1", "最多 3 列"),
     ],
 )
 def test_loader_names_file_and_line(tmp_path: Path, name, content, where, problem):
@@ -96,6 +102,47 @@ def test_loader_rejects_duplicates_unknown_files_and_bad_encoding(tmp_path: Path
     (tmp_path / "extra.tsv").write_text("x\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="未知的词库文件"):
         load_lexicon(tmp_path)
+
+
+def test_accepted_forms_and_context_patterns_are_read(tmp_path: Path):
+    (tmp_path / "formulations.tsv").write_text("污染防治攻坚战\t表述\t污染防治攻坚|打好污染防治攻坚战\t某文件\n",
+                                               encoding="utf-8")
+    (tmp_path / "context.tsv").write_text("做为\t作为\t规范写法为“作为”\t@(?!人民)\n", encoding="utf-8")
+    (tmp_path / "allow.tsv").write_text("秘密选举\n", encoding="utf-8")
+    lexicon = load_lexicon(tmp_path)
+    term = lexicon.of_kind(TermKind.FORMULATION)[0]
+    assert term.allowed == ("污染防治攻坚", "打好污染防治攻坚战") and term.reference == "某文件"
+    assert lexicon.of_kind(TermKind.CONTEXT)[0].context == "@(?!人民)"
+    (tmp_path / "allow.tsv").write_text("污染防治攻坚\n", encoding="utf-8")
+    assert load_lexicon(tmp_path)  # another kind may hold the same words
+    (tmp_path / "formulations.tsv").write_text("污染防治攻坚战\t表述\t污染防治攻坚\n污染防治攻坚\t表述\n",
+                                               encoding="utf-8")
+    with pytest.raises(LexiconError, match="重复"):
+        load_lexicon(tmp_path)
+
+
+def test_accepted_forms_and_patterns_only_where_they_mean_something():
+    with pytest.raises(LexiconError, match="只有规范表述"):
+        make_term("x", "banned", "北朝鲜", "朝鲜", None, "error", allowed=("北韩",))
+    with pytest.raises(LexiconError, match="只有语境易混词和禁用词"):
+        make_term("x", "formulation", "两个维护", None, None, "error", context="@")
+
+
+def test_reference_is_not_part_of_the_version_but_accepted_forms_are(lexicon):
+    term = lexicon.of_kind(TermKind.FORMULATION)[0]
+    others = tuple(t for t in lexicon.terms if t is not term)
+    assert Lexicon((*others, replace(term, reference="另一出处"))).version == lexicon.version
+    assert Lexicon((*others, replace(term, allowed=(*term.allowed, "另一写法")))).version != lexicon.version
+
+
+def test_overrides_keep_the_accepted_forms_and_patterns_of_the_file(lexicon):
+    edited = lexicon.with_overrides([
+        LexiconOverride(kind="formulation", term="污染防治攻坚战", note="改过说明"),
+        LexiconOverride(kind="context", term="登陆", correct="登录", severity="warning"),
+    ])
+    by_term = {t.term: t for t in edited.terms}
+    assert by_term["污染防治攻坚战"].allowed == ("污染防治攻坚",) and by_term["污染防治攻坚战"].note == "改过说明"
+    assert by_term["登陆"].context == {t.term: t for t in lexicon.terms}["登陆"].context
 
 
 def test_every_data_file_is_known():
@@ -176,3 +223,20 @@ def test_near_matcher_allows_two_edits_for_long_terms():
     m = NearMatcher(["习近平新时代中国特色社会主义思想"])
     assert m.find("习近平新时代中国特色社会主意思相")
     assert not NearMatcher(["高质量发展"]).find("高品量发扬")
+
+
+def test_no_two_canonical_or_accepted_forms_match_alike(lexicon):
+    forms = [squeeze_term(form) for t in lexicon.of_kind(TermKind.FORMULATION) for form in (t.term, *t.allowed)]
+    assert sorted(f for f in set(forms) if forms.count(f) > 1) == []
+
+
+def test_every_canonical_and_accepted_form_passes_its_own_check(lexicon):
+    from checking.check import Checker
+
+    checker = Checker.build(lexicon)
+    failures = []
+    for t in lexicon.of_kind(TermKind.FORMULATION):
+        for form in (t.term, *t.allowed):
+            for text in (form, f"坚持{form}。", f"{form}，"):
+                failures += [(form, f.rule, f.text) for f in checker.check(text).findings if f.severity is Severity.ERROR]
+    assert failures == []

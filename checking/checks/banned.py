@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checking.checks.spans import SpanSet, finding, keep_longest
+from checking.checks.spans import SpanSet, finding, keep_longest, sentence_around
 from checking.findings import Category, Finding
 from lexicon.compiled import CompiledLexicon, Document
 
@@ -19,6 +19,8 @@ def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Findi
             continue
         # A short term at the head of a longer word still counts (弱智 in 弱智儿童).
         if hit.end - hit.start <= SHORT and lex.words.straddled(doc.squeezed.text, hit.start, hit.end):
+            continue
+        if not lex.in_context(term, sentence_around(doc.folded, start, end)):
             continue
         if term.correct:
             message = term.note or f"禁用或慎用词，应使用“{term.correct}”"

@@ -6,8 +6,10 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from checking.findings import Category, Finding, Severity
+from lexicon.model import CONTEXT_MARK
 
 Span = tuple[int, int]
+SENTENCE_ENDS = "。！？!?\n"
 
 
 def is_han(ch: str) -> bool:
@@ -80,6 +82,16 @@ def line_around(text: str, start: int, end: int, width: int) -> str:
     if cut != -1:
         after = after[:cut]
     return before + text[start:end] + after
+
+
+def sentence_around(text: str, start: int, end: int, width: int = 30) -> str:
+    """Up to ``width`` characters of the sentence on each side of ``text[start:end]``, which is
+    written CONTEXT_MARK (the form a lexicon term's context pattern is matched against)."""
+    before = text[max(0, start - width) : start]
+    after = text[end : end + width]
+    cut = max(before.rfind(c) for c in SENTENCE_ENDS)
+    stop = min((at for at in (after.find(c) for c in SENTENCE_ENDS) if at != -1), default=len(after))
+    return before[cut + 1 :] + CONTEXT_MARK + after[:stop]
 
 
 def keep_longest(findings: Sequence[Finding]) -> list[Finding]:

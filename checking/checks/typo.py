@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from checking.checks.spans import SpanSet, finding, keep_longest
+from checking.checks.spans import SpanSet, finding, keep_longest, sentence_around
 from checking.findings import Category, Finding, Severity
 from lexicon.compiled import CompiledLexicon, Document
 from lexicon.model import TermKind
@@ -13,11 +13,11 @@ RULE_KNOWN = "typo.known-pair"
 RULE_CONTEXT = "typo.context"
 RULE_CUTOFF = "typo.cutoff-date"
 SHORT = 3
-# 截止 opening a clause with a time and a comma after it means "as of": 截至2024年底，全市……
+# 截止 opening a clause with a time and a comma after it (of either width) means "as of": 截至2024年底，全市……
 CUTOFF = re.compile(
-    r"截止(?=\s*(?:[0-9]{2,4}年|[0-9]{1,2}月|今年|去年|上年|目前|本月|上月|年底|年末|月底)[^，。；\n]{0,14}，)"
+    r"截止(?=\s*(?:[0-9]{2,4}年|[0-9]{1,2}月|今年|去年|上年|目前|本月|上月|年底|年末|月底)[^，,。；;\n]{0,14}[，,])"
 )
-CLAUSE_START = frozenset("，。；：！？\n")
+CLAUSE_START = frozenset("，。；：！？,;:!?\n")
 
 
 def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
@@ -27,6 +27,8 @@ def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Findi
         if protected.touches(hit.start, hit.end):
             continue
         if hit.end - hit.start <= SHORT and not lex.words.aligned(doc.folded, hit.start, hit.end):
+            continue
+        if not lex.in_context(term, sentence_around(doc.folded, hit.start, hit.end)):
             continue
         if term.kind is TermKind.CONTEXT:
             rule, severity = RULE_CONTEXT, Severity.WARNING
