@@ -9,6 +9,7 @@ from checking.checks.spans import finding, is_han
 from checking.findings import Category, Finding, Severity
 from lexicon.compiled import CompiledLexicon, Document
 from lexicon.matchers import ExactHit, NearHit
+from lexicon.typo_candidates import char_readings
 
 RULE = "formulation.near-miss"
 # A changed last character that names another kind of body is another name (教育法, 科学技术局).
@@ -19,6 +20,7 @@ EDGE_OK_AFTER = set("的是和与及等在为了中上下，。；：、")
 FUNCTION_CHARS = set("的地得了着过是和与及或等在为对把被将向从以于而并也都就还又之其这那中")
 LONG = 8  # a term this long with one inner character changed is no other phrase
 WORD_FREQ = 30  # a dictionary word at least this frequent made by an edit is an ordinary word
+MARGIN = 6  # characters of context segmented on each side of a window
 
 
 def check(doc: Document, lex: CompiledLexicon, exact_hits: Sequence[ExactHit] | None = None) -> list[Finding]:
@@ -42,8 +44,26 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
     term = lex.near_terms[hit.term_index]
     start, end = doc.span_of_squeezed(hit.start, hit.end)
     severity = term.severity if term.severity is not Severity.INFO else Severity.WARNING
+    if severity is Severity.ERROR and _may_be_meant(doc.squeezed.text[hit.start : hit.end], lex.near_keys[hit.term_index], lex):
+        severity = Severity.WARNING
     return finding(doc.text, RULE, Category.FORMULATION, severity, start, end, term.term,
                    f"疑似规范表述写错：应为“{term.term}”")
+
+
+def _may_be_meant(window: str, key: str, lex: CompiledLexicon) -> bool:
+    """A near miss that is itself a common phrase, or part of another accepted form (one that does
+    not contain the term), may be what the writer meant: worth a warning, not an error."""
+    if lex.words.freq(window) >= WORD_FREQ:
+        return True
+    accepted = lex.accepted
+    at = accepted.find(window)
+    while at != -1:
+        line_start = accepted.rfind("\n", 0, at) + 1
+        line_end = accepted.find("\n", at)
+        if key not in accepted[line_start : line_end if line_end != -1 else len(accepted)]:
+            return True
+        at = accepted.find(window, at + 1)
+    return False
 
 
 class _ExactSpans:
@@ -86,6 +106,8 @@ def _ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> 
             return True
         if op == "replace" and src in (0, n - 1) and (not is_han(window[dst]) or window[dst] in FUNCTION_CHARS):
             return True
+        if op == "replace" and len(hit.edits) == 1 and src in (0, n - 1) and _runs_on(sq, hit, key, src, dst, lex):
+            return True
         if op == "replace" and src == n - 1 and window[dst] in KIND_SUFFIXES:
             return True
         if op == "replace" and n <= 5 and _edit_makes_word(sq, hit.start + dst, key, lex) \
@@ -105,6 +127,35 @@ def _ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> 
     return False
 
 
+def _runs_on(sq: str, hit: NearHit, key: str, src: int, dst: int, lex: CompiledLexicon) -> bool:
+    """The changed first or last character belongs to the text outside the window, not to the
+    term: the segmentation of the surrounding text cuts between it and the rest of the window,
+    and it either starts (ends) a word that runs on outside the window, or stands alone before
+    (after) more text and sounds unlike the character it replaces (生态环境|更|美 is not
+    生态环境部 damaged; 中华人民共和|果|成立 is)."""
+    at = hit.start + dst
+    lo = max(0, hit.start - MARGIN)
+    token_end = lo
+    for token in lex.words.tokenizer.cut(sq[lo : hit.end + MARGIN], HMM=False):
+        token_start, token_end = token_end, token_end + len(token)
+        if token_end > at:
+            break
+    if src == 0:
+        if token_end != at + 1:
+            return False
+        runs_on, outside = token_start < hit.start, sq[hit.start - 1 : hit.start]
+    else:
+        if token_start != at:
+            return False
+        runs_on, outside = token_end > hit.end, sq[hit.end : hit.end + 1]
+    return runs_on or (bool(outside) and is_han(outside) and not _sounds_alike(sq[at], key[src]))
+
+
+def _sounds_alike(a: str, b: str) -> bool:
+    readings = char_readings(a + b)
+    return not set(readings.get(a, ())).isdisjoint(readings.get(b, ()))
+
+
 def _orphans(phrase: str, lex: CompiledLexicon) -> int:
     """Single Chinese characters in the best segmentation of ``phrase``."""
     return sum(1 for token in lex.words.tokenizer.cut(phrase, HMM=False) if len(token) == 1 and is_han(token))
@@ -118,6 +169,8 @@ def _cut_short_reads_whole(sq: str, hit: NearHit, key: str, src: int, lex: Compi
     window = sq[hit.start : hit.end]
     if lex.words.freq(window) >= WORD_FREQ:
         return True
+    if src == len(key) - 1 and key[-1] in KIND_SUFFIXES and sq[hit.end : hit.end + 1] in KIND_SUFFIXES:
+        return True  # followed by another kind, the name of a sibling (社会主义现代化强省)
     tokens = list(lex.words.tokenizer.cut(window, HMM=False))
     edge = tokens[0] if src == 0 else tokens[-1]
     if len(edge) == 1 and is_han(edge):

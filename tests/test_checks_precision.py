@@ -1,0 +1,80 @@
+"""Formulation errors: the false errors measured on real published text, each reproduced, and the
+true near misses next to them that must still be errors (a wrong error blocks sign-off until
+someone waives it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from checking.check import Checker
+from checking.findings import Category, Severity
+from lexicon.loader import load_lexicon
+from lexicon.model import Lexicon, LexiconTerm, TermKind
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker.build(load_lexicon())
+
+
+def found(checker: Checker, text: str, category: Category) -> list[tuple[str, str | None, Severity]]:
+    return [(f.text, f.suggestion, f.severity) for f in checker.check(text, only=[category]).findings]
+
+
+def errors(checker: Checker, text: str, category: Category) -> list[tuple[str, str | None]]:
+    return [(t, s) for t, s, severity in found(checker, text, category) if severity is Severity.ERROR]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "积极适应应急管理新形势新任务。",  # 应急管理|新形势: the changed character begins the next words
+        "让生态环境更美，人民生活更幸福。",  # 生态环境|更|美
+        "推动长三角区域一体化发展。",  # an accepted short form of 长江三角洲区域一体化发展
+        "深入打好污染防治攻坚，持续改善环境质量。",  # a complete phrase, accepted beside 污染防治攻坚战
+        "坚持以人民健康为中心的发展思想。",  # a complete phrase, accepted beside 以人民为中心的发展思想
+        "奋力建设新时代社会主义现代化强省会。",  # 强省会, another kind than 强国
+        "加快建设社会主义现代化强市。",
+    ],
+)
+def test_real_text_false_errors_are_gone(checker, text):
+    assert errors(checker, text, Category.FORMULATION) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong", "canonical"),
+    [
+        ("中华人民共和果成立以来", "中华人民共和果", "中华人民共和国"),  # 果 sounds like 国
+        ("深化生态环境布改革", "生态环境布", "生态环境部"),  # 布 sounds like 部
+        ("两个维户党中央", "两个维户", "两个维护"),  # the rest of the window is no run of whole words
+        ("推进中国式现代，", "中国式现代", "中国式现代化"),
+        ("全面建成社会主义现代化强", "全面建成社会主义现代化强", "全面建成社会主义现代化强国"),
+        ("推动长江三角洲区城一体化发展。", "长江三角洲区城一体化发展", "长江三角洲区域一体化发展"),
+    ],
+)
+def test_damaged_forms_next_to_them_are_still_errors(checker, text, wrong, canonical):
+    assert errors(checker, text, Category.FORMULATION) == [(wrong, canonical)]
+
+
+def formulation(term: str, *allowed: str) -> LexiconTerm:
+    return LexiconTerm(TermKind.FORMULATION, term, None, Category.FORMULATION, Severity.ERROR, allowed=allowed)
+
+
+@pytest.mark.parametrize(
+    "lexicon",
+    [
+        Lexicon((formulation("两个维护"), formulation("两个维户村委会"))),  # part of another canonical form
+        Lexicon((formulation("两个维护", "两个维户村"),)),  # part of an accepted form of the term itself
+    ],
+)
+def test_near_miss_inside_another_accepted_form_is_only_a_warning(lexicon):
+    checker = Checker.build(lexicon)
+    assert found(checker, "坚决做到两个维户。", Category.FORMULATION) == [("两个维户", "两个维护", Severity.WARNING)]
+
+
+def test_near_miss_that_is_a_common_phrase_is_only_a_warning():
+    checker = Checker.build(Lexicon((formulation("中国共产党第二十次全国代表大会"),)))
+    # two edits from the twentieth congress, and a name in the dictionary: the first congress
+    assert found(checker, "中国共产党第一次全国代表大会在上海召开。", Category.FORMULATION) == [
+        ("中国共产党第一次全国代表大会", "中国共产党第二十次全国代表大会", Severity.WARNING)
+    ]
