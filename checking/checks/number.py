@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from checking.checks.spans import SpanSet, finding
+from checking.checks.spans import SpanSet, finding, is_han
 from checking.findings import Category, Finding, Severity
 
 CN = "〇零一二三四五六七八九"
@@ -13,7 +13,8 @@ CN_DAY = "一二三四五六七八九十"
 DIGITS = "0123456789"
 # Every pattern starts with a literal or a rare character class, so the engine scans fast; the
 # digits in front are checked by ``_run_before``. The text is folded (ASCII digits).
-YEAR_MONTH = re.compile(r"年(?=[0-9]{1,2}月)")
+# Two digits and 年 before a month or a part of the year: 25年3月, 25年底, 25年上半年 (not 25年前, 25年初步).
+YEAR_MONTH = re.compile(r"年(?=[0-9]{1,2}月|底|末|初(?!步|心|衷)|[上下]半年|第?[一二三四]季度)")
 DECADE = re.compile(r"0年代")
 YI_WAN = re.compile(r"亿([0-9]{1,4})万")
 QIAN = re.compile(f"([亿万])([0-9两{CN[1:]}])千(?:([0-9{CN[1:]}])百)?(万)?")
@@ -21,10 +22,19 @@ MONTH_CN = re.compile(f"年[{CN_DAY}]{{1,3}}月")
 MONTH_ARABIC = re.compile(r"年[0-9]{1,2}月")
 DAY_CN = re.compile(f"月[{CN_DAY}]{{1,3}}日")
 DAY_ARABIC = re.compile(r"月[0-9]{1,2}日")
+# Dates that lost a 年 or 月 (20105月, 2018724日, 2018年724日).
+NO_YEAR_MARK = re.compile(r"[12][0-9]{4,5}月")
+NO_MARKS = re.compile(r"[12][0-9]{5,7}日(?!元)")
+NO_MONTH_MARK = re.compile(r"年[0-9]{3,4}日(?!元)")
+SPACES = " \t\u3000\u00a0"
+SPACED_DIGITS = re.compile(f"[0-9][0-9]*(?:[{SPACES}]+[0-9]+)+")
+LABELS = ("表", "图", "第", "附件", "附表", "序号")  # 表1 2024年…: a label's number, then another number
 
 RULE_YEAR = "number.abbreviated-year"
 RULE_MIXED = "number.mixed-units"
 RULE_DATE = "number.mixed-date"
+RULE_BAD_DATE = "number.malformed-date"
+RULE_SPACE = "number.space-inside"
 
 
 def check(text: str, protected: SpanSet) -> list[Finding]:
@@ -59,7 +69,65 @@ def check(text: str, protected: SpanSet) -> list[Finding]:
             start = _run_before(text, m.start(), before, low, high, not_after=DIGITS + CN + "十")
             if start >= 0:
                 add(RULE_DATE, start, m.end(), None, "同一日期中阿拉伯数字与汉字数字不应混用")
+    _malformed_dates(text, add)
+    for m in SPACED_DIGITS.finditer(text):
+        start, end = m.span()
+        groups = m.group().split()
+        grouped = len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])  # 1 234 567: thousands
+        after = text[end : end + 1]
+        if after == "." and text[end + 1 : end + 2].isdigit():  # 1 2.5%: the number goes on
+            after = text[end + 2 :].lstrip("0123456789")[:1]
+        if grouped or _before_is_label(text, start) or not (after == "%" or is_han(after)):
+            continue
+        if not _after_latin(text, start):
+            add(RULE_SPACE, start, end, "".join(groups), "数字中间不应有空格")
     return out
+
+
+def _malformed_dates(text: str, add) -> None:
+    for m in NO_YEAR_MARK.finditer(text):
+        year, month = m.group()[:4], m.group()[4:-1]
+        if not _digit_before(text, m.start()) and _year(year) and 1 <= int(month) <= 12:
+            add(RULE_BAD_DATE, m.start(), m.end(), f"{year}年{int(month)}月", "日期缺少“年”")
+    for m in NO_MARKS.finditer(text):
+        year, rest = m.group()[:4], m.group()[4:-1]
+        days = _month_days(rest)
+        if not _digit_before(text, m.start()) and _year(year) and days:
+            add(RULE_BAD_DATE, m.start(), m.end(), f"{year}年{days[0]}" if len(days) == 1 else None,
+                "日期缺少“年”“月”")
+    for m in NO_MONTH_MARK.finditer(text):
+        days = _month_days(m.group()[1:-1])
+        if days:
+            add(RULE_BAD_DATE, m.start() + 1, m.end(), days[0] if len(days) == 1 else None, "日期缺少“月”")
+
+
+def _month_days(digits: str) -> list[str]:
+    """The readings of ``digits`` as a month and a day (724: 7月24日; 111: 1月11日 or 11月1日)."""
+    readings = []
+    for cut in (1, 2):
+        month, day = digits[:cut], digits[cut:]
+        if 1 <= len(day) <= 2 and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+            readings.append(f"{int(month)}月{int(day)}日")
+    return readings
+
+
+def _year(digits: str) -> bool:
+    return 1900 <= int(digits) <= 2099
+
+
+def _digit_before(text: str, at: int) -> bool:
+    return at > 0 and text[at - 1].isdigit()
+
+
+def _after_latin(text: str, at: int) -> bool:
+    """A Latin word or number, perhaps with spaces, stands before ``at`` (Windows 10 2024年)."""
+    while at > 0 and text[at - 1] in SPACES:
+        at -= 1
+    return at > 0 and text[at - 1].isascii() and text[at - 1].isalnum()
+
+
+def _before_is_label(text: str, at: int) -> bool:
+    return any(text[max(0, at - len(label)) : at] == label for label in LABELS)
 
 
 def _run_before(text: str, end: int, chars: str, low: int, high: int, not_after: str = "") -> int:

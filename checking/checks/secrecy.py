@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from checking.checks.spans import finding, keep_longest
+from checking.checks.spans import finding, is_han, keep_longest
 from checking.findings import Category, Finding, Severity
 from lexicon.compiled import CompiledLexicon, Document
 
@@ -15,7 +15,12 @@ STAR = r"\s*[★☆*＊✩✭✮]\s*"
 MARKING = re.compile(f"{LEVEL}级?{STAR}(?:{TERM})?")  # 秘密级★1年 is still a marking
 LABELLED = re.compile(f"密级\\s*[:：]?\\s*{LEVEL}(?:{STAR}(?:{TERM})?)?")
 BARE_LINE = re.compile(f"(?m)^[ \\t【\\[（(〔]*{LEVEL}[ \\t】\\]）)〕]*$")
-BRACKETED = re.compile(f"[【\\[〔]{LEVEL}[】\\]〕]")
+BRACKETED = re.compile(f"[【\\[〔（]{LEVEL}[】\\]〕）]")  # ASCII brackets are folded to full width
+# A level with its term but no star (机密 10年), or set apart before the urgency (机密  特急).
+WITH_TERM = re.compile(f"{LEVEL}[ \\t\u3000]*(?:{NUM}[ \\t]*(?:年|个月)|长期)")
+BEFORE_URGENCY = re.compile(f"{LEVEL}[ \\t\u3000]*[★☆]?[ \\t\u3000]*(?:特急|加急|特提|平急)")
+# A marking quoted inside a sentence (文件标注“内部资料”字样的) is named, not applied.
+QUOTES = {"“": "”", "‘": "’", '"': '"', "「": "」", "『": "』"}
 LEVEL_WORD = re.compile(f"{LEVEL}级(?:文件|资料|材料|事项)")
 
 RULE_MARKING = "secrecy.marking"
@@ -26,7 +31,7 @@ RULE_LEVEL = "secrecy.level-word"
 def check(doc: Document, lex: CompiledLexicon) -> list[Finding]:
     text, folded = doc.text, doc.folded
     found = []
-    for pattern in (MARKING, LABELLED, BARE_LINE, BRACKETED):
+    for pattern in (MARKING, LABELLED, BARE_LINE, BRACKETED, WITH_TERM, BEFORE_URGENCY):
         for m in pattern.finditer(folded):
             start, end = _trim(folded, m.start(), m.end())
             found.append(
@@ -45,7 +50,21 @@ def check(doc: Document, lex: CompiledLexicon) -> list[Finding]:
             finding(text, RULE_MARKER, Category.SECRECY, term.severity, start, end, None,
                     term.note or "内部或涉密标识，不得公开发布")
         )
-    return keep_longest(found)
+    return [_as_mention(text, f) if _quoted_in_sentence(text, f.start, f.end) else f for f in keep_longest(found)]
+
+
+def _quoted_in_sentence(text: str, start: int, end: int) -> bool:
+    opening, closing = text[start - 1 : start] if start else "", text[end : end + 1]
+    if not opening or QUOTES.get(opening) != closing:
+        return False
+    return is_han(text[start - 2 : start - 1] or "。") or is_han(text[end + 1 : end + 2] or "。")
+
+
+def _as_mention(text: str, f: Finding) -> Finding:
+    if f.severity is not Severity.ERROR:
+        return f
+    return finding(text, f.rule, f.category, Severity.WARNING, f.start, f.end, None,
+                   "引号中提及涉密或内部标识：若为本稿件的标识则不得公开发布，请保密审查确认")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
