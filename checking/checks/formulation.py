@@ -106,8 +106,6 @@ def _ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> 
             return True
         if op == "replace" and src in (0, n - 1) and (not is_han(window[dst]) or window[dst] in FUNCTION_CHARS):
             return True
-        if op == "replace" and len(hit.edits) == 1 and src in (0, n - 1) and _runs_on(sq, hit, key, src, dst, lex):
-            return True
         if op == "replace" and src == n - 1 and window[dst] in KIND_SUFFIXES:
             return True
         if op == "replace" and n <= 5 and _edit_makes_word(sq, hit.start + dst, key, lex) \
@@ -124,6 +122,8 @@ def _ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> 
             return True  # the last word differs: another phrase (科学技术进步, 中国特色社会主义文明)
         if (at_start or at_end) and not inner and not lex.words.aligned(sq, hit.start, hit.end):
             return True
+        if op == "replace" and len(hit.edits) == 1 and src in (0, n - 1) and _runs_on(sq, hit, key, src, dst, lex):
+            return True
     return False
 
 
@@ -134,21 +134,19 @@ def _runs_on(sq: str, hit: NearHit, key: str, src: int, dst: int, lex: CompiledL
     (after) more text and sounds unlike the character it replaces (生态环境|更|美 is not
     生态环境部 damaged; 中华人民共和|果|成立 is)."""
     at = hit.start + dst
+    outside = sq[hit.start - 1 : hit.start] if src == 0 else sq[hit.end : hit.end + 1]
+    if not (outside and is_han(outside)):
+        return False  # nothing runs on outside the window
     lo = max(0, hit.start - MARGIN)
     token_end = lo
     for token in lex.words.tokenizer.cut(sq[lo : hit.end + MARGIN], HMM=False):
         token_start, token_end = token_end, token_end + len(token)
         if token_end > at:
             break
-    if src == 0:
-        if token_end != at + 1:
-            return False
-        runs_on, outside = token_start < hit.start, sq[hit.start - 1 : hit.start]
-    else:
-        if token_start != at:
-            return False
-        runs_on, outside = token_end > hit.end, sq[hit.end : hit.end + 1]
-    return runs_on or (bool(outside) and is_han(outside) and not _sounds_alike(sq[at], key[src]))
+    if (token_end != at + 1) if src == 0 else (token_start != at):
+        return False
+    runs_on = token_start < hit.start if src == 0 else token_end > hit.end
+    return runs_on or not _sounds_alike(sq[at], key[src])
 
 
 def _sounds_alike(a: str, b: str) -> bool:

@@ -27,7 +27,9 @@ NO_YEAR_MARK = re.compile(r"[12][0-9]{4,5}月")
 NO_MARKS = re.compile(r"[12][0-9]{5,7}日(?!元)")
 NO_MONTH_MARK = re.compile(r"年[0-9]{3,4}日(?!元)")
 SPACES = " \t\u3000\u00a0"
-SPACED_DIGITS = re.compile(f"[0-9][0-9]*(?:[{SPACES}]+[0-9]+)+")
+SPACED_DIGIT = re.compile(f"[0-9][{SPACES}]+[0-9]")  # found fast, then widened to the whole number
+DIGIT_GROUPS = re.compile(f"[0-9]+(?:[{SPACES}]+[0-9]+)*")
+DECIMALS = re.compile(r"\.[0-9]+")
 LABELS = ("表", "图", "第", "附件", "附表", "序号")  # 表1 2024年…: a label's number, then another number
 
 RULE_YEAR = "number.abbreviated-year"
@@ -70,13 +72,19 @@ def check(text: str, protected: SpanSet) -> list[Finding]:
             if start >= 0:
                 add(RULE_DATE, start, m.end(), None, "同一日期中阿拉伯数字与汉字数字不应混用")
     _malformed_dates(text, add)
-    for m in SPACED_DIGITS.finditer(text):
-        start, end = m.span()
-        groups = m.group().split()
+    done = 0
+    for m in SPACED_DIGIT.finditer(text):
+        if m.start() < done:
+            continue
+        start = m.start()
+        while start > 0 and text[start - 1] in DIGITS:
+            start -= 1
+        end = done = DIGIT_GROUPS.match(text, start).end()
+        groups = text[start:end].split()
         grouped = len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])  # 1 234 567: thousands
-        after = text[end : end + 1]
-        if after == "." and text[end + 1 : end + 2].isdigit():  # 1 2.5%: the number goes on
-            after = text[end + 2 :].lstrip("0123456789")[:1]
+        decimals = DECIMALS.match(text, end)  # 1 2.5%: the number goes on
+        at = decimals.end() if decimals else end
+        after = text[at : at + 1]
         if grouped or _before_is_label(text, start) or not (after == "%" or is_han(after)):
             continue
         if not _after_latin(text, start):

@@ -11,7 +11,8 @@ from lexicon.compiled import CompiledLexicon, Document
 FULL = {",": "，", ";": "；", "?": "？", "!": "！", ":": "：", "(": "（", ")": "）", ".": "。"}
 # Patterns start with a literal or an ASCII class (fast to scan; a repeat such as [0-9]{4} is not, so
 # it is written [0-9][0-9]{3}); neighbours are checked after.
-HALF = re.compile("[,;?!:().]")
+# A full stop is only looked at where no letter or digit stands on either side (not 1.5, 附件.docx).
+HALF = re.compile(r"[,;?!:()]|\.(?<![0-9A-Za-z]\.)(?![0-9A-Za-z.])")
 SPACES = " \t\u3000\u00a0"
 # A full stop ends a Chinese sentence when the text goes on in Chinese, or not at all (not 附件.docx, 1.5).
 STOP_FOLLOWERS = frozenset(SPACES + "\n”’）》」』")
