@@ -35,6 +35,11 @@ def errors(checker: Checker, text: str, category: Category) -> list[tuple[str, s
         "坚持以人民健康为中心的发展思想。",  # a complete phrase, accepted beside 以人民为中心的发展思想
         "奋力建设新时代社会主义现代化强省会。",  # 强省会, another kind than 强国
         "加快建设社会主义现代化强市。",
+        "加快实现绿水青山向金山银山价值转化。",  # only the connective 就是 differs: another sentence
+        "既要绿水青山，也要金山银山，绿水青山和金山银山并不矛盾。",
+        "持续深化营商环境信息公开。",  # the first word differs: another phrase than 优化营商环境
+        "严格落实全国统一的市场准入负面清单制度。",  # a particle between the words, not a slip
+        "根据中华人民共和国海岛保护法和中华人民共和国生物安全法。",
     ],
 )
 def test_real_text_false_errors_are_gone(checker, text):
@@ -50,6 +55,10 @@ def test_real_text_false_errors_are_gone(checker, text):
         ("推进中国式现代，", "中国式现代", "中国式现代化"),
         ("全面建成社会主义现代化强", "全面建成社会主义现代化强", "全面建成社会主义现代化强国"),
         ("推动长江三角洲区城一体化发展。", "长江三角洲区城一体化发展", "长江三角洲区域一体化发展"),
+        ("践行绿水青山就时金山银山理念", "绿水青山就时金山银山", "绿水青山就是金山银山"),  # 时 connects nothing
+        ("践行绿水青山金山银山理念", "绿水青山金山银山", "绿水青山就是金山银山"),  # the connective dropped
+        ("根据中华人民共和国数椐安全法", "中华人民共和国数椐安全法", "中华人民共和国数据安全法"),
+        ("全国人民代表大会常务委会第十次会议", "全国人民代表大会常务委会", "全国人民代表大会常务委员会"),
     ],
 )
 def test_damaged_forms_next_to_them_are_still_errors(checker, text, wrong, canonical):

@@ -21,6 +21,7 @@ FUNCTION_CHARS = set("的地得了着过是和与及或等在为对把被将向�
 LONG = 8  # a term this long with one inner character changed is no other phrase
 WORD_FREQ = 30  # a dictionary word at least this frequent made by an edit is an ordinary word
 MARGIN = 6  # characters of context segmented on each side of a window
+PARTICLES = set("的之")  # put between the words of a term, they make a phrase of its own
 
 
 def check(doc: Document, lex: CompiledLexicon, exact_hits: Sequence[ExactHit] | None = None) -> list[Finding]:
@@ -100,6 +101,11 @@ def _ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> 
     sources = [src for _, src, _ in hit.edits]
     if len(sources) > 1 and (max(sources) < 3 or min(sources) >= n - 3):
         return True  # the prefix or suffix replaced as a block names another body (市发展和改革委员会)
+    if _connective_changed(window, key, hit, lex) or _sibling_name(window, key, hit, lex):
+        return True
+    if any(op == "replace" and window[dst] in PARTICLES and key[src] in _lone_words(key, lex)
+           for op, src, dst in hit.edits):
+        return True  # a particle in place of a word of one character describes, it is no slip (全国统一的市场)
     for op, src, dst in hit.edits:
         at_start, at_end = src < 2, src >= n - 2
         if op == "delete" and src in (0, n - 1) and _cut_short_reads_whole(sq, hit, key, src, lex):
@@ -120,6 +126,8 @@ def _ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> 
             continue  # both ends intact: long, damaged whatever word the edit makes; short, judged above
         if op == "replace" and at_end and _edit_makes_word(sq, hit.start + dst, key, lex):
             return True  # the last word differs: another phrase (科学技术进步, 中国特色社会主义文明)
+        if op == "replace" and src == dst and _first_word_swapped(window, key, src, lex):
+            return True  # the first word is another word (深化营商环境 for 优化营商环境)
         if (at_start or at_end) and not inner and not lex.words.aligned(sq, hit.start, hit.end):
             return True
         if op == "replace" and len(hit.edits) == 1 and src in (0, n - 1) and _runs_on(sq, hit, key, src, dst, lex):
@@ -127,16 +135,50 @@ def _ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> 
     return False
 
 
+def _sibling_name(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
+    """Another name of the same kind under the same canonical prefix: 中华人民共和国海岛保护法 is
+    not 中华人民共和国海关法 damaged. The edits lie after a canonical form that starts both, the
+    kind suffix is the same, and the new part reads as words (数椐安全 does not)."""
+    if key[-1] not in KIND_SUFFIXES or window[-1] != key[-1]:
+        return False
+    prefixes = [h.end for h in lex.formulations.find(key) if h.start == 0 and h.end < len(key) - 1]
+    cut = max(prefixes, default=0)
+    if not cut or window[:cut] != key[:cut] or min(src for _, src, _ in hit.edits) < cut:
+        return False
+    if all(op == "delete" for op, _, _ in hit.edits):
+        return False  # a name cut short names nothing new (全国人民代表大会常务委会)
+    return _orphans(window[cut:], lex) <= _orphans(key[cut:], lex)
+
+
+def _connective_changed(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
+    """Only a connective word between the term's phrases differs, and the window puts another
+    one there (绿水青山向金山银山, 绿水青山和金山银山 for 绿水青山就是金山银山): the same phrases
+    in another sentence, not the term damaged."""
+    connectives, pos = [], 0
+    for token in lex.words.tokenizer.cut(key, HMM=False):
+        if len(token) >= 2 and all(c in FUNCTION_CHARS for c in token):
+            connectives.append((pos, pos + len(token)))
+        pos += len(token)
+    put = [window[dst] for op, _, dst in hit.edits if op in ("replace", "insert")]
+    # an insertion may also stand right after the connective; a swap takes two characters
+    reach = {"insert": 0, "swap": 2}
+    return (bool(connectives) and bool(put) and all(c in FUNCTION_CHARS for c in put)
+            and all(any(s <= src and src + reach.get(op, 1) <= e for s, e in connectives) for op, src, _ in hit.edits))
+
+
 def _runs_on(sq: str, hit: NearHit, key: str, src: int, dst: int, lex: CompiledLexicon) -> bool:
     """The changed first or last character belongs to the text outside the window, not to the
-    term: the segmentation of the surrounding text cuts between it and the rest of the window,
-    and it either starts (ends) a word that runs on outside the window, or stands alone before
-    (after) more text and sounds unlike the character it replaces (生态环境|更|美 is not
-    生态环境部 damaged; 中华人民共和|果|成立 is)."""
+    term: it was a word of its own in the term (or the kind ending a name, 部 in 应急管理部),
+    the segmentation of the surrounding text cuts between it and the rest of the window,
+    and it is part of a word that runs on outside the window, or, the last character, stands
+    alone before more text and sounds unlike the character it replaces (生态环境|更|美 is not
+    生态环境部 damaged; 中华人民共和|果|成立 is). A lone first character is no such sign:
+    what comes before a term rarely ends on a word of one character (坚持|形|质量发展)."""
     at = hit.start + dst
     outside = sq[hit.start - 1 : hit.start] if src == 0 else sq[hit.end : hit.end + 1]
-    if not (outside and is_han(outside)):
-        return False  # nothing runs on outside the window
+    own_word = key[src] in _lone_words(key, lex, src) or (src == len(key) - 1 and key[src] in KIND_SUFFIXES)
+    if not (outside and is_han(outside) and own_word):
+        return False  # nothing runs on outside, or the changed character is part of a word of the term
     lo = max(0, hit.start - MARGIN)
     token_end = lo
     for token in lex.words.tokenizer.cut(sq[lo : hit.end + MARGIN], HMM=False):
@@ -145,8 +187,28 @@ def _runs_on(sq: str, hit: NearHit, key: str, src: int, dst: int, lex: CompiledL
             break
     if (token_end != at + 1) if src == 0 else (token_start != at):
         return False
-    runs_on = token_start < hit.start if src == 0 else token_end > hit.end
-    return runs_on or not _sounds_alike(sq[at], key[src])
+    if src == 0:
+        return token_start < hit.start
+    return token_end > hit.end or not _sounds_alike(sq[at], key[src])
+
+
+def _lone_words(key: str, lex: CompiledLexicon, at: int | None = None) -> str:
+    """The characters that are words of their own in the term's segmentation (部 in 应急/管理/部),
+    or, given ``at``, that character if it is one."""
+    lone, pos = [], 0
+    for token in lex.words.tokenizer.cut(key, HMM=False):
+        if len(token) == 1 and (at is None or pos == at):
+            lone.append(token)
+        pos += len(token)
+    return "".join(lone)
+
+
+def _first_word_swapped(window: str, key: str, src: int, lex: CompiledLexicon) -> bool:
+    """The term's first word (of two to four characters) is replaced by another common word
+    through an edit inside it, the rest left as it is."""
+    first = next(iter(lex.words.tokenizer.cut(key, HMM=False)), "")
+    return (2 <= len(first) <= 4 and src < len(first) and window[len(first):] == key[len(first):]
+            and lex.words.freq(window[: len(first)]) >= WORD_FREQ)
 
 
 def _sounds_alike(a: str, b: str) -> bool:
