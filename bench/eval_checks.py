@@ -81,7 +81,8 @@ def banned_snippet(rng: random.Random, terms: list[str]) -> tuple[str, str]:
     return "有关" + term + "的表述，", term
 
 
-def formulation_variant(rng: random.Random, term: str, pool: str) -> str:
+def formulation_variant(rng: random.Random, term: str, pool: str, accepted: set[str]) -> str:
+    """One edit of ``term`` that is neither the term nor one of its ``accepted`` forms."""
     op = rng.choice(("sub", "del", "ins", "swap"))
     chars = list(term)
     hans = [i for i, c in enumerate(chars) if "\u4e00" <= c <= "\u9fff"]
@@ -96,10 +97,12 @@ def formulation_variant(rng: random.Random, term: str, pool: str) -> str:
         j = min(i + 1, len(chars) - 1) if i + 1 < len(chars) else i - 1
         a, b = min(i, j), max(i, j)
         if chars[a] == chars[b]:
-            return formulation_variant(rng, term, pool)
+            return formulation_variant(rng, term, pool, accepted)
         chars[a], chars[b] = chars[b], chars[a]
     variant = "".join(chars)
-    return variant if squeeze_term(variant) != squeeze_term(term) else formulation_variant(rng, term, pool)
+    if squeeze_term(variant) in accepted | {squeeze_term(term)}:
+        return formulation_variant(rng, term, pool, accepted)
+    return variant
 
 
 LOOK_ALIKES = (
@@ -115,8 +118,8 @@ LOOK_ALIKES = (
 def build_suite(seed: int, per_category: int) -> list[Planted]:
     rng = random.Random(seed)
     lexicon = load_lexicon()
-    banned_terms = [t.term for t in lexicon.of_kind(TermKind.BANNED)]
-    formulations = [t.term for t in lexicon.of_kind(TermKind.FORMULATION)
+    banned_terms = [t.term for t in lexicon.of_kind(TermKind.BANNED) if not t.context]  # not context-bound ones
+    formulations = [t for t in lexicon.of_kind(TermKind.FORMULATION)
                     if len(squeeze_term(t.term)) >= NEAR_MIN_LENGTH and t.note != EXACT_ONLY_GROUP]
     sentences = clean_sentences()
     pool = "".join(sorted({c for s in sentences for c in s if "\u4e00" <= c <= "\u9fff"}))
@@ -127,8 +130,9 @@ def build_suite(seed: int, per_category: int) -> list[Planted]:
         snippet, term = banned_snippet(rng, banned_terms)
         p = plant(rng, rng.choice(sentences), snippet, "banned")
         suite.append(Planted(p.text, "banned", p.start + 2, p.start + 2 + len(term)))
-        canonical = rng.choice(formulations)
-        variant = formulation_variant(rng, canonical, pool)
+        term = rng.choice(formulations)
+        canonical = term.term
+        variant = formulation_variant(rng, canonical, pool, {squeeze_term(a) for a in term.allowed})
         p = plant(rng, rng.choice(sentences), "坚持" + variant + "，", "formulation:" + canonical)
         suite.append(Planted(p.text, p.category, p.start + 2, p.start + 2 + len(variant)))
         suite.append(plant(rng, rng.choice(sentences), rng.choice(LOOK_ALIKES), ""))
