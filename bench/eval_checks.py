@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.corpus import Planted, bank_card, clean_sentences, mobile, plant, resident_id  # noqa: E402
 from checking.check import Checker  # noqa: E402
 from checking.findings import Severity  # noqa: E402
-from lexicon.compiled import EXACT_ONLY_GROUP, NEAR_MIN_LENGTH  # noqa: E402
+from lexicon.compiled import EXACT_ONLY_GROUPS, NEAR_MIN_LENGTH  # noqa: E402
 from lexicon.loader import load_lexicon  # noqa: E402
 from lexicon.model import TermKind  # noqa: E402
 from lexicon.normalize import squeeze_term  # noqa: E402
@@ -120,7 +120,7 @@ def build_suite(seed: int, per_category: int) -> list[Planted]:
     lexicon = load_lexicon()
     banned_terms = [t.term for t in lexicon.of_kind(TermKind.BANNED) if not t.context]  # not context-bound ones
     formulations = [t for t in lexicon.of_kind(TermKind.FORMULATION)
-                    if len(squeeze_term(t.term)) >= NEAR_MIN_LENGTH and t.note != EXACT_ONLY_GROUP]
+                    if len(squeeze_term(t.term)) >= NEAR_MIN_LENGTH and t.note not in EXACT_ONLY_GROUPS]
     sentences = clean_sentences()
     pool = "".join(sorted({c for s in sentences for c in s if "\u4e00" <= c <= "\u9fff"}))
     suite: list[Planted] = []

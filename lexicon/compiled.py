@@ -11,7 +11,10 @@ from lexicon.normalize import Squeezed, fold, squeeze, squeeze_term
 from lexicon.words import WordIndex
 
 NEAR_MIN_LENGTH = 4  # shorter formulations are protected spans only
-EXACT_ONLY_GROUP = "简称"  # abbreviations: many bodies share the pattern (全国台联, 全国妇联)
+# Groups matched exactly only: abbreviations (many bodies share the pattern: 全国台联, 全国妇联) and
+# titles of laws (hundreds share 中华人民共和国, whose own near misses are reported for it, and a title
+# one or two edits from another is mostly another law).
+EXACT_ONLY_GROUPS = frozenset({"简称", "法律"})
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class CompiledLexicon:
         near_terms = tuple(
             t
             for t in lexicon.of_kind(TermKind.FORMULATION)
-            if len(squeeze_term(t.term)) >= NEAR_MIN_LENGTH and t.note != EXACT_ONLY_GROUP
+            if len(squeeze_term(t.term)) >= NEAR_MIN_LENGTH and t.note not in EXACT_ONLY_GROUPS
         )
         near_keys = tuple(squeeze_term(t.term) for t in near_terms)
         accepted = [(squeeze_term(form), t) for t in lexicon.of_kind(TermKind.FORMULATION) for form in (t.term, *t.allowed)]
