@@ -1,0 +1,207 @@
+"""How a near miss of a canonical formulation reads: as the term damaged (an error), as ordinary
+text that is no slip (not reported), or as something the writer may have meant (a warning)."""
+
+from __future__ import annotations
+
+from checking.checks.spans import is_han
+from lexicon.compiled import CompiledLexicon
+from lexicon.matchers import NearHit
+from lexicon.typo_candidates import char_readings
+
+# A changed last character that names another kind of body is another name (教育法, 科学技术局).
+KIND_SUFFIXES = set("法部局厅委办处科院署会室站所队司省市县区镇乡村国家团组馆校")
+# Around a term cut short at an edge, only these show a real omission rather than a shorter phrase.
+EDGE_OK_BEFORE = set("和与及对把以在将为是")
+EDGE_OK_AFTER = set("的是和与及等在为了中上下，。；：、")
+FUNCTION_CHARS = set("的地得了着过是和与及或等在为对把被将向从以于而并也都就还又之其这那中")
+PARTICLES = set("的之")  # put between the words of a term, they make a phrase of its own
+LONG = 8  # a term this long with one inner character changed is no other phrase
+WORD_FREQ = 30  # a dictionary word at least this frequent made by an edit is an ordinary word
+MARGIN = 6  # characters of context segmented on each side of a window
+
+
+def may_be_meant(window: str, key: str, lex: CompiledLexicon) -> bool:
+    """A near miss that is itself a common phrase, or part of another accepted form (one that does
+    not contain the term), may be what the writer meant: worth a warning, not an error."""
+    if lex.words.freq(window) >= WORD_FREQ:
+        return True
+    accepted = lex.accepted
+    at = accepted.find(window)
+    while at != -1:
+        line_start = accepted.rfind("\n", 0, at) + 1
+        line_end = accepted.find("\n", at)
+        if key not in accepted[line_start : line_end if line_end != -1 else len(accepted)]:
+            return True
+        at = accepted.find(window, at + 1)
+    return False
+
+
+def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> bool:
+    """Whether the edited window reads as ordinary text rather than a damaged formulation:
+    a shorter phrase (生态环境保护 is not 生态环境部 damaged), another name (教育法,
+    中华人民共和国海岛保护法), a common word made by the edit (四个意见, 科学技术进步, 深化营商环境),
+    another connective (绿水青山向金山银山) or particle (全国统一的市场), or a window starting or
+    ending inside a word, or whose changed edge belongs to the text outside (应急管理|新形势)."""
+    window = sq[hit.start : hit.end]
+    n = len(key)
+    sources = [src for _, src, _ in hit.edits]
+    if len(sources) > 1 and (max(sources) < 3 or min(sources) >= n - 3):
+        return True  # the prefix or suffix replaced as a block names another body (市发展和改革委员会)
+    if _connective_changed(window, key, hit, lex) or _sibling_name(window, key, hit, lex):
+        return True
+    if any(op == "replace" and window[dst] in PARTICLES and key[src] in _lone_words(key, lex)
+           for op, src, dst in hit.edits):
+        return True  # a particle in place of a word of one character describes, it is no slip (全国统一的市场)
+    for op, src, dst in hit.edits:
+        at_start, at_end = src < 2, src >= n - 2
+        if op == "delete" and src in (0, n - 1) and _cut_short_reads_whole(sq, hit, key, src, lex):
+            return True
+        if op == "replace" and src in (0, n - 1) and (not is_han(window[dst]) or window[dst] in FUNCTION_CHARS):
+            return True
+        if op == "replace" and src == n - 1 and window[dst] in KIND_SUFFIXES:
+            return True
+        if op == "replace" and n <= 5 and _edit_makes_word(sq, hit.start + dst, key, lex) \
+                and _orphans(window, lex) <= _orphans(key, lex):
+            return True  # reads as words (四个意见), not as a word plus stray characters (共同人裕)
+        if op == "replace" and src == 0 and _edit_makes_word(sq, hit.start, key, lex, starts_before=hit.start):
+            return True  # the first character belongs to a word before the window
+        # Both ends intact; but before a kind suffix the edit may name a sibling (宪法 → 刑法).
+        inner = (op == "replace" and 0 < src < n - 1 and window[0] == key[0] and window[-1] == key[-1]
+                 and not (key[-1] in KIND_SUFFIXES and src >= n - 3))
+        if inner and (n >= LONG or n <= 5):
+            continue  # both ends intact: long, damaged whatever word the edit makes; short, judged above
+        if op == "replace" and at_end and _edit_makes_word(sq, hit.start + dst, key, lex):
+            return True  # the last word differs: another phrase (科学技术进步, 中国特色社会主义文明)
+        if op == "replace" and src == dst and _first_word_swapped(window, key, src, lex):
+            return True  # the first word is another word (深化营商环境 for 优化营商环境)
+        if (at_start or at_end) and not inner and not lex.words.aligned(sq, hit.start, hit.end):
+            return True
+        if op == "replace" and len(hit.edits) == 1 and src in (0, n - 1) and _runs_on(sq, hit, key, src, dst, lex):
+            return True
+    return False
+
+
+def _sibling_name(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
+    """Another name of the same kind under the same canonical prefix: 中华人民共和国海岛保护法 is
+    not 中华人民共和国海关法 damaged. The edits lie after a canonical form that starts both, the
+    kind suffix is the same, and the new part reads as words (数椐安全 does not)."""
+    if key[-1] not in KIND_SUFFIXES or window[-1] != key[-1]:
+        return False
+    prefixes = [h.end for h in lex.formulations.find(key) if h.start == 0 and h.end < len(key) - 1]
+    cut = max(prefixes, default=0)
+    if not cut or window[:cut] != key[:cut] or min(src for _, src, _ in hit.edits) < cut:
+        return False
+    if all(op == "delete" for op, _, _ in hit.edits):
+        return False  # a name cut short names nothing new (全国人民代表大会常务委会)
+    return _orphans(window[cut:], lex) <= _orphans(key[cut:], lex)
+
+
+def _connective_changed(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
+    """Only a connective word between the term's phrases differs, and the window puts another
+    one there (绿水青山向金山银山, 绿水青山和金山银山 for 绿水青山就是金山银山): the same phrases
+    in another sentence, not the term damaged."""
+    put = [window[dst] for op, _, dst in hit.edits if op in ("replace", "insert")]
+    if not put or any(c not in FUNCTION_CHARS for c in put):
+        return False
+    connectives, pos = [], 0
+    for token in lex.words.tokenizer.cut(key, HMM=False):
+        if len(token) >= 2 and all(c in FUNCTION_CHARS for c in token):
+            connectives.append((pos, pos + len(token)))
+        pos += len(token)
+    # an insertion may also stand right after the connective; a swap takes two characters
+    reach = {"insert": 0, "swap": 2}
+    return all(any(s <= src and src + reach.get(op, 1) <= e for s, e in connectives) for op, src, _ in hit.edits)
+
+
+def _runs_on(sq: str, hit: NearHit, key: str, src: int, dst: int, lex: CompiledLexicon) -> bool:
+    """The changed first or last character belongs to the text outside the window, not to the
+    term: it was a word of its own in the term (or the kind ending a name, 部 in 应急管理部),
+    the segmentation of the surrounding text cuts between it and the rest of the window,
+    and it is part of a word that runs on outside the window, or, the last character, stands
+    alone before more text and sounds unlike the character it replaces (生态环境|更|美 is not
+    生态环境部 damaged; 中华人民共和|果|成立 is). A lone first character is no such sign:
+    what comes before a term rarely ends on a word of one character (坚持|形|质量发展)."""
+    at = hit.start + dst
+    outside = sq[hit.start - 1 : hit.start] if src == 0 else sq[hit.end : hit.end + 1]
+    own_word = key[src] in _lone_words(key, lex, src) or (src == len(key) - 1 and key[src] in KIND_SUFFIXES)
+    if not (outside and is_han(outside) and own_word):
+        return False  # nothing runs on outside, or the changed character is part of a word of the term
+    lo = max(0, hit.start - MARGIN)
+    token_end = lo
+    for token in lex.words.tokenizer.cut(sq[lo : hit.end + MARGIN], HMM=False):
+        token_start, token_end = token_end, token_end + len(token)
+        if token_end > at:
+            break
+    if (token_end != at + 1) if src == 0 else (token_start != at):
+        return False
+    if src == 0:
+        return token_start < hit.start
+    return token_end > hit.end or not _sounds_alike(sq[at], key[src])
+
+
+def _lone_words(key: str, lex: CompiledLexicon, at: int | None = None) -> str:
+    """The characters that are words of their own in the term's segmentation (部 in 应急/管理/部),
+    or, given ``at``, that character if it is one."""
+    lone, pos = [], 0
+    for token in lex.words.tokenizer.cut(key, HMM=False):
+        if len(token) == 1 and (at is None or pos == at):
+            lone.append(token)
+        pos += len(token)
+    return "".join(lone)
+
+
+def _first_word_swapped(window: str, key: str, src: int, lex: CompiledLexicon) -> bool:
+    """The term's first word (of two to four characters) is replaced by another common word
+    through an edit inside it, the rest left as it is."""
+    first = next(iter(lex.words.tokenizer.cut(key, HMM=False)), "")
+    return (2 <= len(first) <= 4 and src < len(first) and window[len(first):] == key[len(first):]
+            and lex.words.freq(window[: len(first)]) >= WORD_FREQ)
+
+
+def _sounds_alike(a: str, b: str) -> bool:
+    readings = char_readings(a + b)
+    return not set(readings.get(a, ())).isdisjoint(readings.get(b, ()))
+
+
+def _orphans(phrase: str, lex: CompiledLexicon) -> int:
+    """Single Chinese characters in the best segmentation of ``phrase``."""
+    return sum(1 for token in lex.words.tokenizer.cut(phrase, HMM=False) if len(token) == 1 and is_han(token))
+
+
+def _cut_short_reads_whole(sq: str, hit: NearHit, key: str, src: int, lex: CompiledLexicon) -> bool:
+    """A term missing its first or last character is still a damaged term when the cut leaves
+    an orphan character (社会主义现代化强) or punctuation follows the cut; it reads as a
+    phrase of its own when it is a dictionary word, a name without its kind (国家安全 for
+    国家安全部), or a cut on a word boundary inside running text (科学发展提供)."""
+    window = sq[hit.start : hit.end]
+    if lex.words.freq(window) >= WORD_FREQ:
+        return True
+    if src == len(key) - 1 and key[-1] in KIND_SUFFIXES and sq[hit.end : hit.end + 1] in KIND_SUFFIXES:
+        return True  # followed by another kind, the name of a sibling (社会主义现代化强省)
+    tokens = list(lex.words.tokenizer.cut(window, HMM=False))
+    edge = tokens[0] if src == 0 else tokens[-1]
+    if len(edge) == 1 and is_han(edge):
+        return False
+    if src == len(key) - 1 and key[-1] in KIND_SUFFIXES:
+        return True
+    if src == 0:
+        outside, allowed = (sq[hit.start - 1] if hit.start > 0 else ""), EDGE_OK_BEFORE
+    else:
+        outside, allowed = (sq[hit.end] if hit.end < len(sq) else ""), EDGE_OK_AFTER
+    # Cut on a word boundary with more text around it: most often a shorter phrase (科学发展提供).
+    return bool(outside) and is_han(outside) and outside not in allowed
+
+
+def _edit_makes_word(
+    sq: str, pos: int, key: str, lex: CompiledLexicon, *, starts_before: int | None = None
+) -> bool:
+    """A common dictionary word through ``pos`` that is not part of the canonical form
+    (意见 for 四个意识), optionally one that starts before the window."""
+    for size in (2, 3, 4):
+        for i in range(max(0, pos - size + 1), min(len(sq) - size, pos) + 1):
+            if starts_before is not None and i >= starts_before:
+                continue
+            word = sq[i : i + size]
+            if word not in key and lex.words.freq(word) >= WORD_FREQ:
+                return True
+    return False
