@@ -55,8 +55,9 @@ class CompiledLexicon:
         return self.lexicon.version
 
     def in_context(self, term: LexiconTerm, sentence: str) -> bool:
-        """Whether ``sentence`` (the occurrence written CONTEXT_MARK) is a context ``term`` applies in."""
-        return not term.context or self.contexts[term.context].search(sentence) is not None
+        """Whether ``sentence`` (the occurrence written CONTEXT_MARK) is a context that ``term``, one
+        with a context pattern, applies in."""
+        return self.contexts[term.context].search(sentence) is not None
 
     @classmethod
     def compile(cls, lexicon: Lexicon, words: WordIndex | None = None) -> "CompiledLexicon":

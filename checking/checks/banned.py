@@ -20,7 +20,7 @@ def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Findi
         # A short term at the head of a longer word still counts (弱智 in 弱智儿童).
         if hit.end - hit.start <= SHORT and lex.words.straddled(doc.squeezed.text, hit.start, hit.end):
             continue
-        if not lex.in_context(term, sentence_around(doc.folded, start, end)):
+        if term.context and not lex.in_context(term, sentence_around(doc.folded, start, end)):
             continue
         if term.correct:
             message = term.note or f"禁用或慎用词，应使用“{term.correct}”"

@@ -23,8 +23,7 @@ MONTH_ARABIC = re.compile(r"年[0-9]{1,2}月")
 DAY_CN = re.compile(f"月[{CN_DAY}]{{1,3}}日")
 DAY_ARABIC = re.compile(r"月[0-9]{1,2}日")
 # Dates that lost a 年 or 月 (20105月, 2018724日, 2018年724日).
-NO_YEAR_MARK = re.compile(r"[12][0-9]{4,5}月")
-NO_MARKS = re.compile(r"[12][0-9]{5,7}日(?!元)")
+NO_MARKS = re.compile(r"[12][0-9]{4,7}[月日](?!元)")  # 20105月 lost its 年; 2018724日 its 年 and 月
 NO_MONTH_MARK = re.compile(r"年[0-9]{3,4}日(?!元)")
 SPACES = " \t\u3000\u00a0"
 SPACED_DIGIT = re.compile(f"[0-9][{SPACES}]+[0-9]")  # found fast, then widened to the whole number
@@ -93,14 +92,13 @@ def check(text: str, protected: SpanSet) -> list[Finding]:
 
 
 def _malformed_dates(text: str, add) -> None:
-    for m in NO_YEAR_MARK.finditer(text):
-        year, month = m.group()[:4], m.group()[4:-1]
-        if not _digit_before(text, m.start()) and _year(year) and 1 <= int(month) <= 12:
-            add(RULE_BAD_DATE, m.start(), m.end(), f"{year}年{int(month)}月", "日期缺少“年”")
     for m in NO_MARKS.finditer(text):
-        year, rest = m.group()[:4], m.group()[4:-1]
-        days = _month_days(rest)
-        if not _digit_before(text, m.start()) and _year(year) and days:
+        year, rest, mark = m.group()[:4], m.group()[4:-1], m.group()[-1]
+        if _digit_before(text, m.start()) or not _year(year):
+            continue
+        if mark == "月" and len(rest) <= 2 and 1 <= int(rest) <= 12:
+            add(RULE_BAD_DATE, m.start(), m.end(), f"{year}年{int(rest)}月", "日期缺少“年”")
+        elif mark == "日" and len(rest) >= 2 and (days := _month_days(rest)):
             add(RULE_BAD_DATE, m.start(), m.end(), f"{year}年{days[0]}" if len(days) == 1 else None,
                 "日期缺少“年”“月”")
     for m in NO_MONTH_MARK.finditer(text):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from checking.checks.spans import SpanSet, finding, is_han
 from checking.findings import Category, Finding, Severity
@@ -11,8 +12,9 @@ from lexicon.compiled import CompiledLexicon, Document
 FULL = {",": "，", ";": "；", "?": "？", "!": "！", ":": "：", "(": "（", ")": "）", ".": "。"}
 # Patterns start with a literal or an ASCII class (fast to scan; a repeat such as [0-9]{4} is not, so
 # it is written [0-9][0-9]{3}); neighbours are checked after.
+HALF = re.compile("[,;?!:()]")
 # A full stop is only looked at where no letter or digit stands on either side (not 1.5, 附件.docx).
-HALF = re.compile(r"[,;?!:()]|\.(?<![0-9A-Za-z]\.)(?![0-9A-Za-z.])")
+STOP = re.compile(r"\.(?<![0-9A-Za-z.]\.)(?![0-9A-Za-z.])")
 SPACES = " \t\u3000\u00a0"
 # A full stop ends a Chinese sentence when the text goes on in Chinese, or not at all (not 附件.docx, 1.5).
 STOP_FOLLOWERS = frozenset(SPACES + "\n”’）》」』")
@@ -46,7 +48,7 @@ def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Findi
         if not protected.touches(start, end):
             out.append(finding(text, rule, Category.PUNCTUATION, Severity.WARNING, start, end, suggestion, message))
 
-    for m in HALF.finditer(text):
+    for m in chain(HALF.finditer(text), STOP.finditer(text)):
         mark, at = m.group(), m.start()
         start = at
         while start > 0 and text[start - 1] in SPACES:

@@ -16,9 +16,11 @@ MARKING = re.compile(f"{LEVEL}级?{STAR}(?:{TERM})?")  # 秘密级★1年 is sti
 LABELLED = re.compile(f"密级\\s*[:：]?\\s*{LEVEL}(?:{STAR}(?:{TERM})?)?")
 BARE_LINE = re.compile(f"(?m)^[ \\t【\\[（(〔]*{LEVEL}[ \\t】\\]）)〕]*$")
 BRACKETED = re.compile(f"[【\\[〔（]{LEVEL}[】\\]〕）]")  # ASCII brackets are folded to full width
-# A level with its term but no star (机密 10年), or set apart before the urgency (机密  特急).
-WITH_TERM = re.compile(f"{LEVEL}[ \\t\u3000]*(?:{NUM}[ \\t]*(?:年|个月)|长期)")
-BEFORE_URGENCY = re.compile(f"{LEVEL}[ \\t\u3000]*[★☆]?[ \\t\u3000]*(?:特急|加急|特提|平急)")
+# A level with its term but no star (机密 10年), or set apart before the urgency (机密  特急); the
+# leading class is the three levels (绝密, 机密, 秘密), which the engine scans for fast.
+UNSTARRED = re.compile(
+    f"[绝机秘]密[ \\t\u3000]*(?:{NUM}[ \\t]*(?:年|个月)|长期|[★☆]?[ \\t\u3000]*(?:特急|加急|特提|平急))"
+)
 # A marking quoted inside a sentence (文件标注“内部资料”字样的) is named, not applied.
 QUOTES = {"“": "”", "‘": "’", '"': '"', "「": "」", "『": "』"}
 LEVEL_WORD = re.compile(f"{LEVEL}级(?:文件|资料|材料|事项)")
@@ -31,7 +33,7 @@ RULE_LEVEL = "secrecy.level-word"
 def check(doc: Document, lex: CompiledLexicon) -> list[Finding]:
     text, folded = doc.text, doc.folded
     found = []
-    for pattern in (MARKING, LABELLED, BARE_LINE, BRACKETED, WITH_TERM, BEFORE_URGENCY):
+    for pattern in (MARKING, LABELLED, BARE_LINE, BRACKETED, UNSTARRED):
         for m in pattern.finditer(folded):
             start, end = _trim(folded, m.start(), m.end())
             found.append(

@@ -28,7 +28,7 @@ def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Findi
             continue
         if hit.end - hit.start <= SHORT and not lex.words.aligned(doc.folded, hit.start, hit.end):
             continue
-        if not lex.in_context(term, sentence_around(doc.folded, hit.start, hit.end)):
+        if term.context and not lex.in_context(term, sentence_around(doc.folded, hit.start, hit.end)):
             continue
         if term.kind is TermKind.CONTEXT:
             rule, severity = RULE_CONTEXT, Severity.WARNING
