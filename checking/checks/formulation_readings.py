@@ -153,9 +153,9 @@ def _lone_words(key: str, lex: CompiledLexicon, at: int | None = None) -> str:
 def _first_word_swapped(window: str, key: str, src: int, lex: CompiledLexicon) -> bool:
     """The term's first word (of two to four characters) is replaced by another common word
     through an edit inside it, the rest left as it is."""
-    first = next(iter(lex.words.tokenizer.cut(key, HMM=False)), "")
-    return (2 <= len(first) <= 4 and src < len(first) and window[len(first):] == key[len(first):]
-            and lex.words.freq(window[: len(first)]) >= WORD_FREQ)
+    sizes = [size for size in (2, 3, 4) if src < size and window[size:] == key[size:]
+             and lex.words.freq(window[:size]) >= WORD_FREQ]  # cheap tests first: the term is cut last
+    return bool(sizes) and len(next(iter(lex.words.tokenizer.cut(key, HMM=False)), "")) in sizes
 
 
 def _sounds_alike(a: str, b: str) -> bool:
