@@ -5,7 +5,8 @@
 Plants resident IDs, mobiles, bank cards, secrecy markings, banned terms (plain, with noise
 characters, traditional, full width) and one-edit variants of canonical formulations into clean
 official sentences, plus look-alikes that must not raise an error; prints recall per category,
-precision, look-alike errors and error findings per 10,000 characters of clean text.
+precision, look-alike errors and error findings per 10,000 characters of clean text; then, apart,
+the recall of 密级 marks standing in running text (brackets, a term without a star, the urgency).
 Tune on one seed, report on another (the default runs seed 1 = tuning and seed 2 = held out).
 """
 
@@ -21,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpus import Planted, bank_card, clean_sentences, mobile, plant, resident_id  # noqa: E402
 from checking.check import Checker  # noqa: E402
-from checking.findings import Severity  # noqa: E402
+from checking.findings import Category, Severity  # noqa: E402
 from lexicon.compiled import EXACT_ONLY_GROUPS, NEAR_MIN_LENGTH  # noqa: E402
 from lexicon.loader import load_lexicon  # noqa: E402
 from lexicon.model import TermKind  # noqa: E402
@@ -170,6 +171,22 @@ def evaluate(checker: Checker, seed: int, per_category: int) -> None:
         print(f"    {f.rule} «{f.text}»")
 
 
+def marks_in_running_text(checker: Checker, seed: int, count: int) -> None:
+    """密级 marks as they stand in running text (in brackets, with a term but no star, before the
+    urgency), planted apart from the main suite so that its draws stay as they were."""
+    rng = random.Random(seed)
+    sentences = clean_sentences()
+    hit = 0
+    for _ in range(count):
+        level = rng.choice(("绝密", "机密", "秘密"))
+        form = rng.choice((f"（{level}）", f"({level})", f"【{level}】", f"{level} 10年", f"{level}6个月",
+                           f"{level}  特急", f"{level}★长期", f"密级：{level}"))
+        p = plant(rng, rng.choice(sentences), form + "，", "secrecy")
+        findings = checker.check(p.text, only=[Category.SECRECY]).findings
+        hit += any(f.severity is Severity.ERROR and f.start < p.end and p.start < f.end for f in findings)
+    print(f"seed {seed}: 密级 marks in running text: recall {hit / count:.3f} ({hit}/{count})")
+
+
 def clean_rate(checker: Checker) -> None:
     sentences = clean_sentences()
     chars = sum(len(s) for s in sentences)
@@ -203,6 +220,7 @@ def main() -> None:
     checker = Checker.build(lexicon, typo_model=typo_model)
     for seed in args.seed or [1, 2]:
         evaluate(checker, seed, args.per_category)
+        marks_in_running_text(checker, seed, args.per_category)
     clean_rate(checker)
 
 
