@@ -22,6 +22,8 @@ os.environ.setdefault("SANSHEN_LINK_CHECK", "off")
 
 import pytest  # noqa: E402
 
+pytest_plugins = ["tests.flows_support"]
+
 
 @pytest.fixture(scope="session")
 def prefect_harness():

@@ -1,5 +1,5 @@
-"""Helpers for the storage and flow tests: fixtures for a migrated engine and a real HTTP
-server on 127.0.0.1 (import them into a test module to use them), and draft rows."""
+"""Fixtures ``engine`` (a migrated engine on the test database) and ``server`` (a real HTTP server on
+127.0.0.1), and draft rows for the storage and flow tests."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from storage.clock import ManualClock
 from storage.db import transaction
 from storage.models import AuditEvent, Notification, Outbox, User
 from storage.outbox import claim, dead_since, enqueue, pending_count
-from tests.flows_support import add_staff, engine, server, sign_everything, submit_draft  # noqa: F401 (fixtures)
+from tests.flows_support import add_staff, sign_everything, submit_draft
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 WF = default_workflow()

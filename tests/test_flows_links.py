@@ -21,7 +21,7 @@ from storage.clock import ManualClock
 from storage.db import transaction
 from storage.models import AuditEvent, CheckReport, FindingRow, Outbox
 from storage.outbox import enqueue, pending_count
-from tests.flows_support import LocalServer, add_draft, add_user, engine, server  # noqa: F401 (fixtures)
+from tests.flows_support import LocalServer, add_draft, add_user
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 LOCAL = LinkPolicy(allow_private=True, timeout=2)  # the tests' own server is on 127.0.0.1

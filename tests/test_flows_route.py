@@ -16,7 +16,7 @@ from review.case import Actor
 from review.workflow import default_workflow
 from storage.db import transaction
 from storage.models import AuditEvent, Draft, Notification, StageTask, User
-from tests.flows_support import engine, submit_draft  # noqa: F401 (fixtures)
+from tests.flows_support import submit_draft
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 WF = default_workflow()

@@ -19,7 +19,7 @@ from review.workflow import default_workflow
 from storage.audit import verify_chain
 from storage.db import transaction
 from storage.models import AuditEvent, Draft, Notification, Publication, Revision
-from tests.flows_support import engine, server, sign_everything, submit_draft  # noqa: F401 (fixtures)
+from tests.flows_support import sign_everything, submit_draft
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=1)
