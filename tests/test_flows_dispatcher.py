@@ -110,7 +110,7 @@ def _dead_letters(engine) -> tuple[list[AuditEvent], list[Notification]]:
 
 def _admin_id(engine) -> int:
     with transaction(engine, readonly=True) as s:
-        return s.scalar(select(User.id).where(User.name == "admin"))
+        return s.scalar(select(User.id).where(User.name == "guan"))
 
 
 def test_unknown_kinds_go_dead_at_once(engine, tmp_path):

@@ -243,7 +243,7 @@ def test_an_invalid_link_is_dead_without_a_lookup_or_a_request():
 
 def _draft(engine, body: str) -> int:
     with transaction(engine) as s:
-        author = add_user(s, "editor", "editor", NOW)
+        author = add_user(s, "bian", "editor", NOW)
         draft, _ = add_draft(s, author, title="链接测试", body=body, now=NOW)
         return draft.id
 
