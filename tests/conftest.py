@@ -22,7 +22,7 @@ os.environ.setdefault("SANSHEN_LINK_CHECK", "off")
 
 import pytest  # noqa: E402
 
-pytest_plugins = ["tests.flows_support"]
+pytest_plugins = ["tests.team", "tests.cli_support", "tests.flows_support"]
 
 
 @pytest.fixture(scope="session")

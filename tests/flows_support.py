@@ -1,5 +1,5 @@
 """Fixtures ``engine`` (a migrated engine on the test database) and ``server`` (a real HTTP server on
-127.0.0.1), and rows written below the service: the cast, drafts, sign-offs."""
+127.0.0.1), and rows written below the service: the cast, drafts, sign-offs, a tampered audit trail."""
 
 from __future__ import annotations
 
@@ -179,6 +179,11 @@ def write_behind_the_program(engine, *statements: str) -> None:
         conn.commit()
     finally:
         conn.close()
+
+
+def tamper_audit_row(engine, *, seq: int) -> None:
+    """Edit one audit row behind the program's back."""
+    write_behind_the_program(engine, f"UPDATE auditevent SET actor = 'mallory' WHERE seq = {int(seq)}")
 
 
 @pytest.fixture
