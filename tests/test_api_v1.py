@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sanshen.web.app import create_app
-from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
-from tests.web_support import ID_NUMBER, SIGNERS
+from tests.cast import SIGNERS
+from tests.team import ID_NUMBER
 
 pytestmark = pytest.mark.db
 

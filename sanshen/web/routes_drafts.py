@@ -13,7 +13,6 @@ from starlette.responses import RedirectResponse, Response
 
 from checking.categories import CATEGORY_LABELS
 from flows.site import item_path
-from checking.categories import CATEGORY_LABELS
 from review.refusals import Refused
 from review.vocabulary import DraftKind, DraftStatus
 from sanshen.service import audit, drafts
