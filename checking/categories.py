@@ -10,7 +10,7 @@ from lexicon.categories import Category
 
 
 class Waiver(StrEnum):
-    """Who may waive an error finding of the category (DESIGN.md §3). A workflow grants waiving
+    """Who may waive an error finding of the category (docs/architecture.md §2). A workflow grants waiving
     per stage (``waivable`` in its TOML); the shipped 三审三校 follows these rules."""
 
     REVIEW = "review"  # 初审, 复审 and 终审

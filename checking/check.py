@@ -1,4 +1,4 @@
-"""The automated pass: one entry point over every check (DESIGN.md §4)."""
+"""The automated pass: one entry point over every check (docs/architecture.md §3)."""
 
 from __future__ import annotations
 

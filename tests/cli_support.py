@@ -40,7 +40,7 @@ class Cli:
         return str(path)
 
     def submit(self, body: str = CLEAN_BODY, *extra: str, title: str = TITLE, code: int = 0) -> dict:
-        """Submit as the editor; exit 1 means stored with blocking findings (DESIGN §7)."""
+        """Submit as the editor; exit 1 means stored with blocking findings (docs/architecture.md §7)."""
         return self.json("submit", self.file(f"draft-{len(body)}-{title}.txt", body), "--title", title,
                          "--disclosure", "主动公开", *extra, who="bian", code=code)
 

@@ -1,4 +1,4 @@
-"""Drafts run under the workflow version they started with (DESIGN §3)."""
+"""Drafts run under the workflow version they started with (docs/architecture.md §2)."""
 
 from __future__ import annotations
 
