@@ -7,7 +7,7 @@ import re
 from checking.categories import CATEGORIES
 from checking.checks import banned, disclosure, formulation, link, number, punctuation, secrecy, typo
 from checking.checks.names import spare_names
-from checking.checks.spans import SpanSet, overlaps
+from checking.checks.spans import SpanSet, on_text, overlaps
 from checking.checks.typo_general import find_likely_typos
 from checking.context import Check, CheckContext
 from checking.findings import Category, Finding
@@ -59,8 +59,10 @@ def check_typo(ctx: CheckContext) -> list[Finding]:
     model = ctx.typo_model
     if model is None:
         return known
-    text = ctx.doc.text
-    likely = spare_names(text, find_likely_typos(text, protected.spans(), model), model)
+    visible = ctx.doc.visible
+    text = visible.keep(ctx.doc.text)
+    spans = [(visible.view_start(start), visible.view_start(end)) for start, end in protected.spans()]
+    likely = on_text(ctx.doc, spare_names(text, find_likely_typos(text, spans, model), model))
     wide = [f for c in ctx.wanted if CATEGORIES[c].names_right_form for f in ctx.found(c)]
     taken = [(f.start, f.end) for f in (*known, *wide)]
     return known + [f for f in likely if not any(overlaps((f.start, f.end), span) for span in taken)]
