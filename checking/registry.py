@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from checking.categories import CATEGORIES
-from checking.checks import banned, disclosure, formulation, link, number, punctuation, secrecy, typo
+from checking.checks import banned, disclosure, formulation, invisible, link, number, punctuation, secrecy, typo
 from checking.checks.names import spare_names
 from checking.checks.spans import SpanSet, on_text, overlaps
 from checking.checks.typo_general import find_likely_typos
@@ -50,6 +50,10 @@ def check_disclosure(ctx: CheckContext) -> list[Finding]:
     return disclosure.check(meta.disclosure, meta.disclosure_reason, meta.kind, meta.has_interpretation)
 
 
+def check_invisible(ctx: CheckContext) -> list[Finding]:
+    return invisible.check(ctx.doc)
+
+
 def check_typo(ctx: CheckContext) -> list[Finding]:
     """Known pairs, then (with a typo model) likely typos that no other typo, formulation or
     banned-term finding covers; canonical forms, identifiers, numbers and links are protected."""
@@ -78,4 +82,5 @@ CHECKS: dict[Category, Check] = {
     Category.NUMBER: check_number,
     Category.LINK: check_link,
     Category.DISCLOSURE: check_disclosure,
+    Category.INVISIBLE: check_invisible,
 }

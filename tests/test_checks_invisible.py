@@ -46,9 +46,13 @@ def hide(term: str, hidden: str, at: int = 1) -> str:
 def test_hidden_characters_inside_a_term_do_not_hide_it(checker, carrier, term, rule, hidden):
     written = hide(term, hidden, len(term) // 2)
     text = carrier.format(written)
-    found = [f for f in run(checker, text) if f.rule == rule]
+    findings = run(checker, text)
+    found = [f for f in findings if f.rule == rule]
     assert [f.text for f in found] == [written]
     assert found[0].start == carrier.index("{}")
+    flagged = [i for f in findings if f.category is Category.INVISIBLE for i in range(f.start, f.end)]
+    at = carrier.index("{}") + len(term) // 2
+    assert flagged == list(range(at, at + len(hidden)))
 
 
 def test_hidden_characters_everywhere_in_a_term(checker):
@@ -93,3 +97,53 @@ def test_a_lexicon_term_written_with_a_hidden_character_still_matches(checker):
         LexiconOverride(kind="typo", term="错\u200b写法", correct="正写法"),
     ]))
     assert [f.text for f in run(edited, "出现了某某新词和错写法。", Category.BANNED, Category.TYPO)] == ["某某新词", "错写法"]
+
+
+# --- the characters themselves ------------------------------------------------------------------
+
+BIDI = ["\u061c", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067",
+        "\u2068", "\u2069"]
+
+
+def test_a_direction_control_is_an_error_that_names_it(checker):
+    text = "机\u202e密★10年"
+    found = run(checker, text, Category.INVISIBLE)
+    assert [(f.rule, f.severity, f.start, f.end, f.suggestion) for f in found] == [
+        ("invisible.bidi", Severity.ERROR, 1, 2, "")]
+    assert found[0].message.startswith("U+202E 从右到左强制符：浏览器中不可见")
+    assert checker.check(text).blocking
+
+
+@pytest.mark.parametrize("char", BIDI, ids=lambda c: f"U+{ord(c):04X}")
+def test_every_direction_control_is_an_error(checker, char):
+    assert [(f.rule, f.severity) for f in run(checker, f"通知{char}正文", Category.INVISIBLE)] == [
+        ("invisible.bidi", Severity.ERROR)]
+
+
+def test_other_invisible_characters_are_warnings_that_suggest_deleting_them(checker):
+    text = "关于\u200b做好\u00ad工作\U000e0041的通知\x07"
+    found = run(checker, text, Category.INVISIBLE)
+    assert [(f.text, f.severity, f.suggestion) for f in found] == [
+        (c, Severity.WARNING, "") for c in ("\u200b", "\u00ad", "\U000e0041", "\x07")]
+    assert [f.message.split("：")[0] for f in found] == [
+        "U+200B 零宽空格", "U+00AD 软连字符", "U+E0041 标签字符", "U+0007 控制字符"]
+    assert all("浏览器中不可见" in f.message for f in found)
+    assert not checker.check(text).blocking
+
+
+def test_a_run_of_one_character_is_one_finding(checker):
+    found = run(checker, "北\u200b\u200b\u200b朝鲜\u202e\u202c", Category.INVISIBLE)
+    assert [(f.rule, f.start, f.end) for f in found] == [
+        ("invisible.char", 1, 4), ("invisible.bidi", 6, 7), ("invisible.bidi", 7, 8)]
+    assert "（连续 3 个）" in found[0].message and "连续" not in found[1].message
+
+
+def test_a_byte_order_mark_opening_the_text_is_not_reported(checker):
+    assert run(checker, "\ufeff北朝鲜", Category.INVISIBLE) == []
+    assert [(f.start, f.end) for f in run(checker, "\ufeff\ufeff正文", Category.INVISIBLE)] == [(1, 2)]
+    assert [(f.start, f.end) for f in run(checker, "正文\ufeff", Category.INVISIBLE)] == [(2, 3)]
+
+
+def test_a_text_of_invisible_characters_only(checker):
+    assert [(f.rule, f.start, f.end) for f in run(checker, "\u200b\u200b")] == [("invisible.char", 0, 2)]
+    assert run(checker, "") == []
