@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from lexicon.matchers import ExactMatcher, NearMatcher
 from lexicon.model import Lexicon, LexiconTerm, TermKind
-from lexicon.normalize import Squeezed, fold, squeeze, squeeze_term, unhide, unhide_term
+from lexicon.normalize import Squeezed, fold_and_detect, squeeze, squeeze_term, unhide, unhide_term
 from lexicon.words import WordIndex
 
 NEAR_MIN_LENGTH = 4  # shorter formulations are protected spans only
@@ -26,8 +26,8 @@ class Document:
 
     @classmethod
     def of(cls, text: str) -> "Document":
-        folded = fold(text)
-        visible = unhide(folded)
+        folded, may_hide = fold_and_detect(text)
+        visible = unhide(folded) if may_hide else Squeezed(folded, (), ())
         return cls(text, folded, squeeze(folded, invisible=visible.removed > 0), visible)
 
     def span_of_squeezed(self, start: int, end: int) -> tuple[int, int]:

@@ -95,8 +95,9 @@ def _char_class(rows: tuple[Invisible, ...]) -> str:
 CHAR_CLASS = _char_class(INVISIBLE)  # the inside of a regular expression's [...]
 INVISIBLE_RUN = re.compile(f"[{CHAR_CLASS}]+")
 # A class with ranges beyond U+FFFF is tested range by range; the Basic Multilingual Plane part plus
-# one range for every other plane is tested at once, so this finds texts that may hide something fast.
-MAY_HIDE = re.compile(f"[{_char_class(tuple(r for r in INVISIBLE if r.last <= 0xFFFF))}\\U00010000-\\U0010ffff]")
+# one range for every other plane is tested at once, so this finds what may be invisible fast.
+MAY_HIDE_CLASS = _char_class(tuple(row for row in INVISIBLE if row.last <= 0xFFFF)) + "\\U00010000-\\U0010ffff"
+MAY_HIDE = re.compile(f"[{MAY_HIDE_CLASS}]")
 
 
 def describe(char: str) -> Invisible:

@@ -18,7 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from lexicon.invisible import CHAR_CLASS, INVISIBLE_RUN, MAY_HIDE
+from lexicon.invisible import CHAR_CLASS, INVISIBLE_RUN, MAY_HIDE, MAY_HIDE_CLASS
 
 TO_FULL_WIDTH = {"(": "（", ")": "）"}  # so 省(区、市) written with ASCII brackets still matches
 # Spaces of every width, quotes and the characters people put between letters to dodge a word
@@ -59,8 +59,18 @@ def fold_table() -> dict[int, str]:
 
 
 @cache
+def _foldable_chars() -> str:
+    return "".join(re.escape(chr(cp)) for cp in sorted(fold_table()))
+
+
+@cache
 def _foldable() -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(fold_table())) + "]")
+    return re.compile("[" + _foldable_chars() + "]")
+
+
+@cache
+def _foldable_or_may_hide() -> re.Pattern[str]:
+    return re.compile("[" + _foldable_chars() + MAY_HIDE_CLASS + "]")
 
 
 @cache
@@ -69,15 +79,24 @@ def _fold_chars() -> dict[str, str]:
 
 
 def fold(text: str) -> str:
-    """Most simplified Chinese text has nothing to fold, or a few characters (a traditional
-    character, full-width digits): replacing just those is much cheaper than translating all."""
-    found = _foldable().findall(text)
+    return fold_and_detect(text)[0]
+
+
+def fold_and_detect(text: str) -> tuple[str, bool]:
+    """``fold(text)``, and whether ``text`` may have invisible characters (False: it has none),
+    found in the same pass.
+
+    Most simplified Chinese text has nothing to fold, or a few characters (a traditional
+    character, full-width digits): replacing just those is much cheaper than translating all.
+    """
+    found = _foldable_or_may_hide().findall(text)
     if not found:
-        return text
+        return text, False
+    may_hide = MAY_HIDE.search("".join(found)) is not None
     if len(found) * 32 > len(text):
-        return text.translate(fold_table())
+        return text.translate(fold_table()), may_hide
     chars = _fold_chars()
-    return _foldable().sub(lambda m: chars[m.group()], text)
+    return _foldable().sub(lambda m: chars[m.group()], text), may_hide
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +143,6 @@ def squeeze(folded: str, *, invisible: bool = True) -> Squeezed:
 
 def unhide(text: str) -> Squeezed:
     """``text`` without the characters a browser does not draw."""
-    if MAY_HIDE.search(text) is None:
-        return Squeezed(text, (), ())
     return _remove(text, INVISIBLE_RUN)
 
 

@@ -11,7 +11,7 @@ from lexicon.loader import DATA_DIR, load_lexicon
 from lexicon.matchers import ExactMatcher, NearMatcher, pieces
 from lexicon.model import Lexicon, LexiconError, LexiconOverride, TermKind
 from lexicon.compiled import Document
-from lexicon.normalize import fold, squeeze, squeeze_term, unhide, unhide_term
+from lexicon.normalize import fold, fold_and_detect, squeeze, squeeze_term, unhide, unhide_term
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +151,13 @@ def test_unhide_removes_only_invisible_characters_and_maps_offsets_both_ways():
     assert view.orig_end(2) == 4 and view.orig_end(len(view.text)) == len(text)
     assert [view.view_start(o) for o in range(len(text) + 1)] == [0, 0, 1, 1, 2, 3, 4, 4, 4, 5, 6, 7]
     assert view.keep(text.upper()) == view.text and view.keep("0123456789A") == "134589A"
+
+
+def test_fold_tells_whether_the_text_may_hide_characters():
+    assert fold_and_detect("中华人民共和国") == ("中华人民共和国", False)
+    assert fold_and_detect("中華人民共和國１２３") == ("中华人民共和国123", False)
+    assert fold_and_detect("中華\u200b人民") == ("中华\u200b人民", True)
+    assert fold_and_detect("扩展汉字𠀀") == ("扩展汉字𠀀", True)  # beyond U+FFFF: looked at closely
 
 
 def test_unhide_leaves_a_visible_text_alone():
