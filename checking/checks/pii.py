@@ -17,8 +17,9 @@ from checking.checks.spans import finding, line_around, line_before, on_text
 from checking.findings import Category, Finding, Severity
 from lexicon.compiled import Document
 
-# Patterns run on the visible folded text (ASCII digits and letters) and start with a plain character class,
-# which the regex engine scans fast; the boundaries are checked afterwards (``_standalone``).
+# Patterns run on the visible folded text (ASCII digits and letters) and start with a plain
+# character class, which the regex engine scans fast; the boundaries are checked afterwards
+# (``_standalone``).
 SEP = "[ \\-－\u3000]"  # folding keeps punctuation's width, so both widths of the separators
 # A leading repeat ([0-9]{4}) or alternation is not scanned fast, so the first character is a single
 # class (the first digit taken out of the alternatives) or each alternative starts with a literal.
@@ -93,7 +94,8 @@ def scan(doc: Document) -> PiiScan:
         digits = re.sub(r"\D", "", m.group())[-11:]
         found.append(finding(folded, RULE_MOBILE, Category.PII, Severity.ERROR, m.start(), m.end(),
                              f"{digits[:3]}****{digits[-4:]}", "个人手机号码，公开前须去标识化处理"))
-    return PiiScan(on_text(doc, sorted(found, key=lambda f: f.start)), [doc.span_of_visible(*span) for span in spans])
+    identifiers = [doc.span_of_visible(*span) for span in spans]
+    return PiiScan(on_text(doc, sorted(found, key=lambda f: f.start)), identifiers)
 
 
 def _standalone(text: str, start: int, end: int) -> bool:
