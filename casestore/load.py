@@ -8,7 +8,7 @@ from sqlmodel import Session
 from review.case import Case, OpenFinding, SignOffRecord
 from checking.findings import Finding
 from review.revision import content_hash
-from review.vocabulary import DraftKind, DraftStatus
+from lexicon.vocabulary import DraftKind, DraftStatus
 from storage.models import Attachment, Draft, FindingRow, Revision, SignOff, StageTask, User, Waiver
 
 

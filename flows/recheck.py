@@ -13,7 +13,7 @@ from casestore.load import current_revision, interpretation_of
 from flows.findings import replace_findings
 from checking.context import DraftMeta
 from checking.findings import Report
-from review.vocabulary import DraftKind, DraftStatus
+from lexicon.vocabulary import DraftKind, DraftStatus
 from storage.audit import append_event
 from storage.db import transaction
 from storage.models import Draft

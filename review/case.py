@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from checking.findings import Finding
-from review.vocabulary import DraftStatus
+from lexicon.vocabulary import DraftStatus
 
 SYSTEM_USER = "system"  # signs the automated stages
 

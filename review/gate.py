@@ -5,7 +5,7 @@ from __future__ import annotations
 from review.case import Case, OpenFinding
 from checking.categories import CATEGORY_LABELS
 from review.progress import signers_by_stage, stage_done
-from review.vocabulary import Disclosure, DraftKind, DraftStatus
+from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.workflow import StageDef, WorkflowDef, quoted_names
 
 

@@ -50,7 +50,7 @@ class Draft(SQLModel, table=True):
     interprets_id: int | None = Field(default=None, foreign_key="draft.id")  # an interpretation names its policy
     workflow_name: str = Field(max_length=64)
     workflow_version: str = Field(max_length=64)  # the WorkflowVersion the draft runs under
-    status: str = Field(default="in_review", max_length=16, index=True)  # a review.vocabulary.DraftStatus value
+    status: str = Field(default="in_review", max_length=16, index=True)  # a lexicon.vocabulary.DraftStatus value
     current_revision: int = 1
     lock_version: int = 0  # optimistic lock: every transition bumps it
     submitted_at: datetime = Field(sa_type=UtcDateTime)

@@ -11,7 +11,7 @@ from review import transitions as t
 from review.case import Actor, Case, OpenFinding, SignOffRecord
 from review.deadlines import draft_deadline
 from review.revision import content_hash
-from review.vocabulary import DraftStatus
+from lexicon.vocabulary import DraftStatus
 from review.workflow import WorkflowDef, default_workflow
 from tests import cast
 

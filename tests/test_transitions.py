@@ -13,7 +13,7 @@ from review import transitions as t
 from review.case import OpenFinding
 from review.deadlines import escalations
 from review.refusals import InvalidInput, Refused
-from review.vocabulary import DraftStatus
+from lexicon.vocabulary import DraftStatus
 from review.workflow import load_workflow
 from tests.cast import SIGNERS
 from tests.review_helpers import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from checking.categories import CATEGORY_LABELS
-from review.vocabulary import DraftStatus
+from lexicon.vocabulary import DraftStatus
 from sanshen.commands._common import (
     acting_user,
     app_context,

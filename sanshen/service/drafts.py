@@ -23,7 +23,7 @@ from review.events import DraftSubmitted, Event, FindingWaived
 from checking.findings import Report
 from review.refusals import Conflict, InvalidInput, NotPermitted, lost_race
 from review.revision import content_hash, publish_meta
-from review.vocabulary import Disclosure, DraftKind, DraftStatus
+from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.workflow import WorkflowDef
 from sanshen.service import validate
 from sanshen.service.allowed import allowed_actions

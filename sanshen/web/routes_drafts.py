@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from checking.categories import CATEGORY_LABELS
 from flows.site import item_path
 from review.refusals import Refused
-from review.vocabulary import DraftKind, DraftStatus
+from lexicon.vocabulary import DraftKind, DraftStatus
 from sanshen.service import audit, drafts
 from sanshen.service.errors import answer
 from sanshen.service.views import DraftDetail, DraftView, UserView
