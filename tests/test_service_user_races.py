@@ -1,18 +1,21 @@
-"""Concurrent sign-ins on a real database (SQLite here, PostgreSQL with -m db)."""
+"""Concurrent sign-ins and admin changes on a real database (SQLite here, PostgreSQL with -m db)."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlmodel import Session
 
+from review.refusals import Conflict
 from sanshen.service import users
 from sanshen.service.errors import AuthError
+from storage.clock import pause
 from storage.models import AuditEvent, User
 from tests.spine_support import T0, ctx, steps  # noqa: F401
 
@@ -79,3 +82,52 @@ def test_failures_counted_during_a_lockout_start_afresh_when_it_ends(ctx):
     assert _attempt(ctx, PASSWORD, after) == "signed_in"
     assert _user(ctx, "zhao").failed_logins == 0
     assert len(_actions(ctx, "user.locked")) == 1
+
+
+@contextmanager
+def _commits_meet(parties: int, *, wait: float = 2.0) -> Iterator[None]:
+    """Hold each committing transaction until ``parties`` of them are ready to commit, so that two
+    changes check the rule before either is committed (a transaction still waiting for a lock
+    never gets there: then the others go on after ``wait`` seconds)."""
+    arrived = 0
+    count = threading.Lock()
+    everyone = threading.Event()
+
+    def before_commit(_session) -> None:
+        nonlocal arrived
+        with count:
+            arrived += 1
+            if arrived == parties:
+                everyone.set()
+        pause(everyone, wait)  # sliced sleeps: a timed lock wait would last years under faketime
+
+    event.listen(Session, "before_commit", before_commit)
+    try:
+        yield
+    finally:
+        event.remove(Session, "before_commit", before_commit)
+
+
+@pytest.mark.parametrize("change", ["deactivate", "demote"])
+def test_two_last_admins_removing_each_other_leave_one(ctx, change):
+    first, _ = users.add_user(ctx, None, "guan1", ["admin"], now=T0)
+    second, _ = users.add_user(ctx, None, "guan2", ["admin"], now=T0)
+
+    def remove(actor, name: str) -> Callable[[], str]:
+        def call() -> str:
+            try:
+                if change == "deactivate":
+                    users.set_active(ctx, actor, name, False, now=T0)
+                else:
+                    users.set_roles(ctx, actor, name, ["editor"], now=T0)
+            except Conflict as exc:
+                return exc.code
+            return "done"
+        return call
+
+    with _commits_meet(2):
+        outcomes = _together([remove(first, "guan2"), remove(second, "guan1")])
+
+    assert sorted(outcomes) == ["done", "last_admin"]
+    admins = [u.name for u in users.list_users(ctx) if u.active and u.has_role("admin")]
+    assert len(admins) == 1

@@ -22,6 +22,7 @@ from sanshen.service.errors import AuthError, NotFound
 from sanshen.service.tx import action, reading
 from sanshen.service.views import UserView
 from storage.audit import append_event
+from storage.dialect import dialect_for
 from storage.models import ApiToken, User
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_CHARS = 8
 CLI_ACTOR = "cli"  # the audit actor of an admin action taken by the installation's operator at the CLI
+
+_ADMINS_LOCK = 0x5A45_0003  # lock key held by a change that may leave no active admin
 
 _hasher = PasswordHasher()
 
@@ -245,6 +248,7 @@ def set_roles(ctx: "AppContext", actor: UserView | None, name: str, roles: Itera
     by, extra = _admin_acting(actor)
     role_list = parse_roles(ctx, roles)
     with action(ctx) as session:
+        _lock_admins(session)
         user = _get(session, name)
         before = user.roles
         user.roles = ",".join(role_list)
@@ -262,6 +266,7 @@ def set_active(ctx: "AppContext", actor: UserView | None, name: str, active: boo
     if actor is not None and actor.name == name and not active:
         raise Conflict("self_deactivate", "不能停用自己的账户")
     with action(ctx) as session:
+        _lock_admins(session)
         user = _get(session, name)
         if user.active != active:
             user.active = active
@@ -270,6 +275,12 @@ def set_active(ctx: "AppContext", actor: UserView | None, name: str, active: boo
             append_event(session, action="user.activated" if active else "user.deactivated", actor=by,
                          draft_id=None, payload={"name": name, **extra}, at=now)
         return view(user)
+
+
+def _lock_admins(session: Session) -> None:
+    """Serialise the changes that may remove an admin, so that each counts the admins left by the
+    others (two admins removing each other at once would otherwise both see the other remain)."""
+    dialect_for(session.get_bind()).lock_transaction(session, _ADMINS_LOCK)
 
 
 def _keep_an_admin(session: Session, changed: User) -> None:
