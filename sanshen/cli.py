@@ -12,9 +12,11 @@ import pkgutil
 import typer
 
 import sanshen.commands
+from sanshen.cli_usage import ChineseUsageGroup
 
 app = typer.Typer(
     name="sanshen",
+    cls=ChineseUsageGroup,
     help="sanshen：政府网站与政务新媒体“三审三校”工作流与签批引擎。",
     no_args_is_help=True,
     add_completion=False,

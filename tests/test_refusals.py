@@ -31,7 +31,7 @@ BEFORE = {
         ["attachment_too_big", "bad_date", "bad_disclosure", "bad_docx", "bad_draft_id", "bad_email",
          "bad_format", "bad_kind", "bad_lexicon_entry", "bad_lexicon_line", "bad_limit", "bad_number",
          "bad_revision", "bad_role", "bad_setting", "bad_title", "bad_upload_type", "bad_user_name", "bad_workflow",
-         "bad_year", "body_too_long", "control_chars", "docx_too_large", "empty_body", "empty_import",
+         "bad_year", "body_too_long", "control_chars", "docx_too_large", "empty_body", "empty_import", "lone_surrogate",
          "empty_title", "missing_file", "missing_policy", "missing_text", "missing_workflow", "no_database",
          "no_roles", "not_a_policy", "not_utf8", "reserved_name", "too_long", "too_many", "unchanged",
          "unknown_finding", "unknown_stage", "unreadable_file", "upload_too_large", "weak_password"],
