@@ -17,7 +17,7 @@ from sanshen.service import users
 from sanshen.service.errors import AuthError
 from storage.clock import pause
 from storage.models import AuditEvent, User
-from tests.spine_support import T0, ctx, steps  # noqa: F401
+from tests.team import T0
 
 pytestmark = pytest.mark.db
 

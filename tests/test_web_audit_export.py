@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
-from tests.web_support import sign_through, signed_in, submit
+from tests.web_support import signed_in
 
 pytestmark = pytest.mark.db
 
@@ -25,7 +24,7 @@ def _verify(path: Path) -> subprocess.CompletedProcess:
 
 
 def test_the_web_csv_export_passes_the_stand_alone_verifier(app, team, tmp_path):
-    sign_through(team, submit(team), upto="初审")
+    team.walk(team.submit().id, through="一校")
     export = signed_in(app, "guan").get("/admin/audit/export.csv")
     assert export.status_code == 200 and export.content.startswith(codecs.BOM_UTF8)
     path = tmp_path / "audit.csv"

@@ -18,8 +18,7 @@ from sqlalchemy import func, select
 from sanshen.service import users
 from storage.db import transaction
 from storage.models import AuditEvent
-from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
-from tests.web_support import csrf_of, signed_in, submit
+from tests.web_support import csrf_of, signed_in
 
 pytestmark = pytest.mark.db
 
@@ -85,7 +84,7 @@ def _audit_rows(team) -> int:
 def test_text_no_database_takes_is_refused_on_every_route(app, team, bad):
     everyone, token = users.add_user(team.ctx, None, "quan", sorted(users.known_roles(team.ctx)),
                                      now=team.ctx.clock())
-    draft_id = submit(team)
+    draft_id = team.submit().id
     wrong = []
     for route, method in _routes(app):
         client = TestClient(app, raise_server_exceptions=False)

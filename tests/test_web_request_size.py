@@ -10,7 +10,6 @@ import pytest
 
 from sanshen.web.limits import MAX_REQUEST_BYTES, TOO_LARGE_MESSAGE
 from sanshen.web.server import serving_in_thread
-from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.db
 
