@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from review.refusals import InvalidInput
 from sanshen.service import drafts, users
+from sanshen.service import ooxml
 from sanshen.web import uploads
 from sanshen.web.auth import safe_next
 from sanshen.web.limits import RequestSizeLimit
@@ -103,7 +104,7 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 
 def test_a_docx_that_unpacks_too_large_is_refused(monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_DOCX_UNPACKED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(ooxml, "MAX_UNPACKED_BYTES", 1024 * 1024)
     bomb = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"0" * (2 * 1024 * 1024)})
     assert len(bomb) < 64 * 1024
     with pytest.raises(InvalidInput) as e:
