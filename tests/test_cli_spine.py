@@ -9,7 +9,12 @@ import pytest
 from typer.testing import CliRunner
 
 from sanshen.cli import app
+from sanshen.service import drafts
+from sanshen.service.context import AppContext
+from sanshen.service.users import authenticate_token
+from sanshen.settings import Settings
 from storage.db import make_engine
+from tests.attachment_files import xlsx_file
 from tests.spine_support import CLEAN_BODY, ROLES, WALK, tamper_audit_row
 
 pytestmark = pytest.mark.db
@@ -150,6 +155,29 @@ def test_error_finding_blocks_until_waived_with_a_reason(cli):
         cli("sign", str(did), "--stage", stage, who=who)
     cli.drain()
     assert str(did) in cli.manifest()
+
+
+def test_show_says_where_each_finding_is(cli, default_checker):
+    draft = cli.submit(title=f"关于表彰张三（{ID_NUMBER}）的决定", code=1)
+    [pii] = [f for f in draft["findings"] if f["category"] == "pii"]
+    assert pii["location"] == {"part": "title", "attachment": None, "page": None, "sheet": None, "label": "标题"}
+    ctx = AppContext.open(Settings(home=cli.home, db_url=cli.db_url, link_check=False), checker=default_checker)
+    try:  # attachments come through the web form or the service
+        editor = authenticate_token(ctx, cli.tokens["editor"])
+        view = drafts.submit(ctx, editor, drafts.SubmitInput(
+            title="表彰名单", body=CLEAN_BODY, disclosure="主动公开",
+            attachments=(drafts.AttachmentInput("名单.xlsx", xlsx_file({"名单": [["张三", ID_NUMBER]]})),)),
+            now=ctx.clock())
+    finally:
+        ctx.close()
+    shown = cli.json("show", str(view.id), who="p1")
+    [found] = shown["findings"]
+    assert list(found) == ["id", "rule", "category", "severity", "start", "end", "text", "suggestion", "message",
+                           "waived", "location"]
+    assert (found["text"], found["start"], found["location"]) == (ID_NUMBER, 3, {
+        "part": "attachment", "attachment": "名单.xlsx", "page": None, "sheet": "名单",
+        "label": "附件“名单.xlsx”工作表“名单”"})
+    assert f"[error] 附件“名单.xlsx”工作表“名单” 个人信息：“{ID_NUMBER}”" in cli("show", str(view.id), who="p1").stdout
 
 
 def test_disclosure_and_policy_rules(cli):
