@@ -4,6 +4,7 @@ written by hand, whose text pypdf reads back through the font's ToUnicode map.""
 from __future__ import annotations
 
 import io
+import zipfile
 
 
 def docx_file(*paragraphs: str, header: str | None = None) -> bytes:
@@ -73,6 +74,19 @@ def pdf_file(*pages: str) -> bytes:
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def zip_archive(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buf.getvalue()
+
+
+def zip_bomb(part: str, unpacked: int) -> bytes:
+    """A small Office file whose one part unpacks to ``unpacked`` bytes."""
+    return zip_archive({"[Content_Types].xml": b"<Types/>", part: b"0" * unpacked})
 
 
 def _stream(data: bytes) -> bytes:

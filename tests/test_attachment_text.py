@@ -4,7 +4,6 @@ bounds; a file that cannot be read is refused in Chinese (or, once stored, says 
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pytest
 
@@ -12,7 +11,7 @@ from checking.located import Location
 from review.refusals import InvalidInput
 from sanshen.service import ooxml, pdf_text
 from sanshen.service.attachment_text import attachment_text, stored_attachment_text
-from tests.attachment_files import docx_file, pdf_file, xlsx_file
+from tests.attachment_files import docx_file, pdf_file, xlsx_file, zip_bomb
 
 ID_NUMBER = "11010519491231002X"
 
@@ -84,19 +83,10 @@ def test_an_encrypted_pdf_is_refused():
     assert e.value.code == "bad_pdf" and "已加密" in e.value.message
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buf.getvalue()
-
-
 def test_a_workbook_that_unpacks_too_large_is_refused(monkeypatch):
     monkeypatch.setattr(ooxml, "MAX_UNPACKED_BYTES", 1024 * 1024)
-    bomb = _zip({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": b"0" * (2 * 1024 * 1024)})
     with pytest.raises(InvalidInput) as e:
-        attachment_text("炸弹.xlsx", bomb)
+        attachment_text("炸弹.xlsx", zip_bomb("xl/worksheets/sheet1.xml", 2 * 1024 * 1024))
     assert e.value.code == "xlsx_too_large" and "解压后" in e.value.message
 
 
