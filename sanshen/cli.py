@@ -1,4 +1,4 @@
-"""The `sanshen` command line (DESIGN.md §7).
+"""The `sanshen` command line (docs/architecture.md §7).
 
 Each area registers its commands from a module in ``sanshen/commands/`` so the
 root stays small. Exit codes: 0 done; 1 refused or blocking findings; 2 bad input.

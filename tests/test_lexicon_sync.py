@@ -15,8 +15,7 @@ from sanshen.service import drafts, lexicon
 from sanshen.web.server import free_port
 from storage import lexicon_revision
 from tests.processes import SANSHEN, sanshen_env, stop_with_sigterm
-from tests.web_support import checker  # noqa: F401  (a fixture)
-from tests.web_support import make_team, open_context
+from tests.team import Team, open_context
 
 pytestmark = pytest.mark.db
 
@@ -27,10 +26,10 @@ def banned(view) -> list[tuple[str, str]]:
     return [(f.location.part, f.text) for f in view.findings if f.category == "banned"]
 
 
-def test_a_change_made_by_another_process_reaches_the_next_check(tmp_path, db_url, checker):
-    server = open_context(tmp_path / "home", db_url, checker)
-    team = make_team(server)
-    other = open_context(tmp_path / "home", db_url, checker)  # a CLI process on the same database
+def test_a_change_made_by_another_process_reaches_the_next_check(tmp_path, db_url, default_checker, clock):
+    server = open_context(tmp_path / "home", db_url, checker=default_checker, clock=clock)
+    team = Team.gather(server)
+    other = open_context(tmp_path / "home", db_url, checker=default_checker, clock=clock)  # a CLI process
     try:
         built = server.checker
         assert server.checker is built  # nothing changed: nothing rebuilt
@@ -46,10 +45,10 @@ def test_a_change_made_by_another_process_reaches_the_next_check(tmp_path, db_ur
         server.close()
 
 
-def test_a_term_added_from_the_cli_is_found_by_a_running_server(tmp_path, db_url, checker):
+def test_a_term_added_from_the_cli_is_found_by_a_running_server(tmp_path, db_url, default_checker, clock):
     home = tmp_path / "home"
-    ctx = open_context(home, db_url, checker)
-    team = make_team(ctx)
+    ctx = open_context(home, db_url, checker=default_checker, clock=clock)
+    team = Team.gather(ctx)
     ctx.close()
     env = sanshen_env(home, SANSHEN_DB=db_url)
     port = free_port()

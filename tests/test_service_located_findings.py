@@ -17,11 +17,10 @@ from sanshen.service.drafts import AttachmentInput
 from storage.db import transaction
 from storage.models import Attachment, Draft, FindingRow, Outbox
 from tests.attachment_files import docx_file, pdf_file, xlsx_file
-from tests.spine_support import ctx, steps, team  # noqa: F401
+from tests.team import ID_NUMBER
 
 pytestmark = pytest.mark.db
 
-ID_NUMBER = "11010519491231002X"
 MARK = "机密★1年"
 
 
@@ -39,13 +38,13 @@ def test_an_id_number_in_the_title_blocks_publication_until_waived(team):
     [pii] = errors(view, "title")
     assert (pii.category, pii.text, title[pii.start:pii.end]) == ("pii", ID_NUMBER, ID_NUMBER)
     assert pii.location.label == "标题" and not errors(view, "body")
-    team.walk(view.id, upto="三校")
+    team.walk(view.id, through="三校")
     with pytest.raises(Conflict) as e:
-        team.sign("leader", view.id)
+        team.sign("ling", view.id)
     assert e.value.code == "blocking_findings" and f"#{pii.id} 个人信息“{ID_NUMBER}”（标题）" in e.value.message
-    drafts.waive(team.ctx, team["leader"], view.id, pii.id, reason="本人同意公开", now=team.clock())
-    team.sign("leader", view.id)
-    assert drafts.show(team.ctx, team["leader"], view.id).status == "approved" and published(team) == [view.id]
+    drafts.waive(team.ctx, team["ling"], view.id, pii.id, reason="本人同意公开", now=team.clock())
+    team.sign("ling", view.id)
+    assert drafts.show(team.ctx, team["ling"], view.id).status == "approved" and published(team) == [view.id]
 
 
 ATTACHMENTS = {
@@ -66,7 +65,7 @@ def test_an_id_number_in_an_attachment_is_an_error_located_in_it(team, name):
     [passage] = [p for p in attachment_text(name, data).passages if p.location.page == page
                  and p.location.sheet == sheet]
     assert passage.text[pii.start:pii.end] == ID_NUMBER  # offsets count in the text checked there
-    detail = drafts.show(team.ctx, team["p1"], view.id)
+    detail = drafts.show(team.ctx, team["jiao1"], view.id)
     assert any(f"（{pii.location.label}）" in b for b in detail.blockers)
 
 
@@ -83,11 +82,11 @@ def test_a_secrecy_mark_in_an_attachment_is_waived_only_by_the_secrecy_review(te
     view = team.submit(attachments=(AttachmentInput(name, MARKED[name]),))
     [mark] = errors(view, "attachment")
     assert (mark.category, mark.text, mark.location.attachment) == ("secrecy", MARK, name)
-    team.walk(view.id, upto="复审")
+    team.walk(view.id, through="复审")
     with pytest.raises(Conflict):  # 保密审查 would complete with the mark in place
-        team.sign("sec", view.id, stage="保密审查")
-    drafts.waive(team.ctx, team["sec"], view.id, mark.id, reason="已核实为示例文字", now=team.clock())
-    for stage, who in (("保密审查", "sec"), ("三校", "p3"), ("终审", "leader")):
+        team.sign("bao", view.id, stage="保密审查")
+    drafts.waive(team.ctx, team["bao"], view.id, mark.id, reason="已核实为示例文字", now=team.clock())
+    for stage, who in (("保密审查", "bao"), ("三校", "jiao3"), ("终审", "ling")):
         team.sign(who, view.id, stage=stage)
     assert published(team) == [view.id]
 
@@ -109,7 +108,7 @@ def test_an_unreadable_attachment_is_refused_and_nothing_is_stored(team):
 
 def test_a_revision_checks_the_attachments_it_keeps(team):
     view = team.submit(attachments=(AttachmentInput("名单.txt", f"张三 {ID_NUMBER}".encode()),))
-    revised = drafts.revise(team.ctx, team["editor"], view.id, "新的正文。\n", now=team.clock())
+    revised = drafts.revise(team.ctx, team["bian"], view.id, "新的正文。\n", now=team.clock())
     assert revised.revision == 2 and [f.text for f in errors(revised, "attachment")] == [ID_NUMBER]
 
 
@@ -118,10 +117,10 @@ def test_a_recheck_covers_titles_and_attachments(team):
     view = team.submit(title=f"坚决杜绝{term}",
                        attachments=(AttachmentInput("说明.pdf", pdf_file("第一页", f"杜绝{term}")),))
     assert not [f for f in view.findings if f.text == term]
-    lexicon.add_entry(team.ctx, team["admin"], lexicon.LexiconInput(kind="banned", term=term, correct="彻底整改"),
+    lexicon.add_entry(team.ctx, team["guan"], lexicon.LexiconInput(kind="banned", term=term, correct="彻底整改"),
                       now=team.clock())
     assert recheck_drafts(team.ctx.engine, DraftPass(team.ctx.checker), now=team.clock()) == 1
-    found = [f.location.label for f in drafts.show(team.ctx, team["p1"], view.id).findings if f.text == term]
+    found = [f.location.label for f in drafts.show(team.ctx, team["jiao1"], view.id).findings if f.text == term]
     assert found == ["标题", "附件“说明.pdf”第 2 页"]
 
 
@@ -130,7 +129,7 @@ def test_a_stored_attachment_that_cannot_be_read_is_an_error_at_recheck(team):
     with transaction(team.ctx.engine) as s:  # an attachment stored before attachments were checked
         s.execute(update(Attachment).values(filename="旧格式.doc", data=b"\xd0\xcf\x11\xe0"))
     assert recheck_drafts(team.ctx.engine, DraftPass(team.ctx.checker), now=team.clock()) == 1
-    [unreadable] = errors(drafts.show(team.ctx, team["p1"], view.id), "attachment")
+    [unreadable] = errors(drafts.show(team.ctx, team["jiao1"], view.id), "attachment")
     assert unreadable.location.attachment == "旧格式.doc" and "格式无法检查" in unreadable.message
     rows = team.rows(select(FindingRow).where(FindingRow.superseded.is_(False)))
     assert [(r.part, r.attachment, r.category) for r in rows] == [("attachment", "旧格式.doc", "secrecy")]
@@ -143,6 +142,6 @@ def test_an_interpretation_is_checked_and_its_errors_hold_back_its_policy(team):
     assert {(f.location.part, f.category) for f in interp.findings if f.severity == "error"} == {
         ("title", "secrecy"), ("body", "pii")}
     team.walk(policy.id)
-    blockers = drafts.show(team.ctx, team["leader"], policy.id).blockers
+    blockers = drafts.show(team.ctx, team["ling"], policy.id).blockers
     assert any(b.startswith(f"政策解读（稿件 #{interp.id}）") and "（标题）" in b for b in blockers)
     assert published(team) == []

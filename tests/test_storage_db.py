@@ -16,7 +16,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from storage.audit import append_event
 from storage.db import alembic_config, make_engine, transaction, upgrade
 from storage.models import AuditEvent, Notification, SQLModel, User
-from tests.flows_support import engine  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from tests.attachment_files import pdf_file
-from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
-from tests.web_support import ID_NUMBER, csrf_of, signed_in
+from tests.team import ID_NUMBER
+from tests.web_support import csrf_of, signed_in
 
 pytestmark = pytest.mark.db
 

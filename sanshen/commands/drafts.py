@@ -50,7 +50,7 @@ def _emit(view: DraftView, verb: str, as_json: bool) -> None:
 
 
 def _exit_if_blocking(view: DraftView) -> None:
-    """The draft is stored either way; exit 1 (DESIGN §7: blocking findings) and say what blocks it."""
+    """The draft is stored either way; exit 1 (docs/architecture.md §7: blocking findings) and say what blocks it."""
     open_errors = [f for f in view.findings if f.severity == "error" and not f.waived]
     if open_errors:
         typer.echo(f"错误：稿件 {view.id} 已保存，但有 {len(open_errors)} 个错误级问题，"

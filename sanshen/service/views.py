@@ -1,5 +1,5 @@
 """The views the service answers with; each one's JSON form (``model_dump(mode="json")``) is the
-contract of the REST API and of the CLI's ``--json`` (DESIGN §7), keys in field order."""
+contract of the REST API and of the CLI's ``--json`` (docs/architecture.md §7), keys in field order."""
 
 from __future__ import annotations
 
