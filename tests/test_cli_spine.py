@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from sanshen.service import drafts
+from sanshen.service.users import authenticate_token
 from storage.db import make_engine
+from tests.attachment_files import xlsx_file
 from tests.cast import PEOPLE, SIGNERS
 from tests.flows_support import tamper_audit_row
-from tests.team import CLEAN_BODY, ID_NUMBER
+from tests.team import CLEAN_BODY, ID_NUMBER, open_context
 
 pytestmark = pytest.mark.db
 
@@ -91,6 +94,29 @@ def test_error_finding_blocks_until_waived_with_a_reason(cli):
         cli("sign", str(did), "--stage", stage, who=who)
     cli.drain()
     assert str(did) in cli.manifest()
+
+
+def test_show_says_where_each_finding_is(cli, default_checker, clock):
+    draft = cli.submit(title=f"关于表彰张三（{ID_NUMBER}）的决定", code=1)
+    [pii] = [f for f in draft["findings"] if f["category"] == "pii"]
+    assert pii["location"] == {"part": "title", "attachment": None, "page": None, "sheet": None, "label": "标题"}
+    ctx = open_context(cli.home, cli.db_url, checker=default_checker, clock=clock)
+    try:  # attachments come through the web form or the service
+        editor = authenticate_token(ctx, cli.tokens["bian"])
+        view = drafts.submit(ctx, editor, drafts.SubmitInput(
+            title="表彰名单", body=CLEAN_BODY, disclosure="主动公开",
+            attachments=(drafts.AttachmentInput("名单.xlsx", xlsx_file({"名单": [["张三", ID_NUMBER]]})),)),
+            now=ctx.clock())
+    finally:
+        ctx.close()
+    shown = cli.json("show", str(view.id), who="jiao1")
+    [found] = shown["findings"]
+    assert list(found) == ["id", "rule", "category", "severity", "start", "end", "text", "suggestion", "message",
+                           "waived", "location"]
+    assert (found["text"], found["start"], found["location"]) == (ID_NUMBER, 3, {
+        "part": "attachment", "attachment": "名单.xlsx", "page": None, "sheet": "名单",
+        "label": "附件“名单.xlsx”工作表“名单”"})
+    assert f"[error] 附件“名单.xlsx”工作表“名单” 个人信息：“{ID_NUMBER}”" in cli("show", str(view.id), who="jiao1").stdout
 
 
 def test_disclosure_and_policy_rules(cli):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from flows.recheck import recheck_drafts
 from review.workflow import default_workflow
+from sanshen.service.draft_pass import DraftPass
 from storage.db import transaction
 from storage.models import AuditEvent, CheckReport, Draft, FindingRow, Revision, User, Waiver
 from tests.flows_support import submit_draft
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.db
 
 @pytest.fixture(scope="module")
 def checker(default_checker):
-    return default_checker
+    return DraftPass(default_checker)
 
 
 def _live(engine, draft_id) -> list[FindingRow]:

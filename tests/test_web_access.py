@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
@@ -12,12 +9,14 @@ from sqlalchemy import func, select
 
 from review.refusals import InvalidInput
 from sanshen.service import drafts, users
+from sanshen.service import ooxml
 from sanshen.web import uploads
 from sanshen.web.auth import safe_next
 from sanshen.web.limits import RequestSizeLimit
 from sanshen.web.mail import Outgoing, SmtpConfig, compose
 from storage.db import transaction
 from storage.models import Waiver
+from tests.attachment_files import zip_archive, zip_bomb
 from tests.team import ID_NUMBER
 from tests.web_support import PASSWORD, csrf_of, sign_in, signed_in
 
@@ -94,17 +93,9 @@ def test_the_login_form_drops_a_next_target_with_a_tab(app):
     assert 'name="next" value="/queue"' in page.text
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buf.getvalue()
-
-
 def test_a_docx_that_unpacks_too_large_is_refused(monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_DOCX_UNPACKED_BYTES", 1024 * 1024)
-    bomb = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"0" * (2 * 1024 * 1024)})
+    monkeypatch.setattr(ooxml, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    bomb = zip_bomb("word/document.xml", 2 * 1024 * 1024)
     assert len(bomb) < 64 * 1024
     with pytest.raises(InvalidInput) as e:
         uploads.body_from_upload("炸弹.docx", bomb)
@@ -117,7 +108,7 @@ def test_a_docx_that_unpacks_too_large_is_refused(monkeypatch):
 ])
 def test_a_hostile_docx_is_bad_input_not_a_crash(members):
     with pytest.raises(InvalidInput) as e:
-        uploads.body_from_upload("坏文件.docx", _zip(members))
+        uploads.body_from_upload("坏文件.docx", zip_archive(members))
     assert e.value.code == "bad_docx" and "不是有效的 .docx" in e.value.message
 
 
@@ -126,7 +117,7 @@ def test_a_hostile_docx_upload_gets_a_chinese_error_and_stores_nothing(app, team
     token = csrf_of(c.get("/drafts/new").text)
     data = {"title": "会议通知", "column": "要闻", "kind": "news", "disclosure": "主动公开", "body": "",
             "csrf_token": token, "idempotency_key": "hostile"}
-    files = [("body_file", ("稿件.docx", _zip({"x.txt": b"x"}), "application/octet-stream"))]
+    files = [("body_file", ("稿件.docx", zip_archive({"x.txt": b"x"}), "application/octet-stream"))]
     r = c.post("/drafts", data=data, files=files, follow_redirects=False)
     assert r.status_code == 422 and "不是有效的 .docx" in r.text
     assert drafts.my_drafts(team.ctx, team["bian"]) == []

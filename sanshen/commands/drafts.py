@@ -29,7 +29,7 @@ def _category(f: FindingView) -> str:
 def _finding_line(f: FindingView) -> str:
     mark = "（已豁免）" if f.waived else ""
     fix = f" → {f.suggestion}" if f.suggestion else ""
-    return f"  #{f.id} [{f.severity}] {_category(f)}：“{f.text}”{fix}　{f.message}{mark}"
+    return f"  #{f.id} [{f.severity}] {f.location.label} {_category(f)}：“{f.text}”{fix}　{f.message}{mark}"
 
 
 def _print_draft(view: DraftView, verb: str) -> None:

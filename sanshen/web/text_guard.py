@@ -7,7 +7,6 @@ up, or echoed in an answer.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from fastapi import Request
