@@ -20,7 +20,7 @@ from review import events as ev
 from review.case import SYSTEM_USER
 from review.refusals import lost_race
 from review.transitions import publication_blockers
-from review.vocabulary import DraftKind, DraftStatus
+from lexicon.vocabulary import DraftKind, DraftStatus
 from review.workflow import WorkflowDef
 from storage.audit import append_event
 from storage.models import Draft, SignOff, StageTask, User, Waiver

@@ -7,8 +7,9 @@ from sqlmodel import Session
 
 from review.case import Case, OpenFinding, SignOffRecord
 from checking.findings import Finding
+from checking.located import Location, Part
 from review.revision import content_hash
-from review.vocabulary import DraftKind, DraftStatus
+from lexicon.vocabulary import DraftKind, DraftStatus
 from storage.models import Attachment, Draft, FindingRow, Revision, SignOff, StageTask, User, Waiver
 
 
@@ -56,8 +57,8 @@ def load_case(session: Session, draft_id: int, *, with_interpretation: bool = Tr
     ):
         record = SignOffRecord(stage=s.stage, user=name, revision=s.revision, content_hash=s.content_hash, at=s.at)
         (signoffs if s.voided_at is None else voided).append(record)
-    findings = tuple(
-        OpenFinding(id=row.id, finding=finding_of(row), waived=waiver is not None)
+    findings = tuple(sorted((
+        OpenFinding(id=row.id, finding=finding_of(row), waived=waiver is not None, location=location_of(row))
         for row, waiver in session.execute(
             select(FindingRow, Waiver.id)
             .outerjoin(Waiver, Waiver.finding_id == FindingRow.id)
@@ -68,7 +69,7 @@ def load_case(session: Session, draft_id: int, *, with_interpretation: bool = Tr
             )
             .order_by(FindingRow.start, FindingRow.id)
         )
-    )
+    ), key=lambda of: of.location.sort_key))
     opened = {
         t.stage: t.opened_at
         for t in session.scalars(
@@ -110,3 +111,7 @@ def finding_of(row: FindingRow) -> Finding:
         "start": row.start, "end": row.end, "text": row.text,
         "suggestion": row.suggestion, "message": row.message,
     })
+
+
+def location_of(row: FindingRow) -> Location:
+    return Location(Part(row.part), row.attachment, row.page, row.sheet)

@@ -1,4 +1,4 @@
-"""The workflow definitions drafts are pinned to (DESIGN §3: each draft runs under the
+"""The workflow definitions drafts are pinned to (docs/architecture.md §2: each draft runs under the
 version it started with).
 
 Every definition a process starts with is stored once in ``workflowversion`` (its TOML

@@ -10,7 +10,7 @@ from lexicon.categories import Category
 
 
 class Waiver(StrEnum):
-    """Who may waive an error finding of the category (DESIGN.md §3). A workflow grants waiving
+    """Who may waive an error finding of the category (docs/architecture.md §2). A workflow grants waiving
     per stage (``waivable`` in its TOML); the shipped 三审三校 follows these rules."""
 
     REVIEW = "review"  # 初审, 复审 and 终审
@@ -37,5 +37,6 @@ CATEGORIES: dict[Category, CategoryRule] = {
     Category.NUMBER: CategoryRule(70, "数字用法", Waiver.REVIEW, allow_listed=False, names_right_form=False),
     Category.LINK: CategoryRule(60, "链接", Waiver.REVIEW, allow_listed=False, names_right_form=False),
     Category.DISCLOSURE: CategoryRule(90, "公开属性", Waiver.REVIEW, allow_listed=False, names_right_form=False),
+    Category.INVISIBLE: CategoryRule(5, "不可见字符", Waiver.REVIEW, allow_listed=False, names_right_form=False),
 }
 CATEGORY_LABELS: dict[Category, str] = {category: rule.label for category, rule in CATEGORIES.items()}

@@ -1,4 +1,4 @@
-"""The automated pass: one entry point over every check (DESIGN.md §4)."""
+"""The automated pass: one entry point over every check (docs/architecture.md §3)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def outside_allow_list(findings: list[Finding], ctx: CheckContext) -> list[Findi
     """``findings`` without those of allow-listed categories that touch an allow-list entry."""
     if not any(CATEGORIES[f.category].allow_listed for f in findings):
         return findings
-    allowed = SpanSet((h.start, h.end) for h in ctx.lexicon.allow.find(ctx.doc.folded))
+    hits = ctx.lexicon.allow.find(ctx.doc.visible.text)
+    allowed = SpanSet(ctx.doc.span_of_visible(h.start, h.end) for h in hits)
     return [f for f in findings if not (CATEGORIES[f.category].allow_listed and allowed.touches(f.start, f.end))]
 
 

@@ -1,4 +1,4 @@
-"""The finding contract of the automated pass (DESIGN.md §4).
+"""The finding contract of the automated pass (docs/architecture.md §3).
 
 A finding's ``start``/``end`` are code-point offsets into the exact text that was
 checked, so ``text[start:end] == finding.text`` always holds.

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from checking.categories import CATEGORIES
-from checking.checks import banned, disclosure, formulation, link, number, punctuation, secrecy, typo
+from checking.checks import banned, disclosure, formulation, invisible, link, number, punctuation, secrecy, typo
 from checking.checks.names import spare_names
-from checking.checks.spans import SpanSet, overlaps
+from checking.checks.spans import SpanSet, on_text, overlaps
 from checking.checks.typo_general import find_likely_typos
 from checking.context import Check, CheckContext
 from checking.findings import Category, Finding
@@ -50,6 +50,10 @@ def check_disclosure(ctx: CheckContext) -> list[Finding]:
     return disclosure.check(meta.disclosure, meta.disclosure_reason, meta.kind, meta.has_interpretation)
 
 
+def check_invisible(ctx: CheckContext) -> list[Finding]:
+    return invisible.check(ctx.doc)
+
+
 def check_typo(ctx: CheckContext) -> list[Finding]:
     """Known pairs, then (with a typo model) likely typos that no other typo, formulation or
     banned-term finding covers; canonical forms, identifiers, numbers and links are protected."""
@@ -59,8 +63,10 @@ def check_typo(ctx: CheckContext) -> list[Finding]:
     model = ctx.typo_model
     if model is None:
         return known
-    text = ctx.doc.text
-    likely = spare_names(text, find_likely_typos(text, protected.spans(), model), model)
+    visible = ctx.doc.visible
+    text = visible.keep(ctx.doc.text)
+    spans = [(visible.view_start(start), visible.view_start(end)) for start, end in protected.spans()]
+    likely = on_text(ctx.doc, spare_names(text, find_likely_typos(text, spans, model), model))
     wide = [f for c in ctx.wanted if CATEGORIES[c].names_right_form for f in ctx.found(c)]
     taken = [(f.start, f.end) for f in (*known, *wide)]
     return known + [f for f in likely if not any(overlaps((f.start, f.end), span) for span in taken)]
@@ -76,4 +82,5 @@ CHECKS: dict[Category, Check] = {
     Category.NUMBER: check_number,
     Category.LINK: check_link,
     Category.DISCLOSURE: check_disclosure,
+    Category.INVISIBLE: check_invisible,
 }

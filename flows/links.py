@@ -25,6 +25,7 @@ from sqlalchemy import Engine, select
 
 from checking.checks.link import UrlSpan, find_urls
 from checking.findings import Category, Finding, Severity
+from checking.located import BODY, Located
 from flows.findings import replace_findings
 from storage.audit import append_event
 from storage.db import transaction
@@ -185,8 +186,8 @@ def check_revision_links(engine: Engine, *, draft_id: int, revision: int, now: d
             client.close()
     findings = dead_link_findings(body, verdicts)
     with transaction(engine) as s:
-        replace_findings(s, draft_id=draft_id, revision=revision, revision_id=revision_id, findings=findings,
-                         sources=(SOURCE,), source=SOURCE, lexicon_version=policy.lexicon_version, now=now)
+        replace_findings(s, draft_id=draft_id, revision=revision, revision_id=revision_id,
+                         findings=[Located(BODY, f) for f in findings], sources=(SOURCE,), source=SOURCE, lexicon_version=policy.lexicon_version, now=now)
         append_event(s, action="check.links", actor="system", draft_id=draft_id,
                      payload={"revision": revision, "links": len(verdicts),
                               "dead": [f.text for f in findings],

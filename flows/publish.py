@@ -29,7 +29,7 @@ from flows.notify import notify
 from flows.site import SiteItem, StaticSite
 from flows.webhook import WebhookConfig, WebhookError, deliver
 from review.transitions import publication_blockers
-from review.vocabulary import DraftStatus
+from lexicon.vocabulary import DraftStatus
 from review.workflow import WorkflowDef
 from storage.audit import append_event
 from storage.chain import format_at

@@ -1,9 +1,10 @@
-"""After a lexicon change: re-run the automated pass on the current revision of every
-draft still in review and replace its findings (unchanged ones keep their rows and waivers)."""
+"""After a lexicon change: re-run the automated pass on the current revision of every draft still
+in review (title, body and attachments) and replace its findings (unchanged ones keep their rows
+and waivers)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -12,45 +13,55 @@ from sqlalchemy import Engine, select
 from casestore.load import current_revision, interpretation_of
 from flows.findings import replace_findings
 from checking.context import DraftMeta
-from checking.findings import Report
-from review.vocabulary import DraftKind, DraftStatus
+from checking.located import DraftReport
+from lexicon.vocabulary import DraftKind, DraftStatus
 from storage.audit import append_event
 from storage.db import transaction
-from storage.models import Draft
+from storage.models import Attachment, Draft
 
 SOURCES = ("submit", "recheck")  # reports of the automated pass (link checks are separate)
 STATUSES = (DraftStatus.IN_REVIEW, DraftStatus.RETURNED)
 
 
-class Checker(Protocol):
-    def check(self, text: str, *, meta: DraftMeta) -> Report: ...
+class DraftChecker(Protocol):
+    """The automated pass over a stored revision; the shell reads the text of its attachments."""
+
+    def check_revision(self, title: str, body: str, attachments: Sequence[Attachment], *,
+                       meta: DraftMeta) -> DraftReport: ...
 
 
-CheckerFactory = Callable[[], Checker]
+CheckerFactory = Callable[[], DraftChecker]
 
 
-def draft_meta(draft: Draft, title: str | None = None, *, has_interpretation: bool = False) -> DraftMeta:
-    """What the automated pass reads besides the body (``title`` is accepted but not checked)."""
+def draft_meta(draft: Draft, *, has_interpretation: bool = False) -> DraftMeta:
+    """What the automated pass reads besides the texts."""
     return DraftMeta(disclosure=draft.disclosure, disclosure_reason=draft.disclosure_reason, kind=draft.kind,
                      has_interpretation=has_interpretation)
 
 
-def recheck_drafts(engine: Engine, checker: Checker, *, now: datetime) -> int:
+def recheck_drafts(engine: Engine, checker: DraftChecker, *, now: datetime) -> int:
     """Re-check every draft in review; returns how many drafts' findings changed."""
     with transaction(engine, readonly=True) as s:
         ids = s.scalars(select(Draft.id).where(Draft.status.in_(STATUSES)).order_by(Draft.id)).all()
     return sum(recheck_draft(engine, checker, draft_id=i, now=now) for i in ids)
 
 
-def recheck_draft(engine: Engine, checker: Checker, *, draft_id: int, now: datetime) -> int:
-    """1 if the draft's findings changed, else 0. One transaction per draft."""
-    with transaction(engine) as s:
+def recheck_draft(engine: Engine, checker: DraftChecker, *, draft_id: int, now: datetime) -> int:
+    """1 if the draft's findings changed, else 0. The revision is read, checked with no transaction
+    held (reading attachments takes time), and its findings replaced if it is still current."""
+    with transaction(engine, readonly=True) as s:
         draft = s.get(Draft, draft_id)
         if draft is None or draft.status not in STATUSES:
             return 0
         rev = current_revision(s, draft)
+        files = s.scalars(select(Attachment).where(Attachment.revision_id == rev.id).order_by(Attachment.id)).all()
         has_interpretation = draft.kind == DraftKind.POLICY and interpretation_of(s, draft.id) is not None
-        report = checker.check(rev.body, meta=draft_meta(draft, rev.title, has_interpretation=has_interpretation))
+    report = checker.check_revision(rev.title, rev.body, files,
+                                    meta=draft_meta(draft, has_interpretation=has_interpretation))
+    with transaction(engine) as s:
+        draft = s.get(Draft, draft_id)
+        if draft.status not in STATUSES or draft.current_revision != rev.number:
+            return 0  # revised meanwhile (the new revision was checked then) or out of review
         result = replace_findings(s, draft_id=draft.id, revision=rev.number, revision_id=rev.id,
                                   findings=report.findings, sources=SOURCES, source="recheck",
                                   lexicon_version=report.lexicon_version, now=now)

@@ -19,6 +19,7 @@ class Category(StrEnum):
     NUMBER = "number"
     LINK = "link"
     DISCLOSURE = "disclosure"
+    INVISIBLE = "invisible"
 
 
 class Severity(StrEnum):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lexicon.matchers import ExactMatcher, NearMatcher
 from lexicon.model import Lexicon, LexiconTerm, TermKind
-from lexicon.normalize import Squeezed, fold, squeeze, squeeze_term
+from lexicon.normalize import Squeezed, fold_and_detect, squeeze, squeeze_term, unhide, unhide_term
 from lexicon.words import WordIndex
 
 NEAR_MIN_LENGTH = 4  # shorter formulations are protected spans only
@@ -19,20 +19,26 @@ EXACT_ONLY_GROUPS = frozenset({"简称", "法律"})
 
 @dataclass(frozen=True)
 class Document:
-    """A text and its matching views: ``folded`` has the same offsets as ``text``;
-    ``squeezed`` drops noise characters and maps offsets back."""
+    """A text and its matching views: ``folded`` has the same offsets as ``text``; ``visible``
+    drops the characters a browser does not draw from it, ``squeezed`` noise characters too, and
+    both map offsets back."""
 
     text: str
     folded: str
     squeezed: Squeezed
+    visible: Squeezed
 
     @classmethod
     def of(cls, text: str) -> "Document":
-        folded = fold(text)
-        return cls(text, folded, squeeze(folded))
+        folded, may_hide = fold_and_detect(text)
+        visible = unhide(folded) if may_hide else Squeezed(folded, (), ())
+        return cls(text, folded, squeeze(folded, invisible=visible.removed > 0), visible)
 
     def span_of_squeezed(self, start: int, end: int) -> tuple[int, int]:
         return self.squeezed.orig_start(start), self.squeezed.orig_end(end)
+
+    def span_of_visible(self, start: int, end: int) -> tuple[int, int]:
+        return self.visible.orig_start(start), self.visible.orig_end(end)
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,8 @@ class CompiledLexicon:
     near: NearMatcher  # on squeezed text; term_index into ``near_terms``
     near_terms: tuple[LexiconTerm, ...]
     near_keys: tuple[str, ...]  # the squeezed form of each near term, as the matcher sees it
-    typos: ExactMatcher[LexiconTerm]  # known pairs and context pairs, on folded text
-    allow: ExactMatcher[LexiconTerm]  # on folded text
+    typos: ExactMatcher[LexiconTerm]  # known pairs and context pairs, on visible text
+    allow: ExactMatcher[LexiconTerm]  # on visible text
     contexts: dict[str, re.Pattern[str]]  # each term's context pattern, compiled
 
     @property
@@ -66,8 +72,8 @@ class CompiledLexicon:
         def squeezed(*kinds: TermKind) -> ExactMatcher[LexiconTerm]:
             return ExactMatcher((squeeze_term(t.term), t) for t in lexicon.terms if t.kind in kinds)
 
-        def folded(*kinds: TermKind) -> ExactMatcher[LexiconTerm]:
-            return ExactMatcher((fold(t.term), t) for t in lexicon.terms if t.kind in kinds)
+        def visible(*kinds: TermKind) -> ExactMatcher[LexiconTerm]:
+            return ExactMatcher((unhide_term(t.term), t) for t in lexicon.terms if t.kind in kinds)
 
         near_terms = tuple(
             t
@@ -86,7 +92,7 @@ class CompiledLexicon:
             near=NearMatcher(near_keys, NEAR_MIN_LENGTH, words.piece_cost),
             near_terms=near_terms,
             near_keys=near_keys,
-            typos=folded(TermKind.TYPO, TermKind.CONTEXT),
-            allow=folded(TermKind.ALLOW),
+            typos=visible(TermKind.TYPO, TermKind.CONTEXT),
+            allow=visible(TermKind.ALLOW),
             contexts={t.context: re.compile(t.context) for t in lexicon.terms if t.context},
         )

@@ -4,8 +4,10 @@
 ASCII and other single-character NFKC folds, traditional → simplified character by
 character), so offsets in the folded text *are* offsets in the original. Characters whose
 NFKC form is longer than one code point are left as they are.
-``squeeze`` then removes noise characters (spaces, *, ·, _, zero-width …) that writers put
-between letters to dodge a word filter, and keeps the map from squeezed to original offsets.
+``squeeze`` then removes noise characters (spaces, *, ·, _ …) that writers put between letters
+to dodge a word filter, and the characters a browser does not draw (lexicon/invisible.py), and
+keeps the map from squeezed to original offsets. ``unhide`` removes only the invisible characters,
+with the same kind of map, for the matchers that read spaces and punctuation.
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
+from lexicon.invisible import CHAR_CLASS, INVISIBLE_RUN, MAY_HIDE, MAY_HIDE_CLASS
+
 TO_FULL_WIDTH = {"(": "（", ")": "）"}  # so 省(区、市) written with ASCII brackets still matches
-# Quotes and the characters people put between letters to dodge a word filter; squeezed out.
-NOISE_CHARS = (" \t\u00a0\u3000\u00ad\u200b\u200c\u200d\u2060\ufeff*＊·•・‧_＿-－~～.．\\/／|｜+＋#＃^＾'\"`"
-               "“”„‟「」『』‘’‚‛＂＇")
+# Spaces of every width, quotes and the characters people put between letters to dodge a word
+# filter; squeezed out, with the invisible characters.
+NOISE_CHARS = (" \t\u00a0\u3000\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+               "\u202f\u205f\u2800*＊·•・‧_＿-－~～.．\\/／|｜+＋#＃^＾'\"`“”„‟「」『』‘’‚‛＂＇")
 _NOISE_RUN = re.compile("[" + re.escape(NOISE_CHARS) + "]+")
+_NOISE_OR_INVISIBLE_RUN = re.compile("[" + re.escape(NOISE_CHARS) + CHAR_CLASS + "]+")
 
 
 @cache
@@ -53,8 +59,18 @@ def fold_table() -> dict[int, str]:
 
 
 @cache
+def _foldable_chars() -> str:
+    return "".join(re.escape(chr(cp)) for cp in sorted(fold_table()))
+
+
+@cache
 def _foldable() -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(fold_table())) + "]")
+    return re.compile("[" + _foldable_chars() + "]")
+
+
+@cache
+def _foldable_or_may_hide() -> re.Pattern[str]:
+    return re.compile("[" + _foldable_chars() + MAY_HIDE_CLASS + "]")
 
 
 @cache
@@ -63,24 +79,34 @@ def _fold_chars() -> dict[str, str]:
 
 
 def fold(text: str) -> str:
-    """Most simplified Chinese text has nothing to fold, or a few characters (a traditional
-    character, full-width digits): replacing just those is much cheaper than translating all."""
-    found = _foldable().findall(text)
+    return fold_and_detect(text)[0]
+
+
+def fold_and_detect(text: str) -> tuple[str, bool]:
+    """``fold(text)``, and whether ``text`` may have invisible characters (False: it has none),
+    found in the same pass.
+
+    Most simplified Chinese text has nothing to fold, or a few characters (a traditional
+    character, full-width digits): replacing just those is much cheaper than translating all.
+    """
+    found = _foldable_or_may_hide().findall(text)
     if not found:
-        return text
+        return text, False
+    may_hide = MAY_HIDE.search("".join(found)) is not None
     if len(found) * 32 > len(text):
-        return text.translate(fold_table())
+        return text.translate(fold_table()), may_hide
     chars = _fold_chars()
-    return _foldable().sub(lambda m: chars[m.group()], text)
+    return _foldable().sub(lambda m: chars[m.group()], text), may_hide
 
 
 @dataclass(frozen=True, slots=True)
 class Squeezed:
-    """``text`` with noise removed; ``orig_start(i)``/``orig_end(j)`` map offsets back."""
+    """``text`` with characters removed; ``orig_start(i)``/``orig_end(j)`` map offsets back."""
 
     text: str
     _runs: tuple[int, ...]  # squeezed offset where each kept run starts
     _origins: tuple[int, ...]  # original offset of the same run start
+    removed: int = 0  # how many characters were removed
 
     def orig_start(self, i: int) -> int:
         if not self._runs:
@@ -92,29 +118,62 @@ class Squeezed:
         """Original offset just after squeezed character ``j - 1``."""
         return self.orig_start(j - 1) + 1 if j > 0 else 0
 
+    def view_start(self, o: int) -> int:
+        """Squeezed offset of the first character kept at or after original offset ``o``."""
+        if not self.removed:
+            return o
+        k = bisect_right(self._origins, o) - 1
+        if k < 0:
+            return 0
+        kept = (self._runs[k + 1] if k + 1 < len(self._runs) else len(self.text)) - self._runs[k]
+        return self._runs[k] + min(o - self._origins[k], kept)
 
-def squeeze(folded: str) -> Squeezed:
-    if _NOISE_RUN.search(folded) is None:
-        return Squeezed(folded, (), ())
+    def keep(self, original: str) -> str:
+        """``original``, or another text as long, without the characters removed from it."""
+        if not self.removed:
+            return original
+        ends = (*self._runs[1:], len(self.text))
+        return "".join(original[o : o + end - r] for r, o, end in zip(self._runs, self._origins, ends))
+
+
+def squeeze(folded: str, *, invisible: bool = True) -> Squeezed:
+    """``invisible=False``: the caller knows that ``folded`` has no invisible character (faster)."""
+    return _remove(folded, _NOISE_OR_INVISIBLE_RUN if invisible else _NOISE_RUN)
+
+
+def unhide(text: str) -> Squeezed:
+    """``text`` without the characters a browser does not draw."""
+    return _remove(text, INVISIBLE_RUN)
+
+
+def _remove(text: str, runs_of: re.Pattern[str]) -> Squeezed:
+    if runs_of.search(text) is None:
+        return Squeezed(text, (), ())
     parts: list[str] = []
     runs: list[int] = []
     origins: list[int] = []
     pos = 0
     length = 0
-    for m in _NOISE_RUN.finditer(folded):
+    for m in runs_of.finditer(text):
         if m.start() > pos:
             runs.append(length)
             origins.append(pos)
-            parts.append(folded[pos : m.start()])
+            parts.append(text[pos : m.start()])
             length += m.start() - pos
         pos = m.end()
-    if pos < len(folded):
+    if pos < len(text):
         runs.append(length)
         origins.append(pos)
-        parts.append(folded[pos:])
-    return Squeezed("".join(parts), tuple(runs), tuple(origins))
+        parts.append(text[pos:])
+    kept = "".join(parts)
+    return Squeezed(kept, tuple(runs), tuple(origins), len(text) - len(kept))
 
 
 def squeeze_term(term: str) -> str:
     """The form a lexicon term takes in squeezed text."""
-    return _NOISE_RUN.sub("", fold(term))
+    return _NOISE_OR_INVISIBLE_RUN.sub("", fold(term))
+
+
+def unhide_term(term: str) -> str:
+    """The form a lexicon term takes in folded text without invisible characters."""
+    return INVISIBLE_RUN.sub("", fold(term))

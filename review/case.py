@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from checking.findings import Finding
-from review.vocabulary import DraftStatus
+from checking.located import BODY, Location
+from lexicon.vocabulary import DraftStatus
 
 SYSTEM_USER = "system"  # signs the automated stages
 
@@ -36,6 +37,7 @@ class OpenFinding:
     id: int
     finding: Finding
     waived: bool
+    location: Location = BODY
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from review.case import Case, OpenFinding
 from checking.categories import CATEGORY_LABELS
+from checking.located import BODY
 from review.progress import signers_by_stage, stage_done
-from review.vocabulary import Disclosure, DraftKind, DraftStatus
+from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.workflow import StageDef, WorkflowDef, quoted_names
 
 
@@ -14,7 +15,8 @@ def unwaived_errors(case: Case) -> list[OpenFinding]:
 
 
 def describe_finding(of: OpenFinding) -> str:
-    return f"#{of.id} {CATEGORY_LABELS[of.finding.category]}“{of.finding.text}”"
+    where = "" if of.location == BODY else f"（{of.location.label}）"
+    return f"#{of.id} {CATEGORY_LABELS[of.finding.category]}“{of.finding.text}”{where}"
 
 
 def waivers_of(wf: WorkflowDef, category: str) -> list[StageDef]:

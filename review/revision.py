@@ -1,4 +1,4 @@
-"""What a revision's sign-offs bind to: the SHA-256 of its canonical serialisation (DESIGN §3)."""
+"""What a revision's sign-offs bind to: the SHA-256 of its canonical serialisation (docs/architecture.md §2)."""
 
 from __future__ import annotations
 

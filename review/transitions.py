@@ -28,7 +28,7 @@ from checking.categories import CATEGORY_LABELS
 from review.gate import last_chance_errors, publication_blockers, waivers_of
 from review.progress import all_done, current_step, open_stages, pending_text, signers_by_stage, stage_done
 from review.refusals import Conflict, InvalidInput, NotPermitted
-from review.vocabulary import Disclosure, DraftKind, DraftStatus
+from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.workflow import StageDef, StageKind, WorkflowDef, quoted_names, role_label
 
 __all__ = [

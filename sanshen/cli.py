@@ -1,4 +1,4 @@
-"""The `sanshen` command line (DESIGN.md §7).
+"""The `sanshen` command line (docs/architecture.md §7).
 
 Each area registers its commands from a module in ``sanshen/commands/`` so the
 root stays small. Exit codes: 0 done; 1 refused or blocking findings; 2 bad input.
@@ -12,9 +12,11 @@ import pkgutil
 import typer
 
 import sanshen.commands
+from sanshen.cli_usage import ChineseUsageGroup
 
 app = typer.Typer(
     name="sanshen",
+    cls=ChineseUsageGroup,
     help="sanshen：政府网站与政务新媒体“三审三校”工作流与签批引擎。",
     no_args_is_help=True,
     add_completion=False,

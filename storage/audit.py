@@ -1,4 +1,4 @@
-"""The append-only, hash-chained audit trail (DESIGN §6).
+"""The append-only, hash-chained audit trail (docs/architecture.md §6).
 
 The hashing rule lives in :mod:`storage.chain` (standard library only, so exports
 can be re-verified without sanshen). Appends are serialised by a lock each appending

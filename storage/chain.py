@@ -18,8 +18,9 @@ null), ``action``, ``draft_id`` (integer or null), ``payload`` (a JSON object),
     prev_hash = the previous event's hash; for seq 1 it is 64 zeros ("0" * 64)
 
 In the CSV export ``payload`` is a column holding the payload's canonical JSON and an
-empty ``actor`` / ``draft_id`` cell means null. Exit status 0: the chain holds;
-1: it names the first broken event.
+empty ``actor`` / ``draft_id`` cell means null. The file is UTF-8; a byte order mark at
+its start (the web page's CSV has one, for spreadsheet programs) is skipped. Exit
+status 0: the chain holds; 1: it names the first broken event.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def main(argv: list[str]) -> int:
         return 2
     path = argv[0]
     fmt = "csv" if path.lower().endswith(".csv") else "jsonl"
-    with open(path, encoding="utf-8", newline="") as fp:
+    with open(path, encoding="utf-8-sig", newline="") as fp:
         report = verify_export(fp, fmt)
     if report.ok:
         print(f"审计链完整：共校验 {report.checked} 条事件")

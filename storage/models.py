@@ -50,7 +50,7 @@ class Draft(SQLModel, table=True):
     interprets_id: int | None = Field(default=None, foreign_key="draft.id")  # an interpretation names its policy
     workflow_name: str = Field(max_length=64)
     workflow_version: str = Field(max_length=64)  # the WorkflowVersion the draft runs under
-    status: str = Field(default="in_review", max_length=16, index=True)  # a review.vocabulary.DraftStatus value
+    status: str = Field(default="in_review", max_length=16, index=True)  # a lexicon.vocabulary.DraftStatus value
     current_revision: int = 1
     lock_version: int = 0  # optimistic lock: every transition bumps it
     submitted_at: datetime = Field(sa_type=UtcDateTime)
@@ -115,6 +115,11 @@ class FindingRow(SQLModel, table=True):
     suggestion: str | None = None
     message: str
     superseded: bool = False  # a later report for the same revision replaced it
+    # where it stands (a checking.located.Location): start and end count in the text checked there
+    part: str = Field(default="body", max_length=16)  # title / body / attachment
+    attachment: str | None = Field(default=None, max_length=255)  # the attachment's file name
+    page: int | None = None  # of a PDF attachment, from 1
+    sheet: str | None = Field(default=None, max_length=255)  # of a workbook attachment
 
 
 class StageTask(SQLModel, table=True):
@@ -228,3 +233,11 @@ class LexiconEntry(SQLModel, table=True):
     enabled: bool = True
     created_by: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class LexiconRevision(SQLModel, table=True):
+    """One row counting the admin's lexicon changes: a process whose checker was built at another
+    count rebuilds its matchers before it checks again."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = 0

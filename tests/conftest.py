@@ -1,4 +1,5 @@
-"""Shared fixtures.
+"""Shared fixtures: here the session-wide ones and ``db_url``; the plugins named in ``pytest_plugins``
+provide the rest (``clock``, ``ctx``, ``team``; ``app``; ``cli``; ``engine``, ``server``).
 
 Prefect settings must be in the environment before prefect is imported anywhere,
 so they are set at the top of this file. Tests that touch the database take the
@@ -21,6 +22,8 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("SANSHEN_LINK_CHECK", "off")
 
 import pytest  # noqa: E402
+
+pytest_plugins = ["tests.team", "tests.web_support", "tests.cli_support", "tests.flows_support"]
 
 
 @pytest.fixture(scope="session")

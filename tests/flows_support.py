@@ -1,5 +1,5 @@
-"""Helpers for the storage and flow tests: fixtures for a migrated engine and a real HTTP
-server on 127.0.0.1 (import them into a test module to use them), and draft rows."""
+"""Fixtures ``engine`` (a migrated engine on the test database) and ``server`` (a real HTTP server on
+127.0.0.1), and rows written below the service: the cast, drafts, sign-offs, a tampered audit trail."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from review import revision
 from storage.db import make_engine, upgrade
 from storage.dialect import dialect_for
 from storage.models import Draft, Revision, User
+from tests.cast import PEOPLE, actor, signers
 
 
 @dataclass
@@ -117,15 +118,9 @@ def add_draft(s: Session, author: User, *, title: str, body: str, now: datetime,
     return draft, rev
 
 
-STAFF = {
-    "editor": "editor", "p1": "proofreader", "p2": "proofreader", "p3": "proofreader",
-    "r1": "reviewer", "r2": "reviewer", "r3": "reviewer", "sec": "secrecy", "lead": "leader",
-    "admin": "admin",
-}
-
-
 def add_staff(s: Session, now: datetime) -> dict[str, User]:
-    return {name: add_user(s, name, roles, now) for name, roles in STAFF.items()}
+    """The whole cast as user rows."""
+    return {name: add_user(s, name, ",".join(roles), now) for name, roles in PEOPLE.items()}
 
 
 def submit_draft(engine, wf, now: datetime, *, title: str = "关于开展冬季安全检查的通知",
@@ -140,9 +135,9 @@ def submit_draft(engine, wf, now: datetime, *, title: str = "关于开展冬季�
     meta = publish_meta(column=column, kind="news", disclosure="主动公开", interprets=None)
     digest = content_hash(title, body, [], meta)
     with transaction(engine) as s:
-        author = s.scalar(select(User).where(User.name == "editor"))
+        author = s.scalar(select(User).where(User.name == "bian"))
         if author is None:
-            author = add_staff(s, now)["editor"]
+            author = add_staff(s, now)["bian"]
         draft, rev = add_draft(s, author, title=title, body=body, now=now, column=column, content_hash=digest)
         rev.meta = meta
         s.flush()
@@ -151,26 +146,17 @@ def submit_draft(engine, wf, now: datetime, *, title: str = "关于开展冬季�
 
 
 def sign_everything(engine, wf, draft_id: int, now: datetime) -> None:
-    """Sign every stage in order with distinct people (the draft ends approved)."""
+    """Sign every stage in order, each by the cast member the workflow picks (the draft ends approved)."""
     from casestore.apply import apply_events
     from casestore.load import load_case
     from review import transitions
-    from review.case import Actor
     from storage.db import transaction
 
-    pools = {"proofreader": ["p1", "p2", "p3"], "reviewer": ["r1", "r2", "r3"], "secrecy": ["sec"],
-             "leader": ["lead"]}
-    while True:
+    for stage, who in signers(wf):
         with transaction(engine) as s:
             case = load_case(s, draft_id)
-            stages = transitions.open_stages(wf, case)
-            if not stages:
-                return
-            stage = stages[0]
-            role = sorted(stage.roles)[0]
-            signer = pools[role].pop(0)
-            events = transitions.sign(wf, case, Actor(signer, frozenset({role})), stage=stage.name,
-                                      expect_hash=case.content_hash, comment="同意", now=now)
+            events = transitions.sign(wf, case, actor(who), stage=stage, expect_hash=case.content_hash,
+                                      comment="同意", now=now)
             apply_events(s, s.get(Draft, draft_id), events, now=now, workflow=wf)
 
 
@@ -193,6 +179,11 @@ def write_behind_the_program(engine, *statements: str) -> None:
         conn.commit()
     finally:
         conn.close()
+
+
+def tamper_audit_row(engine, *, seq: int) -> None:
+    """Edit one audit row behind the program's back."""
+    write_behind_the_program(engine, f"UPDATE auditevent SET actor = 'mallory' WHERE seq = {int(seq)}")
 
 
 @pytest.fixture

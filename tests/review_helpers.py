@@ -1,4 +1,4 @@
-"""A cast of users and a desk that folds transition events into the next Case, as storage would."""
+"""The cast as actors, and a desk that folds transition events into the next Case, as storage would."""
 
 from __future__ import annotations
 
@@ -10,27 +10,25 @@ from review import events as ev
 from review import transitions as t
 from review.case import Actor, Case, OpenFinding, SignOffRecord
 from review.deadlines import draft_deadline
-from checking.findings import Category, Finding, Severity
 from review.revision import content_hash
-from review.vocabulary import DraftStatus
+from lexicon.vocabulary import DraftStatus
 from review.workflow import WorkflowDef, default_workflow
+from tests import cast
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def actor(name: str, *roles: str) -> Actor:
+    """Someone outside the cast, holding these roles."""
     return Actor(name, frozenset(roles))
 
 
-EDITOR = actor("ed", "editor")
-P1, P2, P3 = (actor(f"p{i}", "proofreader") for i in (1, 2, 3))
-R1, R2, R3 = (actor(f"r{i}", "reviewer") for i in (1, 2, 3))
-SEC = actor("sec", "secrecy")
-LEAD = actor("lead", "leader")
-LEAD2 = actor("lead2", "leader")
-
-# Who signs which stage in the plain walk through the default workflow.
-WALK = {"一校": P1, "初审": R1, "二校": P2, "复审": R2, "保密审查": SEC, "三校": P3, "终审": LEAD}
+EDITOR = cast.actor("bian")
+P1, P2, P3 = (cast.actor(f"jiao{i}") for i in (1, 2, 3))
+R1, R2 = cast.actor("shen1"), cast.actor("shen2")
+SEC = cast.actor("bao")
+LEAD = cast.actor("ling")
+LEAD2 = actor("ling2", "leader")  # the second signer where a workflow asks two leaders to sign 终审
 
 
 def body_hash(text: str) -> str:
@@ -121,8 +119,10 @@ class Desk:
                                   comment="同意", now=self.now))
 
     def walk(self, *stages: str) -> None:
+        """Sign these stages, each by the cast member the workflow picks."""
+        signer = dict(cast.signers(self.wf))
         for stage in stages:
-            self.sign(WALK[stage], stage)
+            self.sign(cast.actor(signer[stage]), stage)
 
     def return_(self, who: Actor, to_stage: str | None = None, comment: str = "请修改") -> list[ev.Event]:
         self.tick()

@@ -8,7 +8,6 @@ from fastapi.testclient import TestClient
 
 from sanshen.service import drafts, users
 from sanshen.web.app import create_app
-from tests.web_support import checker, team  # noqa: F401  (fixtures)
 
 
 pytestmark = pytest.mark.db
@@ -46,7 +45,7 @@ def test_an_idempotency_key_reused_for_other_content_is_refused(client, team, ch
 
 
 def test_an_editor_reads_only_their_own_unpublished_drafts(client, team):
-    _, token = users.add_user(team.ctx, None, "bian3", ["editor"], now=team.ctx.clock())
+    _, token = users.add_user(team.ctx, None, "bian3", ["editor"], now=team.clock())
     team.tokens["bian3"] = token
     draft_id = call(client, team, "POST", "/drafts", "bian", json=DRAFT).json()["id"]
     r = call(client, team, "GET", f"/drafts/{draft_id}", "bian3")

@@ -1,4 +1,4 @@
-"""The REST API under /api/v1: bearer tokens, JSON errors, every route of DESIGN §7."""
+"""The REST API under /api/v1: bearer tokens, JSON errors, every route of docs/architecture.md §7."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sanshen.web.app import create_app
-from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
-from tests.web_support import ID_NUMBER, SIGNERS
+from tests.cast import SIGNERS
+from tests.team import ID_NUMBER
 
 pytestmark = pytest.mark.db
 
@@ -127,7 +127,7 @@ def test_openapi_describes_every_answer_of_every_route(app):
     models = schema["components"]["schemas"]
     operations = [(path, op) for path, ops in schema["paths"].items() if path.startswith("/api/v1/")
                   for op in ops.values()]
-    assert len(operations) >= 11  # the routes of DESIGN §7, and any added since
+    assert len(operations) >= 11  # the routes of docs/architecture.md §7, and any added since
     for path, op in operations:
         [ok] = [status for status in op["responses"] if status.startswith("2")]
         answer = op["responses"][ok]["content"]["application/json"]["schema"]

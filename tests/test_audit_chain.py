@@ -16,7 +16,7 @@ from storage.audit import append_event, export_events, verify_chain
 from storage.chain import GENESIS, event_hash, verify_export
 from storage.db import transaction
 from storage.models import AuditEvent
-from tests.flows_support import engine, write_behind_the_program  # noqa: F401 (fixtures)
+from tests.flows_support import write_behind_the_program
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 

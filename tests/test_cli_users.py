@@ -6,22 +6,20 @@ import json
 
 import pytest
 
-from tests.test_cli_spine import cli  # noqa: F401 (fixture)
-
 pytestmark = pytest.mark.db
 
 
 def test_a_disabled_user_s_token_stops_working_until_enabled(cli):
-    assert cli.queue("p1") == []
-    cli("user", "disable", "p1")
-    cli("queue", who="p1", code=2)
+    assert cli.queue("jiao1") == []
+    cli("user", "disable", "jiao1")
+    cli("queue", who="jiao1", code=2)
     listed = {u["name"]: u["active"] for u in cli.json("user", "list")}
-    assert listed["p1"] is False
-    cli("user", "enable", "p1")
-    assert cli.queue("p1") == []
+    assert listed["jiao1"] is False
+    cli("user", "enable", "jiao1")
+    assert cli.queue("jiao1") == []
     cli("user", "disable", "nobody", code=2)
     events = [json.loads(line) for line in cli("audit", "export", "--format", "jsonl").stdout.splitlines()]
     trail = [e for e in events if e["action"] in ("user.deactivated", "user.activated")]
     assert [(e["action"], e["actor"], e["payload"]["name"]) for e in trail] == [
-        ("user.deactivated", "cli", "p1"), ("user.activated", "cli", "p1")]
+        ("user.deactivated", "cli", "jiao1"), ("user.activated", "cli", "jiao1")]
     assert trail[0]["payload"]["operator"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,5 +38,6 @@ def test_a_manual_clock_moves_only_when_told():
 def test_pause_ends_early_when_stopped_and_otherwise_waits_its_time():
     stop = threading.Event()
     assert pause(stop, 0.01) is False
-    threading.Timer(0.05, stop.set).start()
+    # A plain sleep sets it: a Timer waits on a lock with a deadline, which a moved clock stalls.
+    threading.Thread(target=lambda: (time.sleep(0.05), stop.set()), daemon=True).start()
     assert pause(stop, 600) is True

@@ -19,7 +19,7 @@ from storage.audit import verify_chain
 from storage.clock import system_clock
 from storage.db import make_engine, transaction, upgrade
 from storage.models import AuditEvent, Draft
-from tests.flows_support import LocalServer, server, sign_everything, submit_draft  # noqa: F401 (fixtures)
+from tests.flows_support import LocalServer, sign_everything, submit_draft
 from tests.processes import SANSHEN, sanshen_env
 
 WF = default_workflow()

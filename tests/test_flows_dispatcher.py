@@ -19,7 +19,7 @@ from storage.clock import ManualClock
 from storage.db import transaction
 from storage.models import AuditEvent, Notification, Outbox, User
 from storage.outbox import claim, dead_since, enqueue, pending_count
-from tests.flows_support import add_staff, engine, server, sign_everything, submit_draft  # noqa: F401 (fixtures)
+from tests.flows_support import add_staff, sign_everything, submit_draft
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 WF = default_workflow()
@@ -111,7 +111,7 @@ def _dead_letters(engine) -> tuple[list[AuditEvent], list[Notification]]:
 
 def _admin_id(engine) -> int:
     with transaction(engine, readonly=True) as s:
-        return s.scalar(select(User.id).where(User.name == "admin"))
+        return s.scalar(select(User.id).where(User.name == "guan"))
 
 
 def test_unknown_kinds_go_dead_at_once(engine, tmp_path):

@@ -22,7 +22,7 @@ from storage.clock import ManualClock
 from storage.db import transaction
 from storage.models import AuditEvent, CheckReport, FindingRow, Outbox
 from storage.outbox import enqueue, pending_count
-from tests.flows_support import LocalServer, add_draft, add_user, engine, server  # noqa: F401 (fixtures)
+from tests.flows_support import LocalServer, add_draft, add_user
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 LOCAL = LinkPolicy(allow_private=True, timeout=2)  # the tests' own server is on 127.0.0.1
@@ -244,7 +244,7 @@ def test_an_invalid_link_is_dead_without_a_lookup_or_a_request():
 
 def _draft(engine, body: str) -> int:
     with transaction(engine) as s:
-        author = add_user(s, "editor", "editor", NOW)
+        author = add_user(s, "bian", "editor", NOW)
         draft, _ = add_draft(s, author, title="链接测试", body=body, now=NOW)
         return draft.id
 

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from flows.recheck import recheck_drafts
 from review.workflow import default_workflow
+from sanshen.service.draft_pass import DraftPass
 from storage.db import transaction
 from storage.models import AuditEvent, CheckReport, Draft, FindingRow, Revision, User, Waiver
-from tests.flows_support import engine, submit_draft  # noqa: F401 (fixtures)
+from tests.flows_support import submit_draft
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=10)
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.db
 
 @pytest.fixture(scope="module")
 def checker(default_checker):
-    return default_checker
+    return DraftPass(default_checker)
 
 
 def _live(engine, draft_id) -> list[FindingRow]:
@@ -50,7 +51,7 @@ def test_recheck_replaces_findings_and_keeps_unchanged_ones_with_their_waivers(e
     assert typo.suggestion == "部署"
 
     with transaction(engine) as s:
-        lead = s.scalar(select(User).where(User.name == "r1"))
+        lead = s.scalar(select(User).where(User.name == "shen1"))
         s.add(Waiver(finding_id=typo.id, draft_id=draft_id, user_id=lead.id, stage="初审", reason="专有名称", at=LATER))
 
     assert recheck_drafts(engine, checker, now=LATER) == 0  # nothing changed: rows and waiver stay

@@ -12,11 +12,11 @@ from casestore.load import load_case
 from casestore.workflows import WorkflowVersions
 from flows.route import route_draft, sweep_escalations
 from review import transitions
-from review.case import Actor
 from review.workflow import default_workflow
 from storage.db import transaction
 from storage.models import AuditEvent, Draft, Notification, StageTask, User
-from tests.flows_support import engine, submit_draft  # noqa: F401 (fixtures)
+from tests.cast import actor
+from tests.flows_support import submit_draft
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 WF = default_workflow()
@@ -30,39 +30,38 @@ def _notified(engine, kind: str) -> list[str]:
                                 .where(Notification.kind == kind)))
 
 
-def _sign(engine, draft_id: int, user: str, role: str, at: datetime = NOW) -> None:
+def _sign(engine, draft_id: int, who: str) -> None:
     with transaction(engine) as s:
         case = load_case(s, draft_id)
-        events = transitions.sign(WF, case, Actor(user, frozenset({role})), stage=None, expect_hash=None,
-                                  comment="", now=at)
-        apply_events(s, s.get(Draft, draft_id), events, now=at, workflow=WF)
+        events = transitions.sign(WF, case, actor(who), stage=None, expect_hash=None, comment="", now=NOW)
+        apply_events(s, s.get(Draft, draft_id), events, now=NOW, workflow=WF)
 
 
 def test_the_people_who_may_sign_an_opened_stage_are_notified_once(engine):
     draft_id, _ = submit_draft(engine, WF, NOW)
     assert route_draft(engine, VERSIONS, draft_id=draft_id, now=NOW) == 3
     assert route_draft(engine, VERSIONS, draft_id=draft_id, now=NOW) == 0
-    assert _notified(engine, "stage_opened") == ["p1", "p2", "p3"]
-    _sign(engine, draft_id, "p1", "proofreader")  # 一校 done: 初审 opens
+    assert _notified(engine, "stage_opened") == ["jiao1", "jiao2", "jiao3"]
+    _sign(engine, draft_id, "jiao1")  # 一校 done: 初审 opens
     route_draft(engine, VERSIONS, draft_id=draft_id, now=NOW)
-    assert _notified(engine, "stage_opened") == ["p1", "p2", "p3", "r1", "r2", "r3"]
-    _sign(engine, draft_id, "r1", "reviewer")  # 初审 done: 二校 opens, but p1 already signed 一校
+    assert _notified(engine, "stage_opened") == ["jiao1", "jiao2", "jiao3", "shen1", "shen2", "shen3"]
+    _sign(engine, draft_id, "shen1")  # 初审 done: 二校 opens, but jiao1 already signed 一校
     route_draft(engine, VERSIONS, draft_id=draft_id, now=NOW)
     with transaction(engine, readonly=True) as s:
         second = s.scalars(select(User.name).join(Notification, Notification.user_id == User.id)
                            .where(Notification.message.contains("二校"))).all()
-    assert sorted(second) == ["p2", "p3"]
+    assert sorted(second) == ["jiao2", "jiao3"]
 
 
 def test_the_author_hears_of_a_return(engine):
     draft_id, _ = submit_draft(engine, WF, NOW)
     with transaction(engine) as s:
-        events = transitions.return_draft(WF, load_case(s, draft_id), Actor("p1", frozenset({"proofreader"})),
+        events = transitions.return_draft(WF, load_case(s, draft_id), actor("jiao1"),
                                           comment="第二段数字有误", to_stage=None, now=NOW)
         apply_events(s, s.get(Draft, draft_id), events, now=NOW, workflow=WF)
     route_draft(engine, VERSIONS, draft_id=draft_id, now=NOW)
     route_draft(engine, VERSIONS, draft_id=draft_id, now=NOW)
-    assert _notified(engine, "draft_returned") == ["editor"]
+    assert _notified(engine, "draft_returned") == ["bian"]
 
 
 def test_overdue_stages_are_escalated_once(engine):
@@ -76,4 +75,4 @@ def test_overdue_stages_are_escalated_once(engine):
         assert task.escalated_at == late
         escalated = s.scalar(select(AuditEvent).where(AuditEvent.action == "stage.escalated"))
         assert escalated.payload["stage"] == "一校" and escalated.payload["to_roles"] == ["admin"]
-    assert _notified(engine, "stage_escalated") == ["admin"]
+    assert _notified(engine, "stage_escalated") == ["guan"]

@@ -12,7 +12,6 @@ from flows.webhook import (
     deliver,
     verify_signature,
 )
-from tests.flows_support import server  # noqa: F401 (fixtures)
 
 
 def _config(server, path: str, **kw) -> WebhookConfig:

@@ -11,9 +11,8 @@ from checking.findings import Category
 from review import transitions as t
 from review.case import OpenFinding
 from review.deadlines import draft_deadline
-from checking.findings import Category
 from review.refusals import InvalidInput, Refused
-from review.vocabulary import DraftStatus
+from lexicon.vocabulary import DraftStatus
 from review.workflow import default_workflow
 from tests.review_helpers import LEAD, R1, T0, Desk, finding
 

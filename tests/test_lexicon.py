@@ -10,8 +10,9 @@ import pytest
 from checking.findings import Category, Severity
 from lexicon.loader import DATA_DIR, load_lexicon
 from lexicon.matchers import ExactMatcher, NearMatcher, pieces
+from lexicon.compiled import Document
 from lexicon.model import Lexicon, LexiconError, LexiconOverride, TermKind, make_term
-from lexicon.normalize import fold, squeeze, squeeze_term
+from lexicon.normalize import fold, fold_and_detect, squeeze, squeeze_term, unhide, unhide_term
 
 
 @pytest.fixture(scope="module")
@@ -178,6 +179,43 @@ def test_squeeze_maps_offsets_back():
     assert squeeze_term("“一带一路”倡议") == "一带一路倡议"
     plain = squeeze("没有噪声")
     assert plain.orig_start(2) == 2 and plain.orig_end(4) == 4
+
+
+def test_squeeze_removes_invisible_characters_and_spaces_of_every_width():
+    text = "北\u2009朝\u2062\U000e0041鲜\u202e！"
+    sq = squeeze(fold(text))
+    assert sq.text == "北朝鲜！" and sq.removed == 4
+    assert text[sq.orig_start(0) : sq.orig_end(3)] == "北\u2009朝\u2062\U000e0041鲜"
+    assert squeeze("北朝鲜", invisible=False) == squeeze("北朝鲜")
+    assert squeeze_term("北\u200b朝鲜") == "北朝鲜" and unhide_term("布\u200b署 ") == "布署 "
+
+
+def test_unhide_removes_only_invisible_characters_and_maps_offsets_both_ways():
+    text = "\ufeff机\u202e密 ★\u200b\u200b10年"
+    view = unhide(text)
+    assert view.text == "机密 ★10年" and view.removed == 4
+    assert [view.orig_start(i) for i in range(len(view.text))] == [1, 3, 4, 5, 8, 9, 10]
+    assert view.orig_end(2) == 4 and view.orig_end(len(view.text)) == len(text)
+    assert [view.view_start(o) for o in range(len(text) + 1)] == [0, 0, 1, 1, 2, 3, 4, 4, 4, 5, 6, 7]
+    assert view.keep(text.upper()) == view.text and view.keep("0123456789A") == "134589A"
+
+
+def test_fold_tells_whether_the_text_may_hide_characters():
+    assert fold_and_detect("中华人民共和国") == ("中华人民共和国", False)
+    assert fold_and_detect("中華人民共和國１２３") == ("中华人民共和国123", False)
+    assert fold_and_detect("中華\u200b人民") == ("中华\u200b人民", True)
+    assert fold_and_detect("扩展汉字𠀀") == ("扩展汉字𠀀", True)  # beyond U+FFFF: looked at closely
+
+
+def test_unhide_leaves_a_visible_text_alone():
+    plain = "没有不可见字符的文本，包括𠀀这样的扩展汉字。"
+    view = unhide(plain)
+    assert view.text is plain and view.removed == 0
+    assert view.orig_start(3) == 3 and view.orig_end(3) == 3 and view.view_start(3) == 3 and view.keep(plain) is plain
+    doc = Document.of(plain)
+    assert doc.visible.text == doc.folded and doc.span_of_visible(2, 5) == (2, 5)
+    hidden = unhide("\u200b\u200b")
+    assert (hidden.text, hidden.removed, hidden.view_start(2)) == ("", 2, 0)
 
 
 def test_exact_matcher_finds_overlapping_terms():

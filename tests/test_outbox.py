@@ -8,7 +8,6 @@ import pytest
 
 from storage.db import transaction
 from storage.outbox import claim, complete, dead_since, enqueue, fail, mark_dead, next_ready_at, pending_count
-from tests.flows_support import engine  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=5)

@@ -14,12 +14,12 @@ from flows.publish import Outcome, Publisher, publish, withdraw
 from flows.site import MANIFEST, StaticSite, item_path
 from flows.webhook import SIGNATURE_HEADER, WebhookConfig, verify_signature
 from review import transitions
-from review.case import Actor
 from review.workflow import default_workflow
 from storage.audit import verify_chain
 from storage.db import transaction
 from storage.models import AuditEvent, Draft, Notification, Publication, Revision
-from tests.flows_support import engine, server, sign_everything, submit_draft  # noqa: F401 (fixtures)
+from tests.cast import actor
+from tests.flows_support import sign_everything, submit_draft
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=1)
@@ -147,7 +147,7 @@ def test_withdraw_removes_the_page_and_is_audited(engine, tmp_path, server):
     publish(p, draft_id=draft_id, content_hash=digest, now=LATER)
     assert withdraw(p, draft_id=draft_id, now=LATER) is Outcome.NOTHING  # not withdrawn yet
     with transaction(engine) as s:
-        events = transitions.withdraw(WF, load_case(s, draft_id), Actor("lead", frozenset({"leader"})),
+        events = transitions.withdraw(WF, load_case(s, draft_id), actor("ling"),
                                       reason="信息有误", now=LATER)
         apply_events(s, s.get(Draft, draft_id), events, now=LATER, workflow=WF)
     assert withdraw(p, draft_id=draft_id, now=LATER) is Outcome.WITHDRAWN

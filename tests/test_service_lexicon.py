@@ -11,7 +11,6 @@ from review.refusals import InvalidInput, NotPermitted
 from sanshen.service import lexicon
 from sanshen.service.lexicon import LexiconInput
 from storage.models import AuditEvent, LexiconEntry, Outbox
-from tests.spine_support import ctx, steps, team  # noqa: F401
 
 pytestmark = pytest.mark.db
 
@@ -20,7 +19,7 @@ TERM = "灰犀牛式整改"
 
 def test_an_added_term_is_found_in_the_next_submission(team):
     assert not [f for f in team.submit(f"要坚决杜绝{TERM}。\n").findings if f.text == TERM]
-    entry = lexicon.add_entry(team.ctx, team["admin"], LexiconInput(kind="banned", term=TERM, correct="彻底整改"),
+    entry = lexicon.add_entry(team.ctx, team["guan"], LexiconInput(kind="banned", term=TERM, correct="彻底整改"),
                               now=team.clock())
     assert entry.enabled and entry.category == "banned"
     found = [f for f in team.submit(f"要坚决杜绝{TERM}。\n", title="第二稿").findings if f.text == TERM]
@@ -30,8 +29,8 @@ def test_an_added_term_is_found_in_the_next_submission(team):
 
 
 def test_disable_switches_a_term_off_and_keeps_history(team):
-    lexicon.add_entry(team.ctx, team["admin"], LexiconInput(kind="banned", term=TERM), now=team.clock())
-    lexicon.disable_entry(team.ctx, team["admin"], "banned", TERM, note="误报", now=team.clock())
+    lexicon.add_entry(team.ctx, team["guan"], LexiconInput(kind="banned", term=TERM), now=team.clock())
+    lexicon.disable_entry(team.ctx, team["guan"], "banned", TERM, note="误报", now=team.clock())
     assert lexicon.list_entries(team.ctx) == []
     assert [e.enabled for e in lexicon.list_entries(team.ctx, include_disabled=True)] == [False]
     assert team.count(LexiconEntry) == 2
@@ -41,13 +40,13 @@ def test_disable_switches_a_term_off_and_keeps_history(team):
 
 def test_only_admins_edit(team):
     with pytest.raises(NotPermitted):
-        lexicon.add_entry(team.ctx, team["editor"], LexiconInput(kind="banned", term=TERM), now=team.clock())
+        lexicon.add_entry(team.ctx, team["bian"], LexiconInput(kind="banned", term=TERM), now=team.clock())
 
 
 def test_import_is_all_or_nothing_and_export_round_trips(team):
     good = "kind\tterm\tcorrect\n# 注释\nbanned\t甲错词\t甲正词\ntypo\t乙错字\t乙正字\n"
     entries = lexicon.parse_entries(good, source="a.tsv", fmt="tsv")
-    assert lexicon.import_entries(team.ctx, team["admin"], entries, source="a.tsv", now=team.clock()) == 2
+    assert lexicon.import_entries(team.ctx, team["guan"], entries, source="a.tsv", now=team.clock()) == 2
     with pytest.raises(InvalidInput) as e:
         lexicon.parse_entries("banned\t丙错词\nnonsense\t丁\n", source="b.tsv", fmt="tsv")
     assert "b.tsv 第 2 行" in e.value.message
@@ -65,7 +64,7 @@ def test_import_is_all_or_nothing_and_export_round_trips(team):
 
 def test_a_lexicon_edit_recompiles_the_matchers_only(team):
     before = team.ctx.checker
-    lexicon.add_entry(team.ctx, team["admin"], LexiconInput(kind="banned", term=TERM, correct="彻底整改"),
+    lexicon.add_entry(team.ctx, team["guan"], LexiconInput(kind="banned", term=TERM, correct="彻底整改"),
                       now=team.clock())
     after = team.ctx.checker
     assert after is not before and after.version != before.version

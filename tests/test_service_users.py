@@ -12,7 +12,7 @@ from review.refusals import Conflict, InvalidInput, NotPermitted
 from sanshen.service import users
 from sanshen.service.errors import AuthError, answer
 from storage.models import ApiToken, AuditEvent, User
-from tests.spine_support import T0, ctx, steps, team  # noqa: F401
+from tests.team import T0
 
 pytestmark = pytest.mark.db
 
@@ -71,12 +71,12 @@ def test_password_lockout_after_five_failures(ctx):
 
 def test_set_roles_needs_an_admin(team):
     with pytest.raises(NotPermitted) as e:
-        users.set_roles(team.ctx, team["editor"], "r1", ["leader"], now=team.clock())
+        users.set_roles(team.ctx, team["bian"], "shen1", ["leader"], now=team.clock())
     assert answer(e.value).http_status == 403
-    changed = users.set_roles(team.ctx, team["admin"], "r1", ["reviewer", "leader"], now=team.clock())
+    changed = users.set_roles(team.ctx, team["guan"], "shen1", ["reviewer", "leader"], now=team.clock())
     assert changed.roles == ("reviewer", "leader")
     names = [u.name for u in users.list_users(team.ctx)]
-    assert "system" not in names and "r1" in names
+    assert "system" not in names and "shen1" in names
     assert team.count(User) >= len(names)
 
 
@@ -87,7 +87,7 @@ def _audited(ctx, action: str) -> list[AuditEvent]:
 
 
 def test_admin_actions_name_the_admin_or_the_cli_operator(team):
-    ctx, admin = team.ctx, team["admin"]
+    ctx, admin = team.ctx, team["guan"]
     cli_added = _audited(ctx, "user.added")[0]  # the team was added at the CLI (actor None)
     assert cli_added.actor == users.CLI_ACTOR and cli_added.payload["operator"]
     users.add_user(ctx, admin, "newcomer", ["editor"], now=team.clock())
@@ -96,43 +96,43 @@ def test_admin_actions_name_the_admin_or_the_cli_operator(team):
     users.set_active(ctx, admin, "newcomer", False, now=team.clock())
     for act in ("user.added", "user.password_set", "user.roles_set", "user.deactivated"):
         last = _audited(ctx, act)[-1]
-        assert last.actor == "admin" and last.payload["name"] == "newcomer" and "operator" not in last.payload, act
+        assert last.actor == "guan" and last.payload["name"] == "newcomer" and "operator" not in last.payload, act
     assert not users.get_user(ctx, "newcomer").active
 
 
 @pytest.mark.parametrize("act", [
     lambda ctx, who: users.add_user(ctx, who, "intruder", ["admin"], now=T0),
-    lambda ctx, who: users.set_password(ctx, who, "r1", "correct-horse-1", now=T0),
-    lambda ctx, who: users.set_active(ctx, who, "r1", False, now=T0),
+    lambda ctx, who: users.set_password(ctx, who, "shen1", "correct-horse-1", now=T0),
+    lambda ctx, who: users.set_active(ctx, who, "shen1", False, now=T0),
 ])
 def test_only_an_admin_acts_on_other_users(team, act):
     with pytest.raises(NotPermitted) as e:
-        act(team.ctx, team["editor"])
+        act(team.ctx, team["bian"])
     assert answer(e.value).http_status == 403
-    assert users.get_user(team.ctx, "r1").active and "intruder" not in [u.name for u in users.list_users(team.ctx)]
+    assert users.get_user(team.ctx, "shen1").active and "intruder" not in [u.name for u in users.list_users(team.ctx)]
 
 
 def test_a_user_may_set_their_own_password(team):
-    users.set_password(team.ctx, team["r1"], "r1", "correct-horse-1", now=team.clock())
-    assert _audited(team.ctx, "user.password_set")[-1].actor == "r1"
+    users.set_password(team.ctx, team["shen1"], "shen1", "correct-horse-1", now=team.clock())
+    assert _audited(team.ctx, "user.password_set")[-1].actor == "shen1"
 
 
 def test_password_roles_deactivation_and_sign_out_end_the_sessions(team):
     ctx = team.ctx
-    epochs = [users.get_user(ctx, "r1").session_epoch]
+    epochs = [users.get_user(ctx, "shen1").session_epoch]
     for change in (
-        lambda: users.set_password(ctx, None, "r1", "correct-horse-1", now=team.clock()),
-        lambda: users.set_roles(ctx, team["admin"], "r1", ["reviewer", "leader"], now=team.clock()),
-        lambda: users.end_sessions(ctx, team["r1"]),
-        lambda: users.set_active(ctx, None, "r1", False, now=team.clock()),
+        lambda: users.set_password(ctx, None, "shen1", "correct-horse-1", now=team.clock()),
+        lambda: users.set_roles(ctx, team["guan"], "shen1", ["reviewer", "leader"], now=team.clock()),
+        lambda: users.end_sessions(ctx, team["shen1"]),
+        lambda: users.set_active(ctx, None, "shen1", False, now=team.clock()),
     ):
         change()
-        epochs.append(users.get_user(ctx, "r1").session_epoch)
+        epochs.append(users.get_user(ctx, "shen1").session_epoch)
     assert epochs == sorted(set(epochs)) and len(epochs) == 5
 
 
 def test_the_last_active_admin_cannot_be_removed_or_deactivated(team):
-    ctx, admin = team.ctx, team["admin"]
+    ctx, admin = team.ctx, team["guan"]
     with pytest.raises(Conflict) as e:
         users.set_roles(ctx, None, admin.name, ["reviewer"], now=team.clock())
     assert e.value.code == "last_admin"
@@ -140,5 +140,5 @@ def test_the_last_active_admin_cannot_be_removed_or_deactivated(team):
         users.set_active(ctx, None, admin.name, False, now=team.clock())
     assert e.value.code == "last_admin"
     assert "admin" in users.get_user(ctx, admin.name).roles and users.get_user(ctx, admin.name).active
-    users.add_user(ctx, admin, "admin2", ["admin"], now=team.clock())
+    users.add_user(ctx, admin, "guan2", ["admin"], now=team.clock())
     assert users.set_roles(ctx, None, admin.name, ["reviewer"], now=team.clock()).roles == ("reviewer",)

@@ -1,4 +1,4 @@
-"""Drafts run under the workflow version they started with (DESIGN §3)."""
+"""Drafts run under the workflow version they started with (docs/architecture.md §2)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sanshen.service import drafts, users
 from sanshen.service.context import AppContext
 from storage.db import transaction
 from storage.models import Draft, WorkflowVersion
-from tests.spine_support import WALK, ctx, steps, team  # noqa: F401 (fixtures)
+from tests.cast import SIGNERS
 
 pytestmark = pytest.mark.db
 
@@ -23,7 +23,7 @@ TWO_LEADERS = DEFAULT_TOML.replace(FINAL, FINAL + "quorum = 2\n")
 
 
 def _walk_to_the_leader(ctx: AppContext, team, draft_id: int) -> None:
-    for stage, who in WALK[:-1]:
+    for stage, who in SIGNERS[:-1]:
         drafts.sign(ctx, team[who], draft_id, stage=stage, now=team.clock())
 
 
@@ -38,28 +38,28 @@ def test_a_draft_keeps_the_rules_it_started_under(team, default_checker, tmp_pat
         assert changed.workflow.version != team.ctx.workflow.version
         assert set(team.rows(select(WorkflowVersion.version))) == {changed.workflow.version,
                                                                    team.ctx.workflow.version}
-        second_leader, _ = users.add_user(changed, None, "leader2", ["leader"], now=team.clock())
-        after = drafts.submit(changed, team["editor"], drafts.SubmitInput(
+        second_leader, _ = users.add_user(changed, None, "ling2", ["leader"], now=team.clock())
+        after = drafts.submit(changed, team["bian"], drafts.SubmitInput(
             title="新规则下的稿件", body="区政府召开常务会议。\n", disclosure="主动公开"), now=team.clock())
         assert [d.workflow_version for d in team.rows(select(Draft).order_by(Draft.id))] == [
             team.ctx.workflow.version, changed.workflow.version]
 
-        final = {d.id: next(s for s in drafts.show(changed, team["leader"], d.id).stages if s.name == "终审")
+        final = {d.id: next(s for s in drafts.show(changed, team["ling"], d.id).stages if s.name == "终审")
                  for d in (before, after)}
         assert final[before.id].quorum == 1 and final[after.id].quorum == 2
 
         for d in (before, after):
             _walk_to_the_leader(changed, team, d.id)
-            drafts.sign(changed, team["leader"], d.id, stage="终审", now=team.clock())
-        assert drafts.show(changed, team["leader"], before.id).status == "approved"
-        assert drafts.show(changed, team["leader"], after.id).status == "in_review"
+            drafts.sign(changed, team["ling"], d.id, stage="终审", now=team.clock())
+        assert drafts.show(changed, team["ling"], before.id).status == "approved"
+        assert drafts.show(changed, team["ling"], after.id).status == "in_review"
         assert [q.id for q in drafts.queue(changed, second_leader, now=team.clock())] == [after.id]
         drafts.sign(changed, second_leader, after.id, stage="终审", now=team.clock())
-        assert drafts.show(changed, team["leader"], after.id).status == "approved"
+        assert drafts.show(changed, team["ling"], after.id).status == "approved"
 
         build_dispatcher(changed, use_prefect=False).drain(max_wait=0)
         for d in (before, after):  # each gated under its own version
-            assert drafts.show(changed, team["leader"], d.id).status == "published"
+            assert drafts.show(changed, team["ling"], d.id).status == "published"
     finally:
         changed.close()
 

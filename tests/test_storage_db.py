@@ -16,7 +16,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from storage.audit import append_event
 from storage.db import alembic_config, make_engine, transaction, upgrade
 from storage.models import AuditEvent, Notification, SQLModel, User
-from tests.flows_support import engine  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 
@@ -37,7 +36,7 @@ def test_upgrade_creates_every_table_and_is_idempotent(engine):
     tables = set(sa.inspect(engine).get_table_names())
     assert set(SQLModel.metadata.tables) <= tables
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0003"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0004"
 
 
 @pytest.mark.db
@@ -93,6 +92,36 @@ def test_0003_copies_each_draft_s_urgency_onto_its_stage_tasks(db_url):
             epochs = conn.execute(sa.text("SELECT session_epoch FROM \"user\"")).scalars().all()
         assert [(d, bool(u)) for d, u in rows] == [(1, True), (2, False)]
         assert epochs == [0]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.db
+def test_0004_keeps_the_findings_on_record_as_found_in_the_body(db_url):
+    engine = make_engine(db_url)
+    at = "'2026-11-24 00:00:00'"
+    try:
+        with migrated_to(engine, "0003") as conn:
+            for statement in (
+                f"INSERT INTO \"user\" (id, name, display, dept, roles, failed_logins, active, session_epoch,"
+                f" created_at) VALUES (1, 'bian', '', '', 'editor', 0, true, 0, {at})",
+                "INSERT INTO draft (id, title, \"column\", kind, urgent, author_id, department, workflow_name,"
+                f" workflow_version, status, current_revision, lock_version, submitted_at)"
+                f" VALUES (1, 't', '', 'news', false, 1, '', 'w', 'v', 'in_review', 1, 0, {at})",
+                "INSERT INTO revision (id, draft_id, number, title, body, meta, content_hash, author_id, comment,"
+                f" created_at) VALUES (1, 1, 1, 't', 'b', '{{}}', 'h', 1, '', {at})",
+                f"INSERT INTO checkreport (id, revision_id, lexicon_version, source, created_at)"
+                f" VALUES (1, 1, 'v', 'submit', {at})",
+                "INSERT INTO finding (id, report_id, draft_id, revision, rule, category, severity, start, \"end\","
+                " text, message, superseded) VALUES (1, 1, 1, 1, 'pii.id', 'pii', 'error', 0, 2, 'b', 'm', false)",
+            ):
+                conn.execute(sa.text(statement))
+        upgrade(engine)
+        with engine.connect() as conn:
+            found = conn.execute(sa.text("SELECT id, text, part, attachment, page, sheet FROM finding")).all()
+            counter = conn.execute(sa.text("SELECT id, number FROM lexiconrevision")).all()
+        assert found == [(1, "b", "body", None, None, None)]
+        assert counter == [(1, 0)]
     finally:
         engine.dispose()
 

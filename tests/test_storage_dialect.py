@@ -17,7 +17,6 @@ from storage.dialect import DbFailure, Dialect, dialect_for
 from storage.dialect.postgresql import PostgreSQL
 from storage.dialect.sqlite import SQLite
 from storage.models import Notification, User
-from tests.flows_support import engine  # noqa: F401 (fixtures)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 

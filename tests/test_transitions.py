@@ -1,4 +1,4 @@
-"""The guarded transitions walked with a cast: editor, 3 proofreaders, 3 reviewers, secrecy officer, leader."""
+"""The guarded transitions walked with the cast: editor, 3 proofreaders, 3 reviewers, secrecy officer, leader."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from review import events as ev
 from review import transitions as t
 from review.case import OpenFinding
 from review.deadlines import escalations
-from checking.findings import Category, Severity
 from review.refusals import InvalidInput, Refused
-from review.vocabulary import DraftStatus
+from lexicon.vocabulary import DraftStatus
 from review.workflow import load_workflow
+from tests.cast import SIGNERS
 from tests.review_helpers import (
-    EDITOR, LEAD, LEAD2, P1, P2, P3, R1, R2, SEC, T0, WALK, Desk, actions, actor, body_hash, finding,
+    EDITOR, LEAD, LEAD2, P1, P2, P3, R1, R2, SEC, T0, Desk, actions, actor, body_hash, finding,
 )
 
 HUMAN_STAGES = ["一校", "初审", "二校", "复审", "保密审查", "三校", "终审"]
@@ -73,7 +73,7 @@ def test_full_walk_of_the_default_workflow_approves_and_passes_the_gate():
     assert desk.open() == []
     assert t.publication_blockers(desk.wf, desk.case) == []
     signed = {s.stage: s.user for s in desk.case.signoffs}
-    assert signed == {"机器预审": "system", **{stage: who.name for stage, who in WALK.items()}}
+    assert signed == {"机器预审": "system", **dict(SIGNERS)}
 
 
 def test_sign_without_stage_picks_the_single_open_stage_the_actor_may_sign():
@@ -254,7 +254,7 @@ def test_return_to_the_current_stage_voids_a_partial_quorum():
     ]
     assert desk.case.signers("终审") == frozenset()
     desk.sign(LEAD)  # re-signing the same stage is allowed
-    assert desk.case.signers("终审") == {"lead"}
+    assert desk.case.signers("终审") == {"ling"}
 
 
 # --- return and revise -------------------------------------------------------------------
@@ -264,7 +264,7 @@ def test_return_to_the_author_waits_for_a_revision():
     desk.walk("一校", "初审")
     desk.return_(P2, comment="第二段数字有误")
     assert actions(desk.last) == [("draft.returned",), ("stage.closed", "二校", "returned")]
-    assert desk.last[0] == ev.DraftReturned("p2", "二校", None, "第二段数字有误")
+    assert desk.last[0] == ev.DraftReturned("jiao2", "二校", None, "第二段数字有误")
     assert desk.case.status == DraftStatus.RETURNED
     assert desk.open() == []
     err = refuses("not_in_review", desk.sign, P2)
@@ -286,7 +286,7 @@ def test_revise_voids_every_signoff_and_restarts_at_the_first_human_stage():
         ("stage.opened", "机器预审"), ("stage.signed", "机器预审"), ("stage.closed", "机器预审", "done"),
         ("stage.opened", "一校"),
     ]
-    assert events[0] == ev.RevisionCreated(2, body_hash("正文第二版"), "ed", "已修改")
+    assert events[0] == ev.RevisionCreated(2, body_hash("正文第二版"), "bian", "已修改")
     assert all(e.revision == 2 for e in events[3:])
     assert desk.open() == ["一校"]
     assert t.publication_blockers(desk.wf, desk.case)[0].startswith("以下环节尚未在当前版本")
@@ -310,7 +310,7 @@ def test_revise_after_approval_or_publication_goes_through_review_again():
 def test_revise_is_for_the_author_with_a_changed_text():
     desk = Desk.submit()
     err = refuses("not_author", desk.revise, "别人改的", P1)
-    assert "ed" in err.message
+    assert "bian" in err.message
     with pytest.raises(InvalidInput) as info:
         desk.revise("正文第一版")
     assert info.value.code == "unchanged"
@@ -328,9 +328,9 @@ def test_return_to_an_earlier_stage_voids_it_and_every_later_one():
         ("stage.closed", "三校", "returned"),
         ("stage.opened", "初审"),
     ]
-    assert events[0] == ev.DraftReturned("p3", "三校", "初审", "政策依据需要复核")
+    assert events[0] == ev.DraftReturned("jiao3", "三校", "初审", "政策依据需要复核")
     assert desk.open() == ["初审"]
-    assert desk.case.signers("一校") == {"p1"}  # earlier stages keep their sign-offs
+    assert desk.case.signers("一校") == {"jiao1"}  # earlier stages keep their sign-offs
     desk.walk("初审", "二校")
     assert desk.open() == ["复审", "保密审查"]
 
@@ -377,7 +377,7 @@ def test_a_political_error_blocks_until_the_final_review_waives_it():
     assert "#1 规范表述" in err.message and "可由本环节说明理由后豁免" in err.message
     refuses("reason_required", desk.waive, LEAD, 1, " ")
     events = desk.waive(LEAD, 1, "原文引用，经核对无误")
-    assert events == [ev.FindingWaived(1, "终审", "lead", "原文引用，经核对无误")]
+    assert events == [ev.FindingWaived(1, "终审", "ling", "原文引用，经核对无误")]
     refuses("already_waived", desk.waive, LEAD, 1)
     desk.sign(LEAD)
     assert desk.case.status == DraftStatus.APPROVED
@@ -450,7 +450,7 @@ def test_withdraw_only_after_publication_by_a_leader_with_a_reason():
     desk.case = replace(desk.case, status=DraftStatus.PUBLISHED)
     refuses("not_leader", desk.withdraw, R1)
     refuses("reason_required", desk.withdraw, LEAD, "")
-    assert desk.withdraw(LEAD, "数据有误，撤稿更正") == [ev.DraftWithdrawn("lead", "数据有误，撤稿更正")]
+    assert desk.withdraw(LEAD, "数据有误，撤稿更正") == [ev.DraftWithdrawn("ling", "数据有误，撤稿更正")]
     refuses("withdrawn", desk.revise, "撤稿后再改")
 
 

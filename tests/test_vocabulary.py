@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from review.vocabulary import Disclosure, DraftKind, DraftStatus
+from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 
 
 def test_stored_values_are_the_plain_strings_of_before():

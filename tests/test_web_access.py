@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
@@ -12,27 +9,29 @@ from sqlalchemy import func, select
 
 from review.refusals import InvalidInput
 from sanshen.service import drafts, users
+from sanshen.service import ooxml
 from sanshen.web import uploads
 from sanshen.web.auth import safe_next
 from sanshen.web.limits import RequestSizeLimit
 from sanshen.web.mail import Outgoing, SmtpConfig, compose
 from storage.db import transaction
 from storage.models import Waiver
-from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
-from tests.web_support import ID_NUMBER, PASSWORD, csrf_of, sign_in, signed_in, submit
+from tests.attachment_files import zip_archive, zip_bomb
+from tests.team import ID_NUMBER
+from tests.web_support import PASSWORD, csrf_of, sign_in, signed_in
 
 pytestmark = pytest.mark.db
 
 
 @pytest.fixture
 def second_editor(team) -> str:
-    users.add_user(team.ctx, None, "bian2", ["editor"], display="BIAN2", now=team.ctx.clock())
+    users.add_user(team.ctx, None, "bian2", ["editor"], display="BIAN2", now=team.clock())
     return "bian2"
 
 
 def test_an_editor_cannot_read_or_download_another_editors_draft(app, team, second_editor):
     secret = drafts.AttachmentInput(filename="名单.txt", data="内部名单".encode())
-    draft_id = submit(team, title="不予公开的内部通知", attachments=(secret,))
+    draft_id = team.submit(title="不予公开的内部通知", attachments=(secret,)).id
     attachment_id = drafts.show(team.ctx, team["bian"], draft_id).attachments[0].id
     other = signed_in(app, second_editor)
     r = other.get(f"/drafts/{draft_id}")
@@ -50,9 +49,9 @@ def test_an_editor_cannot_read_or_download_another_editors_draft(app, team, seco
 
 
 def test_ids_of_another_draft_cannot_be_used_on_this_one(app, team):
-    mine = submit(team, body=f"身份证号 {ID_NUMBER}。", attachments=(
-        drafts.AttachmentInput(filename="a.txt", data=b"a"),))
-    other = submit(team, title="另一篇", body=f"另一篇的身份证号 {ID_NUMBER}。")
+    mine = team.submit(body=f"身份证号 {ID_NUMBER}。", attachments=(
+        drafts.AttachmentInput(filename="a.txt", data=b"a"),)).id
+    other = team.submit(title="另一篇", body=f"另一篇的身份证号 {ID_NUMBER}。").id
     attachment_id = drafts.show(team.ctx, team["bian"], mine).attachments[0].id
     c = signed_in(app, "jiao1")
     assert c.get(f"/drafts/{other}/attachments/{attachment_id}").status_code == 404
@@ -66,7 +65,7 @@ def test_ids_of_another_draft_cannot_be_used_on_this_one(app, team):
 
 
 def test_sign_in_refusals_do_not_say_whether_the_user_exists(app, team):
-    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=team.ctx.clock())
+    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=team.clock())
     c = TestClient(app)
     for _ in range(5):
         sign_in(c, "jiao1", "wrong-password")
@@ -94,17 +93,9 @@ def test_the_login_form_drops_a_next_target_with_a_tab(app):
     assert 'name="next" value="/queue"' in page.text
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buf.getvalue()
-
-
 def test_a_docx_that_unpacks_too_large_is_refused(monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_DOCX_UNPACKED_BYTES", 1024 * 1024)
-    bomb = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"0" * (2 * 1024 * 1024)})
+    monkeypatch.setattr(ooxml, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    bomb = zip_bomb("word/document.xml", 2 * 1024 * 1024)
     assert len(bomb) < 64 * 1024
     with pytest.raises(InvalidInput) as e:
         uploads.body_from_upload("炸弹.docx", bomb)
@@ -117,7 +108,7 @@ def test_a_docx_that_unpacks_too_large_is_refused(monkeypatch):
 ])
 def test_a_hostile_docx_is_bad_input_not_a_crash(members):
     with pytest.raises(InvalidInput) as e:
-        uploads.body_from_upload("坏文件.docx", _zip(members))
+        uploads.body_from_upload("坏文件.docx", zip_archive(members))
     assert e.value.code == "bad_docx" and "不是有效的 .docx" in e.value.message
 
 
@@ -126,7 +117,7 @@ def test_a_hostile_docx_upload_gets_a_chinese_error_and_stores_nothing(app, team
     token = csrf_of(c.get("/drafts/new").text)
     data = {"title": "会议通知", "column": "要闻", "kind": "news", "disclosure": "主动公开", "body": "",
             "csrf_token": token, "idempotency_key": "hostile"}
-    files = [("body_file", ("稿件.docx", _zip({"x.txt": b"x"}), "application/octet-stream"))]
+    files = [("body_file", ("稿件.docx", zip_archive({"x.txt": b"x"}), "application/octet-stream"))]
     r = c.post("/drafts", data=data, files=files, follow_redirects=False)
     assert r.status_code == 422 and "不是有效的 .docx" in r.text
     assert drafts.my_drafts(team.ctx, team["bian"]) == []
@@ -171,7 +162,7 @@ def test_a_multi_line_notice_mails_with_a_one_line_subject():
 def test_an_e_mail_address_with_a_line_break_is_refused(team):
     with pytest.raises(InvalidInput):
         users.add_user(team.ctx, None, "mole", ["editor"], email="a@example.gov.cn\nBcc: b@example.com",
-                       now=team.ctx.clock())
+                       now=team.clock())
 
 
 def test_a_new_user_with_a_refused_password_is_not_created(app, team):
@@ -190,7 +181,7 @@ HUGE = "9" * 25
     ("/admin/audit?draft_id=²", 422), ("/admin/stats?year=²", 422),
 ])
 def test_out_of_range_and_odd_numbers_are_refused_not_a_crash(app, team, url, status):
-    submit(team)
+    team.submit()
     c = TestClient(app, raise_server_exceptions=False)
     c.cookies = signed_in(app, "guan").cookies
     assert c.get(url).status_code == status
@@ -231,7 +222,7 @@ def test_every_web_form_post_needs_the_csrf_token(app, team):
     from sanshen.web import (routes_admin, routes_audit, routes_auth, routes_drafts, routes_lexicon,
                              routes_notifications, routes_stats)
 
-    draft_id = submit(team)
+    draft_id = team.submit().id
     posts = [r.path for module in (routes_admin, routes_audit, routes_auth, routes_drafts, routes_lexicon,
                                    routes_notifications, routes_stats)
              for r in module.router.routes if "POST" in r.methods]
@@ -250,10 +241,10 @@ def test_names_filenames_and_terms_show_as_text(app, team):
     from sanshen.web.svg_charts import Series, stacked_columns
 
     hostile = '"><img src=x onerror=alert(1)>'
-    users.add_user(team.ctx, None, "xiao", ["editor"], display=hostile, now=team.ctx.clock())
+    users.add_user(team.ctx, None, "xiao", ["editor"], display=hostile, now=team.clock())
     lexicon.add_entry(team.ctx, team["guan"], lexicon.LexiconInput(kind="banned", term=hostile, correct="正"),
-                      now=team.ctx.clock())
-    draft_id = submit(team, attachments=(drafts.AttachmentInput(filename=f"{hostile}.txt", data=b"x"),))
+                      now=team.clock())
+    draft_id = team.submit(attachments=(drafts.AttachmentInput(filename=f"{hostile}.txt", data=b"x"),)).id
     attachment_id = drafts.show(team.ctx, team["bian"], draft_id).attachments[0].id
     admin = signed_in(app, "guan")
     pages = {url: admin.get(url).text for url in ("/admin/users", "/admin/lexicon", f"/drafts/{draft_id}")}
@@ -269,7 +260,7 @@ def test_after_the_session_expires_one_can_sign_in_again(app, team):
     from sanshen.web.security import SESSION_COOKIE, Session
     from storage.clock import epoch_seconds
 
-    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=team.ctx.clock())
+    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=team.clock())
     stale = Session.anonymous().signed_in("jiao1", at=epoch_seconds(app.state.web.clock) - 13 * 3600, epoch=0)
     c = TestClient(app)
     c.cookies.set(SESSION_COOKIE, app.state.web.codec.encode(stale))

@@ -8,15 +8,14 @@ from fastapi.testclient import TestClient
 from sanshen.service import drafts, users
 from sanshen.web.app import create_app
 from sanshen.web.security import SESSION_COOKIE
-from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
-from tests.web_support import PASSWORD, csrf_of, sign_in, signed_in, submit
+from tests.web_support import PASSWORD, csrf_of, sign_in, signed_in
 
 pytestmark = pytest.mark.db
 
 
 @pytest.fixture
 def jiao1_password(team) -> None:
-    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=team.ctx.clock())  # argon2 is slow: only where sign-in is tested
+    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=team.clock())  # argon2 is slow: only where sign-in is tested
 
 
 def client(app) -> TestClient:
@@ -73,7 +72,7 @@ def test_sign_in_without_csrf_token_is_refused(app):
 
 
 def test_form_without_csrf_token_changes_nothing(app, team):
-    draft_id = submit(team)
+    draft_id = team.submit().id
     c = signed_in(app, "jiao1")
     r = c.post(f"/drafts/{draft_id}/sign", data={"stage": "一校"})
     assert r.status_code == 403 and "未做任何更改" in r.text
@@ -101,7 +100,7 @@ def test_a_reviewer_cannot_open_or_use_admin_pages(app, team):
 
 
 def test_acting_outside_your_stage_is_refused_and_changes_nothing(app, team):
-    draft_id = submit(team)
+    draft_id = team.submit().id
     c = signed_in(app, "shen1")
     page = c.get(f"/drafts/{draft_id}")
     assert page.status_code == 200 and 'action="/drafts/%d/sign"' % draft_id not in page.text
@@ -115,8 +114,8 @@ def test_acting_outside_your_stage_is_refused_and_changes_nothing(app, team):
 
 
 def test_the_author_gets_no_sign_form_and_cannot_sign(app, team):
-    users.set_roles(team.ctx, team["guan"], "bian", ["editor", "proofreader"], now=team.ctx.clock())
-    draft_id = submit(team)
+    users.set_roles(team.ctx, team["guan"], "bian", ["editor", "proofreader"], now=team.clock())
+    draft_id = team.submit().id
     c = signed_in(app, "bian")
     page = c.get(f"/drafts/{draft_id}")
     assert f'action="/drafts/{draft_id}/sign"' not in page.text

@@ -7,8 +7,8 @@ import pytest
 
 from sanshen.service import drafts
 from sanshen.service.drafts import AttachmentInput
-from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
-from tests.web_support import ID_NUMBER, csrf_of, signed_in, submit
+from tests.team import ID_NUMBER
+from tests.web_support import csrf_of, signed_in
 
 pytestmark = pytest.mark.db
 
@@ -19,18 +19,17 @@ def _forms(html: str, draft_id: int) -> set[str]:
 
 
 def test_each_person_sees_only_the_forms_they_may_use(app, team):
-    draft_id = submit(team, body=f"申请人身份证号 {ID_NUMBER}，请核实。")
+    draft_id = team.submit(body=f"申请人身份证号 {ID_NUMBER}，请核实。").id
     assert _forms(signed_in(app, "jiao1").get(f"/drafts/{draft_id}").text, draft_id) == {"sign", "return"}
     assert _forms(signed_in(app, "bian").get(f"/drafts/{draft_id}").text, draft_id) == {"revise"}
     assert _forms(signed_in(app, "shen1").get(f"/drafts/{draft_id}").text, draft_id) == set()
-    drafts.sign(team.ctx, team["jiao1"], draft_id, stage="一校", now=team.ctx.clock())
+    team.sign("jiao1", draft_id, stage="一校")
     assert _forms(signed_in(app, "shen1").get(f"/drafts/{draft_id}").text, draft_id) == {"sign", "return", "waive"}
 
 
 def test_a_proofreader_who_signed_the_first_pass_is_not_offered_the_second_and_is_refused(app, team):
-    draft_id = submit(team)
-    for stage, who in (("一校", "jiao1"), ("初审", "shen1")):
-        drafts.sign(team.ctx, team[who], draft_id, stage=stage, now=team.ctx.clock())
+    draft_id = team.submit().id
+    team.walk(draft_id, through="初审")
     c = signed_in(app, "jiao1")
     page = c.get(f"/drafts/{draft_id}").text
     assert _forms(page, draft_id) == set()
@@ -43,7 +42,7 @@ def test_a_proofreader_who_signed_the_first_pass_is_not_offered_the_second_and_i
 
 def test_attachments_are_listed_and_downloaded(app, team):
     data = b"<html><script>alert(1)</script></html>"
-    draft_id = submit(team, attachments=(AttachmentInput("检查表.html", data, "text/html"),))
+    draft_id = team.submit(attachments=(AttachmentInput("检查表.html", data, "text/html"),)).id
     [a] = drafts.show(team.ctx, team["jiao1"], draft_id).attachments
     c = signed_in(app, "jiao1")
     page = c.get(f"/drafts/{draft_id}").text

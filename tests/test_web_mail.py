@@ -13,8 +13,6 @@ from sanshen.settings import Settings
 from sanshen.web.mail import SmtpConfig, send_pending
 from storage.db import transaction
 from storage.models import Notification, User
-from tests.web_support import checker  # noqa: F401  (a fixture)
-from tests.web_support import make_team, open_context
 
 pytestmark = pytest.mark.db
 
@@ -44,18 +42,14 @@ def smtp():
 
 
 @pytest.fixture
-def team(tmp_path, db_url, checker):
-    ctx = open_context(tmp_path / "home", db_url, checker)
-    team = make_team(ctx)
-    with transaction(ctx.engine) as session:
+def jiao1_has_an_address(team) -> None:
+    with transaction(team.ctx.engine) as session:
         session.get(User, team["jiao1"].id).email = "jiao1@example.gov.cn"
-    yield team
-    ctx.close()
 
 
 def notify(team, name: str, message: str) -> None:
     with transaction(team.ctx.engine) as session:
-        session.add(Notification(user_id=team[name].id, kind="stage_opened", message=message, created_at=team.ctx.clock()))
+        session.add(Notification(user_id=team[name].id, kind="stage_opened", message=message, created_at=team.clock()))
 
 
 def test_config_comes_from_the_settings():
@@ -70,26 +64,26 @@ def test_config_comes_from_the_settings():
                                                                                     None, False)
 
 
-def test_notifications_are_mailed_once_to_users_with_an_address(smtp, team):
+def test_notifications_are_mailed_once_to_users_with_an_address(smtp, team, jiao1_has_an_address):
     inbox, port = smtp
     notify(team, "jiao1", "请处理 3 号稿件的一校")
     notify(team, "shen1", "没有邮箱的用户只收到站内通知")
     config = SmtpConfig(host="127.0.0.1", port=port, sender="sanshen@example.gov.cn")
-    assert send_pending(team.ctx.engine, config, now=team.ctx.clock()) == 1
-    assert send_pending(team.ctx.engine, config, now=team.ctx.clock()) == 0
+    assert send_pending(team.ctx.engine, config, now=team.clock()) == 1
+    assert send_pending(team.ctx.engine, config, now=team.clock()) == 0
     [(to, msg)] = inbox.messages
     assert to == ["jiao1@example.gov.cn"]
     assert "请处理 3 号稿件的一校" in str(make_header(decode_header(msg["Subject"])))
     assert "请处理 3 号稿件的一校" in msg.get_payload(decode=True).decode("utf-8")
 
 
-def test_a_failed_send_is_retried_later(smtp, team):
+def test_a_failed_send_is_retried_later(smtp, team, jiao1_has_an_address):
     inbox, port = smtp
     notify(team, "jiao1", "请处理 4 号稿件")
     down = SmtpConfig(host="127.0.0.1", port=free_port(), sender="sanshen@example.gov.cn", timeout=2)
-    assert send_pending(team.ctx.engine, down, now=team.ctx.clock()) == 0
+    assert send_pending(team.ctx.engine, down, now=team.clock()) == 0
     assert inbox.messages == []
     up = SmtpConfig(host="127.0.0.1", port=port, sender="sanshen@example.gov.cn")
-    assert send_pending(team.ctx.engine, up, now=team.ctx.clock()) == 1
+    assert send_pending(team.ctx.engine, up, now=team.clock()) == 1
     assert len(inbox.messages) == 1
 

@@ -13,8 +13,9 @@ from sanshen.service import drafts
 from sanshen.web.app import create_app
 from storage.db import transaction
 from storage.models import Notification
-from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
-from tests.web_support import ID_NUMBER, csrf_of, sign_in, sign_through, signed_in, submit
+from tests.cast import SIGNERS
+from tests.team import ID_NUMBER, TITLE
+from tests.web_support import csrf_of, sign_in, signed_in
 
 pytestmark = pytest.mark.db
 
@@ -91,9 +92,9 @@ def test_a_docx_body_and_an_attachment_are_accepted(app, team):
 
 
 def test_queue_lists_only_what_waits_on_me_with_overdue_in_red(team):
-    urgent = submit(team, title="突发：暴雨预警", urgent=True)
-    normal = submit(team, title="常规通知")
-    late_app = create_app(team.ctx, secret=b"test-secret", clock=lambda: team.ctx.clock() + timedelta(days=3))
+    urgent = team.submit(title="突发：暴雨预警", urgent=True).id
+    normal = team.submit(title="常规通知").id
+    late_app = create_app(team.ctx, secret=b"test-secret", clock=lambda: team.clock() + timedelta(days=3))
     c = signed_in(late_app, "jiao1")
     page = c.get("/queue").text
     rows = re.findall(r'<tr( class="overdue")?>\s*<td>(\d+)</td>', page)
@@ -104,8 +105,8 @@ def test_queue_lists_only_what_waits_on_me_with_overdue_in_red(team):
 
 
 def test_stages_are_signed_in_turn_through_the_pages(app, team):
-    draft_id = submit(team)
-    for stage, who in (("一校", "jiao1"), ("初审", "shen1")):
+    draft_id = team.submit().id
+    for stage, who in SIGNERS[:2]:  # 一校, 初审
         c = signed_in(app, who)
         page = c.get(f"/drafts/{draft_id}").text
         assert f'<option value="{stage}">' in page
@@ -120,18 +121,18 @@ def test_stages_are_signed_in_turn_through_the_pages(app, team):
 
 
 def test_a_stale_page_cannot_sign_new_content(app, team):
-    draft_id = submit(team)
+    draft_id = team.submit().id
     c = signed_in(app, "jiao1")
     page = c.get(f"/drafts/{draft_id}").text
-    drafts.revise(team.ctx, team["bian"], draft_id, "改过的正文。", now=team.ctx.clock())
+    drafts.revise(team.ctx, team["bian"], draft_id, "改过的正文。", now=team.clock())
     r = c.post(f"/drafts/{draft_id}/sign", data={"stage": "一校", "csrf_token": csrf_of(page),
                                                 "expect_hash": re.search(r'name="expect_hash" value="(\w+)"', page).group(1)})
     assert r.status_code == 409
 
 
 def test_a_return_with_its_reason_reaches_the_editor(app, team):
-    draft_id = submit(team)
-    sign_through(team, draft_id, upto="初审")
+    draft_id = team.submit().id
+    team.walk(draft_id, through="一校")
     c = signed_in(app, "shen1")
     token = form_token(c, f"/drafts/{draft_id}")
     r = c.post(f"/drafts/{draft_id}/return", data={"comment": "", "csrf_token": token})
@@ -144,7 +145,7 @@ def test_a_return_with_its_reason_reaches_the_editor(app, team):
     assert "已退回" in mine and "第二段数据需核实" in mine
     page = editor.get(f"/drafts/{draft_id}").text
     assert f'action="/drafts/{draft_id}/revise"' in page
-    r = editor.post(f"/drafts/{draft_id}/revise", data={"title": "关于开展安全生产检查的通知", "body": "核实后的正文。",
+    r = editor.post(f"/drafts/{draft_id}/revise", data={"title": TITLE, "body": "核实后的正文。",
                                                       "comment": "已核实", "csrf_token": csrf_of(page)},
                     follow_redirects=False)
     assert r.status_code == 303
@@ -152,17 +153,17 @@ def test_a_return_with_its_reason_reaches_the_editor(app, team):
 
 
 def test_a_signer_sees_the_diff_against_what_they_signed(app, team):
-    draft_id = submit(team, body="第一行\n第二行")
-    sign_through(team, draft_id, upto="二校")
-    drafts.revise(team.ctx, team["bian"], draft_id, "第一行\n第二行改了", comment="修改", now=team.ctx.clock())
+    draft_id = team.submit(body="第一行\n第二行").id
+    team.walk(draft_id, through="初审")
+    drafts.revise(team.ctx, team["bian"], draft_id, "第一行\n第二行改了", comment="修改", now=team.clock())
     page = signed_in(app, "shen1").get(f"/drafts/{draft_id}").text
     assert "与我签批过的第 1 稿相比的修改" in page
     assert "<del>第二行</del>" in page and "<ins>第二行改了</ins>" in page
 
 
 def test_waiving_a_finding_needs_a_reason(app, team):
-    draft_id = submit(team, body=f"身份证号 {ID_NUMBER}。")
-    sign_through(team, draft_id, upto="初审")
+    draft_id = team.submit(body=f"身份证号 {ID_NUMBER}。").id
+    team.walk(draft_id, through="一校")
     c = signed_in(app, "shen1")
     page = c.get(f"/drafts/{draft_id}").text
     finding = int(re.search(r'name="finding_id" value="(\d+)"', page).group(1))
@@ -188,8 +189,8 @@ def test_admin_adds_a_user_and_sets_roles(app, team):
 
 
 def test_admin_audit_page_filters_verifies_and_exports(app, team):
-    draft_id = submit(team)
-    sign_through(team, draft_id, upto="初审")
+    draft_id = team.submit().id
+    team.walk(draft_id, through="一校")
     c = signed_in(app, "guan")
     page = c.get(f"/admin/audit?draft_id={draft_id}").text
     assert "<code>draft.submitted</code>" in page and "<code>stage.signed</code>" in page
@@ -229,9 +230,9 @@ def test_admin_lexicon_add_search_disable_import_export(app, team):
 
 
 def test_admin_statistics_are_drawn_as_svg(app, team):
-    draft_id = submit(team)
-    sign_through(team, draft_id, upto="二校")
-    drafts.return_draft(team.ctx, team["jiao2"], draft_id, comment="请补充", now=team.ctx.clock())
+    draft_id = team.submit().id
+    team.walk(draft_id, through="初审")
+    drafts.return_draft(team.ctx, team["jiao2"], draft_id, comment="请补充", now=team.clock())
     page = signed_in(app, "guan").get("/admin/stats").text
     assert page.count("<svg") == 5 and "<script" not in page
     assert "各环节平均用时" in page and "退回次数" in page and "机器预审问题" in page
@@ -241,7 +242,7 @@ def test_notifications_show_an_unread_count_and_can_be_read(app, team):
     with transaction(team.ctx.engine) as session:
         for text in ("请处理 1 号稿件的一校", "1 号稿件已超期"):
             session.add(Notification(user_id=team["jiao1"].id, kind="stage_opened", message=text,
-                                     created_at=team.ctx.clock()))
+                                     created_at=team.clock()))
     c = signed_in(app, "jiao1")
     page = c.get("/queue").text
     assert 'aria-label="2 条未读"' in page
@@ -252,7 +253,7 @@ def test_notifications_show_an_unread_count_and_can_be_read(app, team):
 
 
 def test_every_page_has_a_skip_link_and_labelled_fields(app, team):
-    draft_id = submit(team)
+    draft_id = team.submit().id
     c = signed_in(app, "guan")
     for url in ("/queue", f"/drafts/{draft_id}", "/admin/users", "/admin/lexicon", "/admin/audit", "/admin/stats",
                 "/notifications"):

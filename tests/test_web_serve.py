@@ -12,8 +12,8 @@ import pytest
 from flows.site import item_path
 from sanshen.web.server import free_port
 from tests.processes import SANSHEN, processes_with, sanshen_env, stop_with_sigterm
-from tests.web_support import checker  # noqa: F401  (a fixture)
-from tests.web_support import SIGNERS, make_team, open_context
+from tests.cast import SIGNERS
+from tests.team import Team, open_context
 
 pytestmark = pytest.mark.prefect
 STOP_SECONDS = 5
@@ -29,10 +29,10 @@ def wait_until(check, *, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_serve_answers_pages_and_api_and_its_dispatcher_publishes(tmp_path, checker):
+def test_serve_answers_pages_and_api_and_its_dispatcher_publishes(tmp_path, default_checker, clock):
     home = tmp_path / "home"
-    ctx = open_context(home, f"sqlite:///{home / 'sanshen.db'}", checker)
-    team = make_team(ctx)
+    ctx = open_context(home, f"sqlite:///{home / 'sanshen.db'}", checker=default_checker, clock=clock)
+    team = Team.gather(ctx)
     ctx.close()
     port = free_port()
     server = subprocess.Popen([SANSHEN, "serve", "--port", str(port)], env=sanshen_env(home),

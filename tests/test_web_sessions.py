@@ -8,7 +8,6 @@ from fastapi.testclient import TestClient
 
 from sanshen.service import users
 from sanshen.web.security import SESSION_COOKIE
-from tests.web_support import app, checker, team  # noqa: F401  (fixtures)
 from tests.web_support import PASSWORD, csrf_of, sign_in, signed_in
 
 pytestmark = pytest.mark.db
@@ -25,7 +24,7 @@ def _in(client: TestClient) -> bool:
 
 
 def test_a_copied_cookie_is_refused_after_sign_out(app, team):
-    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=team.ctx.clock())
+    users.set_password(team.ctx, None, "jiao1", PASSWORD, now=team.clock())
     c = TestClient(app, base_url="http://testserver")
     assert sign_in(c, "jiao1").status_code == 303
     stolen = _copy(c, app)
@@ -36,9 +35,9 @@ def test_a_copied_cookie_is_refused_after_sign_out(app, team):
 
 
 @pytest.mark.parametrize("change", [
-    lambda team: users.set_password(team.ctx, team["guan"], "jiao1", "another-password-1", now=team.ctx.clock()),
-    lambda team: users.set_roles(team.ctx, team["guan"], "jiao1", ["proofreader", "reviewer"], now=team.ctx.clock()),
-    lambda team: users.set_active(team.ctx, team["guan"], "jiao1", False, now=team.ctx.clock()),
+    lambda team: users.set_password(team.ctx, team["guan"], "jiao1", "another-password-1", now=team.clock()),
+    lambda team: users.set_roles(team.ctx, team["guan"], "jiao1", ["proofreader", "reviewer"], now=team.clock()),
+    lambda team: users.set_active(team.ctx, team["guan"], "jiao1", False, now=team.clock()),
 ])
 def test_password_role_and_activity_changes_end_the_sessions(app, team, change):
     c = signed_in(app, "jiao1")

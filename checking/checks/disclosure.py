@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checking.findings import Category, Finding, Severity
-from review.vocabulary import Disclosure, DraftKind
+from lexicon.vocabulary import Disclosure, DraftKind
 
 
 def check(disclosure: str | None, reason: str | None, kind: str, has_interpretation: bool) -> list[Finding]:

@@ -1,4 +1,4 @@
-"""`number`: the testable rules of GB/T 15835-2011 (DOMAIN.md §4)."""
+"""`number`: the testable rules of GB/T 15835-2011 (docs/domain.md §4)."""
 
 from __future__ import annotations
 

@@ -13,12 +13,13 @@ from datetime import date
 from stdnum import luhn
 from stdnum.cn import uscc
 
-from checking.checks.spans import finding, line_around, line_before
+from checking.checks.spans import finding, line_around, line_before, on_text
 from checking.findings import Category, Finding, Severity
 from lexicon.compiled import Document
 
-# Patterns run on folded text (ASCII digits and letters) and start with a plain character class,
-# which the regex engine scans fast; the boundaries are checked afterwards (``_standalone``).
+# Patterns run on the visible folded text (ASCII digits and letters) and start with a plain
+# character class, which the regex engine scans fast; the boundaries are checked afterwards
+# (``_standalone``).
 SEP = "[ \\-－\u3000]"  # folding keeps punctuation's width, so both widths of the separators
 # A leading repeat ([0-9]{4}) or alternation is not scanned fast, so the first character is a single
 # class (the first digit taken out of the alternatives) or each alternative starts with a literal.
@@ -56,7 +57,7 @@ class PiiScan:
 
 
 def scan(doc: Document) -> PiiScan:
-    text, folded = doc.text, doc.folded
+    folded = doc.visible.text
     found: list[Finding] = []
     spans: list[tuple[int, int]] = []
     for m in CREDIT_CODE.finditer(folded):
@@ -71,7 +72,7 @@ def scan(doc: Document) -> PiiScan:
         if "索引号" in before:
             continue
         if not uscc.is_valid(code):
-            found.append(finding(text, RULE_CREDIT, Category.PII, Severity.WARNING, m.start(), m.end(), None,
+            found.append(finding(folded, RULE_CREDIT, Category.PII, Severity.WARNING, m.start(), m.end(), None,
                                  "统一社会信用代码校验位不符，请核对"))
     for m in LONG_NUMBER.finditer(folded):
         if not _standalone(folded, m.start(), m.end()):
@@ -79,7 +80,7 @@ def scan(doc: Document) -> PiiScan:
         if any(s <= m.start() < e for s, e in spans):
             continue
         spans.append((m.start(), m.end()))
-        f = _long_number(text, folded, m.start(), m.end())
+        f = _long_number(folded, m.start(), m.end())
         if f is not None:
             found.append(f)
     for m in MOBILE.finditer(folded):
@@ -91,16 +92,17 @@ def scan(doc: Document) -> PiiScan:
         if folded[m.end() : m.end() + 2].lstrip()[:1] in QUANTITY_UNITS:
             continue
         digits = re.sub(r"\D", "", m.group())[-11:]
-        found.append(finding(text, RULE_MOBILE, Category.PII, Severity.ERROR, m.start(), m.end(),
+        found.append(finding(folded, RULE_MOBILE, Category.PII, Severity.ERROR, m.start(), m.end(),
                              f"{digits[:3]}****{digits[-4:]}", "个人手机号码，公开前须去标识化处理"))
-    return PiiScan(sorted(found, key=lambda f: f.start), spans)
+    identifiers = [doc.span_of_visible(*span) for span in spans]
+    return PiiScan(on_text(doc, sorted(found, key=lambda f: f.start)), identifiers)
 
 
 def _standalone(text: str, start: int, end: int) -> bool:
     return (start == 0 or text[start - 1] not in ALNUM) and (end == len(text) or text[end] not in ALNUM)
 
 
-def _long_number(text: str, folded: str, start: int, end: int) -> Finding | None:
+def _long_number(folded: str, start: int, end: int) -> Finding | None:
     value = re.sub(SEP, "", folded[start:end]).upper()
     before = line_before(folded, start, CONTEXT)
     near_id = any(w in before for w in ID_WORDS)
@@ -109,19 +111,19 @@ def _long_number(text: str, folded: str, start: int, end: int) -> Finding | None
         message = "公民身份号码，公开前须去标识化处理"
         if not resident_id_valid(value):
             message = "疑似公民身份号码（校验位不符，可能录入有误），公开前须去标识化处理"
-        return finding(text, RULE_ID, Category.PII, Severity.ERROR, start, end,
+        return finding(folded, RULE_ID, Category.PII, Severity.ERROR, start, end,
                        value[:6] + "*" * 8 + value[-4:], message)
     if len(value) == 15 and value.isdigit() and near_id and _old_id_date_ok(value):
-        return finding(text, RULE_ID, Category.PII, Severity.ERROR, start, end,
+        return finding(folded, RULE_ID, Category.PII, Severity.ERROR, start, end,
                        value[:6] + "*" * 5 + value[-4:], "公民身份号码（15位），公开前须去标识化处理")
     if 16 <= len(value) <= 19 and value.isdigit() and luhn.is_valid(value):
         after = folded[end : end + 8]
         if any(w in before or w in after for w in CARD_WORDS) and not not_personal:
             masked = value[:6] + "*" * (len(value) - 10) + value[-4:]
             if OFFICE_ACCOUNT.search(line_around(folded, start, end, 60)):
-                return finding(text, RULE_CARD, Category.PII, Severity.WARNING, start, end, masked,
+                return finding(folded, RULE_CARD, Category.PII, Severity.WARNING, start, end, masked,
                                "疑似单位银行账号，请确认不是个人银行卡号")
-            return finding(text, RULE_CARD, Category.PII, Severity.ERROR, start, end, masked,
+            return finding(folded, RULE_CARD, Category.PII, Severity.ERROR, start, end, masked,
                            "个人银行卡号，公开前须去标识化处理")
     return None
 

@@ -31,18 +31,19 @@ RULE_LEVEL = "secrecy.level-word"
 
 
 def check(doc: Document, lex: CompiledLexicon) -> list[Finding]:
-    text, folded = doc.text, doc.folded
+    text, visible = doc.text, doc.visible.text
     found = []
     for pattern in (MARKING, LABELLED, BARE_LINE, BRACKETED, UNSTARRED):
-        for m in pattern.finditer(folded):
-            start, end = _trim(folded, m.start(), m.end())
+        for m in pattern.finditer(visible):
+            start, end = doc.span_of_visible(*_trim(visible, m.start(), m.end()))
             found.append(
                 finding(text, RULE_MARKING, Category.SECRECY, Severity.ERROR, start, end, None,
                         "密级标志：含密级标志的内容不得公开发布，须经保密审查")
             )
-    for m in LEVEL_WORD.finditer(folded):
+    for m in LEVEL_WORD.finditer(visible):
+        start, end = doc.span_of_visible(m.start(), m.end())
         found.append(
-            finding(text, RULE_LEVEL, Category.SECRECY, Severity.WARNING, m.start(), m.end(), None,
+            finding(text, RULE_LEVEL, Category.SECRECY, Severity.WARNING, start, end, None,
                     "疑似涉密内容，请保密审查确认")
         )
     for hit in lex.secrecy.find(doc.squeezed.text):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from checking.findings import Category, Finding, Severity
+from lexicon.compiled import Document
 from lexicon.model import CONTEXT_MARK
 
 Span = tuple[int, int]
@@ -27,6 +29,15 @@ def finding(
     message: str,
 ) -> Finding:
     return Finding(rule, category, severity, start, end, text[start:end], suggestion, message)
+
+
+def on_text(doc: Document, findings: Iterable[Finding]) -> list[Finding]:
+    """Findings made on ``doc.visible.text``, moved to where they stand in ``doc.text``."""
+    moved = []
+    for f in findings:
+        start, end = doc.span_of_visible(f.start, f.end)
+        moved.append(replace(f, start=start, end=end, text=doc.text[start:end]))
+    return moved
 
 
 class SpanSet:

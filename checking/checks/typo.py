@@ -21,14 +21,16 @@ CLAUSE_START = frozenset("，。；：！？,;:!?\n")
 
 
 def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
+    visible = doc.visible.text
     found = []
-    for hit in lex.typos.find(doc.folded):
+    for hit in lex.typos.find(visible):
         term = hit.value
-        if protected.touches(hit.start, hit.end):
+        start, end = doc.span_of_visible(hit.start, hit.end)
+        if protected.touches(start, end):
             continue
-        if hit.end - hit.start <= SHORT and not lex.words.aligned(doc.folded, hit.start, hit.end):
+        if hit.end - hit.start <= SHORT and not lex.words.aligned(visible, hit.start, hit.end):
             continue
-        if term.context and not lex.in_context(term, sentence_around(doc.folded, hit.start, hit.end)):
+        if term.context and not lex.in_context(term, sentence_around(visible, hit.start, hit.end)):
             continue
         if term.kind is TermKind.CONTEXT:
             rule, severity = RULE_CONTEXT, Severity.WARNING
@@ -36,11 +38,11 @@ def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Findi
         else:
             rule, severity = RULE_KNOWN, term.severity
             message = term.note or f"常见错别字：应为“{term.correct}”"
-        found.append(finding(doc.text, rule, Category.TYPO, severity, hit.start, hit.end, term.correct, message))
-    for m in CUTOFF.finditer(doc.folded):
-        start, end = m.span()
-        before = doc.folded[max(0, start - 8) : start].rstrip(" \t\u3000")
-        opens_clause = before[-1:] in CLAUSE_START if before else start <= 8
+        found.append(finding(doc.text, rule, Category.TYPO, severity, start, end, term.correct, message))
+    for m in CUTOFF.finditer(visible):
+        before = visible[max(0, m.start() - 8) : m.start()].rstrip(" \t\u3000")
+        opens_clause = before[-1:] in CLAUSE_START if before else m.start() <= 8
+        start, end = doc.span_of_visible(m.start(), m.end())
         if opens_clause and not protected.touches(start, end):
             found.append(finding(doc.text, RULE_CUTOFF, Category.TYPO, Severity.WARNING, start, end, "截至",
                                  "表示“到某时为止”用“截至”"))

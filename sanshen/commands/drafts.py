@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from checking.categories import CATEGORY_LABELS
-from review.vocabulary import DraftStatus
+from lexicon.vocabulary import DraftStatus
 from sanshen.commands._common import (
     acting_user,
     app_context,
@@ -29,7 +29,7 @@ def _category(f: FindingView) -> str:
 def _finding_line(f: FindingView) -> str:
     mark = "（已豁免）" if f.waived else ""
     fix = f" → {f.suggestion}" if f.suggestion else ""
-    return f"  #{f.id} [{f.severity}] {_category(f)}：“{f.text}”{fix}　{f.message}{mark}"
+    return f"  #{f.id} [{f.severity}] {f.location.label} {_category(f)}：“{f.text}”{fix}　{f.message}{mark}"
 
 
 def _print_draft(view: DraftView, verb: str) -> None:
@@ -50,7 +50,7 @@ def _emit(view: DraftView, verb: str, as_json: bool) -> None:
 
 
 def _exit_if_blocking(view: DraftView) -> None:
-    """The draft is stored either way; exit 1 (DESIGN §7: blocking findings) and say what blocks it."""
+    """The draft is stored either way; exit 1 (docs/architecture.md §7: blocking findings) and say what blocks it."""
     open_errors = [f for f in view.findings if f.severity == "error" and not f.waived]
     if open_errors:
         typer.echo(f"错误：稿件 {view.id} 已保存，但有 {len(open_errors)} 个错误级问题，"

@@ -49,11 +49,11 @@ def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_u
     """The dispatcher for this data directory; without ``config``, the one :func:`dispatcher_config`
     makes of the context's settings. With ``use_prefect``, run it inside :func:`running_dispatcher`."""
     from flows.dispatcher import Dispatcher
-    from sanshen.service.context import build_checker
+    from sanshen.service.draft_pass import DraftPass
 
     return Dispatcher(
         engine=ctx.engine, workflow=ctx.workflow, workflows=ctx.workflows, site_dir=ctx.settings.site_dir,
-        checker_factory=lambda: build_checker(ctx.engine), webhook=webhook_config(ctx),
+        checker_factory=lambda: DraftPass(ctx.checker), webhook=webhook_config(ctx),
         use_prefect=use_prefect, config=config or dispatcher_config(ctx.settings),
         after_site_write=_pause_hook(ctx.settings.fault_publish_pause), clock=ctx.clock,
         prefect_api_url=prefect_api_url,

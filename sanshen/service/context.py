@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -17,6 +18,7 @@ from review.refusals import InvalidInput
 from review.workflow import WorkflowDef, WorkflowError, load_workflow
 from sanshen.checker import load_default_checker
 from sanshen.settings import Settings
+from storage import lexicon_revision
 from storage.clock import Clock, system_clock
 from storage.db import make_engine, transaction, upgrade as upgrade_db
 from storage.dialect import dialect_for
@@ -75,6 +77,12 @@ def lexicon_overrides(engine: Engine) -> list[LexiconOverride]:
         ]
 
 
+@dataclass(frozen=True)
+class BuiltChecker:
+    checker: Checker
+    lexicon_revision: int  # the count of lexicon changes it was built at
+
+
 @dataclass
 class AppContext:
     """Settings, engine, workflows and checker of one process.
@@ -82,14 +90,16 @@ class AppContext:
     ``workflow`` is the definition new drafts start under; ``workflows`` gives each draft the
     one it started under (parsed once per version). The checker takes seconds to build
     (lexicon matchers, typo model), so it is built on first use: commands that never check
-    text never pay for it.
+    text never pay for it. A lexicon change made by any process reaches this one's checker
+    before its next check (only the matchers are compiled again).
     """
 
     settings: Settings
     engine: Engine
     workflows: WorkflowVersions
     clock: Clock = system_clock
-    _checker: Checker | None = field(default=None, repr=False)
+    _built: BuiltChecker | None = field(default=None, repr=False)
+    _checker_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def workflow(self) -> WorkflowDef:
@@ -111,22 +121,27 @@ class AppContext:
         workflows = WorkflowVersions(configured.workflow, adjust=settings_adjustment(settings))
         ctx = cls(settings=settings, engine=engine, workflows=workflows, clock=clock)
         if checker is not None:
-            ctx._checker = build_checker(engine, base=checker)
+            ctx._built = _build(engine, lexicon_revision.current(engine), base=checker)
         return ctx
 
     @property
     def checker(self) -> Checker:
-        if self._checker is None:
-            self._checker = build_checker(self.engine)
-        return self._checker
-
-    def reload_checker(self) -> None:
-        """Apply the lexicon edits now in the database to the checker (if one was built)."""
-        if self._checker is not None:
-            self._checker = build_checker(self.engine, base=self._checker)
+        """The checker over the lexicon as the database has it now: one cheap query, and a rebuild
+        of the matchers when some process changed the lexicon since this one was built."""
+        revision = lexicon_revision.current(self.engine)
+        with self._checker_lock:
+            built = self._built
+            if built is None or built.lexicon_revision != revision:
+                built = self._built = _build(self.engine, revision, base=built.checker if built else None)
+            return built.checker
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _build(engine: Engine, revision: int, *, base: Checker | None) -> BuiltChecker:
+    # The edits are read after the count, so they hold at least the changes it counts.
+    return BuiltChecker(build_checker(engine, base=base), revision)
 
 
 def build_checker(engine: Engine, *, base: Checker | None = None) -> Checker:

@@ -16,17 +16,20 @@ from casestore.apply import apply_events
 from casestore.load import current_revision, interpretation_of, load_case
 from flows.findings import replace_findings
 from flows.recheck import SOURCES, draft_meta, recheck_draft
+from checking.draft import check_draft
+from checking.located import DraftReport, Location
 from review import transitions
 from review.case import Case, OpenFinding
 from review.deadlines import draft_deadline
 from review.events import DraftSubmitted, Event, FindingWaived
-from checking.findings import Report
 from review.refusals import Conflict, InvalidInput, NotPermitted, lost_race
 from review.revision import content_hash, publish_meta
-from review.vocabulary import Disclosure, DraftKind, DraftStatus
+from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.workflow import WorkflowDef
 from sanshen.service import validate
 from sanshen.service.allowed import allowed_actions
+from sanshen.service.attachment_text import attachment_text
+from sanshen.service.draft_pass import DraftPass
 from sanshen.service.diff import unified_body_diff
 from sanshen.service.errors import NotFound
 from sanshen.service.tx import action, reading
@@ -36,6 +39,7 @@ from sanshen.service.views import (
     DraftDetail,
     DraftView,
     FindingView,
+    LocationView,
     QueueItem,
     SignOffView,
     StageView,
@@ -145,7 +149,13 @@ def _require_reader(wf: WorkflowDef, actor: UserView, draft: Draft) -> None:
 def _finding_view(of: OpenFinding) -> FindingView:
     f = of.finding
     return FindingView(id=of.id, rule=f.rule, category=str(f.category), severity=str(f.severity), start=f.start,
-                       end=f.end, text=f.text, suggestion=f.suggestion, message=f.message, waived=of.waived)
+                       end=f.end, text=f.text, suggestion=f.suggestion, message=f.message, waived=of.waived,
+                       location=_location_view(of.location))
+
+
+def _location_view(where: Location) -> LocationView:
+    return LocationView(part=str(where.part), attachment=where.attachment, page=where.page, sheet=where.sheet,
+                        label=where.label)
 
 
 def _view_of_case(draft: Draft, case: Case) -> DraftView:
@@ -164,7 +174,7 @@ def _draft_view(session: Session, draft: Draft) -> DraftView:
 
 # --- the automated pass --------------------------------------------------------------
 
-def _store_report(session: Session, draft_id: int, revision: Revision, report: Report, *,
+def _store_report(session: Session, draft_id: int, revision: Revision, report: DraftReport, *,
                   now: datetime) -> None:
     replace_findings(session, draft_id=draft_id, revision=revision.number, revision_id=revision.id,
                      findings=report.findings, sources=SOURCES, source="submit",
@@ -205,7 +215,8 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
             if existing is not None:
                 return _draft_view(session, existing)
     draft = _new_draft(ctx, actor, data, now=now)
-    report = ctx.checker.check(data.body, meta=draft_meta(draft, data.title))
+    texts = [attachment_text(a.filename, a.data) for a in data.attachments]  # an unreadable file is refused
+    report = check_draft(ctx.checker, title=data.title, body=data.body, attachments=texts, meta=draft_meta(draft))
     try:
         with action(ctx) as session:
             if data.interprets is not None:
@@ -222,7 +233,7 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
             return _draft_view(session, existing)
     if data.interprets is not None:
         # the policy now has its interpretation: its "no interpretation" finding goes away
-        recheck_draft(ctx.engine, ctx.checker, draft_id=data.interprets, now=now)
+        recheck_draft(ctx.engine, DraftPass(ctx.checker), draft_id=data.interprets, now=now)
     return view
 
 
@@ -249,7 +260,7 @@ def _check_policy(session: Session, policy_id: int) -> None:
 
 
 def _create_draft(ctx: "AppContext", session: Session, actor: UserView, draft: Draft, data: SubmitInput,
-                  report: Report, meta: dict, digest: str, *, now: datetime) -> DraftView:
+                  report: DraftReport, meta: dict, digest: str, *, now: datetime) -> DraftView:
     wf = ctx.workflow
     session.add(draft)
     session.flush()
@@ -285,13 +296,15 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
         old = current_revision(session, draft)
         read_version = draft.lock_version
         new_title = title or old.title
-        shas = list(session.scalars(select(Attachment.sha256).where(Attachment.revision_id == old.id)))
-        digest = content_hash(new_title, body, shas, old.meta)
+        files = session.scalars(select(Attachment).where(Attachment.revision_id == old.id)
+                                .order_by(Attachment.id)).all()
+        digest = content_hash(new_title, body, (a.sha256 for a in files), old.meta)
         if digest == old.content_hash:
             raise Conflict("no_change", f"内容与当前第 {old.number} 版完全相同，未生成新的修订版本")
         meta = dict(old.meta)
         has_interpretation = draft.kind == DraftKind.POLICY and interpretation_of(session, draft_id) is not None
-    report = ctx.checker.check(body, meta=draft_meta(draft, new_title, has_interpretation=has_interpretation))
+    report = DraftPass(ctx.checker).check_revision(new_title, body, files,
+                                                   meta=draft_meta(draft, has_interpretation=has_interpretation))
     with action(ctx) as session:
         draft = _get_draft(session, draft_id)
         if draft.lock_version != read_version:
@@ -305,7 +318,7 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
                             content_hash=digest, author_id=actor.id, comment=comment, created_at=now)
         session.add(revision)
         session.flush()
-        for a in session.scalars(select(Attachment).where(Attachment.revision_id == old.id)):
+        for a in files:
             session.add(Attachment(revision_id=revision.id, filename=a.filename, sha256=a.sha256,
                                    size=a.size, media_type=a.media_type, data=a.data))
         _store_report(session, draft_id, revision, report, now=now)

@@ -1,4 +1,4 @@
-"""The one place a refusal's kind becomes the CLI's exit code and the HTTP status (DESIGN §7)."""
+"""The one place a refusal's kind becomes the CLI's exit code and the HTTP status (docs/architecture.md §7)."""
 
 from __future__ import annotations
 

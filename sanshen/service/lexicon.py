@@ -1,7 +1,8 @@
 """Admin edits to the lexicon: stored in the database, merged over the files, each one audited.
 
 Nothing is deleted: a disable is a new entry with ``enabled`` false, and the newest entry
-for a (kind, term) wins. Every change queues a ``recheck`` of the drafts still in review.
+for a (kind, term) wins. Every change counts one lexicon revision (each process's checker catches
+up before its next check) and queues a ``recheck`` of the drafts still in review.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from lexicon.normalize import fold
 from review.refusals import InvalidInput, NotPermitted
 from sanshen.service.tx import action, reading
 from sanshen.service.views import LexiconEntryView, UserView
+from storage import lexicon_revision
 from storage.audit import append_event
 from storage.models import LexiconEntry
 from storage.outbox import enqueue
@@ -72,6 +74,7 @@ def list_entries(ctx: "AppContext", *, include_disabled: bool = False) -> list[L
 def _record(ctx: "AppContext", session: Session, actor: UserView, action_name: str, payload: dict, *,
             now: datetime) -> None:
     event = append_event(session, action=action_name, actor=actor.name, draft_id=None, payload=payload, at=now)
+    lexicon_revision.bump(session)
     enqueue(session, kind="recheck", key=f"recheck:{event.seq}", payload={}, now=now)
 
 
@@ -91,7 +94,6 @@ def add_entry(ctx: "AppContext", actor: UserView, entry: LexiconInput, *, now: d
         row = _insert(session, actor, entry, enabled=True, now=now)
         _record(ctx, session, actor, "lexicon.added", {"id": row.id, **_payload(entry)}, now=now)
         view = _view(row)
-    ctx.reload_checker()
     return view
 
 
@@ -110,7 +112,6 @@ def disable_entry(ctx: "AppContext", actor: UserView, kind: str, term: str, *, n
         _record(ctx, session, actor, "lexicon.disabled", {"id": row.id, "kind": entry.kind, "term": entry.term,
                                                           "note": entry.note}, now=now)
         view = _view(row)
-    ctx.reload_checker()
     return view
 
 
@@ -163,7 +164,6 @@ def import_entries(ctx: "AppContext", actor: UserView, entries: Iterable[Lexicon
         for entry in entries:
             _insert(session, actor, entry, enabled=True, now=now)
         _record(ctx, session, actor, "lexicon.imported", {"source": source, "count": len(entries)}, now=now)
-    ctx.reload_checker()
     return len(entries)
 
 

@@ -22,6 +22,7 @@ from sanshen.service.errors import AuthError, NotFound
 from sanshen.service.tx import action, reading
 from sanshen.service.views import UserView
 from storage.audit import append_event
+from storage.dialect import dialect_for
 from storage.models import ApiToken, User
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_CHARS = 8
 CLI_ACTOR = "cli"  # the audit actor of an admin action taken by the installation's operator at the CLI
+
+_ADMINS_LOCK = 0x5A45_0003  # lock key held by a change that may leave no active admin
 
 _hasher = PasswordHasher()
 
@@ -183,34 +186,48 @@ def _password_matches(digest: str, password: str) -> bool:
         return False
 
 
+def _can_sign_in(user: User | None) -> bool:
+    return user is not None and user.active and user.name != SYSTEM_USER and bool(user.password_hash)
+
+
 def authenticate_password(ctx: "AppContext", name: str, password: str, *, now: datetime) -> UserView:
-    """Check a web sign-in; five failures lock the account for 15 minutes."""
+    """Check a web sign-in; five failures lock the account for 15 minutes.
+
+    The slow argon2 verification runs outside any write transaction; its outcome is then recorded
+    on the user's row, locked, as the row is by then: concurrent attempts are each counted once
+    and the one that reaches the limit locks the account."""
     # One message, after one argon2 verification, for every refusal (unknown user, wrong password,
     # locked account), so that neither the answer nor its time says which names exist; the code
     # ("locked") is for the caller, never shown.
     message = (f"用户名或密码错误（连续输错 {MAX_FAILED_LOGINS} 次，账户将锁定 "
                f"{int(LOCKOUT.total_seconds() // 60)} 分钟）")
-    refused = AuthError("bad_login", message)
-    with action(ctx) as session:
+    with reading(ctx) as session:
         user = session.scalar(select(User).where(User.name == name))
-        usable = user is not None and user.active and user.name != SYSTEM_USER and bool(user.password_hash)
-        ok = _password_matches(user.password_hash if usable else _decoy_hash(), password) and usable
-        if not usable:
-            raise refused
-        if user.locked_until is not None and user.locked_until > now:
-            raise AuthError("locked", message)
-        if ok:
-            user.failed_logins = 0
-            user.locked_until = None
-            return view(user)
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.failed_logins = 0
-            user.locked_until = now + LOCKOUT
-            append_event(session, action="user.locked", actor=None, draft_id=None,
-                         payload={"name": name, "until": user.locked_until}, at=now)
+    digest = user.password_hash if _can_sign_in(user) else None
+    matches = _password_matches(digest or _decoy_hash(), password)
+    if digest is None:
+        raise AuthError("bad_login", message)
+    with action(ctx) as session:
+        user = session.scalar(select(User).where(User.id == user.id).with_for_update())
+        if not _can_sign_in(user):  # deactivated since it was read
+            raise AuthError("bad_login", message)
+        if user.locked_until is not None and user.locked_until <= now:  # a lockout over: count afresh
+            user.failed_logins, user.locked_until = 0, None
+        locked = user.locked_until is not None
+        if matches and user.password_hash == digest:
+            if not locked:
+                user.failed_logins = 0
+                return view(user)
+        else:
+            user.failed_logins += 1
+            if not locked and user.failed_logins >= MAX_FAILED_LOGINS:
+                user.locked_until = now + LOCKOUT
+                append_event(session, action="user.locked", actor=None, draft_id=None,
+                             payload={"name": name, "until": user.locked_until}, at=now)
     # the failure count is committed, then the attempt is refused
-    raise refused
+    if locked:
+        raise AuthError("locked", message)
+    raise AuthError("bad_login", message)
 
 
 def list_users(ctx: "AppContext") -> list[UserView]:
@@ -231,6 +248,7 @@ def set_roles(ctx: "AppContext", actor: UserView | None, name: str, roles: Itera
     by, extra = _admin_acting(actor)
     role_list = parse_roles(ctx, roles)
     with action(ctx) as session:
+        _lock_admins(session)
         user = _get(session, name)
         before = user.roles
         user.roles = ",".join(role_list)
@@ -248,6 +266,7 @@ def set_active(ctx: "AppContext", actor: UserView | None, name: str, active: boo
     if actor is not None and actor.name == name and not active:
         raise Conflict("self_deactivate", "不能停用自己的账户")
     with action(ctx) as session:
+        _lock_admins(session)
         user = _get(session, name)
         if user.active != active:
             user.active = active
@@ -256,6 +275,12 @@ def set_active(ctx: "AppContext", actor: UserView | None, name: str, active: boo
             append_event(session, action="user.activated" if active else "user.deactivated", actor=by,
                          draft_id=None, payload={"name": name, **extra}, at=now)
         return view(user)
+
+
+def _lock_admins(session: Session) -> None:
+    """Serialise the changes that may remove an admin, so that each counts the admins left by the
+    others (two admins removing each other at once would otherwise both see the other remain)."""
+    dialect_for(session.get_bind()).lock_transaction(session, _ADMINS_LOCK)
 
 
 def _keep_an_admin(session: Session, changed: User) -> None:

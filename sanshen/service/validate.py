@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 
 from review.refusals import InvalidInput
 
@@ -12,13 +14,25 @@ MAX_LINE_CHARS = 2_000  # comments, reasons, notes
 MAX_ROW_ID = 2**31 - 1  # an INTEGER id column on PostgreSQL (SQLite's are wider)
 
 # C0/C1 control characters other than tab, line feed and carriage return; also NUL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+# Half of a UTF-16 pair: it has no UTF-8 form, yet a JSON "\ud800" escape decodes to one.
+_SURROGATE = r"\ud800-\udfff"
+_NOT_TEXT = re.compile(f"[{_CONTROL}{_SURROGATE}]")
+# What no database takes, not even to look it up: PostgreSQL refuses NUL, a lone surrogate has no UTF-8.
+_UNSTORABLE = re.compile(f"[\\x00{_SURROGATE}]")
 _NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,64}$")
 
 
-def _control_position(text: str) -> int | None:
-    m = _CONTROL.search(text)
-    return m.start() if m else None
+def _refuse_bad_char(text: str, pattern: re.Pattern[str], message: Callable[[int, str], str]) -> None:
+    """Refuse the first character of ``text`` that ``pattern`` finds; ``message`` words the refusal
+    from the character's position and what it is."""
+    m = pattern.search(text)
+    if m is None:
+        return
+    point = f"U+{ord(m.group()):04X}"
+    if unicodedata.category(m.group()) == "Cs":
+        raise InvalidInput("lone_surrogate", message(m.start(), f"无效的 Unicode 字符（不成对的代理项 {point}）"))
+    raise InvalidInput("control_chars", message(m.start(), f"控制字符（{point}）"))
 
 
 def body_text(body: str, *, what: str = "正文") -> str:
@@ -28,11 +42,7 @@ def body_text(body: str, *, what: str = "正文") -> str:
         raise InvalidInput(
             "body_too_long", f"{what}共 {len(body)} 字符，超过上限 {MAX_BODY_CHARS} 字符"
         )
-    pos = _control_position(body)
-    if pos is not None:
-        raise InvalidInput(
-            "control_chars", f"{what}第 {pos + 1} 个字符是控制字符（U+{ord(body[pos]):04X}），请删除后重试"
-        )
+    _refuse_bad_char(body, _NOT_TEXT, lambda at, char: f"{what}第 {at + 1} 个字符是{char}，请删除后重试")
     return body
 
 
@@ -42,9 +52,13 @@ def one_line(text: str, *, what: str, required: bool = True, max_chars: int = MA
         raise InvalidInput("missing_text", f"{what}不能为空")
     if len(text) > max_chars:
         raise InvalidInput("too_long", f"{what}超过 {max_chars} 字符")
-    pos = _control_position(text.replace("\n", " "))
-    if pos is not None:
-        raise InvalidInput("control_chars", f"{what}含有控制字符（U+{ord(text[pos]):04X}）")
+    _refuse_bad_char(text, _NOT_TEXT, lambda _, char: f"{what}含有{char}")
+    return text
+
+
+def storable_text(text: str, *, what: str) -> str:
+    """Refuse text the database could neither store nor look up (any text a request carries)."""
+    _refuse_bad_char(text, _UNSTORABLE, lambda _, char: f"{what}含有{char}，无法处理，未做任何更改")
     return text
 
 

@@ -1,7 +1,7 @@
 """What every view of the service is: a frozen Pydantic model whose JSON form is the contract.
 
 A view's fields, in their order, are the keys of its JSON (REST answers and the CLI's ``--json``,
-DESIGN §7): ``view.model_dump(mode="json")``. Fields marked ``exclude=True`` stay in Python only.
+docs/architecture.md §7): ``view.model_dump(mode="json")``. Fields marked ``exclude=True`` stay in Python only.
 """
 
 from __future__ import annotations

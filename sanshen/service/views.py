@@ -1,5 +1,5 @@
 """The views the service answers with; each one's JSON form (``model_dump(mode="json")``) is the
-contract of the REST API and of the CLI's ``--json`` (DESIGN §7), keys in field order."""
+contract of the REST API and of the CLI's ``--json`` (docs/architecture.md §7), keys in field order."""
 
 from __future__ import annotations
 
@@ -31,17 +31,26 @@ class UserView(View):
         return role in self.roles
 
 
+class LocationView(View):
+    part: str = Field(description="title / body / attachment")
+    attachment: str | None = Field(description="附件的文件名")
+    page: int | None = Field(description="PDF 附件的页码（从 1 起）")
+    sheet: str | None = Field(description="Excel 附件的工作表")
+    label: str = Field(description="位置的中文说明，如：标题、正文、附件“名单.pdf”第 2 页")
+
+
 class FindingView(View):
     id: int = Field(description="问题编号（豁免时使用）")
     rule: str
     category: str
     severity: str = Field(description="error / warning / info")
-    start: int = Field(description="在正文中的起始位置（按字符计，从 0 起）")
+    start: int = Field(description="在所在位置的文字中的起始位置（按字符计，从 0 起）")
     end: int
     text: str
     suggestion: str | None
     message: str
     waived: bool
+    location: LocationView = Field(description="问题所在：标题、正文或附件（及其页码、工作表）")
 
 
 class DraftView(View):

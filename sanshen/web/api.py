@@ -13,7 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from checking.context import DraftMeta
-from review.vocabulary import DraftKind
+from lexicon.vocabulary import DraftKind
 from sanshen.service import audit, drafts, users, validate
 from sanshen.service.errors import AuthError
 from sanshen.service.views import (

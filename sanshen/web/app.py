@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,6 +36,7 @@ from sanshen.web.limits import TOO_LARGE_MESSAGE, RequestSizeLimit
 from sanshen.web.render import STATIC_DIR, make_templates, page
 from sanshen.web.security import SessionCodec, load_or_create_secret
 from sanshen.web.state import WebState
+from sanshen.web.text_guard import refuse_unstorable_text
 from storage.clock import Clock
 
 
@@ -47,6 +48,7 @@ def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | N
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        dependencies=[Depends(refuse_unstorable_text)],
     )
     key = secret or load_or_create_secret(ctx.settings.home, ctx.settings.secret_key)
     app.state.web = WebState(ctx=ctx, codec=SessionCodec(key), templates=make_templates(), clock=clock or ctx.clock,

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import json
 
-from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_REQUEST_BYTES = 64 * 1024 * 1024
 TOO_LARGE_MESSAGE = f"请求内容过大（上限 {MAX_REQUEST_BYTES // (1024 * 1024)} MB），未做任何更改。"
+_GONE: Message = {"type": "http.disconnect"}
 
 
 class RequestSizeLimit:
-    """ASGI middleware: a declared Content-Length over the cap is answered 413 at once; a body
-    that streams past the cap stops the route with a 413 where it reads the body."""
+    """ASGI middleware: a declared Content-Length over the cap is answered 413 at once. A body that
+    streams past the cap (chunked, no length) ends there for the app, which is told the client left;
+    whatever the app then answers or raises is replaced by the 413."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_REQUEST_BYTES) -> None:
         self.app = app
@@ -33,17 +34,34 @@ class RequestSizeLimit:
             await _too_large(scope, send)
             return
         received = 0
+        over = started = False
 
         async def limited() -> Message:
-            nonlocal received
+            nonlocal received, over
+            if over:
+                return _GONE
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise HTTPException(status_code=413, detail=TOO_LARGE_MESSAGE)
+                over = received > self.max_bytes
+                if over:
+                    return _GONE
             return message
 
-        await self.app(scope, limited, send)
+        async def unless_over(message: Message) -> None:
+            nonlocal started
+            if over and not started:
+                return
+            started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited, unless_over)
+        except Exception:
+            if not over or started:
+                raise
+        if over and not started:
+            await _too_large(scope, send)
 
 
 async def _too_large(scope: Scope, send: Send) -> None:
@@ -55,6 +73,5 @@ async def _too_large(scope: Scope, send: Send) -> None:
                 f"<h1>请求过大</h1><p>{TOO_LARGE_MESSAGE}</p></html>").encode("utf-8")
         media = b"text/html; charset=utf-8"
     await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", media), (b"content-length", str(len(body)).encode("ascii")),
-                            (b"connection", b"close")]})
+                "headers": [(b"content-type", media), (b"content-length", str(len(body)).encode("ascii"))]})
     await send({"type": "http.response.body", "body": body})

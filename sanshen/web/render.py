@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
-from review.vocabulary import Disclosure, DraftKind, DraftStatus
+from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from sanshen.service import notifications
 from sanshen.web.auth import ROLE_LABELS
 

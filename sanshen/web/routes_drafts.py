@@ -12,10 +12,10 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from checking.categories import CATEGORY_LABELS
+from checking.located import Part
 from flows.site import item_path
-from checking.categories import CATEGORY_LABELS
 from review.refusals import Refused
-from review.vocabulary import DraftKind, DraftStatus
+from lexicon.vocabulary import DraftKind, DraftStatus
 from sanshen.service import audit, drafts
 from sanshen.service.errors import answer
 from sanshen.service.views import DraftDetail, DraftView, UserView
@@ -112,7 +112,8 @@ def draft_page_context(ctx, detail: DraftDetail, me: UserView, at: datetime) -> 
     return {
         "d": detail,
         "now": at,
-        "segments": segments(detail.body, detail.findings),
+        "title_segments": segments(detail.title, [f for f in detail.findings if f.location.part == Part.TITLE]),
+        "segments": segments(detail.body, [f for f in detail.findings if f.location.part == Part.BODY]),
         "diff_lines": diff_lines(detail.diff),
         "category_labels": {str(k): v for k, v in CATEGORY_LABELS.items()},
         "sign_stages": [s for s in detail.stages if s.name in detail.can_sign],

@@ -10,7 +10,6 @@ from starlette.responses import RedirectResponse, Response
 
 from checking.categories import CATEGORY_LABELS
 from lexicon.model import TermKind
-from checking.categories import CATEGORY_LABELS
 from review.refusals import InvalidInput
 from sanshen.service import lexicon
 from sanshen.service.validate import decode_utf8

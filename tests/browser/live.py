@@ -14,8 +14,9 @@ from sanshen.commands.worker import build_dispatcher
 from sanshen.service import users
 from sanshen.web.app import create_app
 from sanshen.web.server import serving_in_thread
-from sanshen.service import users
-from tests.web_support import PASSWORD, Team, make_team, open_context
+from storage.clock import ManualClock
+from tests.team import Team, open_context
+from tests.web_support import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -31,7 +32,7 @@ class Live:
     def password_for(self, name: str) -> str:
         """Set the user's web password on first use (argon2 hashing is slow: only for who signs in)."""
         if name not in self.passwords:
-            users.set_password(self.team.ctx, None, name, PASSWORD, now=self.team.ctx.clock())
+            users.set_password(self.team.ctx, None, name, PASSWORD, now=self.team.clock())
             self.passwords.add(name)
         return PASSWORD
 
@@ -41,10 +42,10 @@ class Live:
 
 
 @contextmanager
-def live_sanshen(home: Path, db_url: str, checker: Checker | None = None) -> Iterator[Live]:
-    ctx = open_context(home, db_url, checker)
+def live_sanshen(home: Path, db_url: str, *, checker: Checker | None = None, clock: ManualClock) -> Iterator[Live]:
+    ctx = open_context(home, db_url, checker=checker, clock=clock)
     try:
-        team = make_team(ctx)
+        team = Team.gather(ctx)
         with serving_in_thread(create_app(ctx)) as base_url:
             yield Live(team, base_url)
     finally:

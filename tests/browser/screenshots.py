@@ -11,8 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from sanshen.service import drafts
+from storage.clock import ManualClock
 from tests.browser.live import chromium, live_sanshen, sign_in
-from tests.web_support import ID_NUMBER, Team, submit
+from tests.team import ID_NUMBER, T0, Team
 
 BODY = (
     "为进一步做好全区社区服务工作，现将有关事项通知如下。\n\n"
@@ -24,7 +25,7 @@ BODY = (
 
 
 def stage_scene(team: Team) -> int:
-    now = team.ctx.clock()
+    now = team.clock()
     ago = lambda hours: now - timedelta(hours=hours)  # noqa: E731
     for title, hours, urgent in (("关于做好冬季供暖保障工作的通知", 50, False),
                                  ("突发：城区部分路段积水情况通报", 1, True),
@@ -33,7 +34,7 @@ def stage_scene(team: Team) -> int:
         drafts.submit(team.ctx, team["bian"], drafts.SubmitInput(
             title=title, body="各单位：请按要求落实。", column="通知公告", kind="notice", disclosure="主动公开",
             urgent=urgent), now=ago(hours))
-    draft_id = submit(team, title="关于进一步加强社区服务工作的通知", body=BODY)
+    draft_id = team.submit(BODY, title="关于进一步加强社区服务工作的通知", column="通知公告", kind="notice").id
     drafts.sign(team.ctx, team["jiao1"], draft_id, stage="一校", comment="已校", now=ago(0.5))
     drafts.sign(team.ctx, team["shen1"], draft_id, stage="初审", comment="同意", now=ago(0.4))
     drafts.return_draft(team.ctx, team["jiao2"], draft_id, comment="第三部分时间表述不规范，请修改", now=ago(0.3))
@@ -46,7 +47,8 @@ def stage_scene(team: Team) -> int:
 def main(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sanshen-shots-") as tmp, \
-            live_sanshen(Path(tmp) / "home", f"sqlite:///{tmp}/sanshen.db") as live, chromium() as browser:
+            live_sanshen(Path(tmp) / "home", f"sqlite:///{tmp}/sanshen.db", clock=ManualClock(T0)) as live, \
+            chromium() as browser:
         draft_id = stage_scene(live.team)
         live.drain()
         page = sign_in(browser, live, "jiao3", viewport={"width": 1280, "height": 560})

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from sanshen.service import drafts
 from tests.browser.live import chromium, live_sanshen, sign_in
-from tests.web_support import checker  # noqa: F401  (a fixture)
-from tests.web_support import ID_NUMBER, SIGNERS, sign_through, submit
+from tests.cast import SIGNERS
+from tests.team import ID_NUMBER
 
 pytestmark = pytest.mark.browser
 
@@ -22,8 +22,8 @@ def browser():
 
 
 @pytest.fixture
-def live(tmp_path, db_url, checker):
-    with live_sanshen(tmp_path / "home", db_url, checker) as running:
+def live(tmp_path, db_url, default_checker, clock):
+    with live_sanshen(tmp_path / "home", db_url, checker=default_checker, clock=clock) as running:
         yield running
 
 
@@ -73,7 +73,7 @@ def test_editor_submits_a_draft_and_sees_the_id_number_highlighted(browser, live
 
 
 def test_stages_signed_in_turn_then_the_published_page_appears(browser, live):
-    draft_id = submit(live.team, title="关于开展消防安全检查的通知", body="各单位：请于本周内完成消防自查。")
+    draft_id = live.team.submit(title="关于开展消防安全检查的通知", body="各单位：请于本周内完成消防自查。").id
     for stage, who in SIGNERS:
         page = sign_in(browser, live, who)
         page.get_by_role("link", name="关于开展消防安全检查的通知").click()
@@ -94,8 +94,8 @@ def test_stages_signed_in_turn_then_the_published_page_appears(browser, live):
 
 
 def test_a_return_with_a_reason_reaches_the_editor(browser, live):
-    draft_id = submit(live.team, title="关于调整公交线路的公告")
-    sign_through(live.team, draft_id, upto="初审")
+    draft_id = live.team.submit(title="关于调整公交线路的公告").id
+    live.team.walk(draft_id, through="一校")
     page = sign_in(browser, live, "shen1")
     page.goto(f"/drafts/{draft_id}")
     page.get_by_label("退回到").select_option("")
@@ -116,8 +116,8 @@ def test_a_return_with_a_reason_reaches_the_editor(browser, live):
 
 
 def test_admin_sees_the_trail_and_verifies_it(browser, live):
-    draft_id = submit(live.team, title="审计演示稿件")
-    sign_through(live.team, draft_id, upto="二校")
+    draft_id = live.team.submit(title="审计演示稿件").id
+    live.team.walk(draft_id, through="初审")
     page = sign_in(browser, live, "guan")
     page.get_by_role("link", name="审计记录").click()
     page.get_by_label("稿件编号").fill(str(draft_id))

@@ -659,7 +659,7 @@ def r2_rows() -> list[dict]:
         "新中国成立前夕，他参加了地下工作。", "盲人按摩师培训班开班。", "全乡村长效管护机制已经建立。",
     ):
         add("banned", "lookalike", text)
-    # formulations not in DOMAIN §6
+    # formulations not in docs/domain.md §6
     for form in FORMULATIONS_R2:
         add("formulation", "lookalike", rng.choice(FRAMES_R2).replace("{O}", rng.choice(ORGS)).replace("{X}", form))
         for kind, v in variants(form):

@@ -1,0 +1,24 @@
+"""The count of lexicon changes (one row, set up by migration 0004): every change of the admin's
+lexicon edits bumps it in its own transaction, and a process compares it with the count its
+checker was built at before each check."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select, update
+from sqlmodel import Session
+
+from storage.db import transaction
+from storage.models import LexiconRevision
+
+ROW = 1
+
+
+def bump(session: Session) -> None:
+    """Count one more change; concurrent writers queue on the row, so the count follows commit order."""
+    session.execute(update(LexiconRevision).where(LexiconRevision.id == ROW)
+                    .values(number=LexiconRevision.number + 1))
+
+
+def current(engine: Engine) -> int:
+    with transaction(engine, readonly=True) as session:
+        return session.scalars(select(LexiconRevision.number).where(LexiconRevision.id == ROW)).one()
