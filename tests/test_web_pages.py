@@ -266,3 +266,8 @@ def test_every_page_has_a_skip_link_and_labelled_fields(app, team):
             assert f'for="{field_id}"' in html, f"{url}: field {field_id} has no label"
         unlabelled = re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")(?![^>]*\bid=)[^>]*>', html)
         assert unlabelled == [], f"{url}: {unlabelled}"
+
+
+def test_the_site_answers_not_found_before_anything_is_published(app):
+    client = TestClient(app, raise_server_exceptions=False)
+    assert [client.get(path).status_code for path in ("/site/", "/site/items/1.html")] == [404, 404]

@@ -27,13 +27,11 @@ def serve(
     """启动网页端、REST API（/api/v1）与流程调度器。"""
     import uvicorn
 
-    from flows.site import make_dirs
     from sanshen.commands.worker import running_dispatcher
     from sanshen.web import mail
     from sanshen.web.app import create_app
 
     with app_context(upgrade=True) as ctx, ExitStack() as stack:
-        make_dirs(ctx.settings.site_dir)
         typer.echo("正在加载词库与机器预审……")
         ctx.checker  # noqa: B018  (built now, not on the first submission)
         app = create_app(ctx)

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from flows.site import make_dirs
 from review.refusals import Refused
 from sanshen.service.context import AppContext
 from sanshen.service.errors import answer
@@ -60,7 +61,8 @@ def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | N
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.mount("/site", StaticFiles(directory=ctx.settings.site_dir, html=True, check_dir=False), name="site")
+    make_dirs(ctx.settings.site_dir)  # before anything is published, /site/ answers 404, not 500
+    app.mount("/site", StaticFiles(directory=ctx.settings.site_dir, html=True), name="site")
     _install_error_pages(app)
     return app
 
