@@ -32,7 +32,7 @@ PR_SET_PDEATHSIG = 1
 EMBEDDED_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 
 
-def prepare_prefect_env(prefect_home: Path) -> None:
+def _prepare_env(prefect_home: Path) -> None:
     """Point Prefect at the data directory, quietly; call before prefect is first imported."""
     os.environ.setdefault("PREFECT_HOME", str(prefect_home))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -45,7 +45,7 @@ def prefect_api(prefect_home: Path) -> Iterator[str | None]:
     """Run the block with a Prefect API: yields None when one is configured (``PREFECT_API_URL``),
     else the URL of an embedded one owned by this process. Call it from the main thread before
     starting others; flows then run under :func:`flow_settings` of that URL, in any thread."""
-    prepare_prefect_env(prefect_home)
+    _prepare_env(prefect_home)
     from prefect.settings import PREFECT_API_URL
 
     with ExitStack() as stack:

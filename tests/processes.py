@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 SANSHEN = str(Path(sys.executable).with_name("sanshen"))
+STOP_SECONDS = 5  # how soon `serve` and `worker` must exit after SIGTERM
 
 
 def sanshen_env(home: Path, **extra: str) -> dict[str, str]:
