@@ -51,8 +51,22 @@ class RunScores:
         return self.backward[0]
 
 
+try:  # the same computation in C (lexicon/_segscore.c), built at install when a compiler is there
+    from lexicon import _segscore
+except ImportError:  # pragma: no cover - depends on the install
+    _segscore = None
+
+
 def score_run(run: str, words: WordModel) -> RunScores:
     """jieba's maximum-probability segmentation (its DAG, its frequencies, no HMM), both ways."""
+    if _segscore is None:
+        return score_run_py(run, words)
+    forward, backward, tokens = _segscore.score_run(run, words.logp, words.prefixes, words.unknown_logp)
+    return RunScores(forward=forward, backward=backward, tokens=tokens)
+
+
+def score_run_py(run: str, words: WordModel) -> RunScores:
+    """The definition of :func:`score_run`, in Python (what the C version must equal)."""
     n = len(run)
     logp = words.logp
     prefixes = words.prefixes

@@ -19,11 +19,10 @@ import math
 from collections.abc import Iterable, Sequence
 
 from checking.checks.spans import Span
-from checking.checks.typo_general import han_runs
+from checking.checks.typo_general import ScoredRun, scored_runs
 from checking.findings import Finding
 from lexicon.normalize import fold
 from lexicon.typo_model import TypoModel
-from lexicon.typo_words import score_run
 
 SUFFIXES = frozenset(
     "省 市 县 区 镇 乡 村 屯 寨 庄 街道 社区 路 街 巷 胡同 大道 河 江 湖 山 岭 岛 湾 港 桥 州 "
@@ -34,11 +33,12 @@ COMMON_NAME_FREQ = 10  # jieba frequency from which a corrected name (自治区,
 MIN_COMMON_LEN = 3
 
 
-def name_spans(text: str, model: TypoModel) -> list[Span]:
-    """Spans (name and suffix) of the likely place and organisation names in ``text``."""
+def name_spans(text: str, model: TypoModel, runs: Sequence[ScoredRun] | None = None) -> list[Span]:
+    """Spans (name and suffix) of the likely place and organisation names in ``text`` (``runs``:
+    its scored runs, when already computed)."""
     spans: list[Span] = []
-    for offset, run in han_runs(fold(text)):
-        tokens = score_run(run, model.words).tokens
+    for scored in scored_runs(text, model) if runs is None else runs:
+        offset, run, tokens = scored.offset, scored.run, scored.scores.tokens
         for k, (a, b) in enumerate(tokens):
             if k and run[a:b] in SUFFIXES:
                 start = _name_start(run, tokens[:k], model)
@@ -47,9 +47,11 @@ def name_spans(text: str, model: TypoModel) -> list[Span]:
     return spans
 
 
-def spare_names(text: str, findings: Iterable[Finding], model: TypoModel) -> list[Finding]:
+def spare_names(
+    text: str, findings: Iterable[Finding], model: TypoModel, runs: Sequence[ScoredRun] | None = None
+) -> list[Finding]:
     """``findings`` without those inside a likely name that their correction does not make common."""
-    names = name_spans(text, model)
+    names = name_spans(text, model, runs)
     return [f for f in findings if not any(_spared(text, f, name, model) for name in names)]
 
 

@@ -44,12 +44,30 @@ class Suspect:
     features: tuple[float, ...]  # in the order of lexicon.typo_scoring.FEATURES
 
 
-def find_likely_typos(text: str, protected: Sequence[tuple[int, int]], model: TypoModel) -> list[Finding]:
-    return [_finding(offset, s) for offset, s in reported(suspects_by_run(text, protected, model), model.weights)]
+@dataclass(frozen=True, slots=True)
+class ScoredRun:
+    """A run of Chinese characters of the folded text, its offset and its segmentation scores."""
+
+    offset: int
+    run: str
+    scores: RunScores
+
+
+def scored_runs(text: str, model: TypoModel) -> list[ScoredRun]:
+    """Every run of ``text`` (read folded) with its scores: segmented once, read by the detector
+    and by the name shield (checking/checks/names.py)."""
+    return [ScoredRun(offset, run, score_run(run, model.words)) for offset, run in han_runs(fold(text))]
+
+
+def find_likely_typos(
+    text: str, protected: Sequence[tuple[int, int]], model: TypoModel, runs: Sequence[ScoredRun] | None = None
+) -> list[Finding]:
+    found = reported(suspects_by_run(text, protected, model, runs), model.weights)
+    return [_finding(offset, s) for offset, s in found]
 
 
 def suspects_by_run(
-    text: str, protected: Sequence[tuple[int, int]], model: TypoModel
+    text: str, protected: Sequence[tuple[int, int]], model: TypoModel, runs: Sequence[ScoredRun] | None = None
 ) -> list[tuple[int, list[Suspect]]]:
     """Each run of Chinese characters (its offset) with every unprotected replacement in it.
 
@@ -61,16 +79,17 @@ def suspects_by_run(
         start, end = max(start, 0), min(max(end, 0), len(text))
         if end > start:
             blocked[start:end] = b"\x01" * (end - start)
-    runs = []
-    for run_start, run in han_runs(fold(text)):
+    found = []
+    for scored in scored_runs(text, model) if runs is None else runs:
+        run_start = scored.offset
         kept = []
-        for s in suspects_in_run(run, model):
+        for s in suspects_in_run(scored.run, model, scored.scores):
             if any(blocked[run_start + s.start : run_start + s.end]):
                 continue
             written = text[run_start + s.start : run_start + s.end]
             kept.append(s if written == s.original else replace(s, original=written))
-        runs.append((run_start, kept))
-    return runs
+        found.append((run_start, kept))
+    return found
 
 
 def reported(runs: Sequence[tuple[int, Sequence[Suspect]]], weights: Weights) -> list[tuple[int, Suspect]]:
@@ -84,11 +103,12 @@ def reported(runs: Sequence[tuple[int, Sequence[Suspect]]], weights: Weights) ->
     return found
 
 
-def suspects_in_run(run: str, model: TypoModel) -> list[Suspect]:
-    """Every replacement in ``run`` that improves its best segmentation, with its features."""
+def suspects_in_run(run: str, model: TypoModel, scores: RunScores | None = None) -> list[Suspect]:
+    """Every replacement in ``run`` that improves its best segmentation, with its features
+    (``scores``: the run's, when already computed)."""
     if len(run) < 2:
         return []
-    scores = score_run(run, model.words)
+    scores = scores or score_run(run, model.words)
     token_of = [(0, 0)] * len(run)
     for a, b in scores.tokens:
         for k in range(a, b):
