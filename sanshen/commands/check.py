@@ -1,4 +1,4 @@
-"""sanshen check FILE|- [--json] [--only pii,banned] [--batch IN.jsonl]: the automated pass
+"""sanshen check FILE|- [--json] [--only pii,banned] [--batch IN.jsonl [--jobs N]]: the automated pass
 alone, no database. Exit 1 when any finding is an error, 2 on bad input."""
 
 from __future__ import annotations
@@ -81,14 +81,13 @@ def report_json(report: Report, lines: LineIndex) -> dict:
     return data
 
 
-def run_batch(checker: Checker, items: list[BatchItem], only: Collection[Category] | None) -> bool:
+def run_batch(checker: Checker, items: list[BatchItem], only: Collection[Category] | None, jobs: int = 1) -> bool:
+    from sanshen.commands.check_pool import batch_lines
+
     blocking = False
-    for item in items:
-        report = checker.check(item.text, only=only)
-        blocking |= report.blocking
-        data = report_json(report, LineIndex(item.text))
-        line = {"id": item.id, "findings": data["findings"], "lexicon_version": report.lexicon_version}
-        typer.echo(json.dumps(line, ensure_ascii=False))
+    for line, blocks in batch_lines(checker, items, only, jobs):
+        blocking |= blocks
+        typer.echo(line)
     return blocking
 
 
@@ -98,11 +97,16 @@ def check_command(
     only: Optional[str] = typer.Option(None, "--only", help="只运行这些类别，逗号分隔，如 pii,banned"),
     batch: Optional[str] = typer.Option(None, "--batch", help="批量检查：JSON Lines 文件，每行 {\"id\",\"text\"}"),
     allowed_domain: list[str] = typer.Option([], "--allowed-domain", help="本站域名；其他域名的链接报告为站外链接"),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="批量检查使用的进程数（仅与 --batch 一起使用）"),
 ) -> None:
     """对稿件运行自动检查（无需数据库）：规范表述、禁用词、涉密标志、个人信息、错别字、标点、数字、链接。"""
     categories = parse_only(only)
     if (file is None) == (batch is None):
         raise fail("请给出一个稿件文件（或“-”），或使用 --batch 指定批量文件", 2)
+    if jobs < 1 or jobs > 64:
+        raise fail("--jobs 应为 1 到 64 之间的整数", 2)
+    if jobs > 1 and batch is None:
+        raise fail("--jobs 只能与 --batch 一起使用", 2)
     with cli_errors():
         if batch is not None:
             items = parse_batch(read_text_file(batch), f"文件 {batch}" if batch != "-" else "标准输入")
@@ -113,7 +117,7 @@ def check_command(
 
     checker = load_default_checker(allowed_domains=allowed_domain)
     if text is None:
-        blocking = run_batch(checker, items, categories)
+        blocking = run_batch(checker, items, categories, jobs)
     else:
         report = checker.check(text, only=categories)
         lines = LineIndex(text)
