@@ -33,6 +33,7 @@ CACHE_NAME = "typo-tables"
 # Everything the tables are built from: the data, and the code that reads and derives them.
 BUILD_INPUTS = (
     typo_words.JIEBA_DICT,
+    typo_words.OFFICIAL_WORDS,
     typo_candidates.CONFUSION_FILE,
     *typo_candidates.PYPINYIN_DATA,
     Path(__file__),
@@ -112,7 +113,12 @@ class TypoModel:
         """The model built from jieba's dictionary, pypinyin's readings and the confusion set."""
         words = WordModel.from_jieba()
         floor = math.log(MIN_WORD_FREQ) + words.unknown_logp
-        short_words = [w for w, lp in words.logp.items() if 2 <= len(w) <= MAX_WORD_LEN and lp >= floor]
+        # The words of official text added to jieba's (typo_words.official_words) shield what is
+        # written; they are never offered as corrections (打牢 is not a typo of 扛牢).
+        official = frozenset(typo_words.official_words())
+        short_words = [
+            w for w, lp in words.logp.items() if 2 <= len(w) <= MAX_WORD_LEN and lp >= floor and w not in official
+        ]
         short_words.sort(key=words.logp.__getitem__, reverse=True)
         fills: dict[str, list[str]] = defaultdict(list)
         for word in short_words:

@@ -17,6 +17,10 @@ from pathlib import Path
 
 JIEBA_DIR = Path(importlib.util.find_spec("jieba").origin).parent  # found, not imported
 JIEBA_DICT = JIEBA_DIR / "dict.txt"
+OFFICIAL_WORDS = Path(__file__).resolve().parent / "data" / "typo" / "official_words.tsv"
+# The frequency given to a word of official text that jieba lacks: common enough to be read as a
+# word (not examined as a rare one), too rare to argue against a common word that replaces it.
+OFFICIAL_FREQ = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,16 +30,30 @@ class WordModel:
     unknown_logp: float  # what jieba gives a character it has never seen (frequency 1)
 
     @classmethod
-    def from_jieba(cls, path: Path = JIEBA_DICT) -> "WordModel":
+    def from_jieba(cls, path: Path = JIEBA_DICT, official: Path | None = OFFICIAL_WORDS) -> "WordModel":
+        """jieba's dictionary, plus the words of official text it lacks (``official``)."""
         freq: dict[str, int] = {}
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 word, count = line.split(" ", 2)[:2]
                 freq[word] = int(count)
+        for word in official_words(official) if official else ():
+            if not freq.get(word):
+                freq[word] = OFFICIAL_FREQ
         log_total = math.log(sum(freq.values()))
         logp = {w: math.log(c) - log_total for w, c in freq.items() if c > 0}
         prefixes = frozenset(w[:k] for w in logp if len(w) > 2 for k in range(2, len(w)))
         return cls(logp=logp, prefixes=prefixes, unknown_logp=-log_total)
+
+
+def official_words(path: Path = OFFICIAL_WORDS) -> list[str]:
+    """The words of ``path`` (word TAB source, # comments)."""
+    words = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip() and not line.startswith("#"):
+                words.append(line.split("\t", 1)[0].strip())
+    return words
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,85 @@
+"""Spans the general typo detector must not read as typos: document numbers (发文字号) and the
+names of people next to their titles.
+
+* 发文字号: an issuing organ's abbreviation, the year in brackets, the number and 号
+  (湘办发〔2016〕41号, 国办发[2009]3号, 安政务办发〔2024〕1号). The abbreviation is no word, so the
+  detector would "correct" it (发 → 法); the whole number is protected.
+* Names: a surname and one or two characters right after a title (部长唐仁健, 副省长王某某) or
+  right before one (李强总理, 张三同志, 王某某书记). A given name is no word either.
+"""
+
+from __future__ import annotations
+
+import re
+
+from checking.checks.spans import Span
+
+DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fff]{1,12}\s*[〔［\[【（(]\s*(?:19|20)\d{2}\s*[〕］\]】）)]\s*(?:第\s*)?\d{1,5}\s*号"
+)
+# Titles of officials and the forms of address used for them in official text.
+TITLES = (
+    "总书记 主席 副主席 委员长 副委员长 总理 副总理 国务委员 部长 副部长 主任 副主任 书记 副书记 "
+    "省长 副省长 市长 副市长 县长 副县长 区长 副区长 州长 副州长 镇长 副镇长 乡长 副乡长 厅长 副厅长 "
+    "局长 副局长 处长 副处长 科长 副科长 院长 副院长 校长 副校长 秘书长 副秘书长 检察长 庭长 所长 "
+    "站长 队长 组长 副组长 主委 常委 委员 巡视员 调研员 董事长 总经理 政委 司令员 同志 代表 先生 女士"
+).split()
+# The commonest surnames (single and compound), which open a name after or before a title.
+SURNAMES = frozenset(
+    "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 "
+    "袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 方 白 邹 孟 "
+    "熊 秦 邱 江 尹 薛 闫 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 常 温 康 施 "
+    "文 牛 樊 葛 邢 安 齐 易 乔 伍 庞 颜 倪 庄 聂 章 鲁 岳 翟 殷 詹 申 欧 耿 关 兰 焦 俞 左 柳 甘 祝 包 宁 "
+    "尚 符 舒 阮 柯 纪 梅 童 凌 毕 单 季 裴 霍 涂 成 苗 谷 盛 曲 翁 冉 骆 蓝 路 游 辛 靳 管 柴 蒙 鲍 华 喻 "
+    "祁 蒲 房 滕 屈 饶 解 牟 艾 尤 阳 时 穆 农 司 卓 古 吉 缪 简 车 项 连 芦 麦 褚 娄 窦 戚 岑 景 党 宫 费 "
+    "卜 冷 晏 席 卫 米 柏 宗 瞿 桂 全 佟 应 臧 闵 苟 邬 边 卞 姬 师 和 仇 栾 隋 商 刁 沙 荣 巫 寇 桑 郎 甄 "
+    "丛 仲 虞 敖 巩 明 佘 池 查 麻 苑 迟 邝 欧阳 上官 司马 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 "
+    "司徒 夏侯 轩辕 端木 独孤 南宫".split()
+)
+_TITLE = "|".join(sorted(TITLES, key=len, reverse=True))
+_NAME = r"(?:欧阳|上官|司马|诸葛|东方|皇甫|尉迟|公孙|慕容|令狐|长孙|宇文|司徒|夏侯|轩辕|端木|独孤|南宫|[\u4e00-\u9fff])[\u4e00-\u9fff]{1,2}"
+AFTER_TITLE = re.compile(f"(?:{_TITLE})[、，,]?(?P<name>{_NAME})")
+BEFORE_TITLE = re.compile(f"(?P<name>{_NAME})(?={_TITLE})")
+NAME_ENDERS = frozenset("出主在到和与及等为的了是对向从将就同说指表会作讲率带赴")
+
+
+def document_numbers(text: str) -> list[Span]:
+    return [m.span() for m in DOC_NUMBER.finditer(text)]
+
+
+def person_names(text: str) -> list[Span]:
+    """Likely names of people next to a title: surname + one or two characters (a character that
+    usually follows a name, such as 出 of 出席, ends it early)."""
+    spans: list[Span] = []
+    for start, _ in _names(AFTER_TITLE, text):
+        span = _name_at(text, start)
+        if span is not None:
+            spans.append(span)
+    for start, end in _names(BEFORE_TITLE, text):
+        surname = 2 if text[start : start + 2] in SURNAMES else 1
+        if text[start : start + surname] in SURNAMES and end > start + surname:
+            spans.append((start, end))
+    return spans
+
+
+def _names(pattern: re.Pattern[str], text: str) -> list[Span]:
+    """Every span of the pattern's name group, overlapping matches included."""
+    found = []
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        found.append(m.span("name"))
+        pos = m.start() + 1
+    return found
+
+
+def _name_at(text: str, start: int) -> Span | None:
+    surname = 2 if text[start : start + 2] in SURNAMES else 1
+    if text[start : start + surname] not in SURNAMES:
+        return None
+    end = start + surname
+    for _ in range(2):
+        if end < len(text) and "\u4e00" <= text[end] <= "\u9fff" and text[end] not in NAME_ENDERS:
+            end += 1
+        else:
+            break
+    return (start, end) if end > start + surname else None

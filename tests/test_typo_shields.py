@@ -1,0 +1,79 @@
+"""The general typo detector leaves alone document numbers, officials' names and the words of
+official text that jieba lacks (checking/checks/typo_shields.py, lexicon/data/typo/official_words.tsv)."""
+
+from __future__ import annotations
+
+import jieba
+import pytest
+
+from checking.checks.typo_general import RULE
+from checking.checks.typo_shields import document_numbers, person_names
+from lexicon.typo_words import OFFICIAL_WORDS, official_words
+
+
+def likely(checker, text: str) -> list[tuple[str, str | None]]:
+    return [(f.text, f.suggestion) for f in checker.check(text).findings if f.rule == RULE]
+
+
+@pytest.mark.parametrize("number", ["湘办发〔2016〕41号", "安政务办发〔2024〕1号", "国办发[2009]3号", "鲁政发（2014）20号"])
+def test_document_numbers_are_found_whole(number):
+    text = f"根据《通知》（{number}）要求"
+    assert [text[a:b] for a, b in document_numbers(text)] == [number]
+
+
+def test_no_typo_inside_a_document_number(default_checker):
+    assert likely(default_checker, "安政务办发〔2024〕1号") == []
+    assert likely(default_checker, "湘办发〔2016〕41号文件精神") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("党组书记、部长唐仁健出席会议并讲话。", "唐仁健"),
+        ("副省长王某某主持会议。", "王某某"),
+        ("李强总理强调", "李强"),
+        ("欧阳明同志", "欧阳明"),
+    ],
+)
+def test_names_next_to_titles(text, name):
+    assert name in [text[a:b] for a, b in person_names(text)]
+
+
+def test_a_name_stops_before_what_follows_it():
+    text = "局长张明出席会议"
+    assert [text[a:b] for a, b in person_names(text)] == ["张明"]
+
+
+def test_no_name_without_a_surname():
+    assert person_names("部长会议上强调") == []
+
+
+def test_no_typo_in_an_officials_name(default_checker):
+    assert likely(default_checker, "党组书记、部长唐仁健出席会议并讲话。") == []
+
+
+@pytest.mark.parametrize("text", ["全区干部群众凝心聚力、唯实争先。", "深入推动政务服务提质增效。",
+                                  "最大限度利企便民，兑付惠企资金。", "坚持稳字当头、稳中求进。"])
+def test_official_words_are_not_typos(default_checker, text):
+    assert likely(default_checker, text) == []
+
+
+def test_official_words_are_never_offered_as_corrections(default_checker):
+    assert all(s != "扛" for _, s in likely(default_checker, "强化科技和装备支撑，打牢现代农业发展基础。"))
+
+
+def test_official_words_file_is_clean():
+    jieba.initialize()
+    words = official_words()
+    assert len(words) >= 500
+    assert len(words) == len(set(words))
+    assert [w for w in words if jieba.dt.FREQ.get(w)] == []  # only what jieba lacks
+    for line in OFFICIAL_WORDS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, source = line.split("\t")
+            assert word and source.strip()
+    # A real typo is still found.
+    from checking.checks.typo_general import find_likely_typos
+    from lexicon.typo_model import TypoModel
+
+    assert find_likely_typos("我们要认真贯彻落实会议精神，加快推进经济建没。", [], TypoModel.load())
