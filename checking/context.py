@@ -53,8 +53,29 @@ class CheckContext:
         return [self.doc.span_of_squeezed(h.start, h.end) for h in self.exact]
 
     @cached_property
+    def plain(self) -> str:
+        """``doc.text`` as written but without the characters a browser does not draw: what the
+        punctuation, number and link rules read (a U+200B inside 2021—2025年 hides nothing from
+        them). Its offsets are those of ``doc.visible``; :meth:`to_plain` and
+        ``checking.checks.spans.on_text`` map to and from ``doc.text``."""
+        return self.doc.visible.keep(self.doc.text)
+
+    @cached_property
+    def plain_links(self) -> list[Span]:
+        """The links of :attr:`plain`, in its offsets."""
+        return link.url_spans(self.plain)
+
+    @cached_property
     def links(self) -> list[Span]:
-        return link.url_spans(self.doc.text)
+        """The links, in the offsets of ``doc.text``."""
+        return [self.doc.span_of_visible(start, end) for start, end in self.plain_links]
+
+    def to_plain(self, spans: list[Span]) -> list[Span]:
+        """Spans of ``doc.text`` in the offsets of :attr:`plain` (and of ``doc.visible``)."""
+        visible = self.doc.visible
+        if not visible.removed:
+            return spans
+        return [(visible.view_start(start), visible.view_start(end)) for start, end in spans]
 
     def found(self, category: Category) -> list[Finding]:
         """The findings of ``category`` when it is wanted (its check runs once), else none."""

@@ -33,15 +33,18 @@ def check_formulation(ctx: CheckContext) -> list[Finding]:
 
 
 def check_punctuation(ctx: CheckContext) -> list[Finding]:
-    return punctuation.check(ctx.doc, ctx.lexicon, SpanSet(ctx.links))
+    """On the text without invisible characters (a hidden U+200B breaks no rule's pattern)."""
+    return on_text(ctx.doc, punctuation.check(ctx.plain, ctx.lexicon, SpanSet(ctx.plain_links)))
 
 
 def check_number(ctx: CheckContext) -> list[Finding]:
-    return number.check(ctx.doc.folded, SpanSet([*ctx.canonical, *ctx.pii_scan.identifiers, *ctx.links]))
+    """On the folded text without invisible characters, like the punctuation rules."""
+    protected = ctx.to_plain([*ctx.canonical, *ctx.pii_scan.identifiers, *ctx.links])
+    return on_text(ctx.doc, number.check(ctx.doc.visible.text, SpanSet(protected)))
 
 
 def check_link(ctx: CheckContext) -> list[Finding]:
-    return link.check(ctx.doc.text, ctx.allowed_domains, ctx.links)
+    return on_text(ctx.doc, link.check(ctx.plain, ctx.allowed_domains, ctx.plain_links))
 
 
 def check_disclosure(ctx: CheckContext) -> list[Finding]:

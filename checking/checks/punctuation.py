@@ -7,7 +7,7 @@ from itertools import chain
 
 from checking.checks.spans import SpanSet, finding, is_han
 from checking.findings import Category, Finding, Severity
-from lexicon.compiled import CompiledLexicon, Document
+from lexicon.compiled import CompiledLexicon
 
 FULL = {",": "，", ";": "；", "?": "？", "!": "！", ":": "：", "(": "（", ")": "）", ".": "。"}
 # Patterns start with a literal or an ASCII class (fast to scan; a repeat such as [0-9]{4} is not, so
@@ -40,8 +40,8 @@ RULE_CONJ = "punctuation.comma-before-conjunction"
 RULE_SPACE = "punctuation.space-before"
 
 
-def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
-    text = doc.text
+def check(text: str, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
+    """``text``: the draft without invisible characters (CheckContext.plain)."""
     out: list[Finding] = []
 
     def add(rule: str, start: int, end: int, suggestion: str | None, message: str) -> None:

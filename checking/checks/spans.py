@@ -33,6 +33,9 @@ def finding(
 
 def on_text(doc: Document, findings: Iterable[Finding]) -> list[Finding]:
     """Findings made on ``doc.visible.text``, moved to where they stand in ``doc.text``."""
+    if not doc.visible.removed:  # same offsets: only the text is read from the text as written
+        return [f if f.text == doc.text[f.start : f.end] else replace(f, text=doc.text[f.start : f.end])
+                for f in findings]
     moved = []
     for f in findings:
         start, end = doc.span_of_visible(f.start, f.end)
