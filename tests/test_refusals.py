@@ -39,6 +39,10 @@ BEFORE = {
         (2, 422)),
     **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user"], (2, 404)),
     **dict.fromkeys(["bad_login", "bad_token", "locked", "no_token"], (2, 401)),
+    # added since: the REST check's limits
+    "bad_base64": (2, 422),
+    "check_too_large": (2, 413),
+    "rate_limited": (1, 429),
 }
 
 

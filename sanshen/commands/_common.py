@@ -76,6 +76,18 @@ def acting_user(ctx: AppContext, token: str | None) -> UserView:
     return authenticate_token(ctx, ctx.settings.token if token is None else token)
 
 
+def read_bytes_file(path: str) -> bytes:
+    """A file's bytes (an attachment); a missing or unreadable file is refused in Chinese."""
+    from review.refusals import InvalidInput
+
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput("missing_file", f"找不到文件：{path}") from None
+    except OSError as exc:
+        raise InvalidInput("unreadable_file", f"无法读取文件 {path}（{exc.strerror}）") from None
+
+
 def read_text_file(path: str) -> str:
     """A draft or list file as UTF-8 text ("-" reads stdin); bad input exits 2."""
     from review.refusals import InvalidInput

@@ -13,7 +13,7 @@ import typer
 
 from checking.categories import CATEGORY_LABELS
 from checking.findings import Category, Finding, Report, Severity
-from sanshen.commands._common import cli_errors, fail, print_json, read_text_file
+from sanshen.commands._common import cli_errors, fail, print_json, read_bytes_file, read_text_file
 
 if TYPE_CHECKING:
     from checking.check import Checker
@@ -91,6 +91,30 @@ def run_batch(checker: Checker, items: list[BatchItem], only: Collection[Categor
     return blocking
 
 
+def run_located(checker: Checker, text: str, shown: str, title: str, attach: list[str], json_output: bool) -> bool:
+    """The body, title and attachments checked together; findings named by where they stand."""
+    from pathlib import Path
+
+    from sanshen.service.check_pass import AttachmentFile, check_texts
+
+    with cli_errors():
+        files = [AttachmentFile(Path(path).name, read_bytes_file(path)) for path in attach]
+        view = check_texts(checker, body=text, title=title, attachments=files)
+    if json_output:
+        print_json(view.model_dump(mode="json"))
+    else:
+        for f in view.located:
+            where = shown if f.location.part == "body" else f.location.label
+            span = f"«{f.text}»" if f.text else ""
+            suggestion = "" if f.suggestion is None else f" → 建议: {f.suggestion or '（删除）'}"
+            label = CATEGORY_LABELS[Category(f.category)]
+            typer.echo(f"{where}:{f.line}:{f.column}: {SEVERITY_LABELS[Severity(f.severity)]} "
+                       f"[{f.category}/{f.rule}] {span}{suggestion} {label}：{f.message}")
+        errors = sum(f.severity == Severity.ERROR for f in view.located)
+        typer.echo(f"共 {len(view.located)} 条发现，其中错误 {errors} 条（词库版本 {view.lexicon_version[:12]}）", err=True)
+    return view.blocking
+
+
 def check_command(
     file: Optional[str] = typer.Argument(None, help="稿件文件路径；“-”表示从标准输入读取"),
     json_output: bool = typer.Option(False, "--json", help="以 JSON 输出检查报告"),
@@ -98,6 +122,8 @@ def check_command(
     batch: Optional[str] = typer.Option(None, "--batch", help="批量检查：JSON Lines 文件，每行 {\"id\",\"text\"}"),
     allowed_domain: list[str] = typer.Option([], "--allowed-domain", help="本站域名；其他域名的链接报告为站外链接"),
     jobs: int = typer.Option(1, "--jobs", "-j", help="批量检查使用的进程数（仅与 --batch 一起使用）"),
+    attach: list[str] = typer.Option([], "--attach", help="附件文件（可重复）：一并检查，问题注明所在附件及页码"),
+    title: Optional[str] = typer.Option(None, "--title", help="标题：一并检查"),
 ) -> None:
     """对稿件运行自动检查（无需数据库）：规范表述、禁用词、涉密标志、个人信息、错别字、标点、数字、链接。"""
     categories = parse_only(only)
@@ -107,6 +133,8 @@ def check_command(
         raise fail("--jobs 应为 1 到 64 之间的整数", 2)
     if jobs > 1 and batch is None:
         raise fail("--jobs 只能与 --batch 一起使用", 2)
+    if (attach or title is not None) and batch is not None:
+        raise fail("--attach 和 --title 只能用于单篇检查，不能与 --batch 一起使用", 2)
     with cli_errors():
         if batch is not None:
             items = parse_batch(read_text_file(batch), f"文件 {batch}" if batch != "-" else "标准输入")
@@ -118,6 +146,10 @@ def check_command(
     checker = load_default_checker(allowed_domains=allowed_domain)
     if text is None:
         blocking = run_batch(checker, items, categories, jobs)
+    elif attach or title is not None:
+        if categories is not None:
+            raise fail("--only 不能与 --attach、--title 一起使用", 2)
+        blocking = run_located(checker, text, "<标准输入>" if file == "-" else file, title or "", attach, json_output)
     else:
         report = checker.check(text, only=categories)
         lines = LineIndex(text)

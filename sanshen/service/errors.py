@@ -15,6 +15,14 @@ class AuthError(Refused):
     """Who is asking is not known: no token, a bad one, a failed sign-in."""
 
 
+class TooLarge(InvalidInput):
+    """More to check in one request than one request may ask (HTTP 413)."""
+
+
+class TooManyRequests(Refused):
+    """The same user asked too often in a short time (HTTP 429)."""
+
+
 @dataclass(frozen=True)
 class Answer:
     exit_code: int
@@ -27,6 +35,8 @@ ANSWERS: dict[type[Refused], Answer] = {
     InvalidInput: Answer(exit_code=2, http_status=422),
     NotFound: Answer(exit_code=2, http_status=404),
     AuthError: Answer(exit_code=2, http_status=401),
+    TooLarge: Answer(exit_code=2, http_status=413),
+    TooManyRequests: Answer(exit_code=1, http_status=429),
 }
 
 

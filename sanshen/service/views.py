@@ -169,8 +169,26 @@ class LexiconEntryView(View):
     created_at: Timestamp
 
 
+class CheckedFindingView(View):
+    """A finding of `check` over a title, a body and attachments, with where it stands."""
+
+    rule: str
+    category: str
+    severity: str = Field(description="error / warning / info")
+    start: int = Field(description="在所在位置的文字中的起始位置（按字符计，从 0 起）")
+    end: int
+    text: str
+    suggestion: str | None
+    message: str
+    location: LocationView = Field(description="问题所在：标题、正文或附件（及其页码、工作表）")
+    line: int = Field(description="在所在位置的文字中的行号（从 1 起）")
+    column: int = Field(description="列号（从 1 起）")
+
+
 # The automated pass's report (checking.Report) as the REST API answers it.
 class CheckReportView(View):
     lexicon_version: str
-    blocking: bool
-    findings: tuple[Finding, ...]
+    blocking: bool = Field(description="标题、正文或任一附件中有“错误”级问题")
+    findings: tuple[Finding, ...] = Field(description="正文的问题（位置按正文计）")
+    located: tuple[CheckedFindingView, ...] = Field(
+        (), description="标题、正文和附件的全部问题，各带位置（给出标题或附件时）")

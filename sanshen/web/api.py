@@ -6,6 +6,8 @@ Errors: ``{"code", "message"}`` with the HTTP status of the refusal's kind (``sa
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Request, Response
@@ -14,7 +16,8 @@ from pydantic import BaseModel, Field
 
 from checking.context import DraftMeta
 from lexicon.vocabulary import DraftKind
-from sanshen.service import audit, drafts, users, validate
+from review.refusals import InvalidInput
+from sanshen.service import audit, check_pass, drafts, users, validate
 from sanshen.service.errors import AuthError
 from sanshen.service.views import (
     AuditChainView,
@@ -25,6 +28,7 @@ from sanshen.service.views import (
     QueueItem,
     UserView,
 )
+from sanshen.web.rate_limit import RateLimiter
 from sanshen.web.state import app_ctx, now
 
 
@@ -89,11 +93,18 @@ class WithdrawBody(BaseModel):
     reason: str
 
 
+class CheckAttachmentBody(BaseModel):
+    name: str = Field(description="文件名（按扩展名读取：.docx、.xlsx、.pdf、.txt、.md 等）")
+    content_base64: str = Field(description="文件内容，Base64 编码")
+
+
 class CheckBody(BaseModel):
     text: str
     kind: str | None = Field(None, description="给出稿件类型或公开属性时，一并检查公开属性")
     disclosure: str | None = None
     disclosure_reason: str | None = None
+    title: str | None = Field(None, description="标题（一并检查）")
+    attachments: list[CheckAttachmentBody] = Field([], description="附件（一并检查，问题注明所在附件及页码）")
 
 
 @router.post("/drafts", status_code=201, response_model=DraftView, summary="提交稿件")
@@ -156,12 +167,28 @@ def verify(request: Request, response: Response) -> AuditChainView:
     return report
 
 
-@router.post("/check", response_model=CheckReportView, summary="机器预审（只检查，不保存）")
-def check(request: Request, data: CheckBody) -> CheckReportView:
+@router.post("/check", response_model=CheckReportView, summary="机器预审（只检查，不保存）",
+             responses={413: {"model": ErrorBody, "description": "待检查的内容超过单次上限"},
+                        429: {"model": ErrorBody, "description": "检查过于频繁"}})
+def check(request: Request, data: CheckBody, me: UserView = Depends(api_user)) -> CheckReportView:
+    limiter = getattr(request.app.state, "check_limiter", None)
+    if limiter is None:
+        limiter = request.app.state.check_limiter = RateLimiter(check_pass.API_RATE, check_pass.API_RATE_WINDOW)
+    limiter.allow(me.name, now(request).timestamp())
     text = validate.body_text(data.text, what="待检查的文本")
+    title = validate.one_line(data.title, what="标题") if data.title else ""
+    files = [check_pass.AttachmentFile(validate.one_line(a.name, what="附件文件名"), _base64(a.name, a.content_base64))
+             for a in data.attachments]
     meta = None
     if data.kind or data.disclosure:
         meta = DraftMeta(kind=data.kind or DraftKind.NEWS, disclosure=data.disclosure,
                          disclosure_reason=data.disclosure_reason)
-    report = app_ctx(request).checker.check(text, meta=meta)
-    return CheckReportView.model_validate(report, from_attributes=True)
+    return check_pass.check_texts(app_ctx(request).checker, body=text, title=title, attachments=files, meta=meta,
+                                  max_chars=check_pass.API_MAX_CHARS)
+
+
+def _base64(name: str, content: str) -> bytes:
+    try:
+        return base64.b64decode(content, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput("bad_base64", f"附件“{name}”的内容不是有效的 Base64 编码") from None
