@@ -14,7 +14,7 @@ NEAR_MIN_LENGTH = 4  # shorter formulations are protected spans only
 # Groups matched exactly only: abbreviations (many bodies share the pattern: 全国台联, 全国妇联) and
 # titles of laws (hundreds share 中华人民共和国, whose own near misses are reported for it, and a title
 # one or two edits from another is mostly another law).
-EXACT_ONLY_GROUPS = frozenset({"简称", "法律"})
+EXACT_ONLY_GROUPS = frozenset({"简称", "法律", "行政法规", "地方性法规"})
 
 
 @dataclass(frozen=True)

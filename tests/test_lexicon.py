@@ -278,3 +278,14 @@ def test_every_canonical_and_accepted_form_passes_its_own_check(lexicon):
             for text in (form, f"坚持{form}。", f"{form}，"):
                 failures += [(form, f.rule, f.text) for f in checker.check(text).findings if f.severity is Severity.ERROR]
     assert failures == []
+
+
+def test_formulations_are_broad_and_sourced(lexicon):
+    from lexicon.compiled import EXACT_ONLY_GROUPS
+
+    formulations = lexicon.of_kind(TermKind.FORMULATION)
+    assert len(formulations) >= 1500
+    # Titles of laws and regulations are protected spans only: each names the list it was taken from.
+    titles = [t for t in formulations if t.note in {"行政法规", "地方性法规"}]
+    assert len(titles) >= 900 and {"行政法规", "地方性法规"} <= EXACT_ONLY_GROUPS
+    assert [t.term for t in titles if not t.reference] == []
