@@ -9,7 +9,7 @@ from checking.checks import banned, disclosure, formulation, invisible, link, nu
 from checking.checks.names import spare_names
 from checking.checks.spans import SpanSet, on_text, overlaps
 from checking.checks.typo_general import find_likely_typos, scored_runs
-from checking.checks.typo_shields import document_numbers, person_names
+from checking.checks.typo_shields import document_numbers, parallel_phrases, person_names
 from checking.context import Check, CheckContext
 from checking.findings import Category, Finding
 
@@ -70,7 +70,7 @@ def check_typo(ctx: CheckContext) -> list[Finding]:
     visible = ctx.doc.visible
     text = visible.keep(ctx.doc.text)
     spans = [(visible.view_start(start), visible.view_start(end)) for start, end in protected.spans()]
-    spans += document_numbers(text) + person_names(text)
+    spans += document_numbers(text) + person_names(text) + parallel_phrases(text)
     runs = scored_runs(text, model)
     likely = on_text(ctx.doc, spare_names(text, find_likely_typos(text, spans, model, runs), model, runs))
     wide = [f for c in ctx.wanted if CATEGORIES[c].names_right_form for f in ctx.found(c)]

@@ -77,3 +77,14 @@ def test_official_words_file_is_clean():
     from lexicon.typo_model import TypoModel
 
     assert find_likely_typos("我们要认真贯彻落实会议精神，加快推进经济建没。", [], TypoModel.load())
+
+
+def test_parallel_frames_are_shielded_but_not_every_repeat():
+    from checking.checks.typo_shields import parallel_phrases
+
+    text = "宜粮则粮、宜经则经，应保尽保，要建立建全制度，行业起业"
+    assert [text[a:b] for a, b in parallel_phrases(text)] == ["宜粮则粮", "宜经则经", "应保尽保"]
+
+
+def test_no_typo_in_a_parallel_frame(default_checker):
+    assert likely(default_checker, "宜粮则粮、宜经则经、宜牧则牧、宜渔则渔、宜林则林。") == []

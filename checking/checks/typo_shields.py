@@ -1,5 +1,5 @@
-"""Spans the general typo detector must not read as typos: document numbers (发文字号) and the
-names of people next to their titles.
+"""Spans the general typo detector must not read as typos: document numbers (发文字号), the
+names of people next to their titles and four-character parallel frames (宜粮则粮, 应保尽保).
 
 * 发文字号: an issuing organ's abbreviation, the year in brackets, the number and 号
   (湘办发〔2016〕41号, 国办发[2009]3号, 安政务办发〔2024〕1号). The abbreviation is no word, so the
@@ -41,6 +41,17 @@ _NAME = r"(?:欧阳|上官|司马|诸葛|东方|皇甫|尉迟|公孙|慕容|令�
 AFTER_TITLE = re.compile(f"(?:{_TITLE})[、，,]?(?P<name>{_NAME})")
 BEFORE_TITLE = re.compile(f"(?P<name>{_NAME})(?={_TITLE})")
 NAME_ENDERS = frozenset("出主在到和与及等为的了是对向从将就同说指表会作讲率带赴")
+
+
+# Four-character parallel constructions of official text with a repeated character: 宜粮则粮,
+# 应保尽保, 能快则快, 应收尽收. The repetition is the evidence that the writer meant it; a typo
+# breaks it. Only these frames: a repeat alone is no evidence (建立建全 is a typo of 建立健全).
+PARALLEL = re.compile(r"[宜应能可该]([\u4e00-\u9fff])[则尽就]\1")
+
+
+def parallel_phrases(text: str) -> list[Span]:
+    """Four-character frames 宜X则X, 应X尽X, 能X则X … (the same X twice)."""
+    return [m.span() for m in PARALLEL.finditer(text)]
 
 
 def document_numbers(text: str) -> list[Span]:
