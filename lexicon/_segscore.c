@@ -136,6 +136,282 @@ done:
     return result;
 }
 
+
+/* ---- Lattice: the dictionary (words and word prefixes) as one open-addressing hash table over
+ * code points, so that scoring a run allocates nothing per look-up (FNV-1a, extended one code
+ * point at a time as the candidate word grows). Same answers as the dict and set it is built from. */
+
+#include <stdint.h>
+#include <string.h>
+
+#define FNV_OFFSET 1469598103934665603ULL
+#define FNV_PRIME 1099511628211ULL
+#define F_WORD 1
+#define F_PREFIX 2
+
+typedef struct {
+    uint64_t hash;
+    uint32_t off; /* into pool */
+    uint32_t len; /* 0: empty slot */
+    double lp;
+    int flags;
+} Entry;
+
+typedef struct {
+    PyObject_HEAD
+    Entry *table;
+    uint64_t mask;
+    Py_UCS4 *pool;
+    Py_ssize_t pool_used, pool_cap;
+    Py_ssize_t count;
+} Lattice;
+
+static uint64_t
+fnv(const Py_UCS4 *s, Py_ssize_t n)
+{
+    uint64_t h = FNV_OFFSET;
+    for (Py_ssize_t i = 0; i < n; i++)
+        h = (h ^ (uint64_t)s[i]) * FNV_PRIME;
+    return h;
+}
+
+static Entry *
+lattice_find(Lattice *self, uint64_t h, const Py_UCS4 *s, Py_ssize_t n)
+{
+    uint64_t i = h & self->mask;
+    for (;;) {
+        Entry *e = &self->table[i];
+        if (e->len == 0)
+            return e; /* empty: where it would go */
+        if (e->hash == h && (Py_ssize_t)e->len == n && memcmp(self->pool + e->off, s, n * sizeof(Py_UCS4)) == 0)
+            return e;
+        i = (i + 1) & self->mask;
+    }
+}
+
+static int
+lattice_add(Lattice *self, PyObject *key, double lp, int flag)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+    if (n == 0 || n > 0xFFFF)
+        return 0;
+    if (self->pool_used + n > self->pool_cap) {
+        Py_ssize_t cap = (self->pool_cap + n) * 2;
+        Py_UCS4 *p = realloc(self->pool, cap * sizeof(Py_UCS4));
+        if (!p) { PyErr_NoMemory(); return -1; }
+        self->pool = p;
+        self->pool_cap = cap;
+    }
+    Py_UCS4 *s = self->pool + self->pool_used;
+    if (!PyUnicode_AsUCS4(key, s, n, 0))
+        return -1;
+    uint64_t h = fnv(s, n);
+    Entry *e = lattice_find(self, h, s, n);
+    if (e->len == 0) {
+        e->hash = h;
+        e->off = (uint32_t)self->pool_used;
+        e->len = (uint32_t)n;
+        e->flags = 0;
+        e->lp = 0.0;
+        self->pool_used += n;
+        self->count++;
+    }
+    e->flags |= flag;
+    if (flag == F_WORD)
+        e->lp = lp;
+    return 0;
+}
+
+static void
+lattice_dealloc(Lattice *self)
+{
+    free(self->table);
+    free(self->pool);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int
+lattice_init(Lattice *self, PyObject *args, PyObject *kwds)
+{
+    PyObject *logp, *prefixes;
+    if (!PyArg_ParseTuple(args, "O!O", &PyDict_Type, &logp, &prefixes))
+        return -1;
+    if (!PyAnySet_Check(prefixes)) {
+        PyErr_SetString(PyExc_TypeError, "prefixes must be a set or frozenset");
+        return -1;
+    }
+    if (self->table) {
+        PyErr_SetString(PyExc_RuntimeError, "Lattice already built");
+        return -1;
+    }
+    Py_ssize_t entries = PyDict_Size(logp) + PySet_Size(prefixes);
+    uint64_t size = 1024;
+    while (size < (uint64_t)entries * 2)
+        size <<= 1;
+    self->table = calloc(size, sizeof(Entry));
+    if (!self->table) { PyErr_NoMemory(); return -1; }
+    self->mask = size - 1;
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(logp, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key))
+            continue;
+        double lp = PyFloat_AsDouble(value);
+        if (lp == -1.0 && PyErr_Occurred())
+            return -1;
+        if (lattice_add(self, key, lp, F_WORD) < 0)
+            return -1;
+    }
+    PyObject *it = PyObject_GetIter(prefixes);
+    if (!it)
+        return -1;
+    while ((key = PyIter_Next(it))) {
+        int failed = PyUnicode_Check(key) ? lattice_add(self, key, 0.0, F_PREFIX) : 0;
+        Py_DECREF(key);
+        if (failed < 0) { Py_DECREF(it); return -1; }
+    }
+    Py_DECREF(it);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+static PyObject *
+lattice_score(Lattice *self, PyObject *args)
+{
+    PyObject *run;
+    double unknown;
+    if (!PyArg_ParseTuple(args, "Ud", &run, &unknown))
+        return NULL;
+    if (!self->table) {
+        PyErr_SetString(PyExc_RuntimeError, "Lattice not built");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(run);
+    Py_UCS4 *cp = PyUnicode_AsUCS4Copy(run);
+    double *forward = malloc(sizeof(double) * (n + 1));
+    double *backward = malloc(sizeof(double) * (n + 1));
+    Py_ssize_t *choice = malloc(sizeof(Py_ssize_t) * (n + 1));
+    Py_ssize_t *first = malloc(sizeof(Py_ssize_t) * (n + 1));
+    Py_ssize_t cap = 4 * (n + 1), used = 0;
+    Py_ssize_t *edge_end = malloc(sizeof(Py_ssize_t) * cap);
+    double *edge_lp = malloc(sizeof(double) * cap);
+    PyObject *result = NULL, *fwd = NULL, *bwd = NULL, *tokens = NULL;
+    if (!cp || !forward || !backward || !choice || !first || !edge_end || !edge_lp) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k <= n; k++)
+        forward[k] = -INFINITY;
+    forward[0] = 0.0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        double fk = forward[k];
+        first[k] = used;
+        uint64_t h = FNV_OFFSET;
+        for (Py_ssize_t j = k + 1; j <= n; j++) {
+            h = (h ^ (uint64_t)cp[j - 1]) * FNV_PRIME;
+            Entry *e = lattice_find(self, h, cp + k, j - k);
+            int flags = e->len ? e->flags : 0;
+            double lp;
+            if (flags & F_WORD)
+                lp = e->lp;
+            else if (j == k + 1)
+                lp = unknown;
+            else if (flags & F_PREFIX)
+                continue;
+            else
+                break;
+            if (used == cap) {
+                cap *= 2;
+                Py_ssize_t *e2 = realloc(edge_end, sizeof(Py_ssize_t) * cap);
+                if (!e2) { PyErr_NoMemory(); goto done; }
+                edge_end = e2;
+                double *l2 = realloc(edge_lp, sizeof(double) * cap);
+                if (!l2) { PyErr_NoMemory(); goto done; }
+                edge_lp = l2;
+            }
+            edge_end[used] = j;
+            edge_lp[used] = lp;
+            used++;
+            if (fk + lp > forward[j])
+                forward[j] = fk + lp;
+        }
+    }
+    first[n] = used;
+    backward[n] = 0.0;
+    choice[n] = 0;
+    for (Py_ssize_t k = n - 1; k >= 0; k--) {
+        double best = -INFINITY;
+        Py_ssize_t best_end = k + 1;
+        for (Py_ssize_t e = first[k]; e < first[k + 1]; e++) {
+            double v = edge_lp[e] + backward[edge_end[e]];
+            if (v > best) {
+                best = v;
+                best_end = edge_end[e];
+            }
+        }
+        backward[k] = best;
+        choice[k] = best_end;
+    }
+    fwd = PyList_New(n + 1);
+    bwd = PyList_New(n + 1);
+    tokens = PyList_New(0);
+    if (!fwd || !bwd || !tokens)
+        goto done;
+    for (Py_ssize_t k = 0; k <= n; k++) {
+        PyObject *f = PyFloat_FromDouble(forward[k]);
+        PyObject *b = PyFloat_FromDouble(backward[k]);
+        if (!f || !b) { Py_XDECREF(f); Py_XDECREF(b); goto done; }
+        PyList_SET_ITEM(fwd, k, f);
+        PyList_SET_ITEM(bwd, k, b);
+    }
+    for (Py_ssize_t k = 0; k < n; k = choice[k]) {
+        PyObject *token = Py_BuildValue("(nn)", k, choice[k]);
+        if (!token)
+            goto done;
+        int failed = PyList_Append(tokens, token);
+        Py_DECREF(token);
+        if (failed)
+            goto done;
+    }
+    result = PyTuple_Pack(3, fwd, bwd, tokens);
+done:
+    Py_XDECREF(fwd);
+    Py_XDECREF(bwd);
+    Py_XDECREF(tokens);
+    PyMem_Free(cp);
+    free(forward);
+    free(backward);
+    free(choice);
+    free(first);
+    free(edge_end);
+    free(edge_lp);
+    return result;
+}
+
+static PyObject *
+lattice_len(Lattice *self, PyObject *unused)
+{
+    return PyLong_FromSsize_t(self->count);
+}
+
+static PyMethodDef lattice_methods[] = {
+    {"score", (PyCFunction)lattice_score, METH_VARARGS, "score(run, unknown) -> (forward, backward, tokens)"},
+    {"entries", (PyCFunction)lattice_len, METH_NOARGS, "how many distinct words and prefixes it holds"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject LatticeType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "lexicon._segscore.Lattice",
+    .tp_basicsize = sizeof(Lattice),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)lattice_init,
+    .tp_dealloc = (destructor)lattice_dealloc,
+    .tp_methods = lattice_methods,
+    .tp_doc = "Lattice(logp, prefixes): the dictionary as a hash table over code points",
+};
+
 static PyMethodDef methods[] = {
     {"score_run", score_run, METH_VARARGS,
      "score_run(run, logp, prefixes, unknown) -> (forward, backward, tokens)"},
@@ -147,5 +423,16 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_segscore", NULL, -1
 PyMODINIT_FUNC
 PyInit__segscore(void)
 {
-    return PyModule_Create(&module);
+    if (PyType_Ready(&LatticeType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m)
+        return NULL;
+    Py_INCREF(&LatticeType);
+    if (PyModule_AddObject(m, "Lattice", (PyObject *)&LatticeType) < 0) {
+        Py_DECREF(&LatticeType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

@@ -14,6 +14,12 @@ import importlib.util
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+try:  # the same computation in C (lexicon/_segscore.c), built at install when a compiler is there
+    from lexicon import _segscore
+except ImportError:  # pragma: no cover - depends on the install
+    _segscore = None
 
 JIEBA_DIR = Path(importlib.util.find_spec("jieba").origin).parent  # found, not imported
 JIEBA_DICT = JIEBA_DIR / "dict.txt"
@@ -28,6 +34,12 @@ class WordModel:
     logp: dict[str, float] = field(repr=False)  # word -> log P(word) under jieba's frequencies
     prefixes: frozenset[str] = field(repr=False)  # every proper prefix of a dictionary word (for the DAG)
     unknown_logp: float  # what jieba gives a character it has never seen (frequency 1)
+    # logp and prefixes as one C hash table (lexicon/_segscore.c), when the accelerator is built
+    lattice: Any = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.lattice is None and _segscore is not None:
+            object.__setattr__(self, "lattice", _segscore.Lattice(self.logp, self.prefixes))
 
     @classmethod
     def from_jieba(cls, path: Path = JIEBA_DICT, official: Path | None = OFFICIAL_WORDS) -> "WordModel":
@@ -69,17 +81,12 @@ class RunScores:
         return self.backward[0]
 
 
-try:  # the same computation in C (lexicon/_segscore.c), built at install when a compiler is there
-    from lexicon import _segscore
-except ImportError:  # pragma: no cover - depends on the install
-    _segscore = None
-
 
 def score_run(run: str, words: WordModel) -> RunScores:
     """jieba's maximum-probability segmentation (its DAG, its frequencies, no HMM), both ways."""
-    if _segscore is None:
+    if words.lattice is None:
         return score_run_py(run, words)
-    forward, backward, tokens = _segscore.score_run(run, words.logp, words.prefixes, words.unknown_logp)
+    forward, backward, tokens = words.lattice.score(run, words.unknown_logp)
     return RunScores(forward=forward, backward=backward, tokens=tokens)
 
 

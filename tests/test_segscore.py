@@ -46,3 +46,10 @@ def test_equal_on_random_and_edge_runs(model: TypoModel) -> None:
 def test_refuses_wrong_argument_types(model: TypoModel) -> None:
     with pytest.raises(TypeError):
         typo_words._segscore.score_run("中国", model.words.logp, ["中"], model.words.unknown_logp)
+
+
+def test_lattice_holds_every_word_and_prefix_once(model: TypoModel) -> None:
+    lattice = model.words.lattice
+    assert lattice.entries() == len(set(model.words.logp) | model.words.prefixes)
+    with pytest.raises(TypeError):
+        typo_words._segscore.Lattice({"中国": -1.0}, ["中"])

@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 
 from checking.checks.spans import Span
+from lexicon.matchers import ExactMatcher
 
-DOC_NUMBER = re.compile(
-    r"[\u4e00-\u9fff]{1,12}\s*[〔［\[【（(]\s*(?:19|20)\d{2}\s*[〕］\]】）)]\s*(?:第\s*)?\d{1,5}\s*号"
-)
+# Found by the bracketed year and number (a literal class first, so the scan is fast), then widened
+# back over the issuing organ's characters.
+DOC_NUMBER = re.compile(r"[〔［\[【（(]\s*(?:19|20)\d{2}\s*[〕］\]】）)]\s*(?:第\s*)?\d{1,5}\s*号")
+MAX_ORGAN = 12
 # Titles of officials and the forms of address used for them in official text.
 TITLES = (
     "总书记 主席 副主席 委员长 副委员长 总理 副总理 国务委员 部长 副部长 主任 副主任 书记 副书记 "
@@ -36,10 +38,7 @@ SURNAMES = frozenset(
     "丛 仲 虞 敖 巩 明 佘 池 查 麻 苑 迟 邝 欧阳 上官 司马 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 "
     "司徒 夏侯 轩辕 端木 独孤 南宫".split()
 )
-_TITLE = "|".join(sorted(TITLES, key=len, reverse=True))
-_NAME = r"(?:欧阳|上官|司马|诸葛|东方|皇甫|尉迟|公孙|慕容|令狐|长孙|宇文|司徒|夏侯|轩辕|端木|独孤|南宫|[\u4e00-\u9fff])[\u4e00-\u9fff]{1,2}"
-AFTER_TITLE = re.compile(f"(?:{_TITLE})[、，,]?(?P<name>{_NAME})")
-BEFORE_TITLE = re.compile(f"(?P<name>{_NAME})(?={_TITLE})")
+_TITLES = ExactMatcher((title, title) for title in TITLES)
 NAME_ENDERS = frozenset("出主在到和与及等为的了是对向从将就同说指表会作讲率带赴")
 
 
@@ -55,32 +54,45 @@ def parallel_phrases(text: str) -> list[Span]:
 
 
 def document_numbers(text: str) -> list[Span]:
-    return [m.span() for m in DOC_NUMBER.finditer(text)]
+    spans = []
+    for m in DOC_NUMBER.finditer(text):
+        start = m.start()
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        organ = start
+        while organ > 0 and start - organ < MAX_ORGAN and "\u4e00" <= text[organ - 1] <= "\u9fff":
+            organ -= 1
+        if organ < start:
+            spans.append((organ, m.end()))
+    return spans
 
 
 def person_names(text: str) -> list[Span]:
     """Likely names of people next to a title: surname + one or two characters (a character that
     usually follows a name, such as 出 of 出席, ends it early)."""
     spans: list[Span] = []
-    for start, _ in _names(AFTER_TITLE, text):
-        span = _name_at(text, start)
+    for end_index, (length, _) in _TITLES.iter(text):
+        start, end = end_index + 1 - length, end_index + 1
+        after = end + 1 if text[end : end + 1] in ("、", "，", ",") else end
+        span = _name_at(text, after)
         if span is not None:
             spans.append(span)
-    for start, end in _names(BEFORE_TITLE, text):
-        surname = 2 if text[start : start + 2] in SURNAMES else 1
-        if text[start : start + surname] in SURNAMES and end > start + surname:
-            spans.append((start, end))
+        before = _name_before(text, start)
+        if before is not None:
+            spans.append(before)
     return spans
 
 
-def _names(pattern: re.Pattern[str], text: str) -> list[Span]:
-    """Every span of the pattern's name group, overlapping matches included."""
-    found = []
-    pos = 0
-    while (m := pattern.search(text, pos)) is not None:
-        found.append(m.span("name"))
-        pos = m.start() + 1
-    return found
+def _name_before(text: str, title_start: int) -> Span | None:
+    """The name (surname + one or two characters) that ends where a title starts (李强总理)."""
+    for size in (3, 2):
+        start = title_start - size
+        if start < 0 or not all("\u4e00" <= ch <= "\u9fff" for ch in text[start:title_start]):
+            continue
+        surname = 2 if text[start : start + 2] in SURNAMES else 1
+        if text[start : start + surname] in SURNAMES and title_start > start + surname:
+            return (start, title_start)
+    return None
 
 
 def _name_at(text: str, start: int) -> Span | None:
