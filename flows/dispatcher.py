@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from casestore.workflows import WorkflowVersions
-from flows import links, publish, recheck, route
+from flows import links, publish, recheck, requests, route
 from flows.links import LinkPolicy
 from flows.notify import notify, users_with_roles
 from flows.publish import Publisher
@@ -111,7 +111,8 @@ class Dispatcher:
         return recheck.recheck_drafts(self.engine, self._checker_factory(), now=now)
 
     def _sweep(self, payload: dict, now: datetime) -> object:
-        return route.sweep_escalations(self.engine, self.workflows, now=now)
+        escalated = route.sweep_escalations(self.engine, self.workflows, now=now)
+        return escalated + requests.sweep_requests(self.engine, now=now)
 
     # --- running ------------------------------------------------------------------------
 

@@ -174,3 +174,55 @@ class CheckReportView(View):
     lexicon_version: str
     blocking: bool
     findings: tuple[Finding, ...]
+
+
+class RequestStepView(View):
+    at: Timestamp
+    actor: str
+    action: str = Field(description="registered / assigned / correction_asked / resumed / extension_asked / extended / reply_drafted / sent / archived / warned / escalated …")
+    label: str
+    note: str
+
+
+class RequestView(View):
+    """A 政府信息公开申请 as lists and exports show it: the applicant's personal data masked."""
+
+    id: int
+    status: str = Field(description="registered / assigned / awaiting_correction / replying / sent / archived")
+    status_label: str
+    channel: str
+    channel_label: str
+    applicant_kind: str
+    applicant_kind_label: str
+    applicant: str = Field(description="申请人（自然人姓名已打码）")
+    description: str
+    received_on: str = Field(description="收到申请之日（条例第三十一条），北京时间日期")
+    office: str
+    due_on: str | None = Field(description="答复期限的最后一日；补正中止计时期间为空")
+    working_days_left: int | None = Field(description="距期限的工作日数（负数为已超期）")
+    overdue: bool
+    clock_stopped: bool = Field(description="待申请人补正，计时中止")
+    extended: bool
+    reply_kind: str | None
+    reply_kind_label: str | None
+    reply_ground_label: str | None
+    reply_draft: int | None = Field(description="答复书稿件编号")
+    deadline_problem: str | None = Field(description="期限无法计算时的原因")
+
+
+class RequestDetail(RequestView):
+    applicant_name: str = Field(description="信息公开专员与管理员看到全文，其他人看到打码后的")
+    applicant_id_number: str | None
+    applicant_contact: str
+    organisation_kind_label: str | None
+    receipt_rule: str = Field(description="条例第三十一条对本渠道收到之日的规定")
+    extension_reason: str | None
+    extension_requested_by: str | None
+    extension_approved_by: str | None
+    reply_explanation: str | None
+    reply_status: str | None = Field(description="答复书稿件的状态")
+    converted_draft: int | None = Field(description="因本申请转为主动公开的稿件编号")
+    sent_at: Timestamp | None
+    archived_at: Timestamp | None
+    archive_digest: str | None = Field(description="归档时对办理记录计算的 SHA-256")
+    steps: tuple[RequestStepView, ...]
