@@ -398,9 +398,10 @@ def send(ctx: "AppContext", actor: UserView, request_id: int, *, note: str = "",
     return _act(ctx, actor, request_id, step, now=now)
 
 
-def archive(ctx: "AppContext", actor: UserView, request_id: int, *, now: datetime) -> RequestDetail:
+def archive(ctx: "AppContext", actor: UserView, request_id: int, *, note: str = "", now: datetime) -> RequestDetail:
     """Close the file: a SHA-256 over the whole trail (and the reply sent) is kept with it."""
     _require(actor, HANDLERS, "归档")
+    note = validate.one_line(note, what="归档说明", required=False, max_chars=500)
 
     def step(session: Session, req: InfoRequest) -> None:
         _require_status(req, (RequestStatus.SENT,), "归档")
@@ -413,7 +414,7 @@ def archive(ctx: "AppContext", actor: UserView, request_id: int, *, now: datetim
         req.archive_digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
         req.archived_at = now
         req.status = RequestStatus.ARCHIVED
-        record_step(session, req, actor=actor.name, step="archived", now=now,
+        record_step(session, req, actor=actor.name, step="archived", note=note, now=now,
                     payload={"digest": req.archive_digest, "steps": len(steps)})
 
     return _act(ctx, actor, request_id, step, now=now)
