@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from disclosure.terms import GROUNDS, Article, ReplyKind, WithholdGround
 
-MIN_EXPLANATION_CHARS = 8
+MIN_EXPLANATION_CHARS = 5
 # Words that stand in for an explanation without giving one.
 PLACEHOLDERS = frozenset({
     "无", "没有", "略", "空", "暂无", "不详", "见附件", "同上", "理由", "说明", "不公开", "不予公开", "依法不予公开",

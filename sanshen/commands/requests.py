@@ -239,5 +239,18 @@ def archive(request_id: int = typer.Argument(..., help="申请编号"), token: s
     _run(lambda ctx, actor, now: requests.archive(ctx, actor, request_id, now=now), "已归档", as_json, token)
 
 
+
+@request_app.command("convert")
+def convert(request_id: int = typer.Argument(..., help="申请编号"),
+            draft: int = typer.Argument(..., help="依申请公开的稿件编号"),
+            reason: str = typer.Option(..., "--reason", help="转为主动公开的理由"),
+            token: str | None = token_option(), as_json: bool = json_option()) -> None:
+    """因本申请把依申请公开的稿件转为主动公开：稿件生成新版本，重新经过全部审核关口后发布。"""
+    from sanshen.service import requests
+
+    _run(lambda ctx, actor, now: requests.convert(ctx, actor, request_id, draft_id=draft, reason=reason, now=now),
+         "已转为主动公开（重新审核中），", as_json, token)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(request_app, name="request")

@@ -502,3 +502,27 @@ def list_requests(ctx: "AppContext", actor: UserView, *, now: datetime, open_onl
         views = [RequestView(**_view_fields(r, now=now)) for r in rows]
     return sorted(views, key=lambda v: (RequestStatus(v.status).open is False, v.due_on is None,
                                         v.due_on or "", v.id))
+
+
+def convert(ctx: "AppContext", actor: UserView, request_id: int, *, draft_id: int, reason: str,
+            now: datetime) -> RequestDetail:
+    """A request leads to a 依申请公开 item being made 主动公开: the draft gets a new revision with the new
+    attribute and goes through its whole workflow again; it is published only after every gate."""
+    _require(actor, HANDLERS, "把依申请公开的信息转为主动公开")
+    with reading(ctx) as session:
+        _get(session, request_id)
+        draft = session.get(Draft, draft_id) if validate.is_row_id(draft_id) else None
+        if draft is None:
+            raise NotFound("unknown_draft", f"稿件 {draft_id} 不存在")
+        if draft.disclosure != Disclosure.ON_REQUEST:
+            raise Conflict("not_on_request",
+                           f"稿件 {draft_id} 的公开属性为“{draft.disclosure}”，只有“{Disclosure.ON_REQUEST}”的可以转为主动公开")
+    drafts.change_disclosure(ctx, actor, draft_id, disclosure=Disclosure.PUBLIC, reason=reason,
+                             request_id=request_id, now=now)
+
+    def step(session: Session, req: InfoRequest) -> None:
+        req.converted_draft_id = draft_id
+        record_step(session, req, actor=actor.name, step="converted", note=reason, now=now,
+                    payload={"draft_id": draft_id})
+
+    return _act(ctx, actor, request_id, step, now=now)

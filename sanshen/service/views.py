@@ -103,6 +103,7 @@ class AttachmentFile:  # a download, not JSON
 class DraftContent(DraftView):
     body: str
     disclosure_reason: str | None
+    disclosure_ground: str | None = Field(description="不予公开的法定依据（disclosure.terms.WithholdGround 的值）")
     interprets: int | None = Field(description="本解读稿所解读的政策文件编号")
     interpretation: int | None = Field(description="本政策文件的解读稿编号")
     deadline_at: Timestamp | None

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from checking.context import DraftMeta
 from lexicon.vocabulary import DraftKind
@@ -63,11 +63,16 @@ class SubmitBody(BaseModel):
     kind: str | None = Field(None, description="news / notice / policy / interpretation …")
     disclosure: str | None = Field(None, description="主动公开 / 依申请公开 / 不予公开")
     disclosure_reason: str | None = Field(None, description="不予公开时必填")
+    disclosure_ground: str | None = Field(None, description="不予公开的法定依据（必填），如 属于国家秘密、保护第三方合法权益")
     urgent: bool = False
     interprets: int | None = Field(None, description="政策解读稿件所解读的政策文件编号")
 
 
 class ReviseBody(BaseModel):
+    """A revision changes the text; 公开属性 is re-decided with POST /drafts/{id}/disclosure (a field
+    this body does not know is refused, never silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
     body: str
     title: str | None = None
     comment: str = ""
@@ -270,3 +275,29 @@ def request_send(request: Request, request_id: int, data: NoteBody, me: UserView
 @router.post("/requests/{request_id}/archive", response_model=RequestDetail, summary="归档")
 def request_archive(request: Request, request_id: int, data: NoteBody, me: UserView = Depends(api_user)) -> RequestDetail:
     return requests_service.archive(app_ctx(request), me, request_id, note=data.note, now=now(request))
+
+
+class DisclosureBody(BaseModel):
+    disclosure: str = Field(description="新的公开属性：主动公开 / 依申请公开 / 不予公开")
+    reason: str = Field(description="改变的理由（记入审计）")
+    ground: str | None = Field(None, description="不予公开的法定依据（不予公开时必填）")
+    explanation: str | None = Field(None, description="不予公开的理由说明（不予公开时必填）")
+
+
+@router.post("/drafts/{draft_id}/disclosure", response_model=DraftView,
+             summary="改变公开属性（须说明理由；生成新版本并重新审核）")
+def change_disclosure(request: Request, draft_id: int, data: DisclosureBody, me: UserView = Depends(api_user)) -> DraftView:
+    return drafts.change_disclosure(app_ctx(request), me, draft_id, disclosure=data.disclosure, reason=data.reason,
+                                    ground=data.ground, explanation=data.explanation, now=now(request))
+
+
+class ConvertBody(BaseModel):
+    draft_id: int = Field(description="依申请公开的稿件编号")
+    reason: str = Field(description="转为主动公开的理由")
+
+
+@router.post("/requests/{request_id}/convert", response_model=RequestDetail,
+             summary="因本申请把依申请公开的稿件转为主动公开（重新经过全部审核关口后发布）")
+def request_convert(request: Request, request_id: int, data: ConvertBody, me: UserView = Depends(api_user)) -> RequestDetail:
+    return requests_service.convert(app_ctx(request), me, request_id, draft_id=data.draft_id, reason=data.reason,
+                                    now=now(request))

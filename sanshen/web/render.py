@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from disclosure.terms import WithholdGround
 from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from sanshen.service import notifications
 from sanshen.web.auth import ROLE_LABELS
@@ -101,6 +102,7 @@ def make_templates() -> Jinja2Templates:
         kind_label=DraftKind.label_of,
     )
     env.globals.update(ROLE_LABELS=ROLE_LABELS, Disclosure=Disclosure, DraftKind=DraftKind, DraftStatus=DraftStatus)
+    env.globals.update(WithholdGround=WithholdGround)
     return templates
 
 
