@@ -113,3 +113,37 @@ def test_a_draft_withheld_needs_a_ground_and_an_explanation():
         decide_withholding("state_secret", "无")
     assert decide_withholding("state_secret", "经保密审查定为秘密级，不得公开")[0] is WithholdGround.STATE_SECRET
     assert check_explanation("  经保密审查定为\n秘密级，不得公开 ", what="x") == "经保密审查定为 秘密级，不得公开"
+
+
+# --- the yearly report's tallies ---------------------------------------------------------
+
+from disclosure.annual import RequestRecord, request_table  # noqa: E402
+
+
+def _r(i, kind="person", org=None, got=(2026, 3, 1), answered=None, reply=None, ground=None):
+    return RequestRecord(i, kind, org, date(*got), date(*answered) if answered else None, reply, ground)
+
+
+def test_the_request_table_counts_each_request_once_and_reconciles():
+    records = [
+        _r(1, got=(2025, 12, 20), answered=(2026, 1, 10), reply="disclosed"),  # carried over, answered
+        _r(2, got=(2025, 12, 28)),  # carried over, still open: carried forward
+        _r(3, got=(2025, 5, 1), answered=(2025, 5, 20), reply="disclosed"),  # last year's business
+        _r(4, "organisation", "legal", answered=(2026, 3, 20), reply="withheld", ground="third_party"),
+        _r(5, "organisation", None, answered=(2026, 4, 1), reply="other", ground="no_correction"),
+        _r(6, got=(2026, 12, 30)),  # received late in the year: carried forward
+        _r(7, got=(2026, 12, 1), answered=(2027, 1, 5), reply="partial", ground="third_party"),
+        _r(8, got=(2027, 1, 2), answered=(2027, 1, 5), reply="disclosed"),  # next year's
+        _r(9, answered=(2026, 5, 1), reply="withheld", ground="state_secret"),
+    ]
+    table = request_table(2026, records)
+    assert table.row("new").count() == 5 and table.row("new").cells["total"].ids == [4, 5, 6, 7, 9]
+    assert table.row("carried_over").cells["total"].ids == [1, 2]
+    assert table.row("answered_total").cells["total"].ids == [1, 4, 5, 9]
+    assert table.row("carried_forward").cells["total"].ids == [2, 6, 7]
+    assert table.row("withheld").count() == 2 and table.row("withheld.third_party").cells["legal"].ids == [4]
+    assert table.row("withheld.state_secret").cells["person"].ids == [9]
+    assert table.row("other.no_correction").cells["other"].ids == [5]  # an organisation of unstated kind
+    assert table.reconciles() == {}
+    came = table.row("new").count() + table.row("carried_over").count()
+    assert came == table.row("answered_total").count() + table.row("carried_forward").count() == 7

@@ -365,8 +365,8 @@ def _check_reply_allowed(session: Session, req: InfoRequest, kind: ReplyKind, gr
         draft = session.get(Draft, req.reply_draft_id)
         if draft is not None and draft.status != DraftStatus.WITHDRAWN:
             raise Conflict("reply_exists",
-                           f"申请 {req.id} 已有答复书稿件 {draft.id}（{DraftStatus.label_of(draft.status)}）：请修改该稿件"
-                           f"（sanshen revise {draft.id} …），或由领导撤稿后重新拟写")
+                           f"申请 {req.id} 已有答复书稿件 {draft.id}（{DraftStatus.label_of(draft.status)}）："
+                           f"请修改该稿件（sanshen revise {draft.id} …）")
         return
     if status is RequestStatus.REGISTERED:
         raise Conflict("not_assigned", f"申请 {req.id} 尚未分办：请先指定承办科室（sanshen request assign）")

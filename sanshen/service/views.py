@@ -227,3 +227,44 @@ class RequestDetail(RequestView):
     archived_at: Timestamp | None
     archive_digest: str | None = Field(description="归档时对办理记录计算的 SHA-256")
     steps: tuple[RequestStepView, ...]
+
+
+class ReportCellView(View):
+    count: float
+    ids: tuple[int, ...] = Field(description="所计记录的编号（申请编号或稿件编号）")
+
+
+class ReportRowView(View):
+    key: str
+    label: str
+    level: int = Field(description="0：一级（一、二…）；1：（一）（二）…；2：1. 2. …")
+    cells: dict[str, ReportCellView] = Field(description="按列（person、business…、total）")
+
+
+class DocumentRowView(View):
+    kind: str
+    label: str
+    made: ReportCellView = Field(description="本年制发件数")
+    repealed: ReportCellView = Field(description="本年废止件数")
+    in_force: ReportCellView = Field(description="现行有效件数")
+
+
+class FigureView(View):
+    key: str
+    label: str
+    unit: str
+    value: float | None = Field(description="管理员填报的数值；未填报为空")
+
+
+class AnnualReportView(View):
+    year: int
+    organisation: str
+    texts: dict[str, str] = Field(description="一、五、六的文字（overview / problems / other）")
+    documents: tuple[DocumentRowView, ...] = Field(description="二、主动公开：规章、行政规范性文件")
+    published: tuple[DocumentRowView, ...] = Field(description="本年主动公开发布的稿件，按类型")
+    entered: tuple[FigureView, ...] = Field(description="二、管理员填报：行政许可、处罚、强制、收费")
+    request_columns: tuple[tuple[str, str], ...]
+    requests: tuple[ReportRowView, ...] = Field(description="三、收到和处理政府信息公开申请情况")
+    reconciles: bool = Field(description="新收 + 上年结转 = 办理结果总计 + 结转下年度（每列）")
+    litigation: tuple[FigureView, ...] = Field(description="四、行政复议、行政诉讼（管理员填报）")
+    missing: tuple[str, ...] = Field(description="尚未填写或填报的项目")
