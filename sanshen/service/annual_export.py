@@ -26,6 +26,14 @@ def _paragraphs(text: str) -> list[str]:
     return [p for p in (text or "").splitlines() if p.strip()] or [PLACEHOLDER]
 
 
+def _first_column(table, cm: float) -> None:
+    from docx.shared import Cm
+
+    table.autofit = False
+    for row in table.rows:
+        row.cells[0].width = Cm(cm)
+
+
 def to_docx(report: AnnualReportView) -> bytes:
     from docx import Document
     from docx.shared import Pt
@@ -58,7 +66,7 @@ def to_docx(report: AnnualReportView) -> bytes:
         cells[0].text, cells[1].text = f.label, f"{_number(f.value)} {f.unit}"
     if report.published:
         doc.add_paragraph("本年在网站主动公开发布的稿件（按类型）：" + "；".join(
-            f"{d.label} {d.made.count} 件" for d in report.published if d.made.count))
+            f"{d.label} {_number(d.made.count)} 件" for d in report.published if d.made.count))
 
     doc.add_heading("三、收到和处理政府信息公开申请情况", level=1)
     columns = report.request_columns
@@ -79,6 +87,7 @@ def to_docx(report: AnnualReportView) -> bytes:
             continue
         for i, (key, _) in enumerate(columns, start=1):
             cells[i].text = _number(row.cells[key].count)
+    _first_column(table, 6.0)
     if not report.reconciles:
         doc.add_paragraph("注意：表中数字不平衡（新收 + 上年结转 ≠ 办理结果总计 + 结转下年度），请核查。")
 
