@@ -9,6 +9,7 @@ the year's schedule itself (:meth:`WorkCalendar.with_year`).
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -32,7 +33,7 @@ class OutsideCalendar(ValueError):
         known = sorted(years)
         span = f"{known[0]}—{known[-1]} 年" if known else "任何年份"
         self.message = (f"{day.isoformat()} 所在的 {day.year} 年的法定节假日与调休安排尚未收录（目前收录 {span}），"
-                        f"无法按工作日计算期限：请在国务院公布该年安排后升级 chinese-calendar 包")
+                        f"无法按工作日计算期限：请在国务院公布该年安排后升级 chinese-calendar 包，或在 SANSHEN_HOLIDAY_FILE 中补录该年的节假日安排")
         super().__init__(self.message)
 
 
@@ -92,3 +93,37 @@ class WorkCalendar:
             day += timedelta(days=1)
             count += self.is_working_day(day)
         return count
+
+
+def with_schedule(calendar: WorkCalendar, text: str, source: str) -> WorkCalendar:
+    """``calendar`` plus the years a schedule file declares (TOML, one table per year)::
+
+        [2027]
+        holidays = ["2027-01-01", "2027-02-16", ...]   # 放假的日期
+        make_up_days = ["2027-02-07", ...]             # 调休上班的周末
+
+    A bad file is refused with a Chinese ValueError naming ``source``."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{source}：不是有效的 TOML（{exc}）") from None
+    for key, table in data.items():
+        if not (key.isdigit() and len(key) == 4) or not isinstance(table, dict):
+            raise ValueError(f"{source}：“{key}”应为四位年份的表，如 [2027]")
+        unknown = set(table) - {"holidays", "make_up_days"}
+        if unknown:
+            raise ValueError(f"{source}：[{key}] 中未知的键 {'、'.join(sorted(unknown))}（可用 holidays、make_up_days）")
+        days: dict[str, list[date]] = {}
+        for name in ("holidays", "make_up_days"):
+            values = table.get(name, [])
+            if not isinstance(values, list):
+                raise ValueError(f"{source}：[{key}].{name} 应为日期列表")
+            try:
+                days[name] = [v if isinstance(v, date) else date.fromisoformat(str(v)) for v in values]
+            except ValueError:
+                raise ValueError(f"{source}：[{key}].{name} 中有不是 YYYY-MM-DD 的日期") from None
+        try:
+            calendar = calendar.with_year(int(key), holidays=days["holidays"], make_up_days=days["make_up_days"])
+        except ValueError:
+            raise ValueError(f"{source}：[{key}] 中的日期必须都在 {key} 年") from None
+    return calendar

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 
 from casestore.workflows import WorkflowVersions
 from flows import links, publish, recheck, requests, route
+from disclosure.workdays import WorkCalendar
 from flows.links import LinkPolicy
 from flows.notify import notify, users_with_roles
 from flows.publish import Publisher
@@ -53,6 +54,7 @@ class DispatcherConfig:
     backoff_max: timedelta = timedelta(hours=1)
     max_attempts: int = 8  # after this many failed tries an item goes dead (admins are told)
     link_policy: LinkPolicy = field(default_factory=LinkPolicy)
+    calendar: WorkCalendar | None = None  # working days of the request sweep (None: chinese-calendar's)
 
 
 def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
@@ -112,7 +114,7 @@ class Dispatcher:
 
     def _sweep(self, payload: dict, now: datetime) -> object:
         escalated = route.sweep_escalations(self.engine, self.workflows, now=now)
-        return escalated + requests.sweep_requests(self.engine, now=now)
+        return escalated + requests.sweep_requests(self.engine, now=now, calendar=self.config.calendar)
 
     # --- running ------------------------------------------------------------------------
 

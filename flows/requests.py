@@ -11,7 +11,7 @@ from functools import cache
 from sqlalchemy import Engine, select
 
 from casestore.requests import record_step
-from disclosure.deadline import working_days_left
+from disclosure.deadline import ReplyClock, working_days_left
 from disclosure.terms import RequestStatus
 from disclosure.workdays import OutsideCalendar, WorkCalendar, china_date
 from flows.notify import notify, users_with_roles
@@ -30,6 +30,7 @@ def sweep_requests(engine: Engine, *, now: datetime, calendar: WorkCalendar | No
     """Warn about requests due soon and escalate overdue ones, each once; returns how many."""
     calendar = calendar or _package_calendar()
     today = china_date(now)
+    _fill_due_dates(engine, calendar)
     with transaction(engine, readonly=True) as s:
         rows = s.execute(select(InfoRequest.id, InfoRequest.due_on, InfoRequest.warned_at, InfoRequest.escalated_at)
                          .where(InfoRequest.status.in_(_OPEN), InfoRequest.due_on.is_not(None))).all()
@@ -48,6 +49,19 @@ def sweep_requests(engine: Engine, *, now: datetime, calendar: WorkCalendar | No
             if left <= WARN_WORKING_DAYS:
                 done += _mark(engine, rid, "warned", now=now, today=today, left=left)
     return done
+
+
+def _fill_due_dates(engine: Engine, calendar: WorkCalendar) -> None:
+    """Requests whose due day fell in a year the calendar did not know when they were registered get
+    it once the calendar knows it (a newer chinese-calendar, or SANSHEN_HOLIDAY_FILE)."""
+    with transaction(engine) as s:
+        for req in s.scalars(select(InfoRequest).where(
+                InfoRequest.status.in_(_OPEN), InfoRequest.status != RequestStatus.AWAITING_CORRECTION,
+                InfoRequest.due_on.is_(None))):
+            try:
+                req.due_on = ReplyClock(req.clock_start, extended=req.extended).due(calendar)
+            except OutsideCalendar:
+                continue
 
 
 @cache

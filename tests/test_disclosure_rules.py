@@ -147,3 +147,18 @@ def test_the_request_table_counts_each_request_once_and_reconciles():
     assert table.reconciles() == {}
     came = table.row("new").count() + table.row("carried_over").count()
     assert came == table.row("answered_total").count() + table.row("carried_forward").count() == 7
+
+
+def test_a_schedule_file_adds_the_years_the_package_lacks():
+    from disclosure.workdays import with_schedule
+
+    year = max(CAL.years) + 1
+    text = f'[{year}]\nholidays = ["{year}-01-01"]\nmake_up_days = ["{year}-01-03"]\n'
+    extended = with_schedule(CAL, text, "节假日.toml")
+    assert not extended.is_working_day(date(year, 1, 1))
+    assert extended.is_working_day(date(year, 1, 3)) == (date(year, 1, 3) in extended.make_up_days)
+    for bad in ("[20x7]\n", f'[{year}]\nholiday = []\n', f'[{year}]\nholidays = ["{year}-13-01"]\n',
+                f'[{year}]\nholidays = ["{year - 1}-05-01"]\n', "not toml ["):
+        with pytest.raises(ValueError) as refused:
+            with_schedule(CAL, bad, "节假日.toml")
+        assert "节假日.toml" in str(refused.value)

@@ -146,3 +146,26 @@ def test_an_overdue_request_warns_then_escalates_once(office):
         requests.ask_extension(office.ctx, office["gong1"], req.id, reason="来不及",
                                now=datetime(2026, 12, 23, 2, tzinfo=UTC))
     assert timedelta(0) <= stored.escalated_at - datetime(2026, 12, 22, 16, 30, tzinfo=UTC)
+
+
+def test_a_holiday_file_gives_due_dates_in_a_year_the_package_lacks(office, tmp_path):
+    from dataclasses import replace
+
+    from disclosure.workdays import WorkCalendar
+
+    year = max(WorkCalendar.from_package().years) + 1
+    schedule = tmp_path / "holidays.toml"
+    schedule.write_text(f'[{year}]\nholidays = ["{year}-01-01"]\nmake_up_days = []\n', encoding="utf-8")
+    office.team.clock.at = datetime(year - 1, 12, 21, 2, tzinfo=UTC)
+    late = office.register()
+    assert late.due_on is None and str(year) in late.deadline_problem  # not guessed
+    office.ctx.settings = replace(office.ctx.settings, holiday_file=schedule)
+    calendar = requests.work_calendar(office.ctx.settings)
+    sweep_requests(office.ctx.engine, now=office.now(), calendar=calendar)  # fills in the due day it lacked
+    shown = requests.show(office.ctx, office["gong1"], late.id, now=office.now())
+    assert shown.deadline_problem is None and shown.due_on.startswith(str(year))
+    again = office.register()
+    assert again.deadline_problem is None and again.due_on is not None and again.due_on.startswith(str(year))
+    schedule.write_text("[oops\n", encoding="utf-8")
+    with pytest.raises(InvalidInput):
+        office.register()

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
@@ -32,7 +33,7 @@ from disclosure.terms import (
     UnavailableReason,
     GROUNDS,
 )
-from disclosure.workdays import OutsideCalendar, WorkCalendar, china_date
+from disclosure.workdays import OutsideCalendar, WorkCalendar, china_date, with_schedule
 from casestore.load import current_revision
 from casestore.requests import record_step
 from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
@@ -41,6 +42,7 @@ from sanshen.service import drafts, validate
 from sanshen.service.errors import NotFound
 from sanshen.service.tx import action, reading
 from sanshen.service.views import RequestDetail, RequestStepView, RequestView, UserView
+from sanshen.settings import Settings
 from storage.models import Draft, InfoRequest, InfoRequestStep
 
 if TYPE_CHECKING:
@@ -61,8 +63,32 @@ STEP_LABELS = {
 
 
 @cache
-def calendar() -> WorkCalendar:
+def _package_calendar() -> WorkCalendar:
     return WorkCalendar.from_package()
+
+
+@cache
+def _calendar_with(path: str, mtime_ns: int) -> WorkCalendar:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput("bad_holiday_file", f"无法读取节假日安排文件 {path}：{exc}") from None
+    try:
+        return with_schedule(_package_calendar(), text, path)
+    except ValueError as exc:
+        raise InvalidInput("bad_holiday_file", str(exc)) from None
+
+
+def work_calendar(settings: Settings) -> WorkCalendar:
+    """The working-day calendar: chinese-calendar's years plus SANSHEN_HOLIDAY_FILE's, if set."""
+    path = settings.holiday_file
+    if path is None:
+        return _package_calendar()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        raise InvalidInput("bad_holiday_file", f"找不到节假日安排文件：{path}") from None
+    return _calendar_with(str(path), mtime)
 
 
 @dataclass(frozen=True)
@@ -107,17 +133,17 @@ def _require_status(req: InfoRequest, allowed: tuple[RequestStatus, ...], what: 
                        f"申请 {req.id} 当前为“{_status(req).label}”，不能{what}")
 
 
-def _due(req: InfoRequest) -> date | None:
+def _due(req: InfoRequest, cal: WorkCalendar) -> date | None:
     """The due day of the request's clock (None while stopped); OutsideCalendar if its year is unknown."""
     clock = ReplyClock(req.clock_start, extended=req.extended,
                        stopped=_status(req) is RequestStatus.AWAITING_CORRECTION)
-    return clock.due(calendar())
+    return clock.due(cal)
 
 
-def _recompute_due(req: InfoRequest) -> str | None:
+def _recompute_due(req: InfoRequest, cal: WorkCalendar) -> str | None:
     """Store the due day; the reason it cannot be computed (a year the calendar does not know), if so."""
     try:
-        req.due_on = _due(req)
+        req.due_on = _due(req, cal)
     except OutsideCalendar as exc:
         req.due_on = None
         return exc.message
@@ -187,7 +213,7 @@ def register(ctx: "AppContext", actor: UserView, data: RequestInput, *, now: dat
             status=RequestStatus.ASSIGNED if data.office else RequestStatus.REGISTERED,
             clock_start=data.received_on, created_by=actor.name,
         )
-        problem = _recompute_due(req)
+        problem = _recompute_due(req, work_calendar(ctx.settings))
         session.add(req)
         session.flush()
         record_step(session, req, actor=actor.name, step="registered", now=now,
@@ -252,7 +278,7 @@ def resume(ctx: "AppContext", actor: UserView, request_id: int, *, received_on: 
         req.status = RequestStatus.ASSIGNED if req.office else RequestStatus.REGISTERED
         req.clock_start = day
         req.correction_since = None
-        problem = _recompute_due(req)
+        problem = _recompute_due(req, work_calendar(ctx.settings))
         record_step(session, req, actor=actor.name, step="resumed", note=note, now=now,
                     payload={"received_on": day, "due_on": req.due_on, "deadline_problem": problem})
 
@@ -304,7 +330,7 @@ def approve_extension(ctx: "AppContext", actor: UserView, request_id: int, *, co
         req.extended = True
         req.extension_approved_by = actor.name
         req.warned_at = None
-        problem = _recompute_due(req)
+        problem = _recompute_due(req, work_calendar(ctx.settings))
         record_step(session, req, actor=actor.name, step="extended", note=comment or req.extension_reason, now=now,
                     payload={"before": before, "due_on": req.due_on, "deadline_problem": problem})
 
@@ -431,7 +457,7 @@ def _act(ctx: "AppContext", actor: UserView, request_id: int, step, *, now: date
 
 # --- reading -------------------------------------------------------------------------
 
-def _view_fields(req: InfoRequest, *, now: datetime) -> dict:
+def _view_fields(req: InfoRequest, *, now: datetime, cal: WorkCalendar) -> dict:
     status = _status(req)
     kind = ReplyKind.of(req.reply_kind) if req.reply_kind else None
     grounds = GROUNDS.get(kind) if kind else None
@@ -440,12 +466,12 @@ def _view_fields(req: InfoRequest, *, now: datetime) -> dict:
     left, problem = None, None
     if status.open and req.due_on is not None:
         try:
-            left = working_days_left(calendar(), today, req.due_on)
+            left = working_days_left(cal, today, req.due_on)
         except OutsideCalendar as exc:
             problem = exc.message
     elif status.open and status is not RequestStatus.AWAITING_CORRECTION:
         try:
-            _due(req)
+            _due(req, cal)
         except OutsideCalendar as exc:
             problem = exc.message
     return dict(
@@ -469,7 +495,7 @@ def _detail(ctx: "AppContext", session: Session, actor: UserView, req: InfoReque
     draft = session.get(Draft, req.reply_draft_id) if req.reply_draft_id else None
     org = OrganisationKind.of(req.organisation_kind) if req.organisation_kind else None
     return RequestDetail(
-        **_view_fields(req, now=now),
+        **_view_fields(req, now=now, cal=work_calendar(ctx.settings)),
         applicant_name=req.applicant_name if full else _masked_applicant(req),
         applicant_id_number=req.applicant_id_number if full else mask_id_number(req.applicant_id_number),
         applicant_contact=req.applicant_contact if full else mask_contact(req.applicant_contact),
@@ -499,7 +525,8 @@ def list_requests(ctx: "AppContext", actor: UserView, *, now: datetime, open_onl
         if open_only:
             stmt = stmt.where(InfoRequest.status.in_([s.value for s in RequestStatus if s.open]))
         rows = session.scalars(stmt.order_by(InfoRequest.id.desc()).limit(limit)).all()
-        views = [RequestView(**_view_fields(r, now=now)) for r in rows]
+        cal = work_calendar(ctx.settings)
+        views = [RequestView(**_view_fields(r, now=now, cal=cal)) for r in rows]
     return sorted(views, key=lambda v: (RequestStatus(v.status).open is False, v.due_on is None,
                                         v.due_on or "", v.id))
 
