@@ -77,3 +77,20 @@ def test_the_yearly_report_page_and_its_files(office, app):
     leader = signed_in(app, "ling")
     assert leader.get("/admin/annual-report?year=2026").status_code == 200
     assert leader.post("/admin/annual-report", data={"year": "2026", "csrf_token": "x"}).status_code == 403
+
+
+def test_the_draft_page_changes_the_disclosure_attribute_with_a_reason(team, app):
+    draft = team.submit(disclosure="依申请公开")
+    c = signed_in(app, "bian")
+    page = c.get(f"/drafts/{draft.id}")
+    assert "改变公开属性" in page.text and "属于国家秘密" in page.text
+    token = csrf_of(page.text)
+    bad = c.post(f"/drafts/{draft.id}/disclosure", data={"disclosure": "不予公开", "reason": "内容涉及工作秘密",
+                                                          "ground": "", "explanation": "", "csrf_token": token})
+    assert bad.status_code == 409 and "法定依据" in bad.text
+    done = c.post(f"/drafts/{draft.id}/disclosure", data={"disclosure": "主动公开", "reason": "经审查可以主动公开",
+                                                           "csrf_token": token}, follow_redirects=False)
+    assert done.status_code == 303
+    page = c.get(done.headers["location"])
+    assert "公开属性已改变" in page.text and "公开属性：主动公开" in page.text
+    assert "改变公开属性" not in signed_in(app, "jiao1").get(f"/drafts/{draft.id}").text

@@ -35,6 +35,7 @@ FLASH = {
     "request_resumed": "已登记补正，重新计时。", "request_extension_asked": "已申请延期，待领导批准。",
     "request_extended": "已批准延期。", "request_replied": "答复书已进入审签流程。", "request_sent": "答复已送达。",
     "request_archived": "已归档。", "annual_saved": "年报填报内容已保存。",
+    "disclosure_changed": "公开属性已改变，生成新版本，重新进入审核。",
     "signed": "已签批。",
     "returned": "已退回。",
     "waived": "已豁免该问题。",

@@ -190,3 +190,12 @@ async def revise(request: Request, draft_id: int, me: UserView = Depends(current
 def withdraw(request: Request, draft_id: int, reason: str = Form(""), me: UserView = Depends(current_user)) -> Response:
     drafts.withdraw(app_ctx(request), me, draft_id, reason=reason, now=now(request))
     return _done(draft_id, "withdrawn")
+
+
+@router.post("/drafts/{draft_id}/disclosure")
+def change_disclosure(request: Request, draft_id: int, disclosure: str = Form(""), reason: str = Form(""),
+                      ground: str = Form(""), explanation: str = Form(""),
+                      me: UserView = Depends(current_user)) -> Response:
+    drafts.change_disclosure(app_ctx(request), me, draft_id, disclosure=disclosure, reason=reason,
+                             ground=ground or None, explanation=explanation or None, now=now(request))
+    return _done(draft_id, "disclosure_changed")
