@@ -22,7 +22,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from casestore.workflows import WorkflowVersions
-from flows import links, publish, recheck, route
+from flows import links, publish, recheck, requests, route
+from disclosure.workdays import WorkCalendar
 from flows.links import LinkPolicy
 from flows.notify import notify, users_with_roles
 from flows.publish import Publisher
@@ -53,6 +54,7 @@ class DispatcherConfig:
     backoff_max: timedelta = timedelta(hours=1)
     max_attempts: int = 8  # after this many failed tries an item goes dead (admins are told)
     link_policy: LinkPolicy = field(default_factory=LinkPolicy)
+    calendar: WorkCalendar | None = None  # working days of the request sweep (None: chinese-calendar's)
 
 
 def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
@@ -111,7 +113,8 @@ class Dispatcher:
         return recheck.recheck_drafts(self.engine, self._checker_factory(), now=now)
 
     def _sweep(self, payload: dict, now: datetime) -> object:
-        return route.sweep_escalations(self.engine, self.workflows, now=now)
+        escalated = route.sweep_escalations(self.engine, self.workflows, now=now)
+        return escalated + requests.sweep_requests(self.engine, now=now, calendar=self.config.calendar)
 
     # --- running ------------------------------------------------------------------------
 

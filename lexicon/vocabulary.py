@@ -47,6 +47,9 @@ class DraftKind(Term):
     INTERPRETATION = "interpretation", "政策解读"
     ANNOUNCEMENT = "announcement", "公告"
     REPORT = "report", "工作报告"
+    REGULATION = "regulation", "规章"
+    NORMATIVE = "normative", "行政规范性文件"
+    REPLY = "reply", "政府信息公开申请答复书"
 
 
 class Disclosure(Term):

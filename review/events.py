@@ -126,3 +126,17 @@ class StageEscalated(Event):
     stage: str
     revision: int
     to_roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DisclosureChanged(Event):
+    """公开属性 re-decided (with its reason): the change makes a new revision, reviewed from the start."""
+
+    action: ClassVar[str] = "draft.disclosure_changed"
+    user: str
+    revision: int  # the revision that carries the new attribute
+    before: str | None
+    after: str
+    ground: str | None  # a disclosure.terms.WithholdGround value, for 不予公开
+    reason: str
+    request_id: int | None  # the 依申请公开 request that led to it, if one did

@@ -15,6 +15,7 @@ from review.deadlines import due_at, overdue_stages
 from review.events import (
     DraftApproved,
     DraftReturned,
+    DisclosureChanged,
     DraftWithdrawn,
     Event,
     FindingWaived,
@@ -25,6 +26,7 @@ from review.events import (
     StageSigned,
 )
 from checking.categories import CATEGORY_LABELS
+from disclosure.reply import ReplyRefused, decide_withholding
 from review.gate import last_chance_errors, publication_blockers, waivers_of
 from review.progress import all_done, current_step, open_stages, pending_text, signers_by_stage, stage_done
 from review.refusals import Conflict, InvalidInput, NotPermitted
@@ -47,7 +49,7 @@ _MIN_HASH_PREFIX = 8
 # --- submission ------------------------------------------------------------------------
 
 def validate_submission(*, kind: str, disclosure: str | None, disclosure_reason: str | None,
-                        title: str, body: str) -> None:
+                        title: str, body: str, disclosure_ground: str | None = None) -> None:
     """The rules a draft must meet before it enters review (公开属性 is decided at drafting)."""
     if not title.strip():
         raise InvalidInput("empty_title", "标题为空，无法提交")
@@ -61,6 +63,21 @@ def validate_submission(*, kind: str, disclosure: str | None, disclosure_reason:
         raise InvalidInput("bad_disclosure", f"公开属性“{disclosure}”无效，可选：{'、'.join(Disclosure)}")
     if disclosure == Disclosure.WITHHELD and not (disclosure_reason or "").strip():
         raise Conflict("disclosure_reason_required", "公开属性为“不予公开”时必须说明理由（如涉及国家秘密、商业秘密或个人隐私）")
+    validate_withholding(disclosure, disclosure_ground, disclosure_reason)
+
+
+def validate_withholding(disclosure: str | None, ground: str | None, reason: str | None) -> None:
+    """不予公开 needs a legal ground from the regulation's list and an explanation that says something;
+    any other attribute takes no ground."""
+    if disclosure != Disclosure.WITHHELD:
+        if ground:
+            raise InvalidInput("ground_not_applicable", f"公开属性为“{disclosure}”时不需要不予公开的法定依据")
+        return
+    try:
+        decide_withholding(ground, reason)
+    except ReplyRefused as exc:
+        kind = Conflict if exc.code == "ground_required" else InvalidInput
+        raise kind(exc.code, exc.message) from None
 
 
 def start(wf: WorkflowDef, case: Case, *, now: datetime) -> list[Event]:
@@ -195,6 +212,38 @@ def revise(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, content_
         raise Conflict("withdrawn", "稿件已撤稿，不能再修改；如需重新发布，请提交新稿件")
     if actor.name != case.author:
         raise NotPermitted("not_author", f"只有作者本人（{case.author}）可以修改稿件")
+    return _new_revision(wf, case, actor, revision=revision, content_hash=content_hash, comment=comment, now=now)
+
+
+# Who besides the author may re-decide a draft's 公开属性: admins, and the 信息公开 staff (a request
+# can lead to an item being made 主动公开).
+DISCLOSURE_ROLES = frozenset({"admin", "foia"})
+
+
+def redecide_disclosure(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, content_hash: str,
+                        after: str, ground: str | None, explanation: str | None, reason: str,
+                        request_id: int | None, now: datetime) -> list[Event]:
+    """公开属性 changed with a reason: a new revision carrying it, reviewed from the first human stage
+    again, so it is published (if 主动公开) only after every gate is passed anew."""
+    if case.status == DraftStatus.WITHDRAWN:
+        raise Conflict("withdrawn", "稿件已撤稿，不能再改变公开属性")
+    if case.status == DraftStatus.PUBLISHED:
+        raise Conflict("published", "稿件已发布（主动公开）；如不应公开，请由领导撤稿")
+    if actor.name != case.author and not actor.roles & DISCLOSURE_ROLES:
+        raise NotPermitted("forbidden", f"只有作者本人（{case.author}）、信息公开专员或管理员可以改变公开属性")
+    if Disclosure.of(after) is None:
+        raise InvalidInput("bad_disclosure", f"公开属性“{after}”无效，可选：{'、'.join(Disclosure)}")
+    if after == case.disclosure:
+        raise Conflict("no_change", f"稿件的公开属性已是“{after}”")
+    validate_withholding(after, ground, explanation)
+    changed = DisclosureChanged(actor.name, revision, case.disclosure, after, ground, reason, request_id)
+    comment = f"公开属性由“{case.disclosure or '未设置'}”改为“{after}”：{reason}"
+    return [changed, *_new_revision(wf, case, actor, revision=revision, content_hash=content_hash,
+                                    comment=comment, now=now)]
+
+
+def _new_revision(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, content_hash: str, comment: str,
+                  now: datetime) -> list[Event]:
     if revision != case.revision + 1:
         raise InvalidInput("bad_revision", f"新版本号应为 {case.revision + 1}，而不是 {revision}")
     if content_hash == case.content_hash:

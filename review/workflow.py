@@ -35,6 +35,8 @@ ROLE_LABELS: dict[str, str] = {
     "secrecy": "保密审查员",
     "leader": "领导",
     "admin": "管理员",
+    "foia": "信息公开专员",
+    "legal": "法律审核员",
 }
 
 

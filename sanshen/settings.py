@@ -82,6 +82,12 @@ class Settings:
     fault_publish_pause: float = _setting(
         "SANSHEN_FAULT_PUBLISH_PAUSE", kinds.SECONDS,
         "仅供崩溃测试：写出发布页面之后、记下发布之前暂停的秒数（留出杀掉进程的时机）", default="0")
+    holiday_file: Path | None = _setting(
+        "SANSHEN_HOLIDAY_FILE", kinds.PATH,
+        "补充的法定节假日与调休安排（TOML，每年一个表），用于 chinese-calendar 尚未收录的年份",
+        unset="只用 chinese-calendar 收录的年份")
+    reply_workflow_file: Path | None = _setting(
+        "SANSHEN_REPLY_WORKFLOW", kinds.PATH, "依申请公开答复书的审签流程定义 TOML 文件", unset="内置“依申请公开答复”")
 
     @property
     def site_dir(self) -> Path:

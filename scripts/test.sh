@@ -18,6 +18,15 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "缺少系统组件: ${need[*]}（请以 root 运行或手动安装）" >&2
   fi
 fi
+# LibreOffice (headless) opens the yearly report's .docx and .xlsx in tests/test_annual_report.py.
+if ! command -v soffice >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null
+  else
+    echo "缺少系统组件: LibreOffice（libreoffice-writer-nogui libreoffice-calc-nogui）" >&2
+  fi
+fi
 
 export PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1 PREFECT_LOGGING_LEVEL=WARNING
 

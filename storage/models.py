@@ -5,7 +5,7 @@ Times are timezone-aware UTC. JSON columns hold plain dicts/lists.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -44,6 +44,7 @@ class Draft(SQLModel, table=True):
     kind: str = Field(default="news", max_length=32)
     disclosure: str | None = Field(default=None, max_length=16)  # 主动公开 / 依申请公开 / 不予公开
     disclosure_reason: str | None = None
+    disclosure_ground: str | None = Field(default=None, max_length=32)  # a disclosure.terms.WithholdGround value
     urgent: bool = False
     author_id: int = Field(foreign_key="user.id", index=True)
     department: str = Field(default="", max_length=128)
@@ -241,3 +242,66 @@ class LexiconRevision(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     number: int = 0
+
+
+class InfoRequest(SQLModel, table=True):
+    """A 政府信息公开申请 (依申请公开), from receipt to archive. The applicant's personal data
+    (name, ID number, contact) lives only here: lists, exports and the audit trail carry it masked."""
+
+    __table_args__ = (Index("ix_inforequest_status_due", "status", "due_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)  # a disclosure.terms.Channel value
+    applicant_kind: str = Field(max_length=16)  # a disclosure.terms.ApplicantKind value
+    organisation_kind: str | None = Field(default=None, max_length=16)  # OrganisationKind, for 法人或其他组织
+    applicant_name: str = Field(max_length=200)
+    applicant_id_number: str | None = Field(default=None, max_length=64)
+    applicant_contact: str = Field(default="", max_length=500)
+    description: str = Field(sa_column=Column(Text, nullable=False))  # the information asked for
+    registered_at: datetime = Field(sa_type=UtcDateTime)
+    received_on: date = Field(index=True)  # the day of receipt (条例第三十一条), Beijing calendar
+    office: str = Field(default="", max_length=128)  # the handling office
+    status: str = Field(default="registered", max_length=24, index=True)  # disclosure.terms.RequestStatus
+    clock_start: date  # the day the working days run from: receipt, or receipt of the corrected request
+    due_on: date | None = None  # None while the clock is stopped for 补正
+    correction_since: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    extension_reason: str | None = None
+    extension_requested_by: str | None = Field(default=None, max_length=64)
+    extended: bool = False
+    extension_approved_by: str | None = Field(default=None, max_length=64)
+    reply_kind: str | None = Field(default=None, max_length=16)  # disclosure.terms.ReplyKind
+    reply_ground: str | None = Field(default=None, max_length=32)  # the ground's stored value
+    reply_explanation: str | None = None
+    reply_draft_id: int | None = Field(default=None, foreign_key="draft.id")
+    converted_draft_id: int | None = Field(default=None, foreign_key="draft.id")  # made 主动公开 on this request
+    sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    sent_hash: str | None = Field(default=None, max_length=64)  # content hash of the reply sent
+    answered_on: date | None = None  # the Beijing day the reply was sent
+    archived_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    archive_digest: str | None = Field(default=None, max_length=64)  # SHA-256 over the trail at archiving
+    warned_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    escalated_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    created_by: str = Field(max_length=64)
+    lock_version: int = 0
+
+
+class InfoRequestStep(SQLModel, table=True):
+    """One step of a request's trail (also appended to the audit chain)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="inforequest.id", index=True)
+    at: datetime = Field(sa_type=UtcDateTime)
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=48)
+    note: str = ""
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class AnnualReportInput(SQLModel, table=True):
+    """What admins enter for one year's 政府信息公开工作年度报告: the free-text sections and the figures
+    sanshen does not hold (行政复议、行政诉讼; 行政许可、处罚、强制、收费)."""
+
+    year: int = Field(primary_key=True)
+    texts: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    figures: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_by: str = Field(max_length=64)
+    updated_at: datetime = Field(sa_type=UtcDateTime)

@@ -29,7 +29,7 @@ def call(client: TestClient, team, method: str, path: str, who: str, **kwargs):
 @pytest.mark.parametrize("change", [
     {"body": "各单位：请做好抗旱准备。"},
     {"title": "关于做好抗旱工作的通知"},
-    {"disclosure": "不予公开", "disclosure_reason": "涉及个人隐私"},
+    {"disclosure": "不予公开", "disclosure_reason": "涉及个人隐私", "disclosure_ground": "third_party"},
     {"urgent": True},
 ])
 def test_an_idempotency_key_reused_for_other_content_is_refused(client, team, change):

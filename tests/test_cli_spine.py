@@ -123,8 +123,12 @@ def test_disclosure_and_policy_rules(cli):
     body = cli.file("secret.txt", CLEAN_BODY)
     cli("submit", body, "--title", "内部通知", "--disclosure", "不予公开", who="bian", code=1)
     cli("submit", body, "--title", "无属性", who="bian", code=1)
+    cli("submit", body, "--title", "内部通知", "--disclosure", "不予公开", "--reason", "涉及个人隐私",
+        who="bian", code=1)  # no legal ground
+    cli("submit", body, "--title", "内部通知", "--disclosure", "不予公开", "--reason", "无",
+        "--ground", "保护第三方合法权益", who="bian", code=2)  # a placeholder for a reason
     kept = cli.json("submit", body, "--title", "内部通知", "--disclosure", "不予公开", "--reason", "涉及个人隐私",
-                    who="bian")
+                    "--ground", "保护第三方合法权益", who="bian")
     policy = cli.submit(CLEAN_BODY, "--kind", "policy", title="关于促进就业的若干政策", code=1)  # no interpretation yet
     for stage, who in SIGNERS:
         cli("sign", str(kept["id"]), "--stage", stage, who=who)

@@ -39,7 +39,8 @@ def submit_rules(**overrides) -> None:
 
 def test_a_complete_submission_passes():
     submit_rules()
-    submit_rules(disclosure="不予公开", disclosure_reason="涉及个人隐私（条例第十五条）")
+    submit_rules(disclosure="不予公开", disclosure_reason="涉及个人隐私（条例第十五条）",
+                 disclosure_ground="保护第三方合法权益")
     submit_rules(kind="policy", disclosure="依申请公开")
 
 

@@ -16,6 +16,7 @@ NEVER = {
     "storage": {"checking", "review", "casestore", "flows", "sanshen"},
     "casestore": {"flows", "sanshen"},
     "flows": {"sanshen"},
+    "disclosure": {"checking", "review", "casestore", "storage", "flows", "sanshen"},
 }
 
 

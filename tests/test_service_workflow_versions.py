@@ -37,7 +37,8 @@ def test_a_draft_keeps_the_rules_it_started_under(team, default_checker, tmp_pat
     try:
         assert changed.workflow.version != team.ctx.workflow.version
         assert set(team.rows(select(WorkflowVersion.version))) == {changed.workflow.version,
-                                                                   team.ctx.workflow.version}
+                                                                   team.ctx.workflow.version,
+                                                                   team.ctx.reply_workflow.version}
         second_leader, _ = users.add_user(changed, None, "ling2", ["leader"], now=team.clock())
         after = drafts.submit(changed, team["bian"], drafts.SubmitInput(
             title="新规则下的稿件", body="区政府召开常务会议。\n", disclosure="主动公开"), now=team.clock())
@@ -75,5 +76,6 @@ def test_each_stored_version_is_parsed_once_per_process(team, default_checker, t
         assert first == changed.workflow and first is not changed.workflow
         assert team.ctx.workflows.get(s, changed.workflow.version) is first
         assert team.ctx.workflows.get(s, team.ctx.workflow.version) is team.ctx.workflow
-        assert [wf.version for wf in team.ctx.workflows.in_use(s)] == [team.ctx.workflow.version,
-                                                                       changed.workflow.version]
+        in_use = [wf.version for wf in team.ctx.workflows.in_use(s)]
+        assert in_use[0] == team.ctx.workflow.version and len(in_use) == 3
+        assert set(in_use[1:]) == {team.ctx.reply_workflow.version, changed.workflow.version}

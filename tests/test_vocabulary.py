@@ -9,7 +9,8 @@ from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 
 def test_stored_values_are_the_plain_strings_of_before():
     assert list(DraftStatus) == ["in_review", "returned", "approved", "published", "withdrawn"]
-    assert list(DraftKind) == ["news", "notice", "policy", "interpretation", "announcement", "report"]
+    assert list(DraftKind) == ["news", "notice", "policy", "interpretation", "announcement", "report",
+                              "regulation", "normative", "reply"]
     assert list(Disclosure) == ["主动公开", "依申请公开", "不予公开"]
     stored = json.dumps([DraftStatus.APPROVED, DraftKind.POLICY, Disclosure.PUBLIC], ensure_ascii=False)
     assert stored == '["approved", "policy", "主动公开"]'

@@ -65,6 +65,8 @@ def submit(
     kind: str | None = typer.Option(None, "--kind", help="类型：news notice policy interpretation …（默认 news）"),
     disclosure: str | None = typer.Option(None, "--disclosure", help="公开属性：主动公开 | 依申请公开 | 不予公开"),
     reason: str | None = typer.Option(None, "--reason", help="不予公开的理由"),
+    ground: str | None = typer.Option(None, "--ground",
+                                      help="不予公开的法定依据，如：属于国家秘密、保护第三方合法权益（sanshen request grounds 列出全部）"),
     interprets: int | None = typer.Option(None, "--interprets", help="本解读稿所解读的政策文件稿件号"),
     urgent: bool = typer.Option(False, "--urgent", help="紧急稿件（突发事件，全程时限默认 5 小时）"),
     token: str | None = token_option(),
@@ -78,7 +80,7 @@ def submit(
         actor = acting_user(ctx, token)
         view = drafts.submit(ctx, actor, drafts.SubmitInput(
             title=title, body=body, column=column, kind=kind, disclosure=disclosure,
-            disclosure_reason=reason, urgent=urgent, interprets=interprets,
+            disclosure_reason=reason, urgent=urgent, interprets=interprets, disclosure_ground=ground,
         ), now=ctx.clock())
     _emit(view, "已提交", as_json)
     _exit_if_blocking(view)

@@ -39,9 +39,11 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
     without ``lease``, the dispatcher's default lease."""
     from flows.dispatcher import DispatcherConfig
     from flows.links import LinkPolicy
+    from sanshen.service.requests import work_calendar
 
     policy = LinkPolicy(enabled=settings.link_check, allow_private=settings.link_check_private)
-    return DispatcherConfig(lease=DispatcherConfig.lease if lease is None else lease, link_policy=policy)
+    return DispatcherConfig(lease=DispatcherConfig.lease if lease is None else lease, link_policy=policy,
+                            calendar=work_calendar(settings))
 
 
 def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_url: str | None = None,

@@ -25,6 +25,7 @@ from storage.dialect import dialect_for
 from storage.models import LexiconEntry
 
 DEFAULT_WORKFLOW_FILE = "workflows/sanshen.toml"
+DEFAULT_REPLY_WORKFLOW_FILE = "workflows/yishenqing.toml"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,29 @@ def workflow_text(settings: Settings) -> tuple[str, str]:
         raise InvalidInput("missing_workflow", f"找不到流程定义文件：{path}") from None
     except UnicodeDecodeError:
         raise InvalidInput("not_utf8", f"流程定义文件 {path} 不是 UTF-8 编码") from None
+
+
+def reply_workflow_text(settings: Settings) -> tuple[str, str]:
+    """The TOML text of the workflow replies to 依申请公开 requests go through (SANSHEN_REPLY_WORKFLOW)."""
+    path = settings.reply_workflow_file
+    if path is None:
+        return (resources.files("review").joinpath(DEFAULT_REPLY_WORKFLOW_FILE).read_text(encoding="utf-8"),
+                "yishenqing.toml")
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except FileNotFoundError:
+        raise InvalidInput("missing_workflow", f"找不到答复书审签流程定义文件：{path}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput("not_utf8", f"流程定义文件 {path} 不是 UTF-8 编码") from None
+
+
+def load_reply_workflow(settings: Settings) -> ConfiguredWorkflow:
+    text, source = reply_workflow_text(settings)
+    try:
+        wf = load_workflow(text, source)
+    except WorkflowError as exc:
+        raise InvalidInput("bad_workflow", f"答复书审签流程定义有误：{exc}") from None
+    return ConfiguredWorkflow(settings_adjustment(settings)(wf), text)
 
 
 def settings_adjustment(settings: Settings) -> Callable[[WorkflowDef], WorkflowDef]:
@@ -98,6 +122,7 @@ class AppContext:
     engine: Engine
     workflows: WorkflowVersions
     clock: Clock = system_clock
+    reply_workflow: WorkflowDef | None = None  # the definition replies to 依申请公开 requests start under
     _built: BuiltChecker | None = field(default=None, repr=False)
     _checker_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -118,8 +143,10 @@ class AppContext:
         if upgrade:
             upgrade_db(engine)
         register_workflow(engine, configured.workflow, configured.text, now=clock())
+        reply = load_reply_workflow(settings)
+        register_workflow(engine, reply.workflow, reply.text, now=clock())
         workflows = WorkflowVersions(configured.workflow, adjust=settings_adjustment(settings))
-        ctx = cls(settings=settings, engine=engine, workflows=workflows, clock=clock)
+        ctx = cls(settings=settings, engine=engine, workflows=workflows, clock=clock, reply_workflow=reply.workflow)
         if checker is not None:
             ctx._built = _build(engine, lexicon_revision.current(engine), base=checker)
         return ctx

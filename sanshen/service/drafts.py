@@ -24,6 +24,8 @@ from review.deadlines import draft_deadline
 from review.events import DraftSubmitted, Event, FindingWaived
 from review.refusals import Conflict, InvalidInput, NotPermitted, lost_race
 from review.revision import content_hash, publish_meta
+from disclosure.reply import ReplyRefused, check_explanation
+from disclosure.terms import WithholdGround
 from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.workflow import WorkflowDef
 from sanshen.service import validate
@@ -82,6 +84,7 @@ class SubmitInput:
     disclosure_reason: str | None = None
     urgent: bool = False
     interprets: int | None = None
+    disclosure_ground: str | None = None  # 不予公开: a disclosure.terms.WithholdGround value or label
     idempotency_key: str | None = None
     attachments: tuple[AttachmentInput, ...] = ()
 
@@ -106,6 +109,9 @@ def _clean_submission(data: SubmitInput) -> SubmitInput:
         if len(a.data) > MAX_ATTACHMENT_BYTES:
             raise InvalidInput("attachment_too_big", f"附件“{a.filename}”超过 {MAX_ATTACHMENT_BYTES // 1048576} MB")
     reason = validate.one_line(data.disclosure_reason or "", what="不公开理由", required=False) or None
+    ground = validate.one_line(data.disclosure_ground or "", what="不予公开的法定依据", required=False) or None
+    if ground is not None and WithholdGround.of(ground) is not None:
+        ground = WithholdGround.of(ground).value
     return replace(
         data,
         title=validate.title_text(data.title),
@@ -113,6 +119,7 @@ def _clean_submission(data: SubmitInput) -> SubmitInput:
         column=validate.one_line(data.column, what="栏目", required=False, max_chars=128),
         kind=kind,
         disclosure_reason=reason,
+        disclosure_ground=ground,
         idempotency_key=key,
     )
 
@@ -199,13 +206,21 @@ def _existing_submission(session: Session, actor: UserView, key: str, data: Subm
     return draft
 
 
-def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: datetime) -> DraftView:
-    """Store a new draft with its first revision and automated findings, and start its review."""
+def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: datetime,
+           workflow: WorkflowDef | None = None) -> DraftView:
+    """Store a new draft with its first revision and automated findings, and start its review.
+
+    ``workflow``: the definition the draft starts under (a reply to a request starts under the
+    reply workflow; its caller checks who may draft it); the configured one otherwise, for editors."""
     data = _clean_submission(data)
-    if not actor.has_role("editor"):
+    if workflow is None and not actor.has_role("editor"):
         raise NotPermitted("forbidden", "只有编辑（editor）可以提交稿件")
+    if workflow is None and data.kind == DraftKind.REPLY:
+        raise InvalidInput("bad_kind", "政府信息公开申请答复书由 sanshen request reply 拟写，不能作为普通稿件提交")
+    wf = workflow or ctx.workflow
     transitions.validate_submission(kind=data.kind, disclosure=data.disclosure,
-                                    disclosure_reason=data.disclosure_reason, title=data.title, body=data.body)
+                                    disclosure_reason=data.disclosure_reason, title=data.title, body=data.body,
+                                    disclosure_ground=data.disclosure_ground)
     meta = publish_meta(column=data.column, kind=data.kind, disclosure=data.disclosure,
                         interprets=data.interprets)
     digest = content_hash(data.title, data.body, (a.sha256 for a in data.attachments), meta)
@@ -214,7 +229,7 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
             existing = _existing_submission(session, actor, data.idempotency_key, data, digest)
             if existing is not None:
                 return _draft_view(session, existing)
-    draft = _new_draft(ctx, actor, data, now=now)
+    draft = _new_draft(wf, actor, data, now=now)
     texts = [attachment_text(a.filename, a.data) for a in data.attachments]  # an unreadable file is refused
     report = check_draft(ctx.checker, title=data.title, body=data.body, attachments=texts, meta=draft_meta(draft))
     try:
@@ -222,7 +237,7 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
             if data.interprets is not None:
                 _check_policy(session, data.interprets)
             draft.department = session.scalar(select(User.dept).where(User.id == actor.id)) or ""
-            view = _create_draft(ctx, session, actor, draft, data, report, meta, digest, now=now)
+            view = _create_draft(wf, session, actor, draft, data, report, meta, digest, now=now)
     except IntegrityError:
         if data.idempotency_key is None:
             raise
@@ -237,11 +252,11 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
     return view
 
 
-def _new_draft(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: datetime) -> Draft:
-    wf = ctx.workflow
+def _new_draft(wf: WorkflowDef, actor: UserView, data: SubmitInput, *, now: datetime) -> Draft:
     return Draft(
         title=data.title, column=data.column, kind=data.kind, disclosure=data.disclosure,
-        disclosure_reason=data.disclosure_reason, urgent=data.urgent, author_id=actor.id,
+        disclosure_reason=data.disclosure_reason, disclosure_ground=data.disclosure_ground,
+        urgent=data.urgent, author_id=actor.id,
         interprets_id=data.interprets, workflow_name=wf.name, workflow_version=wf.version,
         status=DraftStatus.IN_REVIEW, current_revision=1, submitted_at=now,
         deadline_at=draft_deadline(wf, submitted_at=now, urgent=data.urgent),
@@ -259,9 +274,8 @@ def _check_policy(session: Session, policy_id: int) -> None:
                        f"政策文件 {policy_id} 已有解读稿 {other.id}，请修改该解读稿（sanshen revise {other.id} …）")
 
 
-def _create_draft(ctx: "AppContext", session: Session, actor: UserView, draft: Draft, data: SubmitInput,
+def _create_draft(wf: WorkflowDef, session: Session, actor: UserView, draft: Draft, data: SubmitInput,
                   report: DraftReport, meta: dict, digest: str, *, now: datetime) -> DraftView:
-    wf = ctx.workflow
     session.add(draft)
     session.flush()
     revision = Revision(draft_id=draft.id, number=1, title=data.title, body=data.body, meta=meta,
@@ -325,6 +339,66 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
         draft.title = new_title
         apply_events(session, draft, events, now=now, actor=actor.name, workflow=wf)
         return _draft_view(session, draft)
+
+
+def change_disclosure(ctx: "AppContext", actor: UserView, draft_id: int, *, disclosure: str,
+                      reason: str, ground: str | None = None, explanation: str | None = None,
+                      request_id: int | None = None, now: datetime) -> DraftView:
+    """Re-decide the 公开属性 with a reason (audited). The attribute is part of the content hash, so the
+    change is a new revision reviewed from the first human stage: a 依申请公开 item made 主动公开 is
+    published only after every gate is passed again. 不予公开 needs a legal ground and an explanation."""
+    try:
+        reason = check_explanation(validate.one_line(reason or "", what="改变公开属性的理由", required=False),
+                                   what="改变公开属性")
+    except ReplyRefused as exc:
+        raise InvalidInput(exc.code, exc.message) from None
+    after = Disclosure.of(disclosure)
+    if after is None:
+        raise InvalidInput("bad_disclosure", f"公开属性“{disclosure}”无效；可用：{'、'.join(Disclosure)}")
+    chosen = WithholdGround.of(ground) if ground else None
+    ground_value = chosen.value if chosen else (ground or None)
+    explanation = validate.one_line(explanation or "", what="不予公开的理由", required=False) or None
+    with reading(ctx) as session:
+        draft = _get_draft(session, draft_id)
+        wf = ctx.workflows.of(session, draft)
+        if not set(actor.roles) & transitions.DISCLOSURE_ROLES:  # the 信息公开 staff read every item
+            _require_reader(wf, actor, draft)
+        old = current_revision(session, draft)
+        read_version = draft.lock_version
+        files = session.scalars(select(Attachment).where(Attachment.revision_id == old.id)
+                                .order_by(Attachment.id)).all()
+        meta = {**old.meta, "disclosure": str(after)}
+        digest = content_hash(old.title, old.body, (a.sha256 for a in files), meta)
+        has_interpretation = draft.kind == DraftKind.POLICY and interpretation_of(session, draft_id) is not None
+        case = load_case(session, draft_id)
+    # the rules first (who, which state, ground and explanation): a refusal writes nothing
+    transitions.redecide_disclosure(wf, case, actor.actor(), revision=old.number + 1, content_hash=digest,
+                                    after=after, ground=ground_value, explanation=explanation, reason=reason,
+                                    request_id=request_id, now=now)
+    draft.disclosure, draft.disclosure_reason = str(after), explanation if after == Disclosure.WITHHELD else None
+    draft.disclosure_ground = ground_value if after == Disclosure.WITHHELD else None
+    report = DraftPass(ctx.checker).check_revision(old.title, old.body, files,
+                                                   meta=draft_meta(draft, has_interpretation=has_interpretation))
+    with action(ctx) as session:
+        row = _get_draft(session, draft_id)
+        if row.lock_version != read_version:
+            raise lost_race()
+        case = load_case(session, draft_id)
+        events = transitions.redecide_disclosure(
+            wf, case, actor.actor(), revision=old.number + 1, content_hash=digest, after=after,
+            ground=draft.disclosure_ground, explanation=explanation, reason=reason, request_id=request_id, now=now)
+        revision = Revision(draft_id=draft_id, number=old.number + 1, title=old.title, body=old.body, meta=meta,
+                            content_hash=digest, author_id=actor.id, comment=events[1].comment, created_at=now)
+        session.add(revision)
+        session.flush()
+        for a in files:
+            session.add(Attachment(revision_id=revision.id, filename=a.filename, sha256=a.sha256,
+                                   size=a.size, media_type=a.media_type, data=a.data))
+        _store_report(session, draft_id, revision, report, now=now)
+        row.disclosure, row.disclosure_reason = draft.disclosure, draft.disclosure_reason
+        row.disclosure_ground = draft.disclosure_ground
+        apply_events(session, row, events, now=now, actor=actor.name, workflow=wf)
+        return _draft_view(session, row)
 
 
 Transition = Callable[[WorkflowDef, Case], Sequence[Event]]
@@ -398,6 +472,7 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
             **dict(_draft_view(session, draft)),
             body=rev.body,
             disclosure_reason=draft.disclosure_reason,
+            disclosure_ground=draft.disclosure_ground,
             interprets=draft.interprets_id,
             interpretation=interp.id if interp else None,
             deadline_at=draft.deadline_at,

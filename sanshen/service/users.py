@@ -40,7 +40,8 @@ _hasher = PasswordHasher()
 
 
 def known_roles(ctx: "AppContext") -> frozenset[str]:
-    return BASE_ROLES | frozenset(r for s in ctx.workflow.stages for r in s.roles)
+    stages = ctx.workflow.stages + (ctx.reply_workflow.stages if ctx.reply_workflow else ())
+    return BASE_ROLES | frozenset(r for s in stages for r in s.roles)
 
 
 def token_hash(token: str) -> str:

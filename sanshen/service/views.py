@@ -103,6 +103,7 @@ class AttachmentFile:  # a download, not JSON
 class DraftContent(DraftView):
     body: str
     disclosure_reason: str | None
+    disclosure_ground: str | None = Field(description="不予公开的法定依据（disclosure.terms.WithholdGround 的值）")
     interprets: int | None = Field(description="本解读稿所解读的政策文件编号")
     interpretation: int | None = Field(description="本政策文件的解读稿编号")
     deadline_at: Timestamp | None
@@ -192,3 +193,96 @@ class CheckReportView(View):
     findings: tuple[Finding, ...] = Field(description="正文的问题（位置按正文计）")
     located: tuple[CheckedFindingView, ...] = Field(
         (), description="标题、正文和附件的全部问题，各带位置（给出标题或附件时）")
+
+
+class RequestStepView(View):
+    at: Timestamp
+    actor: str
+    action: str = Field(description="registered / assigned / correction_asked / resumed / extension_asked / extended / reply_drafted / sent / archived / warned / escalated …")
+    label: str
+    note: str
+
+
+class RequestView(View):
+    """A 政府信息公开申请 as lists and exports show it: the applicant's personal data masked."""
+
+    id: int
+    status: str = Field(description="registered / assigned / awaiting_correction / replying / sent / archived")
+    status_label: str
+    channel: str
+    channel_label: str
+    applicant_kind: str
+    applicant_kind_label: str
+    applicant: str = Field(description="申请人（自然人姓名已打码）")
+    description: str
+    received_on: str = Field(description="收到申请之日（条例第三十一条），北京时间日期")
+    office: str
+    due_on: str | None = Field(description="答复期限的最后一日；补正中止计时期间为空")
+    working_days_left: int | None = Field(description="距期限的工作日数（负数为已超期）")
+    overdue: bool
+    clock_stopped: bool = Field(description="待申请人补正，计时中止")
+    extended: bool
+    reply_kind: str | None
+    reply_kind_label: str | None
+    reply_ground_label: str | None
+    reply_draft: int | None = Field(description="答复书稿件编号")
+    deadline_problem: str | None = Field(description="期限无法计算时的原因")
+
+
+class RequestDetail(RequestView):
+    applicant_name: str = Field(description="信息公开专员与管理员看到全文，其他人看到打码后的")
+    applicant_id_number: str | None
+    applicant_contact: str
+    organisation_kind_label: str | None
+    receipt_rule: str = Field(description="条例第三十一条对本渠道收到之日的规定")
+    extension_reason: str | None
+    extension_requested_by: str | None
+    extension_approved_by: str | None
+    reply_explanation: str | None
+    reply_status: str | None = Field(description="答复书稿件的状态")
+    converted_draft: int | None = Field(description="因本申请转为主动公开的稿件编号")
+    sent_at: Timestamp | None
+    archived_at: Timestamp | None
+    archive_digest: str | None = Field(description="归档时对办理记录计算的 SHA-256")
+    steps: tuple[RequestStepView, ...]
+
+
+class ReportCellView(View):
+    count: float
+    ids: tuple[int, ...] = Field(description="所计记录的编号（申请编号或稿件编号）")
+
+
+class ReportRowView(View):
+    key: str
+    label: str
+    level: int = Field(description="0：一级（一、二…）；1：（一）（二）…；2：1. 2. …")
+    cells: dict[str, ReportCellView] = Field(description="按列（person、business…、total）")
+
+
+class DocumentRowView(View):
+    kind: str
+    label: str
+    made: ReportCellView = Field(description="本年制发件数")
+    repealed: ReportCellView = Field(description="本年废止件数")
+    in_force: ReportCellView = Field(description="现行有效件数")
+
+
+class FigureView(View):
+    key: str
+    label: str
+    unit: str
+    value: float | None = Field(description="管理员填报的数值；未填报为空")
+
+
+class AnnualReportView(View):
+    year: int
+    organisation: str
+    texts: dict[str, str] = Field(description="一、五、六的文字（overview / problems / other）")
+    documents: tuple[DocumentRowView, ...] = Field(description="二、主动公开：规章、行政规范性文件")
+    published: tuple[DocumentRowView, ...] = Field(description="本年主动公开发布的稿件，按类型")
+    entered: tuple[FigureView, ...] = Field(description="二、管理员填报：行政许可、处罚、强制、收费")
+    request_columns: tuple[tuple[str, str], ...]
+    requests: tuple[ReportRowView, ...] = Field(description="三、收到和处理政府信息公开申请情况")
+    reconciles: bool = Field(description="新收 + 上年结转 = 办理结果总计 + 结转下年度（每列）")
+    litigation: tuple[FigureView, ...] = Field(description="四、行政复议、行政诉讼（管理员填报）")
+    missing: tuple[str, ...] = Field(description="尚未填写或填报的项目")

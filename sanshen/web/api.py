@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from checking.context import DraftMeta
 from lexicon.vocabulary import DraftKind
 from review.refusals import InvalidInput
 from sanshen.service import audit, check_pass, drafts, users, validate
+from sanshen.service import requests as requests_service
 from sanshen.service.errors import AuthError
 from sanshen.service.views import (
     AuditChainView,
@@ -26,6 +28,8 @@ from sanshen.service.views import (
     DraftDetail,
     DraftView,
     QueueItem,
+    RequestDetail,
+    RequestView,
     UserView,
 )
 from sanshen.web.rate_limit import RateLimiter
@@ -63,11 +67,16 @@ class SubmitBody(BaseModel):
     kind: str | None = Field(None, description="news / notice / policy / interpretation …")
     disclosure: str | None = Field(None, description="主动公开 / 依申请公开 / 不予公开")
     disclosure_reason: str | None = Field(None, description="不予公开时必填")
+    disclosure_ground: str | None = Field(None, description="不予公开的法定依据（必填），如 属于国家秘密、保护第三方合法权益")
     urgent: bool = False
     interprets: int | None = Field(None, description="政策解读稿件所解读的政策文件编号")
 
 
 class ReviseBody(BaseModel):
+    """A revision changes the text; 公开属性 is re-decided with POST /drafts/{id}/disclosure (a field
+    this body does not know is refused, never silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
     body: str
     title: str | None = None
     comment: str = ""
@@ -192,3 +201,130 @@ def _base64(name: str, content: str) -> bytes:
         return base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):
         raise InvalidInput("bad_base64", f"附件“{name}”的内容不是有效的 Base64 编码") from None
+
+
+# --- 依申请公开 (sanshen/service/requests.py) -----------------------------------------
+
+class RequestBody(BaseModel):
+    channel: str = Field(description="当面 / 信函 / 网络 / 传真（或 in_person / letter / online / fax）")
+    applicant_kind: str = Field(description="自然人 / 法人或其他组织")
+    applicant_name: str
+    description: str = Field(description="所需政府信息的名称、文号或描述")
+    applicant_id_number: str | None = None
+    applicant_contact: str = ""
+    organisation_kind: str | None = Field(None, description="商业企业 / 科研机构 / 社会公益组织 / 法律服务机构 / 其他")
+    received_on: date | None = Field(None, description="收到申请之日（条例第三十一条），默认今天")
+    office: str = ""
+
+
+class OfficeBody(BaseModel):
+    office: str
+
+
+class NoteBody(BaseModel):
+    note: str = ""
+
+
+class ResumeBody(BaseModel):
+    received_on: date | None = Field(None, description="收到补正之日，默认今天")
+    note: str = ""
+
+
+class ReasonBody(BaseModel):
+    reason: str
+
+
+class ApproveBody(BaseModel):
+    comment: str = ""
+
+
+class ReplyBody(BaseModel):
+    kind: str = Field(description="予以公开 / 部分公开 / 不予公开 / 无法提供 / 不予处理 / 其他处理")
+    ground: str | None = Field(None, description="依据，如 属于国家秘密、保护第三方合法权益")
+    explanation: str | None = Field(None, description="理由说明（有依据时必填）")
+    body: str = Field(description="答复书正文")
+
+
+@router.post("/requests", status_code=201, response_model=RequestDetail, summary="登记政府信息公开申请")
+def request_add(request: Request, data: RequestBody, me: UserView = Depends(api_user)) -> RequestDetail:
+    return requests_service.register(app_ctx(request), me, requests_service.RequestInput(**data.model_dump()),
+                                     now=now(request))
+
+
+@router.get("/requests", response_model=list[RequestView], summary="政府信息公开申请列表（申请人信息打码）")
+def request_list(request: Request, open_only: bool = False, me: UserView = Depends(api_user)) -> list[RequestView]:
+    return requests_service.list_requests(app_ctx(request), me, now=now(request), open_only=open_only)
+
+
+@router.get("/requests/{request_id}", response_model=RequestDetail, summary="申请详情与办理记录")
+def request_show(request: Request, request_id: int, me: UserView = Depends(api_user)) -> RequestDetail:
+    return requests_service.show(app_ctx(request), me, request_id, now=now(request))
+
+
+@router.post("/requests/{request_id}/assign", response_model=RequestDetail, summary="分办")
+def request_assign(request: Request, request_id: int, data: OfficeBody, me: UserView = Depends(api_user)) -> RequestDetail:
+    return requests_service.assign(app_ctx(request), me, request_id, office=data.office, now=now(request))
+
+
+@router.post("/requests/{request_id}/correction", response_model=RequestDetail, summary="告知补正（计时中止）")
+def request_correct(request: Request, request_id: int, data: NoteBody, me: UserView = Depends(api_user)) -> RequestDetail:
+    return requests_service.ask_correction(app_ctx(request), me, request_id, note=data.note, now=now(request))
+
+
+@router.post("/requests/{request_id}/resume", response_model=RequestDetail, summary="收到补正（重新计时）")
+def request_resume(request: Request, request_id: int, data: ResumeBody, me: UserView = Depends(api_user)) -> RequestDetail:
+    return requests_service.resume(app_ctx(request), me, request_id, received_on=data.received_on, note=data.note,
+                                   now=now(request))
+
+
+@router.post("/requests/{request_id}/extension", response_model=RequestDetail, summary="申请延期")
+def request_extend(request: Request, request_id: int, data: ReasonBody, me: UserView = Depends(api_user)) -> RequestDetail:
+    return requests_service.ask_extension(app_ctx(request), me, request_id, reason=data.reason, now=now(request))
+
+
+@router.post("/requests/{request_id}/extension/approve", response_model=RequestDetail, summary="批准延期（领导）")
+def request_approve_extension(request: Request, request_id: int, data: ApproveBody,
+                              me: UserView = Depends(api_user)) -> RequestDetail:
+    return requests_service.approve_extension(app_ctx(request), me, request_id, comment=data.comment, now=now(request))
+
+
+@router.post("/requests/{request_id}/reply", response_model=RequestDetail, summary="拟写答复书（进入答复书审签流程）")
+def request_reply(request: Request, request_id: int, data: ReplyBody, me: UserView = Depends(api_user)) -> RequestDetail:
+    return requests_service.draft_reply(app_ctx(request), me, request_id, kind=data.kind, ground=data.ground,
+                                        explanation=data.explanation, body=data.body, now=now(request))
+
+
+@router.post("/requests/{request_id}/send", response_model=RequestDetail, summary="送达已签发的答复书")
+def request_send(request: Request, request_id: int, data: NoteBody, me: UserView = Depends(api_user)) -> RequestDetail:
+    return requests_service.send(app_ctx(request), me, request_id, note=data.note, now=now(request))
+
+
+@router.post("/requests/{request_id}/archive", response_model=RequestDetail, summary="归档")
+def request_archive(request: Request, request_id: int, data: NoteBody, me: UserView = Depends(api_user)) -> RequestDetail:
+    return requests_service.archive(app_ctx(request), me, request_id, note=data.note, now=now(request))
+
+
+class DisclosureBody(BaseModel):
+    disclosure: str = Field(description="新的公开属性：主动公开 / 依申请公开 / 不予公开")
+    reason: str = Field(description="改变的理由（记入审计）")
+    ground: str | None = Field(None, description="不予公开的法定依据（不予公开时必填）")
+    explanation: str | None = Field(None, description="不予公开的理由说明（不予公开时必填）")
+
+
+@router.post("/drafts/{draft_id}/disclosure", response_model=DraftView,
+             summary="改变公开属性（须说明理由；生成新版本并重新审核）")
+def change_disclosure(request: Request, draft_id: int, data: DisclosureBody, me: UserView = Depends(api_user)) -> DraftView:
+    return drafts.change_disclosure(app_ctx(request), me, draft_id, disclosure=data.disclosure, reason=data.reason,
+                                    ground=data.ground, explanation=data.explanation, now=now(request))
+
+
+class ConvertBody(BaseModel):
+    draft_id: int = Field(description="依申请公开的稿件编号")
+    reason: str = Field(description="转为主动公开的理由")
+
+
+@router.post("/requests/{request_id}/convert", response_model=RequestDetail,
+             summary="因本申请把依申请公开的稿件转为主动公开（重新经过全部审核关口后发布）")
+def request_convert(request: Request, request_id: int, data: ConvertBody, me: UserView = Depends(api_user)) -> RequestDetail:
+    return requests_service.convert(app_ctx(request), me, request_id, draft_id=data.draft_id, reason=data.reason,
+                                    now=now(request))

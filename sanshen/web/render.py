@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from disclosure.terms import WithholdGround
 from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from sanshen.service import notifications
 from sanshen.web.auth import ROLE_LABELS
@@ -30,6 +31,11 @@ STAGE_STATUS_LABELS = {
 SEVERITY_LABELS = {"error": "严重", "warning": "提示", "info": "信息"}
 
 FLASH = {
+    "request_registered": "申请已登记。", "request_assigned": "已分办。", "request_correction": "已告知补正，计时中止。",
+    "request_resumed": "已登记补正，重新计时。", "request_extension_asked": "已申请延期，待领导批准。",
+    "request_extended": "已批准延期。", "request_replied": "答复书已进入审签流程。", "request_sent": "答复已送达。",
+    "request_archived": "已归档。", "annual_saved": "年报填报内容已保存。",
+    "disclosure_changed": "公开属性已改变，生成新版本，重新进入审核。",
     "signed": "已签批。",
     "returned": "已退回。",
     "waived": "已豁免该问题。",
@@ -55,6 +61,8 @@ NAV = (
     ("/admin/lexicon", "词库", "admin"),
     ("/admin/audit", "审计记录", "admin"),
     ("/admin/stats", "统计", "admin"),
+    ("/requests", "依申请公开", "foia"),
+    ("/admin/annual-report", "信息公开年报", "admin"),
 )
 
 
@@ -101,6 +109,7 @@ def make_templates() -> Jinja2Templates:
         kind_label=DraftKind.label_of,
     )
     env.globals.update(ROLE_LABELS=ROLE_LABELS, Disclosure=Disclosure, DraftKind=DraftKind, DraftStatus=DraftStatus)
+    env.globals.update(WithholdGround=WithholdGround)
     return templates
 
 

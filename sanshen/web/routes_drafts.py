@@ -47,7 +47,7 @@ def new_draft_form(request: Request, me: UserView = Depends(require_roles("edito
 
 def _new_draft_page(request: Request, form: FormData, *, error: str | None, status_code: int = 200) -> Response:
     values = {k: form.get(k, "") for k in ("title", "column", "kind", "disclosure", "disclosure_reason",
-                                            "interprets", "body", "urgent")}
+                                            "interprets", "body", "urgent", "disclosure_ground")}
     values["kind"] = values["kind"] or DraftKind.NEWS
     return page(
         request, "new_draft.html", "新建稿件", status_code=status_code, form=values, error=error,
@@ -68,6 +68,7 @@ async def submit(request: Request, me: UserView = Depends(require_roles("editor"
             kind=str(form.get("kind", DraftKind.NEWS)),
             disclosure=str(form.get("disclosure", "")) or None,
             disclosure_reason=str(form.get("disclosure_reason", "")).strip() or None,
+            disclosure_ground=str(form.get("disclosure_ground", "")).strip() or None,
             urgent=form.get("urgent") == "1",
             interprets=optional_int(form.get("interprets"), what="所解读的政策文件编号"),
             idempotency_key=str(form.get("idempotency_key", "")) or None,
@@ -189,3 +190,12 @@ async def revise(request: Request, draft_id: int, me: UserView = Depends(current
 def withdraw(request: Request, draft_id: int, reason: str = Form(""), me: UserView = Depends(current_user)) -> Response:
     drafts.withdraw(app_ctx(request), me, draft_id, reason=reason, now=now(request))
     return _done(draft_id, "withdrawn")
+
+
+@router.post("/drafts/{draft_id}/disclosure")
+def change_disclosure(request: Request, draft_id: int, disclosure: str = Form(""), reason: str = Form(""),
+                      ground: str = Form(""), explanation: str = Form(""),
+                      me: UserView = Depends(current_user)) -> Response:
+    drafts.change_disclosure(app_ctx(request), me, draft_id, disclosure=disclosure, reason=reason,
+                             ground=ground or None, explanation=explanation or None, now=now(request))
+    return _done(draft_id, "disclosure_changed")
