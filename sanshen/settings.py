@@ -82,6 +82,12 @@ class Settings:
     fault_publish_pause: float = _setting(
         "SANSHEN_FAULT_PUBLISH_PAUSE", kinds.SECONDS,
         "仅供崩溃测试：写出发布页面之后、记下发布之前暂停的秒数（留出杀掉进程的时机）", default="0")
+    freshness_warn_days: float = _setting(
+        "SANSHEN_FRESHNESS_WARN_DAYS", kinds.SECONDS,
+        "栏目更新监测：距更新期限不足此天数时提醒管理员（即将超期）", default="3")
+    blank_column_limit: int = _setting(
+        "SANSHEN_BLANK_COLUMN_LIMIT", kinds.COUNT,
+        "空白栏目达到此数即按检查指标单项否决（监测与仪表盘据此标红）", default="5")
 
     @property
     def site_dir(self) -> Path:

@@ -29,6 +29,7 @@ from review.workflow import WorkflowDef
 from sanshen.service import validate
 from sanshen.service.allowed import allowed_actions
 from sanshen.service.attachment_text import attachment_text
+from sanshen.service.columns import require_column
 from sanshen.service.draft_pass import DraftPass
 from sanshen.service.diff import unified_body_diff
 from sanshen.service.errors import NotFound
@@ -209,6 +210,8 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
     meta = publish_meta(column=data.column, kind=data.kind, disclosure=data.disclosure,
                         interprets=data.interprets)
     digest = content_hash(data.title, data.body, (a.sha256 for a in data.attachments), meta)
+    with reading(ctx) as session:
+        require_column(session, data.column)
     if data.idempotency_key is not None:
         with reading(ctx) as session:
             existing = _existing_submission(session, actor, data.idempotency_key, data, digest)
