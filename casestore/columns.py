@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from lexicon.vocabulary import DraftStatus
-from review.freshness import ColumnRule
+from review.freshness import ColumnRule, FreshnessPolicy, FreshnessReport, assess
 from storage.models import Draft, SiteColumn
 
 
@@ -40,3 +40,7 @@ def last_live_publications(session: Session) -> dict[str, datetime]:
         .group_by(Draft.column)
     ).all()
     return {column: at for column, at in rows if at is not None}
+
+
+def freshness_report(session: Session, *, now: datetime, policy: FreshnessPolicy) -> FreshnessReport:
+    return assess(column_rules(session), last_live_publications(session), now=now, policy=policy)

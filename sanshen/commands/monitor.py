@@ -27,9 +27,10 @@ def freshness(as_json: bool = json_option()) -> None:
             typer.echo(f"{c.status_label}\t{c.name}\t{since}，要求每 {c.update_days} 天{blank}")
         typer.echo(f"超期 {view.overdue} 个，即将超期 {view.due_soon} 个，空白栏目 {view.blank_count} 个"
                    f"（达到 {view.blank_limit} 个即单项否决）")
-        if view.vetoed:
-            typer.echo("警告：按检查指标，网站将被单项否决（首页超期未更新或空白栏目达到上限）", err=True)
     if view.overdue:
+        late = "、".join(c.name for c in view.columns if c.status == "overdue")
+        veto = "；按检查指标，网站将被单项否决（首页超期未更新或空白栏目达到上限）" if view.vetoed else ""
+        typer.echo(f"错误：{view.overdue} 个栏目超过更新要求未发布：{late}{veto}", err=True)
         raise typer.Exit(1)
 
 

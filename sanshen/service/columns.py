@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from casestore.columns import all_columns, column_named, column_rules, last_live_publications
+from casestore.columns import all_columns, column_named, freshness_report
 from lexicon.vocabulary import ColumnKind
-from review.freshness import FreshnessPolicy, FreshnessReport, assess, default_update_days
+from review.freshness import FreshnessReport, default_update_days
 from review.refusals import Conflict, InvalidInput, NotPermitted
 from sanshen.service import validate
 from sanshen.service.errors import NotFound
@@ -169,10 +169,6 @@ def require_column(session: Session, name: str) -> None:
     if column is None or not column.active:
         state = "已停用" if column is not None else "未登记"
         raise InvalidInput("unknown_column", f"栏目“{name}”{state}，不能在此栏目下提交稿件；{_existing(session)}")
-
-
-def freshness_report(session: Session, *, now: datetime, policy: FreshnessPolicy) -> FreshnessReport:
-    return assess(column_rules(session), last_live_publications(session), now=now, policy=policy)
 
 
 def freshness_view(report: FreshnessReport) -> FreshnessView:
