@@ -14,14 +14,17 @@ from pydantic import BaseModel, Field
 
 from checking.context import DraftMeta
 from lexicon.vocabulary import DraftKind
-from sanshen.service import audit, drafts, users, validate
+from review.refusals import NotPermitted
+from sanshen.service import audit, columns, drafts, users, validate
 from sanshen.service.errors import AuthError
 from sanshen.service.views import (
     AuditChainView,
     AuditView,
     CheckReportView,
+    ColumnView,
     DraftDetail,
     DraftView,
+    FreshnessView,
     QueueItem,
     UserView,
 )
@@ -165,3 +168,43 @@ def check(request: Request, data: CheckBody) -> CheckReportView:
                          disclosure_reason=data.disclosure_reason)
     report = app_ctx(request).checker.check(text, meta=meta)
     return CheckReportView.model_validate(report, from_attributes=True)
+
+
+class ColumnBody(BaseModel):
+    name: str
+    slug: str = Field(description="栏目在网站上的路径：小写字母、数字、连字符")
+    kind: str = Field("other", description="home / news / notice / policy / personnel / plan / other")
+    update_days: int | None = Field(None, description="更新要求（天）；省略时按栏目类型")
+    parent: str | None = Field(None, description="上级栏目名称")
+
+
+class ColumnPatch(BaseModel):
+    slug: str | None = None
+    kind: str | None = None
+    update_days: int | None = None
+    parent: str | None = Field(None, description="上级栏目名称；空字符串表示顶级栏目；省略则不变")
+    active: bool | None = None
+
+
+@router.get("/columns", response_model=list[ColumnView], summary="已登记的栏目及其更新要求")
+def list_columns(request: Request) -> list[ColumnView]:
+    return columns.list_columns(app_ctx(request))
+
+
+@router.post("/columns", status_code=201, response_model=ColumnView, summary="登记栏目（管理员）")
+def add_column(request: Request, data: ColumnBody, me: UserView = Depends(api_user)) -> ColumnView:
+    return columns.add_column(app_ctx(request), me, columns.ColumnInput(**data.model_dump()), now=now(request))
+
+
+@router.patch("/columns/{name}", response_model=ColumnView, summary="修改栏目（管理员；名称不可改）")
+def update_column(request: Request, name: str, data: ColumnPatch, me: UserView = Depends(api_user)) -> ColumnView:
+    fields = data.model_dump(exclude_unset=True)
+    parent = fields.pop("parent", columns.UNCHANGED)
+    return columns.update_column(app_ctx(request), me, name, parent=parent, now=now(request), **fields)
+
+
+@router.get("/monitor/freshness", response_model=FreshnessView, summary="栏目更新监测（管理员）")
+def freshness(request: Request, me: UserView = Depends(api_user)) -> FreshnessView:
+    if not me.has_role("admin"):
+        raise NotPermitted("forbidden", "只有管理员（admin）可以查看栏目更新监测")
+    return columns.freshness(app_ctx(request), now=now(request))

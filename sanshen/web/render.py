@@ -45,6 +45,8 @@ FLASH = {
     "lexicon_disabled": "词条已停用。",
     "lexicon_imported": "词表已导入。",
     "read": "已标为已读。",
+    "column_added": "栏目已登记。",
+    "column_updated": "栏目已修改。",
 }
 
 NAV = (
@@ -55,6 +57,8 @@ NAV = (
     ("/admin/lexicon", "词库", "admin"),
     ("/admin/audit", "审计记录", "admin"),
     ("/admin/stats", "统计", "admin"),
+    ("/admin/columns", "栏目", "admin"),
+    ("/admin/freshness", "栏目更新", "admin"),
 )
 
 

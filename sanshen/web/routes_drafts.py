@@ -16,7 +16,7 @@ from checking.located import Part
 from flows.site import item_path
 from review.refusals import Refused
 from lexicon.vocabulary import DraftKind, DraftStatus
-from sanshen.service import audit, drafts
+from sanshen.service import columns, audit, drafts
 from sanshen.service.errors import answer
 from sanshen.service.views import DraftDetail, DraftView, UserView
 from sanshen.web.auth import csrf_protect, current_user, require_roles
@@ -53,6 +53,7 @@ def _new_draft_page(request: Request, form: FormData, *, error: str | None, stat
         request, "new_draft.html", "新建稿件", status_code=status_code, form=values, error=error,
         idempotency_key=form.get("idempotency_key") or secrets.token_urlsafe(16),
         urgent_hours=f"{app_ctx(request).settings.urgent_deadline_hours:g}",
+        columns=[c.name for c in columns.list_columns(app_ctx(request), include_inactive=False)],
     )
 
 
