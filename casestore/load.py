@@ -102,6 +102,7 @@ def load_case(session: Session, draft_id: int, *, with_interpretation: bool = Tr
         stage_opened_at=opened,
         interpretation=interpretation,
         voided_signoffs=tuple(voided),
+        live=draft.published_at is not None and draft.status != DraftStatus.WITHDRAWN,
     )
 
 

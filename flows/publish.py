@@ -26,7 +26,7 @@ from sqlmodel import Session
 from casestore.load import current_revision, load_case, revision_content_hash
 from casestore.workflows import WorkflowVersions
 from flows.notify import notify
-from flows.site import SiteItem, StaticSite
+from flows.site import Correction, SiteItem, StaticSite
 from flows.webhook import WebhookConfig, WebhookError, deliver
 from review.transitions import publication_blockers
 from lexicon.vocabulary import DraftStatus
@@ -38,6 +38,7 @@ from storage.models import AuditEvent, Draft, Publication, Revision
 
 SITE = "site"
 WEBHOOK = "webhook"
+CORRECTED = "内容已更正"  # the note of a correction whose revisions gave none
 
 
 class Outcome(StrEnum):
@@ -113,9 +114,30 @@ def _prepare(p: Publisher, draft_id: int, content_hash: str, now: datetime) -> _
         published_at = site_pub.published_at or now
         item = SiteItem(draft_id=draft.id, revision=rev.number, title=rev.title, body=rev.body,
                         column=draft.column, content_hash=content_hash,
-                        published_at=format_at(published_at))
+                        published_at=format_at(draft.published_at or published_at),
+                        corrections=_corrections(s, draft, rev.number, published_at))
         return _Plan(item=item, site_done=site_pub.status == "done",
                      webhook_pending=webhook_pub is not None and webhook_pub.status != "done")
+
+
+def _site_publications(s: Session, draft_id: int) -> list[Publication]:
+    return list(s.scalars(select(Publication).where(
+        Publication.draft_id == draft_id, Publication.channel == SITE, Publication.status == "done")
+        .order_by(Publication.published_at, Publication.id)))
+
+
+def _corrections(s: Session, draft: Draft, revision: int, at: datetime) -> tuple[Correction, ...]:
+    """Every 更正 of the page up to this publication of ``revision`` at ``at``: each publication after
+    the first is one, noted with the comments of the revisions it brought (their 更正说明)."""
+    published = [(p.revision, p.published_at) for p in _site_publications(s, draft.id)]
+    if not published or published[-1][0] != revision:
+        published.append((revision, at))
+    comments = dict(s.execute(select(Revision.number, Revision.comment).where(Revision.draft_id == draft.id)).all())
+    corrections = []
+    for (before, _), (number, when) in zip(published, published[1:]):
+        notes = [comments[n].strip() for n in range(before + 1, number + 1) if (comments.get(n) or "").strip()]
+        corrections.append(Correction(at=format_at(when), note="；".join(notes) or CORRECTED))
+    return tuple(corrections)
 
 
 def _gate(s: Session, wf: WorkflowDef, draft: Draft, content_hash: str) -> list[str]:
@@ -165,15 +187,24 @@ def _record_site(p: Publisher, item: SiteItem, path: str, now: datetime) -> None
             Publication.key == publication_key(SITE, item.draft_id, item.content_hash)))
         if pub.status == "done":
             return
+        earlier = _site_publications(s, item.draft_id)
         pub.status, pub.path, pub.attempts = "done", path, pub.attempts + 1
-        pub.published_at = datetime.fromisoformat(item.published_at)
+        pub.published_at = datetime.fromisoformat(item.corrections[-1].at if item.corrections else item.published_at)
         if draft.status == DraftStatus.APPROVED and current_revision(s, draft).content_hash == item.content_hash:
             draft.status = DraftStatus.PUBLISHED
-            draft.published_at = pub.published_at
+            if draft.published_at is None:  # a correction keeps the first publication time
+                draft.published_at = pub.published_at
             draft.lock_version += 1
         append_event(s, action="draft.published", actor="system", draft_id=item.draft_id,
                      payload={"revision": item.revision, "content_hash": item.content_hash,
                               "channel": SITE, "path": path}, at=now)
+        if earlier and item.corrections:
+            before = earlier[-1]
+            append_event(s, action="draft.corrected", actor="system", draft_id=item.draft_id, at=now,
+                         payload={"revision": item.revision, "content_hash": item.content_hash,
+                                  "note": item.corrections[-1].note, "first_published_at": item.published_at,
+                                  "supersedes": {"revision": before.revision, "content_hash": before.content_hash,
+                                                 "published_at": format_at(before.published_at)}})
         notify(s, [draft.author_id], draft_id=draft.id, kind="draft_published",
                message=f"您的稿件《{item.title}》已发布（第 {item.revision} 稿）", now=now)
 

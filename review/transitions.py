@@ -199,6 +199,9 @@ def revise(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, content_
         raise InvalidInput("bad_revision", f"新版本号应为 {case.revision + 1}，而不是 {revision}")
     if content_hash == case.content_hash:
         raise InvalidInput("unchanged", "内容没有变化，未生成新版本")
+    if case.live and not comment.strip():
+        raise InvalidInput("correction_note", "稿件已在网站发布，修改即为更正：须写更正说明（--comment），"
+                                              "更正说明及更正时间将显示在网页上")
     events: list[Event] = [RevisionCreated(revision, content_hash, actor.name, comment)]
     order = {s.name: i for i, s in enumerate(wf.stages)}
     for rev in sorted({s.revision for s in case.signoffs}):
@@ -249,12 +252,15 @@ def waive(wf: WorkflowDef, case: Case, actor: Actor, *, finding_id: int, reason:
 
 
 def withdraw(wf: WorkflowDef, case: Case, actor: Actor, *, reason: str, now: datetime) -> list[Event]:
-    """撤稿: only a published draft, by a leader, with a reason."""
-    if case.status != DraftStatus.PUBLISHED:
+    """撤稿: a draft with a page on the site, by a leader, with a reason. A correction of it still in
+    review (or returned, or approved and not yet out) does not keep the live page up: the draft is
+    withdrawn as a whole and its open stages are voided."""
+    if case.status != DraftStatus.PUBLISHED and not case.live:
         raise Conflict("not_published", f"只有已发布的稿件才能撤稿（本稿件{case.status.label}）")
     if WITHDRAW_ROLE not in actor.roles:
         raise NotPermitted("not_leader", f"撤稿须由{role_label(WITHDRAW_ROLE)}签批")
-    return [DraftWithdrawn(actor.name, _required(reason, "撤稿必须说明理由"))]
+    events: list[Event] = [DraftWithdrawn(actor.name, _required(reason, "撤稿必须说明理由"))]
+    return events + [StageClosed(s.name, case.revision, VOIDED) for s in open_stages(wf, case)]
 
 
 # --- shared guards and helpers ---------------------------------------------------------

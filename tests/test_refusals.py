@@ -39,6 +39,11 @@ BEFORE = {
         (2, 422)),
     **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user"], (2, 404)),
     **dict.fromkeys(["bad_login", "bad_token", "locked", "no_token"], (2, 401)),
+    # added after the refusal kinds: columns (栏目), corrections
+    **dict.fromkeys(["column_exists", "slug_taken"], (1, 409)),
+    **dict.fromkeys(["bad_column_kind", "bad_column_slug", "bad_update_days", "column_cycle", "correction_note",
+                     "unregistered_column"], (2, 422)),
+    **dict.fromkeys(["unknown_column"], (2, 404)),
 }
 
 

@@ -168,7 +168,7 @@ def require_column(session: Session, name: str) -> None:
     column = column_named(session, name)
     if column is None or not column.active:
         state = "已停用" if column is not None else "未登记"
-        raise InvalidInput("unknown_column", f"栏目“{name}”{state}，不能在此栏目下提交稿件；{_existing(session)}")
+        raise InvalidInput("unregistered_column", f"栏目“{name}”{state}，不能在此栏目下提交稿件；{_existing(session)}")
 
 
 def freshness_view(report: FreshnessReport) -> FreshnessView:
