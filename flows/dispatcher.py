@@ -84,7 +84,7 @@ class Dispatcher:
         self._checker_factory = checker_factory
         self._handlers: dict[str, Handler] = {
             "publish": self._publish, "withdraw": self._withdraw, "route": self._route,
-            "links": self._links, "recheck": self._recheck,
+            "links": self._links, "recheck": self._recheck, "expire": self._expire,
         }
         self._use_prefect = use_prefect
         self._prefect_api_url = prefect_api_url
@@ -102,6 +102,9 @@ class Dispatcher:
 
     def _withdraw(self, payload: dict, now: datetime) -> object:
         return publish.withdraw(self.publisher, draft_id=int(payload["draft_id"]), now=now)
+
+    def _expire(self, payload: dict, now: datetime) -> object:
+        return publish.expire(self.publisher, draft_id=int(payload["draft_id"]), now=now)
 
     def _route(self, payload: dict, now: datetime) -> object:
         return route.route_draft(self.engine, self.workflows, draft_id=int(payload["draft_id"]), now=now)

@@ -23,15 +23,20 @@ from enum import StrEnum
 from sqlalchemy import Engine, select, update
 from sqlmodel import Session
 
+from casestore.apply import apply_events
 from casestore.load import current_revision, load_case, revision_content_hash
 from casestore.workflows import WorkflowVersions
 from flows.notify import notify
 from flows.site import Correction, SiteItem, StaticSite
 from flows.webhook import WebhookConfig, WebhookError, deliver
-from review.transitions import publication_blockers
+from review.case import SYSTEM_USER
+from review.events import DraftWithdrawn, StageClosed
+from review.progress import open_stages
+from review.transitions import VOIDED, publication_blockers
 from lexicon.vocabulary import DraftStatus
 from review.workflow import WorkflowDef
 from storage.audit import append_event
+from storage.outbox import enqueue
 from storage.chain import format_at
 from storage.db import transaction
 from storage.models import AuditEvent, Draft, Publication, Revision
@@ -95,12 +100,19 @@ def publish(p: Publisher, *, draft_id: int, content_hash: str, now: datetime) ->
     return outcome
 
 
+class NotDue(RuntimeError):
+    """A scheduled publication asked for before its time: the outbox tries again later."""
+
+
 def _prepare(p: Publisher, draft_id: int, content_hash: str, now: datetime) -> _Plan:
     with transaction(p.engine) as s:
         draft = s.get(Draft, draft_id)
         if draft is None:
             return _refuse(s, draft_id, content_hash, ["稿件不存在"], now)
         site_pub = _publication(s, SITE, draft, content_hash)
+        if (site_pub is None or site_pub.status != "done") and draft.publish_at is not None \
+                and now < draft.publish_at and draft.status == DraftStatus.APPROVED:
+            raise NotDue(f"draft {draft_id} is scheduled for {format_at(draft.publish_at)}")
         if site_pub is None or site_pub.status != "done":
             reasons = _gate(s, p.workflows.of(s, draft), draft, content_hash)
             if reasons:
@@ -194,6 +206,9 @@ def _record_site(p: Publisher, item: SiteItem, path: str, now: datetime) -> None
             draft.status = DraftStatus.PUBLISHED
             if draft.published_at is None:  # a correction keeps the first publication time
                 draft.published_at = pub.published_at
+                if draft.expires_at is not None:  # 到期下线
+                    enqueue(s, kind="expire", key=f"expire:{draft.id}", payload={"draft_id": draft.id},
+                            now=now, available_at=max(draft.expires_at, now))
             draft.lock_version += 1
         append_event(s, action="draft.published", actor="system", draft_id=item.draft_id,
                      payload={"revision": item.revision, "content_hash": item.content_hash,
@@ -265,3 +280,23 @@ def withdraw(p: Publisher, *, draft_id: int, now: datetime) -> Outcome:
         deliver(p.webhook, {"event": "draft.withdrawn", "draft_id": draft_id},
                 delivery_id=f"withdraw:{draft_id}")
     return Outcome.WITHDRAWN
+
+
+def expire(p: Publisher, *, draft_id: int, now: datetime) -> Outcome:
+    """到期下线: a page past its expiry is withdrawn by the system, with the expiry as the reason
+    (the same record and removal as a leader's 撤稿). Not before its time."""
+    with transaction(p.engine) as s:
+        draft = s.get(Draft, draft_id)
+        if draft is None or draft.expires_at is None:
+            return Outcome.NOTHING
+        if now < draft.expires_at:
+            raise NotDue(f"draft {draft_id} expires at {format_at(draft.expires_at)}")
+        wf = p.workflows.of(s, draft)
+        case = load_case(s, draft_id)
+        if not case.live:
+            return Outcome.NOTHING
+        reason = f"到期下线（有效期至 {format_at(draft.expires_at)[:16].replace('T', ' ')} UTC）"
+        events = [DraftWithdrawn(SYSTEM_USER, reason)]
+        events += [StageClosed(stage.name, case.revision, VOIDED) for stage in open_stages(wf, case)]
+        apply_events(s, draft, events, now=now, actor=SYSTEM_USER, workflow=wf)
+    return withdraw(p, draft_id=draft_id, now=now)

@@ -42,7 +42,7 @@ BEFORE = {
     # added after the refusal kinds: columns (栏目), corrections
     **dict.fromkeys(["column_exists", "slug_taken"], (1, 409)),
     **dict.fromkeys(["bad_column_kind", "bad_column_slug", "bad_update_days", "column_cycle", "correction_note",
-                     "unregistered_column"], (2, 422)),
+                     "unregistered_column", "bad_time", "bad_schedule"], (2, 422)),
     **dict.fromkeys(["unknown_column"], (2, 404)),
 }
 

@@ -30,6 +30,9 @@ from sanshen.service import validate
 from sanshen.service.allowed import allowed_actions
 from sanshen.service.attachment_text import attachment_text
 from sanshen.service.columns import require_column
+from sanshen.service.schedule import check_schedule
+from storage.audit import append_event
+from storage.chain import format_at
 from sanshen.service.draft_pass import DraftPass
 from sanshen.service.diff import unified_body_diff
 from sanshen.service.errors import NotFound
@@ -85,6 +88,8 @@ class SubmitInput:
     interprets: int | None = None
     idempotency_key: str | None = None
     attachments: tuple[AttachmentInput, ...] = ()
+    publish_at: datetime | None = None  # 定时发布: not before (UTC; see sanshen/service/schedule.py)
+    expires_at: datetime | None = None  # 到期下线: taken off the site then, with a record
 
 
 # --- input ---------------------------------------------------------------------------
@@ -210,6 +215,7 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
     meta = publish_meta(column=data.column, kind=data.kind, disclosure=data.disclosure,
                         interprets=data.interprets)
     digest = content_hash(data.title, data.body, (a.sha256 for a in data.attachments), meta)
+    check_schedule(data.publish_at, data.expires_at, now=now)
     with reading(ctx) as session:
         require_column(session, data.column)
     if data.idempotency_key is not None:
@@ -248,7 +254,7 @@ def _new_draft(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: da
         interprets_id=data.interprets, workflow_name=wf.name, workflow_version=wf.version,
         status=DraftStatus.IN_REVIEW, current_revision=1, submitted_at=now,
         deadline_at=draft_deadline(wf, submitted_at=now, urgent=data.urgent),
-        idempotency_key=data.idempotency_key,
+        idempotency_key=data.idempotency_key, publish_at=data.publish_at, expires_at=data.expires_at,
     )
 
 
@@ -284,6 +290,10 @@ def _create_draft(ctx: "AppContext", session: Session, actor: UserView, draft: D
     case = load_case(session, draft.id)
     events = [submitted, *transitions.start(wf, case, now=now)]
     apply_events(session, draft, events, now=now, actor=actor.name, workflow=wf)
+    if draft.publish_at is not None or draft.expires_at is not None:
+        append_event(session, action="draft.scheduled", actor=actor.name, draft_id=draft.id, at=now,
+                     payload={"publish_at": format_at(draft.publish_at) if draft.publish_at else None,
+                              "expires_at": format_at(draft.expires_at) if draft.expires_at else None})
     return _draft_view(session, draft)
 
 
@@ -404,6 +414,8 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
             interprets=draft.interprets_id,
             interpretation=interp.id if interp else None,
             deadline_at=draft.deadline_at,
+            publish_at=draft.publish_at,
+            expires_at=draft.expires_at,
             stages=_stage_views(wf, session, draft, case),
             blockers=tuple(blockers),
             diff=diff,

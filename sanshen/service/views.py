@@ -106,6 +106,8 @@ class DraftContent(DraftView):
     interprets: int | None = Field(description="本解读稿所解读的政策文件编号")
     interpretation: int | None = Field(description="本政策文件的解读稿编号")
     deadline_at: Timestamp | None
+    publish_at: Timestamp | None = Field(None, description="定时发布时间：到时且各关口仍满足才发布")
+    expires_at: Timestamp | None = Field(None, description="到期下线时间：到时从网站撤下并留记录")
     stages: tuple[StageView, ...]
     blockers: tuple[str, ...] = Field(description="发布前还需满足的条件")
     diff: str | None = Field(description="与当前用户上次签批的修订相比的差异")

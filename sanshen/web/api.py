@@ -17,6 +17,7 @@ from lexicon.vocabulary import DraftKind
 from review.refusals import NotPermitted
 from sanshen.service import audit, columns, drafts, users, validate
 from sanshen.service.errors import AuthError
+from sanshen.service.schedule import moment
 from sanshen.service.views import (
     AuditChainView,
     AuditView,
@@ -64,6 +65,8 @@ class SubmitBody(BaseModel):
     disclosure_reason: str | None = Field(None, description="不予公开时必填")
     urgent: bool = False
     interprets: int | None = Field(None, description="政策解读稿件所解读的政策文件编号")
+    publish_at: str | None = Field(None, description="定时发布时间（ISO 8601；不带时区按北京时间）")
+    expires_at: str | None = Field(None, description="到期下线时间（ISO 8601；不带时区按北京时间）")
 
 
 class ReviseBody(BaseModel):
@@ -102,7 +105,10 @@ class CheckBody(BaseModel):
 @router.post("/drafts", status_code=201, response_model=DraftView, summary="提交稿件")
 def submit(request: Request, data: SubmitBody, me: UserView = Depends(api_user),
            idempotency_key: str | None = Header(None, description="幂等键：同一键重复提交只生成一篇稿件")) -> DraftView:
-    return drafts.submit(app_ctx(request), me, drafts.SubmitInput(**data.model_dump(), idempotency_key=idempotency_key),
+    fields = data.model_dump()
+    fields["publish_at"] = moment(fields["publish_at"], what="定时发布时间")
+    fields["expires_at"] = moment(fields["expires_at"], what="下线时间")
+    return drafts.submit(app_ctx(request), me, drafts.SubmitInput(**fields, idempotency_key=idempotency_key),
                          now=now(request))
 
 
