@@ -35,7 +35,11 @@ class FreshnessOutcome:
                 f" alerted {len(self.alerted)}")
 
 
-def _message(c: ColumnFreshness) -> str:
+def _message(c: ColumnFreshness, now: datetime) -> str:
+    return f"{_finding(c)}（{format_at(now)[:10]} 检查）"
+
+
+def _finding(c: ColumnFreshness) -> str:
     if c.last_published_at is None:
         return f"栏目“{c.name}”没有在网站上的内容（空白栏目），更新要求为每 {c.update_days} 天至少发布一次"
     since = f"已 {int(c.days_since or 0)} 天未发布新内容（更新要求每 {c.update_days} 天）"
@@ -58,7 +62,7 @@ def check_freshness(engine: Engine, *, now: datetime, policy: FreshnessPolicy = 
             if _RANK[c.status] > _RANK[told]:
                 if admins is None:
                     admins = [u.id for u in users_with_roles(s, ["admin"])]
-                message = _message(c)
+                message = _message(c, now)
                 notify(s, admins, draft_id=None, kind=f"column_{c.status}", message=message, now=now)
                 append_event(s, action="column.freshness_alert", actor="system", draft_id=None, at=now,
                              payload={"column": c.name, "status": str(c.status), "update_days": c.update_days,

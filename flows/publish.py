@@ -115,6 +115,8 @@ def _prepare(p: Publisher, draft_id: int, content_hash: str, now: datetime) -> _
             raise NotDue(f"draft {draft_id} is scheduled for {format_at(draft.publish_at)}")
         if site_pub is None or site_pub.status != "done":
             reasons = _gate(s, p.workflows.of(s, draft), draft, content_hash)
+            if not reasons and draft.expires_at is not None and now >= draft.expires_at:
+                reasons = [f"已过下线时间（{format_at(draft.expires_at)[:16].replace('T', ' ')} UTC），不再发布"]
             if reasons:
                 return _refuse(s, draft_id, content_hash, reasons, now)
         rev = _revision_with_hash(s, draft, content_hash)

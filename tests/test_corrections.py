@@ -155,3 +155,14 @@ def test_only_a_draft_with_a_live_page_can_be_withdrawn(team):
     with pytest.raises(Conflict, match="只有已发布的稿件才能撤稿"):
         drafts.withdraw(team.ctx, team["ling"], draft.id, reason="不发了", now=team.clock())
     assert drafts.show(team.ctx, team["ling"], draft.id).can_withdraw is False
+
+
+def test_the_draft_page_asks_for_a_correction_note_once_the_draft_is_live(team):
+    from tests.web_support import signed_in
+
+    draft_id, _ = _published(team)
+    app = create_app(team.ctx, secret=b"test-secret")
+    page = signed_in(app, "bian").get(f"/drafts/{draft_id}").text
+    assert "更正说明" in page and 'name="comment" type="text" required' in page
+    shown = drafts.show(team.ctx, team["bian"], draft_id)
+    assert (shown.live, shown.can_revise) == (True, True)  # the author may correct it

@@ -121,3 +121,14 @@ def test_the_new_draft_form_takes_a_schedule_in_beijing_time(app, team):
     assert team.rows(select(Draft.publish_at)) == [datetime(2099, 1, 1, 1, 0, tzinfo=UTC)]
     page = editor.get(done.headers["location"]).text
     assert "定时发布：" in page
+
+
+def test_a_draft_approved_only_after_its_expiry_is_not_published(team):
+    ends = team.clock() + timedelta(hours=2)
+    draft = team.submit(column="通知公告", expires_at=ends)
+    team.clock.advance(timedelta(hours=3))
+    team.walk(draft.id)
+    _drain(team)
+    assert (_status(team, draft.id), _page(team, draft.id).exists()) == ("approved", False)
+    refused = [e for e in audit.for_draft(team.ctx, team["guan"], draft.id) if e.action == "publish.refused"]
+    assert "已过下线时间" in refused[0].payload["reasons"][0]

@@ -416,6 +416,7 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
             deadline_at=draft.deadline_at,
             publish_at=draft.publish_at,
             expires_at=draft.expires_at,
+            live=case.live,
             stages=_stage_views(wf, session, draft, case),
             blockers=tuple(blockers),
             diff=diff,

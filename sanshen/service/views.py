@@ -108,6 +108,7 @@ class DraftContent(DraftView):
     deadline_at: Timestamp | None
     publish_at: Timestamp | None = Field(None, description="定时发布时间：到时且各关口仍满足才发布")
     expires_at: Timestamp | None = Field(None, description="到期下线时间：到时从网站撤下并留记录")
+    live: bool = Field(False, description="网站上有本稿件的页面（修改即为更正，须写更正说明）")
     stages: tuple[StageView, ...]
     blockers: tuple[str, ...] = Field(description="发布前还需满足的条件")
     diff: str | None = Field(description="与当前用户上次签批的修订相比的差异")
