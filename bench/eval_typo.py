@@ -29,7 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from checking.checks.typo_general import Suspect, find_likely_typos, han_runs, reported, suspects_by_run  # noqa: E402
+from checking.checks.typo_general import (  # noqa: E402
+    Suspect,
+    find_likely_typos,
+    han_runs,
+    reported,
+    suspects_by_run,
+)
 from lexicon.typo_model import TypoModel  # noqa: E402
 from lexicon.typo_scoring import FEATURES, WEIGHTS_FILE, Weights  # noqa: E402
 

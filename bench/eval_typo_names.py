@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_typo import DEFAULT_DATA, Sentence, _f1, _ratio, load_sentences  # noqa: E402
+
 from checking.checks.names import spare_names  # noqa: E402
 from checking.checks.typo_general import find_likely_typos  # noqa: E402
 from checking.findings import Category, Finding  # noqa: E402

@@ -16,11 +16,11 @@ from sqlmodel import Session
 
 from casestore.load import current_revision, load_case
 from casestore.workflows import WorkflowVersions
+from lexicon.vocabulary import DraftKind, DraftStatus
 from review import events as ev
 from review.case import SYSTEM_USER
 from review.refusals import lost_race
 from review.transitions import publication_blockers
-from lexicon.vocabulary import DraftKind, DraftStatus
 from review.workflow import WorkflowDef
 from storage.audit import append_event
 from storage.models import Draft, SignOff, StageTask, User, Waiver
@@ -181,9 +181,12 @@ def _enqueue_links(session: Session, draft: Draft, revision: int, now: datetime)
             payload={"draft_id": draft.id, "revision": revision}, now=now)
 
 
-def _enqueue_publish(session: Session, draft_id: int, content_hash_: str, now: datetime) -> None:
+def _enqueue_publish(session: Session, draft_id: int, content_hash_: str, now: datetime,
+                     at: datetime | None = None) -> None:
+    """Queue a publication, to run at ``at`` (定时发布) or at once."""
     enqueue(session, kind="publish", key=f"publish:{draft_id}:{content_hash_}",
-            payload={"draft_id": draft_id, "content_hash": content_hash_}, now=now)
+            payload={"draft_id": draft_id, "content_hash": content_hash_}, now=now,
+            available_at=max(at, now) if at is not None else None)
 
 
 def _release_for_publication(session: Session, draft: Draft, *, now: datetime,
@@ -207,6 +210,9 @@ def _release_for_publication(session: Session, draft: Draft, *, now: datetime,
     case = load_case(session, lead.id)
     if publication_blockers(workflow, case):
         return
-    _enqueue_publish(session, lead.id, case.content_hash, now)
+    # a scheduled draft goes out at its time; a policy and its interpretation at the later of theirs
+    partner = session.get(Draft, case.interpretation.draft_id) if case.interpretation is not None else None
+    at = max((d.publish_at for d in (lead, partner) if d is not None and d.publish_at is not None), default=None)
+    _enqueue_publish(session, lead.id, case.content_hash, now, at)
     if case.interpretation is not None:
-        _enqueue_publish(session, case.interpretation.draft_id, case.interpretation.content_hash, now)
+        _enqueue_publish(session, case.interpretation.draft_id, case.interpretation.content_hash, now, at)

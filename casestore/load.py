@@ -5,12 +5,21 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
-from review.case import Case, OpenFinding, SignOffRecord
 from checking.findings import Finding
 from checking.located import Location, Part
-from review.revision import content_hash
 from lexicon.vocabulary import DraftKind, DraftStatus
-from storage.models import Attachment, Draft, FindingRow, Revision, SignOff, StageTask, User, Waiver
+from review.case import Case, OpenFinding, SignOffRecord
+from review.revision import content_hash
+from storage.models import (
+    Attachment,
+    Draft,
+    FindingRow,
+    Revision,
+    SignOff,
+    StageTask,
+    User,
+    Waiver,
+)
 
 
 def revision_content_hash(session: Session, revision: Revision) -> str:
@@ -102,6 +111,7 @@ def load_case(session: Session, draft_id: int, *, with_interpretation: bool = Tr
         stage_opened_at=opened,
         interpretation=interpretation,
         voided_signoffs=tuple(voided),
+        live=draft.published_at is not None and draft.status != DraftStatus.WITHDRAWN,
     )
 
 

@@ -5,11 +5,25 @@ from __future__ import annotations
 import re
 
 from checking.categories import CATEGORIES
-from checking.checks import banned, disclosure, formulation, invisible, link, number, punctuation, secrecy, typo
+from checking.checks import (
+    banned,
+    disclosure,
+    formulation,
+    invisible,
+    link,
+    number,
+    punctuation,
+    secrecy,
+    typo,
+)
 from checking.checks.names import spare_names
 from checking.checks.spans import SpanSet, on_text, overlaps
 from checking.checks.typo_general import find_likely_typos, scored_runs
-from checking.checks.typo_shields import document_numbers, parallel_phrases, person_names
+from checking.checks.typo_shields import (
+    document_numbers,
+    parallel_phrases,
+    person_names,
+)
 from checking.context import Check, CheckContext
 from checking.findings import Category, Finding
 

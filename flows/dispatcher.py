@@ -22,14 +22,15 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from casestore.workflows import WorkflowVersions
-from flows import links, publish, recheck, requests, route
 from disclosure.workdays import WorkCalendar
+from flows import freshness, links, publish, recheck, requests, route
 from flows.links import LinkPolicy
 from flows.notify import notify, users_with_roles
 from flows.publish import Publisher
 from flows.recheck import CheckerFactory
 from flows.site import StaticSite
 from flows.webhook import WebhookConfig
+from review.freshness import FreshnessPolicy
 from review.workflow import WorkflowDef
 from storage import outbox
 from storage.audit import append_event
@@ -55,6 +56,8 @@ class DispatcherConfig:
     max_attempts: int = 8  # after this many failed tries an item goes dead (admins are told)
     link_policy: LinkPolicy = field(default_factory=LinkPolicy)
     calendar: WorkCalendar | None = None  # working days of the request sweep (None: chinese-calendar's)
+    freshness_every: timedelta | None = None  # the column-freshness check (serve and worker: hourly)
+    freshness: FreshnessPolicy = field(default_factory=FreshnessPolicy)
 
 
 def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
@@ -83,7 +86,7 @@ class Dispatcher:
         self._checker_factory = checker_factory
         self._handlers: dict[str, Handler] = {
             "publish": self._publish, "withdraw": self._withdraw, "route": self._route,
-            "links": self._links, "recheck": self._recheck,
+            "links": self._links, "recheck": self._recheck, "expire": self._expire,
         }
         self._use_prefect = use_prefect
         self._prefect_api_url = prefect_api_url
@@ -91,6 +94,7 @@ class Dispatcher:
             log.info("link liveness checks are off: links items complete without probing")
         self._flows: dict[str, Callable] | None = None
         self._next_sweep: datetime | None = None
+        self._next_freshness: datetime | None = None
 
     # --- the work of each kind (plain functions of the payload) -------------------------
 
@@ -100,6 +104,9 @@ class Dispatcher:
 
     def _withdraw(self, payload: dict, now: datetime) -> object:
         return publish.withdraw(self.publisher, draft_id=int(payload["draft_id"]), now=now)
+
+    def _expire(self, payload: dict, now: datetime) -> object:
+        return publish.expire(self.publisher, draft_id=int(payload["draft_id"]), now=now)
 
     def _route(self, payload: dict, now: datetime) -> object:
         return route.route_draft(self.engine, self.workflows, draft_id=int(payload["draft_id"]), now=now)
@@ -116,6 +123,9 @@ class Dispatcher:
         escalated = route.sweep_escalations(self.engine, self.workflows, now=now)
         return escalated + requests.sweep_requests(self.engine, now=now, calendar=self.config.calendar)
 
+    def _freshness(self, payload: dict, now: datetime) -> object:
+        return freshness.check_freshness(self.engine, now=now, policy=self.config.freshness)
+
     # --- running ------------------------------------------------------------------------
 
     def _prefect_flows(self) -> dict[str, Callable]:
@@ -129,19 +139,24 @@ class Dispatcher:
                 body.__name__ = f"sanshen_{kind}"
                 return flow(name=f"sanshen-{kind}", validate_parameters=False, log_prints=False)(body)
 
-            kinds = {**self._handlers, "sweep": self._sweep}
+            kinds = {**self._handlers, **self._periodic()}
             self._flows = {kind: wrap(kind, handler) for kind, handler in kinds.items()}
         return self._flows
 
     def run_kind(self, kind: str, payload: dict, now: datetime) -> object:
-        if kind != "sweep" and kind not in self._handlers:
+        periodic = self._periodic()
+        if kind not in periodic and kind not in self._handlers:
             raise ValueError(f"unknown outbox kind: {kind}")
         if self._use_prefect:
             from flows.prefect_runtime import flow_settings
 
             with flow_settings(self._prefect_api_url):
                 return self._prefect_flows()[kind](payload=payload, now=now.isoformat())
-        return (self._sweep if kind == "sweep" else self._handlers[kind])(payload, now)
+        return (periodic.get(kind) or self._handlers[kind])(payload, now)
+
+    def _periodic(self) -> dict[str, Handler]:
+        """The jobs that run on an interval rather than from the outbox."""
+        return {"sweep": self._sweep, "freshness": self._freshness}
 
     def sweep_if_due(self, now: datetime) -> None:
         if self._next_sweep is not None and now < self._next_sweep:
@@ -151,6 +166,16 @@ class Dispatcher:
             self.run_kind("sweep", {}, now)
         except Exception:  # a failed sweep is retried at the next interval
             log.exception("escalation sweep failed")
+        self.freshness_if_due(now)
+
+    def freshness_if_due(self, now: datetime) -> None:
+        if self.config.freshness_every is None or (self._next_freshness is not None and now < self._next_freshness):
+            return
+        self._next_freshness = now + self.config.freshness_every
+        try:
+            self.run_kind("freshness", {}, now)
+        except Exception:  # retried at the next interval
+            log.exception("column freshness check failed")
 
     def run_once(self, now: datetime | None = None, *, stop: threading.Event | None = None) -> int:
         """Run the sweep if due, then claim and run one batch of ready items; returns how many ran.

@@ -62,7 +62,11 @@ def prefect_api(prefect_home: Path) -> Iterator[str | None]:
 def flow_settings(api_url: str | None) -> AbstractContextManager:
     """Prefect settings for a flow run in the current thread (settings are per thread): the API at
     ``api_url`` if given, and no flow heartbeats (nothing here acts on them; each costs a join)."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
 
     updates = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
     if api_url:

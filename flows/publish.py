@@ -23,21 +23,27 @@ from enum import StrEnum
 from sqlalchemy import Engine, select, update
 from sqlmodel import Session
 
+from casestore.apply import apply_events
 from casestore.load import current_revision, load_case, revision_content_hash
 from casestore.workflows import WorkflowVersions
 from flows.notify import notify
-from flows.site import SiteItem, StaticSite
+from flows.site import Correction, SiteItem, StaticSite
 from flows.webhook import WebhookConfig, WebhookError, deliver
-from review.transitions import publication_blockers
 from lexicon.vocabulary import DraftStatus
+from review.case import SYSTEM_USER
+from review.events import DraftWithdrawn, StageClosed
+from review.progress import open_stages
+from review.transitions import VOIDED, publication_blockers
 from review.workflow import WorkflowDef
 from storage.audit import append_event
 from storage.chain import format_at
 from storage.db import transaction
 from storage.models import AuditEvent, Draft, Publication, Revision
+from storage.outbox import enqueue
 
 SITE = "site"
 WEBHOOK = "webhook"
+CORRECTED = "内容已更正"  # the note of a correction whose revisions gave none
 
 
 class Outcome(StrEnum):
@@ -94,14 +100,23 @@ def publish(p: Publisher, *, draft_id: int, content_hash: str, now: datetime) ->
     return outcome
 
 
+class NotDue(RuntimeError):
+    """A scheduled publication asked for before its time: the outbox tries again later."""
+
+
 def _prepare(p: Publisher, draft_id: int, content_hash: str, now: datetime) -> _Plan:
     with transaction(p.engine) as s:
         draft = s.get(Draft, draft_id)
         if draft is None:
             return _refuse(s, draft_id, content_hash, ["稿件不存在"], now)
         site_pub = _publication(s, SITE, draft, content_hash)
+        if (site_pub is None or site_pub.status != "done") and draft.publish_at is not None \
+                and now < draft.publish_at and draft.status == DraftStatus.APPROVED:
+            raise NotDue(f"draft {draft_id} is scheduled for {format_at(draft.publish_at)}")
         if site_pub is None or site_pub.status != "done":
             reasons = _gate(s, p.workflows.of(s, draft), draft, content_hash)
+            if not reasons and draft.expires_at is not None and now >= draft.expires_at:
+                reasons = [f"已过下线时间（{format_at(draft.expires_at)[:16].replace('T', ' ')} UTC），不再发布"]
             if reasons:
                 return _refuse(s, draft_id, content_hash, reasons, now)
         rev = _revision_with_hash(s, draft, content_hash)
@@ -113,9 +128,30 @@ def _prepare(p: Publisher, draft_id: int, content_hash: str, now: datetime) -> _
         published_at = site_pub.published_at or now
         item = SiteItem(draft_id=draft.id, revision=rev.number, title=rev.title, body=rev.body,
                         column=draft.column, content_hash=content_hash,
-                        published_at=format_at(published_at))
+                        published_at=format_at(draft.published_at or published_at),
+                        corrections=_corrections(s, draft, rev.number, published_at))
         return _Plan(item=item, site_done=site_pub.status == "done",
                      webhook_pending=webhook_pub is not None and webhook_pub.status != "done")
+
+
+def _site_publications(s: Session, draft_id: int) -> list[Publication]:
+    return list(s.scalars(select(Publication).where(
+        Publication.draft_id == draft_id, Publication.channel == SITE, Publication.status == "done")
+        .order_by(Publication.published_at, Publication.id)))
+
+
+def _corrections(s: Session, draft: Draft, revision: int, at: datetime) -> tuple[Correction, ...]:
+    """Every 更正 of the page up to this publication of ``revision`` at ``at``: each publication after
+    the first is one, noted with the comments of the revisions it brought (their 更正说明)."""
+    published = [(p.revision, p.published_at) for p in _site_publications(s, draft.id)]
+    if not published or published[-1][0] != revision:
+        published.append((revision, at))
+    comments = dict(s.execute(select(Revision.number, Revision.comment).where(Revision.draft_id == draft.id)).all())
+    corrections = []
+    for (before, _), (number, when) in zip(published, published[1:]):
+        notes = [comments[n].strip() for n in range(before + 1, number + 1) if (comments.get(n) or "").strip()]
+        corrections.append(Correction(at=format_at(when), note="；".join(notes) or CORRECTED))
+    return tuple(corrections)
 
 
 def _gate(s: Session, wf: WorkflowDef, draft: Draft, content_hash: str) -> list[str]:
@@ -165,15 +201,27 @@ def _record_site(p: Publisher, item: SiteItem, path: str, now: datetime) -> None
             Publication.key == publication_key(SITE, item.draft_id, item.content_hash)))
         if pub.status == "done":
             return
+        earlier = _site_publications(s, item.draft_id)
         pub.status, pub.path, pub.attempts = "done", path, pub.attempts + 1
-        pub.published_at = datetime.fromisoformat(item.published_at)
+        pub.published_at = datetime.fromisoformat(item.corrections[-1].at if item.corrections else item.published_at)
         if draft.status == DraftStatus.APPROVED and current_revision(s, draft).content_hash == item.content_hash:
             draft.status = DraftStatus.PUBLISHED
-            draft.published_at = pub.published_at
+            if draft.published_at is None:  # a correction keeps the first publication time
+                draft.published_at = pub.published_at
+                if draft.expires_at is not None:  # 到期下线
+                    enqueue(s, kind="expire", key=f"expire:{draft.id}", payload={"draft_id": draft.id},
+                            now=now, available_at=max(draft.expires_at, now))
             draft.lock_version += 1
         append_event(s, action="draft.published", actor="system", draft_id=item.draft_id,
                      payload={"revision": item.revision, "content_hash": item.content_hash,
                               "channel": SITE, "path": path}, at=now)
+        if earlier and item.corrections:
+            before = earlier[-1]
+            append_event(s, action="draft.corrected", actor="system", draft_id=item.draft_id, at=now,
+                         payload={"revision": item.revision, "content_hash": item.content_hash,
+                                  "note": item.corrections[-1].note, "first_published_at": item.published_at,
+                                  "supersedes": {"revision": before.revision, "content_hash": before.content_hash,
+                                                 "published_at": format_at(before.published_at)}})
         notify(s, [draft.author_id], draft_id=draft.id, kind="draft_published",
                message=f"您的稿件《{item.title}》已发布（第 {item.revision} 稿）", now=now)
 
@@ -234,3 +282,23 @@ def withdraw(p: Publisher, *, draft_id: int, now: datetime) -> Outcome:
         deliver(p.webhook, {"event": "draft.withdrawn", "draft_id": draft_id},
                 delivery_id=f"withdraw:{draft_id}")
     return Outcome.WITHDRAWN
+
+
+def expire(p: Publisher, *, draft_id: int, now: datetime) -> Outcome:
+    """到期下线: a page past its expiry is withdrawn by the system, with the expiry as the reason
+    (the same record and removal as a leader's 撤稿). Not before its time."""
+    with transaction(p.engine) as s:
+        draft = s.get(Draft, draft_id)
+        if draft is None or draft.expires_at is None:
+            return Outcome.NOTHING
+        if now < draft.expires_at:
+            raise NotDue(f"draft {draft_id} expires at {format_at(draft.expires_at)}")
+        wf = p.workflows.of(s, draft)
+        case = load_case(s, draft_id)
+        if not case.live:
+            return Outcome.NOTHING
+        reason = f"到期下线（有效期至 {format_at(draft.expires_at)[:16].replace('T', ' ')} UTC）"
+        events = [DraftWithdrawn(SYSTEM_USER, reason)]
+        events += [StageClosed(stage.name, case.revision, VOIDED) for stage in open_stages(wf, case)]
+        apply_events(s, draft, events, now=now, actor=SYSTEM_USER, workflow=wf)
+    return withdraw(p, draft_id=draft_id, now=now)

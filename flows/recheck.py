@@ -11,9 +11,9 @@ from typing import Protocol
 from sqlalchemy import Engine, select
 
 from casestore.load import current_revision, interpretation_of
-from flows.findings import replace_findings
 from checking.context import DraftMeta
 from checking.located import DraftReport
+from flows.findings import replace_findings
 from lexicon.vocabulary import DraftKind, DraftStatus
 from storage.audit import append_event
 from storage.db import transaction

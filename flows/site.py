@@ -28,6 +28,14 @@ _COLUMNS = "columns"
 
 
 @dataclass(frozen=True)
+class Correction:
+    """One 更正 of a published page: when the corrected version went out, and the note shown with it."""
+
+    at: str  # ISO 8601 UTC
+    note: str
+
+
+@dataclass(frozen=True)
 class SiteItem:
     """What the site shows for one published draft."""
 
@@ -37,7 +45,8 @@ class SiteItem:
     body: str
     column: str
     content_hash: str
-    published_at: str  # ISO 8601 UTC
+    published_at: str  # ISO 8601 UTC: the first publication, which corrections keep
+    corrections: tuple[Correction, ...] = ()  # oldest first; the last one is this version's
 
 
 @dataclass(frozen=True)
@@ -102,17 +111,29 @@ def _page(title: str, body_html: str, *, root: str) -> str:
     )
 
 
+def _time(at: str) -> str:
+    return f"<time datetime=\"{at}\">{at[:16].replace('T', ' ')}</time>"
+
+
+def _corrections(item: SiteItem) -> str:
+    if not item.corrections:
+        return ""
+    rows = "\n".join(f"<li>{_time(c.at)} 更正：{html.escape(c.note)}</li>" for c in item.corrections)
+    return f"<aside class=\"correction\">\n<h2>更正说明</h2>\n<ul>\n{rows}\n</ul>\n</aside>\n"
+
+
 def render_item(item: SiteItem) -> str:
     paragraphs = "\n".join(
         f"<p>{html.escape(line)}</p>" for line in item.body.splitlines() if line.strip()
     )
     col = column_label(item.column)
+    corrected = f" · 更正时间：{_time(item.corrections[-1].at)}" if item.corrections else ""
     body = (
         f"<article data-draft-id=\"{item.draft_id}\" data-content-hash=\"{item.content_hash}\">\n"
         f"<h1>{html.escape(item.title)}</h1>\n"
         f"<p class=\"meta\">栏目：<a href=\"../{column_path(item.column)}\">{html.escape(col)}</a>"
-        f" · 发布时间：<time datetime=\"{item.published_at}\">{item.published_at[:16].replace('T', ' ')}</time></p>\n"
-        f"{paragraphs}\n</article>"
+        f" · 发布时间：{_time(item.published_at)}{corrected}</p>\n"
+        f"{_corrections(item)}{paragraphs}\n</article>"
     )
     return _page(item.title, body, root="../")
 

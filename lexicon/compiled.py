@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from lexicon.matchers import ExactMatcher, NearMatcher
 from lexicon.model import Lexicon, LexiconTerm, TermKind
-from lexicon.normalize import Squeezed, fold_and_detect, squeeze, squeeze_term, unhide, unhide_term
+from lexicon.normalize import (
+    Squeezed,
+    fold_and_detect,
+    squeeze,
+    squeeze_term,
+    unhide,
+    unhide_term,
+)
 from lexicon.words import WordIndex
 
 NEAR_MIN_LENGTH = 4  # shorter formulations are protected spans only

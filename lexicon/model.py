@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from lexicon.normalize import fold
 from lexicon.categories import Category, Severity
+from lexicon.normalize import fold
 
 
 class TermKind(StrEnum):

@@ -58,3 +58,15 @@ class Disclosure(Term):
     PUBLIC = "主动公开"
     ON_REQUEST = "依申请公开"
     WITHHELD = "不予公开"
+
+
+class ColumnKind(Term):
+    """What a site column (栏目) holds; the kind gives a new column its default update rule."""
+
+    HOME = "home", "首页"
+    NEWS = "news", "动态要闻"
+    NOTICE = "notice", "通知公告"
+    POLICY = "policy", "政策文件"
+    PERSONNEL = "personnel", "人事信息"
+    PLAN = "plan", "规划计划"
+    OTHER = "other", "其他"

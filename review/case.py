@@ -60,6 +60,9 @@ class Case:
     # Voided approvals still count for separation of duties: whoever signed 初审 of a draft
     # never signs its 复审, even after a revision voided that 初审.
     voided_signoffs: tuple[SignOffRecord, ...] = field(default=())
+    # A version of this draft is on the site now (published, not withdrawn): a new revision is a
+    # correction (更正) of it, and it can be taken down even while that revision is in review.
+    live: bool = False
 
     def current_signoffs(self) -> tuple[SignOffRecord, ...]:
         """Approvals that count: those naming the current revision's content hash."""

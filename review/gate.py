@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from review.case import Case, OpenFinding
 from checking.categories import CATEGORY_LABELS
 from checking.located import BODY
-from review.progress import signers_by_stage, stage_done
 from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
+from review.case import Case, OpenFinding
+from review.progress import signers_by_stage, stage_done
 from review.workflow import StageDef, WorkflowDef, quoted_names
 
 

@@ -6,8 +6,8 @@ current hash, and the current step is the first step with a stage that is not do
 
 from __future__ import annotations
 
-from review.case import Case
 from lexicon.vocabulary import DraftStatus
+from review.case import Case
 from review.workflow import StageDef, WorkflowDef
 
 

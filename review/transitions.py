@@ -10,12 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from checking.categories import CATEGORY_LABELS
+from disclosure.reply import ReplyRefused, decide_withholding
+from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.case import SYSTEM_USER, Actor, Case, SignOffRecord
 from review.deadlines import due_at, overdue_stages
 from review.events import (
+    DisclosureChanged,
     DraftApproved,
     DraftReturned,
-    DisclosureChanged,
     DraftWithdrawn,
     Event,
     FindingWaived,
@@ -25,12 +28,16 @@ from review.events import (
     StageOpened,
     StageSigned,
 )
-from checking.categories import CATEGORY_LABELS
-from disclosure.reply import ReplyRefused, decide_withholding
 from review.gate import last_chance_errors, publication_blockers, waivers_of
-from review.progress import all_done, current_step, open_stages, pending_text, signers_by_stage, stage_done
+from review.progress import (
+    all_done,
+    current_step,
+    open_stages,
+    pending_text,
+    signers_by_stage,
+    stage_done,
+)
 from review.refusals import Conflict, InvalidInput, NotPermitted
-from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.workflow import StageDef, StageKind, WorkflowDef, quoted_names, role_label
 
 __all__ = [
@@ -248,6 +255,9 @@ def _new_revision(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, c
         raise InvalidInput("bad_revision", f"新版本号应为 {case.revision + 1}，而不是 {revision}")
     if content_hash == case.content_hash:
         raise InvalidInput("unchanged", "内容没有变化，未生成新版本")
+    if case.live and not comment.strip():
+        raise InvalidInput("correction_note", "稿件已在网站发布，修改即为更正：须写更正说明（--comment），"
+                                              "更正说明及更正时间将显示在网页上")
     events: list[Event] = [RevisionCreated(revision, content_hash, actor.name, comment)]
     order = {s.name: i for i, s in enumerate(wf.stages)}
     for rev in sorted({s.revision for s in case.signoffs}):
@@ -298,12 +308,15 @@ def waive(wf: WorkflowDef, case: Case, actor: Actor, *, finding_id: int, reason:
 
 
 def withdraw(wf: WorkflowDef, case: Case, actor: Actor, *, reason: str, now: datetime) -> list[Event]:
-    """撤稿: only a published draft, by a leader, with a reason."""
-    if case.status != DraftStatus.PUBLISHED:
+    """撤稿: a draft with a page on the site, by a leader, with a reason. A correction of it still in
+    review (or returned, or approved and not yet out) does not keep the live page up: the draft is
+    withdrawn as a whole and its open stages are voided."""
+    if case.status != DraftStatus.PUBLISHED and not case.live:
         raise Conflict("not_published", f"只有已发布的稿件才能撤稿（本稿件{case.status.label}）")
     if WITHDRAW_ROLE not in actor.roles:
         raise NotPermitted("not_leader", f"撤稿须由{role_label(WITHDRAW_ROLE)}签批")
-    return [DraftWithdrawn(actor.name, _required(reason, "撤稿必须说明理由"))]
+    events: list[Event] = [DraftWithdrawn(actor.name, _required(reason, "撤稿必须说明理由"))]
+    return events + [StageClosed(s.name, case.revision, VOIDED) for s in open_stages(wf, case)]
 
 
 # --- shared guards and helpers ---------------------------------------------------------

@@ -13,7 +13,13 @@ from contextlib import contextmanager
 from typing import Any, get_args
 
 import typer
-from typer._click.exceptions import BadParameter, MissingParameter, NoArgsIsHelpError, NoSuchOption, UsageError
+from typer._click.exceptions import (
+    BadParameter,
+    MissingParameter,
+    NoArgsIsHelpError,
+    NoSuchOption,
+    UsageError,
+)
 from typer.core import TyperGroup
 
 USAGE_EXIT_CODE = 2

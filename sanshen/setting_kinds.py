@@ -72,3 +72,12 @@ HOURS = Kind(lambda raw: _number(raw, zero_allowed=False, expected="正数"))
 SECONDS = Kind(lambda raw: _number(raw, zero_allowed=True, expected="非负数"))
 PORT = Kind(_port)
 WEB_ADDRESS = Kind(_web_address)
+
+
+def _count(raw: str) -> int:
+    if not raw.strip().isdecimal() or int(raw) < 1:
+        raise ValueError("应为正整数")
+    return int(raw)
+
+
+COUNT = Kind(_count)

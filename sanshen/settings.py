@@ -88,6 +88,12 @@ class Settings:
         unset="只用 chinese-calendar 收录的年份")
     reply_workflow_file: Path | None = _setting(
         "SANSHEN_REPLY_WORKFLOW", kinds.PATH, "依申请公开答复书的审签流程定义 TOML 文件", unset="内置“依申请公开答复”")
+    freshness_warn_days: float = _setting(
+        "SANSHEN_FRESHNESS_WARN_DAYS", kinds.SECONDS,
+        "栏目更新监测：距更新期限不足此天数时提醒管理员（即将超期）", default="3")
+    blank_column_limit: int = _setting(
+        "SANSHEN_BLANK_COLUMN_LIMIT", kinds.COUNT,
+        "空白栏目达到此数即按检查指标单项否决（监测与仪表盘据此标红）", default="5")
 
     @property
     def site_dir(self) -> Path:

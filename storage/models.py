@@ -58,6 +58,8 @@ class Draft(SQLModel, table=True):
     deadline_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # end-to-end deadline for urgent drafts
     published_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     idempotency_key: str | None = Field(default=None, unique=True, max_length=128)
+    publish_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # scheduled publication: not before
+    expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # taken off the site then (with a record)
 
 
 class WorkflowVersion(SQLModel, table=True):
@@ -305,3 +307,20 @@ class AnnualReportInput(SQLModel, table=True):
     figures: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_by: str = Field(max_length=64)
     updated_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class SiteColumn(SQLModel, table=True):
+    """A column (栏目) of the site's 主动公开目录; drafts are filed under one by its name.
+
+    The name is the column's identity (drafts and their revisions' metadata carry it), so it is
+    never renamed; retire a column by making it inactive."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=128, unique=True)
+    slug: str = Field(max_length=64, unique=True)  # its path on the site
+    parent_id: int | None = Field(default=None, foreign_key="sitecolumn.id")
+    kind: str = Field(default="other", max_length=16)  # a lexicon.vocabulary.ColumnKind value
+    update_days: int = 180  # must publish at least once in this many days
+    active: bool = True
+    alert_level: str = Field(default="green", max_length=16)  # the freshness admins were last told of
+    alerted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

@@ -6,12 +6,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from checking.findings import Category, Finding, Severity
+from lexicon.vocabulary import DraftStatus
 from review import events as ev
 from review import transitions as t
 from review.case import Actor, Case, OpenFinding, SignOffRecord
 from review.deadlines import draft_deadline
 from review.revision import content_hash
-from lexicon.vocabulary import DraftStatus
 from review.workflow import WorkflowDef, default_workflow
 from tests import cast
 

@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 from sanshen.service import drafts, users
 from sanshen.web.app import create_app
 
-
 pytestmark = pytest.mark.db
 
 DRAFT = {"title": "关于做好防汛工作的通知", "body": "各单位：请做好防汛准备。", "column": "通知公告",

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import sanshen.commands.check as check_command
 from sanshen.cli import app
 
 DRAFT = "各省(区、市)人民政府：\n认真布署工作，联系人张某，身份证号11010519491231002X。\n"

@@ -6,8 +6,19 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from disclosure.deadline import ReplyClock, correction_notice_due, receipt_rule, reply_due, working_days_left
-from disclosure.reply import ReplyRefused, check_explanation, decide_reply, decide_withholding
+from disclosure.deadline import (
+    ReplyClock,
+    correction_notice_due,
+    receipt_rule,
+    reply_due,
+    working_days_left,
+)
+from disclosure.reply import (
+    ReplyRefused,
+    check_explanation,
+    decide_reply,
+    decide_withholding,
+)
 from disclosure.terms import GROUNDS, Channel, ReplyKind, WithholdGround
 from disclosure.workdays import OutsideCalendar, WorkCalendar, china_date
 

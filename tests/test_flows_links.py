@@ -12,7 +12,15 @@ from sqlalchemy import select
 
 from checking.checks import link
 from flows.dispatcher import Dispatcher, DispatcherConfig
-from flows.links import LinkPolicy, Verdict, check_revision_links, extract_links, is_public, pinned_request, probe
+from flows.links import (
+    LinkPolicy,
+    Verdict,
+    check_revision_links,
+    extract_links,
+    is_public,
+    pinned_request,
+    probe,
+)
 from review.refusals import InvalidInput
 from review.workflow import default_workflow
 from sanshen.checker import load_default_checker

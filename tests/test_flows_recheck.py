@@ -11,7 +11,15 @@ from flows.recheck import recheck_drafts
 from review.workflow import default_workflow
 from sanshen.service.draft_pass import DraftPass
 from storage.db import transaction
-from storage.models import AuditEvent, CheckReport, Draft, FindingRow, Revision, User, Waiver
+from storage.models import (
+    AuditEvent,
+    CheckReport,
+    Draft,
+    FindingRow,
+    Revision,
+    User,
+    Waiver,
+)
 from tests.flows_support import submit_draft
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)

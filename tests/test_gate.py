@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 
 from checking.findings import Category
+from lexicon.vocabulary import DraftStatus
 from review import transitions as t
 from review.case import OpenFinding
 from review.deadlines import draft_deadline
 from review.refusals import InvalidInput, Refused
-from lexicon.vocabulary import DraftStatus
 from review.workflow import default_workflow
 from tests.review_helpers import LEAD, R1, T0, Desk, finding
 

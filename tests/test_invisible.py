@@ -7,7 +7,15 @@ import unicodedata
 
 import pytest
 
-from lexicon.invisible import DEFAULT_IGNORABLE, INVISIBLE, INVISIBLE_RUN, MAY_HIDE, NOT_IGNORABLE, RESERVED, describe
+from lexicon.invisible import (
+    DEFAULT_IGNORABLE,
+    INVISIBLE,
+    INVISIBLE_RUN,
+    MAY_HIDE,
+    NOT_IGNORABLE,
+    RESERVED,
+    describe,
+)
 
 # Format characters with a glyph of their own (Prepended_Concatenation_Mark, PropList.txt 14.0).
 PREPENDED_CONCATENATION_MARKS = {*range(0x0600, 0x0606), 0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2, 0x110BD, 0x110CD}

@@ -8,11 +8,18 @@ from pathlib import Path
 import pytest
 
 from checking.findings import Category, Severity
+from lexicon.compiled import Document
 from lexicon.loader import DATA_DIR, load_lexicon
 from lexicon.matchers import ExactMatcher, NearMatcher, pieces
-from lexicon.compiled import Document
 from lexicon.model import Lexicon, LexiconError, LexiconOverride, TermKind, make_term
-from lexicon.normalize import fold, fold_and_detect, squeeze, squeeze_term, unhide, unhide_term
+from lexicon.normalize import (
+    fold,
+    fold_and_detect,
+    squeeze,
+    squeeze_term,
+    unhide,
+    unhide_term,
+)
 
 
 @pytest.fixture(scope="module")

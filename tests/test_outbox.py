@@ -7,7 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage.db import transaction
-from storage.outbox import claim, complete, dead_since, enqueue, fail, mark_dead, next_ready_at, pending_count
+from storage.outbox import (
+    claim,
+    complete,
+    dead_since,
+    enqueue,
+    fail,
+    mark_dead,
+    next_ready_at,
+    pending_count,
+)
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=5)

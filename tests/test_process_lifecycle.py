@@ -7,7 +7,14 @@ import subprocess
 
 import pytest
 
-from tests.processes import SANSHEN, STOP_SECONDS, processes_with, sanshen_env, stop_with_sigterm, wait_for_line
+from tests.processes import (
+    SANSHEN,
+    STOP_SECONDS,
+    processes_with,
+    sanshen_env,
+    stop_with_sigterm,
+    wait_for_line,
+)
 
 pytestmark = pytest.mark.prefect
 

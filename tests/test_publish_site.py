@@ -6,7 +6,16 @@ import json
 import os
 import stat
 
-from flows.site import DIR_MODE, FILE_MODE, MANIFEST, SiteItem, StaticSite, atomic_write, column_path, item_path
+from flows.site import (
+    DIR_MODE,
+    FILE_MODE,
+    MANIFEST,
+    SiteItem,
+    StaticSite,
+    atomic_write,
+    column_path,
+    item_path,
+)
 
 
 def _item(draft_id: int = 1, *, content_hash: str = "a" * 64, title: str = "关于开展安全检查的通知",

@@ -43,6 +43,11 @@ BEFORE = {
     "bad_base64": (2, 422),
     "check_too_large": (2, 413),
     "rate_limited": (1, 429),
+    # added after the refusal kinds: columns (栏目), corrections
+    **dict.fromkeys(["column_exists", "slug_taken"], (1, 409)),
+    **dict.fromkeys(["bad_column_kind", "bad_column_slug", "bad_update_days", "column_cycle", "correction_note",
+                     "unregistered_column", "bad_time", "bad_schedule"], (2, 422)),
+    **dict.fromkeys(["unknown_column"], (2, 404)),
 }
 
 

@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+
 from review.refusals import InvalidInput, NotPermitted
 from sanshen.service import audit, drafts
 from tests.flows_support import tamper_audit_row

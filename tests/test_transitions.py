@@ -8,16 +8,30 @@ from datetime import timedelta
 import pytest
 
 from checking.findings import Category, Severity
+from lexicon.vocabulary import DraftStatus
 from review import events as ev
 from review import transitions as t
 from review.case import OpenFinding
 from review.deadlines import escalations
 from review.refusals import InvalidInput, Refused
-from lexicon.vocabulary import DraftStatus
 from review.workflow import load_workflow
 from tests.cast import SIGNERS
 from tests.review_helpers import (
-    EDITOR, LEAD, LEAD2, P1, P2, P3, R1, R2, SEC, T0, Desk, actions, actor, body_hash, finding,
+    EDITOR,
+    LEAD,
+    LEAD2,
+    P1,
+    P2,
+    P3,
+    R1,
+    R2,
+    SEC,
+    T0,
+    Desk,
+    actions,
+    actor,
+    body_hash,
+    finding,
 )
 
 HUMAN_STAGES = ["一校", "初审", "二校", "复审", "保密审查", "三校", "终审"]

@@ -8,8 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from review.refusals import InvalidInput
-from sanshen.service import drafts, users
-from sanshen.service import ooxml
+from sanshen.service import drafts, ooxml, users
 from sanshen.web import uploads
 from sanshen.web.auth import safe_next
 from sanshen.web.limits import RequestSizeLimit
@@ -219,8 +218,15 @@ def test_a_form_field_over_the_parser_limit_gets_a_chinese_refusal(app, team):
 def test_every_web_form_post_needs_the_csrf_token(app, team):
     import re
 
-    from sanshen.web import (routes_admin, routes_audit, routes_auth, routes_drafts, routes_lexicon,
-                             routes_notifications, routes_stats)
+    from sanshen.web import (
+        routes_admin,
+        routes_audit,
+        routes_auth,
+        routes_drafts,
+        routes_lexicon,
+        routes_notifications,
+        routes_stats,
+    )
 
     draft_id = team.submit().id
     posts = [r.path for module in (routes_admin, routes_audit, routes_auth, routes_drafts, routes_lexicon,

@@ -11,8 +11,14 @@ import pytest
 
 from flows.site import item_path
 from sanshen.web.server import free_port
-from tests.processes import SANSHEN, STOP_SECONDS, processes_with, sanshen_env, stop_with_sigterm
 from tests.cast import SIGNERS
+from tests.processes import (
+    SANSHEN,
+    STOP_SECONDS,
+    processes_with,
+    sanshen_env,
+    stop_with_sigterm,
+)
 from tests.team import Team, open_context
 
 pytestmark = pytest.mark.prefect

@@ -13,7 +13,13 @@ import typer
 
 from checking.categories import CATEGORY_LABELS
 from checking.findings import Category, Finding, Report, Severity
-from sanshen.commands._common import cli_errors, fail, print_json, read_bytes_file, read_text_file
+from sanshen.commands._common import (
+    cli_errors,
+    fail,
+    print_json,
+    read_bytes_file,
+    read_text_file,
+)
 
 if TYPE_CHECKING:
     from checking.check import Checker

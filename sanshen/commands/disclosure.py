@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from sanshen.commands._common import acting_user, app_context, json_option, print_json, token_option
+from sanshen.commands._common import (
+    acting_user,
+    app_context,
+    json_option,
+    print_json,
+    token_option,
+)
 
 
 def disclosure(

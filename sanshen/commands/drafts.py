@@ -69,11 +69,15 @@ def submit(
                                       help="不予公开的法定依据，如：属于国家秘密、保护第三方合法权益（sanshen request grounds 列出全部）"),
     interprets: int | None = typer.Option(None, "--interprets", help="本解读稿所解读的政策文件稿件号"),
     urgent: bool = typer.Option(False, "--urgent", help="紧急稿件（突发事件，全程时限默认 5 小时）"),
+    publish_at: str | None = typer.Option(None, "--publish-at",
+                                          help="定时发布：不早于此时间（如 2026-12-01T09:00，北京时间；或带时区）"),
+    expires_at: str | None = typer.Option(None, "--expires-at", help="到期下线：到此时间从网站撤下并留记录"),
     token: str | None = token_option(),
     as_json: bool = json_option(),
 ) -> None:
     """提交稿件：同步运行机器预审，生成第 1 版并进入审核流程。"""
     from sanshen.service import drafts
+    from sanshen.service.schedule import moment
 
     with app_context() as ctx:
         body = read_text_file(file)
@@ -81,6 +85,7 @@ def submit(
         view = drafts.submit(ctx, actor, drafts.SubmitInput(
             title=title, body=body, column=column, kind=kind, disclosure=disclosure,
             disclosure_reason=reason, urgent=urgent, interprets=interprets, disclosure_ground=ground,
+            publish_at=moment(publish_at, what="定时发布时间"), expires_at=moment(expires_at, what="下线时间"),
         ), now=ctx.clock())
     _emit(view, "已提交", as_json)
     _exit_if_blocking(view)

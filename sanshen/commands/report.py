@@ -6,7 +6,14 @@ from pathlib import Path
 
 import typer
 
-from sanshen.commands._common import acting_user, app_context, json_option, print_json, read_text_file, token_option
+from sanshen.commands._common import (
+    acting_user,
+    app_context,
+    json_option,
+    print_json,
+    read_text_file,
+    token_option,
+)
 
 report_app = typer.Typer(help="政府信息公开工作年度报告（国家模板的六个部分与表格）。", no_args_is_help=True)
 

@@ -34,16 +34,21 @@ def _pause_hook(seconds: float) -> Callable[[], None] | None:
     return (lambda: time.sleep(seconds)) if seconds > 0 else None
 
 
+FRESHNESS_EVERY = timedelta(hours=1)  # how often serve and worker check the columns' freshness
+
+
 def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> DispatcherConfig:
     """The dispatcher's configuration under these settings (the link checker's guard included);
     without ``lease``, the dispatcher's default lease."""
     from flows.dispatcher import DispatcherConfig
     from flows.links import LinkPolicy
+    from review.freshness import FreshnessPolicy
     from sanshen.service.requests import work_calendar
 
     policy = LinkPolicy(enabled=settings.link_check, allow_private=settings.link_check_private)
+    freshness = FreshnessPolicy(warn_days=settings.freshness_warn_days, blank_limit=settings.blank_column_limit)
     return DispatcherConfig(lease=DispatcherConfig.lease if lease is None else lease, link_policy=policy,
-                            calendar=work_calendar(settings))
+                            calendar=work_calendar(settings), freshness=freshness, freshness_every=FRESHNESS_EVERY)
 
 
 def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_url: str | None = None,

@@ -57,6 +57,6 @@ def allowed_actions(wf: WorkflowDef, case: Case, actor: Actor, *, now: datetime)
                 wf, case, actor, comment=_SOME_TEXT, to_stage=name, now=now))
         ),
         can_revise=_permits(lambda: transitions.revise(wf, case, actor, revision=case.revision + 1,
-                                                       content_hash="", comment="", now=now)),
+                                                       content_hash="", comment=_SOME_TEXT, now=now)),
         can_withdraw=_permits(lambda: transitions.withdraw(wf, case, actor, reason=_SOME_TEXT, now=now)),
     )

@@ -10,17 +10,19 @@ from importlib import resources
 
 from sqlalchemy import Engine, select
 
-from checking.check import Checker
 from casestore.workflows import WorkflowVersions, register_workflow
+from checking.check import Checker
 from lexicon.loader import load_lexicon
 from lexicon.model import LexiconOverride
+from review.freshness import FreshnessPolicy
 from review.refusals import InvalidInput
 from review.workflow import WorkflowDef, WorkflowError, load_workflow
 from sanshen.checker import load_default_checker
 from sanshen.settings import Settings
 from storage import lexicon_revision
 from storage.clock import Clock, system_clock
-from storage.db import make_engine, transaction, upgrade as upgrade_db
+from storage.db import make_engine, transaction
+from storage.db import upgrade as upgrade_db
 from storage.dialect import dialect_for
 from storage.models import LexiconEntry
 
@@ -161,6 +163,11 @@ class AppContext:
             if built is None or built.lexicon_revision != revision:
                 built = self._built = _build(self.engine, revision, base=built.checker if built else None)
             return built.checker
+
+    @property
+    def freshness_policy(self) -> FreshnessPolicy:
+        return FreshnessPolicy(warn_days=self.settings.freshness_warn_days,
+                               blank_limit=self.settings.blank_column_limit)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -14,26 +14,28 @@ from sqlmodel import Session
 
 from casestore.apply import apply_events
 from casestore.load import current_revision, interpretation_of, load_case
-from flows.findings import replace_findings
-from flows.recheck import SOURCES, draft_meta, recheck_draft
 from checking.draft import check_draft
 from checking.located import DraftReport, Location
+from disclosure.reply import ReplyRefused, check_explanation
+from disclosure.terms import WithholdGround
+from flows.findings import replace_findings
+from flows.recheck import SOURCES, draft_meta, recheck_draft
+from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review import transitions
 from review.case import Case, OpenFinding
 from review.deadlines import draft_deadline
 from review.events import DraftSubmitted, Event, FindingWaived
 from review.refusals import Conflict, InvalidInput, NotPermitted, lost_race
 from review.revision import content_hash, publish_meta
-from disclosure.reply import ReplyRefused, check_explanation
-from disclosure.terms import WithholdGround
-from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.workflow import WorkflowDef
 from sanshen.service import validate
 from sanshen.service.allowed import allowed_actions
 from sanshen.service.attachment_text import attachment_text
-from sanshen.service.draft_pass import DraftPass
+from sanshen.service.columns import require_column
 from sanshen.service.diff import unified_body_diff
+from sanshen.service.draft_pass import DraftPass
 from sanshen.service.errors import NotFound
+from sanshen.service.schedule import check_schedule
 from sanshen.service.tx import action, reading
 from sanshen.service.views import (
     AttachmentFile,
@@ -47,6 +49,8 @@ from sanshen.service.views import (
     StageView,
     UserView,
 )
+from storage.audit import append_event
+from storage.chain import format_at
 from storage.models import (
     Attachment,
     Draft,
@@ -87,6 +91,8 @@ class SubmitInput:
     disclosure_ground: str | None = None  # 不予公开: a disclosure.terms.WithholdGround value or label
     idempotency_key: str | None = None
     attachments: tuple[AttachmentInput, ...] = ()
+    publish_at: datetime | None = None  # 定时发布: not before (UTC; see sanshen/service/schedule.py)
+    expires_at: datetime | None = None  # 到期下线: taken off the site then, with a record
 
 
 # --- input ---------------------------------------------------------------------------
@@ -224,6 +230,9 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
     meta = publish_meta(column=data.column, kind=data.kind, disclosure=data.disclosure,
                         interprets=data.interprets)
     digest = content_hash(data.title, data.body, (a.sha256 for a in data.attachments), meta)
+    check_schedule(data.publish_at, data.expires_at, now=now)
+    with reading(ctx) as session:
+        require_column(session, data.column)
     if data.idempotency_key is not None:
         with reading(ctx) as session:
             existing = _existing_submission(session, actor, data.idempotency_key, data, digest)
@@ -260,7 +269,7 @@ def _new_draft(wf: WorkflowDef, actor: UserView, data: SubmitInput, *, now: date
         interprets_id=data.interprets, workflow_name=wf.name, workflow_version=wf.version,
         status=DraftStatus.IN_REVIEW, current_revision=1, submitted_at=now,
         deadline_at=draft_deadline(wf, submitted_at=now, urgent=data.urgent),
-        idempotency_key=data.idempotency_key,
+        idempotency_key=data.idempotency_key, publish_at=data.publish_at, expires_at=data.expires_at,
     )
 
 
@@ -295,6 +304,10 @@ def _create_draft(wf: WorkflowDef, session: Session, actor: UserView, draft: Dra
     case = load_case(session, draft.id)
     events = [submitted, *transitions.start(wf, case, now=now)]
     apply_events(session, draft, events, now=now, actor=actor.name, workflow=wf)
+    if draft.publish_at is not None or draft.expires_at is not None:
+        append_event(session, action="draft.scheduled", actor=actor.name, draft_id=draft.id, at=now,
+                     payload={"publish_at": format_at(draft.publish_at) if draft.publish_at else None,
+                              "expires_at": format_at(draft.expires_at) if draft.expires_at else None})
     return _draft_view(session, draft)
 
 
@@ -476,6 +489,9 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
             interprets=draft.interprets_id,
             interpretation=interp.id if interp else None,
             deadline_at=draft.deadline_at,
+            publish_at=draft.publish_at,
+            expires_at=draft.expires_at,
+            live=case.live,
             stages=_stage_views(wf, session, draft, case),
             blockers=tuple(blockers),
             diff=diff,

@@ -20,10 +20,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 from sqlmodel import Session
 
+from casestore.load import current_revision
+from casestore.requests import record_step
 from disclosure.deadline import ReplyClock, receipt_rule, working_days_left
 from disclosure.masking import mask_contact, mask_id_number, mask_name
 from disclosure.reply import ReplyRefused, decide_reply
 from disclosure.terms import (
+    GROUNDS,
     ApplicantKind,
     Channel,
     OrganisationKind,
@@ -31,11 +34,8 @@ from disclosure.terms import (
     ReplyKind,
     RequestStatus,
     UnavailableReason,
-    GROUNDS,
 )
 from disclosure.workdays import OutsideCalendar, WorkCalendar, china_date, with_schedule
-from casestore.load import current_revision
-from casestore.requests import record_step
 from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.refusals import Conflict, InvalidInput, NotPermitted, lost_race
 from sanshen.service import drafts, validate

@@ -107,6 +107,9 @@ class DraftContent(DraftView):
     interprets: int | None = Field(description="本解读稿所解读的政策文件编号")
     interpretation: int | None = Field(description="本政策文件的解读稿编号")
     deadline_at: Timestamp | None
+    publish_at: Timestamp | None = Field(None, description="定时发布时间：到时且各关口仍满足才发布")
+    expires_at: Timestamp | None = Field(None, description="到期下线时间：到时从网站撤下并留记录")
+    live: bool = Field(False, description="网站上有本稿件的页面（修改即为更正，须写更正说明）")
     stages: tuple[StageView, ...]
     blockers: tuple[str, ...] = Field(description="发布前还需满足的条件")
     diff: str | None = Field(description="与当前用户上次签批的修订相比的差异")
@@ -286,3 +289,38 @@ class AnnualReportView(View):
     reconciles: bool = Field(description="新收 + 上年结转 = 办理结果总计 + 结转下年度（每列）")
     litigation: tuple[FigureView, ...] = Field(description="四、行政复议、行政诉讼（管理员填报）")
     missing: tuple[str, ...] = Field(description="尚未填写或填报的项目")
+
+
+class ColumnView(View):
+    """A column (栏目) of the site's registry."""
+
+    name: str
+    slug: str = Field(description="栏目在网站上的路径")
+    parent: str | None = Field(description="上级栏目名称")
+    kind: str = Field(description="home / news / notice / policy / personnel / plan / other")
+    kind_label: str
+    update_days: int = Field(description="更新要求：至少每多少天发布一次")
+    active: bool
+
+
+class ColumnFreshnessView(View):
+    name: str
+    kind: str
+    update_days: int
+    last_published_at: Timestamp | None = Field(description="栏目（含下级栏目）在网站上最新一篇的首次发布时间")
+    due_at: Timestamp | None = Field(description="最迟应再次发布的时间")
+    days_since: float | None = Field(description="距最近一次发布的天数")
+    status: str = Field(description="green 正常 / due_soon 即将超期 / overdue 已超期")
+    status_label: str
+    blank: bool = Field(description="空白栏目：没有在网站上的内容，或超过更新要求未发布")
+
+
+class FreshnessView(View):
+    at: Timestamp
+    columns: tuple[ColumnFreshnessView, ...]
+    overdue: int
+    due_soon: int
+    blank_count: int
+    blank_limit: int = Field(description="空白栏目达到此数即单项否决")
+    home_overdue: bool
+    vetoed: bool = Field(description="按检查指标将被单项否决（首页超期未更新，或空白栏目达到上限）")

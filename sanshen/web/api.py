@@ -17,16 +17,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from checking.context import DraftMeta
 from lexicon.vocabulary import DraftKind
-from review.refusals import InvalidInput
-from sanshen.service import audit, check_pass, drafts, users, validate
+from review.refusals import InvalidInput, NotPermitted
+from sanshen.service import audit, check_pass, columns, drafts, users, validate
 from sanshen.service import requests as requests_service
 from sanshen.service.errors import AuthError
+from sanshen.service.schedule import moment
 from sanshen.service.views import (
     AuditChainView,
     AuditView,
     CheckReportView,
+    ColumnView,
     DraftDetail,
     DraftView,
+    FreshnessView,
     QueueItem,
     RequestDetail,
     RequestView,
@@ -70,6 +73,8 @@ class SubmitBody(BaseModel):
     disclosure_ground: str | None = Field(None, description="不予公开的法定依据（必填），如 属于国家秘密、保护第三方合法权益")
     urgent: bool = False
     interprets: int | None = Field(None, description="政策解读稿件所解读的政策文件编号")
+    publish_at: str | None = Field(None, description="定时发布时间（ISO 8601；不带时区按北京时间）")
+    expires_at: str | None = Field(None, description="到期下线时间（ISO 8601；不带时区按北京时间）")
 
 
 class ReviseBody(BaseModel):
@@ -119,7 +124,10 @@ class CheckBody(BaseModel):
 @router.post("/drafts", status_code=201, response_model=DraftView, summary="提交稿件")
 def submit(request: Request, data: SubmitBody, me: UserView = Depends(api_user),
            idempotency_key: str | None = Header(None, description="幂等键：同一键重复提交只生成一篇稿件")) -> DraftView:
-    return drafts.submit(app_ctx(request), me, drafts.SubmitInput(**data.model_dump(), idempotency_key=idempotency_key),
+    fields = data.model_dump()
+    fields["publish_at"] = moment(fields["publish_at"], what="定时发布时间")
+    fields["expires_at"] = moment(fields["expires_at"], what="下线时间")
+    return drafts.submit(app_ctx(request), me, drafts.SubmitInput(**fields, idempotency_key=idempotency_key),
                          now=now(request))
 
 
@@ -328,3 +336,43 @@ class ConvertBody(BaseModel):
 def request_convert(request: Request, request_id: int, data: ConvertBody, me: UserView = Depends(api_user)) -> RequestDetail:
     return requests_service.convert(app_ctx(request), me, request_id, draft_id=data.draft_id, reason=data.reason,
                                     now=now(request))
+
+
+class ColumnBody(BaseModel):
+    name: str
+    slug: str = Field(description="栏目在网站上的路径：小写字母、数字、连字符")
+    kind: str = Field("other", description="home / news / notice / policy / personnel / plan / other")
+    update_days: int | None = Field(None, description="更新要求（天）；省略时按栏目类型")
+    parent: str | None = Field(None, description="上级栏目名称")
+
+
+class ColumnPatch(BaseModel):
+    slug: str | None = None
+    kind: str | None = None
+    update_days: int | None = None
+    parent: str | None = Field(None, description="上级栏目名称；空字符串表示顶级栏目；省略则不变")
+    active: bool | None = None
+
+
+@router.get("/columns", response_model=list[ColumnView], summary="已登记的栏目及其更新要求")
+def list_columns(request: Request) -> list[ColumnView]:
+    return columns.list_columns(app_ctx(request))
+
+
+@router.post("/columns", status_code=201, response_model=ColumnView, summary="登记栏目（管理员）")
+def add_column(request: Request, data: ColumnBody, me: UserView = Depends(api_user)) -> ColumnView:
+    return columns.add_column(app_ctx(request), me, columns.ColumnInput(**data.model_dump()), now=now(request))
+
+
+@router.patch("/columns/{name}", response_model=ColumnView, summary="修改栏目（管理员；名称不可改）")
+def update_column(request: Request, name: str, data: ColumnPatch, me: UserView = Depends(api_user)) -> ColumnView:
+    fields = data.model_dump(exclude_unset=True)
+    parent = fields.pop("parent", columns.UNCHANGED)
+    return columns.update_column(app_ctx(request), me, name, parent=parent, now=now(request), **fields)
+
+
+@router.get("/monitor/freshness", response_model=FreshnessView, summary="栏目更新监测（管理员）")
+def freshness(request: Request, me: UserView = Depends(api_user)) -> FreshnessView:
+    if not me.has_role("admin"):
+        raise NotPermitted("forbidden", "只有管理员（admin）可以查看栏目更新监测")
+    return columns.freshness(app_ctx(request), now=now(request))

@@ -7,7 +7,6 @@ and has no cookies.
 
 from __future__ import annotations
 
-from storage.clock import epoch_seconds
 from typing import Callable
 from urllib.parse import quote
 
@@ -18,6 +17,7 @@ from review.workflow import ROLE_LABELS
 from sanshen.service import users
 from sanshen.service.errors import NotFound
 from sanshen.web.security import SESSION_COOKIE, Session, csrf_ok
+from storage.clock import epoch_seconds
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'none'; object-src 'none'; "

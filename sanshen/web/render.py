@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -51,6 +51,8 @@ FLASH = {
     "lexicon_disabled": "词条已停用。",
     "lexicon_imported": "词表已导入。",
     "read": "已标为已读。",
+    "column_added": "栏目已登记。",
+    "column_updated": "栏目已修改。",
 }
 
 NAV = (
@@ -63,6 +65,8 @@ NAV = (
     ("/admin/stats", "统计", "admin"),
     ("/requests", "依申请公开", "foia"),
     ("/admin/annual-report", "信息公开年报", "admin"),
+    ("/admin/columns", "栏目", "admin"),
+    ("/admin/freshness", "栏目更新", "admin"),
 )
 
 

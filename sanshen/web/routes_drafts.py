@@ -14,13 +14,14 @@ from starlette.responses import RedirectResponse, Response
 from checking.categories import CATEGORY_LABELS
 from checking.located import Part
 from flows.site import item_path
-from review.refusals import Refused
 from lexicon.vocabulary import DraftKind, DraftStatus
-from sanshen.service import audit, drafts
+from review.refusals import Refused
+from sanshen.service import audit, columns, drafts
 from sanshen.service.errors import answer
+from sanshen.service.schedule import moment
 from sanshen.service.views import DraftDetail, DraftView, UserView
 from sanshen.web.auth import csrf_protect, current_user, require_roles
-from sanshen.web.forms import body_from_form, read_attachments, optional_int
+from sanshen.web.forms import body_from_form, optional_int, read_attachments
 from sanshen.web.highlight import segments
 from sanshen.web.render import page
 from sanshen.web.state import app_ctx, now
@@ -47,12 +48,14 @@ def new_draft_form(request: Request, me: UserView = Depends(require_roles("edito
 
 def _new_draft_page(request: Request, form: FormData, *, error: str | None, status_code: int = 200) -> Response:
     values = {k: form.get(k, "") for k in ("title", "column", "kind", "disclosure", "disclosure_reason",
-                                            "interprets", "body", "urgent", "disclosure_ground")}
+                                            "interprets", "body", "urgent", "disclosure_ground", "publish_at",
+                                            "expires_at")}
     values["kind"] = values["kind"] or DraftKind.NEWS
     return page(
         request, "new_draft.html", "新建稿件", status_code=status_code, form=values, error=error,
         idempotency_key=form.get("idempotency_key") or secrets.token_urlsafe(16),
         urgent_hours=f"{app_ctx(request).settings.urgent_deadline_hours:g}",
+        columns=[c.name for c in columns.list_columns(app_ctx(request), include_inactive=False)],
     )
 
 
@@ -73,6 +76,8 @@ async def submit(request: Request, me: UserView = Depends(require_roles("editor"
             interprets=optional_int(form.get("interprets"), what="所解读的政策文件编号"),
             idempotency_key=str(form.get("idempotency_key", "")) or None,
             attachments=await read_attachments(form.getlist("attachments")),
+            publish_at=moment(str(form.get("publish_at", "")), what="定时发布时间"),
+            expires_at=moment(str(form.get("expires_at", "")), what="下线时间"),
         )
         view = drafts.submit(app_ctx(request), me, submission, now=now(request))
     except Refused as exc:  # bad input or a refusal: the form again, with what was typed

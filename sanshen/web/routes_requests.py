@@ -10,7 +10,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from disclosure import annual as annual_rules
-from disclosure.terms import GROUNDS, ApplicantKind, Channel, OrganisationKind, ReplyKind, RequestStatus
+from disclosure.terms import (
+    GROUNDS,
+    ApplicantKind,
+    Channel,
+    OrganisationKind,
+    ReplyKind,
+    RequestStatus,
+)
 from review.refusals import InvalidInput, Refused
 from sanshen.service import annual, annual_export, requests
 from sanshen.service.errors import answer

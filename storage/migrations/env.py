@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from alembic import context
+from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers every table on the metadata)
-from sqlmodel import SQLModel
 from storage.dialect import dialect_for
 
 target_metadata = SQLModel.metadata

@@ -59,7 +59,7 @@ def test_editor_submits_a_draft_and_sees_the_id_number_highlighted(browser, live
     page = sign_in(browser, live, "bian")
     page.get_by_role("link", name="新建稿件").first.click()
     page.get_by_label("标题", exact=True).fill("关于公布低保对象名单的公示")
-    page.get_by_label("栏目", exact=True).fill("通知公告")
+    page.get_by_label("栏目", exact=True).select_option("通知公告")
     page.get_by_label("主动公开").check()
     page.locator("#body").fill(f"申请人：王某，身份证号 {ID_NUMBER}，现予公示。")
     page.get_by_role("button", name="提交审核").click()

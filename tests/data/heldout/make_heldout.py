@@ -180,7 +180,7 @@ def pii_lookalikes() -> None:
     for _ in range(2):
         y = rng.randint(2018, 2025)
         add("pii", "lookalike", f"根据《关于进一步加强政务公开工作的通知》（浙政办发〔{y}〕{rng.randint(1, 60)}号）要求，现将有关事项通知如下。")
-        add("pii", "lookalike", f"按照国办发〔2018〕123号文件精神，各地要加快推进政务服务“一网通办”。")
+        add("pii", "lookalike", "按照国办发〔2018〕123号文件精神，各地要加快推进政务服务“一网通办”。")
         add("pii", "lookalike", f"索引号：11330000002482170P/{y}-{rng.randint(10000, 99999)}，发布机构：省人民政府办公厅。")
         add("pii", "lookalike", f"索引号 {digits(9)}{rng.choice('PQXY')}/{y}-{rng.randint(100, 999):05d} 主题分类：综合政务")
         cc = credit_code()

@@ -1,0 +1,38 @@
+"""sanshen monitor …: checks of the live site after publication; each exits 1 when something is wrong."""
+
+from __future__ import annotations
+
+import typer
+
+from sanshen.commands._common import app_context, json_option, print_json
+
+monitor_app = typer.Typer(help="发布后监测：发现问题时退出码为 1。", no_args_is_help=True)
+
+STATUS_MARK = {"green": "正常", "due_soon": "即将超期", "overdue": "已超期"}
+
+
+@monitor_app.command("freshness")
+def freshness(as_json: bool = json_option()) -> None:
+    """栏目更新监测：每个栏目距最近一次发布的天数与其更新要求；有栏目超期时退出码为 1。"""
+    from sanshen.service import columns
+
+    with app_context() as ctx:
+        view = columns.freshness(ctx, now=ctx.clock())
+    if as_json:
+        print_json(view)
+    else:
+        for c in view.columns:
+            since = "从未发布" if c.days_since is None else f"{c.days_since:.1f} 天前发布"
+            blank = "（空白栏目）" if c.blank else ""
+            typer.echo(f"{c.status_label}\t{c.name}\t{since}，要求每 {c.update_days} 天{blank}")
+        typer.echo(f"超期 {view.overdue} 个，即将超期 {view.due_soon} 个，空白栏目 {view.blank_count} 个"
+                   f"（达到 {view.blank_limit} 个即单项否决）")
+    if view.overdue:
+        late = "、".join(c.name for c in view.columns if c.status == "overdue")
+        veto = "；按检查指标，网站将被单项否决（首页超期未更新或空白栏目达到上限）" if view.vetoed else ""
+        typer.echo(f"错误：{view.overdue} 个栏目超过更新要求未发布：{late}{veto}", err=True)
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(monitor_app, name="monitor")
