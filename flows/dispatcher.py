@@ -62,11 +62,11 @@ def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
 
 class Dispatcher:
     def __init__(
-        self, *, engine: Engine, workflow: WorkflowDef, site_dir: Path, checker_factory: CheckerFactory,
+        self, *, engine: Engine, workflow: WorkflowDef, site_dir: Path | None = None, checker_factory: CheckerFactory,
         webhook: WebhookConfig | None = None, use_prefect: bool = True,
         config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
         after_site_write: Callable[[], None] | None = None, workflows: WorkflowVersions | None = None,
-        clock: Clock = system_clock, prefect_api_url: str | None = None,
+        clock: Clock = system_clock, prefect_api_url: str | None = None, site: StaticSite | None = None,
     ) -> None:
         """``workflow``: the current definition; ``workflows`` the versions drafts are pinned to
         (default: only the current one known); ``clock`` tells every run what time it is;
@@ -76,7 +76,8 @@ class Dispatcher:
         self.workflows = workflows or WorkflowVersions(workflow)
         self.config = config
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
-        self.publisher = Publisher(engine=engine, site=StaticSite(site_dir), workflow=self.workflows.current,
+        site = site if site is not None else StaticSite(site_dir)  # ``site``: a store other than a folder
+        self.publisher = Publisher(engine=engine, site=site, workflow=self.workflows.current,
                                    webhook=webhook, after_site_write=after_site_write, workflows=self.workflows)
         self._checker_factory = checker_factory
         self._handlers: dict[str, Handler] = {

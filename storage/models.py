@@ -241,3 +241,19 @@ class LexiconRevision(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     number: int = 0
+
+
+class SiteFile(SQLModel, table=True):
+    """A file of the published site as sanshen last wrote it (the integrity monitor's reference).
+
+    Pages and indexes keep their bytes here, so a tampered page is diffed and restored exactly as
+    it was signed; an attachment's bytes stay in its ``attachment`` row (found by ``sha256``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    path: str = Field(max_length=512, unique=True)  # relative to the site root
+    kind: str = Field(max_length=16)  # page / attachment / listing
+    draft_id: int | None = Field(default=None, index=True)
+    sha256: str = Field(max_length=64)
+    size: int
+    data: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    recorded_at: datetime = Field(sa_type=UtcDateTime)

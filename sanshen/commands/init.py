@@ -10,11 +10,11 @@ from sanshen.commands._common import app_context, json_option, print_json
 def init(as_json: bool = json_option()) -> None:
     """创建或升级数据目录与数据库（可重复执行）。"""
     from casestore.apply import system_user_id
-    from flows.site import make_dirs
+    from sanshen.service.site import site_of
     from storage.db import transaction
 
     with app_context(upgrade=True) as ctx:
-        make_dirs(ctx.settings.site_dir)
+        site_of(ctx.settings).store.ensure()
         with transaction(ctx.engine) as session:
             system_user_id(session, now=ctx.clock())
         info = {

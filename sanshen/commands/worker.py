@@ -50,9 +50,10 @@ def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_u
     makes of the context's settings. With ``use_prefect``, run it inside :func:`running_dispatcher`."""
     from flows.dispatcher import Dispatcher
     from sanshen.service.draft_pass import DraftPass
+    from sanshen.service.site import site_of
 
     return Dispatcher(
-        engine=ctx.engine, workflow=ctx.workflow, workflows=ctx.workflows, site_dir=ctx.settings.site_dir,
+        engine=ctx.engine, workflow=ctx.workflow, workflows=ctx.workflows, site=site_of(ctx.settings),
         checker_factory=lambda: DraftPass(ctx.checker), webhook=webhook_config(ctx),
         use_prefect=use_prefect, config=config or dispatcher_config(ctx.settings),
         after_site_write=_pause_hook(ctx.settings.fault_publish_pause), clock=ctx.clock,
