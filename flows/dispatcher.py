@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from casestore.workflows import WorkflowVersions
-from flows import links, publish, recheck, route
+from flows import integrity, links, publish, recheck, route
 from flows.links import LinkPolicy
 from flows.notify import notify, users_with_roles
 from flows.publish import Publisher
@@ -53,6 +53,8 @@ class DispatcherConfig:
     backoff_max: timedelta = timedelta(hours=1)
     max_attempts: int = 8  # after this many failed tries an item goes dead (admins are told)
     link_policy: LinkPolicy = field(default_factory=LinkPolicy)
+    integrity_every: timedelta | None = None  # the integrity monitor's interval (None: not scheduled)
+    public_site_url: str | None = None  # the monitor also reads the public web site there
 
 
 def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
@@ -90,6 +92,7 @@ class Dispatcher:
             log.info("link liveness checks are off: links items complete without probing")
         self._flows: dict[str, Callable] | None = None
         self._next_sweep: datetime | None = None
+        self._next_integrity: datetime | None = None
 
     # --- the work of each kind (plain functions of the payload) -------------------------
 
@@ -114,6 +117,11 @@ class Dispatcher:
     def _sweep(self, payload: dict, now: datetime) -> object:
         return route.sweep_escalations(self.engine, self.workflows, now=now)
 
+    def _integrity(self, payload: dict, now: datetime) -> object:
+        url = self.config.public_site_url
+        fetch = integrity.http_fetcher(url) if url else None
+        return integrity.monitor(self.engine, self.publisher.site, now=now, fetch=fetch)
+
     # --- running ------------------------------------------------------------------------
 
     def _prefect_flows(self) -> dict[str, Callable]:
@@ -127,19 +135,34 @@ class Dispatcher:
                 body.__name__ = f"sanshen_{kind}"
                 return flow(name=f"sanshen-{kind}", validate_parameters=False, log_prints=False)(body)
 
-            kinds = {**self._handlers, "sweep": self._sweep}
+            kinds = {**self._handlers, **self._periodic()}
             self._flows = {kind: wrap(kind, handler) for kind, handler in kinds.items()}
         return self._flows
 
     def run_kind(self, kind: str, payload: dict, now: datetime) -> object:
-        if kind != "sweep" and kind not in self._handlers:
+        periodic = self._periodic()
+        if kind not in periodic and kind not in self._handlers:
             raise ValueError(f"unknown outbox kind: {kind}")
         if self._use_prefect:
             from flows.prefect_runtime import flow_settings
 
             with flow_settings(self._prefect_api_url):
                 return self._prefect_flows()[kind](payload=payload, now=now.isoformat())
-        return (self._sweep if kind == "sweep" else self._handlers[kind])(payload, now)
+        return (periodic.get(kind) or self._handlers[kind])(payload, now)
+
+    def _periodic(self) -> dict[str, Handler]:
+        """The scheduled jobs (not outbox kinds): the escalation sweep and the integrity monitor."""
+        return {"sweep": self._sweep, "integrity": self._integrity}
+
+    def integrity_if_due(self, now: datetime) -> None:
+        every = self.config.integrity_every
+        if not every or (self._next_integrity is not None and now < self._next_integrity):
+            return
+        self._next_integrity = now + every
+        try:
+            self.run_kind("integrity", {}, now)
+        except Exception:  # a failed check is tried again at the next interval
+            log.exception("integrity monitor failed")
 
     def sweep_if_due(self, now: datetime) -> None:
         if self._next_sweep is not None and now < self._next_sweep:
@@ -159,6 +182,7 @@ class Dispatcher:
         fixed = now
         now = now or self.clock()
         self.sweep_if_due(now)
+        self.integrity_if_due(now)
         items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease,
                              limit=self.config.batch)
         for done, item in enumerate(items):

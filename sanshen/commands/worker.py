@@ -41,7 +41,9 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
     from flows.links import LinkPolicy
 
     policy = LinkPolicy(enabled=settings.link_check, allow_private=settings.link_check_private)
-    return DispatcherConfig(lease=DispatcherConfig.lease if lease is None else lease, link_policy=policy)
+    every = timedelta(minutes=settings.integrity_minutes) if settings.integrity_minutes > 0 else None
+    return DispatcherConfig(lease=DispatcherConfig.lease if lease is None else lease, link_policy=policy,
+                            integrity_every=every, public_site_url=settings.site_url)
 
 
 def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_url: str | None = None,
