@@ -16,6 +16,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+
+import orjson
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -28,7 +30,6 @@ from sqlmodel import Session
 from flows.notify import notify, users_with_roles
 from flows.site import ATTACHMENT, MANIFEST, PAGE, ManifestEntry, ManifestFile, StaticSite, manifest_bytes
 from flows.site_files import hold_site_lock
-from flows.site_store import LocalStore
 from storage.audit import append_event
 from storage.chain import format_at
 from storage.db import transaction
@@ -107,17 +108,12 @@ def _records(s: Session, paths: Iterable[str] | None = None) -> dict[str, _Recor
     query = select(SiteFile.path, SiteFile.kind, SiteFile.draft_id, SiteFile.sha256)
     if paths is not None:
         query = query.where(SiteFile.path.in_(list(paths)))
-    return {row.path: _Record(row.path, row.kind, row.draft_id, row.sha256) for row in s.execute(query)}
+    return {row[0]: _Record(*row) for row in s.connection().execute(query)}  # Core: no ORM rows
 
 
-def _hash_all(read: Callable[[str], bytes | None], paths: list[str], workers: int) -> dict[str, str | None]:
-    def one(path: str) -> str | None:
-        return _sha(read(path))
-
-    if workers <= 1:
-        return {p: one(p) for p in paths}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return dict(zip(paths, pool.map(one, paths)))
+def _fetch_all(fetch: Fetch, paths: list[str]) -> dict[str, str | None]:
+    with ThreadPoolExecutor(max_workers=REMOTE_READERS) as pool:
+        return dict(zip(paths, pool.map(lambda path: _sha(fetch(path)), paths)))
 
 
 def check(engine: Engine, site: StaticSite, *, fetch: Fetch | None = None) -> IntegrityReport:
@@ -135,10 +131,9 @@ def _compare(site: StaticSite, records: dict[str, _Record], fetch: Fetch | None,
              *, only: set[str] | None = None) -> _Found:
     store = site.store
     found = _Found()
-    present = dict(store.files()) if only is None else {}
+    present = set(store.paths()) if only is None else set()
     wanted = sorted(records if only is None else only)
-    workers = 1 if isinstance(store, LocalStore) else REMOTE_READERS
-    hashes = _hash_all(store.read, [p for p in wanted if p in records], workers)
+    hashes = store.hashes([p for p in wanted if p in records])
     for path, digest in hashes.items():
         rec = records[path]
         if digest is None:
@@ -155,7 +150,7 @@ def _compare(site: StaticSite, records: dict[str, _Record], fetch: Fetch | None,
                 found.add(Problem(ADDED, path, None, None, digest))
     _compare_manifest(site, records, found, only)
     if fetch is not None:
-        for path, digest in _hash_all(fetch, [p for p in wanted if p in records], REMOTE_READERS).items():
+        for path, digest in _fetch_all(fetch, [p for p in wanted if p in records]).items():
             rec = records[path]
             if digest is None:
                 found.add(Problem(HTTP_MISSING, path, rec.draft_id, rec.sha256, None))
@@ -166,22 +161,20 @@ def _compare(site: StaticSite, records: dict[str, _Record], fetch: Fetch | None,
 
 def _compare_manifest(site: StaticSite, records: dict[str, _Record], found: _Found, only: set[str] | None) -> None:
     """Each recorded page and attachment is in the manifest with its recorded hash, and nothing else is."""
+    listed: dict[str, tuple[int, str]] = {}
     try:
-        manifest = site.manifest()
-    except (ValueError, TypeError, KeyError) as exc:
+        for key, entry in orjson.loads(site.store.read(MANIFEST) or b"{}").items():
+            listed[entry["path"]] = (int(key), entry.get("sha256", ""))
+            for f in entry.get("attachments", ()):
+                listed[f["path"]] = (int(key), f["sha256"])
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
         found.add(Problem(MANIFEST_WRONG, MANIFEST, None, None, None, f"清单无法读取：{exc}"))
         return
-    listed: dict[str, tuple[int, str]] = {}
-    for draft_id, entry in manifest.items():
-        listed[entry.path] = (draft_id, entry.sha256)
-        for f in entry.attachments:
-            listed[f.path] = (draft_id, f.sha256)
     wanted = {p: r for p, r in records.items() if r.kind in (PAGE, ATTACHMENT)}
-    for path in sorted(set(wanted) | set(listed)):
-        if only is not None and path not in only:
-            continue
+    for path in (wanted.keys() | listed.keys()) if only is None else only:
         rec, entry = wanted.get(path), listed.get(path)
-        if rec is not None and entry == (rec.draft_id, rec.sha256):
+        if (rec is not None and entry is not None and entry[0] == rec.draft_id and entry[1] == rec.sha256) \
+                or (rec is None and entry is None):
             continue
         draft_id = rec.draft_id if rec else entry[0]
         said = "清单未列出" if entry is None else f"清单记为稿件 {entry[0]}、哈希 {entry[1][:12]}…"

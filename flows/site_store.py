@@ -11,9 +11,12 @@ the store's own and never listed.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -25,6 +28,8 @@ from fsspec.implementations.local import LocalFileSystem
 FILE_MODE = 0o644
 DIR_MODE = 0o755
 _LOCK = ".lock"
+REMOTE_READERS = 16  # parallel reads from an object store
+_PLAIN = re.compile(r"(?:[^./\x00][^/\x00]*/)*[^./\x00][^/\x00]*")  # a clean relative path already
 
 
 class BadSitePath(ValueError):
@@ -89,6 +94,19 @@ class SiteStore:
         """Every file (relative path, size in bytes), hidden ones left out."""
         raise NotImplementedError
 
+    def paths(self) -> Iterator[str]:
+        """Every file's relative path (hidden ones left out), without asking sizes."""
+        return (path for path, _ in self.files())
+
+    def hashes(self, paths: list[str]) -> dict[str, str | None]:
+        """The SHA-256 of each file (None where there is none), read in parallel where the store is remote."""
+        def one(path: str) -> str | None:
+            data = self.read(path)
+            return None if data is None else hashlib.sha256(data).hexdigest()
+
+        with ThreadPoolExecutor(max_workers=REMOTE_READERS) as pool:
+            return dict(zip(paths, pool.map(one, paths)))
+
     def ensure(self) -> None:
         """Make the root exist (a no-op where folders are implicit)."""
 
@@ -141,6 +159,35 @@ class LocalStore(SiteStore):
                 full = os.path.join(dirpath, name)
                 rel = name if base == "." else f"{base}/{name}".replace(os.sep, "/")
                 yield rel, os.stat(full).st_size
+
+    def paths(self) -> Iterator[str]:
+        if not self.root.is_dir():
+            return
+        stack = [(str(self.root), "")]
+        while stack:
+            folder, prefix = stack.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((entry.path, f"{prefix}{entry.name}/"))
+                    else:
+                        yield f"{prefix}{entry.name}"
+
+    def hashes(self, paths: list[str]) -> dict[str, str | None]:
+        """Read and hash one file after another: on a local disk a thread pool only adds overhead."""
+        root = str(self.root)
+        out: dict[str, str | None] = {}
+        sha256 = hashlib.sha256
+        for rel in paths:
+            full = f"{root}/{rel}" if _PLAIN.fullmatch(rel) else str(self._path(rel))
+            try:
+                with open(full, "rb") as fp:
+                    out[rel] = sha256(fp.read()).hexdigest()
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                out[rel] = None
+        return out
 
     def ensure(self) -> None:
         make_dirs(self.root)

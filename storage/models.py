@@ -249,6 +249,8 @@ class SiteFile(SQLModel, table=True):
     Pages and indexes keep their bytes here, so a tampered page is diffed and restored exactly as
     it was signed; an attachment's bytes stay in its ``attachment`` row (found by ``sha256``)."""
 
+    # covers the integrity monitor's scan, so it never reads the stored bytes
+    __table_args__ = (Index("ix_sitefile_check", "path", "sha256", "kind", "draft_id"),)
     id: int | None = Field(default=None, primary_key=True)
     path: str = Field(max_length=512, unique=True)  # relative to the site root
     kind: str = Field(max_length=16)  # page / attachment / listing

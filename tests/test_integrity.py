@@ -171,3 +171,30 @@ def test_the_dispatcher_runs_the_monitor_on_its_schedule(cli):
         assert alerted.at == t + timedelta(minutes=11) and alerted.payload["counts"] == {"modified": 1}
     finally:
         engine.dispose()
+
+
+def test_a_page_tampered_on_s3_is_found_and_restored(engine, s3):
+    from flows import integrity
+    from flows.publish import Outcome, Publisher, publish
+    from flows.site_store import open_store
+    from tests.flows_support import sign_everything, submit_draft
+
+    bucket = s3.bucket()
+    site = StaticSite(open_store(f"s3://{bucket}/site", s3_endpoint=s3.endpoint))
+    wf = default_workflow()
+    now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    draft_id, digest = submit_draft(engine, wf, now)
+    sign_everything(engine, wf, draft_id, now)
+    assert publish(Publisher(engine=engine, site=site, workflow=wf), draft_id=draft_id, content_hash=digest,
+                   now=now) is Outcome.PUBLISHED
+    assert integrity.check(engine, site).ok
+    signed = site.store.read(item_path(draft_id))
+    client = s3.client()
+    client.put_object(Bucket=bucket, Key=f"site/{item_path(draft_id)}", Body="<p>改</p>".encode())
+    client.put_object(Bucket=bucket, Key="site/items/phish.html", Body=b"<p>x</p>")
+    report = integrity.check(engine, site)
+    assert {(p.kind, p.path) for p in report.problems} == {("modified", item_path(draft_id)),
+                                                            ("added", "items/phish.html")}
+    done = integrity.restore(engine, site, report, "all", actor="guan", now=now)
+    assert (done.rewritten, done.removed) == ((item_path(draft_id),), ("items/phish.html",))
+    assert site.store.read(item_path(draft_id)) == signed and integrity.check(engine, site).ok

@@ -34,8 +34,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("path"),
     )
     op.create_index("ix_sitefile_draft_id", "sitefile", ["draft_id"])
+    # covers the integrity monitor's scan, so it never reads the stored bytes
+    op.create_index("ix_sitefile_check", "sitefile", ["path", "sha256", "kind", "draft_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sitefile_check", table_name="sitefile")
     op.drop_index("ix_sitefile_draft_id", table_name="sitefile")
     op.drop_table("sitefile")
