@@ -96,6 +96,8 @@ def test_two_workers_publish_into_one_s3_site_and_two_web_fronts_serve_every_pag
                 assert page.status_code == 200 and f"第{draft_id - 1}号通知" in page.text
             assert "第3号通知" in front.get("/site/").text
             assert front.get("/site/items/99.html").status_code == 404
+            head = front.head(f"/site/{item_path(drafts[0][0])}")
+            assert head.status_code == 200 and head.headers["content-type"] == "text/html; charset=utf-8"
             assert front.get("/site/..%2Fmanifest.json").status_code == 404
         # a withdrawal by one worker takes the page off every front
         with transaction(one.engine) as s:

@@ -31,7 +31,7 @@ def site_root() -> Response:
     return RedirectResponse("/site/", status_code=307)
 
 
-@router.get("/site/{path:path}")
+@router.api_route("/site/{path:path}", methods=["GET", "HEAD"])
 async def site_file(request: Request, path: str) -> Response:
     rel = path if path and not path.endswith("/") else f"{path}index.html"
     try:
