@@ -28,8 +28,24 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from flows.notify import notify, users_with_roles
-from flows.site import ATTACHMENT, MANIFEST, PAGE, ManifestEntry, ManifestFile, StaticSite, manifest_bytes
-from flows.site_files import hold_site_lock
+from flows.site import (
+    ATTACHMENT,
+    LISTING,
+    MANIFEST,
+    PAGE,
+    ManifestEntry,
+    ManifestFile,
+    SiteItem,
+    SiteWrite,
+    StaticSite,
+    WrittenFile,
+    item_path,
+    listing_pages,
+    manifest_bytes,
+    render_item,
+    sha256_hex,
+)
+from flows.site_files import hold_site_lock, record
 from storage.audit import append_event
 from storage.chain import format_at
 from storage.db import transaction
@@ -359,8 +375,52 @@ def _entry_from_record(s: Session, draft_id: int) -> ManifestEntry | None:
                          draft.column, page.sha256, files)
 
 
+def adopt_published(engine: Engine, site: StaticSite, *, now: datetime) -> int:
+    """Record a site published before files were recorded (an upgraded installation), once.
+
+    Nothing on the site is trusted: each page the manifest lists is rendered again from what the
+    database says was signed and published (its done site publication, its revision), and the
+    indexes from those entries; those bytes become the reference, so a page already changed is
+    reported. A listed draft without a done publication is left out (reported as added).
+    Returns how many files were recorded (0 when the record was not empty)."""
+    with transaction(engine) as s:
+        hold_site_lock(s)
+        if s.scalar(select(SiteFile.id).limit(1)) is not None:
+            return 0
+        try:
+            listed = site.manifest()
+        except (ValueError, TypeError, KeyError):
+            return 0
+        entries: dict[int, ManifestEntry] = {}
+        written: list[WrittenFile] = []
+        for draft_id, claimed in sorted(listed.items()):
+            pub = s.scalar(select(Publication).where(
+                Publication.key == f"site:{draft_id}:{claimed.content_hash}", Publication.status == "done"))
+            draft = s.get(Draft, draft_id)
+            if pub is None or draft is None:
+                continue
+            rev = s.scalar(select(Revision).where(Revision.draft_id == draft_id, Revision.number == pub.revision))
+            item = SiteItem(draft_id=draft_id, revision=rev.number, title=rev.title, body=rev.body,
+                            column=draft.column, content_hash=pub.content_hash,
+                            published_at=format_at(pub.published_at))
+            data = render_item(item).encode("utf-8")
+            entries[draft_id] = ManifestEntry(item.content_hash, item_path(draft_id), item.published_at,
+                                              item.revision, item.title, item.column, sha256_hex(data))
+            written.append(WrittenFile(item_path(draft_id), sha256_hex(data), len(data), PAGE, draft_id, data))
+        if not entries:
+            return 0
+        for path, text in listing_pages(entries, {e.column for e in entries.values()}):
+            data = text.encode("utf-8")
+            written.append(WrittenFile(path, sha256_hex(data), len(data), LISTING, None, data))
+        record(s, SiteWrite(None, tuple(written)), now=now)
+        append_event(s, action="site.adopted", actor="system", draft_id=None, at=now,
+                     payload={"files": len(written), "drafts": sorted(entries)})
+        return len(written)
+
+
 def monitor(engine: Engine, site: StaticSite, *, now: datetime, fetch: Fetch | None = None) -> IntegrityReport:
     """The periodic job: check, and alert when something is wrong (or has become right again)."""
+    adopt_published(engine, site, now=now)
     report = check(engine, site, fetch=fetch)
     alert(engine, report, now=now)
     return report

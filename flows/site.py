@@ -319,22 +319,26 @@ class StaticSite:
 
     def _write_listing(self, manifest: dict[int, ManifestEntry], *, changed_columns: set[str],
                        manifest_too: bool = True) -> list[WrittenFile]:
-        by_column: dict[str, list[tuple[int, ManifestEntry]]] = {}
-        for draft_id, e in manifest.items():
-            by_column.setdefault(e.column, []).append((draft_id, e))
-        for entries in by_column.values():
-            entries.sort(key=lambda pair: (pair[1].published_at, pair[0]), reverse=True)
-        pages = [(column_path(column), render_column(column, by_column.get(column, [])))
-                 for column in sorted(changed_columns)]
-        pages.append((INDEX, render_index(by_column)))
         written = []
-        for path, text in pages:
+        for path, text in listing_pages(manifest, changed_columns):
             data = text.encode("utf-8")
             self.store.write(path, data)
             written.append(WrittenFile(path, sha256_hex(data), len(data), LISTING, None, data))
         if manifest_too:
             self.store.write(MANIFEST, manifest_bytes(manifest))
         return written
+
+
+def listing_pages(manifest: dict[int, ManifestEntry], columns: set[str]) -> list[tuple[str, str]]:
+    """(path, HTML) of the index of each of ``columns`` and of the home page, as ``manifest`` lists them."""
+    by_column: dict[str, list[tuple[int, ManifestEntry]]] = {}
+    for draft_id, e in manifest.items():
+        by_column.setdefault(e.column, []).append((draft_id, e))
+    for entries in by_column.values():
+        entries.sort(key=lambda pair: (pair[1].published_at, pair[0]), reverse=True)
+    pages = [(column_path(column), render_column(column, by_column.get(column, []))) for column in sorted(columns)]
+    pages.append((INDEX, render_index(by_column)))
+    return pages
 
 
 def manifest_bytes(manifest: dict[int, ManifestEntry]) -> bytes:

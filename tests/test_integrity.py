@@ -198,3 +198,29 @@ def test_a_page_tampered_on_s3_is_found_and_restored(engine, s3):
     done = integrity.restore(engine, site, report, "all", actor="guan", now=now)
     assert (done.rewritten, done.removed) == ((item_path(draft_id),), ("items/phish.html",))
     assert site.store.read(item_path(draft_id)) == signed and integrity.check(engine, site).ok
+
+
+def test_a_site_published_before_files_were_recorded_is_adopted_from_the_signed_record(cli):
+    """An upgraded installation: pages on the site, no file records. Nothing on the site is trusted:
+    the reference is rendered again from what the database says was signed."""
+    first, second = _published(cli, 2)
+    engine = make_engine(cli.db_url)
+    try:
+        from storage.models import SiteFile
+
+        with transaction(engine) as s:
+            s.execute(SiteFile.__table__.delete())
+    finally:
+        engine.dispose()
+    page = cli.home / "site" / item_path(second)
+    signed = page.read_bytes()
+    page.write_bytes(signed.replace("会议强调".encode(), "会议决定".encode()))
+    assert "此前发布的 4 个站点文件" in cli("init").stdout  # 2 pages, their column, the home page
+    [adopted] = _events(cli, "site.adopted")
+    assert adopted.payload == {"files": 4, "drafts": [first, second]}
+    [problem] = cli.json("monitor", "integrity", code=1)["problems"]
+    assert (problem["kind"], problem["path"]) == ("modified", item_path(second)) and "会议决定" in problem["diff"]
+    cli("restore", str(second), who="guan")
+    assert page.read_bytes() == signed and cli.json("monitor", "integrity")["ok"]
+    cli("init")
+    assert len(_events(cli, "site.adopted")) == 1
