@@ -156,7 +156,11 @@ class Dispatcher:
 
     def integrity_if_due(self, now: datetime) -> None:
         every = self.config.integrity_every
-        if not every or (self._next_integrity is not None and now < self._next_integrity):
+        if not every:
+            return
+        if self._next_integrity is None:  # first check one interval after start: starting stays quick
+            self._next_integrity = now + every
+        if now < self._next_integrity:
             return
         self._next_integrity = now + every
         try:

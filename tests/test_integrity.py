@@ -162,13 +162,16 @@ def test_the_dispatcher_runs_the_monitor_on_its_schedule(cli):
                        checker_factory=load_default_checker, use_prefect=False,
                        config=DispatcherConfig(integrity_every=timedelta(minutes=10)))
         t = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
-        d.run_once(t)
         (cli.home / "site" / item_path(did)).write_text("改", encoding="utf-8")
+        d.run_once(t)  # the first check comes one interval after the dispatcher starts
         d.run_once(t + timedelta(minutes=5))
         assert _events(cli, "site.integrity_alert") == []  # not due yet
         d.run_once(t + timedelta(minutes=11))
         [alerted] = _events(cli, "site.integrity_alert")
         assert alerted.at == t + timedelta(minutes=11) and alerted.payload["counts"] == {"modified": 1}
+        d.run_once(t + timedelta(minutes=15))  # the next one is due at +21 minutes
+        d.run_once(t + timedelta(minutes=22))
+        assert len(_events(cli, "site.integrity_alert")) == 1  # the same problem is not alerted twice
     finally:
         engine.dispose()
 
