@@ -237,22 +237,30 @@ def _diff(s: Session, site: StaticSite, p: Problem, fetch: Fetch | None) -> str:
     return text if len(text) <= MAX_DIFF else text[:MAX_DIFF] + "\n…（差异过长，已截断）\n"
 
 
-def http_fetcher(base_url: str, *, timeout: float = 10.0) -> Fetch:
-    """Read site paths from the public web site at ``base_url`` (its root is the site's root)."""
-    import httpx
+class HttpFetch:
+    """Reads site paths from the public web site at ``base_url`` (its root is the site's root):
+    the body of a 200, None for a 404, a marker naming any other status. Close it after use."""
 
-    client = httpx.Client(timeout=timeout, follow_redirects=False)
-    base = base_url.rstrip("/") + "/"
+    def __init__(self, base_url: str, *, timeout: float = 10.0) -> None:
+        import httpx
 
-    def fetch(path: str) -> bytes | None:
-        response = client.get(base + quote(path))
+        self._client = httpx.Client(timeout=timeout, follow_redirects=False)
+        self._base = base_url.rstrip("/") + "/"
+
+    def __call__(self, path: str) -> bytes | None:
+        response = self._client.get(self._base + quote(path))
         if response.status_code == 404:
             return None
         if response.status_code != 200:
             return f"HTTP {response.status_code}".encode()
         return response.content
 
-    return fetch
+    def close(self) -> None:
+        self._client.close()
+
+
+def http_fetcher(base_url: str) -> HttpFetch:
+    return HttpFetch(base_url)
 
 
 # --- telling the admins ------------------------------------------------------------------
@@ -334,9 +342,12 @@ def restore(engine: Engine, site: StaticSite, report: IntegrityReport, target: s
                 removed.append(p.path)
             elif p.kind == MANIFEST_WRONG and p.draft_id is not None:
                 (fix_manifest if p.expected else drop_from_manifest).add(p.draft_id)
-        if fix_manifest or drop_from_manifest:
+        rebuild = any(p.path == MANIFEST for p in chosen)
+        if rebuild:  # unreadable: every entry written again from the record
+            fix_manifest |= set(s.scalars(select(SiteFile.draft_id).where(SiteFile.kind == PAGE)))
+        if fix_manifest or drop_from_manifest or rebuild:
             with site.store.locked():
-                manifest = site.manifest() if not _manifest_unreadable(report) else {}
+                manifest = {} if rebuild or _manifest_unreadable(report) else site.manifest()
                 for draft_id in drop_from_manifest - fix_manifest:
                     manifest.pop(draft_id, None)
                 for draft_id in fix_manifest:
@@ -421,6 +432,11 @@ def adopt_published(engine: Engine, site: StaticSite, *, now: datetime) -> int:
 def monitor(engine: Engine, site: StaticSite, *, now: datetime, fetch: Fetch | None = None) -> IntegrityReport:
     """The periodic job: check, and alert when something is wrong (or has become right again)."""
     adopt_published(engine, site, now=now)
-    report = check(engine, site, fetch=fetch)
+    try:
+        report = check(engine, site, fetch=fetch)
+    finally:
+        close = getattr(fetch, "close", None)
+        if close is not None:
+            close()
     alert(engine, report, now=now)
     return report

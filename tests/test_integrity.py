@@ -227,3 +227,15 @@ def test_a_site_published_before_files_were_recorded_is_adopted_from_the_signed_
     assert page.read_bytes() == signed and cli.json("monitor", "integrity")["ok"]
     cli("init")
     assert len(_events(cli, "site.adopted")) == 1
+
+
+def test_an_unreadable_manifest_is_reported_and_written_again_from_the_record(cli):
+    first, second = _published(cli, 2)
+    manifest = cli.home / "site" / MANIFEST
+    before = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text("{被破坏", encoding="utf-8")
+    [problem] = cli.json("monitor", "integrity", code=1)["problems"]
+    assert (problem["kind"], problem["path"]) == ("manifest", MANIFEST) and "清单无法读取" in problem["diff"]
+    assert cli.json("restore", "all", who="guan")["manifest_fixed"] == [first, second]
+    assert json.loads(manifest.read_text(encoding="utf-8")) == before
+    assert cli.json("monitor", "integrity")["ok"]

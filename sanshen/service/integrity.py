@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from sanshen.service.context import AppContext
 
 
-def fetcher(ctx: "AppContext") -> integrity.Fetch | None:
+def fetcher(ctx: "AppContext") -> integrity.HttpFetch | None:
     """Reads the public web site when SANSHEN_SITE_URL is set."""
     url = ctx.settings.site_url
     return integrity.http_fetcher(url) if url else None
@@ -39,7 +39,12 @@ def restore(ctx: "AppContext", actor: UserView, target: str) -> RestoreView:
     if not target:
         raise InvalidInput("bad_target", "请写明要恢复的稿件号、站点路径或 all")
     site = site_of(ctx.settings)
-    report = integrity.check(ctx.engine, site, fetch=fetcher(ctx))
+    fetch = fetcher(ctx)
+    try:
+        report = integrity.check(ctx.engine, site, fetch=fetch)
+    finally:
+        if fetch is not None:
+            fetch.close()
     if not any(integrity.matches(p, target) for p in report.problems):
         raise InvalidInput("nothing_to_restore", f"“{target}”与签发版本一致，无需恢复")
     done = integrity.restore(ctx.engine, site, report, target, actor=actor.name, now=ctx.clock())
