@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 
 from casestore.workflows import WorkflowVersions
 from disclosure.workdays import WorkCalendar
-from flows import freshness, links, publish, recheck, requests, route
+from flows import freshness, integrity, links, publish, recheck, requests, route
 from flows.links import LinkPolicy
 from flows.notify import notify, users_with_roles
 from flows.publish import Publisher
@@ -58,6 +58,8 @@ class DispatcherConfig:
     calendar: WorkCalendar | None = None  # working days of the request sweep (None: chinese-calendar's)
     freshness_every: timedelta | None = None  # the column-freshness check (serve and worker: hourly)
     freshness: FreshnessPolicy = field(default_factory=FreshnessPolicy)
+    integrity_every: timedelta | None = None  # the integrity monitor's interval (None: not scheduled)
+    public_site_url: str | None = None  # the monitor also reads the public web site there
 
 
 def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
@@ -67,11 +69,11 @@ def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
 
 class Dispatcher:
     def __init__(
-        self, *, engine: Engine, workflow: WorkflowDef, site_dir: Path, checker_factory: CheckerFactory,
+        self, *, engine: Engine, workflow: WorkflowDef, site_dir: Path | None = None, checker_factory: CheckerFactory,
         webhook: WebhookConfig | None = None, use_prefect: bool = True,
         config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
         after_site_write: Callable[[], None] | None = None, workflows: WorkflowVersions | None = None,
-        clock: Clock = system_clock, prefect_api_url: str | None = None,
+        clock: Clock = system_clock, prefect_api_url: str | None = None, site: StaticSite | None = None,
     ) -> None:
         """``workflow``: the current definition; ``workflows`` the versions drafts are pinned to
         (default: only the current one known); ``clock`` tells every run what time it is;
@@ -81,7 +83,8 @@ class Dispatcher:
         self.workflows = workflows or WorkflowVersions(workflow)
         self.config = config
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
-        self.publisher = Publisher(engine=engine, site=StaticSite(site_dir), workflow=self.workflows.current,
+        site = site if site is not None else StaticSite(site_dir)  # ``site``: a store other than a folder
+        self.publisher = Publisher(engine=engine, site=site, workflow=self.workflows.current,
                                    webhook=webhook, after_site_write=after_site_write, workflows=self.workflows)
         self._checker_factory = checker_factory
         self._handlers: dict[str, Handler] = {
@@ -95,6 +98,7 @@ class Dispatcher:
         self._flows: dict[str, Callable] | None = None
         self._next_sweep: datetime | None = None
         self._next_freshness: datetime | None = None
+        self._next_integrity: datetime | None = None
 
     # --- the work of each kind (plain functions of the payload) -------------------------
 
@@ -126,6 +130,11 @@ class Dispatcher:
     def _freshness(self, payload: dict, now: datetime) -> object:
         return freshness.check_freshness(self.engine, now=now, policy=self.config.freshness)
 
+    def _integrity(self, payload: dict, now: datetime) -> object:
+        url = self.config.public_site_url
+        fetch = integrity.http_fetcher(url) if url else None
+        return integrity.monitor(self.engine, self.publisher.site, now=now, fetch=fetch)
+
     # --- running ------------------------------------------------------------------------
 
     def _prefect_flows(self) -> dict[str, Callable]:
@@ -156,7 +165,21 @@ class Dispatcher:
 
     def _periodic(self) -> dict[str, Handler]:
         """The jobs that run on an interval rather than from the outbox."""
-        return {"sweep": self._sweep, "freshness": self._freshness}
+        return {"sweep": self._sweep, "freshness": self._freshness, "integrity": self._integrity}
+
+    def integrity_if_due(self, now: datetime) -> None:
+        every = self.config.integrity_every
+        if not every:
+            return
+        if self._next_integrity is None:  # first check one interval after start: starting stays quick
+            self._next_integrity = now + every
+        if now < self._next_integrity:
+            return
+        self._next_integrity = now + every
+        try:
+            self.run_kind("integrity", {}, now)
+        except Exception:  # a failed check is tried again at the next interval
+            log.exception("integrity monitor failed")
 
     def sweep_if_due(self, now: datetime) -> None:
         if self._next_sweep is not None and now < self._next_sweep:
@@ -186,6 +209,7 @@ class Dispatcher:
         fixed = now
         now = now or self.clock()
         self.sweep_if_due(now)
+        self.integrity_if_due(now)
         items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease,
                              limit=self.config.batch)
         for done, item in enumerate(items):

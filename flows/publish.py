@@ -4,7 +4,8 @@ Order of a publication (each step idempotent, so an interrupted run is simply ru
 1. gate: the payload's hash must equal the current revision's stored hash *and* the hash
    recomputed from the stored title, body, attachments and metadata; the review gate
    (``publication_blockers``) must be clear. A refusal is audited and not retried.
-2. site: page, column index, overall index and manifest (skipped when the site
+2. site: attachments, page, column index, overall index and manifest, and their hashes recorded
+   in the same locked transaction (flows/site_files.py) (skipped when the site
    ``Publication`` row for ``site:<draft>:<hash>`` is done, or the manifest already
    lists this hash).
 3. one transaction: the site publication done, the draft ``published``, the audit event
@@ -27,7 +28,8 @@ from casestore.apply import apply_events
 from casestore.load import current_revision, load_case, revision_content_hash
 from casestore.workflows import WorkflowVersions
 from flows.notify import notify
-from flows.site import Correction, SiteItem, StaticSite
+from flows.site import Correction, SiteAttachment, SiteItem, StaticSite
+from flows.site_files import publish_recorded, take_down_recorded
 from flows.webhook import WebhookConfig, WebhookError, deliver
 from lexicon.vocabulary import DraftStatus
 from review.case import SYSTEM_USER
@@ -38,7 +40,7 @@ from review.workflow import WorkflowDef
 from storage.audit import append_event
 from storage.chain import format_at
 from storage.db import transaction
-from storage.models import AuditEvent, Draft, Publication, Revision
+from storage.models import Attachment, AuditEvent, Draft, Publication, Revision
 from storage.outbox import enqueue
 
 SITE = "site"
@@ -90,7 +92,7 @@ def publish(p: Publisher, *, draft_id: int, content_hash: str, now: datetime) ->
         return Outcome.NOTHING
     outcome = Outcome.ALREADY
     if not plan.site_done:
-        entry = p.site.publish(plan.item)
+        entry = publish_recorded(p.engine, p.site, plan.item, now=now)
         if p.after_site_write is not None:
             p.after_site_write()
         _record_site(p, plan.item, entry.path, now)
@@ -129,7 +131,8 @@ def _prepare(p: Publisher, draft_id: int, content_hash: str, now: datetime) -> _
         item = SiteItem(draft_id=draft.id, revision=rev.number, title=rev.title, body=rev.body,
                         column=draft.column, content_hash=content_hash,
                         published_at=format_at(draft.published_at or published_at),
-                        corrections=_corrections(s, draft, rev.number, published_at))
+                        corrections=_corrections(s, draft, rev.number, published_at),
+                        attachments=_attachments(s, rev))
         return _Plan(item=item, site_done=site_pub.status == "done",
                      webhook_pending=webhook_pub is not None and webhook_pub.status != "done")
 
@@ -152,6 +155,12 @@ def _corrections(s: Session, draft: Draft, revision: int, at: datetime) -> tuple
         notes = [comments[n].strip() for n in range(before + 1, number + 1) if (comments.get(n) or "").strip()]
         corrections.append(Correction(at=format_at(when), note="；".join(notes) or CORRECTED))
     return tuple(corrections)
+
+
+def _attachments(s: Session, rev: Revision) -> tuple[SiteAttachment, ...]:
+    """The revision's attachments as signed (their hashes are part of its content hash)."""
+    rows = s.scalars(select(Attachment).where(Attachment.revision_id == rev.id).order_by(Attachment.id))
+    return tuple(SiteAttachment(name=a.filename, data=a.data, sha256=a.sha256) for a in rows)
 
 
 def _gate(s: Session, wf: WorkflowDef, draft: Draft, content_hash: str) -> list[str]:
@@ -264,7 +273,7 @@ def withdraw(p: Publisher, *, draft_id: int, now: datetime) -> Outcome:
         draft = s.get(Draft, draft_id)
         if draft is None or draft.status != DraftStatus.WITHDRAWN:
             return Outcome.NOTHING
-    entry = p.site.withdraw(draft_id)
+    entry = take_down_recorded(p.engine, p.site, draft_id, now=now)
     with transaction(p.engine) as s:
         done_before = s.scalar(select(AuditEvent.id).where(
             AuditEvent.draft_id == draft_id, AuditEvent.action == "site.withdrawn"))

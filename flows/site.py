@@ -1,30 +1,44 @@
-"""The built-in static site: one HTML page per item, an index per column, an overall
-index and ``manifest.json`` (draft id → content hash, page path, publication time).
+"""The built-in static site: one HTML page per item (with its attachments), an index per column,
+an overall index and ``manifest.json`` (draft id → content hash, page path and page hash,
+publication time, attachments with their hashes).
 
-Every file is written atomically (temporary file, fsync, rename), and the manifest
-and indexes are updated under a file lock so concurrent publishers never interleave.
+The files live in a :class:`flows.site_store.SiteStore` (a folder or S3). Each file is written
+atomically where the backend allows; attachments and the page first, the indexes next, the
+manifest last, under the store's lock (and the publisher's database lock, flows/site_files.py),
+so concurrent publishers never interleave and the manifest never names a file not yet written.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import html
 import json
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
-from pathlib import Path
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+from flows.site_store import DIR_MODE, FILE_MODE, LocalStore, SiteStore, atomic_write, make_dirs
+
+__all__ = ["DIR_MODE", "FILE_MODE", "MANIFEST", "ManifestEntry", "SiteItem", "StaticSite", "atomic_write",
+           "make_dirs", "item_path", "column_path"]
 
 MANIFEST = "manifest.json"
-# The site is public and usually served by another user (nginx): readable by all, writable by us.
-FILE_MODE = 0o644
-DIR_MODE = 0o755
-_LOCK = ".lock"
 _ITEMS = "items"
 _COLUMNS = "columns"
+_ATTACHMENTS = "attachments"
+INDEX = "index.html"
+# kinds of published file (SiteFile.kind)
+PAGE, ATTACHMENT, LISTING = "page", "attachment", "listing"
+
+
+@dataclass(frozen=True)
+class SiteAttachment:
+    """An attachment as the automated pass checked it and the reviewers signed it."""
+
+    name: str  # as uploaded
+    data: bytes = field(repr=False)
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,17 @@ class SiteItem:
     content_hash: str
     published_at: str  # ISO 8601 UTC: the first publication, which corrections keep
     corrections: tuple[Correction, ...] = ()  # oldest first; the last one is this version's
+    attachments: tuple[SiteAttachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class ManifestFile:
+    """A published attachment: its name as uploaded, where it is, how big, its SHA-256."""
+
+    name: str
+    path: str
+    size: int
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -57,36 +82,38 @@ class ManifestEntry:
     revision: int
     title: str
     column: str
+    sha256: str = ""  # of the page's bytes
+    attachments: tuple[ManifestFile, ...] = ()
+
+    @classmethod
+    def from_json(cls, raw: dict) -> ManifestEntry:
+        files = tuple(ManifestFile(**f) for f in raw.get("attachments", ()))
+        return cls(**{**raw, "attachments": files})
 
 
-def make_dirs(path: Path) -> None:
-    """Create ``path`` and its missing parents with ``DIR_MODE`` (whatever the umask)."""
-    missing = [p for p in (path, *path.parents) if not p.exists()]
-    for directory in reversed(missing):
-        directory.mkdir(exist_ok=True)
-        directory.chmod(DIR_MODE)
+@dataclass(frozen=True)
+class WrittenFile:
+    """A file the site now holds as sanshen wrote it (recorded in the database, flows/site_files.py)."""
+
+    path: str
+    sha256: str
+    size: int
+    kind: str  # PAGE / ATTACHMENT / LISTING
+    draft_id: int | None
+    data: bytes | None = field(default=None, repr=False)  # pages and listings; attachments stay in their table
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` (mode ``FILE_MODE``) so a reader sees the old file or the
-    new one, never half."""
-    make_dirs(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as fp:
-            fp.write(data)
-            fp.flush()
-            os.fsync(fp.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+@dataclass(frozen=True)
+class SiteWrite:
+    """What one publication or withdrawal did to the site."""
+
+    entry: ManifestEntry | None
+    written: tuple[WrittenFile, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def item_path(draft_id: int) -> str:
@@ -133,9 +160,69 @@ def render_item(item: SiteItem) -> str:
         f"<h1>{html.escape(item.title)}</h1>\n"
         f"<p class=\"meta\">栏目：<a href=\"../{column_path(item.column)}\">{html.escape(col)}</a>"
         f" · 发布时间：{_time(item.published_at)}{corrected}</p>\n"
-        f"{_corrections(item)}{paragraphs}\n</article>"
+        f"{_corrections(item)}{paragraphs}\n{render_attachments(item.draft_id, item.attachments)}</article>"
     )
     return _page(item.title, body, root="../")
+
+
+_UNSAFE_IN_NAME = set('<>:"/\\|?*%#&;$`\'')
+MAX_NAME_BYTES = 120
+
+
+def safe_filename(name: str) -> str:
+    """A file name that is safe on any web server and file system: letters (Chinese included),
+    digits and ``-_.()（）`` kept, anything else (separators, controls, spaces, shell or URL
+    characters) made ``_``; no leading dot or dash; at most 120 bytes, keeping the suffix."""
+    name = unicodedata.normalize("NFC", PurePosixPath(name.replace("\\", "/")).name)
+    out = []
+    for ch in name:
+        cat = unicodedata.category(ch)
+        ok = ch in "-_.()（）" or cat[0] in "LN" or cat == "Mn"
+        out.append(ch if ok and ch not in _UNSAFE_IN_NAME else "_")
+    cleaned = "".join(out).lstrip(".-_") or "file"
+    stem, dot, suffix = cleaned.rpartition(".")
+    if not dot or not stem:
+        stem, suffix = cleaned, ""
+    suffix = suffix.lower()[:16]
+    while len((stem + (f".{suffix}" if suffix else "")).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem + (f".{suffix}" if suffix else "")
+
+
+def attachment_paths(draft_id: int, attachments: tuple[SiteAttachment, ...]) -> list[str]:
+    """Where each attachment is published: ``attachments/<draft>/<safe name>``, made unique."""
+    taken: set[str] = set()
+    paths = []
+    for a in attachments:
+        name = safe_filename(a.name)
+        stem, dot, suffix = name.rpartition(".")
+        if not dot:
+            stem, suffix = name, ""
+        n = 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{stem}-{n}" + (f".{suffix}" if suffix else "")
+        taken.add(name.lower())
+        paths.append(f"{_ATTACHMENTS}/{draft_id}/{name}")
+    return paths
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} 字节"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def render_attachments(draft_id: int, attachments: tuple[SiteAttachment, ...]) -> str:
+    if not attachments:
+        return ""
+    rows = "\n".join(
+        f"<li><a href=\"../{quote(path)}\" download>{html.escape(a.name)}</a>"
+        f"（{human_size(len(a.data))}）</li>"
+        for a, path in zip(attachments, attachment_paths(draft_id, attachments)))
+    return f"<section class=\"attachments\">\n<h2>附件</h2>\n<ul>\n{rows}\n</ul>\n</section>\n"
 
 
 def _entry_list(entries: list[tuple[int, ManifestEntry]]) -> str:
@@ -166,68 +253,128 @@ def render_index(by_column: dict[str, list[tuple[int, ManifestEntry]]]) -> str:
 
 
 class StaticSite:
-    """The site directory; every change goes through a lock and atomic renames."""
+    """The published site in its store; every change goes through the lock, pages before manifest."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
+    def __init__(self, store: SiteStore | Path | str) -> None:
+        self.store = store if isinstance(store, SiteStore) else LocalStore(Path(store))
 
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        make_dirs(self.root)
-        with open(self.root / _LOCK, "a+b") as fp:
-            fcntl.flock(fp.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fp.fileno(), fcntl.LOCK_UN)
+    @property
+    def root(self) -> Path | None:
+        """The folder, for a site kept in one (None on an object store)."""
+        return self.store.local_root
 
     def manifest(self) -> dict[int, ManifestEntry]:
-        path = self.root / MANIFEST
-        if not path.exists():
+        raw = self.store.read(MANIFEST)
+        if raw is None:
             return {}
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return {int(k): ManifestEntry(**v) for k, v in raw.items()}
+        return {int(k): ManifestEntry.from_json(v) for k, v in json.loads(raw.decode("utf-8")).items()}
 
     def entry(self, draft_id: int) -> ManifestEntry | None:
         return self.manifest().get(draft_id)
 
     def publish(self, item: SiteItem) -> ManifestEntry:
         """Write the item's page and list it; publishing the same hash again changes nothing."""
-        with self._locked():
+        return self.write(item).entry
+
+    def write(self, item: SiteItem) -> SiteWrite:
+        """Publish ``item`` and say which files now hold what. The same hash again rewrites no page
+        (the first publication time stays) unless a file of it no longer has its recorded bytes."""
+        with self.store.locked():
             manifest = self.manifest()
             existing = manifest.get(item.draft_id)
-            if existing is not None and existing.content_hash == item.content_hash \
-                    and (self.root / existing.path).exists():
-                return existing
+            if existing is not None and existing.content_hash == item.content_hash:
+                kept = self._intact(existing, item)
+                if kept is not None:
+                    listings = self._write_listing(manifest, changed_columns={item.column}, manifest_too=False)
+                    return SiteWrite(existing, (*kept, *listings))
+                item = _with_time(item, existing.published_at)
+            written: list[WrittenFile] = []
+            files = []
+            for a, path in zip(item.attachments, attachment_paths(item.draft_id, item.attachments)):
+                self.store.write(path, a.data)
+                written.append(WrittenFile(path, a.sha256, len(a.data), ATTACHMENT, item.draft_id))
+                files.append(ManifestFile(a.name, path, len(a.data), a.sha256))
+            page = render_item(item).encode("utf-8")
             path = item_path(item.draft_id)
-            atomic_write(self.root / path, render_item(item).encode("utf-8"))
+            self.store.write(path, page)
+            written.append(WrittenFile(path, sha256_hex(page), len(page), PAGE, item.draft_id, page))
             entry = ManifestEntry(item.content_hash, path, item.published_at, item.revision,
-                                  item.title, item.column)
+                                  item.title, item.column, sha256_hex(page), tuple(files))
+            removed = _stale_attachments(existing, entry)
+            for stale in removed:
+                self.store.delete(stale)
             manifest[item.draft_id] = entry
-            self._write_listing(manifest, changed_columns={item.column} | (
+            listings = self._write_listing(manifest, changed_columns={item.column} | (
                 {existing.column} if existing else set()))
-            return entry
+            return SiteWrite(entry, (*written, *listings), removed)
+
+    def _intact(self, entry: ManifestEntry, item: SiteItem) -> list[WrittenFile] | None:
+        """The entry's page and attachments as written, or None when one is gone or differs."""
+        page = self.store.read(entry.path)
+        if page is None or (entry.sha256 and sha256_hex(page) != entry.sha256):
+            return None
+        kept = [WrittenFile(entry.path, sha256_hex(page), len(page), PAGE, item.draft_id, page)]
+        for f in entry.attachments:
+            data = self.store.read(f.path)
+            if data is None or sha256_hex(data) != f.sha256:
+                return None
+            kept.append(WrittenFile(f.path, f.sha256, f.size, ATTACHMENT, item.draft_id))
+        return kept
 
     def withdraw(self, draft_id: int) -> ManifestEntry | None:
         """Remove the item's page and listing; returns what was removed (None if absent)."""
-        with self._locked():
+        return self.take_down(draft_id).entry
+
+    def take_down(self, draft_id: int) -> SiteWrite:
+        """Remove the item's page, attachments and listing; says what was removed and rewritten."""
+        with self.store.locked():
             manifest = self.manifest()
             entry = manifest.pop(draft_id, None)
-            (self.root / item_path(draft_id)).unlink(missing_ok=True)
+            removed = [item_path(draft_id), *(f.path for f in (entry.attachments if entry else ()))]
+            for path in removed:
+                self.store.delete(path)
+            listings: list[WrittenFile] = []
             if entry is not None:
-                self._write_listing(manifest, changed_columns={entry.column})
-            return entry
+                listings = self._write_listing(manifest, changed_columns={entry.column})
+            return SiteWrite(entry, tuple(listings), tuple(removed))
 
-    def _write_listing(self, manifest: dict[int, ManifestEntry], *, changed_columns: set[str]) -> None:
-        by_column: dict[str, list[tuple[int, ManifestEntry]]] = {}
-        for draft_id, e in manifest.items():
-            by_column.setdefault(e.column, []).append((draft_id, e))
-        for entries in by_column.values():
-            entries.sort(key=lambda pair: (pair[1].published_at, pair[0]), reverse=True)
-        for column in changed_columns:
-            atomic_write(self.root / column_path(column),
-                         render_column(column, by_column.get(column, [])).encode("utf-8"))
-        atomic_write(self.root / "index.html", render_index(by_column).encode("utf-8"))
-        data = {str(k): asdict(v) for k, v in sorted(manifest.items())}
-        atomic_write(self.root / MANIFEST,
-                     json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
+    def _write_listing(self, manifest: dict[int, ManifestEntry], *, changed_columns: set[str],
+                       manifest_too: bool = True) -> list[WrittenFile]:
+        written = []
+        for path, text in listing_pages(manifest, changed_columns):
+            data = text.encode("utf-8")
+            self.store.write(path, data)
+            written.append(WrittenFile(path, sha256_hex(data), len(data), LISTING, None, data))
+        if manifest_too:
+            self.store.write(MANIFEST, manifest_bytes(manifest))
+        return written
+
+
+def listing_pages(manifest: dict[int, ManifestEntry], columns: set[str]) -> list[tuple[str, str]]:
+    """(path, HTML) of the index of each of ``columns`` and of the home page, as ``manifest`` lists them."""
+    by_column: dict[str, list[tuple[int, ManifestEntry]]] = {}
+    for draft_id, e in manifest.items():
+        by_column.setdefault(e.column, []).append((draft_id, e))
+    for entries in by_column.values():
+        entries.sort(key=lambda pair: (pair[1].published_at, pair[0]), reverse=True)
+    pages = [(column_path(column), render_column(column, by_column.get(column, []))) for column in sorted(columns)]
+    pages.append((INDEX, render_index(by_column)))
+    return pages
+
+
+def manifest_bytes(manifest: dict[int, ManifestEntry]) -> bytes:
+    data = {str(k): asdict(v) for k, v in sorted(manifest.items())}
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+def _with_time(item: SiteItem, published_at: str) -> SiteItem:
+    from dataclasses import replace
+
+    return replace(item, published_at=published_at)
+
+
+def _stale_attachments(old: ManifestEntry | None, new: ManifestEntry) -> tuple[str, ...]:
+    if old is None:
+        return ()
+    keep = {f.path for f in new.attachments}
+    return tuple(f.path for f in old.attachments if f.path not in keep)

@@ -59,6 +59,19 @@ def _web_address(raw: str) -> str:
     return raw
 
 
+def _site_store(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme in ("s3", "s3a"):
+        if not parts.netloc:
+            raise ValueError("应写明存储桶，如 s3://bucket/site")
+        return raw
+    if parts.scheme == "file":
+        return f"file://{Path(parts.netloc + parts.path).expanduser().resolve()}"
+    if parts.scheme:
+        raise ValueError("应为 file:///路径、s3://存储桶/前缀 或本机目录")
+    return f"file://{Path(raw).expanduser().resolve()}"
+
+
 def _mask_url_password(url: str) -> str:
     return _URL_PASSWORD.sub(rf"\g<1>{MASK}@", url)
 
@@ -81,3 +94,4 @@ def _count(raw: str) -> int:
 
 
 COUNT = Kind(_count)
+SITE_STORE = Kind(_site_store)

@@ -94,10 +94,30 @@ class Settings:
     blank_column_limit: int = _setting(
         "SANSHEN_BLANK_COLUMN_LIMIT", kinds.COUNT,
         "空白栏目达到此数即按检查指标单项否决（监测与仪表盘据此标红）", default="5")
+    site_store: str | None = _setting(
+        "SANSHEN_SITE_STORE", kinds.SITE_STORE,
+        "发布的静态站点存放处：本机目录（file:///srv/site）或对象存储（s3://bucket/prefix，凭据用 AWS_ACCESS_KEY_ID 等标准变量）；"
+        "多台机器发布、多个网页进程提供 /site/ 时用同一个 s3:// 地址",
+        unset="数据目录下的 site/")
+    site_s3_endpoint: str | None = _setting(
+        "SANSHEN_SITE_S3_ENDPOINT", kinds.WEB_ADDRESS, "兼容 S3 的对象存储地址（如 MinIO），用于 s3:// 站点",
+        unset="AWS S3")
+    site_url: str | None = _setting(
+        "SANSHEN_SITE_URL", kinds.WEB_ADDRESS,
+        "对外发布的网站地址（站点根目录对应的网址）；设置后防篡改监测另经 HTTP 逐页读取并核对", unset="只核对存放处")
+    integrity_minutes: float = _setting(
+        "SANSHEN_INTEGRITY_MINUTES", kinds.SECONDS, "后台防篡改监测的间隔（分钟）；0 为不定时运行", default="60")
 
     @property
-    def site_dir(self) -> Path:
-        return self.home / "site"
+    def site_store_url(self) -> str:
+        """Where the site is published (the default: ``site/`` in the data directory)."""
+        return self.site_store or f"file://{self.home / 'site'}"
+
+    @property
+    def site_dir(self) -> Path | None:
+        """The site's folder when it is kept in one (None on an object store)."""
+        url = self.site_store_url
+        return Path(url[len("file://"):]) if url.startswith("file://") else None
 
     @property
     def prefect_home(self) -> Path:

@@ -324,3 +324,21 @@ class SiteColumn(SQLModel, table=True):
     active: bool = True
     alert_level: str = Field(default="green", max_length=16)  # the freshness admins were last told of
     alerted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class SiteFile(SQLModel, table=True):
+    """A file of the published site as sanshen last wrote it (the integrity monitor's reference).
+
+    Pages and indexes keep their bytes here, so a tampered page is diffed and restored exactly as
+    it was signed; an attachment's bytes stay in its ``attachment`` row (found by ``sha256``)."""
+
+    # covers the integrity monitor's scan, so it never reads the stored bytes
+    __table_args__ = (Index("ix_sitefile_check", "path", "sha256", "kind", "draft_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    path: str = Field(max_length=512, unique=True)  # relative to the site root
+    kind: str = Field(max_length=16)  # page / attachment / listing
+    draft_id: int | None = Field(default=None, index=True)
+    sha256: str = Field(max_length=64)
+    size: int
+    data: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    recorded_at: datetime = Field(sa_type=UtcDateTime)

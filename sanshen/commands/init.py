@@ -10,11 +10,14 @@ from sanshen.commands._common import app_context, json_option, print_json
 def init(as_json: bool = json_option()) -> None:
     """创建或升级数据目录与数据库（可重复执行）。"""
     from casestore.apply import system_user_id
-    from flows.site import make_dirs
+    from flows.integrity import adopt_published
+    from sanshen.service.site import site_of
     from storage.db import transaction
 
     with app_context(upgrade=True) as ctx:
-        make_dirs(ctx.settings.site_dir)
+        site = site_of(ctx.settings)
+        site.store.ensure()
+        adopted = adopt_published(ctx.engine, site, now=ctx.clock())  # a site published before files were recorded
         with transaction(ctx.engine) as session:
             system_user_id(session, now=ctx.clock())
         info = {
@@ -29,6 +32,8 @@ def init(as_json: bool = json_option()) -> None:
         typer.echo(f"数据目录已就绪：{info['home']}")
         typer.echo(f"数据库：{info['database']}（已升级到最新结构）")
         typer.echo(f"审核流程：{info['workflow']}（版本 {info['workflow_version']}）")
+        if adopted:
+            typer.echo(f"已按数据库中的签发内容记下此前发布的 {adopted} 个站点文件，供防篡改监测核对")
 
 
 def register(app: typer.Typer) -> None:

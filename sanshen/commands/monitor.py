@@ -1,10 +1,10 @@
-"""sanshen monitor …: checks of the live site after publication; each exits 1 when something is wrong."""
+"""sanshen monitor freshness|integrity …: checks of the live site after publication; each exits 1 when something is wrong."""
 
 from __future__ import annotations
 
 import typer
 
-from sanshen.commands._common import app_context, json_option, print_json
+from sanshen.commands._common import app_context, fail, json_option, print_json
 
 monitor_app = typer.Typer(help="发布后监测：发现问题时退出码为 1。", no_args_is_help=True)
 
@@ -32,6 +32,27 @@ def freshness(as_json: bool = json_option()) -> None:
         veto = "；按检查指标，网站将被单项否决（首页超期未更新或空白栏目达到上限）" if view.vetoed else ""
         typer.echo(f"错误：{view.overdue} 个栏目超过更新要求未发布：{late}{veto}", err=True)
         raise typer.Exit(1)
+
+
+@monitor_app.command("integrity")
+def integrity(as_json: bool = json_option()) -> None:
+    """防篡改监测：逐个读取已发布的文件（设置 SANSHEN_SITE_URL 时另经 HTTP），与发布时记录的哈希核对。"""
+    from sanshen.service import integrity as service
+
+    with app_context() as ctx:
+        report = service.monitor(ctx)
+    if as_json:
+        print_json(report)
+    else:
+        for p in report.problems:
+            typer.echo(f"{p.label}\t{p.path}" + (f"\t稿件 {p.draft_id}" if p.draft_id is not None else ""))
+            if p.diff:
+                typer.echo(p.diff.rstrip("\n"))
+        if report.ok:
+            typer.echo(f"防篡改监测：{report.checked} 个已发布文件与签发版本一致"
+                       + ("（含对外网站）" if report.over_http else ""))
+    if not report.ok:
+        raise fail(f"{len(report.problems)} 处与签发版本不符，已通知管理员；用 sanshen restore 稿件号|路径|all 恢复", 1)
 
 
 def register(app: typer.Typer) -> None:

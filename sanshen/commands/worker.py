@@ -47,8 +47,10 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
 
     policy = LinkPolicy(enabled=settings.link_check, allow_private=settings.link_check_private)
     freshness = FreshnessPolicy(warn_days=settings.freshness_warn_days, blank_limit=settings.blank_column_limit)
+    every = timedelta(minutes=settings.integrity_minutes) if settings.integrity_minutes > 0 else None
     return DispatcherConfig(lease=DispatcherConfig.lease if lease is None else lease, link_policy=policy,
-                            calendar=work_calendar(settings), freshness=freshness, freshness_every=FRESHNESS_EVERY)
+                            calendar=work_calendar(settings), freshness=freshness, freshness_every=FRESHNESS_EVERY,
+                            integrity_every=every, public_site_url=settings.site_url)
 
 
 def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_url: str | None = None,
@@ -57,9 +59,10 @@ def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_u
     makes of the context's settings. With ``use_prefect``, run it inside :func:`running_dispatcher`."""
     from flows.dispatcher import Dispatcher
     from sanshen.service.draft_pass import DraftPass
+    from sanshen.service.site import site_of
 
     return Dispatcher(
-        engine=ctx.engine, workflow=ctx.workflow, workflows=ctx.workflows, site_dir=ctx.settings.site_dir,
+        engine=ctx.engine, workflow=ctx.workflow, workflows=ctx.workflows, site=site_of(ctx.settings),
         checker_factory=lambda: DraftPass(ctx.checker), webhook=webhook_config(ctx),
         use_prefect=use_prefect, config=config or dispatcher_config(ctx.settings),
         after_site_write=_pause_hook(ctx.settings.fault_publish_pause), clock=ctx.clock,

@@ -324,3 +324,27 @@ class FreshnessView(View):
     blank_limit: int = Field(description="空白栏目达到此数即单项否决")
     home_overdue: bool
     vetoed: bool = Field(description="按检查指标将被单项否决（首页超期未更新，或空白栏目达到上限）")
+
+
+class IntegrityProblemView(View):
+    kind: str = Field(description="modified / missing / added / manifest / http_modified / http_missing")
+    label: str = Field(description="中文说明，如：被改动、被删除、被添加")
+    path: str = Field(description="站点中的相对路径")
+    draft_id: int | None
+    expected_sha256: str | None = Field(description="发布时记录的 SHA-256（数据库）")
+    found_sha256: str | None = Field(description="现在读到的 SHA-256")
+    diff: str = Field(description="与签发版本的差异（unified diff）")
+
+
+class IntegrityView(View):
+    ok: bool
+    checked: int = Field(description="核对的已发布文件数")
+    over_http: bool = Field(description="是否另经 HTTP 读取了对外网站")
+    problems: list[IntegrityProblemView]
+
+
+class RestoreView(View):
+    target: str
+    rewritten: list[str] = Field(description="写回签发版本的文件")
+    removed: list[str] = Field(description="移除的非 sanshen 写出的文件")
+    manifest_fixed: list[int] = Field(description="清单中恢复的稿件")

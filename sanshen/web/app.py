@@ -10,10 +10,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from flows.site import make_dirs
 from review.refusals import Refused
 from sanshen.service.context import AppContext
 from sanshen.service.errors import answer
+from sanshen.service.site import site_of
 from sanshen.web import (
     api,
     routes_admin,
@@ -24,6 +24,7 @@ from sanshen.web import (
     routes_lexicon,
     routes_notifications,
     routes_requests,
+    routes_site,
     routes_stats,
 )
 from sanshen.web.auth import (
@@ -59,12 +60,11 @@ def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | N
     app.middleware("http")(session_middleware)
     app.add_middleware(RequestSizeLimit)
     for module in (routes_auth, routes_drafts, routes_notifications, routes_admin, routes_lexicon,
-                   routes_audit, routes_stats, routes_requests, routes_columns):
+                   routes_audit, routes_stats, routes_requests, routes_columns, routes_site):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    make_dirs(ctx.settings.site_dir)  # before anything is published, /site/ answers 404, not 500
-    app.mount("/site", StaticFiles(directory=ctx.settings.site_dir, html=True), name="site")
+    app.state.site = site_of(ctx.settings)  # /site/ serves this store (routes_site.py)
     _install_error_pages(app)
     return app
 
