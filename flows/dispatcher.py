@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from casestore.workflows import WorkflowVersions
-from flows import links, publish, recheck, route
+from flows import links, linksweep, publish, recheck, route
 from flows.links import LinkPolicy
 from flows.notify import notify, users_with_roles
 from flows.publish import Publisher
@@ -53,6 +53,8 @@ class DispatcherConfig:
     backoff_max: timedelta = timedelta(hours=1)
     max_attempts: int = 8  # after this many failed tries an item goes dead (admins are told)
     link_policy: LinkPolicy = field(default_factory=LinkPolicy)
+    link_sweep_every: timedelta | None = None  # the site-wide link sweep's period (None: not scheduled)
+    link_sweep_max_dead: int = 0  # more dead links than this and the admins are told
 
 
 def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
@@ -87,8 +89,10 @@ class Dispatcher:
         self._prefect_api_url = prefect_api_url
         if not config.link_policy.enabled:
             log.info("link liveness checks are off: links items complete without probing")
+        self._scheduled: dict[str, Handler] = {"sweep": self._sweep, "linksweep": self._link_sweep}
         self._flows: dict[str, Callable] | None = None
         self._next_sweep: datetime | None = None
+        self._next_link_sweep: datetime | None = None
 
     # --- the work of each kind (plain functions of the payload) -------------------------
 
@@ -113,6 +117,10 @@ class Dispatcher:
     def _sweep(self, payload: dict, now: datetime) -> object:
         return route.sweep_escalations(self.engine, self.workflows, now=now)
 
+    def _link_sweep(self, payload: dict, now: datetime) -> object:
+        return linksweep.sweep_links(self.engine, now=now, policy=self.config.link_policy,
+                                     max_dead=self.config.link_sweep_max_dead, period=str(payload["period"]))
+
     # --- running ------------------------------------------------------------------------
 
     def _prefect_flows(self) -> dict[str, Callable]:
@@ -126,19 +134,20 @@ class Dispatcher:
                 body.__name__ = f"sanshen_{kind}"
                 return flow(name=f"sanshen-{kind}", validate_parameters=False, log_prints=False)(body)
 
-            kinds = {**self._handlers, "sweep": self._sweep}
+            kinds = {**self._handlers, **self._scheduled}
             self._flows = {kind: wrap(kind, handler) for kind, handler in kinds.items()}
         return self._flows
 
     def run_kind(self, kind: str, payload: dict, now: datetime) -> object:
-        if kind != "sweep" and kind not in self._handlers:
+        handler = self._handlers.get(kind) or self._scheduled.get(kind)
+        if handler is None:
             raise ValueError(f"unknown outbox kind: {kind}")
         if self._use_prefect:
             from flows.prefect_runtime import flow_settings
 
             with flow_settings(self._prefect_api_url):
                 return self._prefect_flows()[kind](payload=payload, now=now.isoformat())
-        return (self._sweep if kind == "sweep" else self._handlers[kind])(payload, now)
+        return handler(payload, now)
 
     def sweep_if_due(self, now: datetime) -> None:
         if self._next_sweep is not None and now < self._next_sweep:
@@ -148,6 +157,21 @@ class Dispatcher:
             self.run_kind("sweep", {}, now)
         except Exception:  # a failed sweep is retried at the next interval
             log.exception("escalation sweep failed")
+        self.link_sweep_if_due(now)
+
+    def link_sweep_if_due(self, now: datetime) -> None:
+        """Run this period's site-wide link sweep unless this process did (the sweep's row makes sure
+        that of several workers only one runs it)."""
+        every = self.config.link_sweep_every
+        if every is None or not self.config.link_policy.enabled:
+            return
+        if self._next_link_sweep is not None and now < self._next_link_sweep:
+            return
+        self._next_link_sweep = linksweep.period_start(now, every) + every
+        try:
+            self.run_kind("linksweep", {"period": linksweep.scheduled_period(now, every)}, now)
+        except Exception:  # retried by the next period's sweep
+            log.exception("link sweep failed")
 
     def run_once(self, now: datetime | None = None, *, stop: threading.Event | None = None) -> int:
         """Run the sweep if due, then claim and run one batch of ready items; returns how many ran.

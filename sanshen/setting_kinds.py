@@ -52,6 +52,12 @@ def _port(raw: str) -> int:
     return int(raw)
 
 
+def _count(raw: str) -> int:
+    if not raw.strip().isdecimal():
+        raise ValueError("应为非负整数")
+    return int(raw)
+
+
 def _web_address(raw: str) -> str:
     parts = urlsplit(raw)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -72,3 +78,4 @@ HOURS = Kind(lambda raw: _number(raw, zero_allowed=False, expected="正数"))
 SECONDS = Kind(lambda raw: _number(raw, zero_allowed=True, expected="非负数"))
 PORT = Kind(_port)
 WEB_ADDRESS = Kind(_web_address)
+COUNT = Kind(_count)

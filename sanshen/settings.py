@@ -82,6 +82,18 @@ class Settings:
     fault_publish_pause: float = _setting(
         "SANSHEN_FAULT_PUBLISH_PAUSE", kinds.SECONDS,
         "仅供崩溃测试：写出发布页面之后、记下发布之前暂停的秒数（留出杀掉进程的时机）", default="0")
+    link_sweep_hours: float = _setting(
+        "SANSHEN_LINK_SWEEP_HOURS", kinds.HOURS, "全站链接巡检（已发布页面的死链、跳转链接）的间隔（小时）", default="24")
+    link_sweep_max_dead: int = _setting(
+        "SANSHEN_LINK_SWEEP_MAX_DEAD", kinds.COUNT,
+        "全站死链超过此数时通知管理员，`sanshen monitor links` 以退出码 1 结束", default="0")
+    dask_address: str | None = _setting(
+        "SANSHEN_DASK_ADDRESS", kinds.TEXT, "全站复查（sanshen sweep）所用 Dask 集群的调度器地址，如 tcp://10.0.0.5:8786",
+        unset="每次在本机启动 LocalCluster")
+    dask_workers: int = _setting(
+        "SANSHEN_DASK_WORKERS", kinds.COUNT, "本机 LocalCluster 的工作进程数；0 为按 CPU 核数", default="0")
+    json_logs: bool = _setting(
+        "SANSHEN_JSON_LOGS", kinds.FLAG, "日志以 JSON 行输出到标准错误（1/0），便于日志平台采集", default="0")
 
     @property
     def site_dir(self) -> Path:

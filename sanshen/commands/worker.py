@@ -41,7 +41,9 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
     from flows.links import LinkPolicy
 
     policy = LinkPolicy(enabled=settings.link_check, allow_private=settings.link_check_private)
-    return DispatcherConfig(lease=DispatcherConfig.lease if lease is None else lease, link_policy=policy)
+    return DispatcherConfig(lease=DispatcherConfig.lease if lease is None else lease, link_policy=policy,
+                            link_sweep_every=timedelta(hours=settings.link_sweep_hours),
+                            link_sweep_max_dead=settings.link_sweep_max_dead)
 
 
 def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_url: str | None = None,

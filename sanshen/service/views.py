@@ -174,3 +174,37 @@ class CheckReportView(View):
     lexicon_version: str
     blocking: bool
     findings: tuple[Finding, ...]
+
+
+class LinkProblemView(View):
+    draft_id: int
+    title: str
+    column: str
+    url: str
+    state: str = Field(description="dead 无法访问 / moved 已跳转")
+    reason: str
+    final_url: str | None = Field(description="已跳转链接的最终地址")
+
+
+class ColumnLinksView(View):
+    column: str = Field(description="栏目（稿件的栏目，未填为空）")
+    pages: int = Field(description="含链接的已发布页面数")
+    links: int
+    dead: int
+    moved: int
+    skipped: int = Field(description="内网或保留地址，未检查")
+
+
+class LinkReportView(View):
+    sweep_id: int
+    started_at: Timestamp
+    finished_at: Timestamp | None
+    pages: int = Field(description="巡检的已发布页面数")
+    links: int = Field(description="探测的不同链接数")
+    dead: int = Field(description="页面上的死链处数")
+    moved: int
+    skipped: int
+    max_dead: int = Field(description="死链阈值（SANSHEN_LINK_SWEEP_MAX_DEAD）")
+    over_threshold: bool
+    columns: tuple[ColumnLinksView, ...]
+    problems: tuple[LinkProblemView, ...]
