@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from casestore.workflows import WorkflowVersions
-from flows import links, linksweep, publish, recheck, route
+from flows import links, linksweep, publish, recheck, route, sitesweep
 from flows.links import LinkPolicy
 from flows.notify import notify, users_with_roles
 from flows.publish import Publisher
@@ -30,7 +30,7 @@ from flows.recheck import CheckerFactory
 from flows.site import StaticSite
 from flows.webhook import WebhookConfig
 from review.workflow import WorkflowDef
-from storage import outbox
+from storage import lexicon_revision, outbox
 from storage.audit import append_event
 from storage.clock import Clock, pause, system_clock
 from storage.db import transaction
@@ -55,6 +55,7 @@ class DispatcherConfig:
     link_policy: LinkPolicy = field(default_factory=LinkPolicy)
     link_sweep_every: timedelta | None = None  # the site-wide link sweep's period (None: not scheduled)
     link_sweep_max_dead: int = 0  # more dead links than this and the admins are told
+    dask: sitesweep.DaskOptions | None = None  # where site-wide re-checks run under Prefect (None: inline)
 
 
 def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
@@ -69,9 +70,11 @@ class Dispatcher:
         config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
         after_site_write: Callable[[], None] | None = None, workflows: WorkflowVersions | None = None,
         clock: Clock = system_clock, prefect_api_url: str | None = None,
+        sweep_recipe: Callable[[], CheckerFactory] | None = None,
     ) -> None:
         """``workflow``: the current definition; ``workflows`` the versions drafts are pinned to
         (default: only the current one known); ``clock`` tells every run what time it is;
+        ``sweep_recipe`` gives a checker factory that can be sent to Dask workers (site-wide re-checks);
         ``prefect_api_url``: the API flows report to (default: the one Prefect is configured with)."""
         self.engine = engine
         self.clock = clock
@@ -83,8 +86,9 @@ class Dispatcher:
         self._checker_factory = checker_factory
         self._handlers: dict[str, Handler] = {
             "publish": self._publish, "withdraw": self._withdraw, "route": self._route,
-            "links": self._links, "recheck": self._recheck,
+            "links": self._links, "recheck": self._recheck, "sitesweep": self._site_sweep,
         }
+        self._sweep_recipe = sweep_recipe
         self._use_prefect = use_prefect
         self._prefect_api_url = prefect_api_url
         if not config.link_policy.enabled:
@@ -113,6 +117,19 @@ class Dispatcher:
 
     def _recheck(self, payload: dict, now: datetime) -> object:
         return recheck.recheck_drafts(self.engine, self._checker_factory(), now=now)
+
+    def _site_sweep(self, payload: dict, now: datetime) -> object:
+        wanted = payload.get("lexicon_revision")
+        if wanted is not None and lexicon_revision.current(self.engine) != wanted:
+            return "superseded by a later lexicon change"
+        if self._use_prefect and self._sweep_recipe is not None and self.config.dask is not None:
+            run = sitesweep.dask_runner(self._sweep_recipe(), self.config.dask)
+            workers = self.config.dask.workers or os.cpu_count() or 1
+        else:
+            run, workers = sitesweep.inline_runner(self._checker_factory), 1
+        return sitesweep.sweep_site(self.engine, run, now=now, sweep_id=payload.get("sweep_id"),
+                                    column=payload.get("column"), trigger=str(payload.get("trigger", "manual")),
+                                    actor=payload.get("actor"), workers=workers, clock=self.clock)
 
     def _sweep(self, payload: dict, now: datetime) -> object:
         return route.sweep_escalations(self.engine, self.workflows, now=now)

@@ -39,11 +39,13 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
     without ``lease``, the dispatcher's default lease."""
     from flows.dispatcher import DispatcherConfig
     from flows.links import LinkPolicy
+    from flows.sitesweep import DaskOptions
 
     policy = LinkPolicy(enabled=settings.link_check, allow_private=settings.link_check_private)
     return DispatcherConfig(lease=DispatcherConfig.lease if lease is None else lease, link_policy=policy,
                             link_sweep_every=timedelta(hours=settings.link_sweep_hours),
-                            link_sweep_max_dead=settings.link_sweep_max_dead)
+                            link_sweep_max_dead=settings.link_sweep_max_dead,
+                            dask=DaskOptions(address=settings.dask_address, workers=settings.dask_workers))
 
 
 def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_url: str | None = None,
@@ -52,13 +54,14 @@ def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_u
     makes of the context's settings. With ``use_prefect``, run it inside :func:`running_dispatcher`."""
     from flows.dispatcher import Dispatcher
     from sanshen.service.draft_pass import DraftPass
+    from sanshen.service.site_sweep import lexicon_pass
 
     return Dispatcher(
         engine=ctx.engine, workflow=ctx.workflow, workflows=ctx.workflows, site_dir=ctx.settings.site_dir,
         checker_factory=lambda: DraftPass(ctx.checker), webhook=webhook_config(ctx),
         use_prefect=use_prefect, config=config or dispatcher_config(ctx.settings),
         after_site_write=_pause_hook(ctx.settings.fault_publish_pause), clock=ctx.clock,
-        prefect_api_url=prefect_api_url,
+        prefect_api_url=prefect_api_url, sweep_recipe=lambda: lexicon_pass(ctx),
     )
 
 

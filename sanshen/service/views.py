@@ -208,3 +208,43 @@ class LinkReportView(View):
     over_threshold: bool
     columns: tuple[ColumnLinksView, ...]
     problems: tuple[LinkProblemView, ...]
+
+
+class SweepFindingView(View):
+    rule: str
+    category: str
+    text: str
+    message: str
+    location: str = Field(description="问题所在的中文说明（标题、正文、附件…）")
+
+
+class SweepPageView(View):
+    draft_id: int
+    title: str
+    column: str
+    revision: int = Field(description="已发布的修订号")
+    errors: int
+    findings: tuple[SweepFindingView, ...]
+
+
+class SweepColumnView(View):
+    column: str
+    pages_with_errors: int
+    errors: int
+
+
+class SiteSweepView(View):
+    id: int
+    state: str = Field(description="queued 排队中 / running 进行中 / done 完成 / failed 失败")
+    trigger: str = Field(description="manual 手动 / lexicon 词库变更")
+    column: str | None = Field(description="只复查此栏目；空为全站")
+    actor: str | None
+    lexicon_version: str
+    started_at: Timestamp
+    finished_at: Timestamp | None
+    total: int = Field(description="已发布页面数")
+    done: int = Field(description="已复查页面数")
+    pages_with_errors: int
+    error: str | None
+    columns: tuple[SweepColumnView, ...]
+    pages: tuple[SweepPageView, ...]
