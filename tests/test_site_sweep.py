@@ -126,3 +126,30 @@ def test_cli_sweep_fans_out_over_a_local_dask_cluster_through_prefect(team, site
     assert (report["state"], report["total"], report["done"], report["pages_with_errors"]) == ("done", 3, 3, 1)
     assert [(p["draft_id"], p["findings"][0]["text"]) for p in report["pages"]] == [(site["news"], NEW_TERM)]
     assert report["lexicon_version"] == team.ctx.checker.version
+
+
+@pytest.mark.db
+def test_the_admin_page_starts_a_sweep_and_shows_its_progress_and_the_pages(team, site):
+    from sanshen.web.app import create_app
+    from tests.web_support import csrf_of, signed_in
+
+    app = create_app(team.ctx, secret=b"test-secret")
+    assert signed_in(app, "bian").get("/admin/sweeps").status_code == 403
+    admin = signed_in(app, "guan")
+    empty = admin.get("/admin/sweeps")
+    assert empty.status_code == 200 and "尚未进行过链接巡检" in empty.text and 'for="column"' in empty.text
+    refused = admin.post("/admin/sweeps", data={"column": ""})
+    assert refused.status_code == 403  # no CSRF token
+    lexicon.add_entry(team.ctx, team["guan"], LexiconInput(kind="banned", term=NEW_TERM, correct="彻底整改"),
+                      now=team.clock())
+    posted = admin.post("/admin/sweeps", data={"column": "", "csrf_token": csrf_of(empty.text)},
+                        follow_redirects=False)
+    assert posted.status_code == 303
+    queued = admin.get(posted.headers["location"])
+    assert "已开始全站复查" in queued.text and "排队中" in queued.text
+    assert '<meta http-equiv="refresh"' in queued.text  # the page follows the run without script
+    build_dispatcher(team.ctx, use_prefect=False).drain(max_wait=0)
+    done = admin.get(posted.headers["location"])
+    assert '<meta http-equiv="refresh"' not in done.text
+    assert 'value="3"' in done.text and "已复查 3 / 3 个已发布页面，1 个有" in done.text
+    assert f'<a href="/drafts/{site["news"]}">区政府召开安全生产会议</a>' in done.text and NEW_TERM in done.text
