@@ -87,9 +87,12 @@ def worker(
                                 help="领取一项待办后独占的秒数；进程崩溃后，过期的待办由其他进程接手"),
 ) -> None:
     """运行流程调度器：发布、通知、链接检查、词库变更后的复查与超时督办。"""
+    from sanshen import logs
     from storage.outbox import dead_since, pending_count
 
     with app_context() as ctx:
+        if ctx.settings.json_logs:
+            logs.configure(json_logs=True)
         if not ctx.settings.link_check:
             typer.echo("链接可达性检查已关闭（SANSHEN_LINK_CHECK=off）")
         stop = threading.Event()

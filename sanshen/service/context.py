@@ -98,6 +98,7 @@ class AppContext:
     engine: Engine
     workflows: WorkflowVersions
     clock: Clock = system_clock
+    check_observers: list[Callable[[float], None]] = field(default_factory=list, repr=False)  # hear each pass's seconds
     _built: BuiltChecker | None = field(default=None, repr=False)
     _checker_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -134,6 +135,11 @@ class AppContext:
             if built is None or built.lexicon_revision != revision:
                 built = self._built = _build(self.engine, revision, base=built.checker if built else None)
             return built.checker
+
+    def observe_check(self, seconds: float) -> None:
+        """Tell the observers (the web app's metrics) how long one automated pass took."""
+        for observer in self.check_observers:
+            observer(seconds)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -248,3 +248,14 @@ class SiteSweepView(View):
     error: str | None
     columns: tuple[SweepColumnView, ...]
     pages: tuple[SweepPageView, ...]
+
+
+class ReadinessCheckView(View):
+    name: str = Field(description="database / migrations / site")
+    ok: bool
+    detail: str
+
+
+class ReadinessView(View):
+    ready: bool
+    checks: tuple[ReadinessCheckView, ...]
