@@ -215,7 +215,8 @@ def sweep_site(engine: Engine, run: Runner, *, now: datetime, sweep_id: int | No
             if progress:
                 progress(done, total)
 
-        run(chunked(pages, workers), record)
+        if pages:  # no cluster started for nothing
+            run(chunked(pages, workers), record)
     except Exception as exc:
         with transaction(engine) as s:
             sweep = s.get(SiteSweep, sweep_id)
