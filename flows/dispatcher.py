@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 
 from casestore.workflows import WorkflowVersions
 from disclosure.workdays import WorkCalendar
-from flows import freshness, integrity, links, publish, recheck, requests, route
+from flows import freshness, integrity, links, linksweep, publish, recheck, requests, route, sitesweep
 from flows.links import LinkPolicy
 from flows.notify import notify, users_with_roles
 from flows.publish import Publisher
@@ -32,7 +32,7 @@ from flows.site import StaticSite
 from flows.webhook import WebhookConfig
 from review.freshness import FreshnessPolicy
 from review.workflow import WorkflowDef
-from storage import outbox
+from storage import lexicon_revision, outbox
 from storage.audit import append_event
 from storage.clock import Clock, pause, system_clock
 from storage.db import transaction
@@ -60,6 +60,9 @@ class DispatcherConfig:
     freshness: FreshnessPolicy = field(default_factory=FreshnessPolicy)
     integrity_every: timedelta | None = None  # the integrity monitor's interval (None: not scheduled)
     public_site_url: str | None = None  # the monitor also reads the public web site there
+    link_sweep_every: timedelta | None = None  # the site-wide link sweep's period (None: not scheduled)
+    link_sweep_max_dead: int = 0  # more dead links than this and the admins are told
+    dask: sitesweep.DaskOptions | None = None  # where site-wide re-checks run under Prefect (None: inline)
 
 
 def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
@@ -74,9 +77,11 @@ class Dispatcher:
         config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
         after_site_write: Callable[[], None] | None = None, workflows: WorkflowVersions | None = None,
         clock: Clock = system_clock, prefect_api_url: str | None = None, site: StaticSite | None = None,
+        sweep_recipe: Callable[[], CheckerFactory] | None = None,
     ) -> None:
         """``workflow``: the current definition; ``workflows`` the versions drafts are pinned to
         (default: only the current one known); ``clock`` tells every run what time it is;
+        ``sweep_recipe`` gives a checker factory that can be sent to Dask workers (site-wide re-checks);
         ``prefect_api_url``: the API flows report to (default: the one Prefect is configured with)."""
         self.engine = engine
         self.clock = clock
@@ -89,16 +94,22 @@ class Dispatcher:
         self._checker_factory = checker_factory
         self._handlers: dict[str, Handler] = {
             "publish": self._publish, "withdraw": self._withdraw, "route": self._route,
-            "links": self._links, "recheck": self._recheck, "expire": self._expire,
+            "links": self._links, "recheck": self._recheck, "expire": self._expire, "sitesweep": self._site_sweep,
         }
+        self._sweep_recipe = sweep_recipe
         self._use_prefect = use_prefect
         self._prefect_api_url = prefect_api_url
         if not config.link_policy.enabled:
             log.info("link liveness checks are off: links items complete without probing")
+        self._scheduled: dict[str, Handler] = {  # the jobs that run on an interval rather than from the outbox
+            "sweep": self._sweep, "freshness": self._freshness, "integrity": self._integrity,
+            "linksweep": self._link_sweep,
+        }
         self._flows: dict[str, Callable] | None = None
         self._next_sweep: datetime | None = None
         self._next_freshness: datetime | None = None
         self._next_integrity: datetime | None = None
+        self._next_link_sweep: datetime | None = None
 
     # --- the work of each kind (plain functions of the payload) -------------------------
 
@@ -123,6 +134,19 @@ class Dispatcher:
     def _recheck(self, payload: dict, now: datetime) -> object:
         return recheck.recheck_drafts(self.engine, self._checker_factory(), now=now)
 
+    def _site_sweep(self, payload: dict, now: datetime) -> object:
+        wanted = payload.get("lexicon_revision")
+        if wanted is not None and lexicon_revision.current(self.engine) != wanted:
+            return "superseded by a later lexicon change"
+        if self._use_prefect and self._sweep_recipe is not None and self.config.dask is not None:
+            run = sitesweep.dask_runner(self._sweep_recipe(), self.config.dask)
+            workers = self.config.dask.workers or os.cpu_count() or 1
+        else:
+            run, workers = sitesweep.inline_runner(self._checker_factory), 1
+        return sitesweep.sweep_site(self.engine, run, now=now, sweep_id=payload.get("sweep_id"),
+                                    column=payload.get("column"), trigger=str(payload.get("trigger", "manual")),
+                                    actor=payload.get("actor"), workers=workers, clock=self.clock)
+
     def _sweep(self, payload: dict, now: datetime) -> object:
         escalated = route.sweep_escalations(self.engine, self.workflows, now=now)
         return escalated + requests.sweep_requests(self.engine, now=now, calendar=self.config.calendar)
@@ -134,6 +158,10 @@ class Dispatcher:
         url = self.config.public_site_url
         fetch = integrity.http_fetcher(url) if url else None
         return integrity.monitor(self.engine, self.publisher.site, now=now, fetch=fetch)
+
+    def _link_sweep(self, payload: dict, now: datetime) -> object:
+        return linksweep.sweep_links(self.engine, now=now, policy=self.config.link_policy,
+                                     max_dead=self.config.link_sweep_max_dead, period=str(payload["period"]))
 
     # --- running ------------------------------------------------------------------------
 
@@ -148,24 +176,20 @@ class Dispatcher:
                 body.__name__ = f"sanshen_{kind}"
                 return flow(name=f"sanshen-{kind}", validate_parameters=False, log_prints=False)(body)
 
-            kinds = {**self._handlers, **self._periodic()}
+            kinds = {**self._handlers, **self._scheduled}
             self._flows = {kind: wrap(kind, handler) for kind, handler in kinds.items()}
         return self._flows
 
     def run_kind(self, kind: str, payload: dict, now: datetime) -> object:
-        periodic = self._periodic()
-        if kind not in periodic and kind not in self._handlers:
+        handler = self._handlers.get(kind) or self._scheduled.get(kind)
+        if handler is None:
             raise ValueError(f"unknown outbox kind: {kind}")
         if self._use_prefect:
             from flows.prefect_runtime import flow_settings
 
             with flow_settings(self._prefect_api_url):
                 return self._prefect_flows()[kind](payload=payload, now=now.isoformat())
-        return (periodic.get(kind) or self._handlers[kind])(payload, now)
-
-    def _periodic(self) -> dict[str, Handler]:
-        """The jobs that run on an interval rather than from the outbox."""
-        return {"sweep": self._sweep, "freshness": self._freshness, "integrity": self._integrity}
+        return handler(payload, now)
 
     def integrity_if_due(self, now: datetime) -> None:
         every = self.config.integrity_every
@@ -199,6 +223,21 @@ class Dispatcher:
             self.run_kind("freshness", {}, now)
         except Exception:  # retried at the next interval
             log.exception("column freshness check failed")
+        self.link_sweep_if_due(now)
+
+    def link_sweep_if_due(self, now: datetime) -> None:
+        """Run this period's site-wide link sweep unless this process did (the sweep's row makes sure
+        that of several workers only one runs it)."""
+        every = self.config.link_sweep_every
+        if every is None or not self.config.link_policy.enabled:
+            return
+        if self._next_link_sweep is not None and now < self._next_link_sweep:
+            return
+        self._next_link_sweep = linksweep.period_start(now, every) + every
+        try:
+            self.run_kind("linksweep", {"period": linksweep.scheduled_period(now, every)}, now)
+        except Exception:  # retried by the next period's sweep
+            log.exception("link sweep failed")
 
     def run_once(self, now: datetime | None = None, *, stop: threading.Event | None = None) -> int:
         """Run the sweep if due, then claim and run one batch of ready items; returns how many ran.

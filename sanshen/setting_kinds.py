@@ -52,6 +52,12 @@ def _port(raw: str) -> int:
     return int(raw)
 
 
+def _count(raw: str) -> int:
+    if not raw.strip().isdecimal():
+        raise ValueError("应为非负整数")
+    return int(raw)
+
+
 def _web_address(raw: str) -> str:
     parts = urlsplit(raw)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -95,3 +101,4 @@ def _count(raw: str) -> int:
 
 COUNT = Kind(_count)
 SITE_STORE = Kind(_site_store)
+COUNT = Kind(_count)

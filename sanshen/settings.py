@@ -107,6 +107,18 @@ class Settings:
         "对外发布的网站地址（站点根目录对应的网址）；设置后防篡改监测另经 HTTP 逐页读取并核对", unset="只核对存放处")
     integrity_minutes: float = _setting(
         "SANSHEN_INTEGRITY_MINUTES", kinds.SECONDS, "后台防篡改监测的间隔（分钟）；0 为不定时运行", default="60")
+    link_sweep_hours: float = _setting(
+        "SANSHEN_LINK_SWEEP_HOURS", kinds.HOURS, "全站链接巡检（已发布页面的死链、跳转链接）的间隔（小时）", default="24")
+    link_sweep_max_dead: int = _setting(
+        "SANSHEN_LINK_SWEEP_MAX_DEAD", kinds.COUNT,
+        "全站死链超过此数时通知管理员，`sanshen monitor links` 以退出码 1 结束", default="0")
+    dask_address: str | None = _setting(
+        "SANSHEN_DASK_ADDRESS", kinds.TEXT, "全站复查（sanshen sweep）所用 Dask 集群的调度器地址，如 tcp://10.0.0.5:8786",
+        unset="每次在本机启动 LocalCluster")
+    dask_workers: int = _setting(
+        "SANSHEN_DASK_WORKERS", kinds.COUNT, "本机 LocalCluster 的工作进程数；0 为按 CPU 核数", default="0")
+    json_logs: bool = _setting(
+        "SANSHEN_JSON_LOGS", kinds.FLAG, "日志以 JSON 行输出到标准错误（1/0），便于日志平台采集", default="0")
 
     @property
     def site_store_url(self) -> str:

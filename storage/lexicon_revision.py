@@ -19,6 +19,11 @@ def bump(session: Session) -> None:
                     .values(number=LexiconRevision.number + 1))
 
 
+def current_in(session: Session) -> int:
+    """The count as ``session`` sees it (after its own bump)."""
+    return session.scalars(select(LexiconRevision.number).where(LexiconRevision.id == ROW)).one()
+
+
 def current(engine: Engine) -> int:
     with transaction(engine, readonly=True) as session:
         return session.scalars(select(LexiconRevision.number).where(LexiconRevision.id == ROW)).one()

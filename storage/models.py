@@ -342,3 +342,61 @@ class SiteFile(SQLModel, table=True):
     size: int
     data: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     recorded_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class LinkSweep(SQLModel, table=True):
+    """One run of the site-wide link sweep. ``period`` is unique: of several workers scheduling
+    the same period's sweep, only the one that inserts the row runs it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(unique=True, max_length=64)  # "scheduled:<start of period>" or "manual:<time>"
+    started_at: datetime = Field(sa_type=UtcDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    pages: int = 0
+    links: int = 0  # distinct links probed
+    dead: int = 0  # occurrences on pages (a link dead on two pages counts twice)
+    moved: int = 0
+    skipped: int = 0
+
+
+class PageLink(SQLModel, table=True):
+    """The latest verdict on one link of one published page (replaced by each sweep)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    sweep_id: int = Field(foreign_key="linksweep.id", index=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    revision: int
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(max_length=8)  # alive / dead / moved / skipped
+    final_url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # where a moved link ends
+    reason: str = ""
+    checked_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class SiteSweep(SQLModel, table=True):
+    """One site-wide re-check (存量信息排查) of the published pages: progress and result."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    column: str | None = Field(default=None, max_length=128)  # only this column, or all
+    trigger: str = Field(default="manual", max_length=16)  # manual / lexicon
+    actor: str | None = Field(default=None, max_length=64)
+    lexicon_version: str = Field(default="", max_length=64)
+    started_at: datetime = Field(sa_type=UtcDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    total: int = 0
+    done: int = 0
+    pages_with_errors: int = 0
+    error: str | None = None  # why the run stopped, when it failed
+
+
+class SiteSweepPage(SQLModel, table=True):
+    """A published page that has error findings under the sweep's lexicon."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    sweep_id: int = Field(foreign_key="sitesweep.id", index=True)
+    draft_id: int = Field(foreign_key="draft.id")
+    revision: int
+    column: str = Field(default="", max_length=128)
+    title: str = Field(max_length=500)
+    errors: int
+    findings: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [{rule, category, text, message, location}]

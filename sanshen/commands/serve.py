@@ -27,11 +27,14 @@ def serve(
     """启动网页端、REST API（/api/v1）与流程调度器。"""
     import uvicorn
 
+    from sanshen import logs
     from sanshen.commands.worker import running_dispatcher
     from sanshen.web import mail
     from sanshen.web.app import create_app
 
     with app_context(upgrade=True) as ctx, ExitStack() as stack:
+        if ctx.settings.json_logs:
+            logs.configure(json_logs=True)
         typer.echo("正在加载词库与机器预审……")
         ctx.checker  # noqa: B018  (built now, not on the first submission)
         app = create_app(ctx)
@@ -52,7 +55,8 @@ def serve(
         typer.echo(f"sanshen 已启动：http://{host}:{port}/ （数据目录 {ctx.settings.home}；Ctrl+C 停止）")
         try:
             uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True,
-                        timeout_graceful_shutdown=GRACEFUL_SECONDS)
+                        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+                        **({"log_config": logs.uvicorn_log_config(True)} if ctx.settings.json_logs else {}))
         finally:
             stop.set()
             for thread in threads:

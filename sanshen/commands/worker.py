@@ -44,13 +44,17 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
     from flows.links import LinkPolicy
     from review.freshness import FreshnessPolicy
     from sanshen.service.requests import work_calendar
+    from flows.sitesweep import DaskOptions
 
     policy = LinkPolicy(enabled=settings.link_check, allow_private=settings.link_check_private)
     freshness = FreshnessPolicy(warn_days=settings.freshness_warn_days, blank_limit=settings.blank_column_limit)
     every = timedelta(minutes=settings.integrity_minutes) if settings.integrity_minutes > 0 else None
     return DispatcherConfig(lease=DispatcherConfig.lease if lease is None else lease, link_policy=policy,
                             calendar=work_calendar(settings), freshness=freshness, freshness_every=FRESHNESS_EVERY,
-                            integrity_every=every, public_site_url=settings.site_url)
+                            integrity_every=every, public_site_url=settings.site_url,
+                            link_sweep_every=timedelta(hours=settings.link_sweep_hours),
+                            link_sweep_max_dead=settings.link_sweep_max_dead,
+                            dask=DaskOptions(address=settings.dask_address, workers=settings.dask_workers))
 
 
 def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_url: str | None = None,
@@ -60,13 +64,14 @@ def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_u
     from flows.dispatcher import Dispatcher
     from sanshen.service.draft_pass import DraftPass
     from sanshen.service.site import site_of
+    from sanshen.service.site_sweep import lexicon_pass
 
     return Dispatcher(
         engine=ctx.engine, workflow=ctx.workflow, workflows=ctx.workflows, site=site_of(ctx.settings),
         checker_factory=lambda: DraftPass(ctx.checker), webhook=webhook_config(ctx),
         use_prefect=use_prefect, config=config or dispatcher_config(ctx.settings),
         after_site_write=_pause_hook(ctx.settings.fault_publish_pause), clock=ctx.clock,
-        prefect_api_url=prefect_api_url,
+        prefect_api_url=prefect_api_url, sweep_recipe=lambda: lexicon_pass(ctx),
     )
 
 
@@ -92,9 +97,12 @@ def worker(
                                 help="领取一项待办后独占的秒数；进程崩溃后，过期的待办由其他进程接手"),
 ) -> None:
     """运行流程调度器：发布、通知、链接检查、词库变更后的复查与超时督办。"""
+    from sanshen import logs
     from storage.outbox import dead_since, pending_count
 
     with app_context() as ctx:
+        if ctx.settings.json_logs:
+            logs.configure(json_logs=True)
         if not ctx.settings.link_check:
             typer.echo("链接可达性检查已关闭（SANSHEN_LINK_CHECK=off）")
         stop = threading.Event()

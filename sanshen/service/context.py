@@ -125,6 +125,7 @@ class AppContext:
     workflows: WorkflowVersions
     clock: Clock = system_clock
     reply_workflow: WorkflowDef | None = None  # the definition replies to 依申请公开 requests start under
+    check_observers: list[Callable[[float], None]] = field(default_factory=list, repr=False)  # hear each pass's seconds
     _built: BuiltChecker | None = field(default=None, repr=False)
     _checker_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -168,6 +169,11 @@ class AppContext:
     def freshness_policy(self) -> FreshnessPolicy:
         return FreshnessPolicy(warn_days=self.settings.freshness_warn_days,
                                blank_limit=self.settings.blank_column_limit)
+
+    def observe_check(self, seconds: float) -> None:
+        """Tell the observers (the web app's metrics) how long one automated pass took."""
+        for observer in self.check_observers:
+            observer(seconds)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -240,7 +241,9 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
                 return _draft_view(session, existing)
     draft = _new_draft(wf, actor, data, now=now)
     texts = [attachment_text(a.filename, a.data) for a in data.attachments]  # an unreadable file is refused
+    started = time.perf_counter()
     report = check_draft(ctx.checker, title=data.title, body=data.body, attachments=texts, meta=draft_meta(draft))
+    ctx.observe_check(time.perf_counter() - started)
     try:
         with action(ctx) as session:
             if data.interprets is not None:
@@ -330,8 +333,10 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
             raise Conflict("no_change", f"内容与当前第 {old.number} 版完全相同，未生成新的修订版本")
         meta = dict(old.meta)
         has_interpretation = draft.kind == DraftKind.POLICY and interpretation_of(session, draft_id) is not None
+    started = time.perf_counter()
     report = DraftPass(ctx.checker).check_revision(new_title, body, files,
                                                    meta=draft_meta(draft, has_interpretation=has_interpretation))
+    ctx.observe_check(time.perf_counter() - started)
     with action(ctx) as session:
         draft = _get_draft(session, draft_id)
         if draft.lock_version != read_version:

@@ -76,6 +76,10 @@ def _record(ctx: "AppContext", session: Session, actor: UserView, action_name: s
     event = append_event(session, action=action_name, actor=actor.name, draft_id=None, payload=payload, at=now)
     lexicon_revision.bump(session)
     enqueue(session, kind="recheck", key=f"recheck:{event.seq}", payload={}, now=now)
+    # and the pages on the site: a sweep per change, skipped when a later change has its own
+    number = lexicon_revision.current_in(session)
+    enqueue(session, kind="sitesweep", key=f"sitesweep:lexicon:{event.seq}",
+            payload={"trigger": "lexicon", "lexicon_revision": number}, now=now)
 
 
 def _insert(session: Session, actor: UserView, entry: LexiconInput, *, enabled: bool, now: datetime) -> LexiconEntry:

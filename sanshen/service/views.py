@@ -348,3 +348,88 @@ class RestoreView(View):
     rewritten: list[str] = Field(description="写回签发版本的文件")
     removed: list[str] = Field(description="移除的非 sanshen 写出的文件")
     manifest_fixed: list[int] = Field(description="清单中恢复的稿件")
+
+
+class LinkProblemView(View):
+    draft_id: int
+    title: str
+    column: str
+    url: str
+    state: str = Field(description="dead 无法访问 / moved 已跳转")
+    reason: str
+    final_url: str | None = Field(description="已跳转链接的最终地址")
+
+
+class ColumnLinksView(View):
+    column: str = Field(description="栏目（稿件的栏目，未填为空）")
+    pages: int = Field(description="含链接的已发布页面数")
+    links: int
+    dead: int
+    moved: int
+    skipped: int = Field(description="内网或保留地址，未检查")
+
+
+class LinkReportView(View):
+    sweep_id: int
+    started_at: Timestamp
+    finished_at: Timestamp | None
+    pages: int = Field(description="巡检的已发布页面数")
+    links: int = Field(description="探测的不同链接数")
+    dead: int = Field(description="页面上的死链处数")
+    moved: int
+    skipped: int
+    max_dead: int = Field(description="死链阈值（SANSHEN_LINK_SWEEP_MAX_DEAD）")
+    over_threshold: bool
+    columns: tuple[ColumnLinksView, ...]
+    problems: tuple[LinkProblemView, ...]
+
+
+class SweepFindingView(View):
+    rule: str
+    category: str
+    text: str
+    message: str
+    location: str = Field(description="问题所在的中文说明（标题、正文、附件…）")
+
+
+class SweepPageView(View):
+    draft_id: int
+    title: str
+    column: str
+    revision: int = Field(description="已发布的修订号")
+    errors: int
+    findings: tuple[SweepFindingView, ...]
+
+
+class SweepColumnView(View):
+    column: str
+    pages_with_errors: int
+    errors: int
+
+
+class SiteSweepView(View):
+    id: int
+    state: str = Field(description="queued 排队中 / running 进行中 / done 完成 / failed 失败")
+    trigger: str = Field(description="manual 手动 / lexicon 词库变更")
+    column: str | None = Field(description="只复查此栏目；空为全站")
+    actor: str | None
+    lexicon_version: str
+    started_at: Timestamp
+    finished_at: Timestamp | None
+    total: int = Field(description="已发布页面数")
+    done: int = Field(description="已复查页面数")
+    pages_with_errors: int
+    error: str | None
+    columns: tuple[SweepColumnView, ...]
+    pages: tuple[SweepPageView, ...]
+
+
+class ReadinessCheckView(View):
+    name: str = Field(description="database / migrations / site")
+    ok: bool
+    detail: str
+
+
+class ReadinessView(View):
+    ready: bool
+    checks: tuple[ReadinessCheckView, ...]

@@ -25,8 +25,11 @@ from sanshen.web import (
     routes_notifications,
     routes_requests,
     routes_site,
+    routes_ops,
     routes_stats,
+    routes_sweeps,
 )
+from sanshen.web.metrics import metrics_registry
 from sanshen.web.auth import (
     CsrfRejected,
     Forbidden,
@@ -57,10 +60,12 @@ def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | N
     key = secret or load_or_create_secret(ctx.settings.home, ctx.settings.secret_key)
     app.state.web = WebState(ctx=ctx, codec=SessionCodec(key), templates=make_templates(), clock=clock or ctx.clock,
                              secure_cookies=ctx.settings.secure_cookies)
+    app.state.metrics = metrics_registry(ctx)
     app.middleware("http")(session_middleware)
     app.add_middleware(RequestSizeLimit)
     for module in (routes_auth, routes_drafts, routes_notifications, routes_admin, routes_lexicon,
-                   routes_audit, routes_stats, routes_requests, routes_columns, routes_site):
+                   routes_audit, routes_stats, routes_requests, routes_columns, routes_site, routes_sweeps,
+                   routes_ops):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -53,6 +53,7 @@ FLASH = {
     "read": "已标为已读。",
     "column_added": "栏目已登记。",
     "column_updated": "栏目已修改。",
+    "sweep_requested": "已开始全站复查，进度见下。",
 }
 
 NAV = (
@@ -67,6 +68,7 @@ NAV = (
     ("/admin/annual-report", "信息公开年报", "admin"),
     ("/admin/columns", "栏目", "admin"),
     ("/admin/freshness", "栏目更新", "admin"),
+    ("/admin/sweeps", "站点巡检", "admin"),
 )
 
 

@@ -1,0 +1,71 @@
+"""Prometheus metrics at /metrics. The work's state is read from the database at each scrape (so
+every web process answers the same for the whole installation): outbox depth per kind, lag of the
+oldest ready item, dead letters, publications per channel and status, drafts per status, the last
+sweeps. The automated pass's latency is this process's own (a histogram of the passes it ran)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+
+from sanshen.service.context import AppContext
+from storage.db import transaction
+from storage.models import Draft, LinkSweep, Outbox, Publication, SiteSweep
+
+CHECK_BUCKETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+
+
+class StateCollector(Collector):
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        now = self.ctx.clock()
+        pending = GaugeMetricFamily("sanshen_outbox_pending", "Outbox items not yet done (queue depth)", labels=["kind"])
+        lag = GaugeMetricFamily("sanshen_outbox_lag_seconds",
+                                "Seconds the oldest ready outbox item has waited since it became ready")
+        dead = GaugeMetricFamily("sanshen_outbox_dead", "Outbox items given up on (dead letters)", labels=["kind"])
+        pubs = GaugeMetricFamily("sanshen_publications", "Publications by channel and status",
+                                 labels=["channel", "status"])
+        drafts = GaugeMetricFamily("sanshen_drafts", "Drafts by status", labels=["status"])
+        links = GaugeMetricFamily("sanshen_link_sweep_dead_links", "Dead links found by the latest link sweep")
+        swept = GaugeMetricFamily("sanshen_site_sweep_pages_with_errors",
+                                  "Published pages with errors in the latest finished site-wide re-check")
+        with transaction(self.ctx.engine, readonly=True) as s:
+            for kind, n in s.execute(select(Outbox.kind, func.count()).where(Outbox.done_at.is_(None))
+                                     .group_by(Outbox.kind)):
+                pending.add_metric([kind], n)
+            oldest = s.scalar(select(func.min(Outbox.available_at))
+                              .where(Outbox.done_at.is_(None), Outbox.available_at <= now))
+            lag.add_metric([], max((now - oldest).total_seconds(), 0.0) if oldest else 0.0)
+            for kind, n in s.execute(select(Outbox.kind, func.count()).where(Outbox.dead_at.is_not(None))
+                                     .group_by(Outbox.kind)):
+                dead.add_metric([kind], n)
+            for channel, status, n in s.execute(select(Publication.channel, Publication.status, func.count())
+                                                .group_by(Publication.channel, Publication.status)):
+                pubs.add_metric([channel, status], n)
+            for status, n in s.execute(select(Draft.status, func.count()).group_by(Draft.status)):
+                drafts.add_metric([status], n)
+            last_links = s.scalar(select(LinkSweep.dead).where(LinkSweep.finished_at.is_not(None))
+                                  .order_by(LinkSweep.id.desc()).limit(1))
+            links.add_metric([], last_links or 0)
+            last_sweep = s.scalar(select(SiteSweep.pages_with_errors).where(SiteSweep.finished_at.is_not(None),
+                                                                            SiteSweep.error.is_(None))
+                                  .order_by(SiteSweep.id.desc()).limit(1))
+            swept.add_metric([], last_sweep or 0)
+        yield from (pending, lag, dead, pubs, drafts, links, swept)
+
+
+def metrics_registry(ctx: AppContext) -> CollectorRegistry:
+    """A registry of this app's own (not the process-global one): the state read at each scrape,
+    and the latency of the automated passes this process runs, which it starts observing."""
+    registry = CollectorRegistry(auto_describe=True)
+    registry.register(StateCollector(ctx))
+    latency = Histogram("sanshen_check_seconds", "Seconds one automated pass (title, body, attachments) took",
+                        buckets=CHECK_BUCKETS, registry=registry)
+    ctx.check_observers.append(latency.observe)
+    return registry
