@@ -241,3 +241,15 @@ class LexiconRevision(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     number: int = 0
+
+
+class TaskClaim(SQLModel, table=True):
+    """Who holds an open stage task ("I am working on this"): others still see the task, with the
+    holder's name, but it leaves their "next item". One holder per task; a claim of a task no longer
+    open means nothing (the queue joins on open tasks)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="stagetask.id", unique=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    claimed_at: datetime = Field(sa_type=UtcDateTime)

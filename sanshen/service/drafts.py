@@ -32,6 +32,7 @@ from sanshen.service.attachment_text import attachment_text
 from sanshen.service.draft_pass import DraftPass
 from sanshen.service.diff import unified_body_diff
 from sanshen.service.errors import NotFound
+from sanshen.service.queue_extras import queue_extras
 from sanshen.service.tx import action, reading
 from sanshen.service.views import (
     AttachmentFile,
@@ -502,10 +503,12 @@ def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUE
         if not stages:
             return []
         rows = _queue_rows(session, actor, stages, _conflicting_stages(defs), limit)
+        extras = queue_extras(session, rows)
     labels = {s.name: s.label for wf in reversed(defs) for s in wf.stages}
     items = [
         QueueItem(id=r.draft_id, title=r.title, stage=r.stage, label=labels.get(r.stage, r.stage), due_at=r.due_at,
-                  urgent=bool(r.urgent), overdue=r.due_at is not None and r.due_at < now)
+                  urgent=bool(r.urgent), overdue=r.due_at is not None and r.due_at < now,
+                  **extras.of(r))
         for r in rows
     ]
     items.sort(key=lambda i: (not i.overdue, not i.urgent, i.due_at is None, i.due_at or now, i.id))
@@ -516,7 +519,8 @@ def _queue_rows(session: Session, actor: UserView, stages: list[str], conflicts:
                 limit: int) -> list:
     t, d = StageTask, Draft
     candidates = (
-        select(t.draft_id, d.title, t.stage, t.revision, t.due_at, d.urgent)
+        select(t.draft_id, d.title, t.stage, t.revision, t.due_at, d.urgent, t.id.label("task_id"), t.opened_at,
+               d.author_id)
         .join(d, d.id == t.draft_id)
         .where(d.status == DraftStatus.IN_REVIEW, t.revision == d.current_revision, d.author_id != actor.id,
                t.stage.in_(stages))

@@ -127,6 +127,10 @@ class QueueItem(View):
     due_at: Timestamp | None
     urgent: bool
     overdue: bool
+    author: str = Field("", description="稿件作者（用户名）")
+    errors: int = Field(0, description="当前版本未处理（未豁免）的错误级问题数")
+    waiting_since: Timestamp | None = Field(None, description="本环节开启（开始等待）的时间")
+    claimed_by: str | None = Field(None, description="认领了本任务的用户；未认领为 null")
 
 
 class AuditView(View):
@@ -174,3 +178,48 @@ class CheckReportView(View):
     lexicon_version: str
     blocking: bool
     findings: tuple[Finding, ...]
+
+
+class DraftRow(View):
+    """One draft in a list (all drafts, published)."""
+
+    id: int
+    title: str
+    status: str
+    kind: str
+    column: str
+    author: str
+    revision: int
+    urgent: bool
+    submitted_at: Timestamp
+    published_at: Timestamp | None
+    open_stages: tuple[str, ...] = Field(description="当前版本正在进行的环节")
+    errors: int = Field(description="当前版本未处理（未豁免）的错误级问题数")
+
+
+class DraftPage(View):
+    items: tuple[DraftRow, ...]
+    page: int = Field(description="页码，从 1 起")
+    per_page: int
+    total: int = Field(description="符合筛选条件的稿件总数")
+
+
+class HandledItem(View):
+    """Something the user signed or returned (已办)."""
+
+    draft_id: int
+    title: str
+    stage: str
+    decision: str = Field(description="approve 签批 / return 退回")
+    revision: int
+    at: Timestamp
+    comment: str
+    status: str = Field(description="稿件现在的状态")
+    voided: bool = Field(description="签批已因新版本或退回而作废")
+
+
+class ClaimView(View):
+    draft_id: int
+    stage: str
+    user: str
+    claimed_at: Timestamp

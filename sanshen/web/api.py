@@ -14,12 +14,15 @@ from pydantic import BaseModel, Field
 
 from checking.context import DraftMeta
 from lexicon.vocabulary import DraftKind
-from sanshen.service import audit, drafts, users, validate
-from sanshen.service.errors import AuthError
+from sanshen.service import audit, claims, drafts, lists, users, validate
+from sanshen.service.errors import AuthError, NotFound
 from sanshen.service.views import (
     AuditChainView,
     AuditView,
     CheckReportView,
+    ClaimView,
+    DraftPage,
+    HandledItem,
     DraftDetail,
     DraftView,
     QueueItem,
@@ -165,3 +168,48 @@ def check(request: Request, data: CheckBody) -> CheckReportView:
                          disclosure_reason=data.disclosure_reason)
     report = app_ctx(request).checker.check(text, meta=meta)
     return CheckReportView.model_validate(report, from_attributes=True)
+
+
+class ClaimBody(BaseModel):
+    stage: str | None = Field(None, description="环节名；省略时为该用户唯一可签（或唯一认领）的环节")
+
+
+@router.get("/drafts", response_model=DraftPage, summary="全部稿件（我有权查看的），可筛选、分页")
+def list_drafts(request: Request, me: UserView = Depends(api_user), status: str | None = None,
+                column: str | None = None, author: str | None = None, stage: str | None = None,
+                since: str | None = None, until: str | None = None, page: int = 1,
+                per_page: int = lists.PER_PAGE) -> DraftPage:
+    return lists.all_drafts(app_ctx(request), me, lists.DraftFilter(
+        status=status, column=column, author=author, stage=stage, since=lists.parse_day(since, what="since"),
+        until=lists.parse_day(until, what="until"), page=page, per_page=per_page))
+
+
+@router.get("/published", response_model=DraftPage, summary="已发布的稿件，最近发布的在前")
+def published(request: Request, me: UserView = Depends(api_user), page: int = 1,
+              per_page: int = lists.PER_PAGE, column: str | None = None) -> DraftPage:
+    return lists.published(app_ctx(request), me, page=page, per_page=per_page, column=column)
+
+
+@router.get("/handled", response_model=list[HandledItem], summary="我的已办：我签批或退回过的稿件")
+def handled(request: Request, me: UserView = Depends(api_user), page: int = 1,
+            per_page: int = lists.PER_PAGE) -> list[HandledItem]:
+    return lists.handled(app_ctx(request), me, page=page, per_page=per_page)
+
+
+@router.get("/queue/next", response_model=QueueItem,
+            summary="下一篇：最紧急且未被同事认领的待办（没有待办时 404 queue_empty）")
+def next_item(request: Request, me: UserView = Depends(api_user)) -> QueueItem:
+    item = claims.next_item(app_ctx(request), me, now=now(request))
+    if item is None:
+        raise NotFound("queue_empty", "目前没有等待您处理的稿件")
+    return item
+
+
+@router.post("/drafts/{draft_id}/claim", response_model=ClaimView, summary="认领待办（同事的“下一篇”将跳过它）")
+def claim(request: Request, draft_id: int, data: ClaimBody, me: UserView = Depends(api_user)) -> ClaimView:
+    return claims.claim(app_ctx(request), me, draft_id, stage=data.stage, now=now(request))
+
+
+@router.post("/drafts/{draft_id}/unclaim", response_model=ClaimView, summary="放弃认领")
+def unclaim(request: Request, draft_id: int, data: ClaimBody, me: UserView = Depends(api_user)) -> ClaimView:
+    return claims.unclaim(app_ctx(request), me, draft_id, stage=data.stage, now=now(request))

@@ -16,8 +16,10 @@ from checking.located import Part
 from flows.site import item_path
 from review.refusals import Refused
 from lexicon.vocabulary import DraftKind, DraftStatus
-from sanshen.service import audit, drafts
+from sanshen.service import audit, claims, drafts
 from sanshen.service.errors import answer
+from sanshen.service.sign_refusal import sign_refusals
+from sanshen.web.routes_findings import ALLOW_LISTED
 from sanshen.service.views import DraftDetail, DraftView, UserView
 from sanshen.web.auth import csrf_protect, current_user, require_roles
 from sanshen.web.forms import body_from_form, read_attachments, optional_int
@@ -36,8 +38,17 @@ def _done(draft_id: int, what: str) -> Response:
 
 @router.get("/queue")
 def queue(request: Request, me: UserView = Depends(current_user)) -> Response:
-    items = drafts.queue(app_ctx(request), me, now=now(request), limit=QUEUE_PAGE_LIMIT)
-    return page(request, "queue.html", "我的待办", items=items, limit=QUEUE_PAGE_LIMIT)
+    ctx = app_ctx(request)
+    if me.has_role("editor") and not _reviews(ctx, me):  # an editor's desk is their drafts, not an empty queue
+        return RedirectResponse("/drafts/mine", status_code=303)
+    items = drafts.queue(ctx, me, now=now(request), limit=QUEUE_PAGE_LIMIT)
+    return page(request, "queue.html", "我的待办", items=items, limit=QUEUE_PAGE_LIMIT, now=now(request),
+                next_item=claims.pick_next(items, me))
+
+
+def _reviews(ctx, me: UserView) -> bool:
+    """Whether the user holds a role of some human stage (has a queue at all)."""
+    return any(s.human and s.roles & set(me.roles) for s in ctx.workflow.stages)
 
 
 @router.get("/drafts/new")
@@ -103,7 +114,13 @@ def _return_reason(ctx, me: UserView, view: DraftView) -> str | None:
 def show(request: Request, draft_id: int, me: UserView = Depends(current_user)) -> Response:
     ctx = app_ctx(request)
     detail = drafts.show(ctx, me, draft_id, now=now(request))
-    return page(request, "draft.html", detail.title, **draft_page_context(ctx, detail, me, now(request)))
+    after_sign = request.query_params.get("done") == "signed"
+    return page(request, "draft.html", detail.title, **draft_page_context(ctx, detail, me, now(request)),
+                holders=claims.holder_of(ctx, draft_id),
+                sign_refusals=sign_refusals(ctx, me, draft_id, now=now(request)),
+                open_errors=sum(1 for f in detail.findings if f.severity == "error" and not f.waived),
+                can_allow="admin" in me.roles, allow_listed=ALLOW_LISTED,
+                next_item=claims.next_item(ctx, me, now=now(request), after=draft_id) if after_sign else None)
 
 
 def draft_page_context(ctx, detail: DraftDetail, me: UserView, at: datetime) -> dict:

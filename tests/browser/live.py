@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -71,5 +72,5 @@ def sign_in(browser: Browser, live: Live, name: str, *, viewport=None) -> Page:
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码").fill(live.password_for(name))
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/queue")
+    page.wait_for_url(re.compile(r"/(queue|drafts/mine)$"))  # an editor lands on their drafts
     return page
