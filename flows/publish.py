@@ -23,13 +23,13 @@ from enum import StrEnum
 from sqlalchemy import Engine, select, update
 from sqlmodel import Session
 
-from casestore.load import current_revision, load_case, revision_content_hash
+from casestore.load import current_revision, interpretation_of, load_case, revision_content_hash
 from casestore.workflows import WorkflowVersions
 from flows.notify import notify
 from flows.site import SiteItem, StaticSite
 from flows.webhook import WebhookConfig, WebhookError, deliver
 from review.transitions import publication_blockers
-from lexicon.vocabulary import DraftStatus
+from lexicon.vocabulary import DraftKind, DraftStatus
 from review.workflow import WorkflowDef
 from storage.audit import append_event
 from storage.chain import format_at
@@ -113,9 +113,19 @@ def _prepare(p: Publisher, draft_id: int, content_hash: str, now: datetime) -> _
         published_at = site_pub.published_at or now
         item = SiteItem(draft_id=draft.id, revision=rev.number, title=rev.title, body=rev.body,
                         column=draft.column, content_hash=content_hash,
-                        published_at=format_at(published_at))
+                        published_at=format_at(published_at), related=_related(s, draft))
         return _Plan(item=item, site_done=site_pub.status == "done",
                      webhook_pending=webhook_pub is not None and webhook_pub.status != "done")
+
+
+def _related(s: Session, draft: Draft) -> tuple[tuple[str, int], ...]:
+    """A policy links to its interpretation and an interpretation to its policy (三同步)."""
+    if draft.kind == DraftKind.POLICY:
+        interp = interpretation_of(s, draft.id)
+        return (("政策解读", interp.id),) if interp is not None else ()
+    if draft.kind == DraftKind.INTERPRETATION and draft.interprets_id is not None:
+        return (("所解读的政策文件", draft.interprets_id),)
+    return ()
 
 
 def _gate(s: Session, wf: WorkflowDef, draft: Draft, content_hash: str) -> list[str]:

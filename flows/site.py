@@ -38,6 +38,7 @@ class SiteItem:
     column: str
     content_hash: str
     published_at: str  # ISO 8601 UTC
+    related: tuple[tuple[str, int], ...] = ()  # (label, draft id): a policy's interpretation, or its policy
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ def _page(title: str, body_html: str, *, root: str) -> str:
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{html.escape(title)}</title>\n</head>\n<body>\n"
-        f"<nav><a href=\"{root}index.html\">首页</a></nav>\n{body_html}\n</body>\n</html>\n"
+        f"<nav aria-label=\"网站导航\"><a href=\"{root}index.html\">首页</a></nav>\n<main>\n{body_html}\n</main>\n"
+        "</body>\n</html>\n"
     )
 
 
@@ -112,9 +114,17 @@ def render_item(item: SiteItem) -> str:
         f"<h1>{html.escape(item.title)}</h1>\n"
         f"<p class=\"meta\">栏目：<a href=\"../{column_path(item.column)}\">{html.escape(col)}</a>"
         f" · 发布时间：<time datetime=\"{item.published_at}\">{item.published_at[:16].replace('T', ' ')}</time></p>\n"
-        f"{paragraphs}\n</article>"
+        f"{paragraphs}\n{_related(item)}</article>"
     )
     return _page(item.title, body, root="../")
+
+
+def _related(item: SiteItem) -> str:
+    """Links between a policy and its interpretation (they are published together)."""
+    if not item.related:
+        return ""
+    links = "、".join(f"<a href=\"{draft_id}.html\">{html.escape(label)}</a>" for label, draft_id in item.related)
+    return f"<p class=\"related\">相关链接：{links}</p>\n"
 
 
 def _entry_list(entries: list[tuple[int, ManifestEntry]]) -> str:

@@ -94,9 +94,9 @@ def _clean_submission(data: SubmitInput) -> SubmitInput:
     if DraftKind.of(kind) is None:
         raise InvalidInput("bad_kind", f"未知的稿件类型“{kind}”；可用：{'、'.join(DraftKind)}")
     if data.interprets is not None and kind != DraftKind.INTERPRETATION:
-        raise InvalidInput("bad_kind", "--interprets 只用于政策解读稿（kind 为 interpretation）")
+        raise InvalidInput("bad_kind", "只有政策解读稿（类型为“政策解读”）才填写所解读的政策文件编号")
     if kind == DraftKind.INTERPRETATION and data.interprets is None:
-        raise InvalidInput("missing_policy", "政策解读稿须用 --interprets 指明所解读的政策文件稿件号")
+        raise InvalidInput("missing_policy", "政策解读稿须指明所解读的政策文件的稿件编号")
     if data.disclosure is not None and Disclosure.of(data.disclosure) is None:
         raise InvalidInput("bad_disclosure", f"公开属性“{data.disclosure}”无效；可用：{'、'.join(Disclosure)}")
     key = data.idempotency_key
@@ -257,7 +257,7 @@ def _check_policy(session: Session, policy_id: int) -> None:
     other = interpretation_of(session, policy_id)
     if other is not None:
         raise Conflict("has_interpretation",
-                       f"政策文件 {policy_id} 已有解读稿 {other.id}，请修改该解读稿（sanshen revise {other.id} …）")
+                       f"政策文件 {policy_id} 已有解读稿 {other.id}，请修改该解读稿，不要另行提交")
 
 
 def _create_draft(ctx: "AppContext", session: Session, actor: UserView, draft: Draft, data: SubmitInput,
@@ -368,7 +368,7 @@ def waive(ctx: "AppContext", actor: UserView, draft_id: int, finding_id: int, *,
     def step(wf: WorkflowDef, case: Case) -> Sequence[Event]:
         if not any(f.id == finding_id for f in case.findings):
             raise InvalidInput("unknown_finding",
-                               f"稿件 {draft_id} 的当前版本没有编号为 {finding_id} 的问题（用 sanshen show {draft_id} 查看）")
+                               f"稿件 {draft_id} 的当前版本没有编号为 {finding_id} 的问题（问题编号见稿件详情）")
         return transitions.waive(wf, case, actor.actor(), finding_id=finding_id, reason=reason, now=now)
 
     return _transition(ctx, actor, draft_id, step, now=now)

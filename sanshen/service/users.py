@@ -58,7 +58,7 @@ def view(user: User) -> UserView:
 def parse_roles(ctx: "AppContext", roles: Iterable[str]) -> tuple[str, ...]:
     wanted = tuple(dict.fromkeys(r.strip() for r in roles if r.strip()))
     if not wanted:
-        raise InvalidInput("no_roles", "至少要指定一个角色（--role）")
+        raise InvalidInput("no_roles", "至少要指定一个角色")
     unknown = [r for r in wanted if r not in known_roles(ctx)]
     if unknown:
         raise InvalidInput(
