@@ -4,6 +4,7 @@ contract of the REST API and of the CLI's ``--json`` (docs/architecture.md §7),
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import Field
@@ -23,6 +24,7 @@ class UserView(View):
     email: str | None
     active: bool
     session_epoch: int = Field(0, exclude=True)  # the web sessions of this user must carry it
+    locked_until: datetime | None = Field(None, exclude=True)  # web sign-in locked until then (admins see it)
 
     def actor(self) -> Actor:
         return Actor(name=self.name, roles=frozenset(self.roles))
