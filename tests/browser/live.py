@@ -63,9 +63,10 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
-def sign_in(browser: Browser, live: Live, name: str, *, viewport=None) -> Page:
-    """A fresh browser context (its own cookies) signed in as `name`."""
-    context = browser.new_context(base_url=live.base_url, locale="zh-CN",
+def sign_in(browser: Browser, live: Live, name: str, *, viewport=None, bypass_csp: bool = False) -> Page:
+    """A fresh browser context (its own cookies) signed in as `name` (``bypass_csp``: so that a test
+    can inject a script such as axe-core)."""
+    context = browser.new_context(base_url=live.base_url, locale="zh-CN", bypass_csp=bypass_csp,
                                   viewport=viewport or {"width": 1280, "height": 900})
     page = context.new_page()
     page.goto("/login")
