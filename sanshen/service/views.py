@@ -225,3 +225,42 @@ class ClaimView(View):
     stage: str
     user: str
     claimed_at: Timestamp
+
+
+class DiffPiece(View):
+    kind: str = Field(description="same 未变 / del 删除 / ins 插入")
+    text: str
+
+
+class DiffLine(View):
+    kind: str = Field(description="same 未变 / chg 行内有改动 / del 整行删除 / ins 整行插入")
+    old_no: int | None = Field(description="在旧版本中的行号（从 1 起）")
+    new_no: int | None = Field(description="在新版本中的行号（从 1 起）")
+    pieces: tuple[DiffPiece, ...]
+
+
+class DiffStats(View):
+    changed: int = Field(description="行内有改动的行数")
+    deleted: int = Field(description="整行删除的行数")
+    inserted: int = Field(description="整行插入的行数")
+
+
+class RevisionView(View):
+    number: int
+    title: str
+    content_hash: str
+    author: str
+    comment: str
+    created_at: Timestamp
+    body: str | None = Field(description="正文（列表中省略）")
+
+
+class RevisionDiffView(View):
+    draft_id: int
+    from_revision: int
+    to_revision: int
+    title_changed: bool
+    old_title: str
+    new_title: str
+    stats: DiffStats
+    lines: tuple[DiffLine, ...]

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from checking.context import DraftMeta
 from lexicon.vocabulary import DraftKind
-from sanshen.service import audit, claims, drafts, lists, users, validate
+from sanshen.service import audit, claims, drafts, lists, revisions, users, validate
 from sanshen.service.errors import AuthError, NotFound
 from sanshen.service.views import (
     AuditChainView,
@@ -23,6 +23,8 @@ from sanshen.service.views import (
     ClaimView,
     DraftPage,
     HandledItem,
+    RevisionDiffView,
+    RevisionView,
     DraftDetail,
     DraftView,
     QueueItem,
@@ -213,3 +215,21 @@ def claim(request: Request, draft_id: int, data: ClaimBody, me: UserView = Depen
 @router.post("/drafts/{draft_id}/unclaim", response_model=ClaimView, summary="放弃认领")
 def unclaim(request: Request, draft_id: int, data: ClaimBody, me: UserView = Depends(api_user)) -> ClaimView:
     return claims.unclaim(app_ctx(request), me, draft_id, stage=data.stage, now=now(request))
+
+
+@router.get("/drafts/{draft_id}/revisions", response_model=list[RevisionView],
+            summary="稿件的全部版本（最新的在前，不含正文）")
+def list_revisions(request: Request, draft_id: int, me: UserView = Depends(api_user)) -> list[RevisionView]:
+    return revisions.list_revisions(app_ctx(request), me, draft_id)
+
+
+@router.get("/drafts/{draft_id}/revisions/{number}", response_model=RevisionView, summary="某一版本（含正文）")
+def show_revision(request: Request, draft_id: int, number: int, me: UserView = Depends(api_user)) -> RevisionView:
+    return revisions.revision(app_ctx(request), me, draft_id, number)
+
+
+@router.get("/drafts/{draft_id}/diff", response_model=RevisionDiffView,
+            summary="任意两个版本之间的修改（行内到字）；默认为当前版本与前一版本")
+def diff(request: Request, draft_id: int, me: UserView = Depends(api_user), old: int | None = None,
+         new: int | None = None) -> RevisionDiffView:
+    return revisions.diff(app_ctx(request), me, draft_id, old=old, new=new)

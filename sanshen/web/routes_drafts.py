@@ -16,8 +16,9 @@ from checking.located import Part
 from flows.site import item_path
 from review.refusals import Refused
 from lexicon.vocabulary import DraftKind, DraftStatus
-from sanshen.service import audit, claims, drafts
+from sanshen.service import audit, claims, drafts, revisions
 from sanshen.service.errors import answer
+from sanshen.service.paragraphs import follow_paragraph_breaks
 from sanshen.service.sign_refusal import sign_refusals
 from sanshen.web.routes_findings import ALLOW_LISTED
 from sanshen.service.views import DraftDetail, DraftView, UserView
@@ -117,6 +118,8 @@ def show(request: Request, draft_id: int, me: UserView = Depends(current_user)) 
     after_sign = request.query_params.get("done") == "signed"
     return page(request, "draft.html", detail.title, **draft_page_context(ctx, detail, me, now(request)),
                 holders=claims.holder_of(ctx, draft_id),
+                char_diff=(revisions.diff(ctx, me, draft_id, old=detail.diff_from, new=detail.revision)
+                           if detail.diff_from else None),
                 sign_refusals=sign_refusals(ctx, me, draft_id, now=now(request)),
                 open_errors=sum(1 for f in detail.findings if f.severity == "error" and not f.waived),
                 can_allow="admin" in me.roles, allow_listed=ALLOW_LISTED,
@@ -196,6 +199,8 @@ def waive(request: Request, draft_id: int, finding_id: int = Form(...), reason: 
 async def revise(request: Request, draft_id: int, me: UserView = Depends(current_user)) -> Response:
     form = await request.form()
     body = await body_from_form(form)
+    if _uploaded_docx(form):  # paragraphs, not lines: keep the breaks of the revision it replaces
+        body = follow_paragraph_breaks(body, drafts.show(app_ctx(request), me, draft_id).body)
     title = str(form.get("title", "")).strip() or None
     drafts.revise(app_ctx(request), me, draft_id, body, title=title, comment=str(form.get("comment", "")),
                   now=now(request))
@@ -206,3 +211,8 @@ async def revise(request: Request, draft_id: int, me: UserView = Depends(current
 def withdraw(request: Request, draft_id: int, reason: str = Form(""), me: UserView = Depends(current_user)) -> Response:
     drafts.withdraw(app_ctx(request), me, draft_id, reason=reason, now=now(request))
     return _done(draft_id, "withdrawn")
+
+
+def _uploaded_docx(form: FormData) -> bool:
+    upload = form.get("body_file")
+    return bool(getattr(upload, "filename", "")) and upload.filename.lower().endswith(".docx")
