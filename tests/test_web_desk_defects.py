@@ -59,3 +59,24 @@ def test_one_numbering_and_no_invisible_focus_targets_on_the_draft_page(app, tea
     assert marked and all(a == b and int(a) in ids for a, b in marked)  # text marks use the same numbers
     # no link or button is hidden off screen: every visually-hidden element is plain text
     assert not re.search(r'<(a|button|input|select|textarea)[^>]*class="[^"]*visually-hidden', page)
+
+
+def test_an_admin_adds_a_finding_to_the_allow_list_in_place(app, team):
+    from sanshen.service import lexicon
+    d = team.submit("会议要求认真布署工作。", title="白名单")
+    [typo] = [f for f in drafts.show(team.ctx, team["guan"], d.id).findings if f.category == "typo"]
+    admin = signed_in(app, "guan")
+    page = admin.get(f"/drafts/{d.id}").text
+    assert f'action="/drafts/{d.id}/findings/{typo.id}/allow"' in page
+    assert "加入白名单" not in signed_in(app, "jiao1").get(f"/drafts/{d.id}").text  # admins only
+    r = admin.post(f"/drafts/{d.id}/findings/{typo.id}/allow", data={"csrf_token": csrf_of(page), "note": ""},
+                   follow_redirects=False)
+    assert r.status_code == 422  # a reason is required
+    r = admin.post(f"/drafts/{d.id}/findings/{typo.id}/allow", data={"csrf_token": csrf_of(page), "note": "地名"},
+                   follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("done=allowed")
+    [entry] = [e for e in lexicon.list_entries(team.ctx) if e.kind == "allow"]
+    assert entry.term == "布署" and "地名" in entry.note and entry.created_by == "guan"
+    jiao = signed_in(app, "jiao1")
+    assert jiao.post(f"/drafts/{d.id}/findings/{typo.id}/allow",
+                     data={"csrf_token": csrf_of(jiao.get("/queue").text), "note": "x"}).status_code == 403

@@ -141,7 +141,9 @@ def page(request: Request, template: str, title: str, *, status_code: int = 200,
         if me is not None and (role is None or role in me.roles)
     ]
     unread = notifications.unread_count(web.ctx, me) if me is not None else 0
-    alerts = claims.urgent_waiting(web.ctx, me, now=web.clock()) if me is not None else []
+    alerts = context.pop("urgent_alerts", None)  # a page that has read the queue passes its urgent items
+    if alerts is None:
+        alerts = claims.urgent_waiting(web.ctx, me, now=web.clock()) if me is not None else []
     session = getattr(request.state, "session", None)
     return web.templates.TemplateResponse(
         request,

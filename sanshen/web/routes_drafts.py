@@ -44,7 +44,7 @@ def queue(request: Request, me: UserView = Depends(current_user)) -> Response:
         return RedirectResponse("/drafts/mine", status_code=303)
     items = drafts.queue(ctx, me, now=now(request), limit=QUEUE_PAGE_LIMIT)
     return page(request, "queue.html", "我的待办", items=items, limit=QUEUE_PAGE_LIMIT, now=now(request),
-                next_item=claims.pick_next(items, me))
+                next_item=claims.pick_next(items, me), urgent_alerts=[i for i in items if i.urgent])
 
 
 def _reviews(ctx, me: UserView) -> bool:

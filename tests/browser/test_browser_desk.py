@@ -138,7 +138,8 @@ def test_axe_finds_nothing_critical_or_serious_on_any_page(browser, live):
     pages = {
         "jiao1": ["/queue", f"/drafts/{urgent.id}", "/drafts", "/handled", "/published", "/notifications",
                   "/drafts/999999"],
-        "bian": ["/drafts/mine", "/drafts/new", f"/drafts/{urgent.id}"],
+        "bian": ["/drafts/mine", "/drafts/new", f"/drafts/{urgent.id}", f"/drafts/{urgent.id}/revisions",
+                 f"/drafts/{urgent.id}/revisions/1", f"/drafts/{urgent.id}/diff?from=1&to=2"],
         "guan": ["/admin/users", "/admin/lexicon?q=习近平", "/admin/audit", "/admin/stats",
                  f"/drafts/{urgent.id}"],
         "ling": ["/published", f"/drafts/{policy}"],
