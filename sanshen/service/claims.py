@@ -109,7 +109,7 @@ def pick_next(items: list[QueueItem], actor: UserView) -> QueueItem | None:
 
 def urgent_waiting(ctx: "AppContext", actor: UserView, *, now: datetime) -> list[QueueItem]:
     """Urgent drafts waiting on this user now (the alert every page shows to those who can act)."""
-    return [i for i in drafts.queue(ctx, actor, now=now, limit=50) if i.urgent]
+    return drafts.queue(ctx, actor, now=now, limit=20, urgent_only=True)  # walks only the open urgent tasks
 
 
 def holder_of(ctx: "AppContext", draft_id: int) -> dict[str, str]:

@@ -485,7 +485,8 @@ def my_drafts(ctx: "AppContext", actor: UserView, *, limit: int = 200) -> list[D
         return [_draft_view(session, d) for d in drafts]
 
 
-def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUEUE_LIMIT) -> list[QueueItem]:
+def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUEUE_LIMIT,
+          urgent_only: bool = False) -> list[QueueItem]:
     """What the acting user may sign now, most urgent first (overdue, urgent, due time).
 
     SQL picks the open tasks of the current revision of drafts in review, of stages this
@@ -502,7 +503,7 @@ def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUE
         stages = sorted({s.name for wf in defs for s in wf.stages if s.roles & set(actor.roles)})
         if not stages:
             return []
-        rows = _queue_rows(session, actor, stages, _conflicting_stages(defs), limit)
+        rows = _queue_rows(session, actor, stages, _conflicting_stages(defs), limit, urgent_only=urgent_only)
         extras = queue_extras(session, rows)
     labels = {s.name: s.label for wf in reversed(defs) for s in wf.stages}
     items = [
@@ -516,7 +517,7 @@ def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUE
 
 
 def _queue_rows(session: Session, actor: UserView, stages: list[str], conflicts: dict[str, frozenset[str]],
-                limit: int) -> list:
+                limit: int, *, urgent_only: bool = False) -> list:
     t, d = StageTask, Draft
     candidates = (
         select(t.draft_id, d.title, t.stage, t.revision, t.due_at, d.urgent, t.id.label("task_id"), t.opened_at,
@@ -530,7 +531,7 @@ def _queue_rows(session: Session, actor: UserView, stages: list[str], conflicts:
     soonest = candidates.where(t.status == "open")  # ix_stagetask_open
     rows = {
         (row.draft_id, row.stage): row
-        for stmt in (urgent, soonest)
+        for stmt in ((urgent,) if urgent_only else (urgent, soonest))
         for row in _signable(session, stmt, actor, conflicts, limit)
     }
     return list(rows.values())
