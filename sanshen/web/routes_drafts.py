@@ -120,7 +120,8 @@ def show(request: Request, draft_id: int, me: UserView = Depends(current_user)) 
                 holders=claims.holder_of(ctx, draft_id),
                 char_diff=(revisions.diff(ctx, me, draft_id, old=detail.diff_from, new=detail.revision)
                            if detail.diff_from else None),
-                sign_refusals=sign_refusals(ctx, me, draft_id, now=now(request)),
+                sign_refusals=(sign_refusals(ctx, me, draft_id, now=now(request))
+                               if not detail.can_sign and detail.status == DraftStatus.IN_REVIEW else []),
                 open_errors=sum(1 for f in detail.findings if f.severity == "error" and not f.waived),
                 can_allow="admin" in me.roles, allow_listed=ALLOW_LISTED,
                 next_item=claims.next_item(ctx, me, now=now(request), after=draft_id) if after_sign else None)
