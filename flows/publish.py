@@ -25,13 +25,13 @@ from sqlalchemy import Engine, select, update
 from sqlmodel import Session
 
 from casestore.apply import apply_events
-from casestore.load import current_revision, load_case, revision_content_hash
+from casestore.load import current_revision, interpretation_of, load_case, revision_content_hash
 from casestore.workflows import WorkflowVersions
 from flows.notify import notify
 from flows.site import Correction, SiteAttachment, SiteItem, StaticSite
 from flows.site_files import publish_recorded, take_down_recorded
 from flows.webhook import WebhookConfig, WebhookError, deliver
-from lexicon.vocabulary import DraftStatus
+from lexicon.vocabulary import DraftKind, DraftStatus
 from review.case import SYSTEM_USER
 from review.events import DraftWithdrawn, StageClosed
 from review.progress import open_stages
@@ -132,7 +132,7 @@ def _prepare(p: Publisher, draft_id: int, content_hash: str, now: datetime) -> _
                         column=draft.column, content_hash=content_hash,
                         published_at=format_at(draft.published_at or published_at),
                         corrections=_corrections(s, draft, rev.number, published_at),
-                        attachments=_attachments(s, rev))
+                        attachments=_attachments(s, rev), related=_related(s, draft))
         return _Plan(item=item, site_done=site_pub.status == "done",
                      webhook_pending=webhook_pub is not None and webhook_pub.status != "done")
 
@@ -161,6 +161,16 @@ def _attachments(s: Session, rev: Revision) -> tuple[SiteAttachment, ...]:
     """The revision's attachments as signed (their hashes are part of its content hash)."""
     rows = s.scalars(select(Attachment).where(Attachment.revision_id == rev.id).order_by(Attachment.id))
     return tuple(SiteAttachment(name=a.filename, data=a.data, sha256=a.sha256) for a in rows)
+
+
+def _related(s: Session, draft: Draft) -> tuple[tuple[str, int], ...]:
+    """A policy links to its interpretation and an interpretation to its policy (三同步)."""
+    if draft.kind == DraftKind.POLICY:
+        interp = interpretation_of(s, draft.id)
+        return (("政策解读", interp.id),) if interp is not None else ()
+    if draft.kind == DraftKind.INTERPRETATION and draft.interprets_id is not None:
+        return (("所解读的政策文件", draft.interprets_id),)
+    return ()
 
 
 def _gate(s: Session, wf: WorkflowDef, draft: Draft, content_hash: str) -> list[str]:

@@ -72,6 +72,7 @@ class ManifestFile:
     path: str
     size: int
     sha256: str
+    related: tuple[tuple[str, int], ...] = ()  # (label, draft id): a policy's interpretation, or its policy
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,8 @@ def _page(title: str, body_html: str, *, root: str) -> str:
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{html.escape(title)}</title>\n</head>\n<body>\n"
-        f"<nav><a href=\"{root}index.html\">首页</a></nav>\n{body_html}\n</body>\n</html>\n"
+        f"<nav aria-label=\"网站导航\"><a href=\"{root}index.html\">首页</a></nav>\n<main>\n{body_html}\n</main>\n"
+        "</body>\n</html>\n"
     )
 
 
@@ -160,7 +162,7 @@ def render_item(item: SiteItem) -> str:
         f"<h1>{html.escape(item.title)}</h1>\n"
         f"<p class=\"meta\">栏目：<a href=\"../{column_path(item.column)}\">{html.escape(col)}</a>"
         f" · 发布时间：{_time(item.published_at)}{corrected}</p>\n"
-        f"{_corrections(item)}{paragraphs}\n{render_attachments(item.draft_id, item.attachments)}</article>"
+        f"{_corrections(item)}{paragraphs}\n{render_attachments(item.draft_id, item.attachments)}{_related(item)}</article>"
     )
     return _page(item.title, body, root="../")
 
@@ -223,6 +225,14 @@ def render_attachments(draft_id: int, attachments: tuple[SiteAttachment, ...]) -
         f"（{human_size(len(a.data))}）</li>"
         for a, path in zip(attachments, attachment_paths(draft_id, attachments)))
     return f"<section class=\"attachments\">\n<h2>附件</h2>\n<ul>\n{rows}\n</ul>\n</section>\n"
+
+
+def _related(item: SiteItem) -> str:
+    """Links between a policy and its interpretation (they are published together)."""
+    if not item.related:
+        return ""
+    links = "、".join(f"<a href=\"{draft_id}.html\">{html.escape(label)}</a>" for label, draft_id in item.related)
+    return f"<p class=\"related\">相关链接：{links}</p>\n"
 
 
 def _entry_list(entries: list[tuple[int, ManifestEntry]]) -> str:

@@ -10,6 +10,7 @@ bash scripts/install.sh
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v faketime >/dev/null 2>&1 || need+=(faketime)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
@@ -26,6 +27,11 @@ if ! command -v soffice >/dev/null 2>&1; then
   else
     echo "缺少系统组件: LibreOffice（libreoffice-writer-nogui libreoffice-calc-nogui）" >&2
   fi
+fi
+
+# axe-core (the accessibility engine the browser tests inject into every page), from npm, kept in .venv.
+if [ ! -f .venv/node/node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null 2>&1; then
+  npm install --no-save --no-audit --no-fund --prefix .venv/node axe-core@4.14.1 >/dev/null
 fi
 
 export PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1 PREFECT_LOGGING_LEVEL=WARNING

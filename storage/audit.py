@@ -12,10 +12,10 @@ import csv
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import TextIO
+from typing import Any, TextIO
 
 import orjson
 from sqlalchemy import Text, cast, select
@@ -100,12 +100,12 @@ def _load_json(text_: str) -> dict:
     return json.loads(text_)
 
 
-def iter_records(session: Session) -> Iterator[ChainRecord]:
-    """Every event in seq order, streamed, in the form the hashing rule reads."""
+def iter_records(session: Session, where: Sequence[Any] = ()) -> Iterator[ChainRecord]:
+    """Every event (or those matching ``where``) in seq order, streamed, in the form the hashing rule reads."""
     rows = session.execute(
         select(AuditEvent.seq, AuditEvent.at, AuditEvent.actor, AuditEvent.action,
                AuditEvent.draft_id, cast(AuditEvent.payload, Text), AuditEvent.prev_hash, AuditEvent.hash)
-        .order_by(AuditEvent.seq),
+        .where(*where).order_by(AuditEvent.seq),
         execution_options={"yield_per": _STREAM_BATCH},
     )
     for seq, at, actor, action, draft_id, payload, prev_hash, digest in rows:
@@ -129,20 +129,27 @@ def verify_chain(session: Session) -> ChainReport:
         return verify_records(iter_records(session))
 
 
-def export_events(session: Session, fmt: str, out: TextIO) -> int:
-    """Write every event with its prev_hash and hash as "csv" or "jsonl"; return the count."""
+def export_events(session: Session, fmt: str, out: TextIO, *, where: Sequence[Any] = (),
+                  selection: str | None = None) -> int:
+    """Write every event with its prev_hash and hash as "csv" or "jsonl"; return the count.
+    With ``where``, only the matching events, each marked with ``selection`` (the filter in
+    words), which tells storage/chain.py to verify it as a selection."""
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"unknown export format: {fmt}")
+    if where and not selection:
+        raise ValueError("a filtered export must name its selection")
+    extra = (selection,) if where else ()
     writer = csv.writer(out) if fmt == "csv" else None
     if writer:
-        writer.writerow(FIELDS)
+        writer.writerow(FIELDS + (("selection",) if where else ()))
     count = 0
-    for r in iter_records(session):
+    for r in iter_records(session, where):
         if writer:
             writer.writerow([r.seq, r.at, r.actor or "", r.action,
                              "" if r.draft_id is None else r.draft_id,
-                             canonical_json(r.payload), r.prev_hash, r.hash])
+                             canonical_json(r.payload), r.prev_hash, r.hash, *extra])
         else:
-            out.write(canonical_json({k: getattr(r, k) for k in FIELDS}) + "\n")
+            row = {k: getattr(r, k) for k in FIELDS}
+            out.write(canonical_json({**row, "selection": selection} if where else row) + "\n")
         count += 1
     return count

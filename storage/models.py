@@ -400,3 +400,15 @@ class SiteSweepPage(SQLModel, table=True):
     title: str = Field(max_length=500)
     errors: int
     findings: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [{rule, category, text, message, location}]
+
+
+class TaskClaim(SQLModel, table=True):
+    """Who holds an open stage task ("I am working on this"): others still see the task, with the
+    holder's name, but it leaves their "next item". One holder per task; a claim of a task no longer
+    open means nothing (the queue joins on open tasks)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="stagetask.id", unique=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    claimed_at: datetime = Field(sa_type=UtcDateTime)

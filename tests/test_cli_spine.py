@@ -148,6 +148,12 @@ def test_disclosure_and_policy_rules(cli):
     site = cli.manifest()
     assert site[str(policy["id"])]["content_hash"] == policy["content_hash"]
     assert site[str(interp["id"])]["content_hash"] == interp["content_hash"]
+    # the public pages link each other, and each has its main landmark
+    policy_page = (cli.home / "site" / site[str(policy["id"])]["path"]).read_text(encoding="utf-8")
+    interp_page = (cli.home / "site" / site[str(interp["id"])]["path"]).read_text(encoding="utf-8")
+    assert f'<a href="{interp["id"]}.html">政策解读</a>' in policy_page
+    assert f'<a href="{policy["id"]}.html">所解读的政策文件</a>' in interp_page
+    assert all(page.count("<main>") == 1 for page in (policy_page, interp_page))
 
 
 def test_malformed_input_exits_2_and_writes_nothing(cli, tmp_path):

@@ -61,7 +61,7 @@ def test_a_burst_of_wrong_passwords_locks_the_account_once(ctx):
 
     codes = _together([lambda: _attempt(ctx, "wrong-password")] * BURST)
 
-    assert set(codes) <= {"bad_login", "locked"} and codes.count("bad_login") >= users.MAX_FAILED_LOGINS
+    assert set(codes) <= {"bad_login", "locked"} and codes.count("bad_login") >= users.MAX_FAILED_LOGINS - 1  # the fifth says locked
     user = _user(ctx, "zhao")
     assert user.failed_logins == BURST  # every attempt counted: none lost to another
     assert user.locked_until == T0 + users.LOCKOUT

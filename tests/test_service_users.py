@@ -56,13 +56,13 @@ def test_password_lockout_after_five_failures(ctx):
     users.add_user(ctx, None, "zhao", ["editor"], now=T0)
     users.set_password(ctx, None, "zhao", "correct-horse-1", now=T0)
     assert users.authenticate_password(ctx, "zhao", "correct-horse-1", now=T0).name == "zhao"
-    for _ in range(5):
+    for attempt in range(1, 6):
         with pytest.raises(AuthError) as e:
             users.authenticate_password(ctx, "zhao", "wrong-password", now=T0)
-        assert e.value.code == "bad_login"
+        assert e.value.code == ("locked" if attempt == 5 else "bad_login")  # the fifth locks, and says so
     with pytest.raises(AuthError) as e:
         users.authenticate_password(ctx, "zhao", "correct-horse-1", now=T0 + timedelta(minutes=5))
-    assert e.value.code == "locked"
+    assert e.value.code == "locked" and "已被锁定" in e.value.message and "用户名或密码错误" not in e.value.message
     later = T0 + timedelta(minutes=16)
     assert users.authenticate_password(ctx, "zhao", "correct-horse-1", now=later).name == "zhao"
     with pytest.raises(InvalidInput):
@@ -142,3 +142,17 @@ def test_the_last_active_admin_cannot_be_removed_or_deactivated(team):
     assert "admin" in users.get_user(ctx, admin.name).roles and users.get_user(ctx, admin.name).active
     users.add_user(ctx, admin, "guan2", ["admin"], now=team.clock())
     assert users.set_roles(ctx, None, admin.name, ["reviewer"], now=team.clock()).roles == ("reviewer",)
+
+
+def test_an_admin_unlocks_a_locked_account(team):
+    users.set_password(team.ctx, None, "jiao1", "correct-horse-1", now=T0)
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            users.authenticate_password(team.ctx, "jiao1", "wrong-password", now=T0)
+    assert users.get_user(team.ctx, "jiao1").locked_until is not None
+    with pytest.raises(NotPermitted):
+        users.unlock(team.ctx, team["shen1"], "jiao1", now=T0)
+    users.unlock(team.ctx, team["guan"], "jiao1", now=T0 + timedelta(minutes=1))
+    assert users.authenticate_password(team.ctx, "jiao1", "correct-horse-1", now=T0 + timedelta(minutes=2)).name == "jiao1"
+    with pytest.raises(Conflict):
+        users.unlock(team.ctx, team["guan"], "jiao1", now=T0 + timedelta(minutes=3))

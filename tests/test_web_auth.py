@@ -121,3 +121,16 @@ def test_the_author_gets_no_sign_form_and_cannot_sign(app, team):
     assert f'action="/drafts/{draft_id}/sign"' not in page.text
     r = c.post(f"/drafts/{draft_id}/sign", data={"stage": "一校", "csrf_token": csrf_of(page.text)})
     assert r.status_code == 403
+
+
+def test_a_locked_account_is_told_so_and_an_admin_unlocks_it(app, jiao1_password):
+    c = client(app)
+    for _ in range(5):
+        r = sign_in(c, "jiao1", "wrong-password")
+    assert r.status_code == 401 and "已被锁定" in r.text and "用户名或密码错误" not in r.text
+    admin = signed_in(app, "guan")
+    page = admin.get("/admin/users").text
+    assert "已锁定至" in page
+    r = admin.post("/admin/users/jiao1/unlock", data={"csrf_token": csrf_of(page)}, follow_redirects=False)
+    assert r.status_code == 303 and "已锁定至" not in admin.get("/admin/users").text
+    assert sign_in(client(app), "jiao1", PASSWORD).status_code == 303

@@ -30,7 +30,7 @@ def test_the_draft_page_lists_title_and_attachment_findings_where_they_are(app):
     assert re.search(rf'<mark id="m-\d+" class="sev-error"[^>]*>{ID_NUMBER}</mark>', heading)
     body = re.search(r'<div class="draft-text"[^>]*>(.*?)</div>', page, re.S).group(1)
     assert "<mark" not in body  # the title's finding is not marked at its offsets in the body
-    items = re.findall(r'<li id="f-\d+">(.*?)</li>', page, re.S)
+    items = re.findall(r'<li id="f-\d+"[^>]*>(.*?)</li>', page, re.S)
     title_item = next(i for i in items if ID_NUMBER in i)
     attachment_item = next(i for i in items if MARK in i)
     assert '<span class="where">标题</span>' in title_item

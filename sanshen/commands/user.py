@@ -118,5 +118,15 @@ def enable(name: str = typer.Argument(..., help="用户名")) -> None:
     typer.echo(f"已启用用户 {name}")
 
 
+@user_app.command("unlock")
+def unlock(name: str = typer.Argument(..., help="用户名")) -> None:
+    """解除因连续输错密码造成的网页登录锁定。"""
+    from sanshen.service import users
+
+    with app_context() as ctx:
+        users.unlock(ctx, None, name, now=ctx.clock())
+    typer.echo(f"已解锁用户 {name}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(user_app, name="user")

@@ -43,6 +43,23 @@ def for_draft(ctx: "AppContext", actor: UserView, draft_id: int) -> list[AuditVi
         )]
 
 
+def conditions(*, draft_id: int | None = None, user: str | None = None, action: str | None = None,
+               since: datetime | None = None, until: datetime | None = None) -> list:
+    """The WHERE conditions of a search of the trail (shared by the page and its export)."""
+    out = []
+    if draft_id is not None:
+        out.append(AuditEvent.draft_id == draft_id)
+    if user:
+        out.append(AuditEvent.actor == user)
+    if action:
+        out.append(AuditEvent.action == action)
+    if since is not None:
+        out.append(AuditEvent.at >= since)
+    if until is not None:
+        out.append(AuditEvent.at < until)
+    return out
+
+
 def search(ctx: "AppContext", actor: UserView, *, draft_id: int | None = None, user: str | None = None,
            action: str | None = None, since: datetime | None = None, until: datetime | None = None,
            limit: int = 200) -> list[AuditView]:
@@ -51,17 +68,8 @@ def search(ctx: "AppContext", actor: UserView, *, draft_id: int | None = None, u
         raise NotPermitted("forbidden", "只有管理员（admin）可以检索审计记录")
     if not 1 <= limit <= MAX_SEARCH:
         raise InvalidInput("bad_limit", f"条数须在 1 到 {MAX_SEARCH} 之间")
-    stmt = select(AuditEvent)
-    if draft_id is not None:
-        stmt = stmt.where(AuditEvent.draft_id == draft_id)
-    if user:
-        stmt = stmt.where(AuditEvent.actor == user)
-    if action:
-        stmt = stmt.where(AuditEvent.action == action)
-    if since is not None:
-        stmt = stmt.where(AuditEvent.at >= since)
-    if until is not None:
-        stmt = stmt.where(AuditEvent.at < until)
+    stmt = select(AuditEvent).where(*conditions(draft_id=draft_id, user=user, action=action, since=since,
+                                                 until=until))
     with reading(ctx) as session:
         return [_view(e) for e in session.scalars(stmt.order_by(AuditEvent.seq.desc()).limit(limit))]
 
@@ -71,8 +79,11 @@ def verify(ctx: "AppContext") -> AuditChainView:
         return AuditChainView.model_validate(verify_chain(session), from_attributes=True)
 
 
-def export(ctx: "AppContext", fmt: str, out: TextIO) -> int:
+def export(ctx: "AppContext", fmt: str, out: TextIO, *, where: list | None = None,
+           selection: str | None = None) -> int:
+    """The whole trail, or with ``where`` (see :func:`conditions`) the selection it picks,
+    marked with ``selection`` (the filter in words) so that the verifier checks it as one."""
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput("bad_format", f"未知的导出格式“{fmt}”；可用：{'、'.join(EXPORT_FORMATS)}")
     with reading(ctx) as session:
-        return export_events(session, fmt, out)
+        return export_events(session, fmt, out, where=where or (), selection=selection)

@@ -37,6 +37,7 @@ from sanshen.service.diff import unified_body_diff
 from sanshen.service.draft_pass import DraftPass
 from sanshen.service.errors import NotFound
 from sanshen.service.schedule import check_schedule
+from sanshen.service.queue_extras import queue_extras
 from sanshen.service.tx import action, reading
 from sanshen.service.views import (
     AttachmentFile,
@@ -103,9 +104,9 @@ def _clean_submission(data: SubmitInput) -> SubmitInput:
     if DraftKind.of(kind) is None:
         raise InvalidInput("bad_kind", f"未知的稿件类型“{kind}”；可用：{'、'.join(DraftKind)}")
     if data.interprets is not None and kind != DraftKind.INTERPRETATION:
-        raise InvalidInput("bad_kind", "--interprets 只用于政策解读稿（kind 为 interpretation）")
+        raise InvalidInput("bad_kind", "只有政策解读稿（类型为“政策解读”）才填写所解读的政策文件编号")
     if kind == DraftKind.INTERPRETATION and data.interprets is None:
-        raise InvalidInput("missing_policy", "政策解读稿须用 --interprets 指明所解读的政策文件稿件号")
+        raise InvalidInput("missing_policy", "政策解读稿须指明所解读的政策文件的稿件编号")
     if data.disclosure is not None and Disclosure.of(data.disclosure) is None:
         raise InvalidInput("bad_disclosure", f"公开属性“{data.disclosure}”无效；可用：{'、'.join(Disclosure)}")
     key = data.idempotency_key
@@ -283,7 +284,7 @@ def _check_policy(session: Session, policy_id: int) -> None:
     other = interpretation_of(session, policy_id)
     if other is not None:
         raise Conflict("has_interpretation",
-                       f"政策文件 {policy_id} 已有解读稿 {other.id}，请修改该解读稿（sanshen revise {other.id} …）")
+                       f"政策文件 {policy_id} 已有解读稿 {other.id}，请修改该解读稿，不要另行提交")
 
 
 def _create_draft(wf: WorkflowDef, session: Session, actor: UserView, draft: Draft, data: SubmitInput,
@@ -459,7 +460,7 @@ def waive(ctx: "AppContext", actor: UserView, draft_id: int, finding_id: int, *,
     def step(wf: WorkflowDef, case: Case) -> Sequence[Event]:
         if not any(f.id == finding_id for f in case.findings):
             raise InvalidInput("unknown_finding",
-                               f"稿件 {draft_id} 的当前版本没有编号为 {finding_id} 的问题（用 sanshen show {draft_id} 查看）")
+                               f"稿件 {draft_id} 的当前版本没有编号为 {finding_id} 的问题（问题编号见稿件详情）")
         return transitions.waive(wf, case, actor.actor(), finding_id=finding_id, reason=reason, now=now)
 
     return _transition(ctx, actor, draft_id, step, now=now)
@@ -580,7 +581,8 @@ def my_drafts(ctx: "AppContext", actor: UserView, *, limit: int = 200) -> list[D
         return [_draft_view(session, d) for d in drafts]
 
 
-def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUEUE_LIMIT) -> list[QueueItem]:
+def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUEUE_LIMIT,
+          urgent_only: bool = False) -> list[QueueItem]:
     """What the acting user may sign now, most urgent first (overdue, urgent, due time).
 
     SQL picks the open tasks of the current revision of drafts in review, of stages this
@@ -597,11 +599,13 @@ def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUE
         stages = sorted({s.name for wf in defs for s in wf.stages if s.roles & set(actor.roles)})
         if not stages:
             return []
-        rows = _queue_rows(session, actor, stages, _conflicting_stages(defs), limit)
+        rows = _queue_rows(session, actor, stages, _conflicting_stages(defs), limit, urgent_only=urgent_only)
+        extras = queue_extras(session, rows)
     labels = {s.name: s.label for wf in reversed(defs) for s in wf.stages}
     items = [
         QueueItem(id=r.draft_id, title=r.title, stage=r.stage, label=labels.get(r.stage, r.stage), due_at=r.due_at,
-                  urgent=bool(r.urgent), overdue=r.due_at is not None and r.due_at < now)
+                  urgent=bool(r.urgent), overdue=r.due_at is not None and r.due_at < now,
+                  **extras.of(r))
         for r in rows
     ]
     items.sort(key=lambda i: (not i.overdue, not i.urgent, i.due_at is None, i.due_at or now, i.id))
@@ -609,10 +613,11 @@ def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUE
 
 
 def _queue_rows(session: Session, actor: UserView, stages: list[str], conflicts: dict[str, frozenset[str]],
-                limit: int) -> list:
+                limit: int, *, urgent_only: bool = False) -> list:
     t, d = StageTask, Draft
     candidates = (
-        select(t.draft_id, d.title, t.stage, t.revision, t.due_at, d.urgent)
+        select(t.draft_id, d.title, t.stage, t.revision, t.due_at, d.urgent, t.id.label("task_id"), t.opened_at,
+               d.author_id)
         .join(d, d.id == t.draft_id)
         .where(d.status == DraftStatus.IN_REVIEW, t.revision == d.current_revision, d.author_id != actor.id,
                t.stage.in_(stages))
@@ -622,7 +627,7 @@ def _queue_rows(session: Session, actor: UserView, stages: list[str], conflicts:
     soonest = candidates.where(t.status == "open")  # ix_stagetask_open
     rows = {
         (row.draft_id, row.stage): row
-        for stmt in (urgent, soonest)
+        for stmt in ((urgent,) if urgent_only else (urgent, soonest))
         for row in _signable(session, stmt, actor, conflicts, limit)
     }
     return list(rows.values())

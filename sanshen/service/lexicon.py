@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from lexicon.model import LexiconError, LexiconOverride, make_term
+from lexicon.loader import load_lexicon
+from lexicon.model import LexiconError, LexiconOverride, LexiconTerm, TermKind, make_term
 from lexicon.normalize import fold
 from review.refusals import InvalidInput, NotPermitted
 from sanshen.service.tx import action, reading
@@ -183,3 +185,21 @@ def export_entries(ctx: "AppContext", out: TextIO, *, fmt: str = "tsv") -> int:
         for e in entries:
             out.write(json.dumps({c: getattr(e, c) for c in COLUMNS}, ensure_ascii=False) + "\n")
     return len(entries)
+
+
+@cache
+def _builtin() -> tuple[LexiconTerm, ...]:
+    """The lexicon files shipped with sanshen (lexicon/data/), read once: they change only with a release."""
+    return tuple(t for kind in TermKind for t in load_lexicon().of_kind(kind))
+
+
+def search_builtin(needle: str, *, limit: int = 500) -> tuple[int, list[LexiconTerm]]:
+    """Built-in entries whose term, correct form, accepted variants or note contain ``needle``
+    (folded: full/half width and traditional forms match); the count and the first ``limit``."""
+    key = fold(needle.strip())
+    if not key:
+        return 0, []
+    found = [t for t in _builtin()
+             if key in fold(t.term) or key in fold(t.correct or "") or key in fold(t.note)
+             or any(key in fold(a) for a in t.allowed)]
+    return len(found), found[:limit]

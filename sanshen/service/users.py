@@ -6,7 +6,7 @@ import getpass
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 BASE_ROLES = frozenset({"editor", "admin"})
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+_BEIJING = timezone(timedelta(hours=8))
 MIN_PASSWORD_CHARS = 8
 CLI_ACTOR = "cli"  # the audit actor of an admin action taken by the installation's operator at the CLI
 
@@ -52,14 +53,14 @@ def view(user: User) -> UserView:
     return UserView(
         id=user.id, name=user.name, display=user.display, dept=user.dept,
         roles=tuple(r for r in user.roles.split(",") if r), email=user.email, active=user.active,
-        session_epoch=user.session_epoch,
+        session_epoch=user.session_epoch, locked_until=user.locked_until,
     )
 
 
 def parse_roles(ctx: "AppContext", roles: Iterable[str]) -> tuple[str, ...]:
     wanted = tuple(dict.fromkeys(r.strip() for r in roles if r.strip()))
     if not wanted:
-        raise InvalidInput("no_roles", "至少要指定一个角色（--role）")
+        raise InvalidInput("no_roles", "至少要指定一个角色")
     unknown = [r for r in wanted if r not in known_roles(ctx)]
     if unknown:
         raise InvalidInput(
@@ -225,10 +226,33 @@ def authenticate_password(ctx: "AppContext", name: str, password: str, *, now: d
                 user.locked_until = now + LOCKOUT
                 append_event(session, action="user.locked", actor=None, draft_id=None,
                              payload={"name": name, "until": user.locked_until}, at=now)
+        until = user.locked_until
     # the failure count is committed, then the attempt is refused
-    if locked:
-        raise AuthError("locked", message)
+    if until is not None:  # locked before, or by this attempt: say so, and until when
+        raise AuthError("locked", locked_message(until))
     raise AuthError("bad_login", message)
+
+
+def locked_message(until: datetime) -> str:
+    """What a locked account is told. Saying "locked" tells whoever made the five failures that
+    the name exists; the lockout itself already showed them that, and the user must know why
+    the right password is refused."""
+    local = until.astimezone(_BEIJING).strftime("%H:%M")
+    return (f"该账户因连续 {MAX_FAILED_LOGINS} 次输错密码已被锁定，请于 {local}（北京时间）后再试，"
+            "或请管理员解锁")
+
+
+def unlock(ctx: "AppContext", actor: UserView | None, name: str, *, now: datetime) -> UserView:
+    """An admin (or the operator at the CLI) ends a user's lockout before it runs out."""
+    by, extra = _admin_acting(actor)
+    with action(ctx) as session:
+        user = _get(session, name)
+        if user.locked_until is None or user.locked_until <= now:
+            raise Conflict("not_locked", f"用户 {name} 没有被锁定")
+        user.failed_logins, user.locked_until = 0, None
+        append_event(session, action="user.unlocked", actor=by, draft_id=None, payload={"name": name, **extra},
+                     at=now)
+        return view(user)
 
 
 def list_users(ctx: "AppContext") -> list[UserView]:

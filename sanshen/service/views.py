@@ -4,6 +4,7 @@ contract of the REST API and of the CLI's ``--json`` (docs/architecture.md §7),
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import Field
@@ -23,6 +24,7 @@ class UserView(View):
     email: str | None
     active: bool
     session_epoch: int = Field(0, exclude=True)  # the web sessions of this user must carry it
+    locked_until: datetime | None = Field(None, exclude=True)  # web sign-in locked until then (admins see it)
 
     def actor(self) -> Actor:
         return Actor(name=self.name, roles=frozenset(self.roles))
@@ -131,6 +133,10 @@ class QueueItem(View):
     due_at: Timestamp | None
     urgent: bool
     overdue: bool
+    author: str = Field("", description="稿件作者（用户名）")
+    errors: int = Field(0, description="当前版本未处理（未豁免）的错误级问题数")
+    waiting_since: Timestamp | None = Field(None, description="本环节开启（开始等待）的时间")
+    claimed_by: str | None = Field(None, description="认领了本任务的用户；未认领为 null")
 
 
 class AuditView(View):
@@ -433,3 +439,87 @@ class ReadinessCheckView(View):
 class ReadinessView(View):
     ready: bool
     checks: tuple[ReadinessCheckView, ...]
+
+
+class DraftRow(View):
+    """One draft in a list (all drafts, published)."""
+
+    id: int
+    title: str
+    status: str
+    kind: str
+    column: str
+    author: str
+    revision: int
+    urgent: bool
+    submitted_at: Timestamp
+    published_at: Timestamp | None
+    open_stages: tuple[str, ...] = Field(description="当前版本正在进行的环节")
+    errors: int = Field(description="当前版本未处理（未豁免）的错误级问题数")
+
+
+class DraftPage(View):
+    items: tuple[DraftRow, ...]
+    page: int = Field(description="页码，从 1 起")
+    per_page: int
+    total: int = Field(description="符合筛选条件的稿件总数")
+
+
+class HandledItem(View):
+    """Something the user signed or returned (已办)."""
+
+    draft_id: int
+    title: str
+    stage: str
+    decision: str = Field(description="approve 签批 / return 退回")
+    revision: int
+    at: Timestamp
+    comment: str
+    status: str = Field(description="稿件现在的状态")
+    voided: bool = Field(description="签批已因新版本或退回而作废")
+
+
+class ClaimView(View):
+    draft_id: int
+    stage: str
+    user: str
+    claimed_at: Timestamp
+
+
+class DiffPiece(View):
+    kind: str = Field(description="same 未变 / del 删除 / ins 插入")
+    text: str
+
+
+class DiffLine(View):
+    kind: str = Field(description="same 未变 / chg 行内有改动 / del 整行删除 / ins 整行插入")
+    old_no: int | None = Field(description="在旧版本中的行号（从 1 起）")
+    new_no: int | None = Field(description="在新版本中的行号（从 1 起）")
+    pieces: tuple[DiffPiece, ...]
+
+
+class DiffStats(View):
+    changed: int = Field(description="行内有改动的行数")
+    deleted: int = Field(description="整行删除的行数")
+    inserted: int = Field(description="整行插入的行数")
+
+
+class RevisionView(View):
+    number: int
+    title: str
+    content_hash: str
+    author: str
+    comment: str
+    created_at: Timestamp
+    body: str | None = Field(description="正文（列表中省略）")
+
+
+class RevisionDiffView(View):
+    draft_id: int
+    from_revision: int
+    to_revision: int
+    title_changed: bool
+    old_title: str
+    new_title: str
+    stats: DiffStats
+    lines: tuple[DiffLine, ...]

@@ -18,15 +18,20 @@ from pydantic import BaseModel, ConfigDict, Field
 from checking.context import DraftMeta
 from lexicon.vocabulary import DraftKind
 from review.refusals import InvalidInput, NotPermitted
-from sanshen.service import audit, check_pass, columns, drafts, users, validate
+from sanshen.service import audit, check_pass, claims, columns, drafts, lists, revisions, users, validate
 from sanshen.service import requests as requests_service
-from sanshen.service.errors import AuthError
+from sanshen.service.errors import AuthError, NotFound
 from sanshen.service.schedule import moment
 from sanshen.service.views import (
     AuditChainView,
     AuditView,
     CheckReportView,
     ColumnView,
+    ClaimView,
+    DraftPage,
+    HandledItem,
+    RevisionDiffView,
+    RevisionView,
     DraftDetail,
     DraftView,
     FreshnessView,
@@ -376,3 +381,66 @@ def freshness(request: Request, me: UserView = Depends(api_user)) -> FreshnessVi
     if not me.has_role("admin"):
         raise NotPermitted("forbidden", "只有管理员（admin）可以查看栏目更新监测")
     return columns.freshness(app_ctx(request), now=now(request))
+
+
+class ClaimBody(BaseModel):
+    stage: str | None = Field(None, description="环节名；省略时为该用户唯一可签（或唯一认领）的环节")
+
+
+@router.get("/drafts", response_model=DraftPage, summary="全部稿件（我有权查看的），可筛选、分页")
+def list_drafts(request: Request, me: UserView = Depends(api_user), status: str | None = None,
+                column: str | None = None, author: str | None = None, stage: str | None = None,
+                since: str | None = None, until: str | None = None, page: int = 1,
+                per_page: int = lists.PER_PAGE) -> DraftPage:
+    return lists.all_drafts(app_ctx(request), me, lists.DraftFilter(
+        status=status, column=column, author=author, stage=stage, since=lists.parse_day(since, what="since"),
+        until=lists.parse_day(until, what="until"), page=page, per_page=per_page))
+
+
+@router.get("/published", response_model=DraftPage, summary="已发布的稿件，最近发布的在前")
+def published(request: Request, me: UserView = Depends(api_user), page: int = 1,
+              per_page: int = lists.PER_PAGE, column: str | None = None) -> DraftPage:
+    return lists.published(app_ctx(request), me, page=page, per_page=per_page, column=column)
+
+
+@router.get("/handled", response_model=list[HandledItem], summary="我的已办：我签批或退回过的稿件")
+def handled(request: Request, me: UserView = Depends(api_user), page: int = 1,
+            per_page: int = lists.PER_PAGE) -> list[HandledItem]:
+    return lists.handled(app_ctx(request), me, page=page, per_page=per_page)
+
+
+@router.get("/queue/next", response_model=QueueItem,
+            summary="下一篇：最紧急且未被同事认领的待办（没有待办时 404 queue_empty）")
+def next_item(request: Request, me: UserView = Depends(api_user)) -> QueueItem:
+    item = claims.next_item(app_ctx(request), me, now=now(request))
+    if item is None:
+        raise NotFound("queue_empty", "目前没有等待您处理的稿件")
+    return item
+
+
+@router.post("/drafts/{draft_id}/claim", response_model=ClaimView, summary="认领待办（同事的“下一篇”将跳过它）")
+def claim(request: Request, draft_id: int, data: ClaimBody, me: UserView = Depends(api_user)) -> ClaimView:
+    return claims.claim(app_ctx(request), me, draft_id, stage=data.stage, now=now(request))
+
+
+@router.post("/drafts/{draft_id}/unclaim", response_model=ClaimView, summary="放弃认领")
+def unclaim(request: Request, draft_id: int, data: ClaimBody, me: UserView = Depends(api_user)) -> ClaimView:
+    return claims.unclaim(app_ctx(request), me, draft_id, stage=data.stage, now=now(request))
+
+
+@router.get("/drafts/{draft_id}/revisions", response_model=list[RevisionView],
+            summary="稿件的全部版本（最新的在前，不含正文）")
+def list_revisions(request: Request, draft_id: int, me: UserView = Depends(api_user)) -> list[RevisionView]:
+    return revisions.list_revisions(app_ctx(request), me, draft_id)
+
+
+@router.get("/drafts/{draft_id}/revisions/{number}", response_model=RevisionView, summary="某一版本（含正文）")
+def show_revision(request: Request, draft_id: int, number: int, me: UserView = Depends(api_user)) -> RevisionView:
+    return revisions.revision(app_ctx(request), me, draft_id, number)
+
+
+@router.get("/drafts/{draft_id}/diff", response_model=RevisionDiffView,
+            summary="任意两个版本之间的修改（行内到字）；默认为当前版本与前一版本")
+def diff(request: Request, draft_id: int, me: UserView = Depends(api_user), old: int | None = None,
+         new: int | None = None) -> RevisionDiffView:
+    return revisions.diff(app_ctx(request), me, draft_id, old=old, new=new)

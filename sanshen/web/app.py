@@ -22,6 +22,9 @@ from sanshen.web import (
     routes_columns,
     routes_drafts,
     routes_lexicon,
+    routes_findings,
+    routes_lists,
+    routes_revisions,
     routes_notifications,
     routes_requests,
     routes_site,
@@ -65,7 +68,7 @@ def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | N
     app.add_middleware(RequestSizeLimit)
     for module in (routes_auth, routes_drafts, routes_notifications, routes_admin, routes_lexicon,
                    routes_audit, routes_stats, routes_requests, routes_columns, routes_site, routes_sweeps,
-                   routes_ops):
+                   routes_ops, routes_lists, routes_findings, routes_revisions):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

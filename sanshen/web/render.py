@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse
 
 from disclosure.terms import WithholdGround
 from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
-from sanshen.service import notifications
+from sanshen.service import claims, notifications
 from sanshen.web.auth import ROLE_LABELS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -54,6 +54,11 @@ FLASH = {
     "column_added": "栏目已登记。",
     "column_updated": "栏目已修改。",
     "sweep_requested": "已开始全站复查，进度见下。",
+    "claimed": "已认领，同事的“下一篇”将跳过这项任务。",
+    "unclaimed": "已放弃认领。",
+    "queue_empty": "待办已全部处理完。",
+    "unlocked": "账户已解锁。",
+    "allowed": "已加入白名单；本稿及审核中的稿件将重新检查。",
 }
 
 NAV = (
@@ -69,7 +74,12 @@ NAV = (
     ("/admin/columns", "栏目", "admin"),
     ("/admin/freshness", "栏目更新", "admin"),
     ("/admin/sweeps", "站点巡检", "admin"),
+    ("/drafts", "全部稿件", None),
+    ("/handled", "已办", None),
+    ("/published", "已发布", None),
 )
+# Nav entries whose sub-paths belong to other entries: current only on the exact path.
+EXACT_NAV = frozenset({"/queue", "/drafts"})
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,22 @@ def fmt_time(value: datetime | str | None) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+
+
+def waited(since: datetime | None, now: datetime) -> str:
+    """How long since ``since``, in the largest whole units a person reads: 3 天 2 小时, 45 分钟."""
+    if since is None:
+        return "—"
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=timezone.utc)
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} 天 {hours} 小时"
+    if hours:
+        return f"{hours} 小时 {mins} 分钟"
+    return f"{mins} 分钟"
 
 
 def file_size(size: int) -> str:
@@ -108,6 +134,7 @@ def make_templates() -> Jinja2Templates:
     env.filters.update(
         time=fmt_time,
         filesize=file_size,
+        waited=waited,
         role_labels=role_labels,
         status_label=DraftStatus.label_of,
         stage_status=lambda s: STAGE_STATUS_LABELS.get(s, s),
@@ -124,11 +151,14 @@ def page(request: Request, template: str, title: str, *, status_code: int = 200,
     me = getattr(request.state, "user", None)
     path = request.url.path
     nav = [
-        NavItem(href, label, path == href or (href != "/queue" and path.startswith(href + "/")))
+        NavItem(href, label, path == href or (href not in EXACT_NAV and path.startswith(href + "/")))
         for href, label, role in NAV
         if me is not None and (role is None or role in me.roles)
     ]
     unread = notifications.unread_count(web.ctx, me) if me is not None else 0
+    alerts = context.pop("urgent_alerts", None)  # a page that has read the queue passes its urgent items
+    if alerts is None:
+        alerts = claims.urgent_waiting(web.ctx, me, now=web.clock()) if me is not None else []
     session = getattr(request.state, "session", None)
     return web.templates.TemplateResponse(
         request,
@@ -138,6 +168,7 @@ def page(request: Request, template: str, title: str, *, status_code: int = 200,
             "me": me,
             "csrf": session.csrf if session else "",
             "unread": unread,
+            "urgent_alerts": alerts,
             "nav_items": nav,
             "flash": FLASH.get(request.query_params.get("done", "")),
             **context,

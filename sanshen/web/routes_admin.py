@@ -16,7 +16,8 @@ admin_only = require_roles("admin")
 
 
 def _users_page(request: Request, **extra) -> Response:
-    return page(request, "admin_users.html", "用户与角色", users=users.list_users(app_ctx(request)), **extra)
+    return page(request, "admin_users.html", "用户与角色", users=users.list_users(app_ctx(request)),
+                now=now(request), **extra)
 
 
 @router.get("/users")
@@ -56,3 +57,9 @@ def set_password(request: Request, name: str, password: str = Form(""), me: User
 def set_active(request: Request, name: str, active: str = Form(""), me: UserView = Depends(admin_only)) -> Response:
     users.set_active(app_ctx(request), me, name, active == "1", now=now(request))
     return RedirectResponse(f"/admin/users?done={'activated' if active == '1' else 'deactivated'}", status_code=303)
+
+
+@router.post("/users/{name}/unlock")
+def unlock(request: Request, name: str, me: UserView = Depends(admin_only)) -> Response:
+    users.unlock(app_ctx(request), me, name, now=now(request))
+    return RedirectResponse("/admin/users?done=unlocked", status_code=303)

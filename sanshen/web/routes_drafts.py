@@ -16,9 +16,12 @@ from checking.located import Part
 from flows.site import item_path
 from lexicon.vocabulary import DraftKind, DraftStatus
 from review.refusals import Refused
-from sanshen.service import audit, columns, drafts
+from sanshen.service import audit, claims, columns, drafts, revisions
 from sanshen.service.errors import answer
 from sanshen.service.schedule import moment
+from sanshen.service.paragraphs import follow_paragraph_breaks
+from sanshen.service.sign_refusal import sign_refusals
+from sanshen.web.routes_findings import ALLOW_LISTED
 from sanshen.service.views import DraftDetail, DraftView, UserView
 from sanshen.web.auth import csrf_protect, current_user, require_roles
 from sanshen.web.forms import body_from_form, optional_int, read_attachments
@@ -37,8 +40,17 @@ def _done(draft_id: int, what: str) -> Response:
 
 @router.get("/queue")
 def queue(request: Request, me: UserView = Depends(current_user)) -> Response:
-    items = drafts.queue(app_ctx(request), me, now=now(request), limit=QUEUE_PAGE_LIMIT)
-    return page(request, "queue.html", "我的待办", items=items, limit=QUEUE_PAGE_LIMIT)
+    ctx = app_ctx(request)
+    if me.has_role("editor") and not _reviews(ctx, me):  # an editor's desk is their drafts, not an empty queue
+        return RedirectResponse("/drafts/mine", status_code=303)
+    items = drafts.queue(ctx, me, now=now(request), limit=QUEUE_PAGE_LIMIT)
+    return page(request, "queue.html", "我的待办", items=items, limit=QUEUE_PAGE_LIMIT, now=now(request),
+                next_item=claims.pick_next(items, me), urgent_alerts=[i for i in items if i.urgent])
+
+
+def _reviews(ctx, me: UserView) -> bool:
+    """Whether the user holds a role of some human stage (has a queue at all)."""
+    return any(s.human and s.roles & set(me.roles) for s in ctx.workflow.stages)
 
 
 @router.get("/drafts/new")
@@ -109,7 +121,16 @@ def _return_reason(ctx, me: UserView, view: DraftView) -> str | None:
 def show(request: Request, draft_id: int, me: UserView = Depends(current_user)) -> Response:
     ctx = app_ctx(request)
     detail = drafts.show(ctx, me, draft_id, now=now(request))
-    return page(request, "draft.html", detail.title, **draft_page_context(ctx, detail, me, now(request)))
+    after_sign = request.query_params.get("done") == "signed"
+    return page(request, "draft.html", detail.title, **draft_page_context(ctx, detail, me, now(request)),
+                holders=claims.holder_of(ctx, draft_id),
+                char_diff=(revisions.diff(ctx, me, draft_id, old=detail.diff_from, new=detail.revision)
+                           if detail.diff_from else None),
+                sign_refusals=(sign_refusals(ctx, me, draft_id, now=now(request))
+                               if not detail.can_sign and detail.status == DraftStatus.IN_REVIEW else []),
+                open_errors=sum(1 for f in detail.findings if f.severity == "error" and not f.waived),
+                can_allow="admin" in me.roles, allow_listed=ALLOW_LISTED,
+                next_item=claims.next_item(ctx, me, now=now(request), after=draft_id) if after_sign else None)
 
 
 def draft_page_context(ctx, detail: DraftDetail, me: UserView, at: datetime) -> dict:
@@ -185,6 +206,8 @@ def waive(request: Request, draft_id: int, finding_id: int = Form(...), reason: 
 async def revise(request: Request, draft_id: int, me: UserView = Depends(current_user)) -> Response:
     form = await request.form()
     body = await body_from_form(form)
+    if _uploaded_docx(form):  # paragraphs, not lines: keep the breaks of the revision it replaces
+        body = follow_paragraph_breaks(body, drafts.show(app_ctx(request), me, draft_id).body)
     title = str(form.get("title", "")).strip() or None
     drafts.revise(app_ctx(request), me, draft_id, body, title=title, comment=str(form.get("comment", "")),
                   now=now(request))
@@ -204,3 +227,8 @@ def change_disclosure(request: Request, draft_id: int, disclosure: str = Form(""
     drafts.change_disclosure(app_ctx(request), me, draft_id, disclosure=disclosure, reason=reason,
                              ground=ground or None, explanation=explanation or None, now=now(request))
     return _done(draft_id, "disclosure_changed")
+
+
+def _uploaded_docx(form: FormData) -> bool:
+    upload = form.get("body_file")
+    return bool(getattr(upload, "filename", "")) and upload.filename.lower().endswith(".docx")

@@ -39,7 +39,9 @@ def entries(request: Request, q: str = "", show_disabled: str = "", me: UserView
     needle = q.strip()
     if needle:
         rows = [e for e in rows if needle in e.term or needle in (e.correct or "") or needle in e.note]
+    builtin_count, builtin = lexicon.search_builtin(needle, limit=PAGE_LIMIT)
     return page(request, "admin_lexicon.html", "词库", entries=rows[:PAGE_LIMIT], matched=len(rows), q=needle,
+                builtin=builtin, builtin_count=builtin_count,
                 show_disabled=bool(show_disabled), kinds={str(k): v for k, v in KIND_LABELS.items()},
                 limit=PAGE_LIMIT, category_labels={str(k): v for k, v in CATEGORY_LABELS.items()})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -62,14 +63,15 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
-def sign_in(browser: Browser, live: Live, name: str, *, viewport=None) -> Page:
-    """A fresh browser context (its own cookies) signed in as `name`."""
-    context = browser.new_context(base_url=live.base_url, locale="zh-CN",
+def sign_in(browser: Browser, live: Live, name: str, *, viewport=None, bypass_csp: bool = False) -> Page:
+    """A fresh browser context (its own cookies) signed in as `name` (``bypass_csp``: so that a test
+    can inject a script such as axe-core)."""
+    context = browser.new_context(base_url=live.base_url, locale="zh-CN", bypass_csp=bypass_csp,
                                   viewport=viewport or {"width": 1280, "height": 900})
     page = context.new_page()
     page.goto("/login")
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码").fill(live.password_for(name))
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/queue")
+    page.wait_for_url(re.compile(r"/(queue|drafts/mine)$"))  # an editor lands on their drafts
     return page

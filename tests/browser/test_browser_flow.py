@@ -76,7 +76,7 @@ def test_stages_signed_in_turn_then_the_published_page_appears(browser, live):
     draft_id = live.team.submit(title="关于开展消防安全检查的通知", body="各单位：请于本周内完成消防自查。").id
     for stage, who in SIGNERS:
         page = sign_in(browser, live, who)
-        page.get_by_role("link", name="关于开展消防安全检查的通知").click()
+        page.get_by_role("link", name="关于开展消防安全检查的通知", exact=True).click()
         page.get_by_label("环节", exact=True).select_option(stage)
         page.get_by_label("意见（可选）").fill("同意")
         page.get_by_role("button", name="签批通过").click()
