@@ -18,6 +18,7 @@ from casestore.load import current_revision, load_case
 from casestore.workflows import WorkflowVersions
 from review import events as ev
 from review.case import SYSTEM_USER
+from review.change import CHANGE_LABELS
 from review.refusals import lost_race
 from review.transitions import publication_blockers
 from lexicon.vocabulary import DraftKind, DraftStatus
@@ -94,7 +95,7 @@ def apply_events(
         append_event(
             session,
             action=event.action,
-            actor=getattr(event, "user", None) or actor or SYSTEM_USER,
+            actor=_credited(event, actor),
             draft_id=draft.id,
             payload=event.payload(),
             at=now,
@@ -103,6 +104,17 @@ def apply_events(
         enqueue(session, kind="route", key=f"route:{draft.id}:{draft.lock_version}",
                 payload={"draft_id": draft.id}, now=now)
     session.flush()
+
+
+# What the workflow does by itself as a consequence of someone's action: credited to the system,
+# not to whoever signed the step before (a stage opening is nobody's act).
+_SYSTEM_CONSEQUENCES = (ev.StageOpened, ev.StageClosed, ev.DraftApproved)
+
+
+def _credited(event: ev.Event, actor: str | None) -> str:
+    if isinstance(event, _SYSTEM_CONSEQUENCES):
+        return SYSTEM_USER
+    return getattr(event, "user", None) or actor or SYSTEM_USER
 
 
 def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
@@ -120,6 +132,19 @@ def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
             draft_id=draft.id, revision=event.revision, content_hash=event.content_hash,
             stage=event.stage, user_id=users.id(event.user), decision="approve",
             comment=event.comment, at=event.at,
+        ))
+    elif isinstance(event, ev.SignoffCarried):
+        session.add(SignOff(
+            draft_id=draft.id, revision=event.revision, content_hash=event.content_hash,
+            stage=event.stage, user_id=users.id(event.signer), decision="approve",
+            comment=f"沿用第 {event.from_revision} 版的签批（{CHANGE_LABELS.get(event.change, event.change)}，按流程规则保留）",
+            at=now,
+        ))
+    elif isinstance(event, ev.WaiverCarried):
+        original = session.scalar(select(Waiver).where(Waiver.finding_id == event.from_finding_id))
+        session.add(Waiver(
+            finding_id=event.finding_id, draft_id=draft.id, user_id=users.id(event.waived_by),
+            stage=event.stage, reason=event.reason, at=now, carried_from=original.id if original else None,
         ))
     elif isinstance(event, ev.StageClosed):
         session.execute(

@@ -27,8 +27,10 @@ CLEAN_BODY = "区政府召开全体会议，研究部署今冬明春安全生产
 ID_NUMBER = "11010519491231002X"
 
 
-def open_context(home: Path, db_url: str, *, checker: Checker | None, clock: ManualClock) -> AppContext:
-    return AppContext.open(Settings(home=home, db_url=db_url, link_check=False), checker=checker, clock=clock)
+def open_context(home: Path, db_url: str, *, checker: Checker | None, clock: ManualClock,
+                 workflow_file: Path | None = None) -> AppContext:
+    return AppContext.open(Settings(home=home, db_url=db_url, link_check=False, workflow_file=workflow_file),
+                           checker=checker, clock=clock)
 
 
 @dataclass

@@ -36,7 +36,7 @@ def test_upgrade_creates_every_table_and_is_idempotent(engine):
     tables = set(sa.inspect(engine).get_table_names())
     assert set(SQLModel.metadata.tables) <= tables
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0004"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == "0010"
 
 
 @pytest.mark.db
