@@ -146,7 +146,8 @@ def test_a_return_with_its_reason_reaches_the_editor(app, team):
     page = editor.get(f"/drafts/{draft_id}").text
     assert f'action="/drafts/{draft_id}/revise"' in page
     r = editor.post(f"/drafts/{draft_id}/revise", data={"title": TITLE, "body": "核实后的正文。",
-                                                      "comment": "已核实", "csrf_token": csrf_of(page)},
+                                                      "comment": "已核实", "csrf_token": csrf_of(page),
+                                                      "confirm": "1"},  # told which sign-offs it voids
                     follow_redirects=False)
     assert r.status_code == 303
     assert drafts.show(team.ctx, team["bian"], draft_id).revision == 2

@@ -45,6 +45,10 @@ FLASH = {
     "lexicon_disabled": "词条已停用。",
     "lexicon_imported": "词表已导入。",
     "read": "已标为已读。",
+    "commented": "意见已发表。",
+    "suggested": "修改建议已提出，等待作者处理。",
+    "suggestion_accepted": "已采纳修改建议，生成了新版本。",
+    "suggestion_rejected": "已不采纳该修改建议。",
 }
 
 NAV = (

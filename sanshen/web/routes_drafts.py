@@ -22,6 +22,7 @@ from sanshen.service.views import DraftDetail, DraftView, UserView
 from sanshen.web.auth import csrf_protect, current_user, require_roles
 from sanshen.web.forms import body_from_form, read_attachments, optional_int
 from sanshen.web.highlight import segments
+from sanshen.web import routes_opinions
 from sanshen.web.render import page
 from sanshen.web.state import app_ctx, now
 
@@ -103,7 +104,8 @@ def _return_reason(ctx, me: UserView, view: DraftView) -> str | None:
 def show(request: Request, draft_id: int, me: UserView = Depends(current_user)) -> Response:
     ctx = app_ctx(request)
     detail = drafts.show(ctx, me, draft_id, now=now(request))
-    return page(request, "draft.html", detail.title, **draft_page_context(ctx, detail, me, now(request)))
+    return page(request, "draft.html", detail.title, **draft_page_context(ctx, detail, me, now(request)),
+                **routes_opinions.opinions_context(ctx, detail, me))
 
 
 def draft_page_context(ctx, detail: DraftDetail, me: UserView, at: datetime) -> dict:
@@ -180,8 +182,11 @@ async def revise(request: Request, draft_id: int, me: UserView = Depends(current
     form = await request.form()
     body = await body_from_form(form)
     title = str(form.get("title", "")).strip() or None
+    confirm, agreed = routes_opinions.confirm_revision(request, me, draft_id, form, body=body, title=title)
+    if confirm is not None:  # it would void sign-offs: say which before saving
+        return confirm
     drafts.revise(app_ctx(request), me, draft_id, body, title=title, comment=str(form.get("comment", "")),
-                  now=now(request))
+                  now=now(request), expect_voided=agreed)
     return _done(draft_id, "revised")
 
 
