@@ -147,7 +147,7 @@ def test_a_return_with_its_reason_reaches_the_editor(app, team):
     assert f'action="/drafts/{draft_id}/revise"' in page
     r = editor.post(f"/drafts/{draft_id}/revise", data={"title": TITLE, "body": "核实后的正文。",
                                                       "comment": "已核实", "csrf_token": csrf_of(page),
-                                                      "confirm": "1"},  # told which sign-offs it voids
+                                                      "confirm": "1", "expect_voided": "一校:jiao1"},  # was told
                     follow_redirects=False)
     assert r.status_code == 303
     assert drafts.show(team.ctx, team["bian"], draft_id).revision == 2
