@@ -24,7 +24,7 @@ from review.transitions import publication_blockers
 from lexicon.vocabulary import DraftKind, DraftStatus
 from review.workflow import WorkflowDef
 from storage.audit import append_event
-from storage.models import Draft, SignOff, StageTask, User, Waiver
+from storage.models import Draft, Notification, SignOff, StageTask, User, Waiver
 from storage.outbox import enqueue
 
 
@@ -104,6 +104,36 @@ def apply_events(
         enqueue(session, kind="route", key=f"route:{draft.id}:{draft.lock_version}",
                 payload={"draft_id": draft.id}, now=now)
     session.flush()
+    settle_notifications(session, draft.id, actor=actor, now=now)
+
+
+# Notifications that ask someone to act on a draft: read once the task is handled.
+_TASK_KINDS = ("stage_opened", "draft_returned", "stage_escalated")
+
+
+def settle_notifications(session: Session, draft_id: int, *, actor: str | None, now: datetime) -> None:
+    """Mark read the task notifications of this draft that are handled: the acting person's own
+    (they acted on the draft), and everyone's whose roles no open stage of the draft needs any more."""
+    if actor and actor != SYSTEM_USER:
+        uid = session.scalar(select(User.id).where(User.name == actor))
+        if uid is not None:
+            session.execute(
+                update(Notification)
+                .where(Notification.user_id == uid, Notification.draft_id == draft_id,
+                       Notification.kind.in_(_TASK_KINDS), Notification.read_at.is_(None))
+                .values(read_at=now).execution_options(synchronize_session=False))
+    draft = session.get(Draft, draft_id)
+    open_roles = {r for roles in session.scalars(select(StageTask.roles).where(
+        StageTask.draft_id == draft_id, StageTask.revision == draft.current_revision, StageTask.status == "open"))
+        for r in roles.split(",") if r}
+    waiting = session.execute(
+        select(Notification.id, User.roles).join(User, User.id == Notification.user_id)
+        .where(Notification.draft_id == draft_id, Notification.kind == "stage_opened",
+               Notification.read_at.is_(None))).all()
+    done = [nid for nid, roles in waiting if not open_roles & {r for r in roles.split(",") if r}]
+    if done:
+        session.execute(update(Notification).where(Notification.id.in_(done)).values(read_at=now)
+                        .execution_options(synchronize_session=False))
 
 
 # What the workflow does by itself as a consequence of someone's action: credited to the system,

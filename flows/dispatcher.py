@@ -33,6 +33,7 @@ from review.workflow import WorkflowDef
 from storage import outbox
 from storage.audit import append_event
 from storage.clock import Clock, pause, system_clock
+from storage.localtime import DEFAULT_ZONE
 from storage.db import transaction
 from storage.models import Draft
 
@@ -53,6 +54,7 @@ class DispatcherConfig:
     backoff_max: timedelta = timedelta(hours=1)
     max_attempts: int = 8  # after this many failed tries an item goes dead (admins are told)
     link_policy: LinkPolicy = field(default_factory=LinkPolicy)
+    time_zone: str = DEFAULT_ZONE  # times in notifications and on the public site (SANSHEN_TIME_ZONE)
 
 
 def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
@@ -76,7 +78,7 @@ class Dispatcher:
         self.workflows = workflows or WorkflowVersions(workflow)
         self.config = config
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
-        self.publisher = Publisher(engine=engine, site=StaticSite(site_dir), workflow=self.workflows.current,
+        self.publisher = Publisher(engine=engine, site=StaticSite(site_dir, config.time_zone), workflow=self.workflows.current,
                                    webhook=webhook, after_site_write=after_site_write, workflows=self.workflows)
         self._checker_factory = checker_factory
         self._handlers: dict[str, Handler] = {
@@ -100,7 +102,8 @@ class Dispatcher:
         return publish.withdraw(self.publisher, draft_id=int(payload["draft_id"]), now=now)
 
     def _route(self, payload: dict, now: datetime) -> object:
-        return route.route_draft(self.engine, self.workflows, draft_id=int(payload["draft_id"]), now=now)
+        return route.route_draft(self.engine, self.workflows, draft_id=int(payload["draft_id"]), now=now,
+                                 zone=self.config.time_zone)
 
     def _links(self, payload: dict, now: datetime) -> object:
         return links.check_revision_links(self.engine, draft_id=int(payload["draft_id"]),

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from storage.localtime import DEFAULT_ZONE, local_text
+
 MANIFEST = "manifest.json"
 # The site is public and usually served by another user (nginx): readable by all, writable by us.
 FILE_MODE = 0o644
@@ -102,7 +104,10 @@ def _page(title: str, body_html: str, *, root: str) -> str:
     )
 
 
-def render_item(item: SiteItem) -> str:
+DAY = "%Y-%m-%d"
+
+
+def render_item(item: SiteItem, zone: str = DEFAULT_ZONE) -> str:
     paragraphs = "\n".join(
         f"<p>{html.escape(line)}</p>" for line in item.body.splitlines() if line.strip()
     )
@@ -111,31 +116,31 @@ def render_item(item: SiteItem) -> str:
         f"<article data-draft-id=\"{item.draft_id}\" data-content-hash=\"{item.content_hash}\">\n"
         f"<h1>{html.escape(item.title)}</h1>\n"
         f"<p class=\"meta\">栏目：<a href=\"../{column_path(item.column)}\">{html.escape(col)}</a>"
-        f" · 发布时间：<time datetime=\"{item.published_at}\">{item.published_at[:16].replace('T', ' ')}</time></p>\n"
+        f" · 发布时间：<time datetime=\"{item.published_at}\">{local_text(item.published_at, zone)}</time></p>\n"
         f"{paragraphs}\n</article>"
     )
     return _page(item.title, body, root="../")
 
 
-def _entry_list(entries: list[tuple[int, ManifestEntry]]) -> str:
+def _entry_list(entries: list[tuple[int, ManifestEntry]], zone: str = DEFAULT_ZONE) -> str:
     rows = "\n".join(
-        f"<li><a href=\"../{e.path}\">{html.escape(e.title)}</a> <time>{e.published_at[:10]}</time></li>"
+        f"<li><a href=\"../{e.path}\">{html.escape(e.title)}</a> <time>{local_text(e.published_at, zone, DAY)}</time></li>"
         for _, e in entries
     )
     return f"<ul>\n{rows}\n</ul>" if rows else "<p>暂无内容</p>"
 
 
-def render_column(column: str, entries: list[tuple[int, ManifestEntry]]) -> str:
+def render_column(column: str, entries: list[tuple[int, ManifestEntry]], zone: str = DEFAULT_ZONE) -> str:
     label = column_label(column)
-    return _page(label, f"<h1>{html.escape(label)}</h1>\n{_entry_list(entries)}", root="../")
+    return _page(label, f"<h1>{html.escape(label)}</h1>\n{_entry_list(entries, zone)}", root="../")
 
 
-def render_index(by_column: dict[str, list[tuple[int, ManifestEntry]]]) -> str:
+def render_index(by_column: dict[str, list[tuple[int, ManifestEntry]]], zone: str = DEFAULT_ZONE) -> str:
     parts = ["<h1>信息发布</h1>"]
     for column in sorted(by_column):
         label = html.escape(column_label(column))
         items = "\n".join(
-            f"<li><a href=\"{e.path}\">{html.escape(e.title)}</a> <time>{e.published_at[:10]}</time></li>"
+            f"<li><a href=\"{e.path}\">{html.escape(e.title)}</a> <time>{local_text(e.published_at, zone, DAY)}</time></li>"
             for _, e in by_column[column][:20]
         )
         parts.append(f"<section>\n<h2><a href=\"{column_path(column)}\">{label}</a></h2>\n<ul>\n{items}\n</ul>\n</section>")
@@ -147,8 +152,9 @@ def render_index(by_column: dict[str, list[tuple[int, ManifestEntry]]]) -> str:
 class StaticSite:
     """The site directory; every change goes through a lock and atomic renames."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, zone: str = DEFAULT_ZONE) -> None:
         self.root = Path(root)
+        self.zone = zone  # the time zone the pages show times in
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -179,7 +185,7 @@ class StaticSite:
                     and (self.root / existing.path).exists():
                 return existing
             path = item_path(item.draft_id)
-            atomic_write(self.root / path, render_item(item).encode("utf-8"))
+            atomic_write(self.root / path, render_item(item, self.zone).encode("utf-8"))
             entry = ManifestEntry(item.content_hash, path, item.published_at, item.revision,
                                   item.title, item.column)
             manifest[item.draft_id] = entry
@@ -205,8 +211,8 @@ class StaticSite:
             entries.sort(key=lambda pair: (pair[1].published_at, pair[0]), reverse=True)
         for column in changed_columns:
             atomic_write(self.root / column_path(column),
-                         render_column(column, by_column.get(column, [])).encode("utf-8"))
-        atomic_write(self.root / "index.html", render_index(by_column).encode("utf-8"))
+                         render_column(column, by_column.get(column, []), self.zone).encode("utf-8"))
+        atomic_write(self.root / "index.html", render_index(by_column, self.zone).encode("utf-8"))
         data = {str(k): asdict(v) for k, v in sorted(manifest.items())}
         atomic_write(self.root / MANIFEST,
                      json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))

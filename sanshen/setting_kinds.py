@@ -72,3 +72,13 @@ HOURS = Kind(lambda raw: _number(raw, zero_allowed=False, expected="正数"))
 SECONDS = Kind(lambda raw: _number(raw, zero_allowed=True, expected="非负数"))
 PORT = Kind(_port)
 WEB_ADDRESS = Kind(_web_address)
+
+
+def _time_zone(raw: str) -> str:
+    from storage.localtime import zone
+
+    zone(raw.strip())
+    return raw.strip()
+
+
+TIME_ZONE = Kind(_time_zone)

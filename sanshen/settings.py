@@ -82,6 +82,10 @@ class Settings:
     fault_publish_pause: float = _setting(
         "SANSHEN_FAULT_PUBLISH_PAUSE", kinds.SECONDS,
         "仅供崩溃测试：写出发布页面之后、记下发布之前暂停的秒数（留出杀掉进程的时机）", default="0")
+    time_zone: str = _setting(
+        "SANSHEN_TIME_ZONE", kinds.TIME_ZONE,
+        "显示时间所用的时区（IANA 名称）：网页、通知、邮件、发布的网站与命令行文字输出；数据库中始终存 UTC，JSON 为带时区偏移的 ISO 8601",
+        default="Asia/Shanghai")
 
     @property
     def site_dir(self) -> Path:

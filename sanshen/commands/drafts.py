@@ -15,6 +15,7 @@ from sanshen.commands._common import (
     token_option,
 )
 from sanshen.service.views import DraftDetail, DraftView, FindingView
+from storage.localtime import local_text
 
 STAGE_STATUS = {"done": "已签批", "open": "待签批", "pending": "未开始"}
 
@@ -90,6 +91,7 @@ def queue(token: str | None = token_option(), as_json: bool = json_option()) -> 
 
     with app_context() as ctx:
         items = drafts.queue(ctx, acting_user(ctx, token), now=ctx.clock())
+        zone = ctx.settings.time_zone
     if as_json:
         print_json(items)
         return
@@ -97,18 +99,18 @@ def queue(token: str | None = token_option(), as_json: bool = json_option()) -> 
         typer.echo("目前没有等待您签批的稿件")
     for i in items:
         flags = ("【超时】" if i.overdue else "") + ("【紧急】" if i.urgent else "")
-        due = i.due_at.astimezone().strftime("%Y-%m-%d %H:%M") if i.due_at else "-"
+        due = local_text(i.due_at, zone) if i.due_at else "-"
         typer.echo(f"{flags}{i.id}\t{i.stage}\t截止 {due}\t{i.title}")
 
 
-def _print_detail(d: DraftDetail) -> None:
+def _print_detail(d: DraftDetail, zone: str) -> None:
     _print_draft(d, "")
     typer.echo("正文：")
     typer.echo(d.body, nl=not d.body.endswith("\n"))
     typer.echo("审核环节：")
     for s in d.stages:
-        who = "、".join(f"{so.user}（{so.at.astimezone().strftime('%m-%d %H:%M')}）" for so in s.signoffs)
-        due = f"，截止 {s.due_at.astimezone().strftime('%Y-%m-%d %H:%M')}" if s.due_at and s.status == "open" else ""
+        who = "、".join(f"{so.user}（{local_text(so.at, zone, '%m-%d %H:%M')}）" for so in s.signoffs)
+        due = f"，截止 {local_text(s.due_at, zone)}" if s.due_at and s.status == "open" else ""
         typer.echo(f"  {s.label}：{STAGE_STATUS.get(s.status, s.status)}{due}{'　' + who if who else ''}")
     for b in d.blockers:
         typer.echo(f"暂不能发布：{b}")
@@ -127,10 +129,11 @@ def show(
 
     with app_context() as ctx:
         detail = drafts.show(ctx, acting_user(ctx, token), draft)
+        zone = ctx.settings.time_zone
     if as_json:
         print_json(detail)
     else:
-        _print_detail(detail)
+        _print_detail(detail, zone)
 
 
 def sign(

@@ -41,7 +41,8 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
     from flows.links import LinkPolicy
 
     policy = LinkPolicy(enabled=settings.link_check, allow_private=settings.link_check_private)
-    return DispatcherConfig(lease=DispatcherConfig.lease if lease is None else lease, link_policy=policy)
+    return DispatcherConfig(lease=DispatcherConfig.lease if lease is None else lease, link_policy=policy,
+                            time_zone=settings.time_zone)
 
 
 def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_url: str | None = None,

@@ -53,7 +53,7 @@ def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | N
         dependencies=[Depends(refuse_unstorable_text)],
     )
     key = secret or load_or_create_secret(ctx.settings.home, ctx.settings.secret_key)
-    app.state.web = WebState(ctx=ctx, codec=SessionCodec(key), templates=make_templates(), clock=clock or ctx.clock,
+    app.state.web = WebState(ctx=ctx, codec=SessionCodec(key), templates=make_templates(ctx.settings.time_zone), clock=clock or ctx.clock,
                              secure_cookies=ctx.settings.secure_cookies)
     app.middleware("http")(session_middleware)
     app.add_middleware(RequestSizeLimit)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone, timedelta
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -14,10 +14,11 @@ from starlette.responses import HTMLResponse
 from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from sanshen.service import notifications
 from sanshen.web.auth import ROLE_LABELS
+from storage.localtime import DEFAULT_ZONE, local_text, zone, zone_label
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-CHINA = timezone(timedelta(hours=8), "北京时间")
+CHINA = timezone(timedelta(hours=8), "北京时间")  # the default zone; pages use the configured one (local_zone)
 
 STAGE_STATUS_LABELS = {
     "open": "进行中",
@@ -69,14 +70,13 @@ class NavItem:
     current: bool
 
 
-def fmt_time(value: datetime | str | None) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+def fmt_time(value: datetime | str | None, zone_name: str = DEFAULT_ZONE) -> str:
+    return local_text(value, zone_name)
+
+
+def local_zone(request: Request) -> tzinfo:
+    """The zone the pages show times in (SANSHEN_TIME_ZONE)."""
+    return zone(request.app.state.web.ctx.settings.time_zone)
 
 
 def file_size(size: int) -> str:
@@ -91,12 +91,12 @@ def role_labels(roles: Iterable[str]) -> str:
     return "、".join(ROLE_LABELS.get(r, r) for r in sorted(roles)) or "无角色"
 
 
-def make_templates() -> Jinja2Templates:
+def make_templates(zone_name: str = DEFAULT_ZONE) -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
     env.autoescape = True
     env.filters.update(
-        time=fmt_time,
+        time=lambda value: fmt_time(value, zone_name),
         filesize=file_size,
         role_labels=role_labels,
         status_label=DraftStatus.label_of,
@@ -104,7 +104,7 @@ def make_templates() -> Jinja2Templates:
         severity=lambda s: SEVERITY_LABELS.get(str(s), str(s)),
         kind_label=DraftKind.label_of,
     )
-    env.globals.update(ROLE_LABELS=ROLE_LABELS, Disclosure=Disclosure, DraftKind=DraftKind, DraftStatus=DraftStatus)
+    env.globals.update(zone_label=zone_label(zone_name), ROLE_LABELS=ROLE_LABELS, Disclosure=Disclosure, DraftKind=DraftKind, DraftStatus=DraftStatus)
     return templates
 
 

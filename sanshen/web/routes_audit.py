@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -15,7 +15,7 @@ from sanshen.service import audit
 from sanshen.service.validate import decimal_id
 from sanshen.service.views import AuditChainView, UserView
 from sanshen.web.auth import csrf_protect, require_roles
-from sanshen.web.render import CHINA, page
+from sanshen.web.render import CHINA, local_zone, page
 from sanshen.web.state import app_ctx, now
 
 router = APIRouter(prefix="/admin/audit", dependencies=[Depends(csrf_protect)])
@@ -43,8 +43,8 @@ def _day(value: str | None, *, what: str) -> date | None:
         raise InvalidInput("bad_date", f"{what}“{value}”不是有效日期（格式：2026-01-31）") from None
 
 
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=CHINA)
+def _start_of(day: date, zone: tzinfo = CHINA) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone)
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,8 @@ def _trail_page(request: Request, me: UserView, filters: AuditFilters, report: A
         draft_id=int(filters.draft_id) if filters.draft_id else None,
         user=filters.user or None,
         action=filters.action or None,
-        since=_start_of(since_day) if since_day else None,
-        until=_start_of(until_day + timedelta(days=1)) if until_day else None,
+        since=_start_of(since_day, local_zone(request)) if since_day else None,
+        until=_start_of(until_day + timedelta(days=1), local_zone(request)) if until_day else None,
         limit=AUDIT_PAGE_LIMIT,
     )
     return page(request, "admin_audit.html", "审计记录", events=events, filters=filters, report=report,
@@ -97,7 +97,7 @@ def verify(request: Request, filters: AuditFilters = Depends(audit_filters),
 def export_csv(request: Request, me: UserView = Depends(admin_only)) -> Response:
     out = io.StringIO()
     audit.export(app_ctx(request), "csv", out)
-    stamp = now(request).astimezone(CHINA).strftime("%Y%m%d-%H%M")
+    stamp = now(request).astimezone(local_zone(request)).strftime("%Y%m%d-%H%M")
     return Response(
         # UTF-8 with a BOM so that spreadsheet programs read the Chinese text correctly.
         "\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",

@@ -15,7 +15,6 @@ from sanshen.web.forms import optional_int
 from sanshen.web.render import page
 from sanshen.web.state import app_ctx, now
 
-ZONE_LABEL = "北京时间"
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
 
@@ -132,5 +131,4 @@ def confirm_revision(request: Request, me: UserView, draft_id: int, form: FormDa
 @router.get("/drafts/{draft_id}/sheet")
 def sign_sheet(request: Request, draft_id: int, me: UserView = Depends(current_user)) -> Response:
     sheet = opinions.sign_sheet(app_ctx(request), me, draft_id)
-    return page(request, "sign_sheet.html", f"审签单 · {sheet.title}", sheet=sheet, now=now(request),
-                zone_label=ZONE_LABEL)
+    return page(request, "sign_sheet.html", f"审签单 · {sheet.title}", sheet=sheet, now=now(request))
