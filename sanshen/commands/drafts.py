@@ -9,6 +9,7 @@ from lexicon.vocabulary import DraftStatus
 from sanshen.commands._common import (
     acting_user,
     app_context,
+    fail,
     json_option,
     print_json,
     read_text_file,
@@ -173,15 +174,23 @@ def revise(
     file: str = typer.Argument(..., help="修改后的正文文件（UTF-8；- 表示标准输入）"),
     comment: str = typer.Option("", "--comment", help="修改说明"),
     title: str | None = typer.Option(None, "--title", help="新标题（不填则不变）"),
+    yes: bool = typer.Option(False, "--yes", help="确认作废所列签批（不加时若会作废签批，只列出它们，不保存）"),
     token: str | None = token_option(),
     as_json: bool = json_option(),
 ) -> None:
-    """提交新版本：此前的签批全部作废，从第一个人工环节重新开始。"""
+    """提交新版本：此前的签批作废（流程定义可保留仅改标点时的校对签批），从第一个未完成的人工环节重新开始。"""
+    from sanshen.commands.opinions import warn_voided
     from sanshen.service import drafts
 
     with app_context() as ctx:
         body = read_text_file(file)
-        view = drafts.revise(ctx, acting_user(ctx, token), draft, body, title=title, comment=comment, now=ctx.clock())
+        actor = acting_user(ctx, token)
+        preview = drafts.revision_preview(ctx, actor, draft, body, title=title)
+        if preview.voided and not yes:
+            warn_voided(preview)
+            raise fail("未保存：确认后请加 --yes 重新执行", 1)
+        view = drafts.revise(ctx, actor, draft, body, title=title, comment=comment, now=ctx.clock(),
+                             expect_voided=[f"{v.stage}:{v.user}" for v in preview.voided])
     _emit(view, "已修改", as_json)
     _exit_if_blocking(view)
 
