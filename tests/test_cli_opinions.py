@@ -26,3 +26,13 @@ def test_comment_opinions_suggest_accept_and_sheet(cli):
     assert "JIAO1（校对）签批通过 · 一校 · 第 1 版　已校" in text
     sheet = cli("sheet", did, who="bian").stdout
     assert "审签单" in sheet and "一校：未签批" in sheet and "请写明责任主体" in sheet
+
+
+def test_sign_asks_for_the_hash_by_default(cli):
+    did = str(cli.submit()["id"])
+    strict = {"SANSHEN_SIGN_REQUIRES_HASH": "1"}
+    refused = cli("sign", did, who="jiao1", env=strict, code=2)
+    assert "--expect-hash" in refused.stderr and f"sanshen show {did}" in refused.stderr
+    digest = cli.json("show", did, who="jiao1")["content_hash"]
+    cli("sign", did, "--expect-hash", "0" * 12, who="jiao1", env=strict, code=1)  # not what is there now
+    cli("sign", did, "--expect-hash", digest[:8], who="jiao1", env=strict)

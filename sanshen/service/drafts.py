@@ -419,7 +419,10 @@ def _transition(ctx: "AppContext", actor: UserView, draft_id: int, step: Transit
 def sign(ctx: "AppContext", actor: UserView, draft_id: int, *, stage: str | None = None, comment: str = "",
          expect_hash: str | None = None, now: datetime) -> DraftView:
     comment = _comment(comment)
-    expect = expect_hash.strip().lower() if expect_hash else None
+    expect = expect_hash.strip().lower() if expect_hash and expect_hash.strip() else None
+    if expect is None and ctx.settings.sign_requires_hash:
+        raise InvalidInput("hash_required", "签批须注明您审阅的版本的内容哈希（命令行用 --expect-hash，接口用 expect_hash），"
+                                            f"以免签批未看过的内容；可用 sanshen show {draft_id} 查看当前版本及其哈希")
     return _transition(ctx, actor, draft_id, lambda wf, case: transitions.sign(
         wf, case, actor.actor(), stage=_stage_name(wf, stage), expect_hash=expect, comment=comment, now=now),
         now=now)
