@@ -3,6 +3,8 @@ confirm step before a revision voids sign-offs, and the printable 审签单."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
@@ -12,7 +14,8 @@ from sanshen.service import drafts, opinions, suggestions
 from sanshen.service.views import DraftDetail, UserView
 from sanshen.web.auth import csrf_protect, current_user
 from sanshen.web.forms import optional_int
-from sanshen.web.render import page
+from sanshen.web.render import STATIC_DIR, page
+from sanshen.web.sheet_pdf import chromium_path, html_to_pdf
 from sanshen.web.state import app_ctx, now
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -44,7 +47,7 @@ def opinions_context(ctx, detail: DraftDetail, me: UserView) -> dict:
         "can_comment": allowed(lambda: remarks.may_comment(wf, case, actor)),
         "can_suggest": allowed(lambda: remarks.may_suggest(wf, case, actor)),
         "can_decide": allowed(lambda: remarks.may_decide(wf, case, actor)),
-        "sheet_pdf": True,
+        "sheet_pdf": chromium_path() is not None,
     }
 
 
@@ -132,3 +135,13 @@ def confirm_revision(request: Request, me: UserView, draft_id: int, form: FormDa
 def sign_sheet(request: Request, draft_id: int, me: UserView = Depends(current_user)) -> Response:
     sheet = opinions.sign_sheet(app_ctx(request), me, draft_id)
     return page(request, "sign_sheet.html", f"审签单 · {sheet.title}", sheet=sheet, now=now(request))
+
+
+@router.get("/drafts/{draft_id}/sheet.pdf")
+def sign_sheet_pdf(request: Request, draft_id: int, me: UserView = Depends(current_user)) -> Response:
+    sheet = opinions.sign_sheet(app_ctx(request), me, draft_id)
+    templates = request.app.state.web.templates
+    html = templates.get_template("sign_sheet_pdf.html").render(
+        sheet=sheet, now=now(request), for_pdf=True, css=(STATIC_DIR / "sanshen.css").read_text(encoding="utf-8"))
+    return Response(html_to_pdf(html), media_type="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(f'审签单-{draft_id}.pdf', safe='')}"})
