@@ -200,3 +200,9 @@ def sign_sheet(ctx: "AppContext", actor: UserView, draft_id: int) -> SignSheetVi
             disclosure=draft.disclosure, submitted_at=draft.submitted_at, published_at=draft.published_at,
             stages=tuple(stages), opinions=opinions,
         )
+
+
+def display_names(ctx: "AppContext") -> dict[str, str]:
+    """User name → display name (for pages that list people by name, like the audit trail)."""
+    with reading(ctx) as session:
+        return {name: display for name, display in session.execute(select(User.name, User.display)) if display}

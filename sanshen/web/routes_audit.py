@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from review.refusals import InvalidInput
-from sanshen.service import audit
+from sanshen.service import audit, opinions
 from sanshen.service.validate import decimal_id
 from sanshen.service.views import AuditChainView, UserView
 from sanshen.web.auth import csrf_protect, require_roles
@@ -31,6 +31,8 @@ ACTION_LABELS = {
     "lexicon.added": "新增词条", "lexicon.disabled": "停用词条", "lexicon.imported": "导入词表",
     "check.links": "链接检查", "check.rechecked": "词库更新后复查", "publish.refused": "发布被拒",
     "site.withdrawn": "网站撤下", "webhook.delivered": "推送送达", "outbox.dead": "后台任务已放弃",
+    "comment.added": "发表意见", "suggestion.made": "提出修改建议", "suggestion.decided": "处理修改建议",
+    "finding.waiver_carried": "豁免沿用到新版本", "signoff.carried": "签批沿用到新版本",
 }
 
 
@@ -78,7 +80,7 @@ def _trail_page(request: Request, me: UserView, filters: AuditFilters, report: A
         limit=AUDIT_PAGE_LIMIT,
     )
     return page(request, "admin_audit.html", "审计记录", events=events, filters=filters, report=report,
-                limit=AUDIT_PAGE_LIMIT, actions=ACTION_LABELS)
+                limit=AUDIT_PAGE_LIMIT, actions=ACTION_LABELS, displays=opinions.display_names(app_ctx(request)))
 
 
 @router.get("")
