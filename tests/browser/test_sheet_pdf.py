@@ -23,3 +23,4 @@ def test_the_sheet_pdf_holds_every_opinion(app, team):
     for expected in ("审签单", "责任主体请写明", "文字已校对", "数据待核实", "JIAO1", "SHEN1",
                      drafts.show(team.ctx, team["guan"], did).content_hash[:16]):
         assert expected in squeezed, expected
+    assert "返回稿件" not in squeezed  # the page's links are not printed
