@@ -149,3 +149,18 @@ def test_the_sign_sheet_lists_each_stage_signer_and_every_opinion(team):
     assert signed["一校"] == ["JIAO1"] and signed["终审"] == ["LING"]
     assert all(st.status == "done" for st in sheet.stages)
     assert any(o.text == "会议名称请核对" for o in sheet.opinions)
+
+
+def test_a_suggestion_made_on_an_older_revision_applies_where_its_passage_now_is(team):
+    did = team.submit(BODY).id
+    s = suggestions.suggest(team.ctx, team["jiao1"], did, old_text="压实责任", new_text="压紧压实责任", now=team.clock())
+    drafts.revise(team.ctx, team["bian"], did, "通知如下。\n" + BODY, now=team.clock())
+    assert suggestions.for_draft(team.ctx, team["bian"], did)[0].passage.start == ("通知如下。\n" + BODY).index("压实责任")
+    suggestions.accept(team.ctx, team["bian"], did, s.id, now=team.clock())
+    assert drafts.show(team.ctx, team["bian"], did).body == "通知如下。\n" + BODY.replace("压实责任", "压紧压实责任")
+    gone = suggestions.suggest(team.ctx, team["jiao1"], did, old_text="全体会议", new_text="常务会议", now=team.clock())
+    drafts.revise(team.ctx, team["bian"], did, "通知如下。\n" + BODY.replace("全体会议", "专题会议"), now=team.clock())
+    assert suggestions.for_draft(team.ctx, team["bian"], did)[1].status == "stale"
+    with pytest.raises(Conflict, match="已不存在"):
+        suggestions.accept(team.ctx, team["bian"], did, gone.id, now=team.clock())
+    suggestions.reject(team.ctx, team["bian"], did, gone.id, note="原文已改", now=team.clock())

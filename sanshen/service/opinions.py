@@ -13,6 +13,7 @@ from casestore.load import current_revision, load_case
 from review import remarks
 from review.anchors import CONTEXT
 from review.case import SYSTEM_USER
+from review.refusals import Conflict
 from review.workflow import ROLE_LABELS, WorkflowDef
 from sanshen.service import validate
 from sanshen.service.drafts import _get_draft, _require_reader
@@ -74,8 +75,6 @@ def add_comment(ctx: "AppContext", actor: UserView, draft_id: int, *, text: str,
 
 
 def raise_stale(draft: Draft, revision: int) -> None:
-    from review.refusals import Conflict
-
     raise Conflict("stale_revision", f"稿件已更新为第 {draft.current_revision} 版（您看到的是第 {revision} 版），"
                                      "请查看最新版本后再发表意见")
 
@@ -101,6 +100,7 @@ def _timeline(session: Session, wf: WorkflowDef, draft: Draft) -> tuple[OpinionV
         FindingRow.draft_id == draft.id)).all())
     stage_roles = {s.name: s.roles for s in wf.stages}
     out: list[OpinionView] = []
+    signed_notes: dict[tuple[str, str, int], str] = {}  # (stage, user, revision) -> the sign's comment
     revision, digest = 1, None
     for e in session.scalars(select(AuditEvent).where(AuditEvent.draft_id == draft.id, AuditEvent.action.in_(
             list(_ACTIONS))).order_by(AuditEvent.seq)):
@@ -115,6 +115,7 @@ def _timeline(session: Session, wf: WorkflowDef, draft: Draft) -> tuple[OpinionV
         text, passage, comment_id, suggestion_id = "", None, None, p.get("suggestion_id")
         if kind == "sign":
             text = p.get("comment") or ""
+            signed_notes[(stage or "", user, p.get("revision", revision))] = text
         elif kind == "return":
             to = p.get("to_stage")
             text = f"{p.get('comment') or ''}（退回到{'“' + to + '”' if to else '作者'}）"
@@ -145,7 +146,10 @@ def _timeline(session: Session, wf: WorkflowDef, draft: Draft) -> tuple[OpinionV
                     f"#{p.get('from_finding_id')} 的豁免：{p.get('reason') or ''}")
         elif kind == "signoff_carried":
             user = p.get("signer") or user
-            text = f"第 {p.get('from_revision')} 版至第 {p.get('revision')} 版仅标点符号修改，按流程规则保留此签批"
+            note = signed_notes.get((stage or "", user, p.get("from_revision")), "")
+            signed_notes[(stage or "", user, p.get("revision"))] = note
+            text = (f"第 {p.get('from_revision')} 版至第 {p.get('revision')} 版仅标点符号修改，按流程规则保留此签批"
+                    + (f"（原签批意见：{note}）" if note else ""))
         person = people.get(user)
         out.append(OpinionView(
             kind=kind, kind_label=KIND_LABELS[kind], user=user,

@@ -91,8 +91,9 @@ def suggest(request: Request, draft_id: int, old_text: str = Form(""), new_text:
 def confirm_accept(request: Request, draft_id: int, suggestion_id: int,
                    me: UserView = Depends(current_user)) -> Response:
     preview = suggestions.preview_accept(app_ctx(request), me, draft_id, suggestion_id)
+    shown = next(s for s in suggestions.for_draft(app_ctx(request), me, draft_id) if s.id == suggestion_id)
     return page(request, "confirm_revision.html", "采纳修改建议", heading=f"采纳修改建议 #{suggestion_id}",
-                draft_id=draft_id, preview=preview, carry={},
+                draft_id=draft_id, preview=preview, carry={}, suggestion=shown,
                 action=f"/drafts/{draft_id}/suggestions/{suggestion_id}/accept",
                 confirm_label="确认采纳并生成新版本")
 
