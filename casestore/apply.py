@@ -19,11 +19,12 @@ from casestore.workflows import WorkflowVersions
 from lexicon.vocabulary import DraftKind, DraftStatus
 from review import events as ev
 from review.case import SYSTEM_USER
+from review.change import CHANGE_LABELS
 from review.refusals import lost_race
 from review.transitions import publication_blockers
 from review.workflow import WorkflowDef
 from storage.audit import append_event
-from storage.models import Draft, SignOff, StageTask, User, Waiver
+from storage.models import Draft, Notification, SignOff, StageTask, User, Waiver
 from storage.outbox import enqueue
 
 
@@ -94,7 +95,7 @@ def apply_events(
         append_event(
             session,
             action=event.action,
-            actor=getattr(event, "user", None) or actor or SYSTEM_USER,
+            actor=_credited(event, actor),
             draft_id=draft.id,
             payload=event.payload(),
             at=now,
@@ -103,6 +104,47 @@ def apply_events(
         enqueue(session, kind="route", key=f"route:{draft.id}:{draft.lock_version}",
                 payload={"draft_id": draft.id}, now=now)
     session.flush()
+    settle_notifications(session, draft.id, actor=actor, now=now)
+
+
+# Notifications that ask someone to act on a draft: read once the task is handled.
+_TASK_KINDS = ("stage_opened", "draft_returned", "stage_escalated")
+
+
+def settle_notifications(session: Session, draft_id: int, *, actor: str | None, now: datetime) -> None:
+    """Mark read the task notifications of this draft that are handled: the acting person's own
+    (they acted on the draft), and everyone's whose roles no open stage of the draft needs any more."""
+    if actor and actor != SYSTEM_USER:
+        uid = session.scalar(select(User.id).where(User.name == actor))
+        if uid is not None:
+            session.execute(
+                update(Notification)
+                .where(Notification.user_id == uid, Notification.draft_id == draft_id,
+                       Notification.kind.in_(_TASK_KINDS), Notification.read_at.is_(None))
+                .values(read_at=now).execution_options(synchronize_session=False))
+    draft = session.get(Draft, draft_id)
+    open_roles = {r for roles in session.scalars(select(StageTask.roles).where(
+        StageTask.draft_id == draft_id, StageTask.revision == draft.current_revision, StageTask.status == "open"))
+        for r in roles.split(",") if r}
+    waiting = session.execute(
+        select(Notification.id, User.roles).join(User, User.id == Notification.user_id)
+        .where(Notification.draft_id == draft_id, Notification.kind == "stage_opened",
+               Notification.read_at.is_(None))).all()
+    done = [nid for nid, roles in waiting if not open_roles & {r for r in roles.split(",") if r}]
+    if done:
+        session.execute(update(Notification).where(Notification.id.in_(done)).values(read_at=now)
+                        .execution_options(synchronize_session=False))
+
+
+# What the workflow does by itself as a consequence of someone's action: credited to the system,
+# not to whoever signed the step before (a stage opening is nobody's act).
+_SYSTEM_CONSEQUENCES = (ev.StageOpened, ev.StageClosed, ev.DraftApproved)
+
+
+def _credited(event: ev.Event, actor: str | None) -> str:
+    if isinstance(event, _SYSTEM_CONSEQUENCES):
+        return SYSTEM_USER
+    return getattr(event, "user", None) or actor or SYSTEM_USER
 
 
 def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
@@ -120,6 +162,19 @@ def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
             draft_id=draft.id, revision=event.revision, content_hash=event.content_hash,
             stage=event.stage, user_id=users.id(event.user), decision="approve",
             comment=event.comment, at=event.at,
+        ))
+    elif isinstance(event, ev.SignoffCarried):
+        session.add(SignOff(
+            draft_id=draft.id, revision=event.revision, content_hash=event.content_hash,
+            stage=event.stage, user_id=users.id(event.signer), decision="approve",
+            comment=f"沿用第 {event.from_revision} 版的签批（{CHANGE_LABELS.get(event.change, event.change)}，按流程规则保留）",
+            at=now,
+        ))
+    elif isinstance(event, ev.WaiverCarried):
+        original = session.scalar(select(Waiver).where(Waiver.finding_id == event.from_finding_id))
+        session.add(Waiver(
+            finding_id=event.finding_id, draft_id=draft.id, user_id=users.id(event.waived_by),
+            stage=event.stage, reason=event.reason, at=now, carried_from=original.id if original else None,
         ))
     elif isinstance(event, ev.StageClosed):
         session.execute(

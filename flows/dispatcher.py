@@ -35,6 +35,7 @@ from review.workflow import WorkflowDef
 from storage import lexicon_revision, outbox
 from storage.audit import append_event
 from storage.clock import Clock, pause, system_clock
+from storage.localtime import DEFAULT_ZONE
 from storage.db import transaction
 from storage.models import Draft
 
@@ -63,6 +64,7 @@ class DispatcherConfig:
     link_sweep_every: timedelta | None = None  # the site-wide link sweep's period (None: not scheduled)
     link_sweep_max_dead: int = 0  # more dead links than this and the admins are told
     dask: sitesweep.DaskOptions | None = None  # where site-wide re-checks run under Prefect (None: inline)
+    time_zone: str = DEFAULT_ZONE  # times in notifications and on the public site (SANSHEN_TIME_ZONE)
 
 
 def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
@@ -88,7 +90,7 @@ class Dispatcher:
         self.workflows = workflows or WorkflowVersions(workflow)
         self.config = config
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
-        site = site if site is not None else StaticSite(site_dir)  # ``site``: a store other than a folder
+        site = site if site is not None else StaticSite(site_dir, config.time_zone)  # ``site``: a store other than a folder
         self.publisher = Publisher(engine=engine, site=site, workflow=self.workflows.current,
                                    webhook=webhook, after_site_write=after_site_write, workflows=self.workflows)
         self._checker_factory = checker_factory
@@ -124,7 +126,8 @@ class Dispatcher:
         return publish.expire(self.publisher, draft_id=int(payload["draft_id"]), now=now)
 
     def _route(self, payload: dict, now: datetime) -> object:
-        return route.route_draft(self.engine, self.workflows, draft_id=int(payload["draft_id"]), now=now)
+        return route.route_draft(self.engine, self.workflows, draft_id=int(payload["draft_id"]), now=now,
+                                 zone=self.config.time_zone)
 
     def _links(self, payload: dict, now: datetime) -> object:
         return links.check_revision_links(self.engine, draft_id=int(payload["draft_id"]),

@@ -414,13 +414,13 @@ def adopt_published(engine: Engine, site: StaticSite, *, now: datetime) -> int:
             item = SiteItem(draft_id=draft_id, revision=rev.number, title=rev.title, body=rev.body,
                             column=draft.column, content_hash=pub.content_hash,
                             published_at=format_at(pub.published_at))
-            data = render_item(item).encode("utf-8")
+            data = render_item(item, site.zone).encode("utf-8")
             entries[draft_id] = ManifestEntry(item.content_hash, item_path(draft_id), item.published_at,
                                               item.revision, item.title, item.column, sha256_hex(data))
             written.append(WrittenFile(item_path(draft_id), sha256_hex(data), len(data), PAGE, draft_id, data))
         if not entries:
             return 0
-        for path, text in listing_pages(entries, {e.column for e in entries.values()}):
+        for path, text in listing_pages(entries, {e.column for e in entries.values()}, site.zone):
             data = text.encode("utf-8")
             written.append(WrittenFile(path, sha256_hex(data), len(data), LISTING, None, data))
         record(s, SiteWrite(None, tuple(written)), now=now)

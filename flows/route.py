@@ -16,11 +16,13 @@ from review.case import SYSTEM_USER, Case
 from review.deadlines import escalations
 from review.workflow import StageDef, WorkflowDef
 from storage.db import transaction
+from storage.localtime import DEFAULT_ZONE, local_text, zone_label
 from storage.models import Draft, SignOff, StageTask, User
 
 
-def _when(at: datetime | None) -> str:
-    return at.strftime("%Y-%m-%d %H:%M UTC") if at else "无"
+def _when(at: datetime | None, zone: str) -> str:
+    """A time in a notification, in the installation's zone (SANSHEN_TIME_ZONE), named."""
+    return f"{local_text(at, zone)}（{zone_label(zone)}）" if at else "无"
 
 
 def may_sign(wf: WorkflowDef, case: Case, stage: StageDef, user: User) -> bool:
@@ -32,7 +34,8 @@ def may_sign(wf: WorkflowDef, case: Case, stage: StageDef, user: User) -> bool:
     return not any((group - {stage.name}) & signed for group in wf.separated_from(stage.name))
 
 
-def route_draft(engine: Engine, workflows: WorkflowVersions, *, draft_id: int, now: datetime) -> int:
+def route_draft(engine: Engine, workflows: WorkflowVersions, *, draft_id: int, now: datetime,
+                zone: str = DEFAULT_ZONE) -> int:
     """Notify the eligible signers of every open stage, and the author of returns. Returns how many."""
     with transaction(engine) as s:
         draft = s.get(Draft, draft_id)
@@ -48,20 +51,20 @@ def route_draft(engine: Engine, workflows: WorkflowVersions, *, draft_id: int, n
             stage = wf.stage(task.stage)
             users = [u.id for u in users_with_roles(s, stage.roles) if may_sign(wf, case, stage, u)]
             message = (f"稿件《{draft.title}》（第 {task.revision} 稿）待您{stage.label or stage.name}，"
-                       f"截止 {_when(task.due_at)}")
+                       f"截止 {_when(task.due_at, zone)}")
             sent += notify(s, users, draft_id=draft_id, kind="stage_opened", message=message, now=now)
-        sent += _notify_returns(s, draft, now)
+        sent += _notify_returns(s, draft, now, zone)
         return sent
 
 
-def _notify_returns(s: Session, draft: Draft, now: datetime) -> int:
+def _notify_returns(s: Session, draft: Draft, now: datetime, zone: str) -> int:
     sent = 0
     returns = s.execute(
         select(SignOff, User.name).join(User, User.id == SignOff.user_id)
         .where(SignOff.draft_id == draft.id, SignOff.decision == "return").order_by(SignOff.id))
     for signoff, name in returns:
         message = (f"稿件《{draft.title}》在{signoff.stage}被 {name} 退回"
-                   f"（{_when(signoff.at)}）：{signoff.comment}")
+                   f"（{_when(signoff.at, zone)}）：{signoff.comment}")
         sent += notify(s, [draft.author_id], draft_id=draft.id, kind="draft_returned",
                        message=message, now=now)
     return sent

@@ -23,6 +23,8 @@ from flows.site_store import DIR_MODE, FILE_MODE, LocalStore, SiteStore, atomic_
 __all__ = ["DIR_MODE", "FILE_MODE", "MANIFEST", "ManifestEntry", "SiteItem", "StaticSite", "atomic_write",
            "make_dirs", "item_path", "column_path"]
 
+from storage.localtime import DEFAULT_ZONE, local_text
+
 MANIFEST = "manifest.json"
 _ITEMS = "items"
 _COLUMNS = "columns"
@@ -140,29 +142,32 @@ def _page(title: str, body_html: str, *, root: str) -> str:
     )
 
 
-def _time(at: str) -> str:
-    return f"<time datetime=\"{at}\">{at[:16].replace('T', ' ')}</time>"
+def _time(at: str, zone: str) -> str:
+    return f"<time datetime=\"{at}\">{local_text(at, zone)}</time>"
 
 
-def _corrections(item: SiteItem) -> str:
+def _corrections(item: SiteItem, zone: str) -> str:
     if not item.corrections:
         return ""
-    rows = "\n".join(f"<li>{_time(c.at)} 更正：{html.escape(c.note)}</li>" for c in item.corrections)
+    rows = "\n".join(f"<li>{_time(c.at, zone)} 更正：{html.escape(c.note)}</li>" for c in item.corrections)
     return f"<aside class=\"correction\">\n<h2>更正说明</h2>\n<ul>\n{rows}\n</ul>\n</aside>\n"
 
 
-def render_item(item: SiteItem) -> str:
+DAY = "%Y-%m-%d"
+
+
+def render_item(item: SiteItem, zone: str = DEFAULT_ZONE) -> str:
     paragraphs = "\n".join(
         f"<p>{html.escape(line)}</p>" for line in item.body.splitlines() if line.strip()
     )
     col = column_label(item.column)
-    corrected = f" · 更正时间：{_time(item.corrections[-1].at)}" if item.corrections else ""
+    corrected = f" · 更正时间：{_time(item.corrections[-1].at, zone)}" if item.corrections else ""
     body = (
         f"<article data-draft-id=\"{item.draft_id}\" data-content-hash=\"{item.content_hash}\">\n"
         f"<h1>{html.escape(item.title)}</h1>\n"
         f"<p class=\"meta\">栏目：<a href=\"../{column_path(item.column)}\">{html.escape(col)}</a>"
-        f" · 发布时间：{_time(item.published_at)}{corrected}</p>\n"
-        f"{_corrections(item)}{paragraphs}\n{render_attachments(item.draft_id, item.attachments)}{_related(item)}</article>"
+        f" · 发布时间：{_time(item.published_at, zone)}{corrected}</p>\n"
+        f"{_corrections(item, zone)}{paragraphs}\n{render_attachments(item.draft_id, item.attachments)}{_related(item)}</article>"
     )
     return _page(item.title, body, root="../")
 
@@ -235,25 +240,25 @@ def _related(item: SiteItem) -> str:
     return f"<p class=\"related\">相关链接：{links}</p>\n"
 
 
-def _entry_list(entries: list[tuple[int, ManifestEntry]]) -> str:
+def _entry_list(entries: list[tuple[int, ManifestEntry]], zone: str = DEFAULT_ZONE) -> str:
     rows = "\n".join(
-        f"<li><a href=\"../{e.path}\">{html.escape(e.title)}</a> <time>{e.published_at[:10]}</time></li>"
+        f"<li><a href=\"../{e.path}\">{html.escape(e.title)}</a> <time>{local_text(e.published_at, zone, DAY)}</time></li>"
         for _, e in entries
     )
     return f"<ul>\n{rows}\n</ul>" if rows else "<p>暂无内容</p>"
 
 
-def render_column(column: str, entries: list[tuple[int, ManifestEntry]]) -> str:
+def render_column(column: str, entries: list[tuple[int, ManifestEntry]], zone: str = DEFAULT_ZONE) -> str:
     label = column_label(column)
-    return _page(label, f"<h1>{html.escape(label)}</h1>\n{_entry_list(entries)}", root="../")
+    return _page(label, f"<h1>{html.escape(label)}</h1>\n{_entry_list(entries, zone)}", root="../")
 
 
-def render_index(by_column: dict[str, list[tuple[int, ManifestEntry]]]) -> str:
+def render_index(by_column: dict[str, list[tuple[int, ManifestEntry]]], zone: str = DEFAULT_ZONE) -> str:
     parts = ["<h1>信息发布</h1>"]
     for column in sorted(by_column):
         label = html.escape(column_label(column))
         items = "\n".join(
-            f"<li><a href=\"{e.path}\">{html.escape(e.title)}</a> <time>{e.published_at[:10]}</time></li>"
+            f"<li><a href=\"{e.path}\">{html.escape(e.title)}</a> <time>{local_text(e.published_at, zone, DAY)}</time></li>"
             for _, e in by_column[column][:20]
         )
         parts.append(f"<section>\n<h2><a href=\"{column_path(column)}\">{label}</a></h2>\n<ul>\n{items}\n</ul>\n</section>")
@@ -265,8 +270,9 @@ def render_index(by_column: dict[str, list[tuple[int, ManifestEntry]]]) -> str:
 class StaticSite:
     """The published site in its store; every change goes through the lock, pages before manifest."""
 
-    def __init__(self, store: SiteStore | Path | str) -> None:
+    def __init__(self, store: SiteStore | Path | str, zone: str = DEFAULT_ZONE) -> None:
         self.store = store if isinstance(store, SiteStore) else LocalStore(Path(store))
+        self.zone = zone  # the time zone the pages show times in
 
     @property
     def root(self) -> Path | None:
@@ -304,7 +310,7 @@ class StaticSite:
                 self.store.write(path, a.data)
                 written.append(WrittenFile(path, a.sha256, len(a.data), ATTACHMENT, item.draft_id))
                 files.append(ManifestFile(a.name, path, len(a.data), a.sha256))
-            page = render_item(item).encode("utf-8")
+            page = render_item(item, self.zone).encode("utf-8")
             path = item_path(item.draft_id)
             self.store.write(path, page)
             written.append(WrittenFile(path, sha256_hex(page), len(page), PAGE, item.draft_id, page))
@@ -351,7 +357,7 @@ class StaticSite:
     def _write_listing(self, manifest: dict[int, ManifestEntry], *, changed_columns: set[str],
                        manifest_too: bool = True) -> list[WrittenFile]:
         written = []
-        for path, text in listing_pages(manifest, changed_columns):
+        for path, text in listing_pages(manifest, changed_columns, self.zone):
             data = text.encode("utf-8")
             self.store.write(path, data)
             written.append(WrittenFile(path, sha256_hex(data), len(data), LISTING, None, data))
@@ -360,15 +366,17 @@ class StaticSite:
         return written
 
 
-def listing_pages(manifest: dict[int, ManifestEntry], columns: set[str]) -> list[tuple[str, str]]:
+def listing_pages(manifest: dict[int, ManifestEntry], columns: set[str],
+                  zone: str = DEFAULT_ZONE) -> list[tuple[str, str]]:
     """(path, HTML) of the index of each of ``columns`` and of the home page, as ``manifest`` lists them."""
     by_column: dict[str, list[tuple[int, ManifestEntry]]] = {}
     for draft_id, e in manifest.items():
         by_column.setdefault(e.column, []).append((draft_id, e))
     for entries in by_column.values():
         entries.sort(key=lambda pair: (pair[1].published_at, pair[0]), reverse=True)
-    pages = [(column_path(column), render_column(column, by_column.get(column, []))) for column in sorted(columns)]
-    pages.append((INDEX, render_index(by_column)))
+    pages = [(column_path(column), render_column(column, by_column.get(column, []), zone))
+             for column in sorted(columns)]
+    pages.append((INDEX, render_index(by_column, zone)))
     return pages
 
 

@@ -140,3 +140,63 @@ class DisclosureChanged(Event):
     ground: str | None  # a disclosure.terms.WithholdGround value, for 不予公开
     reason: str
     request_id: int | None  # the 依申请公开 request that led to it, if one did
+
+
+@dataclass(frozen=True)
+class SignoffCarried(Event):
+    """A sign-off the workflow keeps across a revision (``keep_signoffs``), re-recorded on the new hash."""
+
+    action: ClassVar[str] = "signoff.carried"
+    stage: str
+    signer: str
+    from_revision: int
+    revision: int
+    content_hash: str
+    change: str  # review.change.ChangeKind
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
+class WaiverCarried(Event):
+    """A waiver of a finding whose text and context a new revision left unchanged."""
+
+    action: ClassVar[str] = "finding.waiver_carried"
+    finding_id: int
+    from_finding_id: int
+    revision: int
+    stage: str
+    waived_by: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CommentAdded(Event):
+    action: ClassVar[str] = "comment.added"
+    comment_id: int
+    user: str
+    revision: int
+    stage: str | None
+    quote: str
+    text: str
+
+
+@dataclass(frozen=True)
+class EditSuggested(Event):
+    action: ClassVar[str] = "suggestion.made"
+    suggestion_id: int
+    user: str
+    revision: int
+    stage: str | None
+    old_text: str
+    new_text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SuggestionDecided(Event):
+    action: ClassVar[str] = "suggestion.decided"
+    suggestion_id: int
+    user: str
+    accepted: bool
+    note: str
+    made_revision: int | None

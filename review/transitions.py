@@ -14,6 +14,7 @@ from checking.categories import CATEGORY_LABELS
 from disclosure.reply import ReplyRefused, decide_withholding
 from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review.case import SYSTEM_USER, Actor, Case, SignOffRecord
+from review.change import ChangeKind
 from review.deadlines import due_at, overdue_stages
 from review.events import (
     DisclosureChanged,
@@ -23,6 +24,7 @@ from review.events import (
     Event,
     FindingWaived,
     RevisionCreated,
+    SignoffCarried,
     SignoffsVoided,
     StageClosed,
     StageOpened,
@@ -213,13 +215,17 @@ def return_draft(wf: WorkflowDef, case: Case, actor: Actor, *, comment: str, to_
 
 
 def revise(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, content_hash: str, comment: str,
-           now: datetime) -> list[Event]:
-    """A new revision: every earlier sign-off is voided and review restarts at the first human stage."""
+           now: datetime, change: ChangeKind = ChangeKind.CONTENT, decider: bool = False) -> list[Event]:
+    """A new revision: every earlier sign-off is voided and review restarts at the first human stage
+    not done; the sign-offs of the stages the workflow keeps for this kind of ``change`` (none by
+    default) are carried onto the new hash. ``decider``: the actor accepts a suggested edit as a
+    stage the workflow lets decide (``review.remarks.may_decide`` said so), not as the author."""
     if case.status == DraftStatus.WITHDRAWN:
         raise Conflict("withdrawn", "稿件已撤稿，不能再修改；如需重新发布，请提交新稿件")
-    if actor.name != case.author:
+    if actor.name != case.author and not decider:
         raise NotPermitted("not_author", f"只有作者本人（{case.author}）可以修改稿件")
-    return _new_revision(wf, case, actor, revision=revision, content_hash=content_hash, comment=comment, now=now)
+    return _new_revision(wf, case, actor, revision=revision, content_hash=content_hash, comment=comment, now=now,
+                         change=change)
 
 
 # Who besides the author may re-decide a draft's 公开属性: admins, and the 信息公开 staff (a request
@@ -250,7 +256,7 @@ def redecide_disclosure(wf: WorkflowDef, case: Case, actor: Actor, *, revision: 
 
 
 def _new_revision(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, content_hash: str, comment: str,
-                  now: datetime) -> list[Event]:
+                  now: datetime, change: ChangeKind = ChangeKind.CONTENT) -> list[Event]:
     if revision != case.revision + 1:
         raise InvalidInput("bad_revision", f"新版本号应为 {case.revision + 1}，而不是 {revision}")
     if content_hash == case.content_hash:
@@ -264,6 +270,8 @@ def _new_revision(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, c
         stages = sorted({s.stage for s in case.signoffs if s.revision == rev}, key=lambda n: order.get(n, len(order)))
         events.append(SignoffsVoided(rev, tuple(stages)))
     events += [StageClosed(s.name, case.revision, VOIDED) for s in open_stages(wf, case)]
+    carried = kept_signoffs(wf, case, change)
+    events += [SignoffCarried(s.stage, s.user, s.revision, revision, content_hash, str(change), s.at) for s in carried]
     fresh = replace(
         case,
         status=DraftStatus.IN_REVIEW,
@@ -274,7 +282,44 @@ def _new_revision(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, c
         findings=(),
         stage_opened_at={},
     )
-    return events + start(wf, fresh, now=now)
+    if not carried:
+        return events + start(wf, fresh, now=now)
+    fresh = replace(fresh, signoffs=tuple(replace(s, revision=revision, content_hash=content_hash) for s in carried))
+    return events + _restart(wf, fresh, now=now)
+
+
+def kept_signoffs(wf: WorkflowDef, case: Case, change: ChangeKind) -> tuple[SignOffRecord, ...]:
+    """The current sign-offs a revision making ``change`` keeps: of the stages the workflow names
+    for that kind of change (human stages only; none by default)."""
+    keep = wf.kept_by(str(change))
+    if not keep:
+        return ()
+    return tuple(s for s in case.current_signoffs() if s.stage in keep and s.user != SYSTEM_USER)
+
+
+def voided_by_revision(wf: WorkflowDef, case: Case, change: ChangeKind) -> tuple[SignOffRecord, ...]:
+    """The current sign-offs by people that a revision making ``change`` would void (what the author
+    is warned about before saving)."""
+    kept = set(kept_signoffs(wf, case, change))
+    return tuple(s for s in case.current_signoffs() if s not in kept and s.user != SYSTEM_USER)
+
+
+def _restart(wf: WorkflowDef, case: Case, *, now: datetime) -> list[Event]:
+    """Like ``start``, for a revision that carries kept sign-offs: automated stages, then what is open."""
+    events: list[Event] = []
+    started = case
+    for stage in wf.stages:
+        if stage.human:
+            break
+        events += [
+            StageOpened(stage.name, case.revision, (), now),
+            StageSigned(stage.name, SYSTEM_USER, case.revision, case.content_hash, AUTO_COMMENT, now),
+            StageClosed(stage.name, case.revision, DONE),
+        ]
+        started = _with_signoff(started, stage.name, SYSTEM_USER, now)
+    if all_done(wf, started):
+        return events + [DraftApproved(case.revision, case.content_hash)]
+    return events + _opened(wf, started, open_stages(wf, started), now)
 
 
 # --- waiving and withdrawing -----------------------------------------------------------

@@ -75,6 +75,9 @@ class WorkflowDef:
     stages: tuple[StageDef, ...]
     separation: tuple[frozenset[str], ...]  # each set: stage names of which one person signs at most one per draft
     urgent_total: timedelta  # end-to-end deadline of an urgent draft
+    # change kind (review.change.ChangeKind value) -> stages whose sign-offs a revision of that kind keeps
+    keep_signoffs: tuple[tuple[str, frozenset[str]], ...] = ()
+    suggestion_deciders: frozenset[str] = frozenset()  # stages whose signers may accept or reject 留痕 edits
     _steps: tuple[tuple[StageDef, ...], ...] = field(init=False, repr=False, compare=False)
     _step_of: dict[str, int] = field(init=False, repr=False, compare=False)
 
@@ -103,6 +106,10 @@ class WorkflowDef:
         self.stage(name)
         return self._step_of[name]
 
+    def kept_by(self, change: str) -> frozenset[str]:
+        """The stages whose sign-offs a revision making this kind of change keeps (none by default)."""
+        return frozenset().union(*(stages for kind, stages in self.keep_signoffs if kind == change))
+
     def separated_from(self, name: str) -> tuple[frozenset[str], ...]:
         """The separation sets that contain this stage."""
         return tuple(s for s in self.separation if name in s)
@@ -118,7 +125,9 @@ class WorkflowError(ValueError):
         super().__init__(f"{source}: {key}: {message}" if key else f"{source}: {message}")
 
 
-_TOP_KEYS = ("name", "version", "urgent_total_hours", "separation", "stage")
+_TOP_KEYS = ("name", "version", "urgent_total_hours", "separation", "stage", "keep_signoffs",
+             "suggestion_deciders")
+_CHANGE_KINDS = ("punctuation",)  # review.change.ChangeKind values a rule may name (content keeps nothing)
 _STAGE_KEYS = (
     "name", "label", "kind", "roles", "quorum", "group",
     "deadline_hours", "urgent_deadline_hours", "waivable", "escalate_to",
@@ -303,6 +312,38 @@ def _separation(r: _Reader, raw: object, stages: tuple[StageDef, ...]) -> tuple[
     return tuple(sets)
 
 
+def _keep_signoffs(r: _Reader, raw: object, stages: tuple[StageDef, ...]) -> tuple[tuple[str, frozenset[str]], ...]:
+    if not isinstance(raw, list):
+        r.fail("keep_signoffs", "必须是表的列表，如 [{ change = \"punctuation\", stages = [\"一校\"] }]")
+    human = {s.name for s in stages if s.human}
+    rules = []
+    for i, rule in enumerate(raw, 1):
+        path = f"keep_signoffs[{i}]"
+        if not isinstance(rule, dict):
+            r.fail(path, "必须是表，如 { change = \"punctuation\", stages = [\"一校\"] }")
+        r.only_keys(rule, ("change", "stages"), path)
+        change = r.text(rule, "change", path)
+        if change not in _CHANGE_KINDS:
+            r.fail(f"{path}.change", f"未知的修改类型“{change}”，可选：{'、'.join(_CHANGE_KINDS)}")
+        names = r.string_list(rule, "stages", path)
+        if not names:
+            r.fail(f"{path}.stages", "不能为空")
+        for item_path, name in names:
+            if name not in human:
+                r.fail(item_path, f"未知的人工环节“{name}”，已定义的人工环节：{'、'.join(sorted(human))}")
+        rules.append((change, frozenset(name for _, name in names)))
+    return tuple(rules)
+
+
+def _deciders(r: _Reader, data: dict, stages: tuple[StageDef, ...]) -> frozenset[str]:
+    human = {s.name for s in stages if s.human}
+    names = r.string_list(data, "suggestion_deciders", "")
+    for item_path, name in names:
+        if name not in human:
+            r.fail(item_path, f"未知的人工环节“{name}”，已定义的人工环节：{'、'.join(sorted(human))}")
+    return frozenset(name for _, name in names)
+
+
 def load_workflow(text: str, source: str = "<string>") -> WorkflowDef:
     """Parse and validate a workflow definition; raises WorkflowError naming ``source`` and the key."""
     r = _Reader(source)
@@ -321,7 +362,9 @@ def load_workflow(text: str, source: str = "<string>") -> WorkflowDef:
     separation = _separation(r, data.get("separation", []), stages)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
     return WorkflowDef(
-        name=name, version=f"{version}+{digest}", stages=stages, separation=separation, urgent_total=urgent_total
+        name=name, version=f"{version}+{digest}", stages=stages, separation=separation, urgent_total=urgent_total,
+        keep_signoffs=_keep_signoffs(r, data.get("keep_signoffs", []), stages),
+        suggestion_deciders=_deciders(r, data, stages),
     )
 
 

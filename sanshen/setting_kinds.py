@@ -102,3 +102,13 @@ def _count(raw: str) -> int:
 COUNT = Kind(_count)
 SITE_STORE = Kind(_site_store)
 COUNT = Kind(_count)
+
+
+def _time_zone(raw: str) -> str:
+    from storage.localtime import zone
+
+    zone(raw.strip())
+    return raw.strip()
+
+
+TIME_ZONE = Kind(_time_zone)

@@ -119,6 +119,14 @@ class Settings:
         "SANSHEN_DASK_WORKERS", kinds.COUNT, "本机 LocalCluster 的工作进程数；0 为按 CPU 核数", default="0")
     json_logs: bool = _setting(
         "SANSHEN_JSON_LOGS", kinds.FLAG, "日志以 JSON 行输出到标准错误（1/0），便于日志平台采集", default="0")
+    time_zone: str = _setting(
+        "SANSHEN_TIME_ZONE", kinds.TIME_ZONE,
+        "显示时间所用的时区（IANA 名称）：网页、通知、邮件、发布的网站与命令行文字输出；数据库中始终存 UTC，JSON 为带时区偏移的 ISO 8601",
+        default="Asia/Shanghai")
+    sign_requires_hash: bool = _setting(
+        "SANSHEN_SIGN_REQUIRES_HASH", kinds.FLAG,
+        "签批必须注明所审阅版本的内容哈希（命令行 --expect-hash，接口 expect_hash；网页表单自动带上），防止签批未看过的内容（1/0）",
+        default="1")
 
     @property
     def site_store_url(self) -> str:

@@ -166,6 +166,7 @@ class Waiver(SQLModel, table=True):
     stage: str = Field(max_length=32)
     reason: str
     at: datetime = Field(sa_type=UtcDateTime)
+    carried_from: int | None = None  # the waiver of the same finding on an earlier revision it carries over
 
 
 class Notification(SQLModel, table=True):
@@ -412,3 +413,49 @@ class TaskClaim(SQLModel, table=True):
     draft_id: int = Field(foreign_key="draft.id", index=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     claimed_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class PassageComment(SQLModel, table=True):
+    """A comment on a passage of one revision: the quoted span with some text either side, so it can
+    be found again in later revisions (``review/anchors.py``); detached once the passage is gone."""
+
+    __tablename__ = "passagecomment"
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    revision: int  # the revision it was made on
+    user_id: int = Field(foreign_key="user.id")
+    stage: str | None = Field(default=None, max_length=32)  # the stage the commenter acted for, if any
+    part: str = Field(default="body", max_length=16)  # title / body
+    start: int  # in that revision's text
+    end: int
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    before: str = Field(default="", max_length=64)  # context for relocating the quote
+    after: str = Field(default="", max_length=64)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    at: datetime = Field(sa_type=UtcDateTime)
+
+
+class SuggestedEdit(SQLModel, table=True):
+    """留痕: a proposed change of one span (old text → new text, with a reason); the author (or a stage
+    the workflow permits) accepts it, which makes a new revision, or rejects it."""
+
+    __tablename__ = "suggestededit"
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    revision: int  # the revision it was proposed on
+    user_id: int = Field(foreign_key="user.id")
+    stage: str | None = Field(default=None, max_length=32)
+    part: str = Field(default="body", max_length=16)
+    start: int
+    end: int
+    old_text: str = Field(sa_column=Column(Text, nullable=False))
+    new_text: str = Field(sa_column=Column(Text, nullable=False))
+    before: str = Field(default="", max_length=64)
+    after: str = Field(default="", max_length=64)
+    reason: str = ""
+    status: str = Field(default="open", max_length=16)  # open / accepted / rejected / stale
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    decision_note: str = ""
+    made_revision: int | None = None  # the revision accepting it created
+    at: datetime = Field(sa_type=UtcDateTime)

@@ -19,7 +19,9 @@ class Cli:
         self.db_url = db_url
         self.runner = CliRunner()
         self.tokens: dict[str, str] = {}
-        self.env = {"SANSHEN_HOME": str(home), "SANSHEN_DB": db_url, "SANSHEN_TOKEN": ""}
+        # signing without --expect-hash allowed unless a test asks (the default is tested in test_sign_hash.py)
+        self.env = {"SANSHEN_HOME": str(home), "SANSHEN_DB": db_url, "SANSHEN_TOKEN": "",
+                    "SANSHEN_SIGN_REQUIRES_HASH": "0"}
 
     def __call__(self, *args: str, who: str | None = None, code: int = 0, input: str | None = None, env=None):
         run_env = dict(self.env, **(env or {}))

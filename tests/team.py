@@ -27,8 +27,13 @@ CLEAN_BODY = "区政府召开全体会议，研究部署今冬明春安全生产
 ID_NUMBER = "11010519491231002X"
 
 
-def open_context(home: Path, db_url: str, *, checker: Checker | None, clock: ManualClock) -> AppContext:
-    return AppContext.open(Settings(home=home, db_url=db_url, link_check=False), checker=checker, clock=clock)
+def open_context(home: Path, db_url: str, *, checker: Checker | None, clock: ManualClock,
+                 workflow_file: Path | None = None, sign_requires_hash: bool = False) -> AppContext:
+    """The tests' context. Signing without the content hash is allowed here unless asked for
+    (``sign_requires_hash``: the installed default, tested in tests/test_sign_hash.py), so that tests
+    about other rules need not look the hash up first."""
+    return AppContext.open(Settings(home=home, db_url=db_url, link_check=False, workflow_file=workflow_file,
+                                    sign_requires_hash=sign_requires_hash), checker=checker, clock=clock)
 
 
 @dataclass

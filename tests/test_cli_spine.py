@@ -68,7 +68,10 @@ def test_revise_voids_signed_stages_and_show_gives_the_diff(cli):
     cli("sign", str(did), who="jiao1")
     cli("sign", str(did), who="shen1")
     revised_body = CLEAN_BODY.replace("压实责任", "层层压实责任")
-    revised = cli.json("revise", str(did), cli.file("v2.txt", revised_body), "--comment", "按意见修改", who="bian")
+    refused = cli("revise", str(did), cli.file("v2.txt", revised_body), "--comment", "按意见修改", who="bian", code=1)
+    assert "保存后以下 2 个签批将作废" in refused.stderr and "一校" in refused.stderr  # told first, nothing saved
+    revised = cli.json("revise", str(did), cli.file("v2.txt", revised_body), "--comment", "按意见修改", "--yes",
+                       who="bian")
     assert revised["revision"] == 2 and revised["content_hash"] != draft["content_hash"]
     cli("revise", str(did), cli.file("v2-again.txt", revised_body), who="bian", code=1)  # nothing changed
     shown = cli.json("show", str(did), who="shen1")

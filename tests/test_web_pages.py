@@ -146,7 +146,8 @@ def test_a_return_with_its_reason_reaches_the_editor(app, team):
     page = editor.get(f"/drafts/{draft_id}").text
     assert f'action="/drafts/{draft_id}/revise"' in page
     r = editor.post(f"/drafts/{draft_id}/revise", data={"title": TITLE, "body": "核实后的正文。",
-                                                      "comment": "已核实", "csrf_token": csrf_of(page)},
+                                                      "comment": "已核实", "csrf_token": csrf_of(page),
+                                                      "confirm": "1", "expect_voided": "一校:jiao1"},  # was told
                     follow_redirects=False)
     assert r.status_code == 303
     assert drafts.show(team.ctx, team["bian"], draft_id).revision == 2
@@ -196,7 +197,7 @@ def test_admin_audit_page_filters_verifies_and_exports(app, team):
     assert "<code>draft.submitted</code>" in page and "<code>stage.signed</code>" in page
     assert "<code>user.added</code>" not in page
     only_jiao1 = c.get("/admin/audit?user=jiao1&action=stage.signed").text
-    assert "<td>jiao1</td>" in only_jiao1 and "<td>shen1</td>" not in only_jiao1
+    assert "JIAO1<br><span class=\"muted\">jiao1</span>" in only_jiao1 and ">shen1<" not in only_jiao1  # display name first
     r = c.post(f"/admin/audit/verify?draft_id={draft_id}", data={"csrf_token": csrf_of(page)})
     assert r.status_code == 200 and "审计链完整" in r.text
     assert "<code>user.added</code>" not in r.text  # the filter is kept

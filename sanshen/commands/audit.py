@@ -61,15 +61,17 @@ def _export(fmt: str | None) -> None:
 
 def _for_draft(draft_id: int, token: str | None, as_json: bool) -> None:
     from sanshen.service import audit as audit_service
+    from storage.localtime import local_text
 
     with app_context() as ctx:
         events = audit_service.for_draft(ctx, acting_user(ctx, token), draft_id)
+        zone = ctx.settings.time_zone
     if as_json:
         print_json(events)
         return
     for e in events:
         payload = json.dumps(e.payload, ensure_ascii=False, sort_keys=True)
-        typer.echo(f"{e.seq}\t{e.at.astimezone().strftime('%Y-%m-%d %H:%M:%S')}\t{e.actor or '-'}\t{e.action}\t{payload}")
+        typer.echo(f"{e.seq}\t{local_text(e.at, zone, '%Y-%m-%d %H:%M:%S')}\t{e.actor or '-'}\t{e.action}\t{payload}")
 
 
 def register(app: typer.Typer) -> None:

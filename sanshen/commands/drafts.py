@@ -9,12 +9,14 @@ from lexicon.vocabulary import DraftStatus
 from sanshen.commands._common import (
     acting_user,
     app_context,
+    fail,
     json_option,
     print_json,
     read_text_file,
     token_option,
 )
 from sanshen.service.views import DraftDetail, DraftView, FindingView
+from storage.localtime import local_text
 
 STAGE_STATUS = {"done": "已签批", "open": "待签批", "pending": "未开始"}
 
@@ -97,6 +99,7 @@ def queue(token: str | None = token_option(), as_json: bool = json_option()) -> 
 
     with app_context() as ctx:
         items = drafts.queue(ctx, acting_user(ctx, token), now=ctx.clock())
+        zone = ctx.settings.time_zone
     if as_json:
         print_json(items)
         return
@@ -104,18 +107,18 @@ def queue(token: str | None = token_option(), as_json: bool = json_option()) -> 
         typer.echo("目前没有等待您签批的稿件")
     for i in items:
         flags = ("【超时】" if i.overdue else "") + ("【紧急】" if i.urgent else "")
-        due = i.due_at.astimezone().strftime("%Y-%m-%d %H:%M") if i.due_at else "-"
+        due = local_text(i.due_at, zone) if i.due_at else "-"
         typer.echo(f"{flags}{i.id}\t{i.stage}\t截止 {due}\t{i.title}")
 
 
-def _print_detail(d: DraftDetail) -> None:
+def _print_detail(d: DraftDetail, zone: str) -> None:
     _print_draft(d, "")
     typer.echo("正文：")
     typer.echo(d.body, nl=not d.body.endswith("\n"))
     typer.echo("审核环节：")
     for s in d.stages:
-        who = "、".join(f"{so.user}（{so.at.astimezone().strftime('%m-%d %H:%M')}）" for so in s.signoffs)
-        due = f"，截止 {s.due_at.astimezone().strftime('%Y-%m-%d %H:%M')}" if s.due_at and s.status == "open" else ""
+        who = "、".join(f"{so.user}（{local_text(so.at, zone, '%m-%d %H:%M')}）" for so in s.signoffs)
+        due = f"，截止 {local_text(s.due_at, zone)}" if s.due_at and s.status == "open" else ""
         typer.echo(f"  {s.label}：{STAGE_STATUS.get(s.status, s.status)}{due}{'　' + who if who else ''}")
     for b in d.blockers:
         typer.echo(f"暂不能发布：{b}")
@@ -134,10 +137,11 @@ def show(
 
     with app_context() as ctx:
         detail = drafts.show(ctx, acting_user(ctx, token), draft)
+        zone = ctx.settings.time_zone
     if as_json:
         print_json(detail)
     else:
-        _print_detail(detail)
+        _print_detail(detail, zone)
 
 
 def sign(
@@ -177,15 +181,23 @@ def revise(
     file: str = typer.Argument(..., help="修改后的正文文件（UTF-8；- 表示标准输入）"),
     comment: str = typer.Option("", "--comment", help="修改说明"),
     title: str | None = typer.Option(None, "--title", help="新标题（不填则不变）"),
+    yes: bool = typer.Option(False, "--yes", help="确认作废所列签批（不加时若会作废签批，只列出它们，不保存）"),
     token: str | None = token_option(),
     as_json: bool = json_option(),
 ) -> None:
-    """提交新版本：此前的签批全部作废，从第一个人工环节重新开始。"""
+    """提交新版本：此前的签批作废（流程定义可保留仅改标点时的校对签批），从第一个未完成的人工环节重新开始。"""
+    from sanshen.commands.opinions import warn_voided
     from sanshen.service import drafts
 
     with app_context() as ctx:
         body = read_text_file(file)
-        view = drafts.revise(ctx, acting_user(ctx, token), draft, body, title=title, comment=comment, now=ctx.clock())
+        actor = acting_user(ctx, token)
+        preview = drafts.revision_preview(ctx, actor, draft, body, title=title)
+        if preview.voided and not yes:
+            warn_voided(preview)
+            raise fail("未保存：确认后请加 --yes 重新执行", 1)
+        view = drafts.revise(ctx, actor, draft, body, title=title, comment=comment, now=ctx.clock(),
+                             expect_voided=[f"{v.stage}:{v.user}" for v in preview.voided])
     _emit(view, "已修改", as_json)
     _exit_if_blocking(view)
 

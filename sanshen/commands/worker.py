@@ -54,7 +54,8 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
                             integrity_every=every, public_site_url=settings.site_url,
                             link_sweep_every=timedelta(hours=settings.link_sweep_hours),
                             link_sweep_max_dead=settings.link_sweep_max_dead,
-                            dask=DaskOptions(address=settings.dask_address, workers=settings.dask_workers))
+                            dask=DaskOptions(address=settings.dask_address, workers=settings.dask_workers),
+                            time_zone=settings.time_zone)
 
 
 def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_url: str | None = None,

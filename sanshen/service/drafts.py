@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from casestore.apply import apply_events
-from casestore.load import current_revision, interpretation_of, load_case
+from casestore.load import current_revision, interpretation_of, load_case, location_of
 from checking.draft import check_draft
-from checking.located import DraftReport, Location
+from checking.located import DraftReport, Location, Part
 from disclosure.reply import ReplyRefused, check_explanation
 from disclosure.terms import WithholdGround
 from flows.findings import replace_findings
@@ -25,7 +25,9 @@ from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review import transitions
 from review.case import Case, OpenFinding
 from review.deadlines import draft_deadline
-from review.events import DraftSubmitted, Event, FindingWaived
+from review.carry import Found, carried_waivers
+from review.change import CHANGE_LABELS, classify
+from review.events import DraftSubmitted, Event, FindingWaived, WaiverCarried
 from review.refusals import Conflict, InvalidInput, NotPermitted, lost_race
 from review.revision import content_hash, publish_meta
 from review.workflow import WorkflowDef
@@ -47,6 +49,8 @@ from sanshen.service.views import (
     FindingView,
     LocationView,
     QueueItem,
+    RevisionPreview,
+    SignOffBrief,
     SignOffView,
     StageView,
     UserView,
@@ -56,10 +60,12 @@ from storage.chain import format_at
 from storage.models import (
     Attachment,
     Draft,
+    FindingRow,
     Revision,
     SignOff,
     StageTask,
     User,
+    Waiver,
 )
 
 if TYPE_CHECKING:
@@ -316,8 +322,16 @@ def _create_draft(wf: WorkflowDef, session: Session, actor: UserView, draft: Dra
 
 
 def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, title: str | None = None,
-           comment: str = "", now: datetime) -> DraftView:
-    """A new revision: voids every sign-off and restarts review at the first human stage."""
+           comment: str = "", now: datetime, expect_voided: Sequence[str] | None = None,
+           made_by: Callable[[Session, int], Sequence[Event]] | None = None, decider: bool = False) -> DraftView:
+    """A new revision: voids the sign-offs the workflow does not keep for this kind of change (by
+    default all of them) and restarts review at the first human stage not done; waivers of findings
+    whose text and context are unchanged carry over.
+
+    ``expect_voided``: the sign-offs ("stage:user") the author was shown would be voided; if the
+    revision would now void others, it is refused (someone signed in between). ``made_by``: extra
+    events of the same transaction (an accepted suggested edit), given the session and the new
+    revision number."""
     body = validate.body_text(body)
     title = validate.title_text(title) if title is not None else None
     comment = _comment(comment, what="修改说明")
@@ -335,6 +349,7 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
         meta = dict(old.meta)
         has_interpretation = draft.kind == DraftKind.POLICY and interpretation_of(session, draft_id) is not None
     started = time.perf_counter()
+    change = classify(old.title, old.body, new_title, body)
     report = DraftPass(ctx.checker).check_revision(new_title, body, files,
                                                    meta=draft_meta(draft, has_interpretation=has_interpretation))
     ctx.observe_check(time.perf_counter() - started)
@@ -345,8 +360,12 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
         case = load_case(session, draft_id)
         wf = ctx.workflows.of(session, draft)
         number = old.number + 1
+        if expect_voided is not None:
+            would = {f"{s.stage}:{s.user}" for s in transitions.voided_by_revision(wf, case, change)}
+            if not would <= set(expect_voided):
+                raise Conflict("voids_changed", "在您确认之后又有人签批了本稿件，保存将作废更多签批，请重新查看后再确认")
         events = transitions.revise(wf, case, actor.actor(), revision=number, content_hash=digest,
-                                    comment=comment, now=now)
+                                    comment=comment, now=now, change=change, decider=decider)
         revision = Revision(draft_id=draft_id, number=number, title=new_title, body=body, meta=meta,
                             content_hash=digest, author_id=actor.id, comment=comment, created_at=now)
         session.add(revision)
@@ -355,6 +374,9 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
             session.add(Attachment(revision_id=revision.id, filename=a.filename, sha256=a.sha256,
                                    size=a.size, media_type=a.media_type, data=a.data))
         _store_report(session, draft_id, revision, report, now=now)
+        events += _carried_waivers(session, draft_id, old, revision)
+        if made_by is not None:
+            events += made_by(session, number)
         draft.title = new_title
         apply_events(session, draft, events, now=now, actor=actor.name, workflow=wf)
         return _draft_view(session, draft)
@@ -420,6 +442,56 @@ def change_disclosure(ctx: "AppContext", actor: UserView, draft_id: int, *, disc
         return _draft_view(session, row)
 
 
+def _found(row: FindingRow) -> Found:
+    return Found(row.id, location_of(row), row.rule, row.category, row.start, row.end, row.text)
+
+
+def _carried_waivers(session: Session, draft_id: int, old: Revision, new: Revision) -> list[Event]:
+    """WaiverCarried for each new finding matching a waived one of ``old`` with its context unchanged."""
+    waived = {
+        row.id: (row, w) for row, w in session.execute(
+            select(FindingRow, Waiver).join(Waiver, Waiver.finding_id == FindingRow.id)
+            .where(FindingRow.draft_id == draft_id, FindingRow.revision == old.number,
+                   FindingRow.superseded.is_(False)))
+    }
+    if not waived:
+        return []
+    fresh = session.scalars(select(FindingRow).where(FindingRow.draft_id == draft_id, FindingRow.revision == new.number,
+                                                     FindingRow.superseded.is_(False))).all()
+    pairs = carried_waivers(
+        (_found(row) for row, _ in waived.values()), (_found(row) for row in fresh),
+        old_texts={Part.TITLE: old.title, Part.BODY: old.body}, new_texts={Part.TITLE: new.title, Part.BODY: new.body},
+    )
+    names = dict(session.execute(select(User.id, User.name)).all())
+    events: list[Event] = []
+    for new_f, old_f in pairs:
+        w = waived[old_f.id][1]
+        events.append(WaiverCarried(new_f.id, old_f.id, new.number, w.stage, names[w.user_id], w.reason))
+    return events
+
+
+def revision_preview(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *,
+                     title: str | None = None) -> RevisionPreview:
+    """What saving this text as a new revision would do to the sign-offs, before it is saved."""
+    body = validate.body_text(body)
+    title = validate.title_text(title) if title is not None else None
+    with reading(ctx) as session:
+        draft = _get_draft(session, draft_id)
+        wf = ctx.workflows.of(session, draft)
+        _require_reader(wf, actor, draft)
+        old = current_revision(session, draft)
+        case = load_case(session, draft_id)
+        change = classify(old.title, old.body, title or old.title, body)
+        voided = transitions.voided_by_revision(wf, case, change)
+        kept = transitions.kept_signoffs(wf, case, change)
+        displays = dict(session.execute(select(User.name, User.display)).all())
+    def view(s) -> SignOffBrief:
+        return SignOffBrief(stage=s.stage, user=s.user, display=displays.get(s.user) or s.user, revision=s.revision,
+                            at=s.at)
+    return RevisionPreview(change=str(change), change_label=CHANGE_LABELS[change],
+                           voided=tuple(view(s) for s in voided), kept=tuple(view(s) for s in kept))
+
+
 Transition = Callable[[WorkflowDef, Case], Sequence[Event]]
 
 
@@ -440,7 +512,10 @@ def _transition(ctx: "AppContext", actor: UserView, draft_id: int, step: Transit
 def sign(ctx: "AppContext", actor: UserView, draft_id: int, *, stage: str | None = None, comment: str = "",
          expect_hash: str | None = None, now: datetime) -> DraftView:
     comment = _comment(comment)
-    expect = expect_hash.strip().lower() if expect_hash else None
+    expect = expect_hash.strip().lower() if expect_hash and expect_hash.strip() else None
+    if expect is None and ctx.settings.sign_requires_hash:
+        raise InvalidInput("hash_required", "签批须注明您审阅的版本的内容哈希（命令行用 --expect-hash，接口用 expect_hash），"
+                                            f"以免签批未看过的内容；可用 sanshen show {draft_id} 查看当前版本及其哈希")
     return _transition(ctx, actor, draft_id, lambda wf, case: transitions.sign(
         wf, case, actor.actor(), stage=_stage_name(wf, stage), expect_hash=expect, comment=comment, now=now),
         now=now)

@@ -139,6 +139,21 @@ class QueueItem(View):
     claimed_by: str | None = Field(None, description="认领了本任务的用户；未认领为 null")
 
 
+class SignOffBrief(View):
+    stage: str
+    user: str
+    display: str = Field(description="签批人的显示名")
+    revision: int
+    at: Timestamp
+
+
+class RevisionPreview(View):
+    change: str = Field(description="punctuation（仅标点符号）/ content（内容）")
+    change_label: str
+    voided: tuple[SignOffBrief, ...] = Field(description="保存后将作废的签批")
+    kept: tuple[SignOffBrief, ...] = Field(description="按流程规则保留（沿用到新版本）的签批")
+
+
 class AuditView(View):
     seq: int
     at: Timestamp
@@ -523,3 +538,72 @@ class RevisionDiffView(View):
     new_title: str
     stats: DiffStats
     lines: tuple[DiffLine, ...]
+
+
+class PassageView(View):
+    part: str = Field(description="title / body；draft 表示针对全文")
+    quote: str = Field(description="所引原文")
+    start: int | None = Field(description="在当前修订中的位置（按字符计，从 0 起）；已脱离时为空")
+    end: int | None
+    detached: bool = Field(description="所引原文在当前修订中已不存在")
+
+
+class OpinionView(View):
+    kind: str = Field(description="submit / sign / return / waive / withdraw / revise / comment / suggest / "
+                                  "suggest_decided / waiver_carried / signoff_carried")
+    kind_label: str
+    user: str
+    display: str = Field(description="显示名")
+    role: str = Field(description="以何种角色发表（中文）")
+    stage: str | None
+    revision: int | None
+    content_hash: str | None = Field(description="当时稿件的内容哈希")
+    at: Timestamp
+    text: str = Field(description="意见、理由或说明")
+    comment_id: int | None = None
+    suggestion_id: int | None = None
+    passage: PassageView | None = None
+
+
+class SuggestionView(View):
+    id: int
+    user: str
+    display: str
+    stage: str | None
+    revision: int = Field(description="提出时的修订号")
+    old_text: str
+    new_text: str
+    reason: str
+    status: str = Field(description="open / accepted / rejected / stale")
+    passage: PassageView
+    at: Timestamp
+    decided_by: str | None
+    decided_at: Timestamp | None
+    decision_note: str
+    made_revision: int | None
+
+
+class SheetStageView(View):
+    name: str
+    label: str
+    status: str
+    signoffs: tuple[OpinionView, ...]
+
+
+class SignSheetView(View):
+    """审签单: who signed each stage, as what, with which 意见, when, on which content hash."""
+
+    id: int
+    title: str
+    revision: int
+    content_hash: str
+    status: str
+    author: str
+    author_display: str
+    column: str
+    kind: str
+    disclosure: str | None
+    submitted_at: Timestamp
+    published_at: Timestamp | None
+    stages: tuple[SheetStageView, ...]
+    opinions: tuple[OpinionView, ...]

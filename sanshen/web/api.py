@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from checking.context import DraftMeta
 from lexicon.vocabulary import DraftKind
 from review.refusals import InvalidInput, NotPermitted
-from sanshen.service import audit, check_pass, claims, columns, drafts, lists, revisions, users, validate
+from sanshen.service import (audit, check_pass, claims, columns, drafts, lists, opinions, revisions, suggestions, users,
+                             validate)
 from sanshen.service import requests as requests_service
 from sanshen.service.errors import AuthError, NotFound
 from sanshen.service.schedule import moment
@@ -35,9 +36,13 @@ from sanshen.service.views import (
     DraftDetail,
     DraftView,
     FreshnessView,
+    OpinionView,
     QueueItem,
     RequestDetail,
     RequestView,
+    RevisionPreview,
+    SignSheetView,
+    SuggestionView,
     UserView,
 )
 from sanshen.web.rate_limit import RateLimiter
@@ -90,6 +95,8 @@ class ReviseBody(BaseModel):
     body: str
     title: str | None = None
     comment: str = ""
+    expect_voided: list[str] | None = Field(
+        None, description="预览（POST …/revisions/preview）中列出的将作废的签批（“环节:用户名”）；将作废更多时拒绝")
 
 
 class SignBody(BaseModel):
@@ -139,7 +146,7 @@ def submit(request: Request, data: SubmitBody, me: UserView = Depends(api_user),
 @router.post("/drafts/{draft_id}/revisions", status_code=201, response_model=DraftView, summary="提交修改稿")
 def revise(request: Request, draft_id: int, data: ReviseBody, me: UserView = Depends(api_user)) -> DraftView:
     return drafts.revise(app_ctx(request), me, draft_id, data.body, title=data.title, comment=data.comment,
-                         now=now(request))
+                         now=now(request), expect_voided=data.expect_voided)
 
 
 @router.get("/drafts/{draft_id}", response_model=DraftDetail,
@@ -444,3 +451,91 @@ def show_revision(request: Request, draft_id: int, number: int, me: UserView = D
 def diff(request: Request, draft_id: int, me: UserView = Depends(api_user), old: int | None = None,
          new: int | None = None) -> RevisionDiffView:
     return revisions.diff(app_ctx(request), me, draft_id, old=old, new=new)
+
+
+# --- 意见, suggested edits (留痕) and the 审签单 -------------------------------------------------
+
+class CommentBody(BaseModel):
+    text: str = Field(description="意见（必填）")
+    quote: str = Field("", description="所引原文；留空则针对全文")
+    occurrence: int = Field(1, description="原文出现多处时，针对第几处（从 1 起）")
+    start: int | None = Field(None, description="或直接给出位置（按字符计，从 0 起）")
+    end: int | None = None
+    part: str = Field("body", description="body（正文）/ title（标题）")
+    revision: int | None = Field(None, description="所看到的修订号；与当前修订不符时拒绝")
+
+
+class SuggestBody(BaseModel):
+    old_text: str = Field(description="原文")
+    new_text: str = Field(description="建议改为（空字符串表示删除）")
+    reason: str = ""
+    occurrence: int = 1
+    start: int | None = None
+    end: int | None = None
+    part: str = "body"
+    revision: int | None = None
+
+
+class DecideBody(BaseModel):
+    note: str = ""
+    expect_voided: list[str] | None = Field(
+        None, description="预览中列出的将作废的签批（“环节:用户名”）；若保存时将作废更多签批则拒绝")
+
+
+class PreviewBody(BaseModel):
+    body: str
+    title: str | None = None
+
+
+@router.get("/drafts/{draft_id}/opinions", response_model=list[OpinionView], summary="稿件的全部意见，按时间顺序")
+def draft_opinions(request: Request, draft_id: int, me: UserView = Depends(api_user)) -> tuple[OpinionView, ...]:
+    return opinions.timeline(app_ctx(request), me, draft_id)
+
+
+@router.post("/drafts/{draft_id}/comments", status_code=201, response_model=OpinionView, summary="对一段文字发表意见")
+def add_comment(request: Request, draft_id: int, data: CommentBody, me: UserView = Depends(api_user)) -> OpinionView:
+    return opinions.add_comment(app_ctx(request), me, draft_id, **data.model_dump(), now=now(request))
+
+
+@router.get("/drafts/{draft_id}/suggestions", response_model=list[SuggestionView], summary="修改建议（留痕）")
+def list_suggestions(request: Request, draft_id: int, me: UserView = Depends(api_user)) -> tuple[SuggestionView, ...]:
+    return suggestions.for_draft(app_ctx(request), me, draft_id)
+
+
+@router.post("/drafts/{draft_id}/suggestions", status_code=201, response_model=SuggestionView, summary="提出修改建议")
+def suggest(request: Request, draft_id: int, data: SuggestBody, me: UserView = Depends(api_user)) -> SuggestionView:
+    return suggestions.suggest(app_ctx(request), me, draft_id, **data.model_dump(), now=now(request))
+
+
+@router.get("/drafts/{draft_id}/suggestions/{suggestion_id}/preview", response_model=RevisionPreview,
+            summary="采纳前预览：将作废与保留的签批")
+def preview_suggestion(request: Request, draft_id: int, suggestion_id: int,
+                       me: UserView = Depends(api_user)) -> RevisionPreview:
+    return suggestions.preview_accept(app_ctx(request), me, draft_id, suggestion_id)
+
+
+@router.post("/drafts/{draft_id}/suggestions/{suggestion_id}/accept", response_model=DraftView,
+             summary="采纳修改建议（生成新修订）")
+def accept_suggestion(request: Request, draft_id: int, suggestion_id: int, data: DecideBody,
+                      me: UserView = Depends(api_user)) -> DraftView:
+    return suggestions.accept(app_ctx(request), me, draft_id, suggestion_id, note=data.note,
+                              expect_voided=data.expect_voided, now=now(request))
+
+
+@router.post("/drafts/{draft_id}/suggestions/{suggestion_id}/reject", response_model=SuggestionView,
+             summary="不采纳修改建议")
+def reject_suggestion(request: Request, draft_id: int, suggestion_id: int, data: DecideBody,
+                      me: UserView = Depends(api_user)) -> SuggestionView:
+    return suggestions.reject(app_ctx(request), me, draft_id, suggestion_id, note=data.note, now=now(request))
+
+
+@router.post("/drafts/{draft_id}/revisions/preview", response_model=RevisionPreview,
+             summary="提交修改稿前预览：将作废与保留的签批（不保存）")
+def preview_revision(request: Request, draft_id: int, data: PreviewBody,
+                     me: UserView = Depends(api_user)) -> RevisionPreview:
+    return drafts.revision_preview(app_ctx(request), me, draft_id, data.body, title=data.title)
+
+
+@router.get("/drafts/{draft_id}/sheet", response_model=SignSheetView, summary="审签单")
+def sign_sheet(request: Request, draft_id: int, me: UserView = Depends(api_user)) -> SignSheetView:
+    return opinions.sign_sheet(app_ctx(request), me, draft_id)

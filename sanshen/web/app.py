@@ -29,6 +29,7 @@ from sanshen.web import (
     routes_requests,
     routes_site,
     routes_ops,
+    routes_opinions,
     routes_stats,
     routes_sweeps,
 )
@@ -61,14 +62,14 @@ def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | N
         dependencies=[Depends(refuse_unstorable_text)],
     )
     key = secret or load_or_create_secret(ctx.settings.home, ctx.settings.secret_key)
-    app.state.web = WebState(ctx=ctx, codec=SessionCodec(key), templates=make_templates(), clock=clock or ctx.clock,
+    app.state.web = WebState(ctx=ctx, codec=SessionCodec(key), templates=make_templates(ctx.settings.time_zone), clock=clock or ctx.clock,
                              secure_cookies=ctx.settings.secure_cookies)
     app.state.metrics = metrics_registry(ctx)
     app.middleware("http")(session_middleware)
     app.add_middleware(RequestSizeLimit)
     for module in (routes_auth, routes_drafts, routes_notifications, routes_admin, routes_lexicon,
                    routes_audit, routes_stats, routes_requests, routes_columns, routes_site, routes_sweeps,
-                   routes_ops, routes_lists, routes_findings, routes_revisions):
+                   routes_ops, routes_lists, routes_findings, routes_revisions, routes_opinions):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

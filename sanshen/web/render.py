@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -15,10 +15,11 @@ from disclosure.terms import WithholdGround
 from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from sanshen.service import claims, notifications
 from sanshen.web.auth import ROLE_LABELS
+from storage.localtime import DEFAULT_ZONE, local_text, zone, zone_label
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-CHINA = timezone(timedelta(hours=8), "北京时间")
+CHINA = timezone(timedelta(hours=8), "北京时间")  # the default zone; pages use the configured one (local_zone)
 
 STAGE_STATUS_LABELS = {
     "open": "进行中",
@@ -59,6 +60,10 @@ FLASH = {
     "queue_empty": "待办已全部处理完。",
     "unlocked": "账户已解锁。",
     "allowed": "已加入白名单；本稿及审核中的稿件将重新检查。",
+    "commented": "意见已发表。",
+    "suggested": "修改建议已提出，等待作者处理。",
+    "suggestion_accepted": "已采纳修改建议，生成了新版本。",
+    "suggestion_rejected": "已不采纳该修改建议。",
 }
 
 NAV = (
@@ -89,14 +94,13 @@ class NavItem:
     current: bool
 
 
-def fmt_time(value: datetime | str | None) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+def fmt_time(value: datetime | str | None, zone_name: str = DEFAULT_ZONE) -> str:
+    return local_text(value, zone_name)
+
+
+def local_zone(request: Request) -> tzinfo:
+    """The zone the pages show times in (SANSHEN_TIME_ZONE)."""
+    return zone(request.app.state.web.ctx.settings.time_zone)
 
 
 def waited(since: datetime | None, now: datetime) -> str:
@@ -127,12 +131,12 @@ def role_labels(roles: Iterable[str]) -> str:
     return "、".join(ROLE_LABELS.get(r, r) for r in sorted(roles)) or "无角色"
 
 
-def make_templates() -> Jinja2Templates:
+def make_templates(zone_name: str = DEFAULT_ZONE) -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
     env.autoescape = True
     env.filters.update(
-        time=fmt_time,
+        time=lambda value: fmt_time(value, zone_name),
         filesize=file_size,
         waited=waited,
         role_labels=role_labels,
@@ -141,7 +145,7 @@ def make_templates() -> Jinja2Templates:
         severity=lambda s: SEVERITY_LABELS.get(str(s), str(s)),
         kind_label=DraftKind.label_of,
     )
-    env.globals.update(ROLE_LABELS=ROLE_LABELS, Disclosure=Disclosure, DraftKind=DraftKind, DraftStatus=DraftStatus)
+    env.globals.update(zone_label=zone_label(zone_name), ROLE_LABELS=ROLE_LABELS, Disclosure=Disclosure, DraftKind=DraftKind, DraftStatus=DraftStatus)
     env.globals.update(WithholdGround=WithholdGround)
     return templates
 

@@ -26,6 +26,7 @@ from sanshen.service.views import DraftDetail, DraftView, UserView
 from sanshen.web.auth import csrf_protect, current_user, require_roles
 from sanshen.web.forms import body_from_form, optional_int, read_attachments
 from sanshen.web.highlight import segments
+from sanshen.web import routes_opinions
 from sanshen.web.render import page
 from sanshen.web.state import app_ctx, now
 
@@ -123,6 +124,7 @@ def show(request: Request, draft_id: int, me: UserView = Depends(current_user)) 
     detail = drafts.show(ctx, me, draft_id, now=now(request))
     after_sign = request.query_params.get("done") == "signed"
     return page(request, "draft.html", detail.title, **draft_page_context(ctx, detail, me, now(request)),
+                **routes_opinions.opinions_context(ctx, detail, me),
                 holders=claims.holder_of(ctx, draft_id),
                 char_diff=(revisions.diff(ctx, me, draft_id, old=detail.diff_from, new=detail.revision)
                            if detail.diff_from else None),
@@ -209,8 +211,11 @@ async def revise(request: Request, draft_id: int, me: UserView = Depends(current
     if _uploaded_docx(form):  # paragraphs, not lines: keep the breaks of the revision it replaces
         body = follow_paragraph_breaks(body, drafts.show(app_ctx(request), me, draft_id).body)
     title = str(form.get("title", "")).strip() or None
+    confirm, agreed = routes_opinions.confirm_revision(request, me, draft_id, form, body=body, title=title)
+    if confirm is not None:  # it would void sign-offs: say which before saving
+        return confirm
     drafts.revise(app_ctx(request), me, draft_id, body, title=title, comment=str(form.get("comment", "")),
-                  now=now(request))
+                  now=now(request), expect_voided=agreed)
     return _done(draft_id, "revised")
 
 

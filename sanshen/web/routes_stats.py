@@ -9,7 +9,7 @@ from checking.categories import CATEGORY_LABELS
 from review.refusals import InvalidInput
 from sanshen.service.views import UserView
 from sanshen.web.auth import require_roles
-from sanshen.web.render import CHINA, page
+from sanshen.web.render import local_zone, page
 from sanshen.web.state import app_ctx, now
 from sanshen.web.stats import year_stats
 from sanshen.web.svg_charts import horizontal_bars, series_from, stacked_columns
@@ -21,14 +21,14 @@ router = APIRouter(prefix="/admin")
 def statistics(request: Request, year: str = "", me: UserView = Depends(require_roles("admin"))) -> Response:
     ctx = app_ctx(request)
     at = now(request)
-    this_year = at.astimezone(CHINA).year
+    this_year = at.astimezone(local_zone(request)).year
     if year and not (year.isascii() and year.isdigit() and 2000 <= int(year) <= 2100):
         raise InvalidInput("bad_year", f"年份“{year}”无效")
     chosen = int(year) if year else this_year
     stages = tuple(s.name for s in ctx.workflow.stages)
     labels = {s.name: s.label or s.name for s in ctx.workflow.stages}
     human = {s.name for s in ctx.workflow.stages if s.kind != "auto"}
-    stats = year_stats(ctx.engine, year=chosen, now=at, tz=CHINA, stage_order=stages)
+    stats = year_stats(ctx.engine, year=chosen, now=at, tz=local_zone(request), stage_order=stages)
     categories = {str(k): v for k, v in CATEGORY_LABELS.items()}
     month_labels = [f"{int(m)}月" for m in stats.months]
     charts = {
