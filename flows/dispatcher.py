@@ -58,6 +58,7 @@ class DispatcherConfig:
     link_policy: LinkPolicy = field(default_factory=LinkPolicy)
     calendar: WorkCalendar | None = None  # working days of the request sweep (None: chinese-calendar's)
     freshness_every: timedelta | None = None  # the column-freshness check (serve and worker: hourly)
+    freshness_delay: timedelta = timedelta(minutes=1)  # its first run, after start (a quick stop stays quick)
     freshness: FreshnessPolicy = field(default_factory=FreshnessPolicy)
     integrity_every: timedelta | None = None  # the integrity monitor's interval (None: not scheduled)
     public_site_url: str | None = None  # the monitor also reads the public web site there
@@ -216,10 +217,13 @@ class Dispatcher:
             self.run_kind("sweep", {}, now)
         except Exception:  # a failed sweep is retried at the next interval
             log.exception("escalation sweep failed")
-        self.freshness_if_due(now)
 
     def freshness_if_due(self, now: datetime) -> None:
-        if self.config.freshness_every is None or (self._next_freshness is not None and now < self._next_freshness):
+        if self.config.freshness_every is None:
+            return
+        if self._next_freshness is None:
+            self._next_freshness = now + self.config.freshness_delay
+        if now < self._next_freshness:
             return
         self._next_freshness = now + self.config.freshness_every
         try:
@@ -252,6 +256,8 @@ class Dispatcher:
         now = now or self.clock()
         self.sweep_if_due(now)
         self.integrity_if_due(now)
+        if stop is None or not stop.is_set():
+            self.freshness_if_due(now)
         items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease,
                              limit=self.config.batch)
         for done, item in enumerate(items):

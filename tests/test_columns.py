@@ -148,6 +148,9 @@ def test_the_freshness_flow_warns_before_the_limit_then_when_past_it_each_once(t
 def test_the_dispatcher_runs_the_freshness_check_on_its_interval(team):
     dispatcher = build_dispatcher(team.ctx, use_prefect=False)
     dispatcher.run_once()
+    assert _alerts(team) == []  # not at start: a worker stopped at once stops quickly
+    team.clock.advance(timedelta(minutes=1))
+    dispatcher.run_once()
     assert {kind for kind, _ in _alerts(team)} == {"column_overdue"}  # a fresh site: every column blank
     first = len(_alerts(team))
     team.clock.advance(timedelta(minutes=30))
