@@ -64,6 +64,7 @@ class SiteItem:
     published_at: str  # ISO 8601 UTC: the first publication, which corrections keep
     corrections: tuple[Correction, ...] = ()  # oldest first; the last one is this version's
     attachments: tuple[SiteAttachment, ...] = ()
+    related: tuple[tuple[str, int], ...] = ()  # (label, draft id): a policy's interpretation, or its policy
 
 
 @dataclass(frozen=True)

@@ -93,13 +93,13 @@ PORT = Kind(_port)
 WEB_ADDRESS = Kind(_web_address)
 
 
-def _count(raw: str) -> int:
+def _positive_count(raw: str) -> int:
     if not raw.strip().isdecimal() or int(raw) < 1:
         raise ValueError("应为正整数")
     return int(raw)
 
 
-COUNT = Kind(_count)
+POSITIVE_COUNT = Kind(_positive_count)
 SITE_STORE = Kind(_site_store)
 COUNT = Kind(_count)
 

@@ -92,7 +92,7 @@ class Settings:
         "SANSHEN_FRESHNESS_WARN_DAYS", kinds.SECONDS,
         "栏目更新监测：距更新期限不足此天数时提醒管理员（即将超期）", default="3")
     blank_column_limit: int = _setting(
-        "SANSHEN_BLANK_COLUMN_LIMIT", kinds.COUNT,
+        "SANSHEN_BLANK_COLUMN_LIMIT", kinds.POSITIVE_COUNT,
         "空白栏目达到此数即按检查指标单项否决（监测与仪表盘据此标红）", default="5")
     site_store: str | None = _setting(
         "SANSHEN_SITE_STORE", kinds.SITE_STORE,

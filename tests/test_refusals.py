@@ -48,6 +48,19 @@ BEFORE = {
     **dict.fromkeys(["bad_column_kind", "bad_column_slug", "bad_update_days", "column_cycle", "correction_note",
                      "unregistered_column", "bad_time", "bad_schedule"], (2, 422)),
     **dict.fromkeys(["unknown_column"], (2, 404)),
+    # added with 依申请公开, the reviewer's desk, integrity and sweeps
+    **dict.fromkeys(["admin_only", "author_suggests", "cannot_claim", "own_extension"], (1, 403)),
+    **dict.fromkeys(["already_extended", "awaiting_correction", "claimed", "correction_once", "no_extension_asked",
+                     "no_pdf_printer", "not_assigned", "not_locked", "not_on_request", "overdue", "pdf_failed",
+                     "published", "reply_exists", "reply_not_signed", "request_state", "stale_revision",
+                     "suggestion_decided", "suggestion_stale", "voids_changed"], (1, 409)),
+    **dict.fromkeys(["queue_empty", "unknown_request", "unknown_revision", "unknown_suggestion"], (2, 404)),
+    **dict.fromkeys(["bad_applicant_kind", "bad_channel", "bad_column", "bad_correction_day", "bad_figure",
+                     "bad_holiday_file", "bad_occurrence", "bad_organisation_kind", "bad_page", "bad_part",
+                     "bad_section", "bad_span", "bad_status", "bad_target", "future_receipt", "ground_not_applicable",
+                     "hash_required", "link_check_off", "no_quote", "not_allow_listed", "not_claimed", "note_required",
+                     "nothing_to_restore", "quote_mismatch", "quote_not_found", "quote_too_long", "same_revision",
+                     "same_text", "stage_required"], (2, 422)),
 }
 
 

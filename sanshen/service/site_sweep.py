@@ -13,6 +13,7 @@ from flows.sitesweep import DaskOptions, dask_runner, inline_runner, sweep_site
 from review.refusals import InvalidInput, NotPermitted
 from sanshen.service.context import AppContext, lexicon_overrides
 from sanshen.service.draft_pass import DraftPass, LexiconPass
+from sanshen.service.errors import NotFound
 from sanshen.service.tx import action, reading
 from sanshen.service.views import SiteSweepView, SweepColumnView, SweepFindingView, SweepPageView, UserView
 from storage.audit import append_event
@@ -39,7 +40,7 @@ def _column(ctx: AppContext, column: str | None) -> str | None:
         raise InvalidInput("bad_column", f"栏目名应为 1 到 {MAX_COLUMN} 个字")
     with reading(ctx) as s:
         if s.scalar(select(Draft.id).where(Draft.column == column).limit(1)) is None:
-            raise InvalidInput("unknown_column", f"没有栏目为“{column}”的稿件")
+            raise NotFound("unknown_column", f"没有栏目为“{column}”的稿件")
     return column
 
 
