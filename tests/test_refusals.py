@@ -18,14 +18,16 @@ KINDS = {kind.__name__: kind for kind in (Refused, *ANSWERS)}
 # code: (CLI exit code, HTTP status), as answered before the refusal kinds
 BEFORE = {
     **dict.fromkeys(
-        ["forbidden", "author_signs", "missing_role", "not_author", "separation", "not_leader", "not_waivable"],
+        ["forbidden", "author_signs", "missing_role", "not_author", "separation", "not_leader", "not_waivable",
+         "author_suggests"],
         (1, 403)),
     **dict.fromkeys(
         ["already_signed", "already_started", "already_waived", "ambiguous_stage", "auto_stage",
          "blocking_findings", "conflict", "disclosure_reason_required", "has_interpretation",
          "idempotency_conflict", "last_admin", "missing_disclosure", "no_change", "not_in_review",
          "not_published", "nothing_open", "reason_required", "return_forward", "self_deactivate",
-         "stage_done", "stage_not_open", "stale_hash", "user_exists", "withdrawn"],
+         "stage_done", "stage_not_open", "stale_hash", "user_exists", "withdrawn",
+         "voids_changed", "stale_revision", "suggestion_decided", "suggestion_stale", "no_pdf_printer", "pdf_failed"],
         (1, 409)),
     **dict.fromkeys(
         ["attachment_too_big", "bad_attachment_type", "bad_date", "bad_disclosure", "bad_docx", "bad_draft_id",
@@ -35,9 +37,11 @@ BEFORE = {
          "empty_import", "lone_surrogate", "empty_title", "missing_file", "missing_policy", "missing_text", "missing_workflow",
          "no_database", "no_roles", "not_a_policy", "not_utf8", "pdf_too_large", "reserved_name", "too_long",
          "too_many", "unchanged", "unknown_finding", "unknown_stage", "unreadable_file", "upload_too_large",
-         "weak_password", "xlsx_too_large"],
+         "weak_password", "xlsx_too_large",
+         "bad_part", "bad_span", "quote_mismatch", "no_quote", "quote_too_long", "bad_occurrence", "quote_not_found",
+         "same_text", "hash_required"],
         (2, 422)),
-    **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user"], (2, 404)),
+    **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user", "unknown_suggestion"], (2, 404)),
     **dict.fromkeys(["bad_login", "bad_token", "locked", "no_token"], (2, 401)),
 }
 
