@@ -18,14 +18,16 @@ KINDS = {kind.__name__: kind for kind in (Refused, *ANSWERS)}
 # code: (CLI exit code, HTTP status), as answered before the refusal kinds
 BEFORE = {
     **dict.fromkeys(
-        ["forbidden", "author_signs", "missing_role", "not_author", "separation", "not_leader", "not_waivable"],
+        ["forbidden", "author_signs", "missing_role", "not_author", "separation", "not_leader", "not_waivable",
+         "author_suggests"],
         (1, 403)),
     **dict.fromkeys(
         ["already_signed", "already_started", "already_waived", "ambiguous_stage", "auto_stage",
          "blocking_findings", "conflict", "disclosure_reason_required", "has_interpretation",
          "idempotency_conflict", "last_admin", "missing_disclosure", "no_change", "not_in_review",
          "not_published", "nothing_open", "reason_required", "return_forward", "self_deactivate",
-         "stage_done", "stage_not_open", "stale_hash", "user_exists", "withdrawn"],
+         "stage_done", "stage_not_open", "stale_hash", "user_exists", "withdrawn",
+         "voids_changed", "stale_revision", "suggestion_decided", "suggestion_stale", "no_pdf_printer", "pdf_failed"],
         (1, 409)),
     **dict.fromkeys(
         ["attachment_too_big", "bad_attachment_type", "bad_date", "bad_disclosure", "bad_docx", "bad_draft_id",
@@ -35,9 +37,11 @@ BEFORE = {
          "empty_import", "lone_surrogate", "empty_title", "missing_file", "missing_policy", "missing_text", "missing_workflow",
          "no_database", "no_roles", "not_a_policy", "not_utf8", "pdf_too_large", "reserved_name", "too_long",
          "too_many", "unchanged", "unknown_finding", "unknown_stage", "unreadable_file", "upload_too_large",
-         "weak_password", "xlsx_too_large"],
+         "weak_password", "xlsx_too_large",
+         "bad_part", "bad_span", "quote_mismatch", "no_quote", "quote_too_long", "bad_occurrence", "quote_not_found",
+         "same_text", "hash_required"],
         (2, 422)),
-    **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user"], (2, 404)),
+    **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user", "unknown_suggestion"], (2, 404)),
     **dict.fromkeys(["bad_login", "bad_token", "locked", "no_token"], (2, 401)),
     # added since: the REST check's limits
     "bad_base64": (2, 422),
@@ -49,18 +53,16 @@ BEFORE = {
                      "unregistered_column", "bad_time", "bad_schedule"], (2, 422)),
     **dict.fromkeys(["unknown_column"], (2, 404)),
     # added with 依申请公开, the reviewer's desk, integrity and sweeps
-    **dict.fromkeys(["admin_only", "author_suggests", "cannot_claim", "own_extension"], (1, 403)),
-    **dict.fromkeys(["already_extended", "awaiting_correction", "claimed", "correction_once", "no_extension_asked",
-                     "no_pdf_printer", "not_assigned", "not_locked", "not_on_request", "overdue", "pdf_failed",
-                     "published", "reply_exists", "reply_not_signed", "request_state", "stale_revision",
-                     "suggestion_decided", "suggestion_stale", "voids_changed"], (1, 409)),
-    **dict.fromkeys(["queue_empty", "unknown_request", "unknown_revision", "unknown_suggestion"], (2, 404)),
+    **dict.fromkeys(["admin_only", "cannot_claim", "own_extension"], (1, 403)),
+    **dict.fromkeys(["already_extended", "awaiting_correction", "claimed", "correction_once",
+                     "no_extension_asked", "not_assigned", "not_locked", "not_on_request", "overdue", "published",
+                     "reply_exists", "reply_not_signed", "request_state"], (1, 409)),
+    **dict.fromkeys(["queue_empty", "unknown_request", "unknown_revision"], (2, 404)),
     **dict.fromkeys(["bad_applicant_kind", "bad_channel", "bad_column", "bad_correction_day", "bad_figure",
-                     "bad_holiday_file", "bad_occurrence", "bad_organisation_kind", "bad_page", "bad_part",
-                     "bad_section", "bad_span", "bad_status", "bad_target", "future_receipt", "ground_not_applicable",
-                     "hash_required", "link_check_off", "no_quote", "not_allow_listed", "not_claimed", "note_required",
-                     "nothing_to_restore", "quote_mismatch", "quote_not_found", "quote_too_long", "same_revision",
-                     "same_text", "stage_required"], (2, 422)),
+                     "bad_holiday_file", "bad_organisation_kind", "bad_page", "bad_section", "bad_status",
+                     "bad_target", "future_receipt", "ground_not_applicable", "link_check_off",
+                     "not_allow_listed", "not_claimed", "note_required", "nothing_to_restore", "same_revision",
+                     "stage_required"], (2, 422)),
 }
 
 
