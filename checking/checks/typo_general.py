@@ -26,6 +26,7 @@ from lexicon.typo_words import RunScores, score_run
 
 RULE = "typo.likely"
 MIN_GAIN = 7.0  # replacements that improve the segmentation less are never scored (nor fitted)
+NO_WORD = -math.inf
 PLACE_SUFFIXES = frozenset("省市县区乡镇村街路巷湖山河江岛港湾屯寨庄舰")
 
 
@@ -113,12 +114,11 @@ def suspects_in_run(run: str, model: TypoModel, scores: RunScores | None = None)
     for a, b in scores.tokens:
         for k in range(a, b):
             token_of[k] = (a, b)
-    caps = [model.word_cap.get(ch, -math.inf) for ch in run]
+    cap_of = model.word_cap.get
+    caps = [cap_of(ch, NO_WORD) for ch in run]
     context = _RunContext(run, scores, token_of, caps, model)
-    weak = [
-        b - a == 1 or (b - a == 2 and model.words.logp.get(run[a:b], -math.inf) < model.rare_word_logp)
-        for a, b in scores.tokens
-    ]
+    logp_of, rare = model.words.logp.get, model.rare_word_logp
+    weak = [b - a == 1 or (b - a == 2 and logp_of(run[a:b], NO_WORD) < rare) for a, b in scores.tokens]
     logp, unknown, frequent = model.words.logp, model.words.unknown_logp, model.frequent_char_logp
     suspects = []
     for (a, b), is_weak in zip(scores.tokens, weak):
