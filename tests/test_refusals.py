@@ -39,6 +39,17 @@ BEFORE = {
         (2, 422)),
     **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user"], (2, 404)),
     **dict.fromkeys(["bad_login", "bad_token", "locked", "no_token"], (2, 401)),
+    # 依申请公开, 公开属性 re-decided, the yearly report (new with them)
+    **dict.fromkeys(["own_extension"], (1, 403)),
+    **dict.fromkeys(
+        ["already_extended", "awaiting_correction", "correction_once", "no_extension_asked", "not_assigned",
+         "not_on_request", "overdue", "published", "reply_exists", "reply_not_signed", "request_state"],
+        (1, 409)),
+    **dict.fromkeys(
+        ["bad_applicant_kind", "bad_channel", "bad_correction_day", "bad_figure", "bad_holiday_file",
+         "bad_organisation_kind", "bad_section", "future_receipt", "ground_not_applicable"],
+        (2, 422)),
+    **dict.fromkeys(["unknown_request"], (2, 404)),
 }
 
 
