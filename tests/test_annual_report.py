@@ -4,6 +4,7 @@ traceable to them, totals reconciling, and the .docx and .xlsx open in LibreOffi
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -105,10 +106,12 @@ def test_the_annual_report_is_filled_from_the_records_and_reconciles(office, tmp
         pytest.skip("LibreOffice（soffice）未安装：无法验证导出文件能否打开（scripts/test.sh 会安装）")
     (tmp_path / "report.docx").write_bytes(annual_export.to_docx(report))
     (tmp_path / "report.xlsx").write_bytes(annual_export.to_xlsx(report, counted))
+    # LibreOffice runs on the real clock even when the suite runs under faketime
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME", "FAKETIME_NO_CACHE")}
     for name in ("report.docx", "report.xlsx"):
         subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
                         "--convert-to", "pdf", "--outdir", str(tmp_path / name.split(".")[1]), str(tmp_path / name)],
-                       check=True, capture_output=True, timeout=300)
+                       check=True, capture_output=True, timeout=300, env=env)
         pdf = tmp_path / name.split(".")[1] / "report.pdf"
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
 

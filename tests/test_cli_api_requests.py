@@ -25,8 +25,9 @@ def test_a_request_from_add_to_archive_on_the_command_line(staffed):
     assert "法律服务机构" in bad_kind.stderr
     added = cli.json("request", "add", "--channel", "信函", "--applicant-kind", "法人或其他组织",
                      "--org-kind", "法律服务机构", "--name", "某律师事务所", "--description", "某项目环评批复",
-                     "--received-on", "2026-02-13", who="gong1")
-    assert added["due_on"] == "2026-03-19" and added["overdue"] and added["applicant"] == "某律师事务所"
+                     "--received-on", "2025-09-26", who="gong1")  # the CLI acts on the real clock: a day long past
+    # received the Friday before 国庆 2025 (1–8 Oct off, Sun 28 Sep and Sat 11 Oct worked)
+    assert added["due_on"] == "2025-10-30" and added["overdue"] and added["applicant"] == "某律师事务所"
     rid = str(added["id"])
     cli("request", "add", "--channel", "网络", "--applicant-kind", "自然人", "--name", "王五",
         "--description", "x", who="bian", code=1)  # an editor does not register requests
