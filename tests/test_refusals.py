@@ -39,6 +39,7 @@ BEFORE = {
         (2, 422)),
     **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user"], (2, 404)),
     **dict.fromkeys(["bad_login", "bad_token", "locked", "no_token"], (2, 401)),
+    **dict.fromkeys(["bad_target", "nothing_to_restore"], (2, 422)),  # sanshen restore
 }
 
 
