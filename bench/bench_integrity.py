@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -100,6 +101,8 @@ def main() -> None:
     took, report = _check(engine, site)
     assert [p.path for p in report.problems] == [item_path(n // 2)]
     print(f"one tampered page found (with its diff) in {took:.2f} s")
+    engine.dispose()
+    shutil.rmtree(tmp)
 
 
 if __name__ == "__main__":

@@ -354,7 +354,7 @@ def draft_reply(ctx: "AppContext", actor: UserView, request_id: int, *, kind: st
     assert wf is not None
     view = drafts.submit(ctx, actor, drafts.SubmitInput(
         title=f"关于第 {request_id} 号政府信息公开申请的答复（{decision.kind.label}）", body=body,
-        kind=DraftKind.REPLY, disclosure=Disclosure.ON_REQUEST, column="依申请公开答复",
+        kind=DraftKind.REPLY, disclosure=Disclosure.ON_REQUEST, column="",  # a reply is sent to the applicant, never filed under a site column
     ), now=now, workflow=wf)
     with action(ctx) as session:
         req = _get(session, request_id)
