@@ -13,6 +13,7 @@ from flows.sitesweep import DaskOptions, dask_runner, inline_runner, sweep_site
 from review.refusals import InvalidInput, NotPermitted
 from sanshen.service.context import AppContext, lexicon_overrides
 from sanshen.service.draft_pass import DraftPass, LexiconPass
+from sanshen.service.errors import NotFound
 from sanshen.service.tx import action, reading
 from sanshen.service.views import SiteSweepView, SweepColumnView, SweepFindingView, SweepPageView, UserView
 from storage.audit import append_event
@@ -125,3 +126,13 @@ def _view(sweep: SiteSweep, pages: tuple[SweepPageView, ...]) -> SiteSweepView:
         columns=tuple(SweepColumnView(column=c, pages_with_errors=n, errors=e)
                       for c, (n, e) in sorted(columns.items(), key=lambda kv: (-kv[1][0], kv[0]))),
         pages=pages)
+
+
+def sweep_report(ctx: AppContext, user: UserView, sweep_id: int | None = None) -> SiteSweepView:
+    """A run (default: the latest) as an admin reads it over the API."""
+    if not user.has_role("admin"):
+        raise NotPermitted("admin_only", "只有管理员可以查看全站复查")
+    view = sweep_view(ctx, sweep_id)
+    if view is None:
+        raise NotFound("unknown_sweep", "尚未进行过全站复查" if sweep_id is None else f"全站复查 {sweep_id} 不存在")
+    return view

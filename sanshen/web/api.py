@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from checking.context import DraftMeta
 from lexicon.vocabulary import DraftKind
-from sanshen.service import audit, drafts, users, validate
+from sanshen.service import audit, drafts, site_links, site_sweep, users, validate
 from sanshen.service.errors import AuthError
 from sanshen.service.views import (
     AuditChainView,
@@ -22,7 +22,9 @@ from sanshen.service.views import (
     CheckReportView,
     DraftDetail,
     DraftView,
+    LinkReportView,
     QueueItem,
+    SiteSweepView,
     UserView,
 )
 from sanshen.web.state import app_ctx, now
@@ -165,3 +167,27 @@ def check(request: Request, data: CheckBody) -> CheckReportView:
                          disclosure_reason=data.disclosure_reason)
     report = app_ctx(request).checker.check(text, meta=meta)
     return CheckReportView.model_validate(report, from_attributes=True)
+
+
+class SweepBody(BaseModel):
+    column: str | None = Field(None, description="只复查此栏目；省略为全站")
+
+
+@router.post("/sweeps", status_code=202, response_model=SiteSweepView, summary="发起全站复查（管理员；由流程进程执行）")
+def request_sweep(request: Request, data: SweepBody, me: UserView = Depends(api_user)) -> SiteSweepView:
+    return site_sweep.request_site_sweep(app_ctx(request), me, column=data.column)
+
+
+@router.get("/sweeps/latest", response_model=SiteSweepView, summary="最近一次全站复查：进度与有问题的页面（管理员）")
+def latest_sweep(request: Request, me: UserView = Depends(api_user)) -> SiteSweepView:
+    return site_sweep.sweep_report(app_ctx(request), me)
+
+
+@router.get("/sweeps/{sweep_id}", response_model=SiteSweepView, summary="一次全站复查：进度与有问题的页面（管理员）")
+def one_sweep(request: Request, sweep_id: int, me: UserView = Depends(api_user)) -> SiteSweepView:
+    return site_sweep.sweep_report(app_ctx(request), me, sweep_id)
+
+
+@router.get("/links", response_model=LinkReportView, summary="最近一次链接巡检，按栏目（管理员）")
+def links_report(request: Request, me: UserView = Depends(api_user)) -> LinkReportView:
+    return site_links.link_report_for(app_ctx(request), me)
