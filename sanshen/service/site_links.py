@@ -67,7 +67,7 @@ def link_report(ctx: AppContext, *, sweep_id: int | None = None) -> LinkReportVi
 def link_report_for(ctx: AppContext, user: UserView) -> LinkReportView:
     """The latest link sweep as an admin reads it over the API."""
     if not user.has_role("admin"):
-        raise NotPermitted("admin_only", "只有管理员可以查看链接巡检")
+        raise NotPermitted("forbidden", "只有管理员可以查看链接巡检")
     report = link_report(ctx)
     if report is None:
         raise NotFound("no_link_sweep", "尚未进行过链接巡检")
