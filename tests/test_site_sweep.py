@@ -153,3 +153,23 @@ def test_the_admin_page_starts_a_sweep_and_shows_its_progress_and_the_pages(team
     assert '<meta http-equiv="refresh"' not in done.text
     assert 'value="3"' in done.text and "已复查 3 / 3 个已发布页面，1 个有" in done.text
     assert f'<a href="/drafts/{site["news"]}">区政府召开安全生产会议</a>' in done.text and NEW_TERM in done.text
+
+
+@pytest.mark.db
+def test_rest_api_requests_and_reads_sweeps_for_admins_only(team, site):
+    from fastapi.testclient import TestClient
+
+    from sanshen.web.app import create_app
+
+    api = TestClient(create_app(team.ctx, secret=b"test-secret"))
+    auth = lambda who: {"Authorization": f"Bearer {team.tokens[who]}"}  # noqa: E731
+    assert api.get("/api/v1/sweeps/latest", headers=auth("guan")).status_code == 404
+    assert api.get("/api/v1/links", headers=auth("guan")).json()["code"] == "no_link_sweep"
+    assert api.post("/api/v1/sweeps", headers=auth("bian"), json={}).status_code == 403
+    queued = api.post("/api/v1/sweeps", headers=auth("guan"), json={"column": "通知公告"})
+    assert queued.status_code == 202 and queued.json()["state"] == "queued"
+    build_dispatcher(team.ctx, use_prefect=False).drain(max_wait=0)
+    done = api.get(f"/api/v1/sweeps/{queued.json()['id']}", headers=auth("guan")).json()
+    assert (done["state"], done["column"], done["total"], done["pages_with_errors"]) == ("done", "通知公告", 2, 0)
+    assert api.get("/api/v1/sweeps/latest", headers=auth("guan")).json()["id"] == done["id"]
+    assert api.get("/api/v1/sweeps/latest", headers=auth("bian")).status_code == 403

@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from flows.links import LinkPolicy
 from flows.linksweep import DEAD, MOVED, SKIPPED, sweep_links
-from review.refusals import InvalidInput
+from review.refusals import InvalidInput, NotPermitted
 from sanshen.service.context import AppContext
+from sanshen.service.errors import NotFound
 from sanshen.service.tx import reading
-from sanshen.service.views import ColumnLinksView, LinkProblemView, LinkReportView
+from sanshen.service.views import ColumnLinksView, LinkProblemView, LinkReportView, UserView
 from storage.models import Draft, LinkSweep, PageLink
 
 
@@ -61,3 +62,13 @@ def link_report(ctx: AppContext, *, sweep_id: int | None = None) -> LinkReportVi
                       for name, t in sorted(columns.items(), key=lambda kv: (-kv[1][DEAD], kv[0]))),
         problems=tuple(sorted(problems, key=lambda p: (p.state != DEAD, p.column, p.draft_id))),
     )
+
+
+def link_report_for(ctx: AppContext, user: UserView) -> LinkReportView:
+    """The latest link sweep as an admin reads it over the API."""
+    if not user.has_role("admin"):
+        raise NotPermitted("forbidden", "只有管理员可以查看链接巡检")
+    report = link_report(ctx)
+    if report is None:
+        raise NotFound("no_link_sweep", "尚未进行过链接巡检")
+    return report

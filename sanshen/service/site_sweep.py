@@ -68,7 +68,7 @@ def request_site_sweep(ctx: AppContext, user: UserView, *, column: str | None = 
     """An admin asks the workers for a re-check: the run's row, an audit event and the outbox item,
     in one transaction."""
     if not user.has_role("admin"):
-        raise NotPermitted("admin_only", "只有管理员可以发起全站复查")
+        raise NotPermitted("forbidden", "只有管理员可以发起全站复查")
     column = _column(ctx, column)
     now = ctx.clock()
     with action(ctx) as s:
@@ -126,3 +126,13 @@ def _view(sweep: SiteSweep, pages: tuple[SweepPageView, ...]) -> SiteSweepView:
         columns=tuple(SweepColumnView(column=c, pages_with_errors=n, errors=e)
                       for c, (n, e) in sorted(columns.items(), key=lambda kv: (-kv[1][0], kv[0]))),
         pages=pages)
+
+
+def sweep_report(ctx: AppContext, user: UserView, sweep_id: int | None = None) -> SiteSweepView:
+    """A run (default: the latest) as an admin reads it over the API."""
+    if not user.has_role("admin"):
+        raise NotPermitted("forbidden", "只有管理员可以查看全站复查")
+    view = sweep_view(ctx, sweep_id)
+    if view is None:
+        raise NotFound("unknown_sweep", "尚未进行过全站复查" if sweep_id is None else f"全站复查 {sweep_id} 不存在")
+    return view

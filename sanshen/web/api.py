@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from checking.context import DraftMeta
 from lexicon.vocabulary import DraftKind
 from review.refusals import InvalidInput, NotPermitted
-from sanshen.service import (audit, check_pass, claims, columns, drafts, lists, opinions, revisions, suggestions, users,
-                             validate)
+from sanshen.service import (audit, check_pass, claims, columns, drafts, lists, opinions, revisions, site_links,
+                             site_sweep, suggestions, users, validate)
 from sanshen.service import requests as requests_service
 from sanshen.service.errors import AuthError, NotFound
 from sanshen.service.schedule import moment
@@ -37,12 +37,14 @@ from sanshen.service.views import (
     DraftView,
     FreshnessView,
     OpinionView,
+    LinkReportView,
     QueueItem,
     RequestDetail,
     RequestView,
     RevisionPreview,
     SignSheetView,
     SuggestionView,
+    SiteSweepView,
     UserView,
 )
 from sanshen.web.rate_limit import RateLimiter
@@ -539,3 +541,27 @@ def preview_revision(request: Request, draft_id: int, data: PreviewBody,
 @router.get("/drafts/{draft_id}/sheet", response_model=SignSheetView, summary="审签单")
 def sign_sheet(request: Request, draft_id: int, me: UserView = Depends(api_user)) -> SignSheetView:
     return opinions.sign_sheet(app_ctx(request), me, draft_id)
+
+
+class SweepBody(BaseModel):
+    column: str | None = Field(None, description="只复查此栏目；省略为全站")
+
+
+@router.post("/sweeps", status_code=202, response_model=SiteSweepView, summary="发起全站复查（管理员；由流程进程执行）")
+def request_sweep(request: Request, data: SweepBody, me: UserView = Depends(api_user)) -> SiteSweepView:
+    return site_sweep.request_site_sweep(app_ctx(request), me, column=data.column)
+
+
+@router.get("/sweeps/latest", response_model=SiteSweepView, summary="最近一次全站复查：进度与有问题的页面（管理员）")
+def latest_sweep(request: Request, me: UserView = Depends(api_user)) -> SiteSweepView:
+    return site_sweep.sweep_report(app_ctx(request), me)
+
+
+@router.get("/sweeps/{sweep_id}", response_model=SiteSweepView, summary="一次全站复查：进度与有问题的页面（管理员）")
+def one_sweep(request: Request, sweep_id: int, me: UserView = Depends(api_user)) -> SiteSweepView:
+    return site_sweep.sweep_report(app_ctx(request), me, sweep_id)
+
+
+@router.get("/links", response_model=LinkReportView, summary="最近一次链接巡检，按栏目（管理员）")
+def links_report(request: Request, me: UserView = Depends(api_user)) -> LinkReportView:
+    return site_links.link_report_for(app_ctx(request), me)
