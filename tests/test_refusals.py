@@ -55,7 +55,7 @@ BEFORE = {
                      "unregistered_column", "bad_time", "bad_schedule"], (2, 422)),
     **dict.fromkeys(["unknown_column"], (2, 404)),
     # added with 依申请公开, the reviewer's desk, integrity and sweeps
-    **dict.fromkeys(["admin_only", "cannot_claim", "own_extension"], (1, 403)),
+    **dict.fromkeys(["cannot_claim", "own_extension"], (1, 403)),
     **dict.fromkeys(["already_extended", "awaiting_correction", "claimed", "correction_once",
                      "no_extension_asked", "not_assigned", "not_locked", "not_on_request", "overdue", "published",
                      "reply_exists", "reply_not_signed", "request_state"], (1, 409)),
