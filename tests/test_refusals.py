@@ -38,6 +38,12 @@ BEFORE = {
          "weak_password", "xlsx_too_large"],
         (2, 422)),
     **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user"], (2, 404)),
+    # added since (issue 12: lists, claims, revisions, unlock, allow-list in place), answered by their kind
+    **dict.fromkeys(["cannot_claim"], (1, 403)),
+    **dict.fromkeys(["claimed", "not_locked"], (1, 409)),
+    **dict.fromkeys(["bad_page", "bad_status", "bad_task", "not_allow_listed", "not_claimed", "note_required",
+                     "same_revision", "stage_required"], (2, 422)),
+    **dict.fromkeys(["queue_empty", "unknown_revision"], (2, 404)),
     **dict.fromkeys(["bad_login", "bad_token", "locked", "no_token"], (2, 401)),
 }
 
