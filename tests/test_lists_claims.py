@@ -165,9 +165,9 @@ def test_pages_list_claim_next_and_editor_landing(app, team):
     jiao1 = signed_in(app, "jiao1")
     page = jiao1.get("/queue").text
     assert "处理下一篇：页面稿件" in page and "bian" in page
-    r = jiao1.post(f"/drafts/{d}/claim", data={"csrf_token": csrf_of(page), "stage": "一校", "back": "queue"},
-                   follow_redirects=False)
+    r = jiao1.post("/queue/claims", data={"csrf_token": csrf_of(page), "claim": f"{d}:一校"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/queue?done=claimed"
+    assert jiao1.post("/queue/claims", data={"csrf_token": csrf_of(page), "claim": "x"}).status_code == 422
     jiao2 = signed_in(app, "jiao2")
     page2 = jiao2.get("/queue").text
     assert "jiao1 正在处理" in page2 and "处理下一篇：另一篇" in page2

@@ -44,6 +44,7 @@ BEFORE = {
     **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user", "unknown_suggestion"], (2, 404)),
     # added with the site sweeps (no earlier answer to keep)
     **dict.fromkeys(["unknown_sweep", "no_link_sweep"], (2, 404)),
+    "bad_task": (2, 422),
     **dict.fromkeys(["bad_login", "bad_token", "locked", "no_token"], (2, 401)),
     # added since: the REST check's limits
     "bad_base64": (2, 422),

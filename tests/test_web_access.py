@@ -64,20 +64,26 @@ def test_ids_of_another_draft_cannot_be_used_on_this_one(app, team):
 
 
 def test_sign_in_refusals_do_not_say_whether_the_user_exists(app, team):
+    """Unknown name, no web password, wrong password: one answer. Only a locked account is told it
+    is locked (issue 12): learning that costs an attacker five failures on that very name, which
+    lock the account and leave a user.locked event in the audit trail."""
     users.set_password(team.ctx, None, "jiao1", PASSWORD, now=team.clock())
+    users.set_password(team.ctx, None, "jiao2", PASSWORD, now=team.clock())
     c = TestClient(app)
+    wrong = sign_in(c, "jiao2", "wrong-password")
     for _ in range(5):
         sign_in(c, "jiao1", "wrong-password")
     locked = sign_in(c, "jiao1", PASSWORD)  # the right password, on a locked account
     unknown = sign_in(c, "nobody", "wrong-password")
     no_password = sign_in(c, "shen1", "wrong-password")  # exists, but has no web password
-    assert locked.status_code == unknown.status_code == no_password.status_code == 401
+    assert wrong.status_code == locked.status_code == unknown.status_code == no_password.status_code == 401
 
     def error_of(r) -> str:
         return r.text.split('role="alert">', 1)[1].split("<", 1)[0]
 
-    assert error_of(locked) == error_of(unknown) == error_of(no_password)
-    assert "锁定" in error_of(unknown)
+    assert error_of(wrong) == error_of(unknown) == error_of(no_password)
+    assert "锁定" in error_of(unknown)  # the lockout rule is stated to everyone
+    assert "已被锁定" in error_of(locked) and "用户名或密码错误" not in error_of(locked)
 
 
 @pytest.mark.parametrize("target", ["/\t/evil.example", "/\n/evil.example", "/ /evil.example", "//evil.example",

@@ -675,16 +675,19 @@ def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUE
         if not stages:
             return []
         rows = _queue_rows(session, actor, stages, _conflicting_stages(defs), limit, urgent_only=urgent_only)
-        extras = queue_extras(session, rows)
+
+        def overdue(r) -> bool:
+            return r.due_at is not None and r.due_at < now
+
+        rows.sort(key=lambda r: (not overdue(r), not r.urgent, r.due_at is None, r.due_at or now, r.draft_id))
+        rows = rows[:limit]
+        extras = queue_extras(session, rows)  # for the rows answered only
     labels = {s.name: s.label for wf in reversed(defs) for s in wf.stages}
-    items = [
+    return [
         QueueItem(id=r.draft_id, title=r.title, stage=r.stage, label=labels.get(r.stage, r.stage), due_at=r.due_at,
-                  urgent=bool(r.urgent), overdue=r.due_at is not None and r.due_at < now,
-                  **extras.of(r))
+                  urgent=bool(r.urgent), overdue=overdue(r), **extras.of(r))
         for r in rows
     ]
-    items.sort(key=lambda i: (not i.overdue, not i.urgent, i.due_at is None, i.due_at or now, i.id))
-    return items[:limit]
 
 
 def _queue_rows(session: Session, actor: UserView, stages: list[str], conflicts: dict[str, frozenset[str]],

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from lexicon.vocabulary import DraftStatus
+from review.refusals import InvalidInput
 from sanshen.service import claims, lists
 from sanshen.service.views import UserView
 from sanshen.web.auth import csrf_protect, current_user
@@ -85,6 +86,20 @@ def unclaim(request: Request, draft_id: int, stage: str = Form(""), back: str = 
             me: UserView = Depends(current_user)) -> Response:
     claims.unclaim(app_ctx(request), me, draft_id, stage=stage or None, now=now(request))
     return RedirectResponse(_back(back, draft_id, "unclaimed"), status_code=303)
+
+
+@router.post("/queue/claims")
+def queue_claims(request: Request, claim: str = Form(""), unclaim: str = Form(""),
+                 me: UserView = Depends(current_user)) -> Response:
+    """The queue's one form: the button pressed names the task ("draft:stage") and what to do."""
+    task = claim or unclaim
+    draft_text, _, stage = task.partition(":")
+    draft_id = optional_int(draft_text, what="稿件编号")
+    if draft_id is None or not stage:
+        raise InvalidInput("bad_task", "请选择要认领或放弃认领的任务")
+    act = claims.claim if claim else claims.unclaim
+    act(app_ctx(request), me, draft_id, stage=stage, now=now(request))
+    return RedirectResponse(f"/queue?done={'claimed' if claim else 'unclaimed'}", status_code=303)
 
 
 def _back(back: str, draft_id: int, done: str) -> str:
