@@ -69,7 +69,7 @@ def test_a_claim_ends_with_its_task(team):
 def test_all_drafts_filters_and_pages(team):
     a = team.submit(title="甲", column="通知公告").id
     team.clock.advance(timedelta(days=2))
-    b = team.submit(title="乙", column="政务动态").id
+    b = team.submit(title="乙", column="工作动态").id
     team.walk(b, through="一校")
     c = team.submit(title="丙", column="通知公告").id
     me = team["shen1"]

@@ -9,7 +9,9 @@ import tempfile
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+from flows.site import MANIFEST
 from sanshen.service.context import AppContext
+from sanshen.service.site import site_of
 from sanshen.service.views import ReadinessCheckView, ReadinessView
 from storage.db import alembic_config
 
@@ -33,14 +35,19 @@ def _migrations(current: str | None) -> ReadinessCheckView:
 
 
 def _site(ctx: AppContext) -> ReadinessCheckView:
-    site = ctx.settings.site_dir
+    store = site_of(ctx.settings).store
+    where = ctx.settings.site_store_url
     try:
-        fd, path = tempfile.mkstemp(prefix=".ready.", dir=site)
-        os.close(fd)
-        os.unlink(path)
-    except OSError as exc:
-        return ReadinessCheckView(name="site", ok=False, detail=f"站点目录 {site} 不可写：{exc.strerror or exc}")
-    return ReadinessCheckView(name="site", ok=True, detail=f"站点目录 {site} 可写")
+        store.ensure()
+        if store.local_root is not None:  # a folder: it takes a (hidden, never published) file
+            fd, path = tempfile.mkstemp(prefix=".ready.", dir=store.local_root)
+            os.close(fd)
+            os.unlink(path)
+        else:  # an object store: it answers (a probe object would show up as an added file)
+            store.read(MANIFEST)
+    except Exception as exc:  # any error of the store means not ready
+        return ReadinessCheckView(name="site", ok=False, detail=f"站点存放处 {where} 不可写：{exc}")
+    return ReadinessCheckView(name="site", ok=True, detail=f"站点存放处 {where} 可写")
 
 
 def readiness(ctx: AppContext) -> ReadinessView:
