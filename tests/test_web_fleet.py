@@ -68,16 +68,16 @@ def test_two_web_processes_share_sessions_sign_out_and_disable(tmp_path, db_url,
         wait_ready(b, base_b)
         cookie = sign_in(base_a, "bian")
         with on(base_b, cookie) as web_b:
-            assert web_b.get("/queue", follow_redirects=False).status_code == 200  # made on A, valid on B
-            page = web_b.get("/queue")
+            assert web_b.get("/notifications", follow_redirects=False).status_code == 200  # made on A, valid on B
+            page = web_b.get("/notifications")
             assert web_b.post("/logout", data={"csrf_token": csrf_of(page.text)},
                               follow_redirects=False).status_code == 303  # signed out on B
         with on(base_a, cookie) as web_a:
-            assert web_a.get("/queue", follow_redirects=False).headers["location"].startswith("/login")
+            assert web_a.get("/notifications", follow_redirects=False).headers["location"].startswith("/login")
 
         again = sign_in(base_b, "bian")
         with on(base_a, again) as web_a:
-            assert web_a.get("/queue", follow_redirects=False).status_code == 200
+            assert web_a.get("/notifications", follow_redirects=False).status_code == 200
         admin = sign_in(base_b, "guan")
         with on(base_b, admin) as web_b:
             page = web_b.get("/admin/users")
@@ -85,7 +85,7 @@ def test_two_web_processes_share_sessions_sign_out_and_disable(tmp_path, db_url,
                            follow_redirects=False)
             assert r.status_code == 303  # disabled on B
         with on(base_a, again) as web_a:
-            assert web_a.get("/queue", follow_redirects=False).headers["location"].startswith("/login")
+            assert web_a.get("/notifications", follow_redirects=False).headers["location"].startswith("/login")
         assert team.people["bian"].name == "bian"
     finally:
         outputs = [stop_with_sigterm(proc)[1] for proc in (a, b)]
