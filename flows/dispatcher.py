@@ -14,7 +14,8 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -39,14 +40,15 @@ from storage.models import Draft
 log = logging.getLogger("sanshen.flows")
 
 Handler = Callable[[dict, datetime], object]
+TASK_KINDS = ("publish", "withdraw", "recheck")  # under Prefect each of these items is a task run
 MAX_AUDIT_ERROR = 1000  # characters of the error kept in the outbox.dead audit event
 MAX_NOTICE_ERROR = 200  # … and in the admins' notification
 
 
 @dataclass(frozen=True)
 class DispatcherConfig:
-    lease: timedelta = timedelta(minutes=5)
-    batch: int = 10
+    lease: timedelta = timedelta(minutes=1)  # renewed every third of it while the worker lives
+    batch: int = 50  # items one run_once (under Prefect: one flow run) carries at most
     poll_seconds: float = 2.0
     sweep_every: timedelta = timedelta(minutes=1)
     backoff_base: timedelta = timedelta(seconds=5)
@@ -89,6 +91,9 @@ class Dispatcher:
             log.info("link liveness checks are off: links items complete without probing")
         self._flows: dict[str, Callable] | None = None
         self._next_sweep: datetime | None = None
+        self._batch_first: outbox.OutboxItem | None = None  # the batch the flow run in progress carries
+        self._batch_fixed: datetime | None = None
+        self._batch_stop: threading.Event | None = None
 
     # --- the work of each kind (plain functions of the payload) -------------------------
 
@@ -116,28 +121,47 @@ class Dispatcher:
     # --- running ------------------------------------------------------------------------
 
     def _prefect_flows(self) -> dict[str, Callable]:
+        """Prefect's flows: ``batch`` runs a batch of outbox items in one flow run (publish, withdraw
+        and recheck items each as a task of that run; route and links items, cheap database work,
+        run in the flow itself); ``sweep`` is the periodic escalation sweep."""
         if self._flows is None:
-            from prefect import flow
+            from prefect import flow, task
 
-            def wrap(kind: str, handler: Handler) -> Callable:
-                def body(payload: dict, now: str) -> object:
+            def task_of(kind: str, handler: Handler) -> Callable:
+                def body(key: str, payload: dict, now: str) -> object:
                     return handler(payload, datetime.fromisoformat(now))
 
                 body.__name__ = f"sanshen_{kind}"
-                return flow(name=f"sanshen-{kind}", validate_parameters=False, log_prints=False)(body)
+                return task(name=kind, task_run_name="{key}", retries=0, persist_result=False)(body)
 
-            kinds = {**self._handlers, "sweep": self._sweep}
-            self._flows = {kind: wrap(kind, handler) for kind, handler in kinds.items()}
+            tasks = {kind: task_of(kind, self._handlers[kind]) for kind in TASK_KINDS}
+
+            def batch(first: str) -> int:
+                return self._run_batch(self._batch_first, self._batch_fixed, self._batch_stop, tasks)
+
+            def sweep(now: str) -> object:
+                return self._sweep({}, datetime.fromisoformat(now))
+
+            self._flows = {
+                "batch": flow(name="sanshen-outbox", flow_run_name="{first}", validate_parameters=False,
+                              log_prints=False, persist_result=False)(batch),
+                "sweep": flow(name="sanshen-sweep", validate_parameters=False, log_prints=False,
+                              persist_result=False)(sweep),
+            }
         return self._flows
 
+    def _in_prefect(self, name: str, **parameters: object) -> object:
+        from prefect import tags
+
+        from flows.prefect_runtime import flow_settings
+
+        with flow_settings(self._prefect_api_url), tags(worker_tag(self.worker)):
+            return self._prefect_flows()[name](**parameters)
+
     def run_kind(self, kind: str, payload: dict, now: datetime) -> object:
+        """Run one item's work in this thread, outside Prefect."""
         if kind != "sweep" and kind not in self._handlers:
             raise ValueError(f"unknown outbox kind: {kind}")
-        if self._use_prefect:
-            from flows.prefect_runtime import flow_settings
-
-            with flow_settings(self._prefect_api_url):
-                return self._prefect_flows()[kind](payload=payload, now=now.isoformat())
         return (self._sweep if kind == "sweep" else self._handlers[kind])(payload, now)
 
     def sweep_if_due(self, now: datetime) -> None:
@@ -145,46 +169,129 @@ class Dispatcher:
             return
         self._next_sweep = now + self.config.sweep_every
         try:
-            self.run_kind("sweep", {}, now)
+            if self._use_prefect:
+                self._in_prefect("sweep", now=now.isoformat())
+            else:
+                self.run_kind("sweep", {}, now)
         except Exception:  # a failed sweep is retried at the next interval
             log.exception("escalation sweep failed")
 
-    def run_once(self, now: datetime | None = None, *, stop: threading.Event | None = None) -> int:
-        """Run the sweep if due, then claim and run one batch of ready items; returns how many ran.
+    def _claim_one(self, now: datetime) -> outbox.OutboxItem | None:
+        items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease, limit=1)
+        if not items:
+            return None
+        if items[0].taken_from and self._use_prefect:
+            self._end_runs_of(items[0].taken_from, now)
+        return items[0]
 
-        With ``now`` given every item runs at that time; otherwise each at the clock's time.
-        Once ``stop`` is set, the item in hand finishes and the batch's unstarted items are
-        released at once for another worker (not left to wait out the lease)."""
+    def run_once(self, now: datetime | None = None, *, stop: threading.Event | None = None) -> int:
+        """Run the sweep if due, then run one batch of ready items; returns how many ran.
+
+        Items are claimed one at a time, each when it is about to start, so a worker that dies holds
+        only the item in progress. Under Prefect one flow run (``sanshen-outbox``) carries the batch.
+        With ``now`` given every item runs at that time; otherwise each at the clock's time. Once
+        ``stop`` is set, the item in hand finishes and no further item is claimed."""
         fixed = now
         now = now or self.clock()
         self.sweep_if_due(now)
-        items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease,
-                             limit=self.config.batch)
-        for done, item in enumerate(items):
-            if stop is not None and stop.is_set():
-                outbox.release(self.engine, [i.id for i in items[done:]], worker=self.worker)
-                return done
-            started = fixed or self.clock()
-            if item.kind not in self._handlers:
-                give_up(self.engine, item, f"unknown outbox kind: {item.kind}", now=started)
-                continue
-            if item.attempts > self.config.max_attempts:  # the earlier claims never ended: workers died on it
-                give_up(self.engine, item, f"{item.attempts - 1} 次领取均未完成（进程崩溃或超过租约）", now=started)
-                continue
-            try:
-                result = self.run_kind(item.kind, item.payload, started)
-            except Exception as exc:
-                error = f"{type(exc).__name__}: {exc}"
-                if item.attempts >= self.config.max_attempts:
-                    give_up(self.engine, item, error, now=started)
-                    continue
-                retry = started + backoff(item.attempts, self.config)
-                log.warning("outbox item %s (%s) failed, retry at %s: %s", item.id, item.key, retry, exc)
-                outbox.fail(self.engine, item.id, error=error, now=started, retry_at=retry)
+        if stop is not None and stop.is_set():
+            return 0
+        first = self._claim_one(now)
+        if first is None:
+            return 0
+        if not self._use_prefect:
+            return self._run_batch(first, fixed, stop, None)
+        self._batch_first, self._batch_fixed, self._batch_stop = first, fixed, stop
+        try:
+            return self._in_prefect("batch", first=first.key)
+        except Exception:  # Prefect itself failed (its API unreachable): the items ran or went back
+            log.exception("the outbox batch flow failed")
+            return 1
+        finally:
+            self._batch_first = self._batch_fixed = self._batch_stop = None
+
+    def _run_batch(self, first: outbox.OutboxItem, fixed: datetime | None, stop: threading.Event | None,
+                   tasks: dict[str, Callable] | None) -> int:
+        ran, item = 0, first
+        while item is not None:
+            self._run_item(item, fixed or self.clock(), tasks)
+            ran += 1
+            if ran >= self.config.batch or (stop is not None and stop.is_set()):
+                break
+            item = self._claim_one(fixed or self.clock())
+        return ran
+
+    def _run_item(self, item: outbox.OutboxItem, started: datetime, tasks: dict[str, Callable] | None) -> None:
+        if item.kind not in self._handlers:
+            give_up(self.engine, item, f"unknown outbox kind: {item.kind}", now=started)
+            return
+        if item.attempts > self.config.max_attempts:  # the earlier claims never ended: workers died on it
+            give_up(self.engine, item, f"{item.attempts - 1} 次领取均未完成（进程崩溃或超过租约）", now=started)
+            return
+        try:
+            if tasks is not None and item.kind in tasks:
+                result = tasks[item.kind](key=item.key, payload=item.payload, now=started.isoformat())
             else:
-                log.info("outbox item %s (%s): %s", item.id, item.key, result)
-                outbox.complete(self.engine, item.id, now=started)
-        return len(items)
+                result = self.run_kind(item.kind, item.payload, started)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            if item.attempts >= self.config.max_attempts:
+                give_up(self.engine, item, error, now=started)
+                return
+            retry = started + backoff(item.attempts, self.config)
+            log.warning("outbox item %s (%s) failed, retry at %s: %s", item.id, item.key, retry, exc)
+            outbox.fail(self.engine, item.id, error=error, now=started, retry_at=retry)
+        else:
+            log.info("outbox item %s (%s): %s", item.id, item.key, result)
+            outbox.complete(self.engine, item.id, now=started)
+
+    # --- leases and the runs of dead workers ------------------------------------------------
+
+    def release_dead_local_claims(self) -> list[str]:
+        """At start: hand back at once the claims of workers of this host that are gone (a killed
+        or restarted process; this very name too, as a container's pid repeats), and end their
+        Prefect runs as crashed. Returns the workers whose claims were released."""
+        host, _, _ = self.worker.rpartition(":")
+        gone = [w for w in outbox.holders(self.engine)
+                if w == self.worker or (w.rpartition(":")[0] == host and not _pid_alive(w.rpartition(":")[2]))]
+        if gone:
+            n = outbox.release_claims_of(self.engine, gone)
+            log.warning("released %s outbox claims of stopped workers %s", n, ", ".join(gone))
+            if self._use_prefect:
+                for holder in gone:
+                    self._end_runs_of(holder, self.clock())
+        return gone
+
+    def _end_runs_of(self, holder: str, now: datetime) -> None:
+        try:
+            from flows.prefect_runtime import crash_runs_tagged
+
+            crash_runs_tagged(self._prefect_api_url, worker_tag(holder),
+                              f"工作进程 {holder} 已停止（其租约已过期），本次运行未能完成")
+        except Exception:  # best effort: Prefect's bookkeeping, not the outbox's
+            log.warning("could not mark the runs of %s crashed", holder, exc_info=True)
+
+    @contextmanager
+    def leases_kept(self) -> Iterator[None]:
+        """While the block runs, renew this worker's claims every third of the lease, so an item
+        that takes longer than the lease is not taken over by another worker while it runs."""
+        done = threading.Event()
+
+        def keep() -> None:
+            every = max(self.config.lease.total_seconds() / 3, 0.05)
+            while not pause(done, every):
+                try:
+                    outbox.renew(self.engine, worker=self.worker, now=self.clock(), lease=self.config.lease)
+                except Exception:  # the database may be briefly unavailable; try again next time
+                    log.warning("could not renew the outbox leases", exc_info=True)
+
+        keeper = threading.Thread(target=keep, name="sanshen-leases", daemon=True)
+        keeper.start()
+        try:
+            yield
+        finally:
+            done.set()
+            keeper.join()
 
     def drain(self, *, max_wait: float = 120.0, stop: threading.Event | None = None,
               sleep: Callable[[float], object] | None = None) -> int:
@@ -195,30 +302,49 @@ class Dispatcher:
         sleep = sleep or (lambda seconds: pause(stop, seconds))
         ran = 0
         waited = 0.0
-        while not stop.is_set():
-            n = self.run_once(stop=stop)
-            ran += n
-            if n:
-                continue
-            ready_at = outbox.next_ready_at(self.engine)
-            if ready_at is None:
-                break
-            delay = max((ready_at - self.clock()).total_seconds(), 0.05)
-            if waited + delay > max_wait:
-                break
-            sleep(delay)
-            waited += delay
+        with self.leases_kept():
+            while not stop.is_set():
+                n = self.run_once(stop=stop)
+                ran += n
+                if n:
+                    continue
+                ready_at = outbox.next_ready_at(self.engine)
+                if ready_at is None:
+                    break
+                delay = max((ready_at - self.clock()).total_seconds(), 0.05)
+                if waited + delay > max_wait:
+                    break
+                sleep(delay)
+                waited += delay
         return ran
 
     def run_forever(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                n = self.run_once(stop=stop)
-            except Exception:  # the database may be briefly unavailable: keep going
-                log.exception("dispatcher iteration failed")
-                n = 0
-            if n == 0:
-                pause(stop, self.config.poll_seconds)
+        with self.leases_kept():
+            while not stop.is_set():
+                try:
+                    n = self.run_once(stop=stop)
+                except Exception:  # the database may be briefly unavailable: keep going
+                    log.exception("dispatcher iteration failed")
+                    n = 0
+                if n == 0:
+                    pause(stop, self.config.poll_seconds)
+
+
+def worker_tag(worker: str) -> str:
+    """The Prefect tag on every flow run a worker starts (to find the runs of a worker that died)."""
+    return f"sanshen-worker:{worker}"
+
+
+def _pid_alive(pid: str) -> bool:
+    if not pid.isdigit():
+        return True  # not a name this module made: leave it to its lease
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def give_up(engine: Engine, item: outbox.OutboxItem, error: str, *, now: datetime) -> bool:
