@@ -174,3 +174,16 @@ class CheckReportView(View):
     lexicon_version: str
     blocking: bool
     findings: tuple[Finding, ...]
+
+
+class OutboxItemView(View):
+    id: int
+    kind: str
+    key: str
+    state: str = Field(description="pending 待执行 / claimed 执行中 / dead 已放弃 / done 已完成")
+    attempts: int
+    created_at: Timestamp
+    available_at: Timestamp
+    claimed_by: str | None
+    dead_at: Timestamp | None
+    last_error: str | None

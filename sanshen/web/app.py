@@ -23,6 +23,7 @@ from sanshen.web import (
     routes_lexicon,
     routes_notifications,
     routes_stats,
+    routes_outbox,
 )
 from sanshen.web.auth import (
     CsrfRejected,
@@ -57,7 +58,7 @@ def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | N
     app.middleware("http")(session_middleware)
     app.add_middleware(RequestSizeLimit)
     for module in (routes_auth, routes_drafts, routes_notifications, routes_admin, routes_lexicon,
-                   routes_audit, routes_stats):
+                   routes_audit, routes_stats, routes_outbox):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -45,6 +45,7 @@ FLASH = {
     "lexicon_disabled": "词条已停用。",
     "lexicon_imported": "词表已导入。",
     "read": "已标为已读。",
+    "requeued": "已重新排队，运行中的流程调度器将再次执行。",
 }
 
 NAV = (
@@ -55,6 +56,7 @@ NAV = (
     ("/admin/lexicon", "词库", "admin"),
     ("/admin/audit", "审计记录", "admin"),
     ("/admin/stats", "统计", "admin"),
+    ("/admin/outbox", "后台任务", "admin"),
 )
 
 
