@@ -86,14 +86,14 @@ class Dispatcher:
             "links": self._links, "recheck": self._recheck,
         }
         self._use_prefect = use_prefect
-        self._prefect_api_url = prefect_api_url
+        self.prefect_api_url = prefect_api_url
         if not config.link_policy.enabled:
             log.info("link liveness checks are off: links items complete without probing")
         self._flows: dict[str, Callable] | None = None
         self._next_sweep: datetime | None = None
-        self._batch_first: outbox.OutboxItem | None = None  # the batch the flow run in progress carries
-        self._batch_fixed: datetime | None = None
-        self._batch_stop: threading.Event | None = None
+        self._batch_stop: threading.Event | None = None  # the stop of the run_once in progress
+        self._engine = None  # flows.engine.PrefectEngine, made at the first run under Prefect
+        self.last_sweep_handed_off: datetime | None = None
 
     # --- the work of each kind (plain functions of the payload) -------------------------
 
@@ -121,9 +121,9 @@ class Dispatcher:
     # --- running ------------------------------------------------------------------------
 
     def _prefect_flows(self) -> dict[str, Callable]:
-        """Prefect's flows: ``batch`` runs a batch of outbox items in one flow run (publish, withdraw
-        and recheck items each as a task of that run; route and links items, cheap database work,
-        run in the flow itself); ``sweep`` is the periodic escalation sweep."""
+        """Prefect's flows: ``batch`` (``sanshen-outbox``) runs outbox items by key in one flow run
+        (publish, withdraw and recheck items each as a task of that run; route and links items, cheap
+        database work, in the flow itself); ``sweep`` (``sanshen-sweep``) is the escalation sweep."""
         if self._flows is None:
             from prefect import flow, task
 
@@ -136,27 +136,53 @@ class Dispatcher:
 
             tasks = {kind: task_of(kind, self._handlers[kind]) for kind in TASK_KINDS}
 
-            def batch(first: str) -> int:
-                return self._run_batch(self._batch_first, self._batch_fixed, self._batch_stop, tasks)
+            def batch(keys: list[str]) -> int:
+                """Outbox items of sanshen, each claimed as it starts; retried runs redo finished items'
+                (idempotent) work."""
+                from prefect.context import FlowRunContext
+
+                context = FlowRunContext.get()
+                retried = context is not None and context.flow_run is not None and context.flow_run.run_count > 1
+                return self._run_keys(keys, self._batch_stop, tasks, retried=retried)
 
             def sweep(now: str) -> object:
-                return self._sweep({}, datetime.fromisoformat(now))
+                """Escalate the review stages past their due time."""
+                return self._sweep({}, max(datetime.fromisoformat(now), self.clock()))
 
             self._flows = {
-                "batch": flow(name="sanshen-outbox", flow_run_name="{first}", validate_parameters=False,
-                              log_prints=False, persist_result=False)(batch),
+                "batch": flow(name="sanshen-outbox", validate_parameters=False, log_prints=False,
+                              persist_result=False)(batch),
                 "sweep": flow(name="sanshen-sweep", validate_parameters=False, log_prints=False,
                               persist_result=False)(sweep),
             }
         return self._flows
 
-    def _in_prefect(self, name: str, **parameters: object) -> object:
-        from prefect import tags
+    def _run_keys(self, keys: list[str], stop: threading.Event | None, tasks: dict[str, Callable],
+                  *, retried: bool) -> int:
+        ran = 0
+        for n, key in enumerate(keys):
+            if n and stop is not None and stop.is_set():
+                break  # the rest were never claimed: they stay ready for another run
+            now = self.clock()
+            items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease, limit=1, key=key)
+            if items:
+                if items[0].taken_from:
+                    self._end_runs_of(items[0].taken_from, now)
+                self._run_item(items[0], now, tasks)
+                ran += 1
+            elif retried:
+                self._redo_finished(key, now, tasks)
+        return ran
 
-        from flows.prefect_runtime import flow_settings
-
-        with flow_settings(self._prefect_api_url), tags(worker_tag(self.worker)):
-            return self._prefect_flows()[name](**parameters)
+    def _redo_finished(self, key: str, now: datetime, tasks: dict[str, Callable]) -> None:
+        """A run retried from Prefect: do a finished item's work again (each kind is idempotent)."""
+        item = outbox.finished(self.engine, key)
+        if item is None or item.kind not in self._handlers:
+            return
+        run = tasks.get(item.kind)
+        result = (run(key=item.key, payload=item.payload, now=now.isoformat()) if run
+                  else self.run_kind(item.kind, item.payload, now))
+        log.info("outbox item %s (%s) done again in a retried run: %s", item.id, item.key, result)
 
     def run_kind(self, kind: str, payload: dict, now: datetime) -> object:
         """Run one item's work in this thread, outside Prefect."""
@@ -169,10 +195,7 @@ class Dispatcher:
             return
         self._next_sweep = now + self.config.sweep_every
         try:
-            if self._use_prefect:
-                self._in_prefect("sweep", now=now.isoformat())
-            else:
-                self.run_kind("sweep", {}, now)
+            self.run_kind("sweep", {}, now)
         except Exception:  # a failed sweep is retried at the next interval
             log.exception("escalation sweep failed")
 
@@ -188,9 +211,12 @@ class Dispatcher:
         """Run the sweep if due, then run one batch of ready items; returns how many ran.
 
         Items are claimed one at a time, each when it is about to start, so a worker that dies holds
-        only the item in progress. Under Prefect one flow run (``sanshen-outbox``) carries the batch.
-        With ``now`` given every item runs at that time; otherwise each at the clock's time. Once
-        ``stop`` is set, the item in hand finishes and no further item is claimed."""
+        only the item in progress. Under Prefect the batch is handed off as a flow run of the
+        ``sanshen-outbox`` deployment and the scheduled runs are executed (flows/engine.py). With
+        ``now`` given every item runs at that time (inline only); otherwise each at the clock's time.
+        Once ``stop`` is set, the item in hand finishes and no further item is claimed."""
+        if self._use_prefect:
+            return self._run_on_prefect(stop)
         fixed = now
         now = now or self.clock()
         self.sweep_if_due(now)
@@ -199,16 +225,34 @@ class Dispatcher:
         first = self._claim_one(now)
         if first is None:
             return 0
-        if not self._use_prefect:
-            return self._run_batch(first, fixed, stop, None)
-        self._batch_first, self._batch_fixed, self._batch_stop = first, fixed, stop
+        return self._run_batch(first, fixed, stop, None)
+
+    def prepare(self) -> None:
+        """Under Prefect: register the deployments and sweep, at start (before the first poll)."""
+        if self._use_prefect:
+            self._prefect_engine().start()
+
+    def _prefect_engine(self):
+        from flows.engine import PrefectEngine
+
+        if self._engine is None:
+            self._engine = PrefectEngine(self, self._prefect_flows())
+        return self._engine
+
+    def _run_on_prefect(self, stop: threading.Event | None) -> int:
+        """One round under Prefect; if Prefect's API fails (down, timing out), this round's items run
+        inline instead, with a warning: publication never waits for Prefect."""
+        self._prefect_engine()
+        self._batch_stop = stop
         try:
-            return self._in_prefect("batch", first=first.key)
-        except Exception:  # Prefect itself failed (its API unreachable): the items ran or went back
-            log.exception("the outbox batch flow failed")
-            return 1
+            return self._engine.round(stop)
+        except Exception as exc:
+            log.warning("Prefect API failed, running this round inline: %s: %s", type(exc).__name__, exc)
+            self.sweep_if_due(self.clock())
+            first = None if stop is not None and stop.is_set() else self._claim_one(self.clock())
+            return 0 if first is None else self._run_batch(first, None, stop, None)
         finally:
-            self._batch_first = self._batch_fixed = self._batch_stop = None
+            self._batch_stop = None
 
     def _run_batch(self, first: outbox.OutboxItem, fixed: datetime | None, stop: threading.Event | None,
                    tasks: dict[str, Callable] | None) -> int:
@@ -266,7 +310,7 @@ class Dispatcher:
         try:
             from flows.prefect_runtime import crash_runs_tagged
 
-            crash_runs_tagged(self._prefect_api_url, worker_tag(holder),
+            crash_runs_tagged(self.prefect_api_url, worker_tag(holder),
                               f"工作进程 {holder} 已停止（其租约已过期），本次运行未能完成")
         except Exception:  # best effort: Prefect's bookkeeping, not the outbox's
             log.warning("could not mark the runs of %s crashed", holder, exc_info=True)

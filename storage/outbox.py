@@ -54,12 +54,15 @@ def _ready(now: datetime):
 
 
 def claim(
-    engine: Engine, *, worker: str, now: datetime, lease: timedelta, limit: int = 10,
+    engine: Engine, *, worker: str, now: datetime, lease: timedelta, limit: int = 10, key: str | None = None,
 ) -> list[OutboxItem]:
-    """Claim up to ``limit`` ready items, oldest first, until ``now + lease``."""
+    """Claim up to ``limit`` ready items, oldest first (or the one with ``key``, if it is ready),
+    until ``now + lease``."""
     until = now + lease
     with transaction(engine) as session:
         query = select(Outbox).where(*_ready(now)).order_by(Outbox.available_at, Outbox.id).limit(limit)
+        if key is not None:
+            query = query.where(Outbox.key == key)
         query = dialect_for(session.get_bind()).lock_for_claim(query)
         rows = session.execute(query).scalars().all()
         items = []
@@ -71,6 +74,33 @@ def claim(
             items.append(OutboxItem(row.id, row.kind, row.key, dict(row.payload), row.attempts,
                                     row.created_at, worker, until, taken_from))
         return items
+
+
+@dataclass(frozen=True)
+class ReadyItem:
+    id: int
+    key: str
+    attempts: int
+    created_at: datetime
+
+
+def ready(engine: Engine, *, now: datetime, limit: int) -> list[ReadyItem]:
+    """The items that could be claimed now, oldest first, without claiming them."""
+    with transaction(engine, readonly=True) as session:
+        rows = session.execute(select(Outbox.id, Outbox.key, Outbox.attempts, Outbox.created_at).where(*_ready(now))
+                               .order_by(Outbox.available_at, Outbox.id).limit(limit)).all()
+    return [ReadyItem(*row) for row in rows]
+
+
+def finished(engine: Engine, key: str) -> OutboxItem | None:
+    """The item with ``key`` if it is done (and not dead)."""
+    with transaction(engine, readonly=True) as session:
+        row = session.scalar(select(Outbox).where(Outbox.key == key, Outbox.done_at.is_not(None),
+                                                  Outbox.dead_at.is_(None)))
+        if row is None:
+            return None
+        return OutboxItem(row.id, row.kind, row.key, dict(row.payload), row.attempts, row.created_at,
+                          "", row.done_at)
 
 
 def complete(engine: Engine, item_id: int, *, now: datetime) -> None:

@@ -33,11 +33,12 @@ def api_url(prefect_harness) -> str:
     return PREFECT_API_URL.value()
 
 
-def _approved_drafts(engine, n: int) -> list[int]:
+def _approved_drafts(engine, n: int, test: str) -> list[int]:
+    """Drafts whose content (so whose outbox keys) no other test shares: the Prefect API is the session's."""
     now = system_clock()  # the worker processes read the machine's clock too
     ids = []
     for k in range(n):
-        draft_id, _ = submit_draft(engine, WF, now, title=f"第 {k} 号通知", body=f"正文 {k}。")
+        draft_id, _ = submit_draft(engine, WF, now, title=f"第 {k} 号通知（{test}）", body=f"正文 {k}。")
         sign_everything(engine, WF, draft_id, now)
         ids.append(draft_id)
     return ids
@@ -53,7 +54,9 @@ def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while not path.exists():
         assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, f"the worker never wrote {path.name}"
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"the worker never wrote {path.name}: {proc.communicate()[0][-3000:]}")
         time.sleep(0.05)
 
 
@@ -84,7 +87,7 @@ def _runs_of(pid: int) -> list:
 def test_sigterm_mid_publication_finishes_the_item_exits_0_and_claims_nothing_more(db_url, tmp_path, api_url):
     engine = make_engine(db_url)
     upgrade(engine)
-    first, *rest = _approved_drafts(engine, 3)
+    first, *rest = _approved_drafts(engine, 3, "sigterm")
     home = tmp_path / "home"
     proc = _start(home, db_url, api_url, SANSHEN_FAULT_PUBLISH_PAUSE="2")
     try:
@@ -114,7 +117,7 @@ def _hash(engine, draft_id: int) -> str:
 def test_kill_9_leaves_one_claim_which_the_next_worker_takes_back_at_once(db_url, tmp_path, api_url):
     engine = make_engine(db_url)
     upgrade(engine)
-    ids = _approved_drafts(engine, 3)
+    ids = _approved_drafts(engine, 3, "kill")
     home = tmp_path / "home"
     first = _start(home, db_url, api_url, "--lease", "3600", SANSHEN_FAULT_PUBLISH_PAUSE="300")
     try:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, TypeVar
 
@@ -16,6 +17,7 @@ from sanshen.commands._common import app_context, fail
 from sanshen.settings import Settings
 
 T = TypeVar("T")
+log = logging.getLogger("sanshen.flows")
 
 if TYPE_CHECKING:
     from flows.dispatcher import Dispatcher, DispatcherConfig
@@ -74,8 +76,16 @@ def running_dispatcher(ctx: AppContext, *, inline: bool = False,
         dispatcher.release_dead_local_claims()
         yield dispatcher
         return
-    with prefect_api(ctx.settings.prefect_home) as api_url:
-        dispatcher = build_dispatcher(ctx, prefect_api_url=api_url, config=config)
+    with ExitStack() as stack:
+        try:
+            api_url = stack.enter_context(prefect_api(ctx.settings.prefect_home))
+            dispatcher = build_dispatcher(ctx, prefect_api_url=api_url, config=config)
+            dispatcher.prepare()
+        except Exception as exc:  # Prefect's API did not come up or does not answer: publication must not wait
+            stack.close()
+            log.warning("Prefect API unavailable, running the flows inline: %s", exc)
+            typer.echo(f"警告：Prefect API 不可用（{exc}），本次改为不经 Prefect 直接执行后台任务", err=True)
+            dispatcher = build_dispatcher(ctx, use_prefect=False, config=config)
         dispatcher.release_dead_local_claims()
         yield dispatcher
 
