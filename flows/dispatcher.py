@@ -297,7 +297,7 @@ class Dispatcher:
         Prefect runs as crashed. Returns the workers whose claims were released."""
         host, _, _ = self.worker.rpartition(":")
         gone = [w for w in outbox.holders(self.engine)
-                if w == self.worker or (w.rpartition(":")[0] == host and not _pid_alive(w.rpartition(":")[2]))]
+                if w == self.worker or (w.rpartition(":")[0] == host and not pid_alive(w.rpartition(":")[2]))]
         if gone:
             n = outbox.release_claims_of(self.engine, gone)
             log.warning("released %s outbox claims of stopped workers %s", n, ", ".join(gone))
@@ -379,7 +379,7 @@ def worker_tag(worker: str) -> str:
     return f"sanshen-worker:{worker}"
 
 
-def _pid_alive(pid: str) -> bool:
+def pid_alive(pid: str) -> bool:
     if not pid.isdigit():
         return True  # not a name this module made: leave it to its lease
     try:

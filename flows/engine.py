@@ -94,6 +94,7 @@ class PrefectEngine:
             now = self.d.clock()
             self._hand_off_sweep(client, deployments, now)
             self._hand_off_batch(client, deployments, now)
+            self._crash_runs_of_stopped_local_workers(client, deployments)
             if stop is not None and stop.is_set():
                 return 0  # handed off: another worker (or this one's next start) runs it
             return self._run_scheduled(client, deployments, stop)
@@ -106,6 +107,33 @@ class PrefectEngine:
         client.create_flow_run_from_deployment(deployments.sweep, parameters={"now": start.isoformat()},
                                                idempotency_key=f"sweep:{start.isoformat()}")
         self.d.last_sweep_handed_off = start
+
+    def _crash_runs_of_stopped_local_workers(self, client, deployments: Deployments) -> None:
+        """End as CRASHED the runs Prefect shows as running for a worker of this host that is gone
+        (killed between two items, it held no claim for another worker to take over)."""
+        from prefect.client.schemas.filters import (
+            DeploymentFilter,
+            DeploymentFilterId,
+            FlowRunFilter,
+            FlowRunFilterState,
+            FlowRunFilterStateType,
+        )
+        from prefect.client.schemas.objects import StateType
+        from prefect.states import Crashed
+
+        from flows.dispatcher import pid_alive, worker_tag
+
+        host = self.d.worker.rpartition(":")[0]
+        prefix = worker_tag(f"{host}:")
+        runs = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
+                any_=[StateType.RUNNING, StateType.PENDING]))),
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployments.outbox])), limit=200)
+        for run in runs:
+            pids = [tag[len(prefix):] for tag in run.tags if tag.startswith(prefix)]
+            if pids and not any(pid_alive(pid) for pid in pids):
+                client.set_flow_run_state(run.id, Crashed(message="执行本次运行的工作进程已停止"), force=True)
+                log.warning("flow run %s of a stopped worker marked crashed", run.name)
 
     def _hand_off_batch(self, client, deployments: Deployments, now: datetime) -> UUID | None:
         ready = outbox.ready(self.d.engine, now=now, limit=self.d.config.batch)

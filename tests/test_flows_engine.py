@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import select
 
@@ -95,7 +93,7 @@ def test_a_completed_publication_run_retried_through_prefects_api_publishes_once
         page = (tmp_path / "site").rglob("*.html")
         before = {p: p.stat().st_mtime_ns for p in page}
         # what the UI's "Retry" does: the finished run is scheduled again
-        client.set_flow_run_state(run.id, AwaitingRetry(scheduled_time=datetime.now(UTC)), force=True)
+        client.set_flow_run_state(run.id, AwaitingRetry(scheduled_time=system_clock()), force=True)
         ran = threading.Thread(target=d.run_once)  # as the worker's dispatcher thread runs it
         ran.start()
         ran.join()
@@ -115,8 +113,20 @@ def test_a_completed_publication_run_retried_through_prefects_api_publishes_once
     assert {p: p.stat().st_mtime_ns for p in (tmp_path / "site").rglob("*.html")} == before
 
 
-def test_when_prefects_api_does_not_answer_the_items_run_inline_with_a_warning(engine, tmp_path, capfd):
+def test_when_prefects_api_does_not_answer_the_items_run_inline_with_a_warning(engine, tmp_path):
+    import logging
     import socket
+
+    class Kept(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.WARNING)
+            self.messages: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.messages.append(record.getMessage())
+
+    kept = Kept()
+    logging.getLogger("sanshen.flows").addHandler(kept)
 
     with socket.socket() as sock:  # a port with nothing listening on it
         sock.bind(("127.0.0.1", 0))
@@ -124,6 +134,9 @@ def test_when_prefects_api_does_not_answer_the_items_run_inline_with_a_warning(e
     (draft_id, _), = _approved(engine, "fallback")
     d = Dispatcher(engine=engine, workflow=WF, site_dir=tmp_path / "site", checker_factory=load_default_checker,
                    use_prefect=True, worker="fallback", clock=system_clock, prefect_api_url=dead)
-    ran = d.drain(max_wait=0)
+    try:
+        ran = d.drain(max_wait=0)
+    finally:
+        logging.getLogger("sanshen.flows").removeHandler(kept)
     assert ran == 7 and pending_count(engine) == 0 and _published(engine) == [draft_id]
-    assert "Prefect API failed, running this round inline" in capfd.readouterr().err
+    assert any("Prefect API failed, running this round inline" in m for m in kept.messages), kept.messages
