@@ -93,6 +93,7 @@ class Dispatcher:
         self._next_sweep: datetime | None = None
         self._batch_stop: threading.Event | None = None  # the stop of the run_once in progress
         self._engine = None  # flows.engine.PrefectEngine, made at the first run under Prefect
+        self._in_prefect_round = False  # link probes then take a slot of Prefect's global limit
         self.last_sweep_handed_off: datetime | None = None
 
     # --- the work of each kind (plain functions of the payload) -------------------------
@@ -108,6 +109,16 @@ class Dispatcher:
         return route.route_draft(self.engine, self.workflows, draft_id=int(payload["draft_id"]), now=now)
 
     def _links(self, payload: dict, now: datetime) -> object:
+        if self._in_prefect_round and self.config.link_policy.enabled:
+            from prefect.concurrency.sync import concurrency
+
+            from flows.engine import LINK_PROBES
+
+            with concurrency(LINK_PROBES, occupy=1, strict=False):  # Prefect's fleet-wide cap on probing
+                return self._probe_links(payload, now)
+        return self._probe_links(payload, now)
+
+    def _probe_links(self, payload: dict, now: datetime) -> object:
         return links.check_revision_links(self.engine, draft_id=int(payload["draft_id"]),
                                           revision=int(payload["revision"]), now=now,
                                           policy=self.config.link_policy)
@@ -244,15 +255,18 @@ class Dispatcher:
         inline instead, with a warning: publication never waits for Prefect."""
         self._prefect_engine()
         self._batch_stop = stop
+        self._in_prefect_round = True
         try:
             return self._engine.round(stop)
         except Exception as exc:
+            self._in_prefect_round = False
             log.warning("Prefect API failed, running this round inline: %s: %s", type(exc).__name__, exc)
             self.sweep_if_due(self.clock())
             first = None if stop is not None and stop.is_set() else self._claim_one(self.clock())
             return 0 if first is None else self._run_batch(first, None, stop, None)
         finally:
             self._batch_stop = None
+            self._in_prefect_round = False
 
     def _run_batch(self, first: outbox.OutboxItem, fixed: datetime | None, stop: threading.Event | None,
                    tasks: dict[str, Callable] | None) -> int:

@@ -40,6 +40,8 @@ OUTBOX_FLOW = "sanshen-outbox"
 SWEEP_FLOW = "sanshen-sweep"
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 MAX_KEY_VARIANTS = 20
+LINK_PROBES = "sanshen-link-probes"  # Prefect global concurrency limit: link-check items at once, fleet-wide
+LINK_PROBES_LIMIT = 4
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class PrefectEngine:
                     concurrency_options=ConcurrencyOptions(collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
                     if limit else None, enforce_parameter_schema=False)
             self._deployments = Deployments(outbox=ids["batch"], sweep=ids["sweep"])
+            _ensure_limit(client, LINK_PROBES, LINK_PROBES_LIMIT)
         return self._deployments
 
     def start(self) -> Deployments:
@@ -175,3 +178,17 @@ class PrefectEngine:
             result = run_flow(flow, flow_run=run, parameters=run.parameters, return_type="result")
             ran += result if isinstance(result, int) else 0
         return ran
+
+
+def _ensure_limit(client, name: str, limit: int) -> None:
+    """Create Prefect's global concurrency limit ``name`` unless it exists (an operator may change it)."""
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        client.read_global_concurrency_limit_by_name(name)
+    except ObjectNotFound:
+        try:
+            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=limit))
+        except Exception:  # another worker created it at the same moment
+            client.read_global_concurrency_limit_by_name(name)

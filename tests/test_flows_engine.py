@@ -14,7 +14,7 @@ from sanshen.checker import load_default_checker
 from storage.clock import system_clock
 from storage.db import transaction
 from storage.models import AuditEvent
-from storage.outbox import pending_count
+from storage.outbox import enqueue, pending_count
 from tests.flows_support import sign_everything, submit_draft
 
 WF = default_workflow()
@@ -64,6 +64,7 @@ def test_handing_off_the_same_items_twice_makes_one_flow_run_of_the_deployment(e
         assert client.read_deployment_by_name("sanshen-outbox/sanshen").id == deployments.outbox
         sweep = client.read_deployment_by_name("sanshen-sweep/sanshen")
         assert sweep.id == deployments.sweep and sweep.global_concurrency_limit.limit == 1
+        assert client.read_global_concurrency_limit_by_name("sanshen-link-probes").limit == 4
         now = system_clock()
         first = prefect._hand_off_batch(client, deployments, now)
         again = PrefectEngine(_dispatcher(engine, tmp_path, "other"), d._prefect_flows())._hand_off_batch(
@@ -140,3 +141,23 @@ def test_when_prefects_api_does_not_answer_the_items_run_inline_with_a_warning(e
         logging.getLogger("sanshen.flows").removeHandler(kept)
     assert ran == 7 and pending_count(engine) == 0 and _published(engine) == [draft_id]
     assert any("Prefect API failed, running this round inline" in m for m in kept.messages), kept.messages
+
+
+def test_link_checks_under_prefect_take_a_slot_of_the_fleet_wide_limit(engine, tmp_path, prefect_harness, server):
+    from prefect.client.orchestration import get_client
+
+    from flows.links import LinkPolicy
+
+    now = system_clock()
+    draft_id, _ = submit_draft(engine, WF, now, title="链接检查（engine）", body=f"详见 {server.url}/missing 。")
+    with transaction(engine) as s:
+        enqueue(s, kind="links", key=f"links:{draft_id}:1", payload={"draft_id": draft_id, "revision": 1}, now=now)
+    d = Dispatcher(engine=engine, workflow=WF, site_dir=tmp_path / "site", checker_factory=load_default_checker,
+                   use_prefect=True, worker="links", clock=system_clock,
+                   config=DispatcherConfig(link_policy=LinkPolicy(enabled=True, allow_private=True)))
+    while d.run_once():
+        pass
+    assert pending_count(engine) == 0 and ("HEAD", "/missing") in server.seen  # probed inside the Prefect run
+    with get_client(sync_client=True) as client:
+        limit = client.read_global_concurrency_limit_by_name("sanshen-link-probes")
+    assert limit.limit == 4 and limit.active_slots == 0  # taken while probing, given back after
