@@ -25,7 +25,7 @@ BEFORE = {
          "blocking_findings", "conflict", "disclosure_reason_required", "has_interpretation",
          "idempotency_conflict", "last_admin", "missing_disclosure", "no_change", "not_in_review",
          "not_published", "nothing_open", "reason_required", "return_forward", "self_deactivate",
-         "stage_done", "stage_not_open", "stale_hash", "user_exists", "withdrawn"],
+         "stage_done", "stage_not_open", "stale_hash", "user_exists", "withdrawn", "not_dead"],
         (1, 409)),
     **dict.fromkeys(
         ["attachment_too_big", "bad_attachment_type", "bad_date", "bad_disclosure", "bad_docx", "bad_draft_id",
@@ -35,9 +35,9 @@ BEFORE = {
          "empty_import", "lone_surrogate", "empty_title", "missing_file", "missing_policy", "missing_text", "missing_workflow",
          "no_database", "no_roles", "not_a_policy", "not_utf8", "pdf_too_large", "reserved_name", "too_long",
          "too_many", "unchanged", "unknown_finding", "unknown_stage", "unreadable_file", "upload_too_large",
-         "weak_password", "xlsx_too_large"],
+         "weak_password", "xlsx_too_large", "bad_state"],
         (2, 422)),
-    **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user"], (2, 404)),
+    **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user", "unknown_outbox_item"], (2, 404)),
     **dict.fromkeys(["bad_login", "bad_token", "locked", "no_token"], (2, 401)),
 }
 

@@ -60,7 +60,7 @@ def requeue(ctx: "AppContext", actor: UserView | None, item_id: int, *, now: dat
     with action(ctx) as session:
         row = session.get(Outbox, item_id)
         if row is None:
-            raise NotFound("no_such_item", f"没有编号为 {item_id} 的后台任务")
+            raise NotFound("unknown_outbox_item", f"没有编号为 {item_id} 的后台任务")
         if row.dead_at is None:
             raise Conflict("not_dead", f"后台任务 {item_id}（{row.key}）没有被放弃（{STATE_LABELS[_state(row)]}），"
                                        "只有已放弃的任务可以重新排队")
