@@ -14,7 +14,8 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -42,14 +43,15 @@ from storage.models import Draft
 log = logging.getLogger("sanshen.flows")
 
 Handler = Callable[[dict, datetime], object]
+TASK_KINDS = ("publish", "withdraw", "recheck")  # under Prefect each of these items is a task run
 MAX_AUDIT_ERROR = 1000  # characters of the error kept in the outbox.dead audit event
 MAX_NOTICE_ERROR = 200  # … and in the admins' notification
 
 
 @dataclass(frozen=True)
 class DispatcherConfig:
-    lease: timedelta = timedelta(minutes=5)
-    batch: int = 10
+    lease: timedelta = timedelta(minutes=1)  # renewed every third of it while the worker lives
+    batch: int = 50  # items one run_once (under Prefect: one flow run) carries at most
     poll_seconds: float = 2.0
     sweep_every: timedelta = timedelta(minutes=1)
     backoff_base: timedelta = timedelta(seconds=5)
@@ -101,7 +103,7 @@ class Dispatcher:
         }
         self._sweep_recipe = sweep_recipe
         self._use_prefect = use_prefect
-        self._prefect_api_url = prefect_api_url
+        self.prefect_api_url = prefect_api_url
         if not config.link_policy.enabled:
             log.info("link liveness checks are off: links items complete without probing")
         self._scheduled: dict[str, Handler] = {  # the jobs that run on an interval rather than from the outbox
@@ -110,9 +112,11 @@ class Dispatcher:
         }
         self._flows: dict[str, Callable] | None = None
         self._next_sweep: datetime | None = None
-        self._next_freshness: datetime | None = None
-        self._next_integrity: datetime | None = None
-        self._next_link_sweep: datetime | None = None
+        self._next_due: dict[str, datetime] = {}  # interval job → when it runs next (this process)
+        self._batch_stop: threading.Event | None = None  # the stop of the run_once in progress
+        self._engine = None  # flows.engine.PrefectEngine, made at the first run under Prefect
+        self._in_prefect_round = False  # link probes then take a slot of Prefect's global limit
+        self.last_sweep_handed_off: datetime | None = None
 
     # --- the work of each kind (plain functions of the payload) -------------------------
 
@@ -131,6 +135,16 @@ class Dispatcher:
                                  zone=self.config.time_zone)
 
     def _links(self, payload: dict, now: datetime) -> object:
+        if self._in_prefect_round and self.config.link_policy.enabled:
+            from prefect.concurrency.sync import concurrency
+
+            from flows.engine import LINK_PROBES
+
+            with concurrency(LINK_PROBES, occupy=1, strict=False):  # Prefect's fleet-wide cap on probing
+                return self._probe_links(payload, now)
+        return self._probe_links(payload, now)
+
+    def _probe_links(self, payload: dict, now: datetime) -> object:
         return links.check_revision_links(self.engine, draft_id=int(payload["draft_id"]),
                                           revision=int(payload["revision"]), now=now,
                                           policy=self.config.link_policy)
@@ -170,44 +184,75 @@ class Dispatcher:
     # --- running ------------------------------------------------------------------------
 
     def _prefect_flows(self) -> dict[str, Callable]:
+        """Prefect's flows: ``batch`` (``sanshen-outbox``) runs outbox items by key in one flow run
+        (publish, withdraw and recheck items each as a task of that run; route and links items, cheap
+        database work, in the flow itself); ``sweep`` (``sanshen-sweep``) is the escalation sweep."""
         if self._flows is None:
-            from prefect import flow
+            from prefect import flow, task
 
-            def wrap(kind: str, handler: Handler) -> Callable:
-                def body(payload: dict, now: str) -> object:
+            def task_of(kind: str, handler: Handler) -> Callable:
+                def body(key: str, payload: dict, now: str) -> object:
                     return handler(payload, datetime.fromisoformat(now))
 
                 body.__name__ = f"sanshen_{kind}"
-                return flow(name=f"sanshen-{kind}", validate_parameters=False, log_prints=False)(body)
+                return task(name=kind, task_run_name="{key}", retries=0, persist_result=False)(body)
 
-            kinds = {**self._handlers, **self._scheduled}
-            self._flows = {kind: wrap(kind, handler) for kind, handler in kinds.items()}
+            tasks = {kind: task_of(kind, self._handlers[kind]) for kind in TASK_KINDS}
+
+            def batch(keys: list[str]) -> int:
+                """Outbox items of sanshen, each claimed as it starts; retried runs redo finished items'
+                (idempotent) work."""
+                from prefect.context import FlowRunContext
+
+                context = FlowRunContext.get()
+                retried = context is not None and context.flow_run is not None and context.flow_run.run_count > 1
+                return self._run_keys(keys, self._batch_stop, tasks, retried=retried)
+
+            def sweep(now: str) -> object:
+                """Escalate the review stages past their due time."""
+                return self._sweep({}, max(datetime.fromisoformat(now), self.clock()))
+
+            self._flows = {
+                "batch": flow(name="sanshen-outbox", validate_parameters=False, log_prints=False,
+                              persist_result=False)(batch),
+                "sweep": flow(name="sanshen-sweep", validate_parameters=False, log_prints=False,
+                              persist_result=False)(sweep),
+            }
         return self._flows
 
+    def _run_keys(self, keys: list[str], stop: threading.Event | None, tasks: dict[str, Callable],
+                  *, retried: bool) -> int:
+        ran = 0
+        for n, key in enumerate(keys):
+            if n and stop is not None and stop.is_set():
+                break  # the rest were never claimed: they stay ready for another run
+            now = self.clock()
+            items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease, limit=1, key=key)
+            if items:
+                if items[0].taken_from:
+                    self._end_runs_of(items[0].taken_from, now)
+                self._run_item(items[0], now, tasks)
+                ran += 1
+            elif retried:
+                self._redo_finished(key, now, tasks)
+        return ran
+
+    def _redo_finished(self, key: str, now: datetime, tasks: dict[str, Callable]) -> None:
+        """A run retried from Prefect: do a finished item's work again (each kind is idempotent)."""
+        item = outbox.finished(self.engine, key)
+        if item is None or item.kind not in self._handlers:
+            return
+        run = tasks.get(item.kind)
+        result = (run(key=item.key, payload=item.payload, now=now.isoformat()) if run
+                  else self.run_kind(item.kind, item.payload, now))
+        log.info("outbox item %s (%s) done again in a retried run: %s", item.id, item.key, result)
+
     def run_kind(self, kind: str, payload: dict, now: datetime) -> object:
+        """Run one item's work in this thread, outside Prefect."""
         handler = self._handlers.get(kind) or self._scheduled.get(kind)
         if handler is None:
             raise ValueError(f"unknown outbox kind: {kind}")
-        if self._use_prefect:
-            from flows.prefect_runtime import flow_settings
-
-            with flow_settings(self._prefect_api_url):
-                return self._prefect_flows()[kind](payload=payload, now=now.isoformat())
         return handler(payload, now)
-
-    def integrity_if_due(self, now: datetime) -> None:
-        every = self.config.integrity_every
-        if not every:
-            return
-        if self._next_integrity is None:  # first check one interval after start: starting stays quick
-            self._next_integrity = now + every
-        if now < self._next_integrity:
-            return
-        self._next_integrity = now + every
-        try:
-            self.run_kind("integrity", {}, now)
-        except Exception:  # a failed check is tried again at the next interval
-            log.exception("integrity monitor failed")
 
     def sweep_if_due(self, now: datetime) -> None:
         if self._next_sweep is not None and now < self._next_sweep:
@@ -218,73 +263,175 @@ class Dispatcher:
         except Exception:  # a failed sweep is retried at the next interval
             log.exception("escalation sweep failed")
 
-    def freshness_if_due(self, now: datetime) -> None:
-        if self.config.freshness_every is None:
-            return
-        if self._next_freshness is None:
-            self._next_freshness = now + self.config.freshness_delay
-        if now < self._next_freshness:
-            return
-        self._next_freshness = now + self.config.freshness_every
-        try:
-            self.run_kind("freshness", {}, now)
-        except Exception:  # retried at the next interval
-            log.exception("column freshness check failed")
-        self.link_sweep_if_due(now)
+    def _interval_jobs(self) -> list[tuple[str, timedelta, timedelta]]:
+        """(kind, every, first run after start) of the monitors run on an interval in this process."""
+        c = self.config
+        jobs = []
+        if c.integrity_every:  # first one interval after start: starting stays quick
+            jobs.append(("integrity", c.integrity_every, c.integrity_every))
+        if c.freshness_every:
+            jobs.append(("freshness", c.freshness_every, c.freshness_delay))
+        if c.link_sweep_every and c.link_policy.enabled:  # the sweep's period row: one run per period per fleet
+            jobs.append(("linksweep", c.link_sweep_every, timedelta(0)))
+        return jobs
 
-    def link_sweep_if_due(self, now: datetime) -> None:
-        """Run this period's site-wide link sweep unless this process did (the sweep's row makes sure
-        that of several workers only one runs it)."""
-        every = self.config.link_sweep_every
-        if every is None or not self.config.link_policy.enabled:
-            return
-        if self._next_link_sweep is not None and now < self._next_link_sweep:
-            return
-        self._next_link_sweep = linksweep.period_start(now, every) + every
-        try:
-            self.run_kind("linksweep", {"period": linksweep.scheduled_period(now, every)}, now)
-        except Exception:  # retried by the next period's sweep
-            log.exception("link sweep failed")
+    def monitors_if_due(self, now: datetime, stop: threading.Event | None = None) -> None:
+        """Run each interval job that is due; a failed one is tried again at its next interval."""
+        for kind, every, first_after in self._interval_jobs():
+            if stop is not None and stop.is_set():
+                return
+            due = self._next_due.setdefault(kind, now + first_after)
+            if now < due:
+                continue
+            self._next_due[kind] = now + every
+            payload = {"period": linksweep.scheduled_period(now, every)} if kind == "linksweep" else {}
+            try:
+                self.run_kind(kind, payload, now)
+            except Exception:
+                log.exception("%s failed", kind)
+
+    def _claim_one(self, now: datetime) -> outbox.OutboxItem | None:
+        items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease, limit=1)
+        if not items:
+            return None
+        if items[0].taken_from and self._use_prefect:
+            self._end_runs_of(items[0].taken_from, now)
+        return items[0]
 
     def run_once(self, now: datetime | None = None, *, stop: threading.Event | None = None) -> int:
-        """Run the sweep if due, then claim and run one batch of ready items; returns how many ran.
+        """Run the sweep if due, then run one batch of ready items; returns how many ran.
 
-        With ``now`` given every item runs at that time; otherwise each at the clock's time.
-        Once ``stop`` is set, the item in hand finishes and the batch's unstarted items are
-        released at once for another worker (not left to wait out the lease)."""
+        Items are claimed one at a time, each when it is about to start, so a worker that dies holds
+        only the item in progress. Under Prefect the batch is handed off as a flow run of the
+        ``sanshen-outbox`` deployment and the scheduled runs are executed (flows/engine.py). With
+        ``now`` given every item runs at that time (inline only); otherwise each at the clock's time.
+        Once ``stop`` is set, the item in hand finishes and no further item is claimed."""
+        if self._use_prefect:
+            return self._run_on_prefect(stop)
         fixed = now
         now = now or self.clock()
         self.sweep_if_due(now)
-        self.integrity_if_due(now)
-        if stop is None or not stop.is_set():
-            self.freshness_if_due(now)
-        items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease,
-                             limit=self.config.batch)
-        for done, item in enumerate(items):
-            if stop is not None and stop.is_set():
-                outbox.release(self.engine, [i.id for i in items[done:]], worker=self.worker)
-                return done
-            started = fixed or self.clock()
-            if item.kind not in self._handlers:
-                give_up(self.engine, item, f"unknown outbox kind: {item.kind}", now=started)
-                continue
-            if item.attempts > self.config.max_attempts:  # the earlier claims never ended: workers died on it
-                give_up(self.engine, item, f"{item.attempts - 1} 次领取均未完成（进程崩溃或超过租约）", now=started)
-                continue
-            try:
-                result = self.run_kind(item.kind, item.payload, started)
-            except Exception as exc:
-                error = f"{type(exc).__name__}: {exc}"
-                if item.attempts >= self.config.max_attempts:
-                    give_up(self.engine, item, error, now=started)
-                    continue
-                retry = started + backoff(item.attempts, self.config)
-                log.warning("outbox item %s (%s) failed, retry at %s: %s", item.id, item.key, retry, exc)
-                outbox.fail(self.engine, item.id, error=error, now=started, retry_at=retry)
+        self.monitors_if_due(now, stop)
+        if stop is not None and stop.is_set():
+            return 0
+        first = self._claim_one(now)
+        if first is None:
+            return 0
+        return self._run_batch(first, fixed, stop, None)
+
+    def prepare(self) -> None:
+        """Under Prefect: register the deployments and sweep, at start (before the first poll)."""
+        if self._use_prefect:
+            self._prefect_engine().start()
+
+    def _prefect_engine(self):
+        from flows.engine import PrefectEngine
+
+        if self._engine is None:
+            self._engine = PrefectEngine(self, self._prefect_flows())
+        return self._engine
+
+    def _run_on_prefect(self, stop: threading.Event | None) -> int:
+        """One round under Prefect; if Prefect's API fails (down, timing out), this round's items run
+        inline instead, with a warning: publication never waits for Prefect."""
+        self._prefect_engine()
+        self.monitors_if_due(self.clock(), stop)
+        self._batch_stop = stop
+        self._in_prefect_round = True
+        try:
+            return self._engine.round(stop)
+        except Exception as exc:
+            self._in_prefect_round = False
+            log.warning("Prefect API failed, running this round inline: %s: %s", type(exc).__name__, exc)
+            self.sweep_if_due(self.clock())
+            first = None if stop is not None and stop.is_set() else self._claim_one(self.clock())
+            return 0 if first is None else self._run_batch(first, None, stop, None)
+        finally:
+            self._batch_stop = None
+            self._in_prefect_round = False
+
+    def _run_batch(self, first: outbox.OutboxItem, fixed: datetime | None, stop: threading.Event | None,
+                   tasks: dict[str, Callable] | None) -> int:
+        ran, item = 0, first
+        while item is not None:
+            self._run_item(item, fixed or self.clock(), tasks)
+            ran += 1
+            if ran >= self.config.batch or (stop is not None and stop.is_set()):
+                break
+            item = self._claim_one(fixed or self.clock())
+        return ran
+
+    def _run_item(self, item: outbox.OutboxItem, started: datetime, tasks: dict[str, Callable] | None) -> None:
+        if item.kind not in self._handlers:
+            give_up(self.engine, item, f"unknown outbox kind: {item.kind}", now=started)
+            return
+        if item.attempts > self.config.max_attempts:  # the earlier claims never ended: workers died on it
+            give_up(self.engine, item, f"{item.attempts - 1} 次领取均未完成（进程崩溃或超过租约）", now=started)
+            return
+        try:
+            if tasks is not None and item.kind in tasks:
+                result = tasks[item.kind](key=item.key, payload=item.payload, now=started.isoformat())
             else:
-                log.info("outbox item %s (%s): %s", item.id, item.key, result)
-                outbox.complete(self.engine, item.id, now=started)
-        return len(items)
+                result = self.run_kind(item.kind, item.payload, started)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            if item.attempts >= self.config.max_attempts:
+                give_up(self.engine, item, error, now=started)
+                return
+            retry = started + backoff(item.attempts, self.config)
+            log.warning("outbox item %s (%s) failed, retry at %s: %s", item.id, item.key, retry, exc)
+            outbox.fail(self.engine, item.id, error=error, now=started, retry_at=retry)
+        else:
+            log.info("outbox item %s (%s): %s", item.id, item.key, result)
+            outbox.complete(self.engine, item.id, now=started)
+
+    # --- leases and the runs of dead workers ------------------------------------------------
+
+    def release_dead_local_claims(self) -> list[str]:
+        """At start: hand back at once the claims of workers of this host that are gone (a killed
+        or restarted process; this very name too, as a container's pid repeats), and end their
+        Prefect runs as crashed. Returns the workers whose claims were released."""
+        host, _, _ = self.worker.rpartition(":")
+        gone = [w for w in outbox.holders(self.engine)
+                if w == self.worker or (w.rpartition(":")[0] == host and not pid_alive(w.rpartition(":")[2]))]
+        if gone:
+            n = outbox.release_claims_of(self.engine, gone)
+            log.warning("released %s outbox claims of stopped workers %s", n, ", ".join(gone))
+            if self._use_prefect:
+                for holder in gone:
+                    self._end_runs_of(holder, self.clock())
+        return gone
+
+    def _end_runs_of(self, holder: str, now: datetime) -> None:
+        try:
+            from flows.prefect_runtime import crash_runs_tagged
+
+            crash_runs_tagged(self.prefect_api_url, worker_tag(holder),
+                              f"工作进程 {holder} 已停止（其租约已过期），本次运行未能完成")
+        except Exception:  # best effort: Prefect's bookkeeping, not the outbox's
+            log.warning("could not mark the runs of %s crashed", holder, exc_info=True)
+
+    @contextmanager
+    def leases_kept(self) -> Iterator[None]:
+        """While the block runs, renew this worker's claims every third of the lease, so an item
+        that takes longer than the lease is not taken over by another worker while it runs."""
+        done = threading.Event()
+
+        def keep() -> None:
+            every = max(self.config.lease.total_seconds() / 3, 0.05)
+            while not pause(done, every):
+                try:
+                    outbox.renew(self.engine, worker=self.worker, now=self.clock(), lease=self.config.lease)
+                except Exception:  # the database may be briefly unavailable; try again next time
+                    log.warning("could not renew the outbox leases", exc_info=True)
+
+        keeper = threading.Thread(target=keep, name="sanshen-leases", daemon=True)
+        keeper.start()
+        try:
+            yield
+        finally:
+            done.set()
+            keeper.join()
 
     def drain(self, *, max_wait: float = 120.0, stop: threading.Event | None = None,
               sleep: Callable[[float], object] | None = None) -> int:
@@ -295,30 +442,49 @@ class Dispatcher:
         sleep = sleep or (lambda seconds: pause(stop, seconds))
         ran = 0
         waited = 0.0
-        while not stop.is_set():
-            n = self.run_once(stop=stop)
-            ran += n
-            if n:
-                continue
-            ready_at = outbox.next_ready_at(self.engine)
-            if ready_at is None:
-                break
-            delay = max((ready_at - self.clock()).total_seconds(), 0.05)
-            if waited + delay > max_wait:
-                break
-            sleep(delay)
-            waited += delay
+        with self.leases_kept():
+            while not stop.is_set():
+                n = self.run_once(stop=stop)
+                ran += n
+                if n:
+                    continue
+                ready_at = outbox.next_ready_at(self.engine)
+                if ready_at is None:
+                    break
+                delay = max((ready_at - self.clock()).total_seconds(), 0.05)
+                if waited + delay > max_wait:
+                    break
+                sleep(delay)
+                waited += delay
         return ran
 
     def run_forever(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                n = self.run_once(stop=stop)
-            except Exception:  # the database may be briefly unavailable: keep going
-                log.exception("dispatcher iteration failed")
-                n = 0
-            if n == 0:
-                pause(stop, self.config.poll_seconds)
+        with self.leases_kept():
+            while not stop.is_set():
+                try:
+                    n = self.run_once(stop=stop)
+                except Exception:  # the database may be briefly unavailable: keep going
+                    log.exception("dispatcher iteration failed")
+                    n = 0
+                if n == 0:
+                    pause(stop, self.config.poll_seconds)
+
+
+def worker_tag(worker: str) -> str:
+    """The Prefect tag on every flow run a worker starts (to find the runs of a worker that died)."""
+    return f"sanshen-worker:{worker}"
+
+
+def pid_alive(pid: str) -> bool:
+    if not pid.isdigit():
+        return True  # not a name this module made: leave it to its lease
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def give_up(engine: Engine, item: outbox.OutboxItem, error: str, *, now: datetime) -> bool:

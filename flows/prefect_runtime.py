@@ -163,3 +163,27 @@ def _started_drain(worker_class: type) -> object:
         return worker_class.instance().drain()
     except RuntimeError:  # never started
         return None
+
+
+def crash_runs_tagged(api_url: str | None, tag: str, message: str) -> int:
+    """End as CRASHED the flow runs carrying ``tag`` that Prefect still shows as pending or running
+    (their process is gone); returns how many."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+        FlowRunFilterTags,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.states import Crashed
+
+    with flow_settings(api_url), get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            tags=FlowRunFilterTags(all_=[tag]),
+            state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING, StateType.PENDING]))))
+        for run in runs:
+            client.set_flow_run_state(run.id, Crashed(message=message), force=True)
+    if runs:
+        log.warning("marked %s flow runs of %s crashed", len(runs), tag)
+    return len(runs)

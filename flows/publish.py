@@ -256,6 +256,8 @@ def webhook_document(item: SiteItem, *, kind: str, path: str | None) -> dict:
 def _deliver_webhook(p: Publisher, item: SiteItem, now: datetime) -> None:
     key = publication_key(WEBHOOK, item.draft_id, item.content_hash)
     with transaction(p.engine, readonly=True) as s:
+        if s.scalar(select(Publication.status).where(Publication.key == key)) == "done":
+            return  # another run recorded the receiver's acknowledgement since this one looked
         draft = s.get(Draft, item.draft_id)
         site_pub = s.scalar(select(Publication).where(
             Publication.key == publication_key(SITE, item.draft_id, item.content_hash)))
@@ -298,8 +300,7 @@ def withdraw(p: Publisher, *, draft_id: int, now: datetime) -> Outcome:
             notify(s, [draft.author_id], draft_id=draft_id, kind="draft_withdrawn",
                    message=f"您的稿件《{draft.title}》已撤稿，页面已从网站移除", now=now)
     if p.webhook is not None:
-        deliver(p.webhook, {"event": "draft.withdrawn", "draft_id": draft_id},
-                delivery_id=f"withdraw:{draft_id}")
+        _deliver_withdrawal(p, draft_id, now)
     return Outcome.WITHDRAWN
 
 
@@ -321,3 +322,22 @@ def expire(p: Publisher, *, draft_id: int, now: datetime) -> Outcome:
         events += [StageClosed(stage.name, case.revision, VOIDED) for stage in open_stages(wf, case)]
         apply_events(s, draft, events, now=now, actor=SYSTEM_USER, workflow=wf)
     return withdraw(p, draft_id=draft_id, now=now)
+
+
+def _deliver_withdrawal(p: Publisher, draft_id: int, now: datetime) -> None:
+    """Tell the receiver once: an acknowledged delivery is recorded (``webhook.delivered``) and not sent again."""
+    delivery = f"withdraw:{draft_id}"
+    with transaction(p.engine, readonly=True) as s:
+        if _delivered(s, draft_id, delivery):
+            return
+    status = deliver(p.webhook, {"event": "draft.withdrawn", "draft_id": draft_id}, delivery_id=delivery)
+    with transaction(p.engine) as s:
+        if not _delivered(s, draft_id, delivery):
+            append_event(s, action="webhook.delivered", actor="system", draft_id=draft_id,
+                         payload={"event": "draft.withdrawn", "status": status, "delivery": delivery}, at=now)
+
+
+def _delivered(s: Session, draft_id: int, delivery: str) -> bool:
+    payloads = s.scalars(select(AuditEvent.payload).where(
+        AuditEvent.draft_id == draft_id, AuditEvent.action == "webhook.delivered"))
+    return any(payload.get("delivery") == delivery for payload in payloads)

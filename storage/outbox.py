@@ -32,6 +32,7 @@ class OutboxItem:
     created_at: datetime
     claimed_by: str
     claimed_until: datetime
+    taken_from: str | None = None  # the worker whose lease on it had run out (it died, or stalled)
 
 
 def enqueue(
@@ -53,22 +54,53 @@ def _ready(now: datetime):
 
 
 def claim(
-    engine: Engine, *, worker: str, now: datetime, lease: timedelta, limit: int = 10,
+    engine: Engine, *, worker: str, now: datetime, lease: timedelta, limit: int = 10, key: str | None = None,
 ) -> list[OutboxItem]:
-    """Claim up to ``limit`` ready items, oldest first, until ``now + lease``."""
+    """Claim up to ``limit`` ready items, oldest first (or the one with ``key``, if it is ready),
+    until ``now + lease``."""
     until = now + lease
     with transaction(engine) as session:
         query = select(Outbox).where(*_ready(now)).order_by(Outbox.available_at, Outbox.id).limit(limit)
+        if key is not None:
+            query = query.where(Outbox.key == key)
         query = dialect_for(session.get_bind()).lock_for_claim(query)
         rows = session.execute(query).scalars().all()
         items = []
         for row in rows:
+            taken_from = row.claimed_by
             row.claimed_by = worker
             row.claimed_until = until
             row.attempts += 1
             items.append(OutboxItem(row.id, row.kind, row.key, dict(row.payload), row.attempts,
-                                    row.created_at, worker, until))
+                                    row.created_at, worker, until, taken_from))
         return items
+
+
+@dataclass(frozen=True)
+class ReadyItem:
+    id: int
+    key: str
+    attempts: int
+    created_at: datetime
+
+
+def ready(engine: Engine, *, now: datetime, limit: int) -> list[ReadyItem]:
+    """The items that could be claimed now, oldest first, without claiming them."""
+    with transaction(engine, readonly=True) as session:
+        rows = session.execute(select(Outbox.id, Outbox.key, Outbox.attempts, Outbox.created_at).where(*_ready(now))
+                               .order_by(Outbox.available_at, Outbox.id).limit(limit)).all()
+    return [ReadyItem(*row) for row in rows]
+
+
+def finished(engine: Engine, key: str) -> OutboxItem | None:
+    """The item with ``key`` if it is done (and not dead)."""
+    with transaction(engine, readonly=True) as session:
+        row = session.scalar(select(Outbox).where(Outbox.key == key, Outbox.done_at.is_not(None),
+                                                  Outbox.dead_at.is_(None)))
+        if row is None:
+            return None
+        return OutboxItem(row.id, row.kind, row.key, dict(row.payload), row.attempts, row.created_at,
+                          "", row.done_at)
 
 
 def complete(engine: Engine, item_id: int, *, now: datetime) -> None:
@@ -99,6 +131,37 @@ def release(engine: Engine, item_ids: list[int], *, worker: str) -> None:
             update(Outbox).where(Outbox.id.in_(item_ids), Outbox.claimed_by == worker, Outbox.done_at.is_(None))
             .values(claimed_by=None, claimed_until=None, attempts=Outbox.attempts - 1)
         )
+
+
+def renew(engine: Engine, *, worker: str, now: datetime, lease: timedelta) -> int:
+    """Extend every unfinished claim ``worker`` holds to ``now + lease`` (a live worker's heartbeat);
+    returns how many."""
+    with transaction(engine) as session:
+        result = session.execute(
+            update(Outbox).where(Outbox.claimed_by == worker, Outbox.done_at.is_(None))
+            .values(claimed_until=now + lease)
+        )
+        return result.rowcount
+
+
+def holders(engine: Engine) -> list[str]:
+    """The workers holding claims on unfinished items."""
+    with transaction(engine, readonly=True) as session:
+        return sorted(session.scalars(
+            select(Outbox.claimed_by).where(Outbox.claimed_by.is_not(None), Outbox.done_at.is_(None)).distinct()))
+
+
+def release_claims_of(engine: Engine, workers: list[str]) -> int:
+    """Make the items claimed by ``workers`` (known to be gone) ready again at once; the claim stays
+    counted as an attempt (the item may have been in progress). Returns how many."""
+    if not workers:
+        return 0
+    with transaction(engine) as session:
+        result = session.execute(
+            update(Outbox).where(Outbox.claimed_by.in_(workers), Outbox.done_at.is_(None))
+            .values(claimed_by=None, claimed_until=None)
+        )
+        return result.rowcount
 
 
 def mark_dead(session: Session, item_id: int, *, error: str, now: datetime) -> bool:

@@ -199,14 +199,31 @@ def test_run_forever_works_until_stopped(engine, tmp_path):
 
 @pytest.mark.prefect
 def test_items_run_as_prefect_flows(engine, tmp_path, prefect_harness):
-    """As ``sanshen serve`` runs them: the dispatcher in a background thread."""
+    """As ``sanshen serve`` runs them: the dispatcher in a background thread; a batch of items is one
+    flow run, each publication a task run of it named by its outbox key."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.client.schemas.filters import (
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterTags,
+        TaskRunFilter,
+        TaskRunFilterName,
+    )
 
     draft_id, digest = _approved(engine)
     _run_in_thread_until_empty(_dispatcher(engine, tmp_path, use_prefect=True), engine)
     assert _manifest(tmp_path)[str(draft_id)]["content_hash"] == digest
 
+    key = f"publish:{draft_id}:{digest}"
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["sanshen-publish"])))
-    assert runs and all(r.state.is_completed() for r in runs)
+        runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["sanshen-outbox"])),
+                                     flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=["sanshen-worker:test"])))
+        assert runs and all(r.state.is_completed() for r in runs)
+        for _ in range(100):  # task runs reach the API through Prefect's events, a moment later
+            tasks = client.read_task_runs(task_run_filter=TaskRunFilter(name=TaskRunFilterName(any_=[key])))
+            if tasks and tasks[0].state is not None and tasks[0].state.is_completed():
+                break
+            time.sleep(0.1)
+    assert [t.name for t in tasks] == [key] and tasks[0].state.is_completed()
+    assert tasks[0].flow_run_id in {r.id for r in runs}

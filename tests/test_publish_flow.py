@@ -140,6 +140,19 @@ def test_webhook_receives_one_signed_publication_even_after_a_failed_try(engine,
     assert _actions(engine, draft_id).count("webhook.delivered") == 1
 
 
+def test_a_run_that_looked_before_the_acknowledgement_was_recorded_does_not_deliver_again(engine, tmp_path, server):
+    from flows.publish import _prepare, _deliver_webhook
+
+    draft_id, digest = _approved(engine)
+    p = _publisher(engine, tmp_path, webhook=WebhookConfig(url=server.url + "/hook", secret="k"))
+    stale = _prepare(p, draft_id, digest, LATER)  # a second worker's view, taken before the first delivered
+    assert stale.webhook_pending
+    assert publish(p, draft_id=draft_id, content_hash=digest, now=LATER) is Outcome.PUBLISHED
+    _deliver_webhook(p, stale.item, LATER)  # the second worker goes on with what it saw
+    assert len(server.received) == 1
+    assert _actions(engine, draft_id).count("webhook.delivered") == 1
+
+
 def test_withdraw_removes_the_page_and_is_audited(engine, tmp_path, server):
     draft_id, digest = _approved(engine)
     hook = WebhookConfig(url=server.url + "/hook", secret="k")
@@ -155,4 +168,6 @@ def test_withdraw_removes_the_page_and_is_audited(engine, tmp_path, server):
     assert not (tmp_path / "site" / item_path(draft_id)).exists()
     assert str(draft_id) not in _manifest(tmp_path)
     assert _actions(engine, draft_id).count("site.withdrawn") == 1
-    assert [r.json()["event"] for r in server.received] == ["draft.published", "draft.withdrawn", "draft.withdrawn"]
+    # the receiver acknowledged the withdrawal once: the second run does not send it again
+    assert [r.json()["event"] for r in server.received] == ["draft.published", "draft.withdrawn"]
+    assert _actions(engine, draft_id).count("webhook.delivered") == 2

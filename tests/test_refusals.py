@@ -26,7 +26,7 @@ BEFORE = {
          "blocking_findings", "conflict", "disclosure_reason_required", "has_interpretation",
          "idempotency_conflict", "last_admin", "missing_disclosure", "no_change", "not_in_review",
          "not_published", "nothing_open", "reason_required", "return_forward", "self_deactivate",
-         "stage_done", "stage_not_open", "stale_hash", "user_exists", "withdrawn",
+         "stage_done", "stage_not_open", "stale_hash", "user_exists", "withdrawn", "not_dead",
          "voids_changed", "stale_revision", "suggestion_decided", "suggestion_stale", "no_pdf_printer", "pdf_failed"],
         (1, 409)),
     **dict.fromkeys(
@@ -37,11 +37,12 @@ BEFORE = {
          "empty_import", "lone_surrogate", "empty_title", "missing_file", "missing_policy", "missing_text", "missing_workflow",
          "no_database", "no_roles", "not_a_policy", "not_utf8", "pdf_too_large", "reserved_name", "too_long",
          "too_many", "unchanged", "unknown_finding", "unknown_stage", "unreadable_file", "upload_too_large",
-         "weak_password", "xlsx_too_large",
+         "weak_password", "xlsx_too_large", "bad_state",
          "bad_part", "bad_span", "quote_mismatch", "no_quote", "quote_too_long", "bad_occurrence", "quote_not_found",
          "same_text", "hash_required"],
         (2, 422)),
-    **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user", "unknown_suggestion"], (2, 404)),
+    **dict.fromkeys(["unknown_attachment", "unknown_draft", "unknown_user", "unknown_suggestion", "unknown_outbox_item"],
+                    (2, 404)),
     # added with the site sweeps (no earlier answer to keep)
     **dict.fromkeys(["unknown_sweep", "no_link_sweep"], (2, 404)),
     "bad_task": (2, 422),

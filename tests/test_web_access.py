@@ -231,15 +231,16 @@ def test_every_web_form_post_needs_the_csrf_token(app, team):
         routes_drafts,
         routes_lexicon,
         routes_notifications,
+        routes_outbox,
         routes_stats,
     )
 
     draft_id = team.submit().id
     posts = [r.path for module in (routes_admin, routes_audit, routes_auth, routes_drafts, routes_lexicon,
-                                   routes_notifications, routes_stats)
+                                   routes_notifications, routes_stats, routes_outbox)
              for r in module.router.routes if "POST" in r.methods]
     assert {"/logout", "/admin/lexicon/import", "/admin/users", "/notifications/{notification_id}/read",
-            "/admin/audit/verify", "/drafts/{draft_id}/sign"} <= set(posts)
+            "/admin/audit/verify", "/drafts/{draft_id}/sign", "/admin/outbox/{item_id}/requeue"} <= set(posts)
     c = signed_in(app, "guan")
     for path in posts:
         url = re.sub(r"\{(\w+)\}", lambda m: "guan" if m.group(1) == "name" else str(draft_id), path)

@@ -86,7 +86,7 @@ def test_a_reviewer_cannot_open_or_use_admin_pages(app, team):
     c = signed_in(app, "shen1")
     page = c.get("/queue")
     token = csrf_of(page.text)
-    for url in ("/admin/users", "/admin/audit", "/admin/lexicon", "/admin/stats", "/drafts/new"):
+    for url in ("/admin/users", "/admin/audit", "/admin/lexicon", "/admin/stats", "/admin/outbox", "/drafts/new"):
         r = c.get(url)
         assert r.status_code == 403, url
         assert "无权" in r.text

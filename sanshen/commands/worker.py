@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
 from sanshen.commands._common import app_context, fail
 from sanshen.settings import Settings
+
+T = TypeVar("T")
+log = logging.getLogger("sanshen.flows")
 
 if TYPE_CHECKING:
     from flows.dispatcher import Dispatcher, DispatcherConfig
@@ -84,18 +88,52 @@ def running_dispatcher(ctx: AppContext, *, inline: bool = False,
     from flows.prefect_runtime import prefect_api
 
     if inline:
-        yield build_dispatcher(ctx, use_prefect=False, config=config)
+        dispatcher = build_dispatcher(ctx, use_prefect=False, config=config)
+        dispatcher.release_dead_local_claims()
+        yield dispatcher
         return
-    with prefect_api(ctx.settings.prefect_home) as api_url:
-        yield build_dispatcher(ctx, prefect_api_url=api_url, config=config)
+    with ExitStack() as stack:
+        try:
+            api_url = stack.enter_context(prefect_api(ctx.settings.prefect_home))
+            dispatcher = build_dispatcher(ctx, prefect_api_url=api_url, config=config)
+            dispatcher.prepare()
+        except Exception as exc:  # Prefect's API did not come up or does not answer: publication must not wait
+            stack.close()
+            log.warning("Prefect API unavailable, running the flows inline: %s", exc)
+            typer.echo(f"警告：Prefect API 不可用（{exc}），本次改为不经 Prefect 直接执行后台任务", err=True)
+            dispatcher = build_dispatcher(ctx, use_prefect=False, config=config)
+        dispatcher.release_dead_local_claims()
+        yield dispatcher
+
+
+def in_thread(target: Callable[[], T]) -> T:
+    """Run ``target`` in a thread while this (main) thread only waits and takes signals: Prefect's
+    flow engine, run in the main thread, would put its own SIGTERM handler in place of ours and
+    end the run as CRASHED instead of letting the item in hand finish."""
+    outcome: dict[str, object] = {}
+
+    def body() -> None:
+        try:
+            outcome["value"] = target()
+        except BaseException as exc:  # handed to the main thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=body, name="sanshen-dispatcher")
+    thread.start()
+    while thread.is_alive():
+        time.sleep(0.05)
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 def worker(
     drain: bool = typer.Option(False, "--drain", help="处理完待办队列后退出"),
     inline: bool = typer.Option(False, "--inline", help="不经 Prefect，直接在本进程内运行各流程"),
     max_wait: float = typer.Option(120.0, "--max-wait", help="--drain 时等待重试的最长秒数"),
-    lease: float = typer.Option(300.0, "--lease", min=1.0,
-                                help="领取一项待办后独占的秒数；进程崩溃后，过期的待办由其他进程接手"),
+    lease: float = typer.Option(60.0, "--lease", min=1.0,
+                                help="领取一项待办后独占的秒数（运行中每隔三分之一续期）；进程崩溃后，过期的待办由其他进程接手"),
 ) -> None:
     """运行流程调度器：发布、通知、链接检查、词库变更后的复查与超时督办。"""
     from sanshen import logs
@@ -113,10 +151,10 @@ def worker(
         with running_dispatcher(ctx, inline=inline, config=config) as dispatcher:
             if drain:
                 started = ctx.clock()
-                ran = dispatcher.drain(max_wait=max_wait, stop=stop)
+                ran = in_thread(lambda: dispatcher.drain(max_wait=max_wait, stop=stop))
             else:
                 typer.echo("流程调度器已启动（Ctrl+C 停止）")
-                dispatcher.run_forever(stop)
+                in_thread(lambda: dispatcher.run_forever(stop))
         if not drain:
             typer.echo("流程调度器已停止")
             return

@@ -607,3 +607,16 @@ class SignSheetView(View):
     published_at: Timestamp | None
     stages: tuple[SheetStageView, ...]
     opinions: tuple[OpinionView, ...]
+
+
+class OutboxItemView(View):
+    id: int
+    kind: str
+    key: str
+    state: str = Field(description="pending 待执行 / claimed 执行中 / dead 已放弃 / done 已完成")
+    attempts: int
+    created_at: Timestamp
+    available_at: Timestamp
+    claimed_by: str | None
+    dead_at: Timestamp | None
+    last_error: str | None

@@ -32,6 +32,7 @@ from sanshen.web import (
     routes_opinions,
     routes_stats,
     routes_sweeps,
+    routes_outbox,
 )
 from sanshen.web.metrics import metrics_registry
 from sanshen.web.auth import (
@@ -69,7 +70,7 @@ def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | N
     app.add_middleware(RequestSizeLimit)
     for module in (routes_auth, routes_drafts, routes_notifications, routes_admin, routes_lexicon,
                    routes_audit, routes_stats, routes_requests, routes_columns, routes_site, routes_sweeps,
-                   routes_ops, routes_lists, routes_findings, routes_revisions, routes_opinions):
+                   routes_ops, routes_lists, routes_findings, routes_revisions, routes_opinions, routes_outbox):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

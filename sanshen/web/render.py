@@ -64,6 +64,7 @@ FLASH = {
     "suggested": "修改建议已提出，等待作者处理。",
     "suggestion_accepted": "已采纳修改建议，生成了新版本。",
     "suggestion_rejected": "已不采纳该修改建议。",
+    "requeued": "已重新排队，运行中的流程调度器将再次执行。",
 }
 
 NAV = (
@@ -82,6 +83,7 @@ NAV = (
     ("/drafts", "全部稿件", None),
     ("/handled", "已办", None),
     ("/published", "已发布", None),
+    ("/admin/outbox", "后台任务", "admin"),
 )
 # Nav entries whose sub-paths belong to other entries: current only on the exact path.
 EXACT_NAV = frozenset({"/queue", "/drafts"})
