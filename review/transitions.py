@@ -94,6 +94,12 @@ def start(wf: WorkflowDef, case: Case, *, now: datetime) -> list[Event]:
     _require_in_review(case, "开始审核")
     if case.current_signoffs() or case.stage_opened_at:
         raise Conflict("already_started", f"稿件第 {case.revision} 版已进入审核流程")
+    events, started = _automated_stages(wf, case, now=now)
+    return events + _opened(wf, started, open_stages(wf, started), now)
+
+
+def _automated_stages(wf: WorkflowDef, case: Case, *, now: datetime) -> tuple[list[Event], Case]:
+    """The automated stages before the first human one, signed by the system; the case after them."""
     events: list[Event] = []
     started = case
     for stage in wf.stages:
@@ -105,7 +111,7 @@ def start(wf: WorkflowDef, case: Case, *, now: datetime) -> list[Event]:
             StageClosed(stage.name, case.revision, DONE),
         ]
         started = _with_signoff(started, stage.name, SYSTEM_USER, now)
-    return events + _opened(wf, started, open_stages(wf, started), now)
+    return events, started
 
 
 # --- signing ---------------------------------------------------------------------------
@@ -306,17 +312,7 @@ def voided_by_revision(wf: WorkflowDef, case: Case, change: ChangeKind) -> tuple
 
 def _restart(wf: WorkflowDef, case: Case, *, now: datetime) -> list[Event]:
     """Like ``start``, for a revision that carries kept sign-offs: automated stages, then what is open."""
-    events: list[Event] = []
-    started = case
-    for stage in wf.stages:
-        if stage.human:
-            break
-        events += [
-            StageOpened(stage.name, case.revision, (), now),
-            StageSigned(stage.name, SYSTEM_USER, case.revision, case.content_hash, AUTO_COMMENT, now),
-            StageClosed(stage.name, case.revision, DONE),
-        ]
-        started = _with_signoff(started, stage.name, SYSTEM_USER, now)
+    events, started = _automated_stages(wf, case, now=now)
     if all_done(wf, started):
         return events + [DraftApproved(case.revision, case.content_hash)]
     return events + _opened(wf, started, open_stages(wf, started), now)

@@ -195,6 +195,17 @@ def _draft_view(session: Session, draft: Draft) -> DraftView:
 
 # --- the automated pass --------------------------------------------------------------
 
+def _save_revision(session: Session, revision: Revision, files: list[Attachment], report: DraftReport, *,
+                   now: datetime) -> None:
+    """A new revision of a draft with copies of ``files`` (the attachments it keeps) and its automated pass."""
+    session.add(revision)
+    session.flush()
+    for a in files:
+        session.add(Attachment(revision_id=revision.id, filename=a.filename, sha256=a.sha256,
+                               size=a.size, media_type=a.media_type, data=a.data))
+    _store_report(session, revision.draft_id, revision, report, now=now)
+
+
 def _store_report(session: Session, draft_id: int, revision: Revision, report: DraftReport, *,
                   now: datetime) -> None:
     replace_findings(session, draft_id=draft_id, revision=revision.number, revision_id=revision.id,
@@ -368,12 +379,7 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
                                     comment=comment, now=now, change=change, decider=decider)
         revision = Revision(draft_id=draft_id, number=number, title=new_title, body=body, meta=meta,
                             content_hash=digest, author_id=actor.id, comment=comment, created_at=now)
-        session.add(revision)
-        session.flush()
-        for a in files:
-            session.add(Attachment(revision_id=revision.id, filename=a.filename, sha256=a.sha256,
-                                   size=a.size, media_type=a.media_type, data=a.data))
-        _store_report(session, draft_id, revision, report, now=now)
+        _save_revision(session, revision, files, report, now=now)
         events += _carried_waivers(session, draft_id, old, revision)
         if made_by is not None:
             events += made_by(session, number)
@@ -430,12 +436,7 @@ def change_disclosure(ctx: "AppContext", actor: UserView, draft_id: int, *, disc
             ground=draft.disclosure_ground, explanation=explanation, reason=reason, request_id=request_id, now=now)
         revision = Revision(draft_id=draft_id, number=old.number + 1, title=old.title, body=old.body, meta=meta,
                             content_hash=digest, author_id=actor.id, comment=events[1].comment, created_at=now)
-        session.add(revision)
-        session.flush()
-        for a in files:
-            session.add(Attachment(revision_id=revision.id, filename=a.filename, sha256=a.sha256,
-                                   size=a.size, media_type=a.media_type, data=a.data))
-        _store_report(session, draft_id, revision, report, now=now)
+        _save_revision(session, revision, files, report, now=now)
         row.disclosure, row.disclosure_reason = draft.disclosure, draft.disclosure_reason
         row.disclosure_ground = draft.disclosure_ground
         apply_events(session, row, events, now=now, actor=actor.name, workflow=wf)

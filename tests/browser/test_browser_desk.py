@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from sanshen.service import drafts
 from tests.browser.axe import axe_violations
-from tests.browser.live import chromium, live_sanshen, sign_in
+from tests.browser.live import sign_in
 from tests.team import ID_NUMBER
 
 pytestmark = pytest.mark.browser
@@ -20,18 +20,6 @@ pytestmark = pytest.mark.browser
 SIX = ("坚持以习近平新时代中国特色社会主意思想为指导，认真布署今冬明春工作。\n"
        f"联系人身份证号 {ID_NUMBER}，手机 13912345678。\n"
        "会议要求,各单位要再接再励，按时完成。\n")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def live(tmp_path, db_url, default_checker, clock):
-    with live_sanshen(tmp_path / "home", db_url, checker=default_checker, clock=clock) as running:
-        yield running
 
 
 def _press(page, keys: list[str]) -> int:
@@ -141,7 +129,8 @@ def test_axe_finds_nothing_critical_or_serious_on_any_page(browser, live):
         "bian": ["/drafts/mine", "/drafts/new", f"/drafts/{urgent.id}", f"/drafts/{urgent.id}/revisions",
                  f"/drafts/{urgent.id}/revisions/1", f"/drafts/{urgent.id}/diff?from=1&to=2"],
         "guan": ["/admin/users", "/admin/lexicon?q=习近平", "/admin/audit", "/admin/stats",
-                 f"/drafts/{urgent.id}"],
+                 f"/drafts/{urgent.id}", f"/drafts/{urgent.id}/sheet", "/admin/columns", "/admin/freshness",
+                 "/admin/outbox", "/admin/sweeps", "/admin/annual-report", "/requests", "/requests/new"],
         "ling": ["/published", f"/drafts/{policy}"],
     }
     for who, paths in pages.items():

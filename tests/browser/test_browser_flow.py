@@ -8,23 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from sanshen.service import drafts
-from tests.browser.live import chromium, live_sanshen, sign_in
+from tests.browser.live import sign_in
 from tests.cast import SIGNERS
 from tests.team import ID_NUMBER
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def live(tmp_path, db_url, default_checker, clock):
-    with live_sanshen(tmp_path / "home", db_url, checker=default_checker, clock=clock) as running:
-        yield running
 
 
 def test_sign_in_wrong_password_then_right_then_out(browser, live):
