@@ -36,6 +36,8 @@ if [ ! -f .venv/node/node_modules/axe-core/axe.min.js ] && command -v npm >/dev/
 fi
 
 export PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1 PREFECT_LOGGING_LEVEL=WARNING
+# Every pass runs on pytest-xdist workers (one per core by default; a module's tests stay on one worker).
+PAR=(-n "${SANSHEN_TEST_WORKERS:-2}" --dist loadfile)
 
 # PostgreSQL for the second pass.
 PG_URL=""
@@ -52,11 +54,11 @@ if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; 
 fi
 
 echo "== pass 1: SQLite (embedded default) =="
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+.venv/bin/python -m pytest -q -p no:cacheprovider "${PAR[@]}" "$@"
 
 if [ -n "$PG_URL" ]; then
   echo "== pass 2: PostgreSQL =="
-  SANSHEN_TEST_PG="$PG_URL" .venv/bin/python -m pytest -q -p no:cacheprovider -m db "$@"
+  SANSHEN_TEST_PG="$PG_URL" .venv/bin/python -m pytest -q -p no:cacheprovider "${PAR[@]}" -m db "$@"
 else
   echo "PostgreSQL 不可用：跳过第二轮（PostgreSQL）测试" >&2
   exit 1
@@ -70,5 +72,5 @@ fi
 # waits on locks throughout: the Prefect-marked tests (which read no date) stay out of these passes.
 for shift in +730d -365d; do
   echo "== pass: SQLite, clock moved $shift ($(faketime -f "$shift" date -u +%F)), without the Prefect tests =="
-  faketime -f "$shift" .venv/bin/python -m pytest -q -p no:cacheprovider -m "not prefect" "$@"
+  faketime -f "$shift" .venv/bin/python -m pytest -q -p no:cacheprovider "${PAR[@]}" -m "not prefect" "$@"
 done

@@ -34,7 +34,8 @@ def prefect_harness():
     from prefect.testing.utilities import prefect_test_harness
 
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        with prefect_test_harness():
+        # Generous start-up time: under pytest-xdist two harnesses start at once on a 2-core machine.
+        with prefect_test_harness(server_startup_timeout=180):
             yield
 
 
