@@ -1,24 +1,29 @@
 /* Best-segmentation scores of one run of characters, in C (lexicon/typo_words.py holds the
  * Python definition, which this must equal bit for bit: same dictionary look-ups, same double
  * additions in the same order, same tie-breaking). Used by the general typo detector, which
- * asks for these scores on every run of Chinese characters of every checked text. */
+ * asks for these scores on every run of Chinese characters of every checked text.
+ *
+ * Two ways to look words up share one segmentation (segment_run): the module function
+ * score_run reads a Python dict and set, Lattice.score its own hash table over code points. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
-static PyObject *
-score_run(PyObject *self, PyObject *args)
+/* What a look-up of run[k:j] answers: a word (its log-probability in *lp), only the prefix of
+ * a longer word, neither, or an error (a Python exception is set). */
+enum { LOOK_ERROR = -1, LOOK_NONE = 0, LOOK_PREFIX = 1, LOOK_WORD = 2 };
+typedef int (*lookup_fn)(void *ctx, Py_ssize_t k, Py_ssize_t j, double *lp);
+
+/* jieba's maximum-probability segmentation of a run of n characters, both ways: the
+ * (forward, backward, tokens) tuple, or NULL with an exception set. ``lookup`` is asked about
+ * run[k:j] for growing j from each k; it is asked whether run[k:k+1] is a prefix only when
+ * that helps nothing, so a look-up may answer LOOK_NONE there. */
+static inline PyObject *
+segment_run(Py_ssize_t n, double unknown, lookup_fn lookup, void *ctx)
 {
-    PyObject *run, *logp, *prefixes;
-    double unknown;
-    if (!PyArg_ParseTuple(args, "UO!Od", &run, &PyDict_Type, &logp, &prefixes, &unknown))
-        return NULL;
-    if (!PyAnySet_Check(prefixes)) {
-        PyErr_SetString(PyExc_TypeError, "prefixes must be a set or frozenset");
-        return NULL;
-    }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(run);
     double *forward = malloc(sizeof(double) * (n + 1));
     double *backward = malloc(sizeof(double) * (n + 1));
     Py_ssize_t *choice = malloc(sizeof(Py_ssize_t) * (n + 1));
@@ -38,51 +43,32 @@ score_run(PyObject *self, PyObject *args)
         double fk = forward[k];
         first[k] = used;
         for (Py_ssize_t j = k + 1; j <= n; j++) {
-            PyObject *frag = PyUnicode_Substring(run, k, j);
-            if (!frag)
-                goto done;
-            PyObject *value = PyDict_GetItemWithError(logp, frag);
             double lp;
-            int have;
-            if (value) {
-                lp = PyFloat_AsDouble(value);
-                if (lp == -1.0 && PyErr_Occurred()) {
-                    Py_DECREF(frag);
-                    goto done;
-                }
-                have = 1;
-            } else if (PyErr_Occurred()) {
-                Py_DECREF(frag);
+            int found = lookup(ctx, k, j, &lp);
+            if (found == LOOK_ERROR)
                 goto done;
-            } else if (j == k + 1) {
-                lp = unknown;
-                have = 1;
-            } else {
-                int prefix = PySet_Contains(prefixes, frag);
-                Py_DECREF(frag);
-                if (prefix < 0)
-                    goto done;
-                if (!prefix)
+            if (found != LOOK_WORD) {
+                if (j == k + 1)
+                    lp = unknown;
+                else if (found == LOOK_PREFIX)
+                    continue;
+                else
                     break;
-                continue;
             }
-            Py_DECREF(frag);
-            if (have) {
-                if (used == cap) {
-                    cap *= 2;
-                    Py_ssize_t *e2 = realloc(edge_end, sizeof(Py_ssize_t) * cap);
-                    if (!e2) { PyErr_NoMemory(); goto done; }
-                    edge_end = e2;
-                    double *l2 = realloc(edge_lp, sizeof(double) * cap);
-                    if (!l2) { PyErr_NoMemory(); goto done; }
-                    edge_lp = l2;
-                }
-                edge_end[used] = j;
-                edge_lp[used] = lp;
-                used++;
-                if (fk + lp > forward[j])
-                    forward[j] = fk + lp;
+            if (used == cap) {
+                cap *= 2;
+                Py_ssize_t *e2 = realloc(edge_end, sizeof(Py_ssize_t) * cap);
+                if (!e2) { PyErr_NoMemory(); goto done; }
+                edge_end = e2;
+                double *l2 = realloc(edge_lp, sizeof(double) * cap);
+                if (!l2) { PyErr_NoMemory(); goto done; }
+                edge_lp = l2;
             }
+            edge_end[used] = j;
+            edge_lp[used] = lp;
+            used++;
+            if (fk + lp > forward[j])
+                forward[j] = fk + lp;
         }
     }
     first[n] = used;
@@ -136,13 +122,52 @@ done:
     return result;
 }
 
+/* ---- score_run: look-ups in a Python dict (word -> log-probability) and set (prefixes). */
+
+typedef struct {
+    PyObject *run, *logp, *prefixes;
+} DictLookup;
+
+static int
+dict_lookup(void *ctx, Py_ssize_t k, Py_ssize_t j, double *lp)
+{
+    DictLookup *d = ctx;
+    PyObject *frag = PyUnicode_Substring(d->run, k, j);
+    if (!frag)
+        return LOOK_ERROR;
+    int found = LOOK_NONE;
+    PyObject *value = PyDict_GetItemWithError(d->logp, frag);
+    if (value) {
+        *lp = PyFloat_AsDouble(value);
+        found = (*lp == -1.0 && PyErr_Occurred()) ? LOOK_ERROR : LOOK_WORD;
+    } else if (PyErr_Occurred()) {
+        found = LOOK_ERROR;
+    } else if (j > k + 1) {
+        int prefix = PySet_Contains(d->prefixes, frag);
+        found = prefix < 0 ? LOOK_ERROR : prefix ? LOOK_PREFIX : LOOK_NONE;
+    }
+    Py_DECREF(frag);
+    return found;
+}
+
+static PyObject *
+score_run(PyObject *self, PyObject *args)
+{
+    DictLookup d;
+    double unknown;
+    if (!PyArg_ParseTuple(args, "UO!Od", &d.run, &PyDict_Type, &d.logp, &d.prefixes, &unknown))
+        return NULL;
+    if (!PyAnySet_Check(d.prefixes)) {
+        PyErr_SetString(PyExc_TypeError, "prefixes must be a set or frozenset");
+        return NULL;
+    }
+    return segment_run(PyUnicode_GET_LENGTH(d.run), unknown, dict_lookup, &d);
+}
+
 
 /* ---- Lattice: the dictionary (words and word prefixes) as one open-addressing hash table over
  * code points, so that scoring a run allocates nothing per look-up (FNV-1a, extended one code
  * point at a time as the candidate word grows). Same answers as the dict and set it is built from. */
-
-#include <stdint.h>
-#include <string.h>
 
 #define FNV_OFFSET 1469598103934665603ULL
 #define FNV_PRIME 1099511628211ULL
@@ -274,6 +299,28 @@ lattice_init(Lattice *self, PyObject *args, PyObject *kwds)
     return PyErr_Occurred() ? -1 : 0;
 }
 
+typedef struct {
+    Lattice *lattice;
+    const Py_UCS4 *cp;
+    uint64_t hash; /* of cp[k:j], extended one code point per call */
+} LatticeLookup;
+
+static int
+lattice_lookup(void *ctx, Py_ssize_t k, Py_ssize_t j, double *lp)
+{
+    LatticeLookup *l = ctx;
+    if (j == k + 1)
+        l->hash = FNV_OFFSET;
+    l->hash = (l->hash ^ (uint64_t)l->cp[j - 1]) * FNV_PRIME;
+    Entry *e = lattice_find(l->lattice, l->hash, l->cp + k, j - k);
+    int flags = e->len ? e->flags : 0;
+    if (flags & F_WORD) {
+        *lp = e->lp;
+        return LOOK_WORD;
+    }
+    return (flags & F_PREFIX) ? LOOK_PREFIX : LOOK_NONE;
+}
+
 static PyObject *
 lattice_score(Lattice *self, PyObject *args)
 {
@@ -285,106 +332,12 @@ lattice_score(Lattice *self, PyObject *args)
         PyErr_SetString(PyExc_RuntimeError, "Lattice not built");
         return NULL;
     }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(run);
     Py_UCS4 *cp = PyUnicode_AsUCS4Copy(run);
-    double *forward = malloc(sizeof(double) * (n + 1));
-    double *backward = malloc(sizeof(double) * (n + 1));
-    Py_ssize_t *choice = malloc(sizeof(Py_ssize_t) * (n + 1));
-    Py_ssize_t *first = malloc(sizeof(Py_ssize_t) * (n + 1));
-    Py_ssize_t cap = 4 * (n + 1), used = 0;
-    Py_ssize_t *edge_end = malloc(sizeof(Py_ssize_t) * cap);
-    double *edge_lp = malloc(sizeof(double) * cap);
-    PyObject *result = NULL, *fwd = NULL, *bwd = NULL, *tokens = NULL;
-    if (!cp || !forward || !backward || !choice || !first || !edge_end || !edge_lp) {
-        if (!PyErr_Occurred())
-            PyErr_NoMemory();
-        goto done;
-    }
-    for (Py_ssize_t k = 0; k <= n; k++)
-        forward[k] = -INFINITY;
-    forward[0] = 0.0;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        double fk = forward[k];
-        first[k] = used;
-        uint64_t h = FNV_OFFSET;
-        for (Py_ssize_t j = k + 1; j <= n; j++) {
-            h = (h ^ (uint64_t)cp[j - 1]) * FNV_PRIME;
-            Entry *e = lattice_find(self, h, cp + k, j - k);
-            int flags = e->len ? e->flags : 0;
-            double lp;
-            if (flags & F_WORD)
-                lp = e->lp;
-            else if (j == k + 1)
-                lp = unknown;
-            else if (flags & F_PREFIX)
-                continue;
-            else
-                break;
-            if (used == cap) {
-                cap *= 2;
-                Py_ssize_t *e2 = realloc(edge_end, sizeof(Py_ssize_t) * cap);
-                if (!e2) { PyErr_NoMemory(); goto done; }
-                edge_end = e2;
-                double *l2 = realloc(edge_lp, sizeof(double) * cap);
-                if (!l2) { PyErr_NoMemory(); goto done; }
-                edge_lp = l2;
-            }
-            edge_end[used] = j;
-            edge_lp[used] = lp;
-            used++;
-            if (fk + lp > forward[j])
-                forward[j] = fk + lp;
-        }
-    }
-    first[n] = used;
-    backward[n] = 0.0;
-    choice[n] = 0;
-    for (Py_ssize_t k = n - 1; k >= 0; k--) {
-        double best = -INFINITY;
-        Py_ssize_t best_end = k + 1;
-        for (Py_ssize_t e = first[k]; e < first[k + 1]; e++) {
-            double v = edge_lp[e] + backward[edge_end[e]];
-            if (v > best) {
-                best = v;
-                best_end = edge_end[e];
-            }
-        }
-        backward[k] = best;
-        choice[k] = best_end;
-    }
-    fwd = PyList_New(n + 1);
-    bwd = PyList_New(n + 1);
-    tokens = PyList_New(0);
-    if (!fwd || !bwd || !tokens)
-        goto done;
-    for (Py_ssize_t k = 0; k <= n; k++) {
-        PyObject *f = PyFloat_FromDouble(forward[k]);
-        PyObject *b = PyFloat_FromDouble(backward[k]);
-        if (!f || !b) { Py_XDECREF(f); Py_XDECREF(b); goto done; }
-        PyList_SET_ITEM(fwd, k, f);
-        PyList_SET_ITEM(bwd, k, b);
-    }
-    for (Py_ssize_t k = 0; k < n; k = choice[k]) {
-        PyObject *token = Py_BuildValue("(nn)", k, choice[k]);
-        if (!token)
-            goto done;
-        int failed = PyList_Append(tokens, token);
-        Py_DECREF(token);
-        if (failed)
-            goto done;
-    }
-    result = PyTuple_Pack(3, fwd, bwd, tokens);
-done:
-    Py_XDECREF(fwd);
-    Py_XDECREF(bwd);
-    Py_XDECREF(tokens);
+    if (!cp)
+        return NULL;
+    LatticeLookup l = {self, cp, FNV_OFFSET};
+    PyObject *result = segment_run(PyUnicode_GET_LENGTH(run), unknown, lattice_lookup, &l);
     PyMem_Free(cp);
-    free(forward);
-    free(backward);
-    free(choice);
-    free(first);
-    free(edge_end);
-    free(edge_lp);
     return result;
 }
 
