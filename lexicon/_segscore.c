@@ -365,9 +365,437 @@ static PyTypeObject LatticeType = {
     .tp_doc = "Lattice(logp, prefixes): the dictionary as a hash table over code points",
 };
 
+/* ---- best_fills: the character path of the general typo detector, for one examined position of
+ * a run (lexicon/typo_fills.py holds the Python definition, which this must equal bit for bit:
+ * the same words looked up in the same order, the same double additions and comparisons, the
+ * same order of the answers). */
+
+#define MASK_CHAR '*'
+#define MAX_WORD_LEN 4
+
+typedef struct {
+    PyObject *fill; /* one character */
+    PyObject *word;
+    double value;
+    Py_ssize_t a;
+} Fill;
+
+static int
+list_doubles(PyObject *list, Py_ssize_t need, const char *name)
+{
+    if (!PyList_Check(list) || PyList_GET_SIZE(list) < need) {
+        PyErr_Format(PyExc_TypeError, "%s must be a list of at least %zd floats", name, need);
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < need; k++)
+        if (!PyFloat_CheckExact(PyList_GET_ITEM(list, k))) {
+            PyErr_Format(PyExc_TypeError, "%s must hold floats", name);
+            return -1;
+        }
+    return 0;
+}
+
+static inline double
+at(PyObject *list, Py_ssize_t k)
+{
+    return PyFloat_AS_DOUBLE(PyList_GET_ITEM(list, k));
+}
+
+/* run[a:b] with position i written ``ch`` (a word, or a key of completions when ``ch`` is the mask). */
+static PyObject *
+make_word(const Py_UCS4 *cp, Py_ssize_t a, Py_ssize_t i, Py_ssize_t b, Py_UCS4 ch)
+{
+    Py_UCS4 buf[MAX_WORD_LEN];
+    for (Py_ssize_t k = a; k < b; k++)
+        buf[k - a] = k == i ? ch : cp[k];
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, b - a);
+}
+
+static int
+word_logp(PyObject *logp, PyObject *word, double *lp)
+{
+    PyObject *value = PyDict_GetItemWithError(logp, word);
+    if (!value) {
+        if (!PyErr_Occurred())
+            PyErr_SetObject(PyExc_KeyError, word);
+        return -1;
+    }
+    *lp = PyFloat_AsDouble(value);
+    return (*lp == -1.0 && PyErr_Occurred()) ? -1 : 0;
+}
+
+/* The characters of a string as an open-addressing set of code points (0 marks an empty slot;
+ * no candidate is U+0000), for membership tests in constant time. */
+typedef struct {
+    Py_UCS4 *slots;
+    uint32_t mask;
+} CharSet;
+
+static int
+charset_build(CharSet *set, PyObject *chars)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(chars);
+    uint32_t size = 16;
+    while (size < 2 * (uint64_t)len + 2)
+        size <<= 1;
+    set->slots = calloc(size, sizeof(Py_UCS4));
+    set->mask = size - 1;
+    if (!set->slots) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < len; k++) {
+        Py_UCS4 ch = PyUnicode_READ_CHAR(chars, k);
+        uint32_t at = (ch * 2654435761u) & set->mask;
+        while (set->slots[at] && set->slots[at] != ch)
+            at = (at + 1) & set->mask;
+        set->slots[at] = ch;
+    }
+    return 0;
+}
+
+static inline int
+charset_has(const CharSet *set, Py_UCS4 ch)
+{
+    uint32_t at = (ch * 2654435761u) & set->mask;
+    while (set->slots[at]) {
+        if (set->slots[at] == ch)
+            return 1;
+        at = (at + 1) & set->mask;
+    }
+    return 0;
+}
+
+/* Appends (i, fill, value, a, word) to ``out`` for each fill of position i, as best_fills_py
+ * answers them; 0, or -1 with an exception set. */
+static int
+fills_at(PyObject *run, const Py_UCS4 *cp, Py_ssize_t i, PyObject *likely, PyObject *forward,
+         PyObject *backward, double least, PyObject *completions, PyObject *logp, PyObject *word_cap,
+         PyObject *out)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(run);
+    Py_ssize_t lo = i - MAX_WORD_LEN + 1 > 0 ? i - MAX_WORD_LEN + 1 : 0;
+    Py_ssize_t hi = i + MAX_WORD_LEN < n ? i + MAX_WORD_LEN : n;
+    double caps[2 * MAX_WORD_LEN]; /* word_cap of run[lo:hi], -inf when absent */
+    Fill *best = NULL;
+    Py_ssize_t nbest = 0, best_cap = 0;
+    int result = -1;
+    CharSet likely_set;
+    if (charset_build(&likely_set, likely) < 0)
+        return -1;
+    for (Py_ssize_t k = lo; k < hi; k++) {
+        PyObject *ch = PyUnicode_Substring(run, k, k + 1);
+        if (!ch)
+            goto done;
+        PyObject *value = PyDict_GetItemWithError(word_cap, ch);
+        Py_DECREF(ch);
+        if (!value && PyErr_Occurred())
+            goto done;
+        caps[k - lo] = value ? PyFloat_AsDouble(value) : -INFINITY;
+        if (caps[k - lo] == -1.0 && PyErr_Occurred())
+            goto done;
+    }
+    double left_cap = INFINITY; /* a word over [a, b) contains run[a:i] and run[i+1:b]: none is likelier */
+    for (Py_ssize_t a = i; a >= lo; a--) {
+        if (a < i && caps[a - lo] < left_cap)
+            left_cap = caps[a - lo];
+        double right_cap = left_cap;
+        Py_ssize_t top = a + MAX_WORD_LEN < n ? a + MAX_WORD_LEN : n;
+        for (Py_ssize_t b = i + 1; b <= top; b++) {
+            if (b > i + 1 && caps[b - 1 - lo] < right_cap)
+                right_cap = caps[b - 1 - lo];
+            if (b - a < 2)
+                continue;
+            double outside = at(forward, a) + at(backward, b);
+            if (outside + right_cap <= least)
+                continue; /* not even the likeliest word with these characters would gain enough */
+            PyObject *key = make_word(cp, a, i, b, MASK_CHAR);
+            if (!key)
+                goto done;
+            PyObject *fills = PyDict_GetItemWithError(completions, key);
+            Py_DECREF(key);
+            if (!fills) {
+                if (PyErr_Occurred())
+                    goto done;
+                continue;
+            }
+            if (!PyUnicode_Check(fills) || PyUnicode_GET_LENGTH(fills) == 0) {
+                PyErr_SetString(PyExc_TypeError, "completions must map to non-empty strings");
+                goto done;
+            }
+            Py_ssize_t nfills = PyUnicode_GET_LENGTH(fills);
+            double lp;
+            PyObject *word = make_word(cp, a, i, b, PyUnicode_READ_CHAR(fills, 0));
+            if (!word)
+                goto done;
+            int failed = word_logp(logp, word, &lp);
+            Py_DECREF(word);
+            if (failed)
+                goto done;
+            if (outside + lp <= least)
+                continue;
+            for (Py_ssize_t f = 0; f < nfills; f++) {
+                Py_UCS4 fill = PyUnicode_READ_CHAR(fills, f);
+                if (fill == 0 ? PyUnicode_FindChar(likely, fill, 0, PyUnicode_GET_LENGTH(likely), 1) < 0
+                              : !charset_has(&likely_set, fill))
+                    continue;
+                word = make_word(cp, a, i, b, fill);
+                if (!word)
+                    goto done;
+                if (word_logp(logp, word, &lp)) {
+                    Py_DECREF(word);
+                    goto done;
+                }
+                double value = outside + lp;
+                if (value <= least) {
+                    Py_DECREF(word);
+                    break; /* the fills come best word first */
+                }
+                Py_ssize_t s = 0;
+                while (s < nbest && PyUnicode_READ_CHAR(best[s].fill, 0) != fill)
+                    s++;
+                if (s == nbest) {
+                    if (nbest == best_cap) {
+                        best_cap = best_cap ? 2 * best_cap : 8;
+                        Fill *grown = realloc(best, sizeof(Fill) * best_cap);
+                        if (!grown) { Py_DECREF(word); PyErr_NoMemory(); goto done; }
+                        best = grown;
+                    }
+                    best[s].fill = PyUnicode_FromOrdinal(fill);
+                    if (!best[s].fill) { Py_DECREF(word); goto done; }
+                    best[s].word = NULL;
+                    best[s].value = -INFINITY;
+                    nbest++;
+                }
+                if (value > best[s].value) {
+                    Py_XSETREF(best[s].word, word);
+                    best[s].value = value;
+                    best[s].a = a;
+                } else {
+                    Py_DECREF(word);
+                }
+            }
+        }
+    }
+    for (Py_ssize_t s = 0; s < nbest; s++) {
+        PyObject *item = Py_BuildValue("(nOdnO)", i, best[s].fill, best[s].value, best[s].a, best[s].word);
+        if (!item || PyList_Append(out, item) < 0) {
+            Py_XDECREF(item);
+            goto done;
+        }
+        Py_DECREF(item);
+    }
+    result = 0;
+done:
+    for (Py_ssize_t s = 0; s < nbest; s++) {
+        Py_XDECREF(best[s].fill);
+        Py_XDECREF(best[s].word);
+    }
+    free(best);
+    free(likely_set.slots);
+    return result;
+}
+
+/* examine(run, tokens, forward, backward, floor, rare, frequent, unknown, logp, candidates,
+ * completions, word_cap) -> (weak, fills): which tokens of the best segmentation are weak (one
+ * character, or two making a rare word), and the fills of every examined character of them
+ * (lexicon/typo_fills.py: examine_py). */
+static PyObject *
+examine(PyObject *self, PyObject *args)
+{
+    PyObject *run, *tokens, *forward, *backward, *logp, *candidates, *completions, *word_cap;
+    double least, rare, frequent, unknown;
+    if (!PyArg_ParseTuple(args, "UO!OOddddO!O!O!O!", &run, &PyList_Type, &tokens, &forward, &backward, &least,
+                          &rare, &frequent, &unknown, &PyDict_Type, &logp, &PyDict_Type, &candidates,
+                          &PyDict_Type, &completions, &PyDict_Type, &word_cap))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(run), nt = PyList_GET_SIZE(tokens);
+    if (list_doubles(forward, n + 1, "forward") < 0 || list_doubles(backward, n + 1, "backward") < 0)
+        return NULL;
+    Py_UCS4 *cp = PyUnicode_AsUCS4Copy(run);
+    PyObject *weak = PyList_New(nt), *fills = PyList_New(0), *result = NULL;
+    if (!cp || !weak || !fills)
+        goto done;
+    for (Py_ssize_t t = 0; t < nt; t++) {
+        Py_ssize_t a, b;
+        PyObject *token = PyList_GET_ITEM(tokens, t);
+        if (!PyArg_ParseTuple(token, "nn", &a, &b))
+            goto done;
+        if (a < 0 || b > n || b <= a) {
+            PyErr_SetString(PyExc_ValueError, "a token outside the run");
+            goto done;
+        }
+        int is_weak = b - a == 1;
+        if (b - a == 2) {
+            PyObject *word = PyUnicode_Substring(run, a, b);
+            if (!word)
+                goto done;
+            PyObject *value = PyDict_GetItemWithError(logp, word);
+            Py_DECREF(word);
+            if (!value && PyErr_Occurred())
+                goto done;
+            double lp = value ? PyFloat_AsDouble(value) : -INFINITY;
+            if (lp == -1.0 && PyErr_Occurred())
+                goto done;
+            is_weak = lp < rare;
+        }
+        PyList_SET_ITEM(weak, t, Py_NewRef(is_weak ? Py_True : Py_False));
+        if (!is_weak)
+            continue;
+        for (Py_ssize_t i = a; i < b; i++) {
+            PyObject *ch = PyUnicode_Substring(run, i, i + 1);
+            if (!ch)
+                goto done;
+            PyObject *value = PyDict_GetItemWithError(logp, ch);
+            double lp = unknown;
+            if (value)
+                lp = PyFloat_AsDouble(value);
+            if ((value && lp == -1.0 && PyErr_Occurred()) || (!value && PyErr_Occurred())) {
+                Py_DECREF(ch);
+                goto done;
+            }
+            if (!(lp < frequent)) {
+                Py_DECREF(ch);
+                continue;
+            }
+            PyObject *row = PyDict_GetItemWithError(candidates, ch);
+            Py_DECREF(ch);
+            if (!row) {
+                if (PyErr_Occurred())
+                    goto done;
+                continue;
+            }
+            PyObject *likely = PyTuple_Check(row) && PyTuple_GET_SIZE(row) == 2 ? PyTuple_GET_ITEM(row, 0) : NULL;
+            if (!likely || !PyUnicode_Check(likely)) {
+                PyErr_SetString(PyExc_TypeError, "candidates must map to (str, bytes) pairs");
+                goto done;
+            }
+            if (PyUnicode_GET_LENGTH(likely) == 0)
+                continue;
+            if (fills_at(run, cp, i, likely, forward, backward, least, completions, logp, word_cap, fills) < 0)
+                goto done;
+        }
+    }
+    result = PyTuple_Pack(2, weak, fills);
+done:
+    Py_XDECREF(weak);
+    Py_XDECREF(fills);
+    PyMem_Free(cp);
+    return result;
+}
+
+/* ---- sound_alikes: the whole-word path of the general typo detector (lexicon/typo_fills.py holds
+ * the Python definition, which this must equal bit for bit): dictionary words that sound like a
+ * span of the run's tokens of which one is weak, lift the segmentation above a floor and change
+ * two characters or more. */
+static PyObject *
+sound_alikes(PyObject *self, PyObject *args)
+{
+    PyObject *run, *keys, *bounds, *weak, *forward, *backward, *words, *logp;
+    double least; /* the value a word must exceed */
+    if (!PyArg_ParseTuple(args, "UUO!O!OOdO!O!", &run, &keys, &PyList_Type, &bounds, &PyList_Type, &weak,
+                          &forward, &backward, &least, &PyDict_Type, &words, &PyDict_Type, &logp))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(run), nb = PyList_GET_SIZE(bounds);
+    if (PyUnicode_GET_LENGTH(keys) != n || PyList_GET_SIZE(weak) < nb - 1) {
+        PyErr_SetString(PyExc_ValueError, "keys, bounds and weak do not fit the run");
+        return NULL;
+    }
+    if (list_doubles(forward, n + 1, "forward") < 0 || list_doubles(backward, n + 1, "backward") < 0)
+        return NULL;
+    Py_ssize_t *pos = malloc(sizeof(Py_ssize_t) * (nb ? nb : 1));
+    char *is_weak = malloc(nb ? nb : 1);
+    PyObject *found = PyList_New(0);
+    if (!pos || !is_weak || !found) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t x = 0; x < nb; x++) {
+        pos[x] = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, x));
+        if (pos[x] == -1 && PyErr_Occurred())
+            goto fail;
+        if (pos[x] < 0 || pos[x] > n) {
+            PyErr_SetString(PyExc_ValueError, "a bound outside the run");
+            goto fail;
+        }
+        if (x + 1 < nb) {
+            int t = PyObject_IsTrue(PyList_GET_ITEM(weak, x));
+            if (t < 0)
+                goto fail;
+            is_weak[x] = (char)t;
+        }
+    }
+    for (Py_ssize_t x = 0; x < nb; x++) {
+        Py_ssize_t a = pos[x];
+        int has_weak = 0;
+        for (Py_ssize_t y = x + 1; y < nb; y++) {
+            Py_ssize_t b = pos[y];
+            has_weak = has_weak || is_weak[y - 1];
+            if (b - a > MAX_WORD_LEN)
+                break;
+            if (b - a < 2 || !has_weak)
+                continue;
+            double outside = at(forward, a) + at(backward, b);
+            PyObject *key = PyUnicode_Substring(keys, a, b);
+            if (!key)
+                goto fail;
+            PyObject *alike = PyDict_GetItemWithError(words, key);
+            Py_DECREF(key);
+            if (!alike) {
+                if (PyErr_Occurred())
+                    goto fail;
+                continue;
+            }
+            if (!PyTuple_Check(alike)) {
+                PyErr_SetString(PyExc_TypeError, "the homophone index must map to tuples");
+                goto fail;
+            }
+            for (Py_ssize_t w = 0; w < PyTuple_GET_SIZE(alike); w++) {
+                PyObject *word = PyTuple_GET_ITEM(alike, w);
+                double lp;
+                if (word_logp(logp, word, &lp))
+                    goto fail;
+                double value = outside + lp;
+                if (value <= least)
+                    break; /* the words come most probable first */
+                if (!PyUnicode_Check(word) || PyUnicode_GET_LENGTH(word) != b - a) {
+                    PyErr_SetString(PyExc_ValueError, "a homophone of another length");
+                    goto fail;
+                }
+                Py_ssize_t changed = 0;
+                for (Py_ssize_t k = 0; k < b - a; k++)
+                    changed += PyUnicode_READ_CHAR(word, k) != PyUnicode_READ_CHAR(run, a + k);
+                if (changed < 2)
+                    continue; /* one changed character is the character path's business */
+                PyObject *item = Py_BuildValue("(nOd)", a, word, value);
+                if (!item)
+                    goto fail;
+                int failed = PyList_Append(found, item);
+                Py_DECREF(item);
+                if (failed)
+                    goto fail;
+            }
+        }
+    }
+    free(pos);
+    free(is_weak);
+    return found;
+fail:
+    free(pos);
+    free(is_weak);
+    Py_XDECREF(found);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"score_run", score_run, METH_VARARGS,
      "score_run(run, logp, prefixes, unknown) -> (forward, backward, tokens)"},
+    {"examine", examine, METH_VARARGS,
+     "examine(run, tokens, forward, backward, floor, rare, frequent, unknown, logp, candidates, completions, "
+     "word_cap) -> (weak, [(i, fill, value, a, word)])"},
+    {"sound_alikes", sound_alikes, METH_VARARGS,
+     "sound_alikes(run, keys, bounds, weak, forward, backward, floor, words, logp) -> [(a, word, value)]"},
     {NULL, NULL, 0, NULL},
 };
 
