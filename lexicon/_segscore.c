@@ -424,6 +424,36 @@ word_logp(PyObject *logp, PyObject *word, double *lp)
     return (*lp == -1.0 && PyErr_Occurred()) ? -1 : 0;
 }
 
+/* The log-probability of the word run[a:b] with position i written ``ch``, from the lattice (the
+ * same doubles as the dict it was built from): 0, or -1 with KeyError when it is no word. */
+static int
+lattice_word_logp(Lattice *lattice, const Py_UCS4 *cp, Py_ssize_t a, Py_ssize_t i, Py_ssize_t b, Py_UCS4 ch,
+                  double *lp)
+{
+    Py_UCS4 buf[MAX_WORD_LEN];
+    for (Py_ssize_t k = a; k < b; k++)
+        buf[k - a] = k == i ? ch : cp[k];
+    Entry *e = lattice_find(lattice, fnv(buf, b - a), buf, b - a);
+    if (e->len && (e->flags & F_WORD)) {
+        *lp = e->lp;
+        return 0;
+    }
+    PyObject *word = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, b - a);
+    if (word) {
+        PyErr_SetObject(PyExc_KeyError, word);
+        Py_DECREF(word);
+    }
+    return -1;
+}
+
+/* The log-probability of run[a:b] as a word, or ``missing``. */
+static double
+lattice_logp_or(Lattice *lattice, const Py_UCS4 *cp, Py_ssize_t a, Py_ssize_t b, double missing)
+{
+    Entry *e = lattice_find(lattice, fnv(cp + a, b - a), cp + a, b - a);
+    return e->len && (e->flags & F_WORD) ? e->lp : missing;
+}
+
 /* The characters of a string as an open-addressing set of code points (0 marks an empty slot;
  * no candidate is U+0000), for membership tests in constant time. */
 typedef struct {
@@ -470,8 +500,8 @@ charset_has(const CharSet *set, Py_UCS4 ch)
  * answers them; 0, or -1 with an exception set. */
 static int
 fills_at(PyObject *run, const Py_UCS4 *cp, Py_ssize_t i, PyObject *likely, PyObject *forward,
-         PyObject *backward, double least, PyObject *completions, PyObject *logp, PyObject *word_cap,
-         PyObject *out)
+         PyObject *backward, double least, PyObject *completions, Lattice *lattice, PyObject *word_cap,
+         double *capcache, PyObject *out)
 {
     Py_ssize_t n = PyUnicode_GET_LENGTH(run);
     Py_ssize_t lo = i - MAX_WORD_LEN + 1 > 0 ? i - MAX_WORD_LEN + 1 : 0;
@@ -480,20 +510,22 @@ fills_at(PyObject *run, const Py_UCS4 *cp, Py_ssize_t i, PyObject *likely, PyObj
     Fill *best = NULL;
     Py_ssize_t nbest = 0, best_cap = 0;
     int result = -1;
-    CharSet likely_set;
-    if (charset_build(&likely_set, likely) < 0)
-        return -1;
+    CharSet likely_set = {NULL, 0}; /* built when first needed */
     for (Py_ssize_t k = lo; k < hi; k++) {
-        PyObject *ch = PyUnicode_Substring(run, k, k + 1);
-        if (!ch)
-            goto done;
-        PyObject *value = PyDict_GetItemWithError(word_cap, ch);
-        Py_DECREF(ch);
-        if (!value && PyErr_Occurred())
-            goto done;
-        caps[k - lo] = value ? PyFloat_AsDouble(value) : -INFINITY;
-        if (caps[k - lo] == -1.0 && PyErr_Occurred())
-            goto done;
+        if (isnan(capcache[k])) {
+            PyObject *ch = PyUnicode_Substring(run, k, k + 1);
+            if (!ch)
+                goto done;
+            PyObject *value = PyDict_GetItemWithError(word_cap, ch);
+            Py_DECREF(ch);
+            if (!value && PyErr_Occurred())
+                goto done;
+            double cap = value ? PyFloat_AsDouble(value) : -INFINITY;
+            if (cap == -1.0 && PyErr_Occurred())
+                goto done;
+            capcache[k] = cap;
+        }
+        caps[k - lo] = capcache[k];
     }
     double left_cap = INFINITY; /* a word over [a, b) contains run[a:i] and run[i+1:b]: none is likelier */
     for (Py_ssize_t a = i; a >= lo; a--) {
@@ -525,32 +557,25 @@ fills_at(PyObject *run, const Py_UCS4 *cp, Py_ssize_t i, PyObject *likely, PyObj
             }
             Py_ssize_t nfills = PyUnicode_GET_LENGTH(fills);
             double lp;
-            PyObject *word = make_word(cp, a, i, b, PyUnicode_READ_CHAR(fills, 0));
-            if (!word)
-                goto done;
-            int failed = word_logp(logp, word, &lp);
-            Py_DECREF(word);
-            if (failed)
+            if (lattice_word_logp(lattice, cp, a, i, b, PyUnicode_READ_CHAR(fills, 0), &lp) < 0)
                 goto done;
             if (outside + lp <= least)
                 continue;
+            if (!likely_set.slots && charset_build(&likely_set, likely) < 0)
+                goto done;
             for (Py_ssize_t f = 0; f < nfills; f++) {
                 Py_UCS4 fill = PyUnicode_READ_CHAR(fills, f);
                 if (fill == 0 ? PyUnicode_FindChar(likely, fill, 0, PyUnicode_GET_LENGTH(likely), 1) < 0
                               : !charset_has(&likely_set, fill))
                     continue;
-                word = make_word(cp, a, i, b, fill);
+                if (lattice_word_logp(lattice, cp, a, i, b, fill, &lp) < 0)
+                    goto done;
+                double value = outside + lp;
+                if (value <= least)
+                    break; /* the fills come best word first */
+                PyObject *word = make_word(cp, a, i, b, fill);
                 if (!word)
                     goto done;
-                if (word_logp(logp, word, &lp)) {
-                    Py_DECREF(word);
-                    goto done;
-                }
-                double value = outside + lp;
-                if (value <= least) {
-                    Py_DECREF(word);
-                    break; /* the fills come best word first */
-                }
                 Py_ssize_t s = 0;
                 while (s < nbest && PyUnicode_READ_CHAR(best[s].fill, 0) != fill)
                     s++;
@@ -596,24 +621,36 @@ done:
     return result;
 }
 
-/* examine(run, tokens, forward, backward, floor, rare, frequent, unknown, logp, candidates,
+/* examine(run, tokens, forward, backward, floor, rare, frequent, unknown, lattice, candidates,
  * completions, word_cap) -> (weak, fills): which tokens of the best segmentation are weak (one
  * character, or two making a rare word), and the fills of every examined character of them
  * (lexicon/typo_fills.py: examine_py). */
 static PyObject *
 examine(PyObject *self, PyObject *args)
 {
-    PyObject *run, *tokens, *forward, *backward, *logp, *candidates, *completions, *word_cap;
+    PyObject *run, *tokens, *forward, *backward, *candidates, *completions, *word_cap;
+    Lattice *lattice;
     double least, rare, frequent, unknown;
     if (!PyArg_ParseTuple(args, "UO!OOddddO!O!O!O!", &run, &PyList_Type, &tokens, &forward, &backward, &least,
-                          &rare, &frequent, &unknown, &PyDict_Type, &logp, &PyDict_Type, &candidates,
+                          &rare, &frequent, &unknown, &LatticeType, &lattice, &PyDict_Type, &candidates,
                           &PyDict_Type, &completions, &PyDict_Type, &word_cap))
         return NULL;
+    if (!lattice->table) {
+        PyErr_SetString(PyExc_RuntimeError, "Lattice not built");
+        return NULL;
+    }
     Py_ssize_t n = PyUnicode_GET_LENGTH(run), nt = PyList_GET_SIZE(tokens);
     if (list_doubles(forward, n + 1, "forward") < 0 || list_doubles(backward, n + 1, "backward") < 0)
         return NULL;
     Py_UCS4 *cp = PyUnicode_AsUCS4Copy(run);
+    double *capcache = malloc(sizeof(double) * (n ? n : 1)); /* word_cap per position, NaN: not looked up */
     PyObject *weak = PyList_New(nt), *fills = PyList_New(0), *result = NULL;
+    if (!capcache) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++)
+        capcache[k] = NAN;
     if (!cp || !weak || !fills)
         goto done;
     for (Py_ssize_t t = 0; t < nt; t++) {
@@ -625,39 +662,16 @@ examine(PyObject *self, PyObject *args)
             PyErr_SetString(PyExc_ValueError, "a token outside the run");
             goto done;
         }
-        int is_weak = b - a == 1;
-        if (b - a == 2) {
-            PyObject *word = PyUnicode_Substring(run, a, b);
-            if (!word)
-                goto done;
-            PyObject *value = PyDict_GetItemWithError(logp, word);
-            Py_DECREF(word);
-            if (!value && PyErr_Occurred())
-                goto done;
-            double lp = value ? PyFloat_AsDouble(value) : -INFINITY;
-            if (lp == -1.0 && PyErr_Occurred())
-                goto done;
-            is_weak = lp < rare;
-        }
+        int is_weak = b - a == 1 || (b - a == 2 && lattice_logp_or(lattice, cp, a, b, -INFINITY) < rare);
         PyList_SET_ITEM(weak, t, Py_NewRef(is_weak ? Py_True : Py_False));
         if (!is_weak)
             continue;
         for (Py_ssize_t i = a; i < b; i++) {
+            if (!(lattice_logp_or(lattice, cp, i, i + 1, unknown) < frequent))
+                continue;
             PyObject *ch = PyUnicode_Substring(run, i, i + 1);
             if (!ch)
                 goto done;
-            PyObject *value = PyDict_GetItemWithError(logp, ch);
-            double lp = unknown;
-            if (value)
-                lp = PyFloat_AsDouble(value);
-            if ((value && lp == -1.0 && PyErr_Occurred()) || (!value && PyErr_Occurred())) {
-                Py_DECREF(ch);
-                goto done;
-            }
-            if (!(lp < frequent)) {
-                Py_DECREF(ch);
-                continue;
-            }
             PyObject *row = PyDict_GetItemWithError(candidates, ch);
             Py_DECREF(ch);
             if (!row) {
@@ -672,7 +686,8 @@ examine(PyObject *self, PyObject *args)
             }
             if (PyUnicode_GET_LENGTH(likely) == 0)
                 continue;
-            if (fills_at(run, cp, i, likely, forward, backward, least, completions, logp, word_cap, fills) < 0)
+            if (fills_at(run, cp, i, likely, forward, backward, least, completions, lattice, word_cap, capcache,
+                         fills) < 0)
                 goto done;
         }
     }
@@ -681,6 +696,7 @@ done:
     Py_XDECREF(weak);
     Py_XDECREF(fills);
     PyMem_Free(cp);
+    free(capcache);
     return result;
 }
 
@@ -792,7 +808,7 @@ static PyMethodDef methods[] = {
     {"score_run", score_run, METH_VARARGS,
      "score_run(run, logp, prefixes, unknown) -> (forward, backward, tokens)"},
     {"examine", examine, METH_VARARGS,
-     "examine(run, tokens, forward, backward, floor, rare, frequent, unknown, logp, candidates, completions, "
+     "examine(run, tokens, forward, backward, floor, rare, frequent, unknown, lattice, candidates, completions, "
      "word_cap) -> (weak, [(i, fill, value, a, word)])"},
     {"sound_alikes", sound_alikes, METH_VARARGS,
      "sound_alikes(run, keys, bounds, weak, forward, backward, floor, words, logp) -> [(a, word, value)]"},

@@ -26,7 +26,7 @@ def examine(run: str, scores: RunScores, floor: float, model: TypoModel) -> tupl
         return examine_py(run, scores, floor, model)
     words = model.words
     return _segscore.examine(run, scores.tokens, scores.forward, scores.backward, floor, model.rare_word_logp,
-                             model.frequent_char_logp, words.unknown_logp, words.logp, model.candidates.table,
+                             model.frequent_char_logp, words.unknown_logp, words.lattice, model.candidates.table,
                              model.completions, model.word_cap)
 
 

@@ -93,7 +93,7 @@ def test_the_typo_search_refuses_wrong_arguments(model: TypoModel) -> None:
     scores = score_run_py("中国", model.words)
     with pytest.raises(TypeError):
         typo_words._segscore.examine("中国", scores.tokens, [0.0], scores.backward, 0.0, 0.0, 0.0, 0.0,
-                                     model.words.logp, model.candidates.table, model.completions, model.word_cap)
+                                     model.words.lattice, model.candidates.table, model.completions, model.word_cap)
     with pytest.raises(ValueError):
         typo_words._segscore.sound_alikes("中国", "x", [0, 2], [True], scores.forward, scores.backward, 0.0,
                                           model.homophones.words, model.words.logp)
