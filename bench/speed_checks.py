@@ -15,6 +15,7 @@ inflate them; the grep comparison is wall-clock, best of 3 on each side.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import subprocess
@@ -150,12 +151,28 @@ def grep_ratio(lex: CompiledLexicon, docs: list[str]) -> tuple[float, float]:
     return ours_s, grep_s
 
 
+AUTOGROUP_NOTE = (" (this kernel shares the CPU between sessions, not processes (sched_autogroup): on a busy"
+                  " machine the two workers share this session's one share, and the wall clock cannot show it)")
+
+
+def _autogroup() -> bool:
+    try:
+        return Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
+    except OSError:
+        return False
+
+
+def _load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=float, default=10.0)
     parser.add_argument("--full-mb", type=float, default=2.0, help="corpus size for the full pass with the typo detector")
     args = parser.parse_args()
     rng = random.Random(7)
+    print(f"load average (1/5/15 min) at the start: {_load()} on {os.cpu_count()} cores")
     words = WordIndex.load()
     started = time.process_time()
     lexicon = load_lexicon()
@@ -185,6 +202,9 @@ def main() -> None:
     one, two, one_cpu, two_cpu = jobs_speedup(full, full_docs, 2)
     print(f"check --batch, full pass, wall clock: --jobs 1 {one:.2f} s, --jobs 2 {two:.2f} s = {one / two:.2f}x "
           f"(goal >= 1.7x with 2 free cores); CPU: {one_cpu:.2f} s in one process, {two_cpu:.2f} s in the two workers")
+    print(f"  the pool's CPU beyond the work: {100 * (two_cpu / one_cpu - 1):+.0f}%; on 2 free cores, with the work "
+          f"split evenly, --jobs 2 would take {2 * one_cpu / two_cpu:.2f}x less time than --jobs 1"
+          f"{AUTOGROUP_NOTE if _autogroup() else ''}")
     p50, p95 = latency(full, docs)
     print(f"3,000-character draft, full pass, warm: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
 
@@ -192,6 +212,7 @@ def main() -> None:
     started = time.process_time()
     CompiledLexicon.compile(synthetic, words)
     print(f"compile at 100,000 synthetic terms: {time.process_time() - started:.2f} s")
+    print(f"load average at the end: {_load()}")
 
 
 if __name__ == "__main__":
