@@ -100,6 +100,8 @@ def reported(runs: Sequence[tuple[int, Sequence[Suspect]]], weights: Weights) ->
     reach the threshold, with their offsets into the text."""
     found = []
     for run_start, suspects in runs:
+        if not suspects:
+            continue
         scored = [(weights.score(s.features), s) for s in suspects]
         for s in strongest_disjoint([(v, s) for v, s in scored if v >= weights.threshold]):
             found.append((run_start + s.start, s))
@@ -145,6 +147,8 @@ class _RunContext:
 
     def word_replacements(self, weak: list[bool]) -> list[Suspect]:
         """Whole words sounding like a span of tokens of which at least one is ``weak``."""
+        if True not in weak:
+            return []
         run, kind = self.run, self.model.candidates.kind
         bounds = [a for a, _ in self.scores.tokens] + [len(run)]
         suspects = []
