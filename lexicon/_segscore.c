@@ -4,7 +4,10 @@
  * asks for these scores on every run of Chinese characters of every checked text.
  *
  * Two ways to look words up share one segmentation (segment_run): the module function
- * score_run reads a Python dict and set, Lattice.score its own hash table over code points. */
+ * score_run reads a Python dict and set, Lattice.score its own hash table over code points.
+ *
+ * Also the detector's search of each run (examine, sound_alikes), whose Python definitions are in
+ * lexicon/typo_fills.py: the same answers, in the same order, with the same doubles. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
@@ -365,13 +368,13 @@ static PyTypeObject LatticeType = {
     .tp_doc = "Lattice(logp, prefixes): the dictionary as a hash table over code points",
 };
 
-/* ---- best_fills: the character path of the general typo detector, for one examined position of
- * a run (lexicon/typo_fills.py holds the Python definition, which this must equal bit for bit:
- * the same words looked up in the same order, the same double additions and comparisons, the
- * same order of the answers). */
+/* ---- examine: the character path of the general typo detector, for the examined positions of
+ * a run (lexicon/typo_fills.py holds the Python definitions, examine_py and best_fills_py, which
+ * this must equal bit for bit: the same words looked up in the same order, the same double
+ * additions and comparisons, the same order of the answers). */
 
-#define MASK_CHAR '*'
-#define MAX_WORD_LEN 4
+#define MASK_CHAR '*'   /* lexicon.typo_model.MASK */
+#define MAX_WORD_LEN 4  /* lexicon.typo_model.MAX_WORD_LEN */
 
 typedef struct {
     PyObject *fill; /* one character */
