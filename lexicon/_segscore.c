@@ -544,6 +544,11 @@ fills_at(PyObject *run, const Py_UCS4 *cp, Py_ssize_t i, PyObject *likely, PyObj
             double outside = at(forward, a) + at(backward, b);
             if (outside + right_cap <= least)
                 continue; /* not even the likeliest word with these characters would gain enough */
+            if (i - a >= 2) {
+                Entry *e = lattice_find(lattice, fnv(cp + a, i - a), cp + a, i - a);
+                if (!(e->len && (e->flags & F_PREFIX)))
+                    continue; /* no word starts with these characters, so none completes them */
+            }
             PyObject *key = make_word(cp, a, i, b, MASK_CHAR);
             if (!key)
                 goto done;

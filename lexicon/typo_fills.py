@@ -49,7 +49,7 @@ def examine_py(run: str, scores: RunScores, floor: float, model: TypoModel) -> t
 def best_fills_py(run: str, i: int, likely: str, forward: list[float], backward: list[float], floor: float,
                   model: TypoModel) -> list[Fill]:
     """The definition of :func:`best_fills`, in Python (what the C version must equal)."""
-    logp, completions, cap_of = model.words.logp, model.completions, model.word_cap.get
+    logp, completions, cap_of, prefixes = model.words.logp, model.completions, model.word_cap.get, model.words.prefixes
     n = len(run)
     best: dict[str, tuple[float, int, str]] = {}
     left_cap = math.inf  # a word over [a, b) contains run[a:i] and run[i+1:b]: none is likelier
@@ -65,6 +65,8 @@ def best_fills_py(run: str, i: int, likely: str, forward: list[float], backward:
             outside = forward[a] + backward[b]
             if outside + right_cap <= floor:
                 continue  # not even the likeliest word with these characters would gain enough
+            if i - a >= 2 and run[a:i] not in prefixes:
+                continue  # no word starts with these characters, so none completes them
             left, right = run[a:i], run[i + 1 : b]
             fills = completions.get(left + MASK + right)
             if fills is None or outside + logp[left + fills[0] + right] <= floor:
