@@ -1,24 +1,32 @@
 /* Best-segmentation scores of one run of characters, in C (lexicon/typo_words.py holds the
  * Python definition, which this must equal bit for bit: same dictionary look-ups, same double
  * additions in the same order, same tie-breaking). Used by the general typo detector, which
- * asks for these scores on every run of Chinese characters of every checked text. */
+ * asks for these scores on every run of Chinese characters of every checked text.
+ *
+ * Two ways to look words up share one segmentation (segment_run): the module function
+ * score_run reads a Python dict and set, Lattice.score its own hash table over code points.
+ *
+ * Also the detector's search of each run (examine, sound_alikes), whose Python definitions are in
+ * lexicon/typo_fills.py: the same answers, in the same order, with the same doubles. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
-static PyObject *
-score_run(PyObject *self, PyObject *args)
+/* What a look-up of run[k:j] answers: a word (its log-probability in *lp), only the prefix of
+ * a longer word, neither, or an error (a Python exception is set). */
+enum { LOOK_ERROR = -1, LOOK_NONE = 0, LOOK_PREFIX = 1, LOOK_WORD = 2 };
+typedef int (*lookup_fn)(void *ctx, Py_ssize_t k, Py_ssize_t j, double *lp);
+
+/* jieba's maximum-probability segmentation of a run of n characters, both ways: the
+ * (forward, backward, tokens) tuple, or NULL with an exception set. ``lookup`` is asked about
+ * run[k:j] for growing j from each k; it is asked whether run[k:k+1] is a prefix only when
+ * that helps nothing, so a look-up may answer LOOK_NONE there. */
+static inline PyObject *
+segment_run(Py_ssize_t n, double unknown, lookup_fn lookup, void *ctx)
 {
-    PyObject *run, *logp, *prefixes;
-    double unknown;
-    if (!PyArg_ParseTuple(args, "UO!Od", &run, &PyDict_Type, &logp, &prefixes, &unknown))
-        return NULL;
-    if (!PyAnySet_Check(prefixes)) {
-        PyErr_SetString(PyExc_TypeError, "prefixes must be a set or frozenset");
-        return NULL;
-    }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(run);
     double *forward = malloc(sizeof(double) * (n + 1));
     double *backward = malloc(sizeof(double) * (n + 1));
     Py_ssize_t *choice = malloc(sizeof(Py_ssize_t) * (n + 1));
@@ -38,51 +46,32 @@ score_run(PyObject *self, PyObject *args)
         double fk = forward[k];
         first[k] = used;
         for (Py_ssize_t j = k + 1; j <= n; j++) {
-            PyObject *frag = PyUnicode_Substring(run, k, j);
-            if (!frag)
-                goto done;
-            PyObject *value = PyDict_GetItemWithError(logp, frag);
             double lp;
-            int have;
-            if (value) {
-                lp = PyFloat_AsDouble(value);
-                if (lp == -1.0 && PyErr_Occurred()) {
-                    Py_DECREF(frag);
-                    goto done;
-                }
-                have = 1;
-            } else if (PyErr_Occurred()) {
-                Py_DECREF(frag);
+            int found = lookup(ctx, k, j, &lp);
+            if (found == LOOK_ERROR)
                 goto done;
-            } else if (j == k + 1) {
-                lp = unknown;
-                have = 1;
-            } else {
-                int prefix = PySet_Contains(prefixes, frag);
-                Py_DECREF(frag);
-                if (prefix < 0)
-                    goto done;
-                if (!prefix)
+            if (found != LOOK_WORD) {
+                if (j == k + 1)
+                    lp = unknown;
+                else if (found == LOOK_PREFIX)
+                    continue;
+                else
                     break;
-                continue;
             }
-            Py_DECREF(frag);
-            if (have) {
-                if (used == cap) {
-                    cap *= 2;
-                    Py_ssize_t *e2 = realloc(edge_end, sizeof(Py_ssize_t) * cap);
-                    if (!e2) { PyErr_NoMemory(); goto done; }
-                    edge_end = e2;
-                    double *l2 = realloc(edge_lp, sizeof(double) * cap);
-                    if (!l2) { PyErr_NoMemory(); goto done; }
-                    edge_lp = l2;
-                }
-                edge_end[used] = j;
-                edge_lp[used] = lp;
-                used++;
-                if (fk + lp > forward[j])
-                    forward[j] = fk + lp;
+            if (used == cap) {
+                cap *= 2;
+                Py_ssize_t *e2 = realloc(edge_end, sizeof(Py_ssize_t) * cap);
+                if (!e2) { PyErr_NoMemory(); goto done; }
+                edge_end = e2;
+                double *l2 = realloc(edge_lp, sizeof(double) * cap);
+                if (!l2) { PyErr_NoMemory(); goto done; }
+                edge_lp = l2;
             }
+            edge_end[used] = j;
+            edge_lp[used] = lp;
+            used++;
+            if (fk + lp > forward[j])
+                forward[j] = fk + lp;
         }
     }
     first[n] = used;
@@ -136,13 +125,52 @@ done:
     return result;
 }
 
+/* ---- score_run: look-ups in a Python dict (word -> log-probability) and set (prefixes). */
+
+typedef struct {
+    PyObject *run, *logp, *prefixes;
+} DictLookup;
+
+static int
+dict_lookup(void *ctx, Py_ssize_t k, Py_ssize_t j, double *lp)
+{
+    DictLookup *d = ctx;
+    PyObject *frag = PyUnicode_Substring(d->run, k, j);
+    if (!frag)
+        return LOOK_ERROR;
+    int found = LOOK_NONE;
+    PyObject *value = PyDict_GetItemWithError(d->logp, frag);
+    if (value) {
+        *lp = PyFloat_AsDouble(value);
+        found = (*lp == -1.0 && PyErr_Occurred()) ? LOOK_ERROR : LOOK_WORD;
+    } else if (PyErr_Occurred()) {
+        found = LOOK_ERROR;
+    } else if (j > k + 1) {
+        int prefix = PySet_Contains(d->prefixes, frag);
+        found = prefix < 0 ? LOOK_ERROR : prefix ? LOOK_PREFIX : LOOK_NONE;
+    }
+    Py_DECREF(frag);
+    return found;
+}
+
+static PyObject *
+score_run(PyObject *self, PyObject *args)
+{
+    DictLookup d;
+    double unknown;
+    if (!PyArg_ParseTuple(args, "UO!Od", &d.run, &PyDict_Type, &d.logp, &d.prefixes, &unknown))
+        return NULL;
+    if (!PyAnySet_Check(d.prefixes)) {
+        PyErr_SetString(PyExc_TypeError, "prefixes must be a set or frozenset");
+        return NULL;
+    }
+    return segment_run(PyUnicode_GET_LENGTH(d.run), unknown, dict_lookup, &d);
+}
+
 
 /* ---- Lattice: the dictionary (words and word prefixes) as one open-addressing hash table over
  * code points, so that scoring a run allocates nothing per look-up (FNV-1a, extended one code
  * point at a time as the candidate word grows). Same answers as the dict and set it is built from. */
-
-#include <stdint.h>
-#include <string.h>
 
 #define FNV_OFFSET 1469598103934665603ULL
 #define FNV_PRIME 1099511628211ULL
@@ -274,6 +302,28 @@ lattice_init(Lattice *self, PyObject *args, PyObject *kwds)
     return PyErr_Occurred() ? -1 : 0;
 }
 
+typedef struct {
+    Lattice *lattice;
+    const Py_UCS4 *cp;
+    uint64_t hash; /* of cp[k:j], extended one code point per call */
+} LatticeLookup;
+
+static int
+lattice_lookup(void *ctx, Py_ssize_t k, Py_ssize_t j, double *lp)
+{
+    LatticeLookup *l = ctx;
+    if (j == k + 1)
+        l->hash = FNV_OFFSET;
+    l->hash = (l->hash ^ (uint64_t)l->cp[j - 1]) * FNV_PRIME;
+    Entry *e = lattice_find(l->lattice, l->hash, l->cp + k, j - k);
+    int flags = e->len ? e->flags : 0;
+    if (flags & F_WORD) {
+        *lp = e->lp;
+        return LOOK_WORD;
+    }
+    return (flags & F_PREFIX) ? LOOK_PREFIX : LOOK_NONE;
+}
+
 static PyObject *
 lattice_score(Lattice *self, PyObject *args)
 {
@@ -285,106 +335,12 @@ lattice_score(Lattice *self, PyObject *args)
         PyErr_SetString(PyExc_RuntimeError, "Lattice not built");
         return NULL;
     }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(run);
     Py_UCS4 *cp = PyUnicode_AsUCS4Copy(run);
-    double *forward = malloc(sizeof(double) * (n + 1));
-    double *backward = malloc(sizeof(double) * (n + 1));
-    Py_ssize_t *choice = malloc(sizeof(Py_ssize_t) * (n + 1));
-    Py_ssize_t *first = malloc(sizeof(Py_ssize_t) * (n + 1));
-    Py_ssize_t cap = 4 * (n + 1), used = 0;
-    Py_ssize_t *edge_end = malloc(sizeof(Py_ssize_t) * cap);
-    double *edge_lp = malloc(sizeof(double) * cap);
-    PyObject *result = NULL, *fwd = NULL, *bwd = NULL, *tokens = NULL;
-    if (!cp || !forward || !backward || !choice || !first || !edge_end || !edge_lp) {
-        if (!PyErr_Occurred())
-            PyErr_NoMemory();
-        goto done;
-    }
-    for (Py_ssize_t k = 0; k <= n; k++)
-        forward[k] = -INFINITY;
-    forward[0] = 0.0;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        double fk = forward[k];
-        first[k] = used;
-        uint64_t h = FNV_OFFSET;
-        for (Py_ssize_t j = k + 1; j <= n; j++) {
-            h = (h ^ (uint64_t)cp[j - 1]) * FNV_PRIME;
-            Entry *e = lattice_find(self, h, cp + k, j - k);
-            int flags = e->len ? e->flags : 0;
-            double lp;
-            if (flags & F_WORD)
-                lp = e->lp;
-            else if (j == k + 1)
-                lp = unknown;
-            else if (flags & F_PREFIX)
-                continue;
-            else
-                break;
-            if (used == cap) {
-                cap *= 2;
-                Py_ssize_t *e2 = realloc(edge_end, sizeof(Py_ssize_t) * cap);
-                if (!e2) { PyErr_NoMemory(); goto done; }
-                edge_end = e2;
-                double *l2 = realloc(edge_lp, sizeof(double) * cap);
-                if (!l2) { PyErr_NoMemory(); goto done; }
-                edge_lp = l2;
-            }
-            edge_end[used] = j;
-            edge_lp[used] = lp;
-            used++;
-            if (fk + lp > forward[j])
-                forward[j] = fk + lp;
-        }
-    }
-    first[n] = used;
-    backward[n] = 0.0;
-    choice[n] = 0;
-    for (Py_ssize_t k = n - 1; k >= 0; k--) {
-        double best = -INFINITY;
-        Py_ssize_t best_end = k + 1;
-        for (Py_ssize_t e = first[k]; e < first[k + 1]; e++) {
-            double v = edge_lp[e] + backward[edge_end[e]];
-            if (v > best) {
-                best = v;
-                best_end = edge_end[e];
-            }
-        }
-        backward[k] = best;
-        choice[k] = best_end;
-    }
-    fwd = PyList_New(n + 1);
-    bwd = PyList_New(n + 1);
-    tokens = PyList_New(0);
-    if (!fwd || !bwd || !tokens)
-        goto done;
-    for (Py_ssize_t k = 0; k <= n; k++) {
-        PyObject *f = PyFloat_FromDouble(forward[k]);
-        PyObject *b = PyFloat_FromDouble(backward[k]);
-        if (!f || !b) { Py_XDECREF(f); Py_XDECREF(b); goto done; }
-        PyList_SET_ITEM(fwd, k, f);
-        PyList_SET_ITEM(bwd, k, b);
-    }
-    for (Py_ssize_t k = 0; k < n; k = choice[k]) {
-        PyObject *token = Py_BuildValue("(nn)", k, choice[k]);
-        if (!token)
-            goto done;
-        int failed = PyList_Append(tokens, token);
-        Py_DECREF(token);
-        if (failed)
-            goto done;
-    }
-    result = PyTuple_Pack(3, fwd, bwd, tokens);
-done:
-    Py_XDECREF(fwd);
-    Py_XDECREF(bwd);
-    Py_XDECREF(tokens);
+    if (!cp)
+        return NULL;
+    LatticeLookup l = {self, cp, FNV_OFFSET};
+    PyObject *result = segment_run(PyUnicode_GET_LENGTH(run), unknown, lattice_lookup, &l);
     PyMem_Free(cp);
-    free(forward);
-    free(backward);
-    free(choice);
-    free(first);
-    free(edge_end);
-    free(edge_lp);
     return result;
 }
 
@@ -412,9 +368,458 @@ static PyTypeObject LatticeType = {
     .tp_doc = "Lattice(logp, prefixes): the dictionary as a hash table over code points",
 };
 
+/* ---- examine: the character path of the general typo detector, for the examined positions of
+ * a run (lexicon/typo_fills.py holds the Python definitions, examine_py and best_fills_py, which
+ * this must equal bit for bit: the same words looked up in the same order, the same double
+ * additions and comparisons, the same order of the answers). */
+
+#define MASK_CHAR '*'   /* lexicon.typo_model.MASK */
+#define MAX_WORD_LEN 4  /* lexicon.typo_model.MAX_WORD_LEN */
+
+typedef struct {
+    PyObject *fill; /* one character */
+    PyObject *word;
+    double value;
+    Py_ssize_t a;
+} Fill;
+
+static int
+list_doubles(PyObject *list, Py_ssize_t need, const char *name)
+{
+    if (!PyList_Check(list) || PyList_GET_SIZE(list) < need) {
+        PyErr_Format(PyExc_TypeError, "%s must be a list of at least %zd floats", name, need);
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < need; k++)
+        if (!PyFloat_CheckExact(PyList_GET_ITEM(list, k))) {
+            PyErr_Format(PyExc_TypeError, "%s must hold floats", name);
+            return -1;
+        }
+    return 0;
+}
+
+static inline double
+at(PyObject *list, Py_ssize_t k)
+{
+    return PyFloat_AS_DOUBLE(PyList_GET_ITEM(list, k));
+}
+
+/* run[a:b] with position i written ``ch`` (a word, or a key of completions when ``ch`` is the mask). */
+static PyObject *
+make_word(const Py_UCS4 *cp, Py_ssize_t a, Py_ssize_t i, Py_ssize_t b, Py_UCS4 ch)
+{
+    Py_UCS4 buf[MAX_WORD_LEN];
+    for (Py_ssize_t k = a; k < b; k++)
+        buf[k - a] = k == i ? ch : cp[k];
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, b - a);
+}
+
+static int
+word_logp(PyObject *logp, PyObject *word, double *lp)
+{
+    PyObject *value = PyDict_GetItemWithError(logp, word);
+    if (!value) {
+        if (!PyErr_Occurred())
+            PyErr_SetObject(PyExc_KeyError, word);
+        return -1;
+    }
+    *lp = PyFloat_AsDouble(value);
+    return (*lp == -1.0 && PyErr_Occurred()) ? -1 : 0;
+}
+
+/* The log-probability of the word run[a:b] with position i written ``ch``, from the lattice (the
+ * same doubles as the dict it was built from): 0, or -1 with KeyError when it is no word. */
+static int
+lattice_word_logp(Lattice *lattice, const Py_UCS4 *cp, Py_ssize_t a, Py_ssize_t i, Py_ssize_t b, Py_UCS4 ch,
+                  double *lp)
+{
+    Py_UCS4 buf[MAX_WORD_LEN];
+    for (Py_ssize_t k = a; k < b; k++)
+        buf[k - a] = k == i ? ch : cp[k];
+    Entry *e = lattice_find(lattice, fnv(buf, b - a), buf, b - a);
+    if (e->len && (e->flags & F_WORD)) {
+        *lp = e->lp;
+        return 0;
+    }
+    PyObject *word = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, b - a);
+    if (word) {
+        PyErr_SetObject(PyExc_KeyError, word);
+        Py_DECREF(word);
+    }
+    return -1;
+}
+
+/* The log-probability of run[a:b] as a word, or ``missing``. */
+static double
+lattice_logp_or(Lattice *lattice, const Py_UCS4 *cp, Py_ssize_t a, Py_ssize_t b, double missing)
+{
+    Entry *e = lattice_find(lattice, fnv(cp + a, b - a), cp + a, b - a);
+    return e->len && (e->flags & F_WORD) ? e->lp : missing;
+}
+
+/* The characters of a string as an open-addressing set of code points (0 marks an empty slot;
+ * no candidate is U+0000), for membership tests in constant time. */
+typedef struct {
+    Py_UCS4 *slots;
+    uint32_t mask;
+} CharSet;
+
+static int
+charset_build(CharSet *set, PyObject *chars)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(chars);
+    uint32_t size = 16;
+    while (size < 2 * (uint64_t)len + 2)
+        size <<= 1;
+    set->slots = calloc(size, sizeof(Py_UCS4));
+    set->mask = size - 1;
+    if (!set->slots) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < len; k++) {
+        Py_UCS4 ch = PyUnicode_READ_CHAR(chars, k);
+        uint32_t at = (ch * 2654435761u) & set->mask;
+        while (set->slots[at] && set->slots[at] != ch)
+            at = (at + 1) & set->mask;
+        set->slots[at] = ch;
+    }
+    return 0;
+}
+
+static inline int
+charset_has(const CharSet *set, Py_UCS4 ch)
+{
+    uint32_t at = (ch * 2654435761u) & set->mask;
+    while (set->slots[at]) {
+        if (set->slots[at] == ch)
+            return 1;
+        at = (at + 1) & set->mask;
+    }
+    return 0;
+}
+
+/* Appends (i, fill, value, a, word) to ``out`` for each fill of position i, as best_fills_py
+ * answers them; 0, or -1 with an exception set. */
+static int
+fills_at(PyObject *run, const Py_UCS4 *cp, Py_ssize_t i, PyObject *likely, PyObject *forward,
+         PyObject *backward, double least, PyObject *completions, Lattice *lattice, PyObject *word_cap,
+         double *capcache, PyObject *out)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(run);
+    Py_ssize_t lo = i - MAX_WORD_LEN + 1 > 0 ? i - MAX_WORD_LEN + 1 : 0;
+    Py_ssize_t hi = i + MAX_WORD_LEN < n ? i + MAX_WORD_LEN : n;
+    double caps[2 * MAX_WORD_LEN]; /* word_cap of run[lo:hi], -inf when absent */
+    Fill *best = NULL;
+    Py_ssize_t nbest = 0, best_cap = 0;
+    int result = -1;
+    CharSet likely_set = {NULL, 0}; /* built when first needed */
+    for (Py_ssize_t k = lo; k < hi; k++) {
+        if (isnan(capcache[k])) {
+            PyObject *ch = PyUnicode_Substring(run, k, k + 1);
+            if (!ch)
+                goto done;
+            PyObject *value = PyDict_GetItemWithError(word_cap, ch);
+            Py_DECREF(ch);
+            if (!value && PyErr_Occurred())
+                goto done;
+            double cap = value ? PyFloat_AsDouble(value) : -INFINITY;
+            if (cap == -1.0 && PyErr_Occurred())
+                goto done;
+            capcache[k] = cap;
+        }
+        caps[k - lo] = capcache[k];
+    }
+    double left_cap = INFINITY; /* a word over [a, b) contains run[a:i] and run[i+1:b]: none is likelier */
+    for (Py_ssize_t a = i; a >= lo; a--) {
+        if (a < i && caps[a - lo] < left_cap)
+            left_cap = caps[a - lo];
+        double right_cap = left_cap;
+        Py_ssize_t top = a + MAX_WORD_LEN < n ? a + MAX_WORD_LEN : n;
+        for (Py_ssize_t b = i + 1; b <= top; b++) {
+            if (b > i + 1 && caps[b - 1 - lo] < right_cap)
+                right_cap = caps[b - 1 - lo];
+            if (b - a < 2)
+                continue;
+            double outside = at(forward, a) + at(backward, b);
+            if (outside + right_cap <= least)
+                continue; /* not even the likeliest word with these characters would gain enough */
+            if (i - a >= 2) {
+                Entry *e = lattice_find(lattice, fnv(cp + a, i - a), cp + a, i - a);
+                if (!(e->len && (e->flags & F_PREFIX)))
+                    continue; /* no word starts with these characters, so none completes them */
+            }
+            PyObject *key = make_word(cp, a, i, b, MASK_CHAR);
+            if (!key)
+                goto done;
+            PyObject *fills = PyDict_GetItemWithError(completions, key);
+            Py_DECREF(key);
+            if (!fills) {
+                if (PyErr_Occurred())
+                    goto done;
+                continue;
+            }
+            if (!PyUnicode_Check(fills) || PyUnicode_GET_LENGTH(fills) == 0) {
+                PyErr_SetString(PyExc_TypeError, "completions must map to non-empty strings");
+                goto done;
+            }
+            Py_ssize_t nfills = PyUnicode_GET_LENGTH(fills);
+            double lp;
+            if (lattice_word_logp(lattice, cp, a, i, b, PyUnicode_READ_CHAR(fills, 0), &lp) < 0)
+                goto done;
+            if (outside + lp <= least)
+                continue;
+            if (!likely_set.slots && charset_build(&likely_set, likely) < 0)
+                goto done;
+            for (Py_ssize_t f = 0; f < nfills; f++) {
+                Py_UCS4 fill = PyUnicode_READ_CHAR(fills, f);
+                if (fill == 0 ? PyUnicode_FindChar(likely, fill, 0, PyUnicode_GET_LENGTH(likely), 1) < 0
+                              : !charset_has(&likely_set, fill))
+                    continue;
+                if (lattice_word_logp(lattice, cp, a, i, b, fill, &lp) < 0)
+                    goto done;
+                double value = outside + lp;
+                if (value <= least)
+                    break; /* the fills come best word first */
+                PyObject *word = make_word(cp, a, i, b, fill);
+                if (!word)
+                    goto done;
+                Py_ssize_t s = 0;
+                while (s < nbest && PyUnicode_READ_CHAR(best[s].fill, 0) != fill)
+                    s++;
+                if (s == nbest) {
+                    if (nbest == best_cap) {
+                        best_cap = best_cap ? 2 * best_cap : 8;
+                        Fill *grown = realloc(best, sizeof(Fill) * best_cap);
+                        if (!grown) { Py_DECREF(word); PyErr_NoMemory(); goto done; }
+                        best = grown;
+                    }
+                    best[s].fill = PyUnicode_FromOrdinal(fill);
+                    if (!best[s].fill) { Py_DECREF(word); goto done; }
+                    best[s].word = NULL;
+                    best[s].value = -INFINITY;
+                    nbest++;
+                }
+                if (value > best[s].value) {
+                    Py_XSETREF(best[s].word, word);
+                    best[s].value = value;
+                    best[s].a = a;
+                } else {
+                    Py_DECREF(word);
+                }
+            }
+        }
+    }
+    for (Py_ssize_t s = 0; s < nbest; s++) {
+        PyObject *item = Py_BuildValue("(nOdnO)", i, best[s].fill, best[s].value, best[s].a, best[s].word);
+        if (!item || PyList_Append(out, item) < 0) {
+            Py_XDECREF(item);
+            goto done;
+        }
+        Py_DECREF(item);
+    }
+    result = 0;
+done:
+    for (Py_ssize_t s = 0; s < nbest; s++) {
+        Py_XDECREF(best[s].fill);
+        Py_XDECREF(best[s].word);
+    }
+    free(best);
+    free(likely_set.slots);
+    return result;
+}
+
+/* examine(run, tokens, forward, backward, floor, rare, frequent, unknown, lattice, candidates,
+ * completions, word_cap) -> (weak, fills): which tokens of the best segmentation are weak (one
+ * character, or two making a rare word), and the fills of every examined character of them
+ * (lexicon/typo_fills.py: examine_py). */
+static PyObject *
+examine(PyObject *self, PyObject *args)
+{
+    PyObject *run, *tokens, *forward, *backward, *candidates, *completions, *word_cap;
+    Lattice *lattice;
+    double least, rare, frequent, unknown;
+    if (!PyArg_ParseTuple(args, "UO!OOddddO!O!O!O!", &run, &PyList_Type, &tokens, &forward, &backward, &least,
+                          &rare, &frequent, &unknown, &LatticeType, &lattice, &PyDict_Type, &candidates,
+                          &PyDict_Type, &completions, &PyDict_Type, &word_cap))
+        return NULL;
+    if (!lattice->table) {
+        PyErr_SetString(PyExc_RuntimeError, "Lattice not built");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(run), nt = PyList_GET_SIZE(tokens);
+    if (list_doubles(forward, n + 1, "forward") < 0 || list_doubles(backward, n + 1, "backward") < 0)
+        return NULL;
+    Py_UCS4 *cp = PyUnicode_AsUCS4Copy(run);
+    double *capcache = malloc(sizeof(double) * (n ? n : 1)); /* word_cap per position, NaN: not looked up */
+    PyObject *weak = PyList_New(nt), *fills = PyList_New(0), *result = NULL;
+    if (!capcache) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++)
+        capcache[k] = NAN;
+    if (!cp || !weak || !fills)
+        goto done;
+    for (Py_ssize_t t = 0; t < nt; t++) {
+        Py_ssize_t a, b;
+        PyObject *token = PyList_GET_ITEM(tokens, t);
+        if (!PyArg_ParseTuple(token, "nn", &a, &b))
+            goto done;
+        if (a < 0 || b > n || b <= a) {
+            PyErr_SetString(PyExc_ValueError, "a token outside the run");
+            goto done;
+        }
+        int is_weak = b - a == 1 || (b - a == 2 && lattice_logp_or(lattice, cp, a, b, -INFINITY) < rare);
+        PyList_SET_ITEM(weak, t, Py_NewRef(is_weak ? Py_True : Py_False));
+        if (!is_weak)
+            continue;
+        for (Py_ssize_t i = a; i < b; i++) {
+            if (!(lattice_logp_or(lattice, cp, i, i + 1, unknown) < frequent))
+                continue;
+            PyObject *ch = PyUnicode_Substring(run, i, i + 1);
+            if (!ch)
+                goto done;
+            PyObject *row = PyDict_GetItemWithError(candidates, ch);
+            Py_DECREF(ch);
+            if (!row) {
+                if (PyErr_Occurred())
+                    goto done;
+                continue;
+            }
+            PyObject *likely = PyTuple_Check(row) && PyTuple_GET_SIZE(row) == 2 ? PyTuple_GET_ITEM(row, 0) : NULL;
+            if (!likely || !PyUnicode_Check(likely)) {
+                PyErr_SetString(PyExc_TypeError, "candidates must map to (str, bytes) pairs");
+                goto done;
+            }
+            if (PyUnicode_GET_LENGTH(likely) == 0)
+                continue;
+            if (fills_at(run, cp, i, likely, forward, backward, least, completions, lattice, word_cap, capcache,
+                         fills) < 0)
+                goto done;
+        }
+    }
+    result = PyTuple_Pack(2, weak, fills);
+done:
+    Py_XDECREF(weak);
+    Py_XDECREF(fills);
+    PyMem_Free(cp);
+    free(capcache);
+    return result;
+}
+
+/* ---- sound_alikes: the whole-word path of the general typo detector (lexicon/typo_fills.py holds
+ * the Python definition, which this must equal bit for bit): dictionary words that sound like a
+ * span of the run's tokens of which one is weak, lift the segmentation above a floor and change
+ * two characters or more. */
+static PyObject *
+sound_alikes(PyObject *self, PyObject *args)
+{
+    PyObject *run, *keys, *bounds, *weak, *forward, *backward, *words, *logp;
+    double least; /* the value a word must exceed */
+    if (!PyArg_ParseTuple(args, "UUO!O!OOdO!O!", &run, &keys, &PyList_Type, &bounds, &PyList_Type, &weak,
+                          &forward, &backward, &least, &PyDict_Type, &words, &PyDict_Type, &logp))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(run), nb = PyList_GET_SIZE(bounds);
+    if (PyUnicode_GET_LENGTH(keys) != n || PyList_GET_SIZE(weak) < nb - 1) {
+        PyErr_SetString(PyExc_ValueError, "keys, bounds and weak do not fit the run");
+        return NULL;
+    }
+    if (list_doubles(forward, n + 1, "forward") < 0 || list_doubles(backward, n + 1, "backward") < 0)
+        return NULL;
+    Py_ssize_t *pos = malloc(sizeof(Py_ssize_t) * (nb ? nb : 1));
+    char *is_weak = malloc(nb ? nb : 1);
+    PyObject *found = PyList_New(0);
+    if (!pos || !is_weak || !found) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t x = 0; x < nb; x++) {
+        pos[x] = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, x));
+        if (pos[x] == -1 && PyErr_Occurred())
+            goto fail;
+        if (pos[x] < 0 || pos[x] > n) {
+            PyErr_SetString(PyExc_ValueError, "a bound outside the run");
+            goto fail;
+        }
+        if (x + 1 < nb) {
+            int t = PyObject_IsTrue(PyList_GET_ITEM(weak, x));
+            if (t < 0)
+                goto fail;
+            is_weak[x] = (char)t;
+        }
+    }
+    for (Py_ssize_t x = 0; x < nb; x++) {
+        Py_ssize_t a = pos[x];
+        int has_weak = 0;
+        for (Py_ssize_t y = x + 1; y < nb; y++) {
+            Py_ssize_t b = pos[y];
+            has_weak = has_weak || is_weak[y - 1];
+            if (b - a > MAX_WORD_LEN)
+                break;
+            if (b - a < 2 || !has_weak)
+                continue;
+            double outside = at(forward, a) + at(backward, b);
+            PyObject *key = PyUnicode_Substring(keys, a, b);
+            if (!key)
+                goto fail;
+            PyObject *alike = PyDict_GetItemWithError(words, key);
+            Py_DECREF(key);
+            if (!alike) {
+                if (PyErr_Occurred())
+                    goto fail;
+                continue;
+            }
+            if (!PyTuple_Check(alike)) {
+                PyErr_SetString(PyExc_TypeError, "the homophone index must map to tuples");
+                goto fail;
+            }
+            for (Py_ssize_t w = 0; w < PyTuple_GET_SIZE(alike); w++) {
+                PyObject *word = PyTuple_GET_ITEM(alike, w);
+                double lp;
+                if (word_logp(logp, word, &lp))
+                    goto fail;
+                double value = outside + lp;
+                if (value <= least)
+                    break; /* the words come most probable first */
+                if (!PyUnicode_Check(word) || PyUnicode_GET_LENGTH(word) != b - a) {
+                    PyErr_SetString(PyExc_ValueError, "a homophone of another length");
+                    goto fail;
+                }
+                Py_ssize_t changed = 0;
+                for (Py_ssize_t k = 0; k < b - a; k++)
+                    changed += PyUnicode_READ_CHAR(word, k) != PyUnicode_READ_CHAR(run, a + k);
+                if (changed < 2)
+                    continue; /* one changed character is the character path's business */
+                PyObject *item = Py_BuildValue("(nOd)", a, word, value);
+                if (!item)
+                    goto fail;
+                int failed = PyList_Append(found, item);
+                Py_DECREF(item);
+                if (failed)
+                    goto fail;
+            }
+        }
+    }
+    free(pos);
+    free(is_weak);
+    return found;
+fail:
+    free(pos);
+    free(is_weak);
+    Py_XDECREF(found);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"score_run", score_run, METH_VARARGS,
      "score_run(run, logp, prefixes, unknown) -> (forward, backward, tokens)"},
+    {"examine", examine, METH_VARARGS,
+     "examine(run, tokens, forward, backward, floor, rare, frequent, unknown, lattice, candidates, completions, "
+     "word_cap) -> (weak, [(i, fill, value, a, word)])"},
+    {"sound_alikes", sound_alikes, METH_VARARGS,
+     "sound_alikes(run, keys, bounds, weak, forward, backward, floor, words, logp) -> [(a, word, value)]"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,4 +1,5 @@
-"""The C segmentation scorer (lexicon/_segscore.c) equals its Python definition bit for bit."""
+"""The C accelerator (lexicon/_segscore.c) equals its Python definitions bit for bit: the segmentation
+scores and the typo detector's search."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import random
 import pytest
 
 from bench.corpus import clean_sentences
-from checking.checks.typo_general import han_runs
-from lexicon import typo_words
+from checking.checks.typo_general import MIN_GAIN, han_runs
+from lexicon import typo_fills, typo_words
 from lexicon.typo_model import TypoModel
 from lexicon.typo_words import score_run_py
 
@@ -53,3 +54,46 @@ def test_lattice_holds_every_word_and_prefix_once(model: TypoModel) -> None:
     assert lattice.entries() == len(set(model.words.logp) | model.words.prefixes)
     with pytest.raises(TypeError):
         typo_words._segscore.Lattice({"中国": -1.0}, ["中"])
+
+
+def _runs() -> list[str]:
+    rng = random.Random(11)
+    sentences = clean_sentences()
+    chars = "".join(sorted({c for s in sentences for c in s if "\u4e00" <= c <= "\u9fff"}))
+    runs = [run for s in sentences for _, run in han_runs(s)]
+    # runs with typos in them: characters swapped for others, and random strings
+    for run in runs[:400]:
+        k = rng.randrange(len(run))
+        runs.append(run[:k] + rng.choice(chars) + run[k + 1 :])
+    return runs + ["中", "䶵䶵"] + ["".join(rng.choice(chars) for _ in range(rng.randrange(2, 40))) for _ in range(300)]
+
+
+def test_the_typo_search_in_c_equals_its_python_definition(model: TypoModel) -> None:
+    """examine (weak tokens, the character path) and sound_alikes (the whole-word path) give the
+    same answers, in the same order, with the same floats, as typo_fills' Python definitions."""
+    found = 0
+    for run in _runs():
+        scores = score_run_py(run, model.words)
+        floor = scores.best + MIN_GAIN
+        fast = typo_fills.examine(run, scores, floor, model)
+        slow = typo_fills.examine_py(run, scores, floor, model)
+        assert fast == slow, run
+        weak = slow[0]
+        bounds = [a for a, _ in scores.tokens] + [len(run)]
+        keys = model.homophones.key(run)
+        fast_words = typo_words._segscore.sound_alikes(run, keys, bounds, weak, scores.forward, scores.backward,
+                                                       floor, model.homophones.words, model.words.logp)
+        assert fast_words == typo_fills.sound_alikes_py(run, keys, bounds, weak, scores.forward, scores.backward,
+                                                        floor, model), run
+        found += len(slow[1]) + len(fast_words)
+    assert found > 100  # the runs do exercise both paths
+
+
+def test_the_typo_search_refuses_wrong_arguments(model: TypoModel) -> None:
+    scores = score_run_py("中国", model.words)
+    with pytest.raises(TypeError):
+        typo_words._segscore.examine("中国", scores.tokens, [0.0], scores.backward, 0.0, 0.0, 0.0, 0.0,
+                                     model.words.lattice, model.candidates.table, model.completions, model.word_cap)
+    with pytest.raises(ValueError):
+        typo_words._segscore.sound_alikes("中国", "x", [0, 2], [True], scores.forward, scores.backward, 0.0,
+                                          model.homophones.words, model.words.logp)

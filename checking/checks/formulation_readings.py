@@ -104,7 +104,7 @@ def _connective_changed(window: str, key: str, hit: NearHit, lex: CompiledLexico
     if not put or any(c not in FUNCTION_CHARS for c in put):
         return False
     connectives, pos = [], 0
-    for token in lex.words.tokenizer.cut(key, HMM=False):
+    for token in lex.words.cut(key):
         if len(token) >= 2 and all(c in FUNCTION_CHARS for c in token):
             connectives.append((pos, pos + len(token)))
         pos += len(token)
@@ -128,7 +128,7 @@ def _runs_on(sq: str, hit: NearHit, key: str, src: int, dst: int, lex: CompiledL
         return False  # nothing runs on outside, or the changed character is part of a word of the term
     lo = max(0, hit.start - MARGIN)
     token_end = lo
-    for token in lex.words.tokenizer.cut(sq[lo : hit.end + MARGIN], HMM=False):
+    for token in lex.words.cut(sq[lo : hit.end + MARGIN]):
         token_start, token_end = token_end, token_end + len(token)
         if token_end > at:
             break
@@ -143,7 +143,7 @@ def _lone_words(key: str, lex: CompiledLexicon, at: int | None = None) -> str:
     """The characters that are words of their own in the term's segmentation (部 in 应急/管理/部),
     or, given ``at``, that character if it is one."""
     lone, pos = [], 0
-    for token in lex.words.tokenizer.cut(key, HMM=False):
+    for token in lex.words.cut(key):
         if len(token) == 1 and (at is None or pos == at):
             lone.append(token)
         pos += len(token)
@@ -155,7 +155,7 @@ def _first_word_swapped(window: str, key: str, src: int, lex: CompiledLexicon) -
     through an edit inside it, the rest left as it is."""
     sizes = [size for size in (2, 3, 4) if src < size and window[size:] == key[size:]
              and lex.words.freq(window[:size]) >= WORD_FREQ]  # cheap tests first: the term is cut last
-    return bool(sizes) and len(next(iter(lex.words.tokenizer.cut(key, HMM=False)), "")) in sizes
+    return bool(sizes) and len(next(iter(lex.words.cut(key)), "")) in sizes
 
 
 def _sounds_alike(a: str, b: str) -> bool:
@@ -165,7 +165,7 @@ def _sounds_alike(a: str, b: str) -> bool:
 
 def _orphans(phrase: str, lex: CompiledLexicon) -> int:
     """Single Chinese characters in the best segmentation of ``phrase``."""
-    return sum(1 for token in lex.words.tokenizer.cut(phrase, HMM=False) if len(token) == 1 and is_han(token))
+    return sum(1 for token in lex.words.cut(phrase) if len(token) == 1 and is_han(token))
 
 
 def _cut_short_reads_whole(sq: str, hit: NearHit, key: str, src: int, lex: CompiledLexicon) -> bool:
@@ -178,7 +178,7 @@ def _cut_short_reads_whole(sq: str, hit: NearHit, key: str, src: int, lex: Compi
         return True
     if src == len(key) - 1 and key[-1] in KIND_SUFFIXES and sq[hit.end : hit.end + 1] in KIND_SUFFIXES:
         return True  # followed by another kind, the name of a sibling (社会主义现代化强省)
-    tokens = list(lex.words.tokenizer.cut(window, HMM=False))
+    tokens = list(lex.words.cut(window))
     edge = tokens[0] if src == 0 else tokens[-1]
     if len(edge) == 1 and is_han(edge):
         return False

@@ -14,13 +14,15 @@ boundaries: that is where a typo leaves its trace, and it keeps the pass fast.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from checking.findings import Category, Finding, Severity
 from lexicon.normalize import fold
 from lexicon.typo_candidates import Likeness
-from lexicon.typo_model import HAN_RUN, MASK, MAX_WORD_LEN, TypoModel
+from lexicon.typo_fills import examine, sound_alikes
+from lexicon.typo_model import HAN_RUN, TypoModel
 from lexicon.typo_scoring import Weights
 from lexicon.typo_words import RunScores, score_run
 
@@ -98,6 +100,8 @@ def reported(runs: Sequence[tuple[int, Sequence[Suspect]]], weights: Weights) ->
     reach the threshold, with their offsets into the text."""
     found = []
     for run_start, suspects in runs:
+        if not suspects:
+            continue
         scored = [(weights.score(s.features), s) for s in suspects]
         for s in strongest_disjoint([(v, s) for v, s in scored if v >= weights.threshold]):
             found.append((run_start + s.start, s))
@@ -110,22 +114,10 @@ def suspects_in_run(run: str, model: TypoModel, scores: RunScores | None = None)
     if len(run) < 2:
         return []
     scores = scores or score_run(run, model.words)
-    token_of = [(0, 0)] * len(run)
-    for a, b in scores.tokens:
-        for k in range(a, b):
-            token_of[k] = (a, b)
-    cap_of = model.word_cap.get
-    caps = [cap_of(ch, NO_WORD) for ch in run]
-    context = _RunContext(run, scores, token_of, caps, model)
-    logp_of, rare = model.words.logp.get, model.rare_word_logp
-    weak = [b - a == 1 or (b - a == 2 and logp_of(run[a:b], NO_WORD) < rare) for a, b in scores.tokens]
-    logp, unknown, frequent = model.words.logp, model.words.unknown_logp, model.frequent_char_logp
-    suspects = []
-    for (a, b), is_weak in zip(scores.tokens, weak):
-        if is_weak:
-            for i in range(a, b):
-                if logp.get(run[i], unknown) < frequent:
-                    suspects.extend(context.char_replacements(i))
+    context = _RunContext(run, scores, model)
+    weak, fills = examine(run, scores, scores.best + MIN_GAIN, model)
+    kind = model.candidates.kind
+    suspects = [context._suspect(i, fill, a, word, value, [kind(run[i], fill)]) for i, fill, value, a, word in fills]
     suspects.extend(context.word_replacements(weak))
     return suspects
 
@@ -146,81 +138,26 @@ def strongest_disjoint(scored: Sequence[tuple[float, Suspect]]) -> list[Suspect]
 class _RunContext:
     run: str
     scores: RunScores
-    token_of: list[tuple[int, int]]
-    caps: list[float]  # per position: TypoModel.word_cap of its character
     model: TypoModel
 
-    def char_replacements(self, i: int) -> list[Suspect]:
-        run, model = self.run, self.model
-        char = run[i]
-        likely = model.candidates.chars_of(char)
-        if not likely:
-            return []
-        logp, completions, caps = model.words.logp, model.completions, self.caps
-        forward, backward = self.scores.forward, self.scores.backward
-        floor = self.scores.best + MIN_GAIN
-        n = len(run)
-        best: dict[str, tuple[float, int, str]] = {}
-        left_cap = math.inf  # a word over [a, b) contains run[a:i] and run[i+1:b]: none is likelier
-        for a in range(i, max(0, i - MAX_WORD_LEN + 1) - 1, -1):
-            if a < i and caps[a] < left_cap:
-                left_cap = caps[a]
-            right_cap = left_cap
-            for b in range(i + 1, min(n, a + MAX_WORD_LEN) + 1):
-                if b > i + 1 and caps[b - 1] < right_cap:
-                    right_cap = caps[b - 1]
-                if b - a < 2:
-                    continue
-                outside = forward[a] + backward[b]
-                if outside + right_cap <= floor:
-                    continue  # not even the likeliest word with these characters would gain enough
-                left, right = run[a:i], run[i + 1 : b]
-                fills = completions.get(left + MASK + right)
-                if fills is None or outside + logp[left + fills[0] + right] <= floor:
-                    continue
-                for fill in fills:
-                    if fill in likely:
-                        word = left + fill + right
-                        value = outside + logp[word]
-                        if value <= floor:
-                            break  # the fills come best word first
-                        if value > best.get(fill, (-math.inf,))[0]:
-                            best[fill] = (value, a, word)
-        return [
-            self._suspect(i, fill, a, word, value, [model.candidates.kind(char, fill)])
-            for fill, (value, a, word) in best.items()
-        ]
+    def token_of(self, k: int) -> tuple[int, int]:
+        """The token of the run's best segmentation that holds position ``k``."""
+        tokens = self.scores.tokens
+        return tokens[bisect_right(tokens, (k, math.inf)) - 1]
 
-    def word_replacements(self, weak: Sequence[bool]) -> list[Suspect]:
+    def word_replacements(self, weak: list[bool]) -> list[Suspect]:
         """Whole words sounding like a span of tokens of which at least one is ``weak``."""
-        run, model = self.run, self.model
-        logp = model.words.logp
-        index = model.homophones
-        keys = index.key(run)
-        forward, backward = self.scores.forward, self.scores.backward
-        floor = self.scores.best + MIN_GAIN
+        if True not in weak:
+            return []
+        run, kind = self.run, self.model.candidates.kind
         bounds = [a for a, _ in self.scores.tokens] + [len(run)]
         suspects = []
-        for x, a in enumerate(bounds):
-            has_weak = False
-            for y in range(x + 1, len(bounds)):
-                b = bounds[y]
-                has_weak = has_weak or weak[y - 1]
-                if b - a > MAX_WORD_LEN:
-                    break
-                if b - a < 2 or not has_weak:
-                    continue
-                outside = forward[a] + backward[b]
-                for word in index.words.get(keys[a:b], ()):
-                    value = outside + logp[word]
-                    if value <= floor:
-                        break  # the words come most probable first
-                    changed = [k for k in range(b - a) if word[k] != run[a + k]]
-                    if len(changed) >= 2:  # one changed character is the character path's business
-                        first, last = a + changed[0], a + changed[-1] + 1
-                        kinds = [model.candidates.kind(run[a + k], word[k]) | Likeness.PINYIN for k in changed]
-                        fill = word[changed[0] : changed[-1] + 1]
-                        suspects.append(self._suspect(first, fill, a, word, value, kinds, end=last))
+        for a, word, value in sound_alikes(run, bounds, weak, self.scores.forward, self.scores.backward,
+                                           self.scores.best + MIN_GAIN, self.model):
+            changed = [k for k in range(len(word)) if word[k] != run[a + k]]
+            first, last = a + changed[0], a + changed[-1] + 1
+            kinds = [kind(run[a + k], word[k]) | Likeness.PINYIN for k in changed]
+            suspects.append(self._suspect(first, word[changed[0] : changed[-1] + 1], a, word, value, kinds, end=last))
         return suspects
 
     def _suspect(
@@ -239,13 +176,13 @@ class _RunContext:
         gain = value - self.scores.best
         changed = [k for k in range(start, end) if run[k] != fill[k - start]]
         word_end = word_start + len(word)
-        token_a, token_b = self.token_of[word_start]
+        token_a, token_b = self.token_of(word_start)
         after = run[max(end, word_end) : max(end, word_end) + 2]
         features = (
             gain,
             *likeness_features(kinds),
             float(len(changed) >= 2),
-            float(all(self.token_of[k][1] - self.token_of[k][0] == 1 for k in changed)),
+            float(all(b - a == 1 for a, b in map(self.token_of, changed))),
             float(token_a <= word_start and word_end <= token_b),
             float(len(word) >= 3),
             logp[word],

@@ -6,6 +6,7 @@ produced by the same function as with one job, so the output is identical."""
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 from collections.abc import Collection, Iterator, Sequence
@@ -50,9 +51,13 @@ def batch_lines(
             yield batch_line(checker, item, wanted)
         return
     _INHERITED[:] = [checker]
+    # The loaded lexicon and typo model out of the collector's reach before the fork: a worker's
+    # collections would otherwise walk them and copy every page they touch (copy-on-write).
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context) as pool:
             yield from pool.map(_work, ((item, wanted) for item in items), chunksize=CHUNK)
     finally:
+        gc.unfreeze()
         _INHERITED.clear()
