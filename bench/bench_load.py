@@ -297,9 +297,9 @@ def run(args: argparse.Namespace, home: Path, pg: str | None) -> None:
                               users_n=args.users, wait=args.wait)
         spy = None
         if args.profile:
-            out = home / f"profile-{label.lower()}.speedscope.json"
+            out = home / f"profile-{label.lower()}.txt"
             spy = subprocess.Popen([PYSPY, "record", "-p", str(server.proc.pid), "-d", str(args.seconds), "-r", "50",
-                                    "-f", "speedscope", "-o", str(out), "--nonblocking"],
+                                    "-f", "raw", "-o", str(out), "--nonblocking"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print(f"[{label}] mix {args.seconds} s, {args.users} users", file=sys.stderr)
         since = datetime.now(UTC)
