@@ -49,6 +49,7 @@ import sqlalchemy as sa  # noqa: E402
 from sanshen.service import drafts, users  # noqa: E402
 from sanshen.service.context import AppContext  # noqa: E402
 from sanshen.settings import Settings  # noqa: E402
+from storage.clock import system_clock  # noqa: E402
 from storage.models import AuditEvent, Draft  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -302,10 +303,10 @@ def run(args: argparse.Namespace, home: Path, pg: str | None) -> None:
                                     "-f", "raw", "-o", str(out), "--nonblocking"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print(f"[{label}] mix {args.seconds} s, {args.users} users", file=sys.stderr)
-        since = datetime.now(UTC)
+        since = system_clock()
         mix = run_locust(server, home, accounts_file, mode="mix", seconds=args.seconds, users_n=args.users,
                          wait=args.wait)
-        until = datetime.now(UTC)
+        until = system_clock()
         load_after = os.getloadavg()[0]
         if spy is not None:
             spy.wait()

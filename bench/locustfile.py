@@ -20,10 +20,11 @@ import itertools
 import json
 import os
 import random
-import time
 
 from locust import HttpUser, events, task
 from locust.env import Environment
+
+from storage.clock import system_clock
 
 ACCOUNTS = json.loads(open(os.environ["BENCH_ACCOUNTS"], encoding="utf-8").read()) if "BENCH_ACCOUNTS" in os.environ else []
 MODE = os.environ.get("BENCH_MODE", "mix")
@@ -50,7 +51,7 @@ def _record(request_type, name, response_time, response_length, response=None, e
             code = str(response.json().get("code", ""))
         except Exception:  # noqa: BLE001 — not JSON (a proxy's or server's error page)
             code = "-"
-    _records.append((name, status, float(response_time), time.time(), code))
+    _records.append((name, status, float(response_time), system_clock().timestamp(), code))
 
 
 @events.quitting.add_listener
