@@ -61,6 +61,15 @@ class _Users:
             self._ids[name] = uid
         return self._ids[name]
 
+    def find(self, name: str) -> int | None:
+        """The id of a person, or None if no user has this name (resolved once per batch too)."""
+        if name not in self._ids:
+            uid = self._session.scalar(select(User.id).where(User.name == name))
+            if uid is None:
+                return None
+            self._ids[name] = uid
+        return self._ids[name]
+
 
 def system_user_id(session: Session, *, now: datetime) -> int:
     """The "system" user that signs the automated stages (no roles, cannot sign in); created once."""
@@ -92,6 +101,15 @@ def apply_events(
     route = False
     for event in events:
         route |= _write(session, draft, event, users, now=now, workflow=workflow)
+    if route:
+        enqueue(session, kind="route", key=f"route:{draft.id}:{draft.lock_version}",
+                payload={"draft_id": draft.id}, now=now)
+    session.flush()
+    person = actor if actor and actor != SYSTEM_USER else None
+    settle_notifications(session, draft.id, actor_id=users.find(person) if person else None, now=now)
+    # The audit events last: the first append locks the chain for the rest of the transaction
+    # (on PostgreSQL every other action waits for it), so as little as possible comes after it.
+    for event in events:
         append_event(
             session,
             action=event.action,
@@ -100,28 +118,21 @@ def apply_events(
             payload=event.payload(),
             at=now,
         )
-    if route:
-        enqueue(session, kind="route", key=f"route:{draft.id}:{draft.lock_version}",
-                payload={"draft_id": draft.id}, now=now)
-    session.flush()
-    settle_notifications(session, draft.id, actor=actor, now=now)
 
 
 # Notifications that ask someone to act on a draft: read once the task is handled.
 _TASK_KINDS = ("stage_opened", "draft_returned", "stage_escalated")
 
 
-def settle_notifications(session: Session, draft_id: int, *, actor: str | None, now: datetime) -> None:
+def settle_notifications(session: Session, draft_id: int, *, actor_id: int | None, now: datetime) -> None:
     """Mark read the task notifications of this draft that are handled: the acting person's own
     (they acted on the draft), and everyone's whose roles no open stage of the draft needs any more."""
-    if actor and actor != SYSTEM_USER:
-        uid = session.scalar(select(User.id).where(User.name == actor))
-        if uid is not None:
-            session.execute(
-                update(Notification)
-                .where(Notification.user_id == uid, Notification.draft_id == draft_id,
-                       Notification.kind.in_(_TASK_KINDS), Notification.read_at.is_(None))
-                .values(read_at=now).execution_options(synchronize_session=False))
+    if actor_id is not None:
+        session.execute(
+            update(Notification)
+            .where(Notification.user_id == actor_id, Notification.draft_id == draft_id,
+                   Notification.kind.in_(_TASK_KINDS), Notification.read_at.is_(None))
+            .values(read_at=now).execution_options(synchronize_session=False))
     draft = session.get(Draft, draft_id)
     open_roles = {r for roles in session.scalars(select(StageTask.roles).where(
         StageTask.draft_id == draft_id, StageTask.revision == draft.current_revision, StageTask.status == "open"))

@@ -7,7 +7,7 @@ takes its locks) lives in :mod:`storage.dialect`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
@@ -37,9 +37,10 @@ def transaction(engine: Engine, *, readonly: bool = False) -> Iterator[Session]:
     lock on SQLite; use it only for transactions that never write.
     """
     bind = reader(engine) if readonly else engine
-    with Session(bind, expire_on_commit=False) as session:
-        with session.begin():
-            yield session
+    with nullcontext() if readonly else dialect_for(engine).write_gate(engine):
+        with Session(bind, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
 
 
 def alembic_config() -> Config:

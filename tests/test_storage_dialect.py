@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -12,7 +13,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from review.refusals import Conflict
 from sanshen.service.tx import action
-from storage.db import transaction
+from storage.clock import pause
+from storage.db import make_engine, transaction
 from storage.dialect import DbFailure, Dialect, dialect_for
 from storage.dialect.postgresql import PostgreSQL
 from storage.dialect.sqlite import SQLite
@@ -150,3 +152,37 @@ def test_truncate_is_refused_where_the_engine_has_it(engine):
     with pytest.raises(DBAPIError, match="append-only"):
         with engine.begin() as conn:
             conn.exec_driver_sql("TRUNCATE auditevent")
+
+
+def test_sqlite_writers_of_one_process_queue_on_the_gate_before_they_connect(tmp_path):
+    """While a write transaction of this process runs, another waits on the engine's write gate,
+    holding no connection (not polling SQLite's lock from its busy handler), and starts once the
+    first ends; readers are not held; the gate is re-entrant for the thread that holds it."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'gate.db'}")
+    try:
+        with transaction(engine) as s:
+            s.execute(sa.text("CREATE TABLE t (n INTEGER)"))
+        gate = dialect_for(engine).write_gate(engine)
+        written = threading.Event()
+
+        def second_writer() -> None:
+            with transaction(engine) as s:
+                s.execute(sa.text("INSERT INTO t VALUES (2)"))
+            written.set()
+
+        def count() -> int:
+            with transaction(engine, readonly=True) as s:
+                return s.execute(sa.text("SELECT count(*) FROM t")).scalar_one()
+
+        with gate:
+            with transaction(engine) as s:  # the holder's own writes go on
+                s.execute(sa.text("INSERT INTO t VALUES (1)"))
+            writer = threading.Thread(target=second_writer)
+            writer.start()
+            assert not pause(written, 0.3)
+            assert engine.pool.checkedout() == 0
+            assert count() == 1
+        writer.join()
+        assert written.is_set() and count() == 2
+    finally:
+        engine.dispose()

@@ -564,7 +564,7 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
         blockers = transitions.publication_blockers(wf, case) if waiting else []
         interp = interpretation_of(session, draft.id) if draft.kind == DraftKind.POLICY else None
         return DraftDetail(
-            **dict(_draft_view(session, draft)),
+            **dict(_view_of_case(draft, case)),  # the case read above, not read again
             body=rev.body,
             disclosure_reason=draft.disclosure_reason,
             disclosure_ground=draft.disclosure_ground,

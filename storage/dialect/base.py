@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import ClassVar
@@ -47,6 +48,11 @@ class Dialect(ABC):
     def database_file(self, url: str | URL) -> Path | None:
         """The local file the database lives in, for an engine that keeps one."""
         return None
+
+    def write_gate(self, engine: Engine) -> AbstractContextManager:
+        """Held by a write transaction of this process from before it connects to its end (for an
+        engine whose writers all wait for one lock, so that they queue here rather than poll it)."""
+        return nullcontext()
 
     @abstractmethod
     def lock_transaction(self, executor: Connection | Session, key: int) -> None:

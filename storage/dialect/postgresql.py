@@ -30,6 +30,9 @@ class PostgreSQL(Dialect):
         return create_engine(
             make_url(url).set(drivername=_DRIVER),
             pool_pre_ping=True,
+            # a connection kept per thread serving requests: a smaller pool reconnects under load
+            pool_size=20,
+            max_overflow=10,
             connect_args={"options": "-c timezone=UTC"},
         )
 

@@ -9,7 +9,10 @@ the transaction, so it already serialises whatever other engines need a lock for
 from __future__ import annotations
 
 import sqlite3
+import threading
+import weakref
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,6 +29,12 @@ _BEGIN_OPTION = "sanshen_sqlite_begin"
 _BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 _UNIQUE_CODES = frozenset({sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY})
 _REFUSED_VERBS = ("UPDATE", "DELETE")  # SQLite has no TRUNCATE
+# A pool that keeps a connection per thread serving requests (the web process's threads, its
+# dispatcher): opening one runs the PRAGMAs below, and a smaller pool closes and reopens them.
+POOL_SIZE = 20
+MAX_OVERFLOW = 20
+# Each engine's write gate (see SQLite.write_gate), dropped with the engine.
+_GATES: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
 
 
 class SQLite(Dialect):
@@ -36,8 +45,10 @@ class SQLite(Dialect):
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            **({} if self.database_file(url) is None else {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}),
         )
         in_memory = self.database_file(url) is None
+        _GATES[engine] = threading.RLock()
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record) -> None:
@@ -65,6 +76,14 @@ class SQLite(Dialect):
     def database_file(self, url: str | URL) -> Path | None:
         database = make_url(url).database
         return None if database in (None, "", ":memory:") else Path(database)
+
+    def write_gate(self, engine: Engine) -> AbstractContextManager:
+        """One write transaction of this engine at a time, the others waiting on a lock in this
+        process. Without it every writer but one sits in SQLite's busy handler, which sleeps in
+        steps of up to 100 ms and wakes to find the lock taken again: under load a sign-off waited
+        seconds for a lock that was free most of the time. Writers of other processes still meet
+        at the database's lock (the busy timeout). Re-entrant, as SQLite's lock is not."""
+        return _GATES.get(engine) or nullcontext()
 
     def lock_transaction(self, executor: Connection | Session, key: int) -> None:
         """Nothing to do: the transaction holds the database's write lock already."""
