@@ -23,6 +23,7 @@ from checking.checks.typo_shields import (
     document_numbers,
     parallel_phrases,
     person_names,
+    spare_repeated,
 )
 from checking.context import Check, CheckContext
 from checking.findings import Category, Finding
@@ -86,7 +87,8 @@ def check_typo(ctx: CheckContext) -> list[Finding]:
     spans = [(visible.view_start(start), visible.view_start(end)) for start, end in protected.spans()]
     spans += document_numbers(text) + person_names(text) + parallel_phrases(text)
     runs = scored_runs(text, model)
-    likely = on_text(ctx.doc, spare_names(text, find_likely_typos(text, spans, model, runs), model, runs))
+    likely = on_text(ctx.doc, spare_repeated(text, spare_names(text, find_likely_typos(text, spans, model, runs),
+                                                                model, runs)))
     wide = [f for c in ctx.wanted if CATEGORIES[c].names_right_form for f in ctx.found(c)]
     taken = [(f.start, f.end) for f in (*known, *wide)]
     return known + [f for f in likely if not any(overlaps((f.start, f.end), span) for span in taken)]

@@ -161,6 +161,7 @@ def test_context_pair_look_alikes(checker, text):
     [
         ("罪犯张某被抓获后如实供述。", True),
         ("涉嫌盗窃的罪犯已被刑事拘留。", True),
+        ("警方抓获罪犯张某。", True),  # jieba has 抓获罪犯 as one word: the term closes it
         ("罪犯在监狱服刑期间表现良好。", False),
         ("对罪犯进行教育改造。", False),
         ("罪犯张某被判处有期徒刑三年。", False),
@@ -235,3 +236,17 @@ def test_marker_standing_on_its_own_is_still_an_error(checker, text, marker):
 def test_credit_code_check_character(checker, text, flagged):
     findings = checker.check(text, only=[Category.PII]).findings
     assert [(f.rule, f.severity) for f in findings] == ([("pii.credit-code", Severity.WARNING)] if flagged else [])
+
+
+# --- pii: the check character of the older 组织机构代码 (GB 11714) --------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [("组织机构代码：80210043-3", False), ("组织机构代码：802100433", False), ("单位组织机构代码 D2143569-X。", False),
+     ("组织机构代码：80210043-4", True), ("组织机构代码:d2143569-5", True),
+     ("电话：80210043-4", False), ("统一社会信用代码：91110000802100433B", False)],
+)
+def test_organization_code_check_character(checker, text, flagged):
+    findings = checker.check(text, only=[Category.PII]).findings
+    assert [(f.rule, f.severity) for f in findings] == (
+        [("pii.organization-code", Severity.WARNING)] if flagged else [])

@@ -296,3 +296,46 @@ def test_formulations_are_broad_and_sourced(lexicon):
     titles = [t for t in formulations if t.note in {"行政法规", "地方性法规"}]
     assert len(titles) >= 900 and {"行政法规", "地方性法规"} <= EXACT_ONLY_GROUPS
     assert [t.term for t in titles if not t.reference] == []
+
+
+ISSUE_FORMULATIONS = (
+    "中国式现代化", "全过程人民民主", "新质生产力", "高质量发展", "完整准确全面贯彻新发展理念", "加快构建新发展格局",
+    "优化营商环境", "高效办成一件事", "粤港澳大湾区建设", "长三角一体化发展", "京津冀协同发展", "黄河流域生态保护和高质量发展",
+    "乡村全面振兴", "健康中国", "平安中国", "法治中国", "美丽中国", "两个确立", "两个维护", "四个意识", "四个自信", "五位一体",
+    "四个全面", "三新一高", "统筹发展和安全", "以人民为中心的发展思想", "人类命运共同体", "共建“一带一路”",
+    "统筹高质量发展和高水平安全", "构建高水平社会主义市场经济体制", "因地制宜发展新质生产力",
+)
+
+
+def test_strategies_and_slogans_of_2012_to_2025_are_in_the_lexicon_with_a_source(lexicon):
+    by_term = {t.term: t for t in lexicon.of_kind(TermKind.FORMULATION)}
+    assert [f for f in ISSUE_FORMULATIONS if f not in by_term] == []
+    assert [f for f in ISSUE_FORMULATIONS if not by_term[f].reference] == []
+    political = [t for t in by_term.values() if t.note in {"表述", "名称"}]
+    assert len(political) >= 450 and sum(bool(t.reference) for t in political) >= len(political) - 20
+
+
+@pytest.mark.parametrize(
+    "full, short",
+    [("国务院办公厅", "国办"), ("国家发展和改革委员会", "国家发展改革委"), ("住房和城乡建设部", "住房城乡建设部"),
+     ("国家市场监督管理总局", "市场监管总局"), ("中国共产党第二十次全国代表大会", "党的二十大"),
+     ("全国人民代表大会常务委员会", "全国人大常委会"), ("中共中央宣传部", "中宣部")],
+)
+def test_organs_carry_their_accepted_short_forms(lexicon, full, short):
+    terms = {t.term: t for t in lexicon.of_kind(TermKind.FORMULATION)}
+    assert short in terms[full].allowed
+    assert short not in terms  # one entry per body: the short form is not a canonical term of its own
+
+
+def test_short_forms_and_new_formulations_read_clean_and_their_near_misses_are_errors(lexicon):
+    from checking.check import Checker
+
+    checker = Checker.build(lexicon)
+    clean = ("国办、国家发展改革委、住房城乡建设部、市场监管总局联合印发通知，深入贯彻党的二十大和二十届三中全会精神，"
+             "统筹高质量发展和高水平安全，因地制宜发展新质生产力，推进法治中国、平安中国建设。")
+    assert [f.text for f in checker.check(clean).findings if f.severity is Severity.ERROR] == []
+    for damaged, canonical in (("统筹高质量发展和高水平安会", "统筹高质量发展和高水平安全"),
+                               ("构建高水平社会主义市场经挤体制", "构建高水平社会主义市场经济体制"),
+                               ("中共中央宣转部", "中共中央宣传部")):
+        errors = [f for f in checker.check(f"会议强调，{damaged}。").findings if f.severity is Severity.ERROR]
+        assert [(f.rule, f.suggestion) for f in errors] == [("formulation.near-miss", canonical)]

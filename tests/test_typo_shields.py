@@ -88,3 +88,27 @@ def test_parallel_frames_are_shielded_but_not_every_repeat():
 
 def test_no_typo_in_a_parallel_frame(default_checker):
     assert likely(default_checker, "宜粮则粮、宜经则经、宜牧则牧、宜渔则渔、宜林则林。") == []
+
+
+def test_a_suspect_written_the_same_way_twice_is_meant(default_checker):
+    once = "认真落实安全生产监官责任。"
+    assert likely(default_checker, once) == [("官", "管")]
+    # the same characters recur: a term of the trade or a name, not a slip of the keyboard
+    assert likely(default_checker, once + "各地要把监官责任落到实处。") == []
+    # a different neighbour does not make the same written form
+    assert likely(default_checker, once + "官员要带头。") == [("官", "管")]
+
+
+def test_spare_repeated_reads_multi_character_suspects_whole():
+    from checking.checks.typo_shields import spare_repeated
+    from checking.findings import Category, Finding, Severity
+
+    def at(text: str, word: str, nth: int = 0) -> Finding:
+        start = text.index(word) if nth == 0 else text.index(word, text.index(word) + 1)
+        return Finding(rule=RULE, category=Category.TYPO, severity=Severity.WARNING, start=start,
+                       end=start + len(word), text=word, suggestion=None, message="")
+
+    text = "落实监官责任，监官到位。"
+    assert spare_repeated(text, [at(text, "监官")]) == []
+    text = "落实监官责任。"
+    assert spare_repeated(text, [at(text, "监官")]) == [at(text, "监官")]

@@ -18,7 +18,8 @@ def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Findi
         if protected.covers(start, end):
             continue
         # A short term at the head of a longer word still counts (弱智 in 弱智儿童).
-        if hit.end - hit.start <= SHORT and lex.words.straddled(doc.squeezed.text, hit.start, hit.end):
+        if hit.end - hit.start <= SHORT and lex.words.straddled(doc.squeezed.text, hit.start, hit.end) \
+                and not _closes_compound(doc.squeezed.text, hit.start, hit.end, lex):
             continue
         if term.context and not lex.in_context(term, sentence_around(doc.folded, start, end)):
             continue
@@ -28,3 +29,15 @@ def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Findi
             message = term.note or "禁用词，不应使用"
         found.append(finding(doc.text, RULE, Category.BANNED, term.severity, start, end, term.correct, message))
     return keep_longest(found)
+
+
+def _closes_compound(text: str, start: int, end: int, lex: CompiledLexicon, margin: int = 6) -> bool:
+    """The term ends a dictionary word made of a word and the term itself (抓获|罪犯 in 抓获罪犯):
+    the term is meant there, it is not a stray pair of characters across two words."""
+    lo = max(0, start - margin)
+    pos = lo
+    for token in lex.words.tokenizer.cut(text[lo : end + margin], HMM=False):
+        token_start, pos = pos, pos + len(token)
+        if pos >= end:
+            return pos == end and token_start < start and lex.words.freq(token[: start - token_start]) > 0
+    return False

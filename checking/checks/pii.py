@@ -1,7 +1,7 @@
 """`pii`: resident ID numbers, mobile numbers and bank cards, with masked suggestions; and the
-organisation credit code (GB 32100), which is published on purpose but checked for its check
-character. Document numbers, 索引号, amounts, dates, postal codes and office phone lines are not
-personal data and are not reported.
+organisation credit code (GB 32100) and the older organisation code (GB 11714), which are published
+on purpose but checked for their check character. Document numbers, 索引号, amounts, dates, postal
+codes and office phone lines are not personal data and are not reported.
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ RULE_ID = "pii.resident-id"
 RULE_MOBILE = "pii.mobile"
 RULE_CARD = "pii.bank-card"
 RULE_CREDIT = "pii.credit-code"
+RULE_ORG_CODE = "pii.organization-code"
+# 组织机构代码 (GB 11714-1997): eight digits or capitals, a hyphen, the check character.
+ORG_CODE = re.compile(r"[0-9A-Za-z]{8}-?[0-9Xx]")
+ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 CONTEXT = 16
 # A mobile-shaped number followed by a unit is a quantity (地区生产总值13194481181元).
 QUANTITY_UNITS = frozenset("元万亿人户名件次个吨台辆套间亩米千克斤页条笔%‰")
@@ -74,6 +78,16 @@ def scan(doc: Document) -> PiiScan:
         if not uscc.is_valid(code):
             found.append(finding(folded, RULE_CREDIT, Category.PII, Severity.WARNING, m.start(), m.end(), None,
                                  "统一社会信用代码校验位不符，请核对"))
+    for m in ORG_CODE.finditer(folded):
+        if not _standalone(folded, m.start(), m.end()) or any(s < m.end() and m.start() < e for s, e in spans):
+            continue
+        if "组织机构代码" not in line_before(folded, m.start(), CONTEXT):
+            continue
+        spans.append((m.start(), m.end()))
+        code = m.group().upper().replace("-", "")
+        if code[8] != org_code_check_character(code[:8]):
+            found.append(finding(folded, RULE_ORG_CODE, Category.PII, Severity.WARNING, m.start(), m.end(), None,
+                                 "组织机构代码校验位不符，请核对"))
     for m in LONG_NUMBER.finditer(folded):
         if not _standalone(folded, m.start(), m.end()):
             continue
@@ -96,6 +110,12 @@ def scan(doc: Document) -> PiiScan:
                              f"{digits[:3]}****{digits[-4:]}", "个人手机号码，公开前须去标识化处理"))
     identifiers = [doc.span_of_visible(*span) for span in spans]
     return PiiScan(on_text(doc, sorted(found, key=lambda f: f.start)), identifiers)
+
+
+def org_code_check_character(body: str) -> str:
+    """GB 11714: C9 = 11 - (sum of value x weight mod 11), 10 written X, 11 written 0 (letters A=10 … Z=35)."""
+    c9 = 11 - sum(int(c, 36) * w for c, w in zip(body, ORG_CODE_WEIGHTS)) % 11
+    return "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
 
 
 def _standalone(text: str, start: int, end: int) -> bool:

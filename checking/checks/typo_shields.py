@@ -11,8 +11,10 @@ names of people next to their titles and four-character parallel frames (宜粮�
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from checking.checks.spans import Span
+from checking.findings import Finding
 from lexicon.matchers import ExactMatcher
 
 # Found by the bracketed year and number (a literal class first, so the scan is fast), then widened
@@ -106,3 +108,23 @@ def _name_at(text: str, start: int) -> Span | None:
         else:
             break
     return (start, end) if end > start + surname else None
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def spare_repeated(text: str, findings: Sequence[Finding]) -> list[Finding]:
+    """Drop general-typo findings whose written form recurs in the same text: a slip of the keyboard
+    is not repeated word for word, while a term of the trade, a name or a place is (醉驾 in every
+    paragraph of a notice on drink driving, a chairman's name at each turn of the minutes). The
+    written form is the flagged characters, or a flagged single character with either neighbour."""
+    kept = []
+    for f in findings:
+        if f.end - f.start >= 2:
+            forms = [text[f.start : f.end]]
+        else:
+            forms = [text[max(0, f.start - 1) : f.end], text[f.start : f.end + 1]]
+        if any(len(form) >= 2 and HAN.fullmatch(form) and text.count(form) >= 2 for form in forms):
+            continue
+        kept.append(f)
+    return kept

@@ -1,0 +1,82 @@
+"""Held-out precision of the general typo detector on real published text nobody here tuned on.
+
+    .venv/bin/python bench/typo_heldout.py [--emit]
+
+bench/real_text_heldout.jsonl holds 105 excerpts of published government text (61,495 characters,
+each with its address), collected for this measurement from documents that are not in
+bench/real_text.jsonl; full-width punctuation was folded to ASCII by the store they came from, so
+punctuation findings on them mean nothing. The pass runs over every excerpt; the `typo.likely`
+warnings are sampled at random (seed 2026) down to 50 when there are more, and each sampled warning
+is looked up in bench/typo_heldout_judged.jsonl, where it was judged by hand (right: a real typo).
+Prints the precision of the judged sample, warnings and error findings per 10,000 characters, and
+any warning that has no judgement yet (a changed detector raises new ones: judge them before quoting
+a precision). ``--emit`` prints the sampled warnings as judged-file rows with empty judgements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from checking.findings import Severity  # noqa: E402
+from sanshen.checker import load_default_checker  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+SUITE = HERE / "real_text_heldout.jsonl"
+JUDGED = HERE / "typo_heldout_judged.jsonl"
+SAMPLE = 50
+SEED = 2026
+RULE = "typo.likely"
+
+
+def key(row: dict) -> tuple[str, int, str, str]:
+    return (row["doc"], row["offset"], row["flagged"], row["suggestion"])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--emit", action="store_true", help="print the sample as rows to judge")
+    args = ap.parse_args()
+    docs = [json.loads(line) for line in SUITE.read_text(encoding="utf-8").splitlines()]
+    checker = load_default_checker()
+    chars = sum(len(d["text"]) for d in docs)
+    warnings, errors = [], []
+    for d in docs:
+        text = d["text"]
+        for f in checker.check(text).findings:
+            if f.severity is Severity.ERROR:
+                errors.append((d["id"], f.rule, text[max(0, f.start - 8) : f.end + 8]))
+            if f.rule == RULE:
+                warnings.append({"doc": d["id"], "source": d["source"], "offset": f.start, "flagged": f.text,
+                                 "suggestion": f.suggestion or "",
+                                 "context": text[max(0, f.start - 8) : f.start] + "[" + f.text + "]"
+                                 + text[f.end : f.end + 8]})
+    sample = warnings if len(warnings) <= SAMPLE else random.Random(SEED).sample(warnings, SAMPLE)
+    if args.emit:
+        for w in sample:
+            print(json.dumps({**w, "right": None, "judgement": ""}, ensure_ascii=False))
+        return
+    judged = {key(r): r for r in map(json.loads, JUDGED.read_text(encoding="utf-8").splitlines())}
+    rows = [judged.get(key(w)) for w in sample]
+    unjudged = [w for w, r in zip(sample, rows) if r is None]
+    done = [r for r in rows if r is not None]
+    right = sum(bool(r["right"]) for r in done)
+    print(f"{len(docs)} excerpts, {chars} chars; {len(warnings)} {RULE} warnings "
+          f"({len(warnings) / chars * 10_000:.1f} per 10,000 chars), sample {len(sample)} "
+          f"({'all of them' if len(sample) == len(warnings) else f'seed {SEED}'})")
+    if done:
+        print(f"judged {len(done)}: {right} right, precision {right / len(done):.2f}")
+    for w in unjudged:
+        print(f"  not judged yet: {w['doc']} {w['context']} -> {w['suggestion']}")
+    print(f"error findings: {len(errors)} = {len(errors) / chars * 10_000:.2f} per 10,000 chars")
+    for e in errors:
+        print(f"  {e[0]} {e[1]} {e[2]!r}")
+
+
+if __name__ == "__main__":
+    main()
