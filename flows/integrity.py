@@ -47,7 +47,7 @@ from flows.site import (
 )
 from flows.site_files import hold_site_lock, record
 from storage.audit import append_event
-from storage.chain import format_at
+from storage.chain import MANIFEST_KEY, format_at
 from storage.db import transaction
 from storage.models import Attachment, AuditEvent, Draft, Publication, Revision, SiteFile
 
@@ -180,6 +180,8 @@ def _compare_manifest(site: StaticSite, records: dict[str, _Record], found: _Fou
     listed: dict[str, tuple[int, str]] = {}
     try:
         for key, entry in orjson.loads(site.store.read(MANIFEST) or b"{}").items():
+            if key == MANIFEST_KEY:  # the audit checkpoint, not a page
+                continue
             listed[entry["path"]] = (int(key), entry.get("sha256", ""))
             for f in entry.get("attachments", ()):
                 listed[f["path"]] = (int(key), f["sha256"])
@@ -354,7 +356,7 @@ def restore(engine: Engine, site: StaticSite, report: IntegrityReport, target: s
                     entry = _entry_from_record(s, draft_id)
                     if entry is not None:
                         manifest[draft_id] = entry
-                site.store.write(MANIFEST, manifest_bytes(manifest))
+                site.store.write(MANIFEST, manifest_bytes(manifest, site.checkpoint()))
         done = Restored(tuple(rewritten), tuple(removed), tuple(sorted(fix_manifest | drop_from_manifest)))
         if chosen:
             append_event(s, action="site.restored", actor=actor,

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, delete, select
 from sqlmodel import Session
 
 from flows.site import ManifestEntry, SiteItem, SiteWrite, StaticSite, WrittenFile
+from storage.checkpoint import Anchor
 from storage.db import transaction
 from storage.dialect import dialect_for
 from storage.models import SiteFile
@@ -43,20 +44,24 @@ def _row(f: WrittenFile, now: datetime) -> SiteFile:
                     data=f.data, recorded_at=now)
 
 
-def publish_recorded(engine: Engine, site: StaticSite, item: SiteItem, *, now: datetime) -> ManifestEntry:
-    """Write ``item`` to the site and record its files, under the site lock."""
+def publish_recorded(engine: Engine, site: StaticSite, item: SiteItem, *, now: datetime,
+                     anchor: Anchor | None = None) -> ManifestEntry:
+    """Write ``item`` to the site and record its files, under the site lock; with ``anchor``, the
+    manifest carries a checkpoint of the audit chain's committed head, signed now."""
     with transaction(engine) as s:
         hold_site_lock(s)
-        write = site.write(item)
+        write = site.write(item, anchor.checkpoint(s, now) if anchor is not None else None)
         record(s, write, now=now)
     return write.entry
 
 
-def take_down_recorded(engine: Engine, site: StaticSite, draft_id: int, *, now: datetime) -> ManifestEntry | None:
-    """Take the draft's files off the site and forget them, under the site lock."""
+def take_down_recorded(engine: Engine, site: StaticSite, draft_id: int, *, now: datetime,
+                       anchor: Anchor | None = None) -> ManifestEntry | None:
+    """Take the draft's files off the site and forget them, under the site lock (``anchor``: as
+    :func:`publish_recorded`)."""
     with transaction(engine) as s:
         hold_site_lock(s)
-        write = site.take_down(draft_id)
+        write = site.take_down(draft_id, anchor.checkpoint(s, now) if anchor is not None else None)
         record(s, write, now=now)
         s.execute(delete(SiteFile).where(SiteFile.draft_id == draft_id))
     return write.entry
