@@ -501,7 +501,7 @@ def main(argv: list[str]) -> int:
     if not report.ok:
         print(f"审计链断裂：{report.reason}", file=sys.stderr)
         return 1
-    if key is not None and not carried:
+    if key is not None and not carried and not given:
         print("导出文件不带检查点：不能证明末尾未被截去（用 sanshen audit export 重新导出全量记录）", file=sys.stderr)
         return 1
     anchor = judge_anchor((*carried, *given), head_seq=watch.head, hash_at=watch.hashes.get, public_key=key)
