@@ -337,3 +337,29 @@ def test_the_worker_checkpoints_on_its_interval_and_integrity_stays_clean(cli):
     cli("audit", "checkpoint")
     assert len(log.read()) == count + 1
     assert cli.json("audit", "verify")["anchor"] == ANCHORED
+
+
+# --- the web page, its CSV export and the REST API -------------------------------------------
+
+
+@pytest.mark.db
+def test_web_and_rest_verify_and_the_web_csv_carry_the_checkpoint(app, team, tmp_path):
+    from tests.web_support import csrf_of, signed_in
+
+    team.walk(team.submit().id, through="一校")
+    cp = audit.checkpoint_now(team.ctx)
+    guan = signed_in(app, "guan")
+    page = guan.get("/admin/audit")
+    shown = guan.post("/admin/audit/verify", data={"csrf_token": csrf_of(page.text)})
+    assert shown.status_code == 200 and f"最近检查点 #{cp.seq}" in shown.text
+    export = guan.get("/admin/audit/export.csv")
+    path = tmp_path / "audit.csv"
+    path.write_bytes(export.content)  # with its BOM, for spreadsheets
+    done = _stand_alone(path, "--key", audit.key(team.ctx).public_key)
+    assert done.returncode == 0 and f"最近检查点 #{cp.seq}" in done.stdout, done.stderr
+
+    write_behind_the_program(team.ctx.engine, f"DELETE FROM auditevent WHERE seq >= {cp.seq}")
+    shown = guan.post("/admin/audit/verify", data={"csrf_token": csrf_of(guan.get("/admin/audit").text)})
+    assert "审计链末尾被截去" in shown.text
+    rest = guan.get("/api/v1/audit/verify", headers={"Authorization": f"Bearer {team.tokens['guan']}"})
+    assert rest.status_code == 409 and rest.json()["anchor"] == TRUNCATED and not rest.json()["ok"]

@@ -142,7 +142,8 @@ def verify(ctx: "AppContext") -> AuditChainView:
         reason=chain.reason if not chain.ok else (None if anchor.ok else anchor.message),
         anchor=anchor.status, checkpoint_seq=cp.seq if cp else None,
         checkpoint_at=datetime.fromisoformat(cp.at) if cp else None,
-        after_checkpoint=anchor.after if cp and anchor.ok else None, summary=summary)
+        after_checkpoint=anchor.after if cp and anchor.ok else None,
+        checkpoint_message=anchor.message if chain.ok else "", summary=summary)
 
 
 def key(ctx: "AppContext") -> AuditKeyView:

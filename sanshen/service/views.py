@@ -175,6 +175,7 @@ class AuditChainView(View):
     checkpoint_seq: int | None = Field(None, description="最近检查点所记的事件序号 N")
     checkpoint_at: Timestamp | None = Field(None, description="最近检查点的签发时间")
     after_checkpoint: int | None = Field(None, description="检查点之后的事件数")
+    checkpoint_message: str = Field("", description="与检查点核对的中文说明（链本身断裂时为空）")
     summary: str = Field("", description="核对结果的中文说明")
 
 
