@@ -19,6 +19,7 @@ document carry a signed checkpoint of the audit chain's head, so copies live out
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,6 +48,7 @@ from storage.db import transaction
 from storage.models import Attachment, AuditEvent, Draft, Publication, Revision
 from storage.outbox import enqueue
 
+log = logging.getLogger("sanshen.flows")
 SITE = "site"
 WEBHOOK = "webhook"
 CORRECTED = "内容已更正"  # the note of a correction whose revisions gave none
@@ -289,7 +291,10 @@ def _deliver_webhook(p: Publisher, item: SiteItem, now: datetime) -> None:
 def _with_checkpoint(p: Publisher, s: Session, document: dict, now: datetime) -> dict:
     """Add a checkpoint of the audit chain's head (as ``s`` sees it), signed now, to ``document``."""
     if p.anchor is not None:
-        document[MANIFEST_KEY] = p.anchor.checkpoint(s, now).to_json()
+        try:
+            document[MANIFEST_KEY] = p.anchor.checkpoint(s, now).to_json()
+        except (OSError, ValueError):  # the key cannot be read or made: deliver without one (logged)
+            log.exception("could not sign an audit checkpoint for the webhook")
     return document
 
 

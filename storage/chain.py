@@ -489,13 +489,13 @@ def main(argv: list[str]) -> int:
     carried: list[Checkpoint] = []
     with open(path, encoding="utf-8-sig", newline="") as fp:
         lines = read_csv(fp, carried) if fmt == "csv" else read_jsonl(fp, carried)
-        # the carried checkpoint is the first line: read it before the walk, which watches its seq
-        first = next(lines, None)
-        records = _chained(first, lines) if first is not None else iter(())
-        watch = _Watch(records, {cp.seq for cp in (*carried, *given)})
         try:
+            # the carried checkpoint is the first line: read it before the walk, which watches its seq
+            first = next(lines, None)
+            records = _chained(first, lines) if first is not None else iter(())
+            watch = _Watch(records, {cp.seq for cp in (*carried, *given)})
             report = verify_records(watch)
-        except (ValueError, KeyError) as exc:
+        except (ValueError, KeyError, TypeError) as exc:
             print(f"无法读取：{exc}", file=sys.stderr)
             return 2
     if not report.ok:

@@ -131,6 +131,31 @@ class CheckpointLog:
                     raise ValueError(f"检查点日志 {self.path} 第 {n} 行无法读取：{exc}") from None
         return out
 
+    def recent(self, n: int) -> list[Checkpoint]:
+        """The last ``n`` checkpoints, read from the end of the file (the log grows for years; the
+        latest ones decide a verification). A line that is not one raises ValueError."""
+        try:
+            fp = self.path.open("rb")
+        except FileNotFoundError:
+            return []
+        with fp:
+            end = fp.seek(0, os.SEEK_END)
+            start, data = end, b""
+            while start > 0 and data.count(b"\n") <= n:
+                start = max(start - 64 * 1024, 0)
+                fp.seek(start)
+                data = fp.read(end - start)
+        lines = [x for x in data.splitlines() if x.strip()]
+        if start > 0:
+            lines = lines[1:]  # the first may be a line's tail
+        out = []
+        for line in lines[-n:]:
+            try:
+                out.append(Checkpoint.from_json(json.loads(line)))
+            except ValueError as exc:
+                raise ValueError(f"检查点日志 {self.path} 中有一行无法读取：{exc}") from None
+        return out
+
     def last(self) -> Checkpoint | None:
         """The last line's checkpoint (read from the end of the file), None when there is none."""
         try:

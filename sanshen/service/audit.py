@@ -83,15 +83,19 @@ def anchor_of(settings: "Settings") -> Anchor:
     return Anchor.at(settings.home, settings.audit_key_path)
 
 
+RECENT_CHECKPOINTS = 100  # verification checks the latest this many checkpoints of the log
+
+
 def stored_checkpoints(ctx: "AppContext") -> list[Checkpoint]:
-    """Every checkpoint kept outside the database: the log, and the site manifest's copy.
-    Raises ValueError when the log has a line that is not a checkpoint."""
+    """The checkpoints kept outside the database: the log's latest (the highest N decides; an
+    older one can only be superseded), and the site manifest's copy. Raises ValueError when one
+    of those log lines is not a checkpoint."""
     from sanshen.service.site import site_of
 
-    found = anchor_of(ctx.settings).log.read()
+    found = anchor_of(ctx.settings).log.recent(RECENT_CHECKPOINTS)
     try:
         in_manifest = site_of(ctx.settings).checkpoint()
-    except OSError:  # the site's store is out of reach: the log still holds every checkpoint made here
+    except Exception:  # the site's store (a folder or S3) is out of reach: the log holds every checkpoint made here
         in_manifest = None
     if in_manifest is not None and in_manifest not in found:
         found.append(in_manifest)
