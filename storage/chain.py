@@ -441,8 +441,15 @@ def selection_of(path: str, fmt: str) -> str | None:
     return (first or {}).get("selection") or None
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors in Chinese, exit status 2
+        print(f"用法有误（{message}）\n用法：python chain.py 导出文件.jsonl|导出文件.csv [--key 公钥] "
+              "[--checkpoint 文件]", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def _arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python chain.py", description="独立复核 sanshen 审计导出文件（仅用 Python 标准库）",
         epilog="退出码：0 审计链完整；1 发现问题；2 用法或文件有误")
     parser.add_argument("path", metavar="导出文件", help="sanshen audit export 导出的 .jsonl 或 .csv")
