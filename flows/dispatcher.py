@@ -35,6 +35,7 @@ from review.freshness import FreshnessPolicy
 from review.workflow import WorkflowDef
 from storage import lexicon_revision, outbox
 from storage.audit import append_event
+from storage.checkpoint import Anchor
 from storage.clock import Clock, pause, system_clock
 from storage.localtime import DEFAULT_ZONE
 from storage.db import transaction
@@ -68,6 +69,7 @@ class DispatcherConfig:
     link_sweep_max_dead: int = 0  # more dead links than this and the admins are told
     dask: sitesweep.DaskOptions | None = None  # where site-wide re-checks run under Prefect (None: inline)
     time_zone: str = DEFAULT_ZONE  # times in notifications and on the public site (SANSHEN_TIME_ZONE)
+    checkpoint_every: timedelta | None = None  # signed audit checkpoints (None: only with publications)
 
 
 def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
@@ -82,12 +84,13 @@ class Dispatcher:
         config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
         after_site_write: Callable[[], None] | None = None, workflows: WorkflowVersions | None = None,
         clock: Clock = system_clock, prefect_api_url: str | None = None, site: StaticSite | None = None,
-        sweep_recipe: Callable[[], CheckerFactory] | None = None,
+        sweep_recipe: Callable[[], CheckerFactory] | None = None, anchor: Anchor | None = None,
     ) -> None:
         """``workflow``: the current definition; ``workflows`` the versions drafts are pinned to
         (default: only the current one known); ``clock`` tells every run what time it is;
         ``sweep_recipe`` gives a checker factory that can be sent to Dask workers (site-wide re-checks);
-        ``prefect_api_url``: the API flows report to (default: the one Prefect is configured with)."""
+        ``prefect_api_url``: the API flows report to (default: the one Prefect is configured with);
+        ``anchor``: signs the audit checkpoints (on ``config.checkpoint_every`` and with each publication)."""
         self.engine = engine
         self.clock = clock
         self.workflows = workflows or WorkflowVersions(workflow)
@@ -95,7 +98,8 @@ class Dispatcher:
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
         site = site if site is not None else StaticSite(site_dir, config.time_zone)  # ``site``: a store other than a folder
         self.publisher = Publisher(engine=engine, site=site, workflow=self.workflows.current,
-                                   webhook=webhook, after_site_write=after_site_write, workflows=self.workflows)
+                                   webhook=webhook, after_site_write=after_site_write, workflows=self.workflows,
+                                   anchor=anchor)
         self._checker_factory = checker_factory
         self._handlers: dict[str, Handler] = {
             "publish": self._publish, "withdraw": self._withdraw, "route": self._route,
@@ -108,7 +112,7 @@ class Dispatcher:
             log.info("link liveness checks are off: links items complete without probing")
         self._scheduled: dict[str, Handler] = {  # the jobs that run on an interval rather than from the outbox
             "sweep": self._sweep, "freshness": self._freshness, "integrity": self._integrity,
-            "linksweep": self._link_sweep,
+            "linksweep": self._link_sweep, "checkpoint": self._checkpoint,
         }
         self._flows: dict[str, Callable] | None = None
         self._next_sweep: datetime | None = None
@@ -176,6 +180,15 @@ class Dispatcher:
         url = self.config.public_site_url
         fetch = integrity.http_fetcher(url) if url else None
         return integrity.monitor(self.engine, self.publisher.site, now=now, fetch=fetch)
+
+    def _checkpoint(self, payload: dict, now: datetime) -> object:
+        """Sign the audit chain's committed head into the checkpoint log (nothing when it has not moved)."""
+        anchor = self.publisher.anchor
+        if anchor is None:
+            return "no audit key"
+        with transaction(self.engine, readonly=True) as s:
+            cp = anchor.checkpoint(s, now, if_moved=True)
+        return f"checkpoint #{cp.seq}" if cp else "chain head unchanged"
 
     def _link_sweep(self, payload: dict, now: datetime) -> object:
         return linksweep.sweep_links(self.engine, now=now, policy=self.config.link_policy,
@@ -273,6 +286,8 @@ class Dispatcher:
             jobs.append(("freshness", c.freshness_every, c.freshness_delay))
         if c.link_sweep_every and c.link_policy.enabled:  # the sweep's period row: one run per period per fleet
             jobs.append(("linksweep", c.link_sweep_every, timedelta(0)))
+        if c.checkpoint_every and self.publisher.anchor is not None:  # the first at start
+            jobs.append(("checkpoint", c.checkpoint_every, timedelta(0)))
         return jobs
 
     def monitors_if_due(self, now: datetime, stop: threading.Event | None = None) -> None:

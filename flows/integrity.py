@@ -47,7 +47,7 @@ from flows.site import (
 )
 from flows.site_files import hold_site_lock, record
 from storage.audit import append_event
-from storage.chain import format_at
+from storage.chain import MANIFEST_KEY, Checkpoint, format_at
 from storage.db import transaction
 from storage.models import Attachment, AuditEvent, Draft, Publication, Revision, SiteFile
 
@@ -180,6 +180,8 @@ def _compare_manifest(site: StaticSite, records: dict[str, _Record], found: _Fou
     listed: dict[str, tuple[int, str]] = {}
     try:
         for key, entry in orjson.loads(site.store.read(MANIFEST) or b"{}").items():
+            if key == MANIFEST_KEY:  # the audit checkpoint, not a page
+                continue
             listed[entry["path"]] = (int(key), entry.get("sha256", ""))
             for f in entry.get("attachments", ()):
                 listed[f["path"]] = (int(key), f["sha256"])
@@ -322,8 +324,10 @@ def matches(problem: Problem, target: str) -> bool:
 
 
 def restore(engine: Engine, site: StaticSite, report: IntegrityReport, target: str, *, actor: str,
-            now: datetime) -> Restored:
-    """Put back what ``report`` found wrong and ``target`` names (audited as ``site.restored``)."""
+            now: datetime, checkpoint: Checkpoint | None = None) -> Restored:
+    """Put back what ``report`` found wrong and ``target`` names (audited as ``site.restored``).
+    A manifest written again keeps its audit checkpoint, or when it had none readable, gets
+    ``checkpoint`` (the latest one kept outside the database)."""
     chosen = [p for p in report.problems if matches(p, target)]
     rewritten: list[str] = []
     removed: list[str] = []
@@ -354,7 +358,7 @@ def restore(engine: Engine, site: StaticSite, report: IntegrityReport, target: s
                     entry = _entry_from_record(s, draft_id)
                     if entry is not None:
                         manifest[draft_id] = entry
-                site.store.write(MANIFEST, manifest_bytes(manifest))
+                site.store.write(MANIFEST, manifest_bytes(manifest, site.checkpoint() or checkpoint))
         done = Restored(tuple(rewritten), tuple(removed), tuple(sorted(fix_manifest | drop_from_manifest)))
         if chosen:
             append_event(s, action="site.restored", actor=actor,

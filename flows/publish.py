@@ -12,10 +12,14 @@ Order of a publication (each step idempotent, so an interrupted run is simply ru
    ``draft.published`` with the hash, the author notified.
 4. webhook (if configured): POST, then its ``Publication`` row done. A failure leaves it
    pending and raises, so the outbox retries only what is left.
+
+With an ``anchor`` (storage/checkpoint.py) the manifest written in step 2 and each webhook
+document carry a signed checkpoint of the audit chain's head, so copies live outside the database.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,11 +42,13 @@ from review.progress import open_stages
 from review.transitions import VOIDED, publication_blockers
 from review.workflow import WorkflowDef
 from storage.audit import append_event
-from storage.chain import format_at
+from storage.chain import MANIFEST_KEY, format_at
+from storage.checkpoint import Anchor
 from storage.db import transaction
 from storage.models import Attachment, AuditEvent, Draft, Publication, Revision
 from storage.outbox import enqueue
 
+log = logging.getLogger("sanshen.flows")
 SITE = "site"
 WEBHOOK = "webhook"
 CORRECTED = "内容已更正"  # the note of a correction whose revisions gave none
@@ -66,6 +72,8 @@ class Publisher:
     after_site_write: Callable[[], None] | None = None
     # each draft is gated under the workflow version it started with (default: only ``workflow`` known)
     workflows: WorkflowVersions | None = None
+    # signs the audit checkpoints that go out with each publication (None: none)
+    anchor: Anchor | None = None
 
     def __post_init__(self) -> None:
         if self.workflows is None:
@@ -92,7 +100,7 @@ def publish(p: Publisher, *, draft_id: int, content_hash: str, now: datetime) ->
         return Outcome.NOTHING
     outcome = Outcome.ALREADY
     if not plan.site_done:
-        entry = publish_recorded(p.engine, p.site, plan.item, now=now)
+        entry = publish_recorded(p.engine, p.site, plan.item, now=now, anchor=p.anchor)
         if p.after_site_write is not None:
             p.after_site_write()
         _record_site(p, plan.item, entry.path, now)
@@ -262,6 +270,7 @@ def _deliver_webhook(p: Publisher, item: SiteItem, now: datetime) -> None:
         site_pub = s.scalar(select(Publication).where(
             Publication.key == publication_key(SITE, item.draft_id, item.content_hash)))
         document = webhook_document(item, kind=draft.kind, path=site_pub.path if site_pub else None)
+        _with_checkpoint(p, s, document, now)
     try:
         status = deliver(p.webhook, document, delivery_id=key)
     except WebhookError as exc:
@@ -279,13 +288,23 @@ def _deliver_webhook(p: Publisher, item: SiteItem, now: datetime) -> None:
                               "delivery": key}, at=now)
 
 
+def _with_checkpoint(p: Publisher, s: Session, document: dict, now: datetime) -> dict:
+    """Add a checkpoint of the audit chain's head (as ``s`` sees it), signed now, to ``document``."""
+    if p.anchor is not None:
+        try:
+            document[MANIFEST_KEY] = p.anchor.checkpoint(s, now).to_json()
+        except (OSError, ValueError):  # the key cannot be read or made: deliver without one (logged)
+            log.exception("could not sign an audit checkpoint for the webhook")
+    return document
+
+
 def withdraw(p: Publisher, *, draft_id: int, now: datetime) -> Outcome:
     """Take a withdrawn draft off the site (and tell the webhook receiver)."""
     with transaction(p.engine, readonly=True) as s:
         draft = s.get(Draft, draft_id)
         if draft is None or draft.status != DraftStatus.WITHDRAWN:
             return Outcome.NOTHING
-    entry = take_down_recorded(p.engine, p.site, draft_id, now=now)
+    entry = take_down_recorded(p.engine, p.site, draft_id, now=now, anchor=p.anchor)
     with transaction(p.engine) as s:
         done_before = s.scalar(select(AuditEvent.id).where(
             AuditEvent.draft_id == draft_id, AuditEvent.action == "site.withdrawn"))
@@ -330,7 +349,8 @@ def _deliver_withdrawal(p: Publisher, draft_id: int, now: datetime) -> None:
     with transaction(p.engine, readonly=True) as s:
         if _delivered(s, draft_id, delivery):
             return
-    status = deliver(p.webhook, {"event": "draft.withdrawn", "draft_id": draft_id}, delivery_id=delivery)
+        document = _with_checkpoint(p, s, {"event": "draft.withdrawn", "draft_id": draft_id}, now)
+    status = deliver(p.webhook, document, delivery_id=delivery)
     with transaction(p.engine) as s:
         if not _delivered(s, draft_id, delivery):
             append_event(s, action="webhook.delivered", actor="system", draft_id=draft_id,

@@ -1,6 +1,8 @@
 """The built-in static site: one HTML page per item (with its attachments), an index per column,
 an overall index and ``manifest.json`` (draft id → content hash, page path and page hash,
-publication time, attachments with their hashes).
+publication time, attachments with their hashes; under the one key that is not a draft id,
+``audit_checkpoint``, the audit chain's signed checkpoint made with the publication, a copy
+of it outside the database: storage/checkpoint.py).
 
 The files live in a :class:`flows.site_store.SiteStore` (a folder or S3). Each file is written
 atomically where the backend allows; attachments and the page first, the indexes next, the
@@ -23,6 +25,7 @@ from flows.site_store import DIR_MODE, FILE_MODE, LocalStore, SiteStore, atomic_
 __all__ = ["DIR_MODE", "FILE_MODE", "MANIFEST", "ManifestEntry", "SiteItem", "StaticSite", "atomic_write",
            "make_dirs", "item_path", "column_path"]
 
+from storage.chain import MANIFEST_KEY, Checkpoint
 from storage.localtime import DEFAULT_ZONE, local_text
 
 MANIFEST = "manifest.json"
@@ -284,7 +287,17 @@ class StaticSite:
         raw = self.store.read(MANIFEST)
         if raw is None:
             return {}
-        return {int(k): ManifestEntry.from_json(v) for k, v in json.loads(raw.decode("utf-8")).items()}
+        return {int(k): ManifestEntry.from_json(v) for k, v in json.loads(raw.decode("utf-8")).items()
+                if k != MANIFEST_KEY}
+
+    def checkpoint(self) -> Checkpoint | None:
+        """The audit checkpoint the manifest carries (None: none, or the manifest is unreadable)."""
+        raw = self.store.read(MANIFEST)
+        try:
+            found = json.loads(raw.decode("utf-8")).get(MANIFEST_KEY) if raw is not None else None
+            return Checkpoint.from_json(found) if found is not None else None
+        except (ValueError, AttributeError):
+            return None
 
     def entry(self, draft_id: int) -> ManifestEntry | None:
         return self.manifest().get(draft_id)
@@ -293,9 +306,10 @@ class StaticSite:
         """Write the item's page and list it; publishing the same hash again changes nothing."""
         return self.write(item).entry
 
-    def write(self, item: SiteItem) -> SiteWrite:
+    def write(self, item: SiteItem, checkpoint: Checkpoint | None = None) -> SiteWrite:
         """Publish ``item`` and say which files now hold what. The same hash again rewrites no page
-        (the first publication time stays) unless a file of it no longer has its recorded bytes."""
+        (the first publication time stays) unless a file of it no longer has its recorded bytes.
+        ``checkpoint`` (the audit chain's, signed now) goes into the manifest."""
         with self.store.locked():
             manifest = self.manifest()
             existing = manifest.get(item.draft_id)
@@ -322,7 +336,7 @@ class StaticSite:
                 self.store.delete(stale)
             manifest[item.draft_id] = entry
             listings = self._write_listing(manifest, changed_columns={item.column} | (
-                {existing.column} if existing else set()))
+                {existing.column} if existing else set()), checkpoint=checkpoint)
             return SiteWrite(entry, (*written, *listings), removed)
 
     def _intact(self, entry: ManifestEntry, item: SiteItem) -> list[WrittenFile] | None:
@@ -342,8 +356,9 @@ class StaticSite:
         """Remove the item's page and listing; returns what was removed (None if absent)."""
         return self.take_down(draft_id).entry
 
-    def take_down(self, draft_id: int) -> SiteWrite:
-        """Remove the item's page, attachments and listing; says what was removed and rewritten."""
+    def take_down(self, draft_id: int, checkpoint: Checkpoint | None = None) -> SiteWrite:
+        """Remove the item's page, attachments and listing; says what was removed and rewritten.
+        ``checkpoint`` (the audit chain's, signed now) goes into the manifest."""
         with self.store.locked():
             manifest = self.manifest()
             entry = manifest.pop(draft_id, None)
@@ -352,18 +367,22 @@ class StaticSite:
                 self.store.delete(path)
             listings: list[WrittenFile] = []
             if entry is not None:
-                listings = self._write_listing(manifest, changed_columns={entry.column})
+                listings = self._write_listing(manifest, changed_columns={entry.column}, checkpoint=checkpoint)
             return SiteWrite(entry, tuple(listings), tuple(removed))
 
+    def write_manifest(self, manifest: dict[int, ManifestEntry], checkpoint: Checkpoint | None = None) -> None:
+        """Write ``manifest`` with ``checkpoint``, or without one the checkpoint it carries now."""
+        self.store.write(MANIFEST, manifest_bytes(manifest, checkpoint or self.checkpoint()))
+
     def _write_listing(self, manifest: dict[int, ManifestEntry], *, changed_columns: set[str],
-                       manifest_too: bool = True) -> list[WrittenFile]:
+                       manifest_too: bool = True, checkpoint: Checkpoint | None = None) -> list[WrittenFile]:
         written = []
         for path, text in listing_pages(manifest, changed_columns, self.zone):
             data = text.encode("utf-8")
             self.store.write(path, data)
             written.append(WrittenFile(path, sha256_hex(data), len(data), LISTING, None, data))
         if manifest_too:
-            self.store.write(MANIFEST, manifest_bytes(manifest))
+            self.write_manifest(manifest, checkpoint)
         return written
 
 
@@ -381,8 +400,10 @@ def listing_pages(manifest: dict[int, ManifestEntry], columns: set[str],
     return pages
 
 
-def manifest_bytes(manifest: dict[int, ManifestEntry]) -> bytes:
-    data = {str(k): asdict(v) for k, v in sorted(manifest.items())}
+def manifest_bytes(manifest: dict[int, ManifestEntry], checkpoint: Checkpoint | None = None) -> bytes:
+    data: dict[str, object] = {str(k): asdict(v) for k, v in sorted(manifest.items())}
+    if checkpoint is not None:
+        data[MANIFEST_KEY] = checkpoint.to_json()
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
 

@@ -8,6 +8,7 @@ with these rows (flows/integrity.py).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -15,10 +16,13 @@ from sqlalchemy import Engine, delete, select
 from sqlmodel import Session
 
 from flows.site import ManifestEntry, SiteItem, SiteWrite, StaticSite, WrittenFile
+from storage.chain import Checkpoint
+from storage.checkpoint import Anchor
 from storage.db import transaction
 from storage.dialect import dialect_for
 from storage.models import SiteFile
 
+log = logging.getLogger("sanshen.flows")
 SITE_LOCK = 0x5A45_0013  # database lock key held while the site changes
 
 
@@ -43,20 +47,36 @@ def _row(f: WrittenFile, now: datetime) -> SiteFile:
                     data=f.data, recorded_at=now)
 
 
-def publish_recorded(engine: Engine, site: StaticSite, item: SiteItem, *, now: datetime) -> ManifestEntry:
-    """Write ``item`` to the site and record its files, under the site lock."""
+def _checkpoint(anchor: Anchor | None, session: Session, now: datetime) -> Checkpoint | None:
+    """A checkpoint for the manifest; a key that cannot be read or made never stops a publication
+    (logged; the scheduled checkpoint job reports it again)."""
+    if anchor is None:
+        return None
+    try:
+        return anchor.checkpoint(session, now)
+    except (OSError, ValueError):
+        log.exception("could not sign an audit checkpoint for the manifest")
+        return None
+
+
+def publish_recorded(engine: Engine, site: StaticSite, item: SiteItem, *, now: datetime,
+                     anchor: Anchor | None = None) -> ManifestEntry:
+    """Write ``item`` to the site and record its files, under the site lock; with ``anchor``, the
+    manifest carries a checkpoint of the audit chain's committed head, signed now."""
     with transaction(engine) as s:
         hold_site_lock(s)
-        write = site.write(item)
+        write = site.write(item, _checkpoint(anchor, s, now))
         record(s, write, now=now)
     return write.entry
 
 
-def take_down_recorded(engine: Engine, site: StaticSite, draft_id: int, *, now: datetime) -> ManifestEntry | None:
-    """Take the draft's files off the site and forget them, under the site lock."""
+def take_down_recorded(engine: Engine, site: StaticSite, draft_id: int, *, now: datetime,
+                       anchor: Anchor | None = None) -> ManifestEntry | None:
+    """Take the draft's files off the site and forget them, under the site lock (``anchor``: as
+    :func:`publish_recorded`)."""
     with transaction(engine) as s:
         hold_site_lock(s)
-        write = site.take_down(draft_id)
+        write = site.take_down(draft_id, _checkpoint(anchor, s, now))
         record(s, write, now=now)
         s.execute(delete(SiteFile).where(SiteFile.draft_id == draft_id))
     return write.entry

@@ -127,6 +127,18 @@ class Settings:
         "SANSHEN_SIGN_REQUIRES_HASH", kinds.FLAG,
         "签批必须注明所审阅版本的内容哈希（命令行 --expect-hash，接口 expect_hash；网页表单自动带上），防止签批未看过的内容（1/0）",
         default="1")
+    audit_key_file: Path | None = _setting(
+        "SANSHEN_AUDIT_KEY_FILE", kinds.PATH,
+        "审计检查点的 Ed25519 私钥文件（PEM，首次使用时以 0600 权限生成）；须保存在数据库之外并单独备份",
+        unset="数据目录下的 keys/audit-ed25519.pem")
+    audit_checkpoint_minutes: float = _setting(
+        "SANSHEN_AUDIT_CHECKPOINT_MINUTES", kinds.SECONDS,
+        "后台为审计链签发检查点的间隔（分钟；链无新事件时不签）；0 为只在发布、撤稿时签发", default="15")
+
+    @property
+    def audit_key_path(self) -> Path:
+        """The audit checkpoints' private key (default: ``keys/audit-ed25519.pem`` in the data directory)."""
+        return self.audit_key_file or self.home / "keys" / "audit-ed25519.pem"
 
     @property
     def site_store_url(self) -> str:

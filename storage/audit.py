@@ -22,7 +22,9 @@ from sqlalchemy import Text, cast, select
 from sqlmodel import Session
 
 from storage.chain import (
+    CHECKPOINT_KEY,
     FIELDS,
+    Checkpoint,
     GENESIS,
     ChainRecord,
     ChainReport,
@@ -130,10 +132,11 @@ def verify_chain(session: Session) -> ChainReport:
 
 
 def export_events(session: Session, fmt: str, out: TextIO, *, where: Sequence[Any] = (),
-                  selection: str | None = None) -> int:
+                  selection: str | None = None, checkpoint: Checkpoint | None = None) -> int:
     """Write every event with its prev_hash and hash as "csv" or "jsonl"; return the count.
     With ``where``, only the matching events, each marked with ``selection`` (the filter in
-    words), which tells storage/chain.py to verify it as a selection."""
+    words), which tells storage/chain.py to verify it as a selection. A full export carries
+    ``checkpoint`` as its first line (see storage/chain.py)."""
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"unknown export format: {fmt}")
     if where and not selection:
@@ -142,6 +145,12 @@ def export_events(session: Session, fmt: str, out: TextIO, *, where: Sequence[An
     writer = csv.writer(out) if fmt == "csv" else None
     if writer:
         writer.writerow(FIELDS + (("selection",) if where else ()))
+    if checkpoint is not None and not where:
+        cp = canonical_json(checkpoint.to_json())
+        if writer:
+            writer.writerow([CHECKPOINT_KEY, "", "", "", "", cp, "", ""])
+        else:
+            out.write(canonical_json({CHECKPOINT_KEY: checkpoint.to_json()}) + "\n")
     count = 0
     for r in iter_records(session, where):
         if writer:

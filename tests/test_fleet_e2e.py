@@ -118,7 +118,7 @@ def test_two_workers_on_a_prefect_server_publish_every_draft_once_through_a_kill
                 proc.wait()
 
     manifest = json.loads((home / "site" / MANIFEST).read_text(encoding="utf-8"))
-    assert {int(k): v["content_hash"] for k, v in manifest.items()} == expected
+    assert {int(k): v["content_hash"] for k, v in manifest.items() if k != "audit_checkpoint"} == expected
     with transaction(engine, readonly=True) as s:
         assert verify_chain(s).ok
         per_draft = Counter(s.scalars(select(AuditEvent.draft_id).where(AuditEvent.action == "draft.published")))

@@ -98,7 +98,7 @@ def test_worker_killed_at_random_points_publishes_every_draft_once(db_url, tmp_p
     assert final.returncode == 0, final.stderr
 
     manifest = json.loads((home / "site" / MANIFEST).read_text(encoding="utf-8"))
-    assert {int(k): v["content_hash"] for k, v in manifest.items()} == expected
+    assert {int(k): v["content_hash"] for k, v in manifest.items() if k != "audit_checkpoint"} == expected
     with transaction(engine, readonly=True) as s:
         published = s.scalars(select(AuditEvent.draft_id).where(AuditEvent.action == "draft.published")).all()
         assert verify_chain(s).ok

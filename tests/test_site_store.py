@@ -84,7 +84,7 @@ def test_two_workers_publish_into_one_s3_site_and_two_web_fronts_serve_every_pag
             assert publish(publishers[n % 2], draft_id=draft_id, content_hash=digest,
                            now=NOW + timedelta(minutes=n)) is Outcome.PUBLISHED
         manifest = json.loads(site_of(one.settings).store.read(MANIFEST))
-        assert {int(k): v["content_hash"] for k, v in manifest.items()} == dict(drafts)
+        assert {int(k): v["content_hash"] for k, v in manifest.items() if k != "audit_checkpoint"} == dict(drafts)
         listed = {path for path, _ in site_of(two.settings).store.files()}
         assert {item_path(d) for d, _ in drafts} | {"index.html", MANIFEST} <= listed
         from sanshen.web.app import create_app

@@ -11,6 +11,7 @@ def init(as_json: bool = json_option()) -> None:
     """创建或升级数据目录与数据库（可重复执行）。"""
     from casestore.apply import system_user_id
     from flows.integrity import adopt_published
+    from sanshen.service.audit import anchor_of
     from sanshen.service.site import site_of
     from storage.db import transaction
 
@@ -20,6 +21,7 @@ def init(as_json: bool = json_option()) -> None:
         adopted = adopt_published(ctx.engine, site, now=ctx.clock())  # a site published before files were recorded
         with transaction(ctx.engine) as session:
             system_user_id(session, now=ctx.clock())
+        anchor_of(ctx.settings).key()  # the audit checkpoints' key, made here on first use (back it up)
         info = {
             "home": str(ctx.settings.home),
             "database": ctx.engine.url.render_as_string(hide_password=True),

@@ -59,7 +59,9 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
                             link_sweep_every=timedelta(hours=settings.link_sweep_hours),
                             link_sweep_max_dead=settings.link_sweep_max_dead,
                             dask=DaskOptions(address=settings.dask_address, workers=settings.dask_workers),
-                            time_zone=settings.time_zone)
+                            time_zone=settings.time_zone,
+                            checkpoint_every=timedelta(minutes=settings.audit_checkpoint_minutes)
+                            if settings.audit_checkpoint_minutes > 0 else None)
 
 
 def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_url: str | None = None,
@@ -67,6 +69,7 @@ def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_u
     """The dispatcher for this data directory; without ``config``, the one :func:`dispatcher_config`
     makes of the context's settings. With ``use_prefect``, run it inside :func:`running_dispatcher`."""
     from flows.dispatcher import Dispatcher
+    from sanshen.service.audit import anchor_of
     from sanshen.service.draft_pass import DraftPass
     from sanshen.service.site import site_of
     from sanshen.service.site_sweep import lexicon_pass
@@ -76,7 +79,7 @@ def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_u
         checker_factory=lambda: DraftPass(ctx.checker), webhook=webhook_config(ctx),
         use_prefect=use_prefect, config=config or dispatcher_config(ctx.settings),
         after_site_write=_pause_hook(ctx.settings.fault_publish_pause), clock=ctx.clock,
-        prefect_api_url=prefect_api_url, sweep_recipe=lambda: lexicon_pass(ctx),
+        prefect_api_url=prefect_api_url, sweep_recipe=lambda: lexicon_pass(ctx), anchor=anchor_of(ctx.settings),
     )
 
 

@@ -47,6 +47,9 @@ def restore(ctx: "AppContext", actor: UserView, target: str) -> RestoreView:
             fetch.close()
     if not any(integrity.matches(p, target) for p in report.problems):
         raise InvalidInput("nothing_to_restore", f"“{target}”与签发版本一致，无需恢复")
-    done = integrity.restore(ctx.engine, site, report, target, actor=actor.name, now=ctx.clock())
+    from sanshen.service.audit import latest_checkpoint
+
+    done = integrity.restore(ctx.engine, site, report, target, actor=actor.name, now=ctx.clock(),
+                             checkpoint=latest_checkpoint(ctx))
     return RestoreView(target=target, rewritten=list(done.rewritten), removed=list(done.removed),
                        manifest_fixed=list(done.manifest_fixed))

@@ -170,6 +170,28 @@ class AuditChainView(View):
     checked: int = Field(description="已校验的记录数")
     first_broken_seq: int | None = Field(description="第一条断裂的记录序号")
     reason: str | None
+    anchor: str = Field("unanchored", description="与签名检查点的核对结果：anchored 完整 / unanchored 尚无检查点 / "
+                                                   "truncated 末尾被截去 / rewritten 被改写 / forged 检查点签名无效")
+    checkpoint_seq: int | None = Field(None, description="最近检查点所记的事件序号 N")
+    checkpoint_at: Timestamp | None = Field(None, description="最近检查点的签发时间")
+    after_checkpoint: int | None = Field(None, description="检查点之后的事件数")
+    checkpoint_message: str = Field("", description="与检查点核对的中文说明（链本身断裂时为空）")
+    summary: str = Field("", description="核对结果的中文说明")
+
+
+class AuditKeyView(View):
+    key_id: str = Field(description="公钥的标识（原始公钥 SHA-256 的前 16 位十六进制数）")
+    public_key: str = Field(description="Ed25519 公钥，64 位十六进制数（python storage/chain.py 导出文件 --key 用它核对）")
+    public_key_pem: str
+    key_file: str = Field(description="私钥文件的位置（私钥本身从不显示）")
+
+
+class CheckpointView(View):
+    seq: int = Field(description="检查点所记的最后一条事件的序号 N")
+    hash: str = Field(description="第 N 条事件的链哈希")
+    at: Timestamp
+    key_id: str
+    signature: str
 
 
 class NotificationView(View):
