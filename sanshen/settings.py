@@ -127,6 +127,10 @@ class Settings:
         "SANSHEN_SIGN_REQUIRES_HASH", kinds.FLAG,
         "签批必须注明所审阅版本的内容哈希（命令行 --expect-hash，接口 expect_hash；网页表单自动带上），防止签批未看过的内容（1/0）",
         default="1")
+    prefect_name: str = _setting(
+        "SANSHEN_PREFECT_NAME", kinds.NAME,
+        "本安装在 Prefect 中的名称：各部署名（如 sanshen-outbox/名称）、并发限制名与幂等键都以它区分；"
+        "几个安装共用一个 Prefect server 时各取不同的名称", default="sanshen")
 
     @property
     def site_store_url(self) -> str:
