@@ -44,7 +44,6 @@ log = logging.getLogger("sanshen.flows")
 
 Handler = Callable[[dict, datetime], object]
 TASK_KINDS = ("publish", "withdraw", "recheck")  # under Prefect each of these items is a task run
-DRAFT_KINDS = ("publish", "withdraw", "expire")  # under Prefect each holds its draft's slot (one at a time)
 TASK_RETRIES = 2  # Prefect retries a failed task this many times, within the item's claim, before the outbox's backoff
 TASK_RETRY_DELAYS = [1, 4]  # seconds before each of them
 FLOW_RETRIES = 1  # an outbox or sweep run that fails as a whole (the database was away) is run once more
@@ -131,12 +130,9 @@ class Dispatcher:
     # --- the work of each kind (plain functions of the payload) -------------------------
 
     def _publish(self, payload: dict, now: datetime) -> object:
-        with self._draft_slot(payload):
-            return self._do_publish(payload, now)
-
-    def _do_publish(self, payload: dict, now: datetime) -> object:
-        return publish.publish(self.publisher, draft_id=int(payload["draft_id"]),
-                               content_hash=str(payload["content_hash"]), now=now)
+        with self._draft_slot(payload):  # publish, withdraw and expire: one at a time per draft under Prefect
+            return publish.publish(self.publisher, draft_id=int(payload["draft_id"]),
+                                   content_hash=str(payload["content_hash"]), now=now)
 
     def _withdraw(self, payload: dict, now: datetime) -> object:
         with self._draft_slot(payload):
