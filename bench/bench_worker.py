@@ -120,7 +120,10 @@ def drain(db_url: str, home: Path, *, inline: bool, api_url: str | None, workers
                               stderr=subprocess.PIPE, text=True) for _ in range(workers)]
     for proc in procs:
         out, err = proc.communicate(timeout=1800)
-        if proc.returncode != 0:
+        # with several workers, one may end while another still holds the last items ("仍有 N 项待办未完成"):
+        # not a failure as long as nothing is left once all have exited (``published`` checks that)
+        left_to_others = workers > 1 and proc.returncode == 1 and "仍有" in err and "放弃 0 项" in out
+        if proc.returncode != 0 and not left_to_others:
             raise SystemExit(f"worker failed ({proc.returncode}): {out}\n{err[-3000:]}")
     return time.perf_counter() - began
 

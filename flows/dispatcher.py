@@ -45,6 +45,11 @@ log = logging.getLogger("sanshen.flows")
 
 Handler = Callable[[dict, datetime], object]
 TASK_KINDS = ("publish", "withdraw", "recheck")  # under Prefect each of these items is a task run
+TASK_RETRIES = 2  # Prefect retries a failed task this many times, within the item's claim, before the outbox's backoff
+TASK_RETRY_DELAYS = [1, 4]  # seconds before each of them
+FLOW_RETRIES = 1  # an outbox or sweep run that fails as a whole (the database was away) is run once more
+FLOW_RETRY_DELAY = 5
+MONITOR_FLOWS = ("integrity", "freshness", "linksweep")  # deployments with schedules on a Prefect server
 MAX_AUDIT_ERROR = 1000  # characters of the error kept in the outbox.dead audit event
 MAX_NOTICE_ERROR = 200  # … and in the admins' notification
 
@@ -70,6 +75,7 @@ class DispatcherConfig:
     dask: sitesweep.DaskOptions | None = None  # where site-wide re-checks run under Prefect (None: inline)
     time_zone: str = DEFAULT_ZONE  # times in notifications and on the public site (SANSHEN_TIME_ZONE)
     checkpoint_every: timedelta | None = None  # signed audit checkpoints (None: only with publications)
+    prefect_name: str = "sanshen"  # the installation's name in Prefect (SANSHEN_PREFECT_NAME)
 
 
 def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
@@ -85,12 +91,15 @@ class Dispatcher:
         after_site_write: Callable[[], None] | None = None, workflows: WorkflowVersions | None = None,
         clock: Clock = system_clock, prefect_api_url: str | None = None, site: StaticSite | None = None,
         sweep_recipe: Callable[[], CheckerFactory] | None = None, anchor: Anchor | None = None,
+        server_schedules: bool = False,
     ) -> None:
         """``workflow``: the current definition; ``workflows`` the versions drafts are pinned to
         (default: only the current one known); ``clock`` tells every run what time it is;
         ``sweep_recipe`` gives a checker factory that can be sent to Dask workers (site-wide re-checks);
         ``prefect_api_url``: the API flows report to (default: the one Prefect is configured with);
-        ``anchor``: signs the audit checkpoints (on ``config.checkpoint_every`` and with each publication)."""
+        ``anchor``: signs the audit checkpoints (on ``config.checkpoint_every`` and with each publication);
+        ``server_schedules``: that API is a Prefect server whose scheduler runs the sweep and the monitors
+        as scheduled deployments (else this process runs them on their intervals)."""
         self.engine = engine
         self.clock = clock
         self.workflows = workflows or WorkflowVersions(workflow)
@@ -108,6 +117,7 @@ class Dispatcher:
         self._sweep_recipe = sweep_recipe
         self._use_prefect = use_prefect
         self.prefect_api_url = prefect_api_url
+        self.server_schedules = use_prefect and server_schedules
         if not config.link_policy.enabled:
             log.info("link liveness checks are off: links items complete without probing")
         self._scheduled: dict[str, Handler] = {  # the jobs that run on an interval rather than from the outbox
@@ -125,14 +135,29 @@ class Dispatcher:
     # --- the work of each kind (plain functions of the payload) -------------------------
 
     def _publish(self, payload: dict, now: datetime) -> object:
-        return publish.publish(self.publisher, draft_id=int(payload["draft_id"]),
-                               content_hash=str(payload["content_hash"]), now=now)
+        with self._draft_slot(payload):  # publish, withdraw and expire: one at a time per draft under Prefect
+            return publish.publish(self.publisher, draft_id=int(payload["draft_id"]),
+                                   content_hash=str(payload["content_hash"]), now=now)
 
     def _withdraw(self, payload: dict, now: datetime) -> object:
-        return publish.withdraw(self.publisher, draft_id=int(payload["draft_id"]), now=now)
+        with self._draft_slot(payload):
+            return publish.withdraw(self.publisher, draft_id=int(payload["draft_id"]), now=now)
 
     def _expire(self, payload: dict, now: datetime) -> object:
-        return publish.expire(self.publisher, draft_id=int(payload["draft_id"]), now=now)
+        with self._draft_slot(payload):
+            return publish.expire(self.publisher, draft_id=int(payload["draft_id"]), now=now)
+
+    @contextmanager
+    def _draft_slot(self, payload: dict) -> Iterator[None]:
+        """Under Prefect, the draft's slot of Prefect's concurrency limits (one publication per draft at
+        a time, fleet-wide); inline, the outbox key and the site's database lock alone."""
+        if not self._in_prefect_round:
+            yield
+            return
+        from flows.engine import draft_slot
+
+        with draft_slot(self.config.prefect_name, int(payload["draft_id"])):
+            yield
 
     def _route(self, payload: dict, now: datetime) -> object:
         return route.route_draft(self.engine, self.workflows, draft_id=int(payload["draft_id"]), now=now,
@@ -142,9 +167,9 @@ class Dispatcher:
         if self._in_prefect_round and self.config.link_policy.enabled:
             from prefect.concurrency.sync import concurrency
 
-            from flows.engine import LINK_PROBES
+            from flows.engine import link_probes
 
-            with concurrency(LINK_PROBES, occupy=1, strict=False):  # Prefect's fleet-wide cap on probing
+            with concurrency(link_probes(self.config.prefect_name), occupy=1, strict=False):  # Prefect's fleet-wide cap on probing
                 return self._probe_links(payload, now)
         return self._probe_links(payload, now)
 
@@ -208,7 +233,8 @@ class Dispatcher:
                     return handler(payload, datetime.fromisoformat(now))
 
                 body.__name__ = f"sanshen_{kind}"
-                return task(name=kind, task_run_name="{key}", retries=0, persist_result=False)(body)
+                return task(name=kind, task_run_name="{key}", retries=TASK_RETRIES,
+                            retry_delay_seconds=TASK_RETRY_DELAYS, persist_result=False)(body)
 
             tasks = {kind: task_of(kind, self._handlers[kind]) for kind in TASK_KINDS}
 
@@ -221,15 +247,29 @@ class Dispatcher:
                 retried = context is not None and context.flow_run is not None and context.flow_run.run_count > 1
                 return self._run_keys(keys, self._batch_stop, tasks, retried=retried)
 
-            def sweep(now: str) -> object:
+            def sweep(now: str | None = None) -> object:
                 """Escalate the review stages past their due time."""
-                return self._sweep({}, max(datetime.fromisoformat(now), self.clock()))
+                return self._sweep({}, max(datetime.fromisoformat(now), self.clock()) if now else self.clock())
+
+            def monitor_of(kind: str) -> Callable:
+                def body() -> str:
+                    from prefect.context import FlowRunContext
+
+                    context = FlowRunContext.get()
+                    run = context.flow_run if context is not None else None
+                    return str(self.run_monitor(kind, run.expected_start_time if run is not None else None))
+
+                body.__name__ = f"sanshen_{kind}"
+                body.__doc__ = MONITOR_DOCS[kind]
+                return flow(name=f"sanshen-{kind}", validate_parameters=False, log_prints=False,
+                            persist_result=False)(body)
 
             self._flows = {
                 "batch": flow(name="sanshen-outbox", validate_parameters=False, log_prints=False,
-                              persist_result=False)(batch),
+                              persist_result=False, retries=FLOW_RETRIES, retry_delay_seconds=FLOW_RETRY_DELAY)(batch),
                 "sweep": flow(name="sanshen-sweep", validate_parameters=False, log_prints=False,
-                              persist_result=False)(sweep),
+                              persist_result=False, retries=FLOW_RETRIES, retry_delay_seconds=FLOW_RETRY_DELAY)(sweep),
+                **{kind: monitor_of(kind) for kind in MONITOR_FLOWS},
             }
         return self._flows
 
@@ -289,6 +329,22 @@ class Dispatcher:
         if c.checkpoint_every and self.publisher.anchor is not None:  # the first at start
             jobs.append(("checkpoint", c.checkpoint_every, timedelta(0)))
         return jobs
+
+    def scheduled_jobs(self) -> dict[str, timedelta]:
+        """The interval jobs Prefect's server schedules as deployments (kind → interval); none unless
+        ``server_schedules``."""
+        if not self.server_schedules:
+            return {}
+        return {"sweep": self.config.sweep_every, **{kind: every for kind, every, _ in self._interval_jobs()}}
+
+    def run_monitor(self, kind: str, planned: datetime | None) -> object:
+        """One scheduled run of a monitor (``planned``: the time it was scheduled for)."""
+        now = self.clock()
+        if planned is not None:  # a plain datetime (Prefect's belongs to another library)
+            planned = datetime.fromtimestamp(planned.timestamp(), now.tzinfo)
+        every = self.scheduled_jobs().get(kind) or self.config.link_sweep_every
+        payload = {"period": linksweep.scheduled_period(planned or now, every)} if kind == "linksweep" else {}
+        return self.run_kind(kind, payload, now)
 
     def monitors_if_due(self, now: datetime, stop: threading.Event | None = None) -> None:
         """Run each interval job that is due; a failed one is tried again at its next interval."""
@@ -350,7 +406,8 @@ class Dispatcher:
         """One round under Prefect; if Prefect's API fails (down, timing out), this round's items run
         inline instead, with a warning: publication never waits for Prefect."""
         self._prefect_engine()
-        self.monitors_if_due(self.clock(), stop)
+        if not self.server_schedules:  # else they are deployments the server schedules
+            self.monitors_if_due(self.clock(), stop)
         self._batch_stop = stop
         self._in_prefect_round = True
         try:
@@ -359,6 +416,8 @@ class Dispatcher:
             self._in_prefect_round = False
             log.warning("Prefect API failed, running this round inline: %s: %s", type(exc).__name__, exc)
             self.sweep_if_due(self.clock())
+            if self.server_schedules:  # the server's scheduler may be the part that is away
+                self.monitors_if_due(self.clock(), stop)
             first = None if stop is not None and stop.is_set() else self._claim_one(self.clock())
             return 0 if first is None else self._run_batch(first, None, stop, None)
         finally:
@@ -483,6 +542,13 @@ class Dispatcher:
                     n = 0
                 if n == 0:
                     pause(stop, self.config.poll_seconds)
+
+
+MONITOR_DOCS = {
+    "integrity": "Check the published site against the publication records (tamper monitor).",
+    "freshness": "Check every column's last update against its period and tell the admins.",
+    "linksweep": "Probe every link of every published page again (site-wide link sweep).",
+}
 
 
 def worker_tag(worker: str) -> str:

@@ -182,8 +182,11 @@ def crash_runs_tagged(api_url: str | None, tag: str, message: str) -> int:
         runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(
             tags=FlowRunFilterTags(all_=[tag]),
             state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING, StateType.PENDING]))))
+        from flows.engine import release_slots_of
+
         for run in runs:
             client.set_flow_run_state(run.id, Crashed(message=message), force=True)
+            release_slots_of(client, run)  # the draft slot it held, at once rather than after its lease
     if runs:
         log.warning("marked %s flow runs of %s crashed", len(runs), tag)
     return len(runs)

@@ -112,3 +112,13 @@ def _time_zone(raw: str) -> str:
 
 
 TIME_ZONE = Kind(_time_zone)
+
+
+def _name(raw: str) -> str:
+    name = raw.strip()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", name):
+        raise ValueError("应为 1–40 个小写字母、数字、连字符或下划线，以字母或数字开头")
+    return name
+
+
+NAME = Kind(_name)  # a name other systems see (Prefect's deployments and limits)

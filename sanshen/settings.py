@@ -139,6 +139,10 @@ class Settings:
     def audit_key_path(self) -> Path:
         """The audit checkpoints' private key (default: ``keys/audit-ed25519.pem`` in the data directory)."""
         return self.audit_key_file or self.home / "keys" / "audit-ed25519.pem"
+    prefect_name: str = _setting(
+        "SANSHEN_PREFECT_NAME", kinds.NAME,
+        "本安装在 Prefect 中的名称：各部署名（如 sanshen-outbox/名称）、并发限制名与幂等键都以它区分；"
+        "几个安装共用一个 Prefect server 时各取不同的名称", default="sanshen")
 
     @property
     def site_store_url(self) -> str:

@@ -24,7 +24,7 @@ os.environ.setdefault("SANSHEN_LINK_CHECK", "off")
 import pytest  # noqa: E402
 
 pytest_plugins = ["tests.team", "tests.web_support", "tests.cli_support", "tests.flows_support", "tests.foia_support",
-                  "tests.s3_support"]
+                  "tests.s3_support", "tests.prefect_server"]
 
 
 @pytest.fixture(scope="session")

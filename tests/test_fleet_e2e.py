@@ -1,7 +1,8 @@
-"""End to end on the production topology: PostgreSQL, a real `prefect server` process and two `sanshen worker`
-processes publishing N drafts into one site; one worker is killed (-9) mid-batch. Every draft is published
-exactly once, each webhook delivery id arrives once, and the runs show in Prefect's API (the killed
-worker's run as CRASHED). Runs in the PostgreSQL pass of scripts/test.sh (SANSHEN_TEST_PG)."""
+"""End to end on the production topology: PostgreSQL, a real `prefect server` process, a real S3 API (moto's
+server) and two `sanshen worker` processes, each with its own data directory, publishing N drafts into one site
+in the bucket; one worker is killed (-9) mid-batch. Every draft is published exactly once, every page is in the
+bucket once and in the manifest, each webhook delivery id arrives once, and the runs show in Prefect's API (the
+killed worker's run as CRASHED). Runs in the PostgreSQL pass of scripts/test.sh (SANSHEN_TEST_PG)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,15 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
 from flows.dispatcher import worker_tag
-from flows.site import MANIFEST
+from flows.site import MANIFEST, item_path
+from flows.site_store import open_store
 from flows.webhook import DELIVERY_HEADER
 from review.workflow import default_workflow
 from storage.audit import verify_chain
@@ -38,43 +37,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def prefect_server(tmp_path):
-    """`prefect server start` on 127.0.0.1 with a home of its own; stopped after the test."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    home = tmp_path / "prefect-server"
-    home.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "SANSHEN_"))}
-    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
-    log = open(home / "server.log", "wb")
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1",
-                             "--port", str(port), "--no-ui"], env=env, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/api"
-    try:
-        deadline = time.monotonic() + 240
-        while True:
-            assert proc.poll() is None, (home / "server.log").read_text()
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "prefect server did not start"
-            time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
 def _published(engine) -> list[int]:
     with transaction(engine, readonly=True) as s:
         return list(s.scalars(select(AuditEvent.draft_id).where(AuditEvent.action == "draft.published")))
@@ -87,8 +49,8 @@ def _wait(condition, what: str, timeout: float) -> None:
         time.sleep(0.2)
 
 
-def test_two_workers_on_a_prefect_server_publish_every_draft_once_through_a_kill_9(db_url, tmp_path, server,
-                                                                                  prefect_server):
+def test_two_workers_on_a_prefect_server_publish_every_draft_once_into_one_s3_site_through_a_kill_9(
+        db_url, tmp_path, server, prefect_server, s3):
     engine = make_engine(db_url)
     upgrade(engine)
     now = system_clock()  # the worker processes read the machine's clock too
@@ -96,13 +58,14 @@ def test_two_workers_on_a_prefect_server_publish_every_draft_once_through_a_kill
     for k in range(N):
         draft_id, digest = submit_draft(engine, WF, now, title=f"第 {k} 号通知（集群）", body=f"正文 {k}。")
         sign_everything(engine, WF, draft_id, now)
-        expected[draft_id] = digest
-    home = tmp_path / "home"  # one data directory, so one site, for both workers
-    env = {**sanshen_env(home, SANSHEN_DB=db_url, SANSHEN_WEBHOOK_URL=server.url + "/hook", SANSHEN_WEBHOOK_SECRET="k"),
-           "PREFECT_API_URL": prefect_server}
-    slow = {**env, "SANSHEN_FAULT_PUBLISH_PAUSE": "1"}
-    workers = [subprocess.Popen([SANSHEN, "worker", "--lease", "3"], env=slow, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+        expected[draft_id] = (digest, f"第 {k} 号通知（集群）")
+    site_url = f"s3://{s3.bucket()}/site"  # the one shared site; each worker has its own data directory
+    env = {"SANSHEN_DB": db_url, "SANSHEN_WEBHOOK_URL": server.url + "/hook", "SANSHEN_WEBHOOK_SECRET": "k",
+           "SANSHEN_SITE_STORE": site_url, "SANSHEN_SITE_S3_ENDPOINT": s3.endpoint, "SANSHEN_FAULT_PUBLISH_PAUSE": "1"}
+    homes = [tmp_path / f"home-{n}" for n in range(2)]
+    workers = [subprocess.Popen([SANSHEN, "worker", "--lease", "3"],
+                                env={**sanshen_env(home, **env), "PREFECT_API_URL": prefect_server},
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for home in homes]
     victim, survivor = workers
     try:
         _wait(lambda: len(_published(engine)) >= 2, "the first publications", 300)
@@ -117,8 +80,18 @@ def test_two_workers_on_a_prefect_server_publish_every_draft_once_through_a_kill
                 proc.kill()
                 proc.wait()
 
-    manifest = json.loads((home / "site" / MANIFEST).read_text(encoding="utf-8"))
-    assert {int(k): v["content_hash"] for k, v in manifest.items() if k != "audit_checkpoint"} == expected
+    # the bucket holds one site: every page once (none left outside the manifest), the manifest complete
+    store = open_store(site_url, s3_endpoint=s3.endpoint)
+    manifest = json.loads(store.read(MANIFEST))
+    manifest.pop("audit_checkpoint", None)
+    assert {int(k): v["content_hash"] for k, v in manifest.items()} == {d: h for d, (h, _) in expected.items()}
+    pages = sorted(path for path, _ in store.files() if path.startswith("items/"))
+    assert pages == sorted(item_path(d) for d in expected) == sorted(v["path"] for v in manifest.values())
+    for draft_id, (_, title) in expected.items():
+        assert store.read(item_path(draft_id)).decode("utf-8").count(f"<h1>{title}</h1>") == 1
+    index = store.read("index.html").decode("utf-8")
+    assert all(index.count(title) == 1 for _, title in expected.values())
+    assert not any((home / "site").exists() for home in homes)  # nothing published to a local folder
     with transaction(engine, readonly=True) as s:
         assert verify_chain(s).ok
         per_draft = Counter(s.scalars(select(AuditEvent.draft_id).where(AuditEvent.action == "draft.published")))
@@ -140,5 +113,5 @@ def test_two_workers_on_a_prefect_server_publish_every_draft_once_through_a_kill
     victim_tag = worker_tag(f"{socket.gethostname()}:{victim.pid}")
     assert {r.state.type.value for r in runs if victim_tag in r.tags} <= {"COMPLETED", "CRASHED"}
     assert "RUNNING" not in states and "COMPLETED" in states
-    assert processes_with(f"SANSHEN_HOME={home}") == []
+    assert all(processes_with(f"SANSHEN_HOME={home}") == [] for home in homes)
     engine.dispose()

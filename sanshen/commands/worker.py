@@ -59,15 +59,16 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
                             link_sweep_every=timedelta(hours=settings.link_sweep_hours),
                             link_sweep_max_dead=settings.link_sweep_max_dead,
                             dask=DaskOptions(address=settings.dask_address, workers=settings.dask_workers),
-                            time_zone=settings.time_zone,
+                            time_zone=settings.time_zone, prefect_name=settings.prefect_name,
                             checkpoint_every=timedelta(minutes=settings.audit_checkpoint_minutes)
                             if settings.audit_checkpoint_minutes > 0 else None)
 
 
 def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_url: str | None = None,
-                     config: DispatcherConfig | None = None) -> Dispatcher:
+                     config: DispatcherConfig | None = None, server_schedules: bool = False) -> Dispatcher:
     """The dispatcher for this data directory; without ``config``, the one :func:`dispatcher_config`
-    makes of the context's settings. With ``use_prefect``, run it inside :func:`running_dispatcher`."""
+    makes of the context's settings. With ``use_prefect``, run it inside :func:`running_dispatcher`;
+    ``server_schedules``: Prefect is a configured server, whose scheduler runs the sweep and monitors."""
     from flows.dispatcher import Dispatcher
     from sanshen.service.audit import anchor_of
     from sanshen.service.draft_pass import DraftPass
@@ -80,6 +81,7 @@ def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_u
         use_prefect=use_prefect, config=config or dispatcher_config(ctx.settings),
         after_site_write=_pause_hook(ctx.settings.fault_publish_pause), clock=ctx.clock,
         prefect_api_url=prefect_api_url, sweep_recipe=lambda: lexicon_pass(ctx), anchor=anchor_of(ctx.settings),
+        server_schedules=server_schedules,
     )
 
 
@@ -98,7 +100,8 @@ def running_dispatcher(ctx: AppContext, *, inline: bool = False,
     with ExitStack() as stack:
         try:
             api_url = stack.enter_context(prefect_api(ctx.settings.prefect_home))
-            dispatcher = build_dispatcher(ctx, prefect_api_url=api_url, config=config)
+            # no embedded API started: PREFECT_API_URL names a server, whose scheduler runs the interval jobs
+            dispatcher = build_dispatcher(ctx, prefect_api_url=api_url, config=config, server_schedules=api_url is None)
             dispatcher.prepare()
         except Exception as exc:  # Prefect's API did not come up or does not answer: publication must not wait
             stack.close()

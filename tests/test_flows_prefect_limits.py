@@ -1,0 +1,201 @@
+"""Prefect's own retries and concurrency limits around the outbox: a failed publication task retried by
+Prefect inside its claim (published once), one publication per draft at a time as a Prefect global
+concurrency limit (the slot given back at once when the run holding it is marked crashed), and two
+installations (SANSHEN_PREFECT_NAME) sharing one Prefect API without sharing deployments, limits or runs."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import select
+
+from flows.dispatcher import TASK_RETRIES, Dispatcher, DispatcherConfig, worker_tag
+from flows.engine import SLOT_TAG, PrefectEngine, draft_limit
+from review.workflow import default_workflow
+from sanshen.checker import load_default_checker
+from storage.clock import system_clock
+from storage.db import make_engine, transaction, upgrade
+from storage.models import AuditEvent, Outbox
+from storage.outbox import pending_count
+from tests.flows_support import sign_everything, submit_draft
+
+WF = default_workflow()
+pytestmark = [pytest.mark.db, pytest.mark.prefect]
+
+
+def _dispatcher(engine, tmp_path, worker: str, *, name: str = "sanshen", **kwargs) -> Dispatcher:
+    return Dispatcher(engine=engine, workflow=WF, site_dir=tmp_path / "site", checker_factory=load_default_checker,
+                      use_prefect=True, worker=worker, clock=system_clock,
+                      config=DispatcherConfig(prefect_name=name), **kwargs)
+
+
+def _approved(engine, test: str) -> tuple[int, str]:
+    now = system_clock()
+    draft_id, digest = submit_draft(engine, WF, now, title=f"通知（{test}）", body=f"正文（{test}）。")
+    sign_everything(engine, WF, draft_id, now)
+    return draft_id, digest
+
+
+def _published(engine) -> list[int]:
+    with transaction(engine, readonly=True) as s:
+        return list(s.scalars(select(AuditEvent.draft_id).where(AuditEvent.action == "draft.published")))
+
+
+def _drain(d: Dispatcher, engine) -> None:
+    for _ in range(20):
+        if d.run_once() == 0 and pending_count(engine) == 0:
+            return
+
+
+def _task_runs(client, name: str, *, settled: int) -> list:
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+
+    for _ in range(100):  # task runs reach the API through Prefect's events, a moment later
+        runs = client.read_task_runs(task_run_filter=TaskRunFilter(name=TaskRunFilterName(any_=[name])))
+        if len(runs) >= settled and all(r.state is not None and r.state.is_final() for r in runs):
+            return runs
+        time.sleep(0.1)
+    return runs
+
+
+def test_a_publication_that_fails_once_is_retried_by_prefect_within_its_claim_and_published_once(
+        engine, tmp_path, prefect_harness):
+    from prefect.client.orchestration import get_client
+
+    draft_id, digest = _approved(engine, "prefect retry")
+    failures = []
+
+    def fail_once() -> None:  # after the page is written, before the publication is recorded
+        if not failures:
+            failures.append("once")
+            raise ConnectionError("数据库连接中断（模拟）")
+
+    d = _dispatcher(engine, tmp_path, "prefect-retry", after_site_write=fail_once)
+    _drain(d, engine)
+    assert failures == ["once"] and _published(engine) == [draft_id]
+    key = f"publish:{draft_id}:{digest}"
+    with transaction(engine, readonly=True) as s:
+        item = s.scalars(select(Outbox).where(Outbox.key == key)).one()
+    assert item.done_at is not None and item.attempts == 1 and item.last_error is None  # the outbox saw no failure
+    with get_client(sync_client=True) as client:
+        (run,) = _task_runs(client, key, settled=1)
+    assert run.state.is_completed() and run.run_count == 2 and TASK_RETRIES >= 1
+
+
+def test_one_publication_per_draft_at_a_time_is_a_prefect_concurrency_limit(engine, tmp_path, prefect_harness):
+    from prefect.client.orchestration import get_client
+    from prefect.concurrency.sync import concurrency
+
+    draft_id, _ = _approved(engine, "draft slot")
+    d = _dispatcher(engine, tmp_path, "draft-slot")
+    d.prepare()  # registers the deployments and the limits
+    limit = draft_limit("sanshen", draft_id)
+    done = threading.Event()
+    with concurrency(limit, occupy=1, strict=True):  # another worker publishing this draft holds its slot
+        worker = threading.Thread(target=lambda: (_drain(d, engine), done.set()))
+        worker.start()
+        for _ in range(600):
+            if pending_count(engine) == 1:  # all but the publication done
+                break
+            time.sleep(0.1)
+        time.sleep(2)
+        assert pending_count(engine) == 1 and _published(engine) == [] and not done.is_set()
+    worker.join()
+    assert _published(engine) == [draft_id]
+    with get_client(sync_client=True) as client:
+        held = client.read_global_concurrency_limit_by_name(limit)
+        runs = [r for r in client.read_flow_runs() if worker_tag("draft-slot") in r.tags]
+    assert held.limit == 1 and held.active_slots == 0
+    assert any(t.startswith(SLOT_TAG) for r in runs for t in r.tags)  # the run noted the lease it held
+
+
+def test_marking_a_dead_workers_run_crashed_gives_back_its_draft_slot_at_once(engine, tmp_path, prefect_harness):
+    from prefect.client.orchestration import get_client
+
+    from prefect.states import Pending
+
+    from flows.prefect_runtime import crash_runs_tagged
+
+    d = _dispatcher(engine, tmp_path, "slot-owner")
+    prefect = PrefectEngine(d, d._prefect_flows())
+    limit = draft_limit("sanshen", 7)
+    with get_client(sync_client=True) as client:
+        deployments = prefect.deployments(client)
+        lease = client.increment_concurrency_slots_with_lease([limit], 1, "concurrency", 300).json()["lease_id"]
+        ghost = worker_tag("ghost-host:4242")
+        run = client.create_flow_run_from_deployment(deployments.outbox, parameters={"keys": []},
+                                                     tags=[ghost, f"{SLOT_TAG}{lease}"])
+        client.set_flow_run_state(run.id, Pending())  # taken by the worker, which then died
+        assert client.read_global_concurrency_limit_by_name(limit).active_slots == 1
+    assert crash_runs_tagged(None, ghost, "工作进程已停止") == 1
+    with get_client(sync_client=True) as client:
+        assert client.read_flow_run(run.id).state.is_crashed()
+        assert client.read_global_concurrency_limit_by_name(limit).active_slots == 0  # not after the 300 s lease
+
+
+def test_two_installations_share_one_prefect_api_without_sharing_deployments_limits_or_runs(
+        engine, tmp_path, prefect_harness):
+    from prefect.client.orchestration import get_client
+
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    upgrade(other)
+    try:
+        for e in (engine, other):
+            _approved(e, "installations")
+        a = _dispatcher(engine, tmp_path / "a", "inst-a", name="alpha")
+        b = _dispatcher(other, tmp_path / "b", "inst-b", name="beta")
+        ea, eb = (PrefectEngine(x, x._prefect_flows()) for x in (a, b))
+        with get_client(sync_client=True) as client:
+            da, db = ea.deployments(client), eb.deployments(client)
+            assert client.read_deployment_by_name("sanshen-outbox/alpha").id == da.outbox != db.outbox
+            assert client.read_deployment_by_name("sanshen-sweep/beta").id == db.sweep != da.sweep
+            for name in ("alpha", "beta"):
+                assert client.read_global_concurrency_limit_by_name(f"{name}-link-probes").limit == 4
+                assert client.read_global_concurrency_limit_by_name(draft_limit(name, 3)).limit == 1
+            now = system_clock()
+            run_a = ea._hand_off_batch(client, da, now)
+            run_b = eb._hand_off_batch(client, db, now)
+            assert run_a != run_b  # the same outbox ids in two databases: two runs, each of its own deployment
+            assert client.read_flow_run(run_b).deployment_id == db.outbox
+        _drain(b, other)  # beta's worker runs beta's run only
+        assert _published(other) and pending_count(other) == 0 and pending_count(engine) > 0
+        with get_client(sync_client=True) as client:
+            assert client.read_flow_run(run_a).state.is_scheduled()
+            from prefect.states import Cancelled
+
+            client.set_flow_run_state(run_a, Cancelled(), force=True)  # not left for another test
+    finally:
+        other.dispose()
+
+
+def test_a_run_left_pending_by_a_worker_on_another_host_is_marked_crashed_after_the_lease(
+        engine, tmp_path, prefect_harness, monkeypatch):
+    from datetime import timedelta
+
+    from prefect.client.orchestration import get_client
+    from prefect.states import Crashed, Pending
+
+    import flows.engine
+
+    monkeypatch.setattr(flows.engine, "PENDING_GRACE", timedelta(0))
+    d = Dispatcher(engine=engine, workflow=WF, site_dir=tmp_path / "site", checker_factory=load_default_checker,
+                   use_prefect=True, worker="this-host:1", clock=system_clock,
+                   config=DispatcherConfig(lease=timedelta(seconds=1)))
+    prefect = PrefectEngine(d, d._prefect_flows())
+    with get_client(sync_client=True) as client:
+        deployments = prefect.deployments(client)
+        # taken (PENDING) by a worker on another host, which was killed before it claimed an item
+        old = client.create_flow_run_from_deployment(deployments.outbox, parameters={"keys": []},
+                                                     tags=[worker_tag("other-host:77")])
+        client.set_flow_run_state(old.id, Pending())
+        time.sleep(1.5)  # the lease passes
+        fresh = client.create_flow_run_from_deployment(deployments.outbox, parameters={"keys": []},
+                                                       tags=[worker_tag("other-host:78")])
+        client.set_flow_run_state(fresh.id, Pending())  # just taken: its worker is about to start it
+        prefect._crash_runs_of_stopped_local_workers(client, deployments)
+        assert client.read_flow_run(old.id).state.is_crashed()
+        left = client.read_flow_run(fresh.id).state
+        assert left.is_pending()
+        client.set_flow_run_state(fresh.id, Crashed(message="测试结束"), force=True)  # not left for another test
