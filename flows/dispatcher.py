@@ -49,7 +49,7 @@ TASK_RETRIES = 2  # Prefect retries a failed task this many times, within the it
 TASK_RETRY_DELAYS = [1, 4]  # seconds before each of them
 FLOW_RETRIES = 1  # an outbox or sweep run that fails as a whole (the database was away) is run once more
 FLOW_RETRY_DELAY = 5
-MONITOR_FLOWS = ("integrity", "freshness", "linksweep")  # deployments with schedules on a Prefect server
+MONITOR_FLOWS = ("integrity", "freshness", "linksweep", "checkpoint")  # deployments with schedules on a Prefect server
 MAX_AUDIT_ERROR = 1000  # characters of the error kept in the outbox.dead audit event
 MAX_NOTICE_ERROR = 200  # … and in the admins' notification
 
@@ -548,6 +548,7 @@ MONITOR_DOCS = {
     "integrity": "Check the published site against the publication records (tamper monitor).",
     "freshness": "Check every column's last update against its period and tell the admins.",
     "linksweep": "Probe every link of every published page again (site-wide link sweep).",
+    "checkpoint": "Sign the audit chain's head into the checkpoint log kept outside the database.",
 }
 
 
