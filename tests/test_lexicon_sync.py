@@ -15,7 +15,7 @@ from sanshen.service import drafts, lexicon
 from sanshen.web.server import free_port
 from storage import lexicon_revision
 from tests.processes import SANSHEN, sanshen_env, stop_with_sigterm
-from tests.team import Team, open_context
+from tests.team import Team, open_context, settle
 
 pytestmark = pytest.mark.db
 
@@ -37,7 +37,7 @@ def test_a_change_made_by_another_process_reaches_the_next_check(tmp_path, db_ur
         lexicon.import_entries(other, team["guan"], entries, source="a.tsv", now=other.clock())
         assert lexicon_revision.current(server.engine) == 1  # one change, however many entries
         data = drafts.SubmitInput(title=f"杜绝{TERM}", body=f"要坚决杜绝{TERM}。", disclosure="主动公开")
-        view = drafts.submit(server, team["bian"], data, now=server.clock())
+        view = settle(server, drafts.submit(server, team["bian"], data, now=server.clock()))
         assert banned(view) == [("title", TERM), ("body", TERM)]
         assert server.checker.typo_model is built.typo_model  # only the matchers were compiled again
     finally:

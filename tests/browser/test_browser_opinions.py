@@ -16,7 +16,7 @@ from sanshen.web.app import create_app
 from sanshen.web.server import serving_in_thread
 from tests.browser.live import Live, sign_in
 from tests.opinions_support import keep_workflow_file
-from tests.team import ID_NUMBER, Team, open_context
+from tests.team import ID_NUMBER, Team, open_context, settle
 
 pytestmark = pytest.mark.browser
 
@@ -146,7 +146,7 @@ def test_the_sign_sheet_prints_every_opinion(browser, live):
     opinions.add_comment(team.ctx, team["jiao1"], did, quote="全体会议", text="会议名称请核对", now=team.clock())
     team.sign("jiao1", did, stage="一校", comment="文字已校")
     drafts.return_draft(team.ctx, team["shen1"], did, comment="第二段请补充时间", now=team.clock())
-    drafts.revise(team.ctx, team["bian"], did, BODY + "时间另行通知。\n", comment="已补充", now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], did, BODY + "时间另行通知。\n", comment="已补充", now=team.clock()))
     team.walk(did)
     expected = [o.text for o in opinions.timeline(team.ctx, team["guan"], did) if o.text]
     assert len(expected) == 4  # the comment, the 一校 note, the return reason, the revision note
