@@ -85,6 +85,8 @@ def test_an_item_converted_on_a_request_is_published_only_after_every_gate(offic
     assert converted.converted_draft == item.id and converted.steps[-1].action == "converted"
     with pytest.raises(Conflict):  # only a 依申请公开 item can be converted
         requests.convert(ctx, office["gong1"], req.id, draft_id=item.id, reason="再次转为主动公开", now=office.now())
+    assert drafts.show(ctx, team["bian"], item.id).status == "checking"  # the new revision waits for its pass
+    team.settle()
     detail = drafts.show(ctx, team["bian"], item.id)
     assert detail.status == "in_review" and detail.disclosure == "主动公开" and detail.revision == 2
     assert any("尚未在当前版本" in b for b in detail.blockers)

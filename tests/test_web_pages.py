@@ -14,7 +14,7 @@ from sanshen.web.app import create_app
 from storage.db import transaction
 from storage.models import Notification
 from tests.cast import SIGNERS
-from tests.team import ID_NUMBER, TITLE, settle
+from tests.team import ID_NUMBER, TITLE, run_checks, settle
 from tests.web_support import csrf_of, sign_in, signed_in
 
 pytestmark = pytest.mark.db
@@ -38,7 +38,7 @@ def draft_id_of(response) -> int:
     return int(re.match(r"/drafts/(\d+)", response.headers["location"]).group(1))
 
 
-def test_submitting_a_draft_shows_the_planted_id_number_highlighted(app):
+def test_submitting_a_draft_shows_the_planted_id_number_highlighted(app, team):
     c = signed_in(app, "bian")
     form = c.get("/drafts/new")
     assert form.status_code == 200
@@ -48,6 +48,10 @@ def test_submitting_a_draft_shows_the_planted_id_number_highlighted(app):
     assert r.status_code == 303
     page = c.get(r.headers["location"])
     assert page.status_code == 200 and "稿件已提交" in page.text
+    assert "检查中，请稍候" in page.text and '<meta http-equiv="refresh"' in page.text  # the pass runs off the request
+    run_checks(team.ctx)
+    page = c.get(r.headers["location"])
+    assert "检查中，请稍候" not in page.text and 'http-equiv="refresh"' not in page.text
     marked = re.search(r'<mark id="m-(\d+)" class="sev-error"[^>]*>([^<]*)</mark><span class="sugg">([^<]*)</span>',
                        page.text)
     assert marked, "the ID number is not highlighted"

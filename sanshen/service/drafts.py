@@ -478,7 +478,7 @@ def waive(ctx: "AppContext", actor: UserView, draft_id: int, finding_id: int, *,
     reason = _comment(reason, what="豁免理由", required=True)
 
     def step(wf: WorkflowDef, case: Case) -> Sequence[Event]:
-        if not any(f.id == finding_id for f in case.findings):
+        if case.status != DraftStatus.CHECKING and not any(f.id == finding_id for f in case.findings):
             raise InvalidInput("unknown_finding",
                                f"稿件 {draft_id} 的当前版本没有编号为 {finding_id} 的问题（问题编号见稿件详情）")
         return transitions.waive(wf, case, actor.actor(), finding_id=finding_id, reason=reason, now=now)
