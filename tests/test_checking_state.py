@@ -148,3 +148,21 @@ def test_publication_is_claimed_before_notifications_links_and_rechecks(engine, 
         order.append(claimed[0].kind)
     assert order == ["withdraw", "publish", "check", "route", "links", "recheck", "sitesweep"]
 
+
+
+def test_a_restarted_worker_publishes_at_once_what_a_killed_one_held(team, tmp_path):
+    """``serve`` killed while holding a publication and started again: the new process hands the
+    dead one's claims back at start, so the publication does not wait for the lease to run out."""
+    from sanshen.commands.worker import build_dispatcher
+
+    view = team.submit()
+    team.walk(view.id)
+    [item] = items(team, "publish")
+    dead = f"{socket.gethostname()}:{2 ** 22 + 54321}"
+    assert not os.path.exists(f"/proc/{2 ** 22 + 54321}")
+    assert outbox.claim(team.ctx.engine, worker=dead, now=team.clock(), lease=timedelta(hours=1),
+                        key=item.key)  # it was killed holding the publication, the lease an hour long
+    dispatcher = build_dispatcher(team.ctx, use_prefect=False)
+    assert dispatcher.release_dead_local_claims() == [dead]
+    dispatcher.drain(max_wait=0)  # no waiting: the clock has not moved
+    assert drafts.show(team.ctx, team["bian"], view.id).status == "published"
