@@ -166,3 +166,22 @@ def test_a_restarted_worker_publishes_at_once_what_a_killed_one_held(team, tmp_p
     assert dispatcher.release_dead_local_claims() == [dead]
     dispatcher.drain(max_wait=0)  # no waiting: the clock has not moved
     assert drafts.show(team.ctx, team["bian"], view.id).status == "published"
+
+
+@pytest.mark.db
+def test_the_pool_runs_the_same_pass_in_another_process(default_checker):
+    """``sanshen serve``'s pass: in a process of its own (the web process's GIL stays free), with the
+    same findings as in this process."""
+    from checking.context import DraftMeta
+    from sanshen.service.draft_pass import CheckPool, LexiconPass, PooledPass, StoredFile
+
+    meta = DraftMeta(disclosure="主动公开", disclosure_reason=None, kind="news", has_interpretation=False)
+    files = (StoredFile("名单.txt", f"张三 {ID_NUMBER}\n".encode()),)
+    pool = CheckPool()
+    try:
+        pooled = PooledPass(pool, LexiconPass(())).check_revision("会议通知", BODY, files, meta=meta)
+        assert pool.run(os.getpid) != os.getpid()
+    finally:
+        pool.close()
+    here = DraftPass(default_checker).check_revision("会议通知", BODY, files, meta=meta)
+    assert pooled == here and sum(1 for lf in here.findings if lf.finding.text == ID_NUMBER) == 2

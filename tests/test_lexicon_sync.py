@@ -63,7 +63,8 @@ def test_a_term_added_from_the_cli_is_found_by_a_running_server(tmp_path, db_url
                 r = api.post("/drafts", json={"title": f"杜绝{TERM}", "body": f"要坚决杜绝{TERM}。",
                                               "disclosure": "主动公开"})
                 assert r.status_code == 201, r.text
-                return r.json()
+                assert r.json()["status"] == "checking"  # the server's pass runs off the request, in its pool
+                return _checked(api, server, r.json()["id"])
 
             assert [f for f in submit()["findings"] if f["text"] == TERM] == []
             added = subprocess.run([SANSHEN, "lexicon", "add", "banned", TERM, "--correct", "彻底整改"],
@@ -75,6 +76,18 @@ def test_a_term_added_from_the_cli_is_found_by_a_running_server(tmp_path, db_url
     finally:
         _, out = stop_with_sigterm(server)
     assert "Traceback" not in out, out
+
+
+def _checked(api: httpx.Client, server: subprocess.Popen, draft_id: int) -> dict:
+    """The draft once the server's automated pass is done (its first pass builds the checker)."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        shown = api.get(f"/drafts/{draft_id}").json()
+        if shown["status"] != "checking":
+            return shown
+        assert server.poll() is None, server.stdout.read()
+        time.sleep(0.2)
+    raise AssertionError(f"draft {draft_id} is still checking")
 
 
 def _wait_until_up(api: httpx.Client, server: subprocess.Popen) -> None:

@@ -81,3 +81,15 @@ def wait_checked(ctx: "AppContext", draft_id: int, revision: int, *, max_seconds
         waited += step
         run_pending(ctx, draft_id=draft_id, revision=revision)  # its lease ran out: the holder is gone
     return True
+
+
+def settle(ctx: "AppContext", draft_id: int | None) -> bool:
+    """If the draft is 检查中, run (or wait for) its pass; False if it is still checking afterwards."""
+    if draft_id is None:
+        return True
+    with transaction(ctx.engine, readonly=True) as s:
+        draft = s.get(Draft, draft_id)
+        if draft is None or draft.status != DraftStatus.CHECKING:
+            return True
+        revision = draft.current_revision
+    return wait_checked(ctx, draft_id, revision)
