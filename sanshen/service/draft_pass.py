@@ -121,10 +121,16 @@ class CheckPool:
         self._pool().submit(_warm, recipe)
 
     def close(self) -> None:
+        """Stop the pool's process at once (a pass in it writes nothing: its item is simply run again)."""
         with self._lock:
             pool, self._executor = self._executor, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        pool.shutdown(wait=True)
 
 
 @dataclass(frozen=True)
