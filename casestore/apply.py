@@ -2,7 +2,8 @@
 
 ``apply_events`` writes what a transition returned: stage tasks, sign-offs, waivers, draft
 status, one audit event per domain event, and the outbox rows that start the automated
-work (route, publish, links, withdraw).
+work (check, route, publish, withdraw). Link checks are queued by the automated pass when it is
+done (flows/draftcheck.py), and only when link checking is on.
 """
 
 from __future__ import annotations
@@ -216,9 +217,11 @@ def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
     elif isinstance(event, ev.RevisionCreated):
         draft.current_revision = event.revision
         draft.status = DraftStatus.IN_REVIEW
-        _enqueue_links(session, draft, event.revision, now)
-    elif isinstance(event, ev.DraftSubmitted):
-        _enqueue_links(session, draft, draft.current_revision, now)
+    elif isinstance(event, ev.CheckQueued):
+        draft.status = DraftStatus.CHECKING
+        enqueue_check(session, draft.id, event.revision, now)
+    elif isinstance(event, ev.CheckCompleted):
+        draft.status = DraftStatus.IN_REVIEW
     elif isinstance(event, ev.FindingWaived):
         session.add(Waiver(
             finding_id=event.finding_id, draft_id=draft.id, user_id=users.id(event.user),
@@ -242,9 +245,15 @@ def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
     return False
 
 
-def _enqueue_links(session: Session, draft: Draft, revision: int, now: datetime) -> None:
-    enqueue(session, kind="links", key=f"links:{draft.id}:{revision}",
-            payload={"draft_id": draft.id, "revision": revision}, now=now)
+def enqueue_check(session: Session, draft_id: int, revision: int, now: datetime) -> bool:
+    """Queue the automated pass of a revision (one item per revision)."""
+    return enqueue(session, kind="check", key=f"check:{draft_id}:{revision}",
+                   payload={"draft_id": draft_id, "revision": revision}, now=now)
+
+
+def enqueue_links(session: Session, draft_id: int, revision: int, now: datetime) -> None:
+    enqueue(session, kind="links", key=f"links:{draft_id}:{revision}",
+            payload={"draft_id": draft_id, "revision": revision}, now=now)
 
 
 def _enqueue_publish(session: Session, draft_id: int, content_hash_: str, now: datetime,

@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 
 from casestore.workflows import WorkflowVersions
 from disclosure.workdays import WorkCalendar
-from flows import freshness, integrity, links, linksweep, publish, recheck, requests, route, sitesweep
+from flows import draftcheck, freshness, integrity, links, linksweep, publish, recheck, requests, route, sitesweep
 from flows.links import LinkPolicy
 from flows.notify import notify, users_with_roles
 from flows.publish import Publisher
@@ -44,7 +44,7 @@ from storage.models import Draft
 log = logging.getLogger("sanshen.flows")
 
 Handler = Callable[[dict, datetime], object]
-TASK_KINDS = ("publish", "withdraw", "recheck")  # under Prefect each of these items is a task run
+TASK_KINDS = ("publish", "withdraw", "recheck", "check")  # under Prefect each of these items is a task run
 TASK_RETRIES = 2  # Prefect retries a failed task this many times, within the item's claim, before the outbox's backoff
 TASK_RETRY_DELAYS = [1, 4]  # seconds before each of them
 FLOW_RETRIES = 1  # an outbox or sweep run that fails as a whole (the database was away) is run once more
@@ -91,11 +91,13 @@ class Dispatcher:
         after_site_write: Callable[[], None] | None = None, workflows: WorkflowVersions | None = None,
         clock: Clock = system_clock, prefect_api_url: str | None = None, site: StaticSite | None = None,
         sweep_recipe: Callable[[], CheckerFactory] | None = None, anchor: Anchor | None = None,
-        server_schedules: bool = False,
+        server_schedules: bool = False, draft_checker: CheckerFactory | None = None,
     ) -> None:
         """``workflow``: the current definition; ``workflows`` the versions drafts are pinned to
         (default: only the current one known); ``clock`` tells every run what time it is;
         ``sweep_recipe`` gives a checker factory that can be sent to Dask workers (site-wide re-checks);
+        ``draft_checker`` runs the automated pass of submitted drafts (``check`` items; default
+        ``checker_factory``: under ``sanshen serve`` a process pool's, so the web process's GIL stays free);
         ``prefect_api_url``: the API flows report to (default: the one Prefect is configured with);
         ``anchor``: signs the audit checkpoints (on ``config.checkpoint_every`` and with each publication);
         ``server_schedules``: that API is a Prefect server whose scheduler runs the sweep and the monitors
@@ -110,9 +112,10 @@ class Dispatcher:
                                    webhook=webhook, after_site_write=after_site_write, workflows=self.workflows,
                                    anchor=anchor)
         self._checker_factory = checker_factory
+        self._draft_checker = draft_checker or checker_factory
         self._handlers: dict[str, Handler] = {
             "publish": self._publish, "withdraw": self._withdraw, "route": self._route,
-            "links": self._links, "recheck": self._recheck, "expire": self._expire, "sitesweep": self._site_sweep,
+            "links": self._links, "recheck": self._recheck, "check": self._check, "expire": self._expire, "sitesweep": self._site_sweep,
         }
         self._sweep_recipe = sweep_recipe
         self._use_prefect = use_prefect
@@ -177,6 +180,11 @@ class Dispatcher:
         return links.check_revision_links(self.engine, draft_id=int(payload["draft_id"]),
                                           revision=int(payload["revision"]), now=now,
                                           policy=self.config.link_policy)
+
+    def _check(self, payload: dict, now: datetime) -> object:
+        return draftcheck.run_check(self.engine, self._draft_checker(), self.workflows,
+                                    draft_id=int(payload["draft_id"]), revision=int(payload["revision"]), now=now,
+                                    link_check=self.config.link_policy.enabled)
 
     def _recheck(self, payload: dict, now: datetime) -> object:
         return recheck.recheck_drafts(self.engine, self._checker_factory(), now=now)

@@ -8,6 +8,8 @@ Order of a publication (each step idempotent, so an interrupted run is simply ru
    in the same locked transaction (flows/site_files.py) (skipped when the site
    ``Publication`` row for ``site:<draft>:<hash>`` is done, or the manifest already
    lists this hash).
+   The publication time is fixed in the database (``Publication.published_at``) before the site is
+   written, so the run that finishes an interrupted one records the time the site shows.
 3. one transaction: the site publication done, the draft ``published``, the audit event
    ``draft.published`` with the hash, the author notified.
 4. webhook (if configured): POST, then its ``Publication`` row done. A failure leaves it
@@ -131,6 +133,10 @@ def _prepare(p: Publisher, draft_id: int, content_hash: str, now: datetime) -> _
                 return _refuse(s, draft_id, content_hash, reasons, now)
         rev = _revision_with_hash(s, draft, content_hash)
         site_pub = site_pub or _add_publication(s, SITE, draft, rev.number, content_hash)
+        if site_pub.status != "done" and site_pub.published_at is None:
+            # fixed before the site is written: a run interrupted after writing it and finished by a
+            # later run records the time the page and manifest.json already show
+            site_pub.published_at = now
         webhook_pub = None
         if p.webhook is not None:
             webhook_pub = (_publication(s, WEBHOOK, draft, content_hash)

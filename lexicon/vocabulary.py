@@ -38,6 +38,7 @@ class DraftStatus(Term):
     APPROVED = "approved", "已通过，待发布"
     PUBLISHED = "published", "已发布"
     WITHDRAWN = "withdrawn", "已撤稿"
+    CHECKING = "checking", "检查中"  # the automated pass of the current revision is not done yet
 
 
 class DraftKind(Term):

@@ -91,6 +91,27 @@ class RevisionCreated(Event):
 
 
 @dataclass(frozen=True)
+class CheckQueued(Event):
+    """The revision waits for its automated pass (检查中): nobody signs it before the pass is done."""
+
+    action: ClassVar[str] = "check.queued"
+    revision: int
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class CheckCompleted(Event):
+    """The automated pass of the revision is recorded; its review starts."""
+
+    action: ClassVar[str] = "check.completed"
+    revision: int
+    content_hash: str
+    lexicon_version: str
+    findings: int
+    errors: int
+
+
+@dataclass(frozen=True)
 class SignoffsVoided(Event):
     action: ClassVar[str] = "signoffs.voided"
     revision: int  # the revision whose approvals no longer count

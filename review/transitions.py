@@ -17,6 +17,8 @@ from review.case import SYSTEM_USER, Actor, Case, SignOffRecord
 from review.change import ChangeKind
 from review.deadlines import due_at, overdue_stages
 from review.events import (
+    CheckCompleted,
+    CheckQueued,
     DisclosureChanged,
     DraftApproved,
     DraftReturned,
@@ -43,7 +45,7 @@ from review.refusals import Conflict, InvalidInput, NotPermitted
 from review.workflow import StageDef, StageKind, WorkflowDef, quoted_names, role_label
 
 __all__ = [
-    "validate_submission", "start", "open_stages", "sign", "return_draft", "revise", "waive",
+    "validate_submission", "start", "check_done", "open_stages", "sign", "return_draft", "revise", "waive",
     "withdraw", "publication_blockers", "due_at", "overdue_stages",
 ]
 
@@ -96,6 +98,20 @@ def start(wf: WorkflowDef, case: Case, *, now: datetime) -> list[Event]:
         raise Conflict("already_started", f"稿件第 {case.revision} 版已进入审核流程")
     events, started = _automated_stages(wf, case, now=now)
     return events + _opened(wf, started, open_stages(wf, started), now)
+
+
+def check_done(wf: WorkflowDef, case: Case, *, revision: int, lexicon_version: str, findings: int, errors: int,
+               now: datetime) -> list[Event]:
+    """The automated pass of a revision waiting for it (检查中) is recorded: its review starts (the
+    automated stages signed by the system, the first human step opened; a revision carrying kept
+    sign-offs resumes where they leave it)."""
+    if case.status != DraftStatus.CHECKING or case.revision != revision:
+        raise Conflict("not_checking", f"稿件第 {revision} 版不在等待机器预审（稿件{case.status.label}，当前为第 {case.revision} 版）")
+    done: list[Event] = [CheckCompleted(revision, case.content_hash, lexicon_version, findings, errors)]
+    ready = replace(case, status=DraftStatus.IN_REVIEW)
+    if ready.current_signoffs():
+        return done + _restart(wf, ready, now=now)
+    return done + start(wf, ready, now=now)
 
 
 def _automated_stages(wf: WorkflowDef, case: Case, *, now: datetime) -> tuple[list[Event], Case]:
@@ -221,17 +237,20 @@ def return_draft(wf: WorkflowDef, case: Case, actor: Actor, *, comment: str, to_
 
 
 def revise(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, content_hash: str, comment: str,
-           now: datetime, change: ChangeKind = ChangeKind.CONTENT, decider: bool = False) -> list[Event]:
+           now: datetime, change: ChangeKind = ChangeKind.CONTENT, decider: bool = False,
+           check_first: bool = False) -> list[Event]:
     """A new revision: every earlier sign-off is voided and review restarts at the first human stage
     not done; the sign-offs of the stages the workflow keeps for this kind of ``change`` (none by
     default) are carried onto the new hash. ``decider``: the actor accepts a suggested edit as a
-    stage the workflow lets decide (``review.remarks.may_decide`` said so), not as the author."""
+    stage the workflow lets decide (``review.remarks.may_decide`` said so), not as the author.
+    ``check_first``: the revision waits for its automated pass (检查中) and its review starts with
+    :func:`check_done`."""
     if case.status == DraftStatus.WITHDRAWN:
         raise Conflict("withdrawn", "稿件已撤稿，不能再修改；如需重新发布，请提交新稿件")
     if actor.name != case.author and not decider:
         raise NotPermitted("not_author", f"只有作者本人（{case.author}）可以修改稿件")
     return _new_revision(wf, case, actor, revision=revision, content_hash=content_hash, comment=comment, now=now,
-                         change=change)
+                         change=change, check_first=check_first)
 
 
 # Who besides the author may re-decide a draft's 公开属性: admins, and the 信息公开 staff (a request
@@ -241,7 +260,7 @@ DISCLOSURE_ROLES = frozenset({"admin", "foia"})
 
 def redecide_disclosure(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, content_hash: str,
                         after: str, ground: str | None, explanation: str | None, reason: str,
-                        request_id: int | None, now: datetime) -> list[Event]:
+                        request_id: int | None, now: datetime, check_first: bool = False) -> list[Event]:
     """公开属性 changed with a reason: a new revision carrying it, reviewed from the first human stage
     again, so it is published (if 主动公开) only after every gate is passed anew."""
     if case.status == DraftStatus.WITHDRAWN:
@@ -258,11 +277,11 @@ def redecide_disclosure(wf: WorkflowDef, case: Case, actor: Actor, *, revision: 
     changed = DisclosureChanged(actor.name, revision, case.disclosure, after, ground, reason, request_id)
     comment = f"公开属性由“{case.disclosure or '未设置'}”改为“{after}”：{reason}"
     return [changed, *_new_revision(wf, case, actor, revision=revision, content_hash=content_hash,
-                                    comment=comment, now=now)]
+                                    comment=comment, now=now, check_first=check_first)]
 
 
 def _new_revision(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, content_hash: str, comment: str,
-                  now: datetime, change: ChangeKind = ChangeKind.CONTENT) -> list[Event]:
+                  now: datetime, change: ChangeKind = ChangeKind.CONTENT, check_first: bool = False) -> list[Event]:
     if revision != case.revision + 1:
         raise InvalidInput("bad_revision", f"新版本号应为 {case.revision + 1}，而不是 {revision}")
     if content_hash == case.content_hash:
@@ -278,6 +297,8 @@ def _new_revision(wf: WorkflowDef, case: Case, actor: Actor, *, revision: int, c
     events += [StageClosed(s.name, case.revision, VOIDED) for s in open_stages(wf, case)]
     carried = kept_signoffs(wf, case, change)
     events += [SignoffCarried(s.stage, s.user, s.revision, revision, content_hash, str(change), s.at) for s in carried]
+    if check_first:
+        return events + [CheckQueued(revision, content_hash)]
     fresh = replace(
         case,
         status=DraftStatus.IN_REVIEW,
@@ -365,6 +386,8 @@ def withdraw(wf: WorkflowDef, case: Case, actor: Actor, *, reason: str, now: dat
 def _require_in_review(case: Case, doing: str) -> None:
     if case.status == DraftStatus.IN_REVIEW:
         return
+    if case.status == DraftStatus.CHECKING:
+        raise Conflict("checking", f"稿件第 {case.revision} 版正在机器预审（检查中），检查完成后才能{doing}，请稍候刷新")
     if case.status == DraftStatus.RETURNED:
         raise Conflict("not_in_review", f"稿件已退回作者修改，等作者提交新版本后才能{doing}")
     raise Conflict("not_in_review", f"稿件{case.status.label}，不能{doing}")

@@ -195,7 +195,8 @@ class Publication(SQLModel, table=True):
 
 
 class Outbox(SQLModel, table=True):
-    __table_args__ = (Index("ix_outbox_ready", "done_at", "available_at"),)
+    __table_args__ = (Index("ix_outbox_ready", "done_at", "available_at"),
+                      Index("ix_outbox_claim", "done_at", "priority", "available_at"))
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=32)  # check / route / publish / recheck / ...
     key: str = Field(unique=True, max_length=160)
@@ -208,6 +209,7 @@ class Outbox(SQLModel, table=True):
     done_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # also set when it went dead
     dead_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)  # given up on (dead letter)
     last_error: str | None = None
+    priority: int = Field(default=5, sa_column_kwargs={"server_default": "5"})  # lower is claimed first (outbox.PRIORITY)
 
 
 class AuditEvent(SQLModel, table=True):

@@ -20,6 +20,15 @@ from storage.models import Outbox
 from storage.types import UtcDateTime
 
 MAX_ERROR_CHARS = 4000
+# Claimed in this order (lower first), then oldest first: publication and withdrawal never wait
+# behind notifications, link checks or re-checks; a draft's automated pass (someone waits for it)
+# comes next, then the notifications of stages that opened.
+PRIORITY = {"publish": 0, "withdraw": 0, "expire": 0, "check": 1, "route": 2}
+DEFAULT_PRIORITY = 5
+
+
+def priority_of(kind: str) -> int:
+    return PRIORITY.get(kind, DEFAULT_PRIORITY)
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,7 @@ def enqueue(
 ) -> bool:
     """Add an item unless one with this key exists; True if it was added."""
     values = dict(kind=kind, key=key, payload=payload, created_at=now,
-                  available_at=available_at or now, attempts=0)
+                  available_at=available_at or now, attempts=0, priority=priority_of(kind))
     return dialect_for(session.get_bind()).insert_unless_exists(session, Outbox, values, unique_on=["key"])
 
 
@@ -53,16 +62,22 @@ def _ready(now: datetime):
     )
 
 
+_CLAIM_ORDER = (Outbox.priority, Outbox.available_at, Outbox.id)  # ix_outbox_claim
+
+
 def claim(
     engine: Engine, *, worker: str, now: datetime, lease: timedelta, limit: int = 10, key: str | None = None,
+    kind: str | None = None,
 ) -> list[OutboxItem]:
-    """Claim up to ``limit`` ready items, oldest first (or the one with ``key``, if it is ready),
-    until ``now + lease``."""
+    """Claim up to ``limit`` ready items, by priority then oldest first (or the one with ``key``, if
+    it is ready), until ``now + lease``."""
     until = now + lease
     with transaction(engine) as session:
-        query = select(Outbox).where(*_ready(now)).order_by(Outbox.available_at, Outbox.id).limit(limit)
+        query = select(Outbox).where(*_ready(now)).order_by(*_CLAIM_ORDER).limit(limit)
         if key is not None:
             query = query.where(Outbox.key == key)
+        if kind is not None:
+            query = query.where(Outbox.kind == kind)
         query = dialect_for(session.get_bind()).lock_for_claim(query)
         rows = session.execute(query).scalars().all()
         items = []
@@ -85,10 +100,10 @@ class ReadyItem:
 
 
 def ready(engine: Engine, *, now: datetime, limit: int) -> list[ReadyItem]:
-    """The items that could be claimed now, oldest first, without claiming them."""
+    """The items that could be claimed now, in the order :func:`claim` takes them, without claiming them."""
     with transaction(engine, readonly=True) as session:
         rows = session.execute(select(Outbox.id, Outbox.key, Outbox.attempts, Outbox.created_at).where(*_ready(now))
-                               .order_by(Outbox.available_at, Outbox.id).limit(limit)).all()
+                               .order_by(*_CLAIM_ORDER).limit(limit)).all()
     return [ReadyItem(*row) for row in rows]
 
 

@@ -19,6 +19,25 @@ from storage.clock import ManualClock
 from storage.db import transaction
 from tests.cast import PEOPLE, display, signers
 
+
+def run_checks(ctx: AppContext) -> int:
+    """Drive the pending ``check`` outbox items (drafts 检查中) through the real code path, at the
+    context's clock: the tests' way to wait for the automated pass."""
+    from sanshen.service import checks
+
+    return checks.run_pending(ctx)
+
+
+def settle(ctx: AppContext, view: drafts.DraftView) -> drafts.DraftView:
+    """``view`` (what submit or revise answered) after the pending automated passes ran: wrap a
+    submit or revise made through the service in it, as a worker would have run the pass."""
+    from sanshen.service.tx import reading
+    from storage.models import Draft
+
+    run_checks(ctx)
+    with reading(ctx) as session:
+        return drafts._draft_view(session, session.get(Draft, view.id))
+
 # Every test that acts through the service starts at this instant of its own clock, never the machine's.
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 TITLE = "安全生产工作会议召开"
@@ -64,11 +83,22 @@ class Team:
     def _next_minute(self) -> datetime:
         return self.clock.advance(timedelta(minutes=1))
 
-    def submit(self, body: str = CLEAN_BODY, *, title: str = TITLE, **fields) -> drafts.DraftView:
-        """Submit as the editor; 主动公开 unless ``disclosure`` says otherwise."""
+    def submit(self, body: str = CLEAN_BODY, *, title: str = TITLE, checked: bool = True,
+               **fields) -> drafts.DraftView:
+        """Submit as the editor; 主动公开 unless ``disclosure`` says otherwise. The draft comes back with
+        its automated pass done (:meth:`settle`) unless ``checked`` is False (then it is 检查中)."""
         fields.setdefault("disclosure", "主动公开")
-        return drafts.submit(self.ctx, self["bian"], drafts.SubmitInput(title=title, body=body, **fields),
+        view = drafts.submit(self.ctx, self["bian"], drafts.SubmitInput(title=title, body=body, **fields),
                              now=self._next_minute())
+        if not checked:
+            return view
+        self.settle()
+        return drafts.view(self.ctx, self["bian"], view.id)
+
+    def settle(self) -> int:
+        """Run every pending automated pass now, through the worker's code (flows/draftcheck.py), as
+        the dispatcher would; returns how many ran. Call it after a submit or revise made another way."""
+        return run_checks(self.ctx)
 
     def sign(self, who: str, draft_id: int, **kw) -> drafts.DraftView:
         return drafts.sign(self.ctx, self[who], draft_id, now=self._next_minute(), **kw)

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from sanshen.web.app import create_app
 from tests.cast import SIGNERS
-from tests.team import ID_NUMBER
+from tests.team import ID_NUMBER, run_checks
 
 pytestmark = pytest.mark.db
 
@@ -27,6 +27,7 @@ def api(team):
             headers["Authorization"] = f"Bearer {team.tokens[who]}"
         return client.request(method, f"/api/v1{path}", headers=headers, **kwargs)
 
+    call.settle = lambda: run_checks(team.ctx)  # the worker's automated pass, run now
     return call
 
 
@@ -44,7 +45,11 @@ def test_submit_is_idempotent_by_key_and_returns_findings(api):
     body = r1.json()
     assert r2.json()["id"] == body["id"]
     assert {"id", "revision", "content_hash", "status", "findings"} <= body.keys()
-    assert any(f["category"] == "pii" and f["text"] == ID_NUMBER for f in body["findings"])
+    assert body["status"] == "checking" and body["findings"] == []  # stored; the automated pass runs off the request
+    assert api.settle() == 1
+    shown = api("GET", f"/drafts/{body['id']}", "bian").json()
+    assert shown["status"] == "in_review"
+    assert any(f["category"] == "pii" and f["text"] == ID_NUMBER for f in shown["findings"])
     r3 = api("POST", "/drafts", "bian", json=DRAFT, headers={"Idempotency-Key": "cms-43"})
     assert r3.json()["id"] != body["id"]
 
@@ -59,8 +64,27 @@ def test_bad_input_and_refusals_are_json_errors(api):
     assert api("GET", "/drafts/999", "bian").status_code == 404
 
 
-def test_a_draft_goes_through_every_stage_by_api(api):
+def test_a_draft_is_checking_until_its_pass_is_done_and_cannot_be_signed_before(api):
     draft = api("POST", "/drafts", "bian", json=DRAFT).json()
+    draft_id = draft["id"]
+    assert draft["status"] == "checking"
+    assert api("GET", f"/drafts/{draft_id}", "jiao1").json()["status"] == "checking"
+    assert api("GET", "/queue", "jiao1").json() == []
+    for action, body in (("sign", {"stage": "一校", "expect_hash": draft["content_hash"]}),
+                         ("return", {"comment": "请修改"})):
+        r = api("POST", f"/drafts/{draft_id}/{action}", "jiao1", json=body)
+        assert r.status_code == 409 and r.json()["code"] == "checking" and "检查中" in r.json()["message"]
+    api.settle()
+    shown = api("GET", f"/drafts/{draft_id}", "jiao1").json()
+    assert shown["status"] == "in_review" and any(f["category"] == "pii" for f in shown["findings"])
+    r = api("POST", f"/drafts/{draft_id}/sign", "jiao1", json={"stage": "一校", "expect_hash": draft["content_hash"]})
+    assert r.status_code == 200 and r.json()["status"] == "in_review"
+
+
+def test_a_draft_goes_through_every_stage_by_api(api):
+    api("POST", "/drafts", "bian", json=DRAFT)
+    api.settle()
+    draft = api("GET", "/drafts/1", "bian").json()
     draft_id = draft["id"]
     assert [i["id"] for i in api("GET", "/queue", "jiao1").json()] == [draft_id]
     assert api("GET", "/queue", "shen1").json() == []
@@ -90,6 +114,7 @@ def test_a_draft_goes_through_every_stage_by_api(api):
 def test_return_and_revision(api):
     draft = api("POST", "/drafts", "bian", json=DRAFT).json()
     draft_id = draft["id"]
+    api.settle()
     r = api("POST", f"/drafts/{draft_id}/return", "jiao1", json={"comment": ""})
     assert r.status_code == 422
     r = api("POST", f"/drafts/{draft_id}/return", "jiao1", json={"comment": "请删去身份证号"})
@@ -97,6 +122,9 @@ def test_return_and_revision(api):
     r = api("POST", f"/drafts/{draft_id}/revisions", "bian", json={"body": "联系人：张三。", "comment": "已删去"})
     assert r.status_code == 201
     body = r.json()
+    assert body["revision"] == 2 and body["status"] == "checking"
+    api.settle()
+    body = api("GET", f"/drafts/{draft_id}", "bian").json()
     assert body["revision"] == 2 and body["status"] == "in_review"
     assert not any(f["category"] == "pii" for f in body["findings"])
 

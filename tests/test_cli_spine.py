@@ -10,7 +10,7 @@ from storage.db import make_engine
 from tests.attachment_files import xlsx_file
 from tests.cast import PEOPLE, SIGNERS
 from tests.flows_support import tamper_audit_row
-from tests.team import CLEAN_BODY, ID_NUMBER, open_context
+from tests.team import CLEAN_BODY, ID_NUMBER, open_context, settle
 
 pytestmark = pytest.mark.db
 
@@ -106,10 +106,10 @@ def test_show_says_where_each_finding_is(cli, default_checker, clock):
     ctx = open_context(cli.home, cli.db_url, checker=default_checker, clock=clock)
     try:  # attachments come through the web form or the service
         editor = authenticate_token(ctx, cli.tokens["bian"])
-        view = drafts.submit(ctx, editor, drafts.SubmitInput(
+        view = settle(ctx, drafts.submit(ctx, editor, drafts.SubmitInput(
             title="表彰名单", body=CLEAN_BODY, disclosure="主动公开",
             attachments=(drafts.AttachmentInput("名单.xlsx", xlsx_file({"名单": [["张三", ID_NUMBER]]})),)),
-            now=ctx.clock())
+            now=ctx.clock()))
     finally:
         ctx.close()
     shown = cli.json("show", str(view.id), who="jiao1")

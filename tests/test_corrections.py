@@ -19,6 +19,7 @@ from sanshen.service import audit, columns, drafts
 from sanshen.web.app import create_app
 from storage.chain import format_at
 from storage.models import AuditEvent, Draft, Revision, StageTask
+from tests.team import settle
 
 pytestmark = pytest.mark.db
 BODY_V1 = "区政府于11月20日召开全体会议，研究部署安全生产工作。\n会议强调，要压实责任。\n"
@@ -48,8 +49,8 @@ def _published(team, body: str = BODY_V1) -> tuple[int, object]:
 
 
 def _revise(team, draft_id: int, body: str, comment: str):
-    return drafts.revise(team.ctx, team["bian"], draft_id, body, comment=comment,
-                         now=team.clock.advance(timedelta(minutes=1)))
+    return settle(team.ctx, drafts.revise(team.ctx, team["bian"], draft_id, body, comment=comment,
+                         now=team.clock.advance(timedelta(minutes=1))))
 
 
 def _actions(team, draft_id: int) -> list[str]:

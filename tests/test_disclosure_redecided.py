@@ -14,6 +14,7 @@ from sanshen.commands.worker import build_dispatcher
 from sanshen.service import drafts, requests
 from storage.models import AuditEvent
 from tests.cast import SIGNERS
+from tests.team import settle
 
 pytestmark = pytest.mark.db
 
@@ -41,22 +42,22 @@ def test_the_attribute_is_changed_with_a_reason_and_the_review_starts_again(team
     team.walk(draft.id)
     assert drafts.show(team.ctx, team["bian"], draft.id).status == "approved"  # approved, never published
     with pytest.raises(InvalidInput):
-        drafts.change_disclosure(team.ctx, team["bian"], draft.id, disclosure="主动公开", reason="无", now=team.clock())
+        settle(team.ctx, drafts.change_disclosure(team.ctx, team["bian"], draft.id, disclosure="主动公开", reason="无", now=team.clock()))
     with pytest.raises(NotPermitted):
-        drafts.change_disclosure(team.ctx, team["jiao1"], draft.id, disclosure="主动公开",
-                                 reason="涉及公众切身利益，应当主动公开", now=team.clock())
+        settle(team.ctx, drafts.change_disclosure(team.ctx, team["jiao1"], draft.id, disclosure="主动公开",
+                                 reason="涉及公众切身利益，应当主动公开", now=team.clock()))
     with pytest.raises(Conflict):  # 不予公开 without its ground
-        drafts.change_disclosure(team.ctx, team["bian"], draft.id, disclosure="不予公开",
-                                 reason="内容涉及工作秘密", explanation=WHY, now=team.clock())
-    changed = drafts.change_disclosure(team.ctx, team["bian"], draft.id, disclosure="主动公开",
-                                       reason="涉及公众切身利益，应当主动公开", now=team.clock())
+        settle(team.ctx, drafts.change_disclosure(team.ctx, team["bian"], draft.id, disclosure="不予公开",
+                                 reason="内容涉及工作秘密", explanation=WHY, now=team.clock()))
+    changed = settle(team.ctx, drafts.change_disclosure(team.ctx, team["bian"], draft.id, disclosure="主动公开",
+                                       reason="涉及公众切身利益，应当主动公开", now=team.clock()))
     assert changed.disclosure == "主动公开" and changed.revision == 2 and changed.status == "in_review"
     with team.ctx.engine.connect() as conn:
         event = conn.execute(select(AuditEvent.payload).where(AuditEvent.action == "draft.disclosure_changed")).scalar_one()
     assert event["before"] == "依申请公开" and event["after"] == "主动公开" and "切身利益" in event["reason"]
     with pytest.raises(Conflict):
-        drafts.change_disclosure(team.ctx, team["bian"], draft.id, disclosure="主动公开",
-                                 reason="再次改为主动公开", now=team.clock())
+        settle(team.ctx, drafts.change_disclosure(team.ctx, team["bian"], draft.id, disclosure="主动公开",
+                                 reason="再次改为主动公开", now=team.clock()))
 
 
 def test_a_revision_carrying_a_new_attribute_is_refused_not_ignored(team, app):
@@ -84,6 +85,8 @@ def test_an_item_converted_on_a_request_is_published_only_after_every_gate(offic
     assert converted.converted_draft == item.id and converted.steps[-1].action == "converted"
     with pytest.raises(Conflict):  # only a 依申请公开 item can be converted
         requests.convert(ctx, office["gong1"], req.id, draft_id=item.id, reason="再次转为主动公开", now=office.now())
+    assert drafts.show(ctx, team["bian"], item.id).status == "checking"  # the new revision waits for its pass
+    team.settle()
     detail = drafts.show(ctx, team["bian"], item.id)
     assert detail.status == "in_review" and detail.disclosure == "主动公开" and detail.revision == 2
     assert any("尚未在当前版本" in b for b in detail.blockers)

@@ -15,7 +15,7 @@ from sanshen.service import drafts, lexicon
 from sanshen.web.server import free_port
 from storage import lexicon_revision
 from tests.processes import SANSHEN, sanshen_env, stop_with_sigterm
-from tests.team import Team, open_context
+from tests.team import Team, open_context, settle
 
 pytestmark = pytest.mark.db
 
@@ -37,7 +37,7 @@ def test_a_change_made_by_another_process_reaches_the_next_check(tmp_path, db_ur
         lexicon.import_entries(other, team["guan"], entries, source="a.tsv", now=other.clock())
         assert lexicon_revision.current(server.engine) == 1  # one change, however many entries
         data = drafts.SubmitInput(title=f"杜绝{TERM}", body=f"要坚决杜绝{TERM}。", disclosure="主动公开")
-        view = drafts.submit(server, team["bian"], data, now=server.clock())
+        view = settle(server, drafts.submit(server, team["bian"], data, now=server.clock()))
         assert banned(view) == [("title", TERM), ("body", TERM)]
         assert server.checker.typo_model is built.typo_model  # only the matchers were compiled again
     finally:
@@ -63,7 +63,8 @@ def test_a_term_added_from_the_cli_is_found_by_a_running_server(tmp_path, db_url
                 r = api.post("/drafts", json={"title": f"杜绝{TERM}", "body": f"要坚决杜绝{TERM}。",
                                               "disclosure": "主动公开"})
                 assert r.status_code == 201, r.text
-                return r.json()
+                assert r.json()["status"] == "checking"  # the server's pass runs off the request, in its pool
+                return _checked(api, server, r.json()["id"])
 
             assert [f for f in submit()["findings"] if f["text"] == TERM] == []
             added = subprocess.run([SANSHEN, "lexicon", "add", "banned", TERM, "--correct", "彻底整改"],
@@ -75,6 +76,18 @@ def test_a_term_added_from_the_cli_is_found_by_a_running_server(tmp_path, db_url
     finally:
         _, out = stop_with_sigterm(server)
     assert "Traceback" not in out, out
+
+
+def _checked(api: httpx.Client, server: subprocess.Popen, draft_id: int) -> dict:
+    """The draft once the server's automated pass is done (its first pass builds the checker)."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        shown = api.get(f"/drafts/{draft_id}").json()
+        if shown["status"] != "checking":
+            return shown
+        assert server.poll() is None, server.stdout.read()
+        time.sleep(0.2)
+    raise AssertionError(f"draft {draft_id} is still checking")
 
 
 def _wait_until_up(api: httpx.Client, server: subprocess.Popen) -> None:

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from review.refusals import Conflict, InvalidInput, NotPermitted
 from sanshen.service import claims, drafts, lists
 from sanshen.web.app import create_app
-from tests.team import ID_NUMBER
+from tests.team import ID_NUMBER, settle
 from tests.web_support import csrf_of, signed_in
 
 pytestmark = pytest.mark.db
@@ -96,8 +96,8 @@ def test_an_editor_lists_own_and_published_drafts_only(team):
     from sanshen.service import users
     other, _ = users.add_user(team.ctx, None, "bian2", ("editor",), now=team.clock())
     mine = team.submit(title="我的").id
-    theirs = drafts.submit(team.ctx, other, drafts.SubmitInput(title="别人的", body="正文内容。",
-                                                              disclosure="主动公开"), now=team.clock()).id
+    theirs = settle(team.ctx, drafts.submit(team.ctx, other, drafts.SubmitInput(title="别人的", body="正文内容。",
+                                                              disclosure="主动公开"), now=team.clock())).id
     seen = [r.id for r in lists.all_drafts(team.ctx, team["bian"]).items]
     assert mine in seen and theirs not in seen
 

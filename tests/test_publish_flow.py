@@ -171,3 +171,27 @@ def test_withdraw_removes_the_page_and_is_audited(engine, tmp_path, server):
     # the receiver acknowledged the withdrawal once: the second run does not send it again
     assert [r.json()["event"] for r in server.received] == ["draft.published", "draft.withdrawn"]
     assert _actions(engine, draft_id).count("webhook.delivered") == 2
+
+
+def test_an_interrupted_publication_records_the_time_the_manifest_shows(engine, tmp_path):
+    """Killed after the site was written and before it was recorded: the run that finishes it later
+    records the time already on the site, so manifest.json, the page and the database agree."""
+    draft_id, digest = _approved(engine)
+
+    def killed() -> None:
+        raise KeyboardInterrupt  # stands for the process dying between writing and recording
+
+    with pytest.raises(KeyboardInterrupt):
+        publish(_publisher(engine, tmp_path, after_site_write=killed), draft_id=draft_id, content_hash=digest,
+                now=LATER)
+    written = _manifest(tmp_path)[str(draft_id)]["published_at"]
+    assert datetime.fromisoformat(written.replace("Z", "+00:00")) == LATER
+    retried = LATER + timedelta(minutes=7)
+    assert publish(_publisher(engine, tmp_path), draft_id=draft_id, content_hash=digest,
+                   now=retried) is Outcome.PUBLISHED
+    with transaction(engine, readonly=True) as s:
+        draft = s.get(Draft, draft_id)
+        pub = s.scalar(select(Publication).where(Publication.draft_id == draft_id, Publication.channel == "site"))
+        assert draft.status == "published" and draft.published_at == LATER == pub.published_at
+    shown = _manifest(tmp_path)[str(draft_id)]["published_at"]
+    assert datetime.fromisoformat(shown.replace("Z", "+00:00")) == LATER

@@ -12,6 +12,7 @@ from sanshen.service.paragraphs import follow_paragraph_breaks, uses_blank_lines
 from sanshen.web.app import create_app
 from tests.attachment_files import docx_file
 from tests.web_support import csrf_of, signed_in
+from tests.team import settle
 
 PARAGRAPHS = [f"第{n}段：区政府召开会议，研究部署第{n}项工作，要求各单位认真落实。" for n in range(1, 11)]
 
@@ -59,8 +60,8 @@ def test_a_docx_reupload_with_two_edits_shows_two_changes(app, team):
 @pytest.mark.db
 def test_any_two_revisions_compare_and_old_versions_stay_readable(app, team):
     d = team.submit("第一稿正文。\n", title="三稿")
-    drafts.revise(team.ctx, team["bian"], d.id, "第二稿正文。\n", now=team.clock())
-    drafts.revise(team.ctx, team["bian"], d.id, "第三稿正文，有补充。\n", title="三稿（改）", now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], d.id, "第二稿正文。\n", now=team.clock()))
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], d.id, "第三稿正文，有补充。\n", title="三稿（改）", now=team.clock()))
     assert [r.number for r in revisions.list_revisions(team.ctx, team["shen1"], d.id)] == [3, 2, 1]
     assert revisions.revision(team.ctx, team["shen1"], d.id, 1).body == "第一稿正文。\n"
     d13 = revisions.diff(team.ctx, team["shen1"], d.id, old=1, new=3)
@@ -80,7 +81,7 @@ def test_any_two_revisions_compare_and_old_versions_stay_readable(app, team):
 def test_the_draft_page_shows_a_character_diff_since_my_signature(app, team):
     d = team.submit("会议要求认真布署工作。\n", title="签后修改")
     team.sign("jiao1", d.id, stage="一校")
-    drafts.revise(team.ctx, team["bian"], d.id, "会议要求认真部署工作。\n", now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], d.id, "会议要求认真部署工作。\n", now=team.clock()))
     page = signed_in(app, "jiao1").get(f"/drafts/{d.id}").text
     assert "与我签批过的第 1 稿相比的修改" in page and "<del>布</del><ins>部</ins>" in page
 

@@ -16,6 +16,7 @@ from sanshen.service import audit, drafts
 from sanshen.service.schedule import moment
 from storage.chain import format_at
 from storage.models import Draft
+from tests.team import settle
 
 pytestmark = pytest.mark.db
 
@@ -54,8 +55,8 @@ def test_a_scheduled_draft_changed_before_its_time_is_not_published_then(team):
     due = team.clock() + timedelta(hours=6)
     draft = team.submit(column="要闻", publish_at=due)
     team.walk(draft.id)
-    drafts.revise(team.ctx, team["bian"], draft.id, "区政府召开会议，研究部署冬季工作。\n", comment="改写",
-                  now=team.clock.advance(timedelta(hours=1)))
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], draft.id, "区政府召开会议，研究部署冬季工作。\n", comment="改写",
+                  now=team.clock.advance(timedelta(hours=1))))
     team.clock.advance(timedelta(hours=6))
     _drain(team)
     assert (_status(team, draft.id), _page(team, draft.id).exists()) == ("in_review", False)

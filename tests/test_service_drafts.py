@@ -12,7 +12,7 @@ from review.revision import content_hash, publish_meta
 from sanshen.service import drafts
 from sanshen.service.errors import NotFound, answer
 from storage.models import Draft, Outbox, Revision, SignOff, StageTask, Waiver
-from tests.team import CLEAN_BODY, ID_NUMBER, TITLE
+from tests.team import CLEAN_BODY, ID_NUMBER, TITLE, settle
 
 pytestmark = pytest.mark.db
 
@@ -35,7 +35,8 @@ def test_submit_stores_revision_one_with_canonical_hash_and_opens_first_stage(te
     assert [(s.name, s.status) for s in detail.stages][:3] == [("机器预审", "done"), ("一校", "open"), ("初审", "pending")]
     assert detail.stages[0].signoffs[0].user == "system"
     assert [o.payload for o in outbox(team, "route")] == [{"draft_id": view.id}]
-    assert [o.payload for o in outbox(team, "links")] == [{"draft_id": view.id, "revision": 1}]
+    assert outbox(team, "links") == []  # link checking is off in the tests' settings: nothing queued for it
+    assert [o.payload for o in outbox(team, "check")] == [{"draft_id": view.id, "revision": 1}]
 
 
 def test_queue_shows_a_draft_only_to_who_may_sign_its_open_stage(team):
@@ -107,7 +108,7 @@ def test_revise_voids_signoffs_restarts_and_shows_the_diff(team):
     view = team.submit()
     team.walk(view.id, through="初审")
     new_body = CLEAN_BODY.replace("确保群众安全", "确保人民群众生命财产安全")
-    revised = drafts.revise(team.ctx, team["bian"], view.id, new_body, comment="按初审意见修改", now=team.clock())
+    revised = settle(team.ctx, drafts.revise(team.ctx, team["bian"], view.id, new_body, comment="按初审意见修改", now=team.clock()))
     assert revised.revision == 2 and revised.content_hash != view.content_hash
     assert queue_ids(team, "jiao1") == [(view.id, "一校")]
     assert queue_ids(team, "shen1") == []
@@ -126,7 +127,7 @@ def test_revise_voids_signoffs_restarts_and_shows_the_diff(team):
 def test_revise_without_change_makes_no_revision(team):
     view = team.submit()
     with pytest.raises(Conflict) as e:
-        drafts.revise(team.ctx, team["bian"], view.id, CLEAN_BODY, now=team.clock())
+        settle(team.ctx, drafts.revise(team.ctx, team["bian"], view.id, CLEAN_BODY, now=team.clock()))
     assert e.value.code == "no_change"
     assert team.count(Revision) == 1
 
@@ -139,7 +140,7 @@ def test_return_to_author_then_revise(team):
     assert queue_ids(team, "shen1") == [] and queue_ids(team, "jiao2") == []
     with pytest.raises(Conflict):
         team.sign("shen1", view.id)
-    revised = drafts.revise(team.ctx, team["bian"], view.id, CLEAN_BODY + "数据已核实。\n", now=team.clock())
+    revised = settle(team.ctx, drafts.revise(team.ctx, team["bian"], view.id, CLEAN_BODY + "数据已核实。\n", now=team.clock()))
     assert revised.status == "in_review"
     assert queue_ids(team, "jiao1") == [(view.id, "一校")]
 
@@ -195,8 +196,8 @@ def test_disclosure_rules_refuse_at_submission(team):
         team.submit(disclosure="不予公开")
     assert e.value.code == "disclosure_reason_required"
     with pytest.raises(Conflict) as e:
-        drafts.submit(team.ctx, team["bian"], drafts.SubmitInput(title="无公开属性", body=CLEAN_BODY),
-                      now=team.clock())
+        settle(team.ctx, drafts.submit(team.ctx, team["bian"], drafts.SubmitInput(title="无公开属性", body=CLEAN_BODY),
+                      now=team.clock()))
     assert team.count(Draft) == 0
 
 

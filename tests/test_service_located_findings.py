@@ -17,7 +17,7 @@ from sanshen.service.drafts import AttachmentInput
 from storage.db import transaction
 from storage.models import Attachment, Draft, FindingRow, Outbox
 from tests.attachment_files import docx_file, pdf_file, xlsx_file
-from tests.team import ID_NUMBER
+from tests.team import ID_NUMBER, settle
 
 pytestmark = pytest.mark.db
 
@@ -108,7 +108,7 @@ def test_an_unreadable_attachment_is_refused_and_nothing_is_stored(team):
 
 def test_a_revision_checks_the_attachments_it_keeps(team):
     view = team.submit(attachments=(AttachmentInput("名单.txt", f"张三 {ID_NUMBER}".encode()),))
-    revised = drafts.revise(team.ctx, team["bian"], view.id, "新的正文。\n", now=team.clock())
+    revised = settle(team.ctx, drafts.revise(team.ctx, team["bian"], view.id, "新的正文。\n", now=team.clock()))
     assert revised.revision == 2 and [f.text for f in errors(revised, "attachment")] == [ID_NUMBER]
 
 

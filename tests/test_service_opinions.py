@@ -10,7 +10,7 @@ from review.refusals import Conflict, InvalidInput, NotPermitted
 from sanshen.service import drafts, opinions, suggestions
 from storage.models import AuditEvent, SignOff, Waiver
 from tests import opinions_support
-from tests.team import ID_NUMBER
+from tests.team import ID_NUMBER, settle
 
 keep_team = opinions_support.keep_team  # the fixture
 
@@ -26,10 +26,10 @@ def test_a_comment_on_a_passage_follows_it_through_revisions_then_detaches(team)
     assert (c.display, c.role, c.stage, c.revision) == ("JIAO1", "校对", "一校", 1)
     assert c.passage.start == BODY.index("压实责任") and not c.passage.detached
     moved = "一、" + BODY
-    drafts.revise(team.ctx, team["bian"], did, moved, now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], did, moved, now=team.clock()))
     again = [o for o in opinions.timeline(team.ctx, team["shen1"], did) if o.kind == "comment"]
     assert again[0].passage.start == moved.index("压实责任") and not again[0].passage.detached
-    drafts.revise(team.ctx, team["bian"], did, moved.replace("压实责任", "落实责任"), now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], did, moved.replace("压实责任", "落实责任"), now=team.clock()))
     gone = [o for o in opinions.timeline(team.ctx, team["shen1"], did) if o.kind == "comment"]
     assert gone[0].passage.detached and gone[0].passage.start is None
     assert gone[0].text == "建议写明责任主体"  # the 意见 itself stays on record
@@ -50,7 +50,7 @@ def test_the_timeline_lists_every_opinion_in_order_with_names_roles_and_stages(t
     did = team.submit(BODY).id
     team.sign("jiao1", did, stage="一校", comment="文字已校")
     drafts.return_draft(team.ctx, team["shen1"], did, comment="数据需核实", now=team.clock())
-    drafts.revise(team.ctx, team["bian"], did, BODY + "数据已核实。\n", comment="已核实", now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], did, BODY + "数据已核实。\n", comment="已核实", now=team.clock()))
     kinds = [(o.kind, o.user, o.stage) for o in opinions.timeline(team.ctx, team["bian"], did)]
     assert kinds == [("submit", "bian", None), ("sign", "jiao1", "一校"), ("return", "shen1", "初审"),
                      ("revise", "bian", None)]
@@ -74,14 +74,14 @@ def test_an_unchanged_waived_finding_stays_waived_recorded_as_carried(team):
     team.sign("jiao1", did, stage="一校")
     pii = next(f for f in drafts.show(team.ctx, team["shen1"], did).findings if f.category == "pii")
     drafts.waive(team.ctx, team["shen1"], did, pii.id, reason="公示须列明", now=team.clock())
-    drafts.revise(team.ctx, team["bian"], did, body.replace("第二段说明情况", "第二段补充说明情况"), now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], did, body.replace("第二段说明情况", "第二段补充说明情况"), now=team.clock()))
     now_pii = next(f for f in drafts.show(team.ctx, team["shen1"], did).findings if f.category == "pii")
     assert now_pii.id != pii.id and now_pii.waived
     carried = team.rows(select(Waiver).where(Waiver.finding_id == now_pii.id))[0]
     assert carried.carried_from is not None and carried.reason == "公示须列明"
     assert any(o.kind == "waiver_carried" for o in opinions.timeline(team.ctx, team["bian"], did))
     # the number changed around it: not the same finding in context any more, it comes back unwaived
-    drafts.revise(team.ctx, team["bian"], did, body.replace("申请人身份证号", "申请人的身份证号码为"), now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], did, body.replace("申请人身份证号", "申请人的身份证号码为"), now=team.clock()))
     assert not next(f for f in drafts.show(team.ctx, team["shen1"], did).findings if f.category == "pii").waived
 
 
@@ -100,15 +100,15 @@ def test_a_suggested_punctuation_edit_keeps_the_proofreading_signoffs_the_workfl
     s = suggestions.suggest(team.ctx, team["bao"], did, old_text="，确保", new_text="；确保", reason="分号更妥",
                             now=team.clock())
     with pytest.raises(NotPermitted, match="只有作者"):
-        suggestions.accept(team.ctx, team["jiao1"], did, s.id, now=team.clock())
+        settle(team.ctx, suggestions.accept(team.ctx, team["jiao1"], did, s.id, now=team.clock()))
     preview = suggestions.preview_accept(team.ctx, team["bian"], did, s.id)
     assert preview.change == "punctuation"
     assert [v.stage for v in preview.kept] == ["一校", "二校"]
     assert [v.stage for v in preview.voided] == ["初审", "复审"]
     with pytest.raises(Conflict, match="又有人签批"):
-        suggestions.accept(team.ctx, team["bian"], did, s.id, expect_voided=["初审:shen1"], now=team.clock())
-    view = suggestions.accept(team.ctx, team["bian"], did, s.id,
-                              expect_voided=[f"{v.stage}:{v.user}" for v in preview.voided], now=team.clock())
+        settle(team.ctx, suggestions.accept(team.ctx, team["bian"], did, s.id, expect_voided=["初审:shen1"], now=team.clock()))
+    view = settle(team.ctx, suggestions.accept(team.ctx, team["bian"], did, s.id,
+                              expect_voided=[f"{v.stage}:{v.user}" for v in preview.voided], now=team.clock()))
     assert view.revision == 2
     shown = drafts.show(team.ctx, team["bian"], did)
     assert "；确保群众安全" in shown.body
@@ -131,11 +131,11 @@ def test_a_worded_suggestion_voids_all_and_a_rejected_one_changes_nothing(keep_t
     assert [v.stage for v in suggestions.preview_accept(team.ctx, team["bian"], did, worded.id).voided] == ["一校"]
     suggestions.reject(team.ctx, team["bian"], did, other.id, note="会议名称无误", now=team.clock())
     assert drafts.show(team.ctx, team["bian"], did).revision == 1
-    suggestions.accept(team.ctx, team["bian"], did, worded.id, now=team.clock())
+    settle(team.ctx, suggestions.accept(team.ctx, team["bian"], did, worded.id, now=team.clock()))
     shown = drafts.show(team.ctx, team["bian"], did)
     assert shown.revision == 2 and {s.name: s.status for s in shown.stages}["一校"] == "open"
     with pytest.raises(Conflict, match="未采纳"):
-        suggestions.accept(team.ctx, team["bian"], did, other.id, now=team.clock())
+        settle(team.ctx, suggestions.accept(team.ctx, team["bian"], did, other.id, now=team.clock()))
     with pytest.raises(NotPermitted, match="作者可直接修改"):
         suggestions.suggest(team.ctx, team["bian"], did, old_text="会议", new_text="大会", now=team.clock())
 
@@ -154,13 +154,13 @@ def test_the_sign_sheet_lists_each_stage_signer_and_every_opinion(team):
 def test_a_suggestion_made_on_an_older_revision_applies_where_its_passage_now_is(team):
     did = team.submit(BODY).id
     s = suggestions.suggest(team.ctx, team["jiao1"], did, old_text="压实责任", new_text="压紧压实责任", now=team.clock())
-    drafts.revise(team.ctx, team["bian"], did, "通知如下。\n" + BODY, now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], did, "通知如下。\n" + BODY, now=team.clock()))
     assert suggestions.for_draft(team.ctx, team["bian"], did)[0].passage.start == ("通知如下。\n" + BODY).index("压实责任")
-    suggestions.accept(team.ctx, team["bian"], did, s.id, now=team.clock())
+    settle(team.ctx, suggestions.accept(team.ctx, team["bian"], did, s.id, now=team.clock()))
     assert drafts.show(team.ctx, team["bian"], did).body == "通知如下。\n" + BODY.replace("压实责任", "压紧压实责任")
     gone = suggestions.suggest(team.ctx, team["jiao1"], did, old_text="全体会议", new_text="常务会议", now=team.clock())
-    drafts.revise(team.ctx, team["bian"], did, "通知如下。\n" + BODY.replace("全体会议", "专题会议"), now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], did, "通知如下。\n" + BODY.replace("全体会议", "专题会议"), now=team.clock()))
     assert suggestions.for_draft(team.ctx, team["bian"], did)[1].status == "stale"
     with pytest.raises(Conflict, match="已不存在"):
-        suggestions.accept(team.ctx, team["bian"], did, gone.id, now=team.clock())
+        settle(team.ctx, suggestions.accept(team.ctx, team["bian"], did, gone.id, now=team.clock()))
     suggestions.reject(team.ctx, team["bian"], did, gone.id, note="原文已改", now=team.clock())

@@ -14,6 +14,7 @@ from sanshen.service.context import AppContext
 from storage.db import transaction
 from storage.models import Draft, WorkflowVersion
 from tests.cast import SIGNERS
+from tests.team import settle
 
 pytestmark = pytest.mark.db
 
@@ -40,8 +41,8 @@ def test_a_draft_keeps_the_rules_it_started_under(team, default_checker, tmp_pat
                                                                    team.ctx.workflow.version,
                                                                    team.ctx.reply_workflow.version}
         second_leader, _ = users.add_user(changed, None, "ling2", ["leader"], now=team.clock())
-        after = drafts.submit(changed, team["bian"], drafts.SubmitInput(
-            title="新规则下的稿件", body="区政府召开常务会议。\n", disclosure="主动公开"), now=team.clock())
+        after = settle(changed, drafts.submit(changed, team["bian"], drafts.SubmitInput(
+            title="新规则下的稿件", body="区政府召开常务会议。\n", disclosure="主动公开"), now=team.clock()))
         assert [d.workflow_version for d in team.rows(select(Draft).order_by(Draft.id))] == [
             team.ctx.workflow.version, changed.workflow.version]
 

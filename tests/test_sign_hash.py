@@ -12,7 +12,7 @@ from review.refusals import Conflict, InvalidInput
 from sanshen.service import drafts
 from sanshen.settings import Settings
 from sanshen.web.app import create_app
-from tests.team import CLEAN_BODY, Team, open_context
+from tests.team import CLEAN_BODY, Team, open_context, settle
 from tests.web_support import csrf_of, signed_in
 
 pytestmark = pytest.mark.db
@@ -37,7 +37,7 @@ def test_a_sign_without_the_hash_or_with_a_stale_one_is_refused_and_writes_nothi
         drafts.sign(strict.ctx, strict["jiao1"], did, now=strict.clock())
     assert refused.value.code == "hash_required"
     seen = drafts.show(strict.ctx, strict["jiao1"], did).content_hash
-    drafts.revise(strict.ctx, strict["bian"], did, CLEAN_BODY + "补充。", now=strict.clock())
+    settle(strict.ctx, drafts.revise(strict.ctx, strict["bian"], did, CLEAN_BODY + "补充。", now=strict.clock()))
     with pytest.raises(Conflict, match="稿件内容已更新"):
         drafts.sign(strict.ctx, strict["jiao1"], did, expect_hash=seen, now=strict.clock())
     assert drafts.show(strict.ctx, strict["jiao1"], did).stages[1].signoffs == ()

@@ -8,7 +8,7 @@ from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 
 
 def test_stored_values_are_the_plain_strings_of_before():
-    assert list(DraftStatus) == ["in_review", "returned", "approved", "published", "withdrawn"]
+    assert list(DraftStatus) == ["in_review", "returned", "approved", "published", "withdrawn", "checking"]
     assert list(DraftKind) == ["news", "notice", "policy", "interpretation", "announcement", "report",
                               "regulation", "normative", "reply"]
     assert list(Disclosure) == ["主动公开", "依申请公开", "不予公开"]
@@ -17,7 +17,7 @@ def test_stored_values_are_the_plain_strings_of_before():
 
 
 def test_one_chinese_label_each():
-    assert [s.label for s in DraftStatus] == ["审核中", "已退回", "已通过，待发布", "已发布", "已撤稿"]
+    assert [s.label for s in DraftStatus] == ["审核中", "已退回", "已通过，待发布", "已发布", "已撤稿", "检查中"]
     assert DraftKind.POLICY.label == "政策文件" and DraftKind.INTERPRETATION.label == "政策解读"
     assert [d.label for d in Disclosure] == list(Disclosure)
 

@@ -19,7 +19,7 @@ from sanshen.logs import JsonFormatter
 from sanshen.web.app import create_app
 from storage.db import transaction
 from storage.models import Outbox
-from tests.team import ID_NUMBER
+from tests.team import ID_NUMBER, run_checks
 
 
 def samples(text: str) -> dict[tuple[str, tuple], float]:
@@ -81,6 +81,7 @@ def test_metrics_show_queue_depth_lag_dead_letters_publications_and_check_latenc
     submitted = client.post("/api/v1/drafts", headers={"Authorization": f"Bearer {token}"},
                             json={"title": "经由网页端提交", "body": "区政府召开会议。\n", "disclosure": "主动公开"})
     assert submitted.status_code in (200, 201), submitted.text
+    run_checks(team.ctx)  # the pass, off the request path, is timed where it runs
     timed = samples(client.get("/metrics").text)
     assert timed[("sanshen_check_seconds_count", ())] == 3 and timed[("sanshen_check_seconds_sum", ())] > 0
 

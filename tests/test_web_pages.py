@@ -14,7 +14,7 @@ from sanshen.web.app import create_app
 from storage.db import transaction
 from storage.models import Notification
 from tests.cast import SIGNERS
-from tests.team import ID_NUMBER, TITLE
+from tests.team import ID_NUMBER, TITLE, run_checks, settle
 from tests.web_support import csrf_of, sign_in, signed_in
 
 pytestmark = pytest.mark.db
@@ -38,7 +38,7 @@ def draft_id_of(response) -> int:
     return int(re.match(r"/drafts/(\d+)", response.headers["location"]).group(1))
 
 
-def test_submitting_a_draft_shows_the_planted_id_number_highlighted(app):
+def test_submitting_a_draft_shows_the_planted_id_number_highlighted(app, team):
     c = signed_in(app, "bian")
     form = c.get("/drafts/new")
     assert form.status_code == 200
@@ -48,6 +48,10 @@ def test_submitting_a_draft_shows_the_planted_id_number_highlighted(app):
     assert r.status_code == 303
     page = c.get(r.headers["location"])
     assert page.status_code == 200 and "稿件已提交" in page.text
+    assert "检查中，请稍候" in page.text and '<meta http-equiv="refresh"' in page.text  # the pass runs off the request
+    run_checks(team.ctx)
+    page = c.get(r.headers["location"])
+    assert "检查中，请稍候" not in page.text and 'http-equiv="refresh"' not in page.text
     marked = re.search(r'<mark id="m-(\d+)" class="sev-error"[^>]*>([^<]*)</mark><span class="sugg">([^<]*)</span>',
                        page.text)
     assert marked, "the ID number is not highlighted"
@@ -124,7 +128,7 @@ def test_a_stale_page_cannot_sign_new_content(app, team):
     draft_id = team.submit().id
     c = signed_in(app, "jiao1")
     page = c.get(f"/drafts/{draft_id}").text
-    drafts.revise(team.ctx, team["bian"], draft_id, "改过的正文。", now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], draft_id, "改过的正文。", now=team.clock()))
     r = c.post(f"/drafts/{draft_id}/sign", data={"stage": "一校", "csrf_token": csrf_of(page),
                                                 "expect_hash": re.search(r'name="expect_hash" value="(\w+)"', page).group(1)})
     assert r.status_code == 409
@@ -156,7 +160,7 @@ def test_a_return_with_its_reason_reaches_the_editor(app, team):
 def test_a_signer_sees_the_diff_against_what_they_signed(app, team):
     draft_id = team.submit(body="第一行\n第二行").id
     team.walk(draft_id, through="初审")
-    drafts.revise(team.ctx, team["bian"], draft_id, "第一行\n第二行改了", comment="修改", now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], draft_id, "第一行\n第二行改了", comment="修改", now=team.clock()))
     page = signed_in(app, "shen1").get(f"/drafts/{draft_id}").text
     assert "与我签批过的第 1 稿相比的修改" in page
     assert "第二行<ins>改了</ins>" in page  # the changed characters, within the line

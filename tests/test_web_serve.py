@@ -57,6 +57,9 @@ def test_serve_answers_pages_and_api_and_its_dispatcher_publishes(tmp_path, defa
             draft = api.post("/drafts", headers=auth("bian"), json={
                 "title": "服务进程冒烟测试", "body": "区政府召开常务会议，研究部署冬季安全生产工作。",
                 "column": "要闻", "disclosure": "主动公开"}).json()
+            assert draft["status"] == "checking"  # answered at once; the pass runs in the server's pool process
+            wait_until(lambda: api.get(f"/drafts/{draft['id']}", headers=auth("bian")).json()["status"] == "in_review",
+                       timeout=300, what="the automated pass")
             for stage, who in SIGNERS:
                 r = api.post(f"/drafts/{draft['id']}/sign", headers=auth(who),
                              json={"stage": stage, "expect_hash": draft["content_hash"]})

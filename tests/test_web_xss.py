@@ -7,6 +7,7 @@ import pytest
 from flows.site import item_path
 from sanshen.service import drafts
 from tests.web_support import signed_in
+from tests.team import settle
 
 pytestmark = pytest.mark.db
 
@@ -42,7 +43,7 @@ def test_hostile_title_and_body_show_as_text_in_queue_draft_page_and_my_drafts(a
 def test_hostile_revision_shows_as_text_in_the_diff(app, team):
     draft_id = team.submit(body="原来的正文").id
     team.walk(draft_id, through="初审")
-    drafts.revise(team.ctx, team["bian"], draft_id, f"原来的正文\n{HOSTILE}", comment=HOSTILE, now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], draft_id, f"原来的正文\n{HOSTILE}", comment=HOSTILE, now=team.clock()))
     page = signed_in(app, "shen1").get(f"/drafts/{draft_id}").text
     assert "<ins>" in page and ESCAPED[0] in page
     assert_inert(page, where="diff")

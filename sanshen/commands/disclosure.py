@@ -23,11 +23,14 @@ def disclosure(
     as_json: bool = json_option(),
 ) -> None:
     """改变稿件的公开属性：生成新版本，从第一个人工环节重新审核，通过全部关口后才发布。"""
-    from sanshen.service import drafts
+    from sanshen.service import checks, drafts
 
     with app_context() as ctx:
-        view = drafts.change_disclosure(ctx, acting_user(ctx, token), draft, disclosure=value, reason=reason,
+        actor = acting_user(ctx, token)
+        view = drafts.change_disclosure(ctx, actor, draft, disclosure=value, reason=reason,
                                         ground=ground, explanation=explanation, now=ctx.clock())
+        checks.settle(ctx, view.id)  # the new revision's automated pass, here (a one-shot process)
+        view = drafts.view(ctx, actor, view.id)
     if as_json:
         print_json(view)
         return

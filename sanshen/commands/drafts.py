@@ -60,6 +60,22 @@ def _exit_if_blocking(view: DraftView) -> None:
         raise typer.Exit(1)
 
 
+def _after_pass(ctx, actor, view: DraftView, no_wait: bool) -> DraftView:
+    """The CLI runs the automated pass of what it saved (or waits for the worker running it), unless
+    ``--no-wait``: then the draft is left 检查中 for the worker."""
+    from sanshen.service import checks, drafts
+
+    if no_wait or view.status != "checking":
+        return view
+    if not checks.wait_checked(ctx, view.id, view.revision):
+        typer.echo(f"稿件 {view.id} 仍在机器预审（检查中），完成后才能签批；可用 sanshen show {view.id} 查看", err=True)
+    return drafts.view(ctx, actor, view.id)
+
+
+def _no_wait_option() -> bool:
+    return typer.Option(False, "--no-wait", help="不等待机器预审完成即返回（稿件为“检查中”，由后台的流程调度器检查）")
+
+
 def submit(
     file: str = typer.Argument(..., help="稿件正文文件（UTF-8；- 表示标准输入）"),
     title: str = typer.Option(..., "--title", help="标题"),
@@ -74,10 +90,11 @@ def submit(
     publish_at: str | None = typer.Option(None, "--publish-at",
                                           help="定时发布：不早于此时间（如 2026-12-01T09:00，北京时间；或带时区）"),
     expires_at: str | None = typer.Option(None, "--expires-at", help="到期下线：到此时间从网站撤下并留记录"),
+    no_wait: bool = _no_wait_option(),
     token: str | None = token_option(),
     as_json: bool = json_option(),
 ) -> None:
-    """提交稿件：同步运行机器预审，生成第 1 版并进入审核流程。"""
+    """提交稿件：生成第 1 版（检查中），运行机器预审后进入审核流程（--no-wait 时交给后台）。"""
     from sanshen.service import drafts
     from sanshen.service.schedule import moment
 
@@ -89,6 +106,7 @@ def submit(
             disclosure_reason=reason, urgent=urgent, interprets=interprets, disclosure_ground=ground,
             publish_at=moment(publish_at, what="定时发布时间"), expires_at=moment(expires_at, what="下线时间"),
         ), now=ctx.clock())
+        view = _after_pass(ctx, actor, view, no_wait)
     _emit(view, "已提交", as_json)
     _exit_if_blocking(view)
 
@@ -182,6 +200,7 @@ def revise(
     comment: str = typer.Option("", "--comment", help="修改说明"),
     title: str | None = typer.Option(None, "--title", help="新标题（不填则不变）"),
     yes: bool = typer.Option(False, "--yes", help="确认作废所列签批（不加时若会作废签批，只列出它们，不保存）"),
+    no_wait: bool = _no_wait_option(),
     token: str | None = token_option(),
     as_json: bool = json_option(),
 ) -> None:
@@ -198,6 +217,7 @@ def revise(
             raise fail("未保存：确认后请加 --yes 重新执行", 1)
         view = drafts.revise(ctx, actor, draft, body, title=title, comment=comment, now=ctx.clock(),
                              expect_voided=[f"{v.stage}:{v.user}" for v in preview.voided])
+        view = _after_pass(ctx, actor, view, no_wait)
     _emit(view, "已修改", as_json)
     _exit_if_blocking(view)
 

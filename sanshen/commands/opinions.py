@@ -159,7 +159,7 @@ def suggestion_accept(
     as_json: bool = json_option(),
 ) -> None:
     """采纳修改建议，生成新版本；会作废签批时须加 --yes 确认。"""
-    from sanshen.service import suggestions
+    from sanshen.service import checks, drafts, suggestions
 
     with app_context() as ctx:
         actor = acting_user(ctx, token)
@@ -169,6 +169,8 @@ def suggestion_accept(
             raise fail("未保存：确认后请加 --yes 重新执行", 1)
         view = suggestions.accept(ctx, actor, draft, suggestion, note=note, now=ctx.clock(),
                                   expect_voided=[f"{v.stage}:{v.user}" for v in preview.voided])
+        checks.settle(ctx, view.id)  # the new revision's automated pass, here (a one-shot process)
+        view = drafts.view(ctx, actor, view.id)
     if as_json:
         print_json(view)
     else:

@@ -42,8 +42,16 @@ def _echo(view, verb: str) -> None:
 
 
 def _run(step, verb: str, as_json: bool, token: str | None) -> None:
+    from sanshen.service import checks, requests
+
     with app_context() as ctx:
-        view = step(ctx, acting_user(ctx, token), ctx.clock())
+        actor = acting_user(ctx, token)
+        view = step(ctx, actor, ctx.clock())
+        drafted = [getattr(view, "reply_draft", None), getattr(view, "converted_draft", None)]
+        if any(checks.checking(ctx, d) for d in drafted if d is not None):
+            for d in drafted:  # a reply or converted item's automated pass, here (a one-shot process)
+                checks.settle(ctx, d)
+            view = requests.show(ctx, actor, view.id, now=ctx.clock())
     if as_json:
         print_json(view)
     else:

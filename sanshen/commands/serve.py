@@ -29,6 +29,8 @@ def serve(
 
     from sanshen import logs
     from sanshen.commands.worker import running_dispatcher
+    from sanshen.service.draft_pass import CheckPool
+    from sanshen.service.site_sweep import lexicon_pass
     from sanshen.web import mail
     from sanshen.web.app import create_app
 
@@ -42,7 +44,10 @@ def serve(
         threads = []
         if not no_worker:
             typer.echo("正在启动流程调度器……")
-            dispatcher = stack.enter_context(running_dispatcher(ctx, inline=inline))
+            pool = CheckPool()  # the automated pass of submissions: off the request thread and this process's GIL
+            stack.callback(pool.close)
+            pool.warm(lexicon_pass(ctx))
+            dispatcher = stack.enter_context(running_dispatcher(ctx, inline=inline, pool=pool))
             threads.append(threading.Thread(target=dispatcher.run_forever, args=(stop,), name="sanshen-dispatcher"))
         smtp = mail.SmtpConfig.from_settings(ctx.settings)
         if smtp is not None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from flows.dispatcher import Dispatcher, DispatcherConfig
     from flows.webhook import WebhookConfig
     from sanshen.service.context import AppContext
+    from sanshen.service.draft_pass import CheckPool
 
 
 def webhook_config(ctx: AppContext) -> WebhookConfig | None:
@@ -65,15 +66,21 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
 
 
 def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_url: str | None = None,
-                     config: DispatcherConfig | None = None, server_schedules: bool = False) -> Dispatcher:
+                     config: DispatcherConfig | None = None, server_schedules: bool = False,
+                     pool: CheckPool | None = None) -> Dispatcher:
     """The dispatcher for this data directory; without ``config``, the one :func:`dispatcher_config`
     makes of the context's settings. With ``use_prefect``, run it inside :func:`running_dispatcher`;
-    ``server_schedules``: Prefect is a configured server, whose scheduler runs the sweep and monitors."""
+    ``server_schedules``: Prefect is a configured server, whose scheduler runs the sweep and monitors.
+    With ``pool``, drafts' automated passes run in that process pool (``sanshen serve``)."""
     from flows.dispatcher import Dispatcher
     from sanshen.service.audit import anchor_of
-    from sanshen.service.draft_pass import DraftPass
+    from sanshen.service.draft_pass import DraftPass, PooledPass, TimedPass
     from sanshen.service.site import site_of
     from sanshen.service.site_sweep import lexicon_pass
+
+    def draft_checker() -> TimedPass:
+        inner = PooledPass(pool, lexicon_pass(ctx)) if pool is not None else DraftPass(ctx.checker)
+        return TimedPass(inner, ctx.observe_check)
 
     return Dispatcher(
         engine=ctx.engine, workflow=ctx.workflow, workflows=ctx.workflows, site=site_of(ctx.settings),
@@ -81,19 +88,20 @@ def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_u
         use_prefect=use_prefect, config=config or dispatcher_config(ctx.settings),
         after_site_write=_pause_hook(ctx.settings.fault_publish_pause), clock=ctx.clock,
         prefect_api_url=prefect_api_url, sweep_recipe=lambda: lexicon_pass(ctx), anchor=anchor_of(ctx.settings),
-        server_schedules=server_schedules,
+        server_schedules=server_schedules, draft_checker=draft_checker,
     )
 
 
 @contextmanager
-def running_dispatcher(ctx: AppContext, *, inline: bool = False,
-                       config: DispatcherConfig | None = None) -> Iterator[Dispatcher]:
-    """The dispatcher (also used by ``sanshen serve``) with its Prefect API up for the block and
-    stopped after it (none when ``inline``). Enter it before starting other threads."""
+def running_dispatcher(ctx: AppContext, *, inline: bool = False, config: DispatcherConfig | None = None,
+                       pool: CheckPool | None = None) -> Iterator[Dispatcher]:
+    """The dispatcher (also used by ``sanshen serve``, with a ``pool`` for the automated pass) with
+    its Prefect API up for the block and stopped after it (none when ``inline``). Enter it before
+    starting other threads."""
     from flows.prefect_runtime import prefect_api
 
     if inline:
-        dispatcher = build_dispatcher(ctx, use_prefect=False, config=config)
+        dispatcher = build_dispatcher(ctx, use_prefect=False, config=config, pool=pool)
         dispatcher.release_dead_local_claims()
         yield dispatcher
         return
@@ -101,13 +109,14 @@ def running_dispatcher(ctx: AppContext, *, inline: bool = False,
         try:
             api_url = stack.enter_context(prefect_api(ctx.settings.prefect_home))
             # no embedded API started: PREFECT_API_URL names a server, whose scheduler runs the interval jobs
-            dispatcher = build_dispatcher(ctx, prefect_api_url=api_url, config=config, server_schedules=api_url is None)
+            dispatcher = build_dispatcher(ctx, prefect_api_url=api_url, config=config, server_schedules=api_url is None,
+                                          pool=pool)
             dispatcher.prepare()
         except Exception as exc:  # Prefect's API did not come up or does not answer: publication must not wait
             stack.close()
             log.warning("Prefect API unavailable, running the flows inline: %s", exc)
             typer.echo(f"警告：Prefect API 不可用（{exc}），本次改为不经 Prefect 直接执行后台任务", err=True)
-            dispatcher = build_dispatcher(ctx, use_prefect=False, config=config)
+            dispatcher = build_dispatcher(ctx, use_prefect=False, config=config, pool=pool)
         dispatcher.release_dead_local_claims()
         yield dispatcher
 

@@ -1,10 +1,17 @@
-"""The automated pass over a stored revision, as the re-check flow asks for it."""
+"""The automated pass over a stored revision, as the check and re-check flows ask for it: in this
+process (``DraftPass``), or in a process pool (``PooledPass``: ``sanshen serve``)."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import multiprocessing
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import TypeVar
 
 from checking.check import Checker
 from checking.context import DraftMeta
@@ -15,6 +22,8 @@ from lexicon.model import LexiconOverride
 from sanshen.checker import load_default_checker
 from sanshen.service.attachment_text import stored_attachment_text
 from storage.models import Attachment
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -44,3 +53,94 @@ def _checker_with(overrides: tuple[LexiconOverride, ...]) -> Checker:
     lexicon = load_lexicon().with_overrides(list(overrides))
     base = load_default_checker()
     return base if base.version == lexicon.version else base.with_lexicon(lexicon)
+
+
+@dataclass(frozen=True)
+class TimedPass:
+    """A pass whose seconds are told to ``observe`` (the web app's histogram of automated passes)."""
+
+    inner: DraftPass | PooledPass
+    observe: Callable[[float], None]
+
+    def check_revision(self, title: str, body: str, attachments: Sequence[Attachment], *,
+                       meta: DraftMeta) -> DraftReport:
+        started = time.perf_counter()
+        report = self.inner.check_revision(title, body, attachments, meta=meta)
+        self.observe(time.perf_counter() - started)
+        return report
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An attachment's name and bytes, sent to a pool process instead of the database row."""
+
+    filename: str
+    data: bytes
+
+
+def _pass_in_child(recipe: LexiconPass, title: str, body: str, files: tuple[StoredFile, ...],
+                   meta: DraftMeta) -> DraftReport:
+    return recipe().check_revision(title, body, files, meta=meta)
+
+
+def _warm(recipe: LexiconPass) -> str:
+    return recipe().checker.version
+
+
+class CheckPool:
+    """One process (by default) that runs the automated pass for ``sanshen serve``: the CPU-heavy
+    work never holds the web process's GIL. The process builds the checker once per lexicon state
+    (``LexiconPass``); it is started with ``forkserver`` (no fork of a threaded server), and a pool
+    whose process died is replaced (the item that was running fails and is retried by the outbox)."""
+
+    def __init__(self, processes: int = 1) -> None:
+        self._processes = processes
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+                self._executor = ProcessPoolExecutor(self._processes, mp_context=multiprocessing.get_context(method))
+            return self._executor
+
+    def run(self, fn: Callable[..., T], *args: object) -> T:
+        pool = self._pool()
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenProcessPool:
+            with self._lock:
+                if self._executor is pool:
+                    self._executor = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+    def warm(self, recipe: LexiconPass) -> None:
+        """Build the checker in the pool's process now, in the background (not at the first submission)."""
+        self._pool().submit(_warm, recipe)
+
+    def close(self) -> None:
+        """Stop the pool's process at once (a pass in it writes nothing: its item is simply run again)."""
+        with self._lock:
+            pool, self._executor = self._executor, None
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        pool.shutdown(wait=True)
+
+
+@dataclass(frozen=True)
+class PooledPass:
+    """The automated pass run in a :class:`CheckPool` process under the lexicon edits of ``recipe``."""
+
+    pool: CheckPool
+    recipe: LexiconPass
+
+    def check_revision(self, title: str, body: str, attachments: Sequence[Attachment], *,
+                       meta: DraftMeta) -> DraftReport:
+        files = tuple(StoredFile(a.filename, a.data) for a in attachments)
+        return self.pool.run(_pass_in_child, self.recipe, title, body, files, meta)

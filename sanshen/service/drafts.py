@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -14,20 +13,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from casestore.apply import apply_events
-from casestore.load import current_revision, interpretation_of, load_case, location_of
-from checking.draft import check_draft
-from checking.located import DraftReport, Location, Part
+from casestore.load import current_revision, interpretation_of, load_case
+from checking.located import Location
 from disclosure.reply import ReplyRefused, check_explanation
 from disclosure.terms import WithholdGround
-from flows.findings import replace_findings
-from flows.recheck import SOURCES, draft_meta, recheck_draft
 from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review import transitions
 from review.case import Case, OpenFinding
 from review.deadlines import draft_deadline
-from review.carry import Found, carried_waivers
 from review.change import CHANGE_LABELS, classify
-from review.events import DraftSubmitted, Event, FindingWaived, WaiverCarried
+from review.events import CheckQueued, DraftSubmitted, Event, FindingWaived
 from review.refusals import Conflict, InvalidInput, NotPermitted, lost_race
 from review.revision import content_hash, publish_meta
 from review.workflow import WorkflowDef
@@ -36,7 +31,6 @@ from sanshen.service.allowed import allowed_actions
 from sanshen.service.attachment_text import attachment_text
 from sanshen.service.columns import require_column
 from sanshen.service.diff import unified_body_diff
-from sanshen.service.draft_pass import DraftPass
 from sanshen.service.errors import NotFound
 from sanshen.service.schedule import check_schedule
 from sanshen.service.queue_extras import queue_extras
@@ -60,12 +54,10 @@ from storage.chain import format_at
 from storage.models import (
     Attachment,
     Draft,
-    FindingRow,
     Revision,
     SignOff,
     StageTask,
     User,
-    Waiver,
 )
 
 if TYPE_CHECKING:
@@ -193,24 +185,16 @@ def _draft_view(session: Session, draft: Draft) -> DraftView:
     return _view_of_case(draft, load_case(session, draft.id, with_interpretation=False))
 
 
-# --- the automated pass --------------------------------------------------------------
+# --- saving a revision ---------------------------------------------------------------
 
-def _save_revision(session: Session, revision: Revision, files: list[Attachment], report: DraftReport, *,
-                   now: datetime) -> None:
-    """A new revision of a draft with copies of ``files`` (the attachments it keeps) and its automated pass."""
+def _save_revision(session: Session, revision: Revision, files: list[Attachment]) -> None:
+    """A new revision of a draft with copies of ``files`` (the attachments it keeps); its automated
+    pass is queued by the transition's ``CheckQueued``."""
     session.add(revision)
     session.flush()
     for a in files:
         session.add(Attachment(revision_id=revision.id, filename=a.filename, sha256=a.sha256,
                                size=a.size, media_type=a.media_type, data=a.data))
-    _store_report(session, revision.draft_id, revision, report, now=now)
-
-
-def _store_report(session: Session, draft_id: int, revision: Revision, report: DraftReport, *,
-                  now: datetime) -> None:
-    replace_findings(session, draft_id=draft_id, revision=revision.number, revision_id=revision.id,
-                     findings=report.findings, sources=SOURCES, source="submit",
-                     lexicon_version=report.lexicon_version, now=now)
 
 
 # --- actions -------------------------------------------------------------------------
@@ -233,7 +217,9 @@ def _existing_submission(session: Session, actor: UserView, key: str, data: Subm
 
 def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: datetime,
            workflow: WorkflowDef | None = None) -> DraftView:
-    """Store a new draft with its first revision and automated findings, and start its review.
+    """Store a new draft with its first revision, waiting for its automated pass (检查中): a ``check``
+    outbox item in the same transaction runs the pass off the request path and then starts the
+    review (flows/draftcheck.py; :mod:`sanshen.service.checks` runs it in this process).
 
     ``workflow``: the definition the draft starts under (a reply to a request starts under the
     reply workflow; its caller checks who may draft it); the configured one otherwise, for editors."""
@@ -258,16 +244,14 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
             if existing is not None:
                 return _draft_view(session, existing)
     draft = _new_draft(wf, actor, data, now=now)
-    texts = [attachment_text(a.filename, a.data) for a in data.attachments]  # an unreadable file is refused
-    started = time.perf_counter()
-    report = check_draft(ctx.checker, title=data.title, body=data.body, attachments=texts, meta=draft_meta(draft))
-    ctx.observe_check(time.perf_counter() - started)
+    for a in data.attachments:
+        attachment_text(a.filename, a.data)  # an unreadable file is refused now; its text is checked by the pass
     try:
         with action(ctx) as session:
             if data.interprets is not None:
                 _check_policy(session, data.interprets)
             draft.department = session.scalar(select(User.dept).where(User.id == actor.id)) or ""
-            view = _create_draft(wf, session, actor, draft, data, report, meta, digest, now=now)
+            view = _create_draft(wf, session, actor, draft, data, meta, digest, now=now)
     except IntegrityError:
         if data.idempotency_key is None:
             raise
@@ -276,9 +260,6 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
             if existing is None:
                 raise
             return _draft_view(session, existing)
-    if data.interprets is not None:
-        # the policy now has its interpretation: its "no interpretation" finding goes away
-        recheck_draft(ctx.engine, DraftPass(ctx.checker), draft_id=data.interprets, now=now)
     return view
 
 
@@ -288,7 +269,7 @@ def _new_draft(wf: WorkflowDef, actor: UserView, data: SubmitInput, *, now: date
         disclosure_reason=data.disclosure_reason, disclosure_ground=data.disclosure_ground,
         urgent=data.urgent, author_id=actor.id,
         interprets_id=data.interprets, workflow_name=wf.name, workflow_version=wf.version,
-        status=DraftStatus.IN_REVIEW, current_revision=1, submitted_at=now,
+        status=DraftStatus.CHECKING, current_revision=1, submitted_at=now,
         deadline_at=draft_deadline(wf, submitted_at=now, urgent=data.urgent),
         idempotency_key=data.idempotency_key, publish_at=data.publish_at, expires_at=data.expires_at,
     )
@@ -305,7 +286,7 @@ def _check_policy(session: Session, policy_id: int) -> None:
 
 
 def _create_draft(wf: WorkflowDef, session: Session, actor: UserView, draft: Draft, data: SubmitInput,
-                  report: DraftReport, meta: dict, digest: str, *, now: datetime) -> DraftView:
+                  meta: dict, digest: str, *, now: datetime) -> DraftView:
     session.add(draft)
     session.flush()
     revision = Revision(draft_id=draft.id, number=1, title=data.title, body=data.body, meta=meta,
@@ -317,13 +298,11 @@ def _create_draft(wf: WorkflowDef, session: Session, actor: UserView, draft: Dra
                    media_type=a.media_type, data=a.data)
         for a in data.attachments
     )
-    _store_report(session, draft.id, revision, report, now=now)
     submitted = DraftSubmitted(
         user=actor.name, revision=1, content_hash=digest, kind=data.kind, disclosure=data.disclosure,
         urgent=data.urgent, deadline_at=draft.deadline_at, workflow=wf.name, workflow_version=wf.version,
     )
-    case = load_case(session, draft.id)
-    events = [submitted, *transitions.start(wf, case, now=now)]
+    events = [submitted, CheckQueued(1, digest)]
     apply_events(session, draft, events, now=now, actor=actor.name, workflow=wf)
     if draft.publish_at is not None or draft.expires_at is not None:
         append_event(session, action="draft.scheduled", actor=actor.name, draft_id=draft.id, at=now,
@@ -336,8 +315,9 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
            comment: str = "", now: datetime, expect_voided: Sequence[str] | None = None,
            made_by: Callable[[Session, int], Sequence[Event]] | None = None, decider: bool = False) -> DraftView:
     """A new revision: voids the sign-offs the workflow does not keep for this kind of change (by
-    default all of them) and restarts review at the first human stage not done; waivers of findings
-    whose text and context are unchanged carry over.
+    default all of them); the revision waits for its automated pass (检查中), after which review
+    restarts at the first human stage not done and waivers of findings whose text and context are
+    unchanged carry over (flows/draftcheck.py).
 
     ``expect_voided``: the sign-offs ("stage:user") the author was shown would be voided; if the
     revision would now void others, it is refused (someone signed in between). ``made_by``: extra
@@ -358,12 +338,7 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
         if digest == old.content_hash:
             raise Conflict("no_change", f"内容与当前第 {old.number} 版完全相同，未生成新的修订版本")
         meta = dict(old.meta)
-        has_interpretation = draft.kind == DraftKind.POLICY and interpretation_of(session, draft_id) is not None
-    started = time.perf_counter()
     change = classify(old.title, old.body, new_title, body)
-    report = DraftPass(ctx.checker).check_revision(new_title, body, files,
-                                                   meta=draft_meta(draft, has_interpretation=has_interpretation))
-    ctx.observe_check(time.perf_counter() - started)
     with action(ctx) as session:
         draft = _get_draft(session, draft_id)
         if draft.lock_version != read_version:
@@ -376,11 +351,10 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
             if not would <= set(expect_voided):
                 raise Conflict("voids_changed", "在您确认之后又有人签批了本稿件，保存将作废更多签批，请重新查看后再确认")
         events = transitions.revise(wf, case, actor.actor(), revision=number, content_hash=digest,
-                                    comment=comment, now=now, change=change, decider=decider)
+                                    comment=comment, now=now, change=change, decider=decider, check_first=True)
         revision = Revision(draft_id=draft_id, number=number, title=new_title, body=body, meta=meta,
                             content_hash=digest, author_id=actor.id, comment=comment, created_at=now)
-        _save_revision(session, revision, files, report, now=now)
-        events += _carried_waivers(session, draft_id, old, revision)
+        _save_revision(session, revision, files)
         if made_by is not None:
             events += made_by(session, number)
         draft.title = new_title
@@ -416,7 +390,6 @@ def change_disclosure(ctx: "AppContext", actor: UserView, draft_id: int, *, disc
                                 .order_by(Attachment.id)).all()
         meta = {**old.meta, "disclosure": str(after)}
         digest = content_hash(old.title, old.body, (a.sha256 for a in files), meta)
-        has_interpretation = draft.kind == DraftKind.POLICY and interpretation_of(session, draft_id) is not None
         case = load_case(session, draft_id)
     # the rules first (who, which state, ground and explanation): a refusal writes nothing
     transitions.redecide_disclosure(wf, case, actor.actor(), revision=old.number + 1, content_hash=digest,
@@ -424,8 +397,6 @@ def change_disclosure(ctx: "AppContext", actor: UserView, draft_id: int, *, disc
                                     request_id=request_id, now=now)
     draft.disclosure, draft.disclosure_reason = str(after), explanation if after == Disclosure.WITHHELD else None
     draft.disclosure_ground = ground_value if after == Disclosure.WITHHELD else None
-    report = DraftPass(ctx.checker).check_revision(old.title, old.body, files,
-                                                   meta=draft_meta(draft, has_interpretation=has_interpretation))
     with action(ctx) as session:
         row = _get_draft(session, draft_id)
         if row.lock_version != read_version:
@@ -433,42 +404,15 @@ def change_disclosure(ctx: "AppContext", actor: UserView, draft_id: int, *, disc
         case = load_case(session, draft_id)
         events = transitions.redecide_disclosure(
             wf, case, actor.actor(), revision=old.number + 1, content_hash=digest, after=after,
-            ground=draft.disclosure_ground, explanation=explanation, reason=reason, request_id=request_id, now=now)
+            ground=draft.disclosure_ground, explanation=explanation, reason=reason, request_id=request_id, now=now,
+            check_first=True)
         revision = Revision(draft_id=draft_id, number=old.number + 1, title=old.title, body=old.body, meta=meta,
                             content_hash=digest, author_id=actor.id, comment=events[1].comment, created_at=now)
-        _save_revision(session, revision, files, report, now=now)
+        _save_revision(session, revision, files)
         row.disclosure, row.disclosure_reason = draft.disclosure, draft.disclosure_reason
         row.disclosure_ground = draft.disclosure_ground
         apply_events(session, row, events, now=now, actor=actor.name, workflow=wf)
         return _draft_view(session, row)
-
-
-def _found(row: FindingRow) -> Found:
-    return Found(row.id, location_of(row), row.rule, row.category, row.start, row.end, row.text)
-
-
-def _carried_waivers(session: Session, draft_id: int, old: Revision, new: Revision) -> list[Event]:
-    """WaiverCarried for each new finding matching a waived one of ``old`` with its context unchanged."""
-    waived = {
-        row.id: (row, w) for row, w in session.execute(
-            select(FindingRow, Waiver).join(Waiver, Waiver.finding_id == FindingRow.id)
-            .where(FindingRow.draft_id == draft_id, FindingRow.revision == old.number,
-                   FindingRow.superseded.is_(False)))
-    }
-    if not waived:
-        return []
-    fresh = session.scalars(select(FindingRow).where(FindingRow.draft_id == draft_id, FindingRow.revision == new.number,
-                                                     FindingRow.superseded.is_(False))).all()
-    pairs = carried_waivers(
-        (_found(row) for row, _ in waived.values()), (_found(row) for row in fresh),
-        old_texts={Part.TITLE: old.title, Part.BODY: old.body}, new_texts={Part.TITLE: new.title, Part.BODY: new.body},
-    )
-    names = dict(session.execute(select(User.id, User.name)).all())
-    events: list[Event] = []
-    for new_f, old_f in pairs:
-        w = waived[old_f.id][1]
-        events.append(WaiverCarried(new_f.id, old_f.id, new.number, w.stage, names[w.user_id], w.reason))
-    return events
 
 
 def revision_preview(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *,
@@ -534,7 +478,7 @@ def waive(ctx: "AppContext", actor: UserView, draft_id: int, finding_id: int, *,
     reason = _comment(reason, what="豁免理由", required=True)
 
     def step(wf: WorkflowDef, case: Case) -> Sequence[Event]:
-        if not any(f.id == finding_id for f in case.findings):
+        if case.status != DraftStatus.CHECKING and not any(f.id == finding_id for f in case.findings):
             raise InvalidInput("unknown_finding",
                                f"稿件 {draft_id} 的当前版本没有编号为 {finding_id} 的问题（问题编号见稿件详情）")
         return transitions.waive(wf, case, actor.actor(), finding_id=finding_id, reason=reason, now=now)
@@ -587,6 +531,14 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
             ),
             **dict(allowed_actions(wf, case, actor.actor(), now=now)),
         )
+
+
+def view(ctx: "AppContext", actor: UserView, draft_id: int) -> DraftView:
+    """The draft as submit and revise answer it (status, current revision, findings)."""
+    with reading(ctx) as session:
+        draft = _get_draft(session, draft_id)
+        _require_reader(ctx.workflows.of(session, draft), actor, draft)
+        return _draft_view(session, draft)
 
 
 def attachment(ctx: "AppContext", actor: UserView, draft_id: int, attachment_id: int) -> AttachmentFile:

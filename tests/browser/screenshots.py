@@ -13,7 +13,7 @@ from pathlib import Path
 from sanshen.service import drafts
 from storage.clock import ManualClock
 from tests.browser.live import chromium, live_sanshen, sign_in
-from tests.team import ID_NUMBER, T0, Team
+from tests.team import ID_NUMBER, T0, Team, settle
 
 BODY = (
     "为进一步做好全区社区服务工作，现将有关事项通知如下。\n\n"
@@ -31,15 +31,15 @@ def stage_scene(team: Team) -> int:
                                  ("突发：城区部分路段积水情况通报", 1, True),
                                  ("2026年第四季度政府信息公开工作情况", 3, False),
                                  ("关于开展消防安全专项检查的通知", 30, False)):
-        drafts.submit(team.ctx, team["bian"], drafts.SubmitInput(
+        settle(team.ctx, drafts.submit(team.ctx, team["bian"], drafts.SubmitInput(
             title=title, body="各单位：请按要求落实。", column="通知公告", kind="notice", disclosure="主动公开",
-            urgent=urgent), now=ago(hours))
+            urgent=urgent), now=ago(hours)))
     draft_id = team.submit(BODY, title="关于进一步加强社区服务工作的通知", column="通知公告", kind="notice").id
     drafts.sign(team.ctx, team["jiao1"], draft_id, stage="一校", comment="已校", now=ago(0.5))
     drafts.sign(team.ctx, team["shen1"], draft_id, stage="初审", comment="同意", now=ago(0.4))
     drafts.return_draft(team.ctx, team["jiao2"], draft_id, comment="第三部分时间表述不规范，请修改", now=ago(0.3))
-    drafts.revise(team.ctx, team["bian"], draft_id, BODY.replace("于25年3月底前", "于2026年3月底前"),
-                  comment="已按二校意见修改", now=ago(0.2))
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], draft_id, BODY.replace("于25年3月底前", "于2026年3月底前"),
+                  comment="已按二校意见修改", now=ago(0.2)))
     drafts.sign(team.ctx, team["jiao1"], draft_id, stage="一校", comment="已校", now=ago(0.1))
     return draft_id
 

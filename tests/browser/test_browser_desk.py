@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sanshen.service import drafts
 from tests.browser.axe import axe_violations
 from tests.browser.live import sign_in
-from tests.team import ID_NUMBER
+from tests.team import ID_NUMBER, settle
 
 pytestmark = pytest.mark.browser
 
@@ -104,7 +104,7 @@ def test_axe_finds_nothing_critical_or_serious_on_any_page(browser, live):
     policy, interp = _publish_policy_with_interpretation(live)
     urgent = team.submit(SIX, title="紧急：六个问题", urgent=True)
     team.walk(urgent.id, through="初审")
-    drafts.revise(team.ctx, team["bian"], urgent.id, SIX + "补充一段。\n", comment="补充", now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], urgent.id, SIX + "补充一段。\n", comment="补充", now=team.clock()))
     problems: dict[str, list[str]] = {}
 
     def audit(page, label: str) -> None:

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sanshen.service import drafts
 from tests.browser.live import sign_in
 from tests.cast import SIGNERS
-from tests.team import ID_NUMBER
+from tests.team import ID_NUMBER, run_checks
 
 pytestmark = pytest.mark.browser
 
@@ -52,6 +52,10 @@ def test_editor_submits_a_draft_and_sees_the_id_number_highlighted(browser, live
     page.locator("#body").fill(f"申请人：王某，身份证号 {ID_NUMBER}，现予公示。")
     page.get_by_role("button", name="提交审核").click()
     expect(page.get_by_role("status")).to_contain_text("稿件已提交")
+    expect(page.locator("main")).to_contain_text("检查中，请稍候")  # the pass runs off the request path
+    run_checks(live.team.ctx)  # as the worker would
+    page.reload()
+    expect(page.locator("main")).not_to_contain_text("检查中，请稍候")
     mark = page.locator(".draft-text mark.sev-error").first
     expect(mark).to_have_text(ID_NUMBER)
     suggestion = page.locator(".draft-text .sugg").first

@@ -16,7 +16,7 @@ from sanshen.web.app import create_app
 from sanshen.web.server import serving_in_thread
 from tests.browser.live import Live, sign_in
 from tests.opinions_support import keep_workflow_file
-from tests.team import ID_NUMBER, Team, open_context
+from tests.team import ID_NUMBER, Team, open_context, run_checks, settle
 
 pytestmark = pytest.mark.browser
 
@@ -42,14 +42,17 @@ def keeping(tmp_path, db_url, default_checker, clock):
         yield running
 
 
-def _revise_in_page(page, body: str) -> None:
-    """The author edits the body on the draft page; confirms when told which sign-offs it voids."""
+def _revise_in_page(page, body: str, team) -> None:
+    """The author edits the body on the draft page; confirms when told which sign-offs it voids; the
+    new revision's automated pass then runs (as the worker would) and the page is reloaded."""
     page.locator("#revise-body").fill(body)
     page.get_by_role("button", name="提交修改稿").click()
     if page.get_by_role("button", name="确认提交修改稿").count():
         expect(page.get_by_role("alert")).to_contain_text("将作废")
         page.get_by_role("button", name="确认提交修改稿").click()
     expect(page.get_by_role("status")).to_contain_text("已提交修改稿")
+    run_checks(team.ctx)
+    page.reload()
 
 
 def test_a_comment_on_a_passage_survives_a_revision(browser, live):
@@ -65,7 +68,7 @@ def test_a_comment_on_a_passage_survives_a_revision(browser, live):
 
     page = sign_in(browser, live, "bian")
     page.goto(f"/drafts/{did}")
-    _revise_in_page(page, "一、" + BODY.replace("全体会议", "常务会议"))
+    _revise_in_page(page, "一、" + BODY.replace("全体会议", "常务会议"), live.team)
     comment = page.locator(".opinions li.kind-comment")
     expect(comment).to_contain_text("请写明责任主体")
     expect(comment).to_contain_text("“压实责任”")
@@ -103,6 +106,8 @@ def test_an_accepted_suggestion_voids_exactly_what_the_rule_says_after_a_warning
     assert drafts.show(team.ctx, team["bian"], did).revision == 1  # nothing saved before confirming
     page.get_by_role("button", name="确认采纳并生成新版本").click()
     expect(page.get_by_role("status")).to_contain_text("已采纳修改建议")
+    run_checks(team.ctx)  # the new revision's automated pass, as the worker would run it
+    page.reload()
     expect(page.locator(".draft-text")).to_contain_text("；确保群众安全")
     timeline = page.locator(".timeline")
     expect(timeline.locator("li.done", has_text="一校")).to_contain_text("jiao1")
@@ -132,7 +137,7 @@ def test_an_unchanged_waived_finding_stays_waived(browser, live):
 
     page = sign_in(browser, live, "bian")
     page.goto(f"/drafts/{did}")
-    _revise_in_page(page, body.replace("公示期为七天", "公示期为七个工作日"))
+    _revise_in_page(page, body.replace("公示期为七天", "公示期为七个工作日"), live.team)
     expect(page.locator("main")).to_contain_text("第 2 稿")
     expect(page.locator(".findings li", has_text=ID_NUMBER)).to_contain_text("已豁免")
     expect(page.locator(".opinions")).to_contain_text("豁免沿用")
@@ -146,7 +151,7 @@ def test_the_sign_sheet_prints_every_opinion(browser, live):
     opinions.add_comment(team.ctx, team["jiao1"], did, quote="全体会议", text="会议名称请核对", now=team.clock())
     team.sign("jiao1", did, stage="一校", comment="文字已校")
     drafts.return_draft(team.ctx, team["shen1"], did, comment="第二段请补充时间", now=team.clock())
-    drafts.revise(team.ctx, team["bian"], did, BODY + "时间另行通知。\n", comment="已补充", now=team.clock())
+    settle(team.ctx, drafts.revise(team.ctx, team["bian"], did, BODY + "时间另行通知。\n", comment="已补充", now=team.clock()))
     team.walk(did)
     expected = [o.text for o in opinions.timeline(team.ctx, team["guan"], did) if o.text]
     assert len(expected) == 4  # the comment, the 一校 note, the return reason, the revision note
