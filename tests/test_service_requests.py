@@ -10,8 +10,8 @@ from sqlalchemy import select
 from flows.requests import sweep_requests
 from review.refusals import Conflict, InvalidInput, NotPermitted
 from sanshen.service import drafts, requests
-from storage.models import AuditEvent, InfoRequest, Notification
-from tests.foia_support import WITHHELD_WHY
+from storage.models import AuditEvent, Draft, InfoRequest, Notification
+from tests.foia_support import REPLY_BODY, WITHHELD_WHY
 
 pytestmark = pytest.mark.db
 
@@ -95,6 +95,31 @@ def test_a_withheld_reply_without_a_ground_is_refused_and_writes_nothing(office)
     assert office.team.count(AuditEvent) == before
     done = office.reply(req.id, kind="不予公开", ground="保护第三方合法权益", explanation=WITHHELD_WHY)
     assert done.reply_ground_label == "保护第三方合法权益" and done.status == "replying"
+
+
+def test_handlers_drafting_one_reply_at_once_leave_one_reply_draft_and_no_orphan(office):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    req = office.register(received_on=date(2026, 11, 24), office="住房保障科")
+    now = office.now()
+    start = threading.Barrier(4)
+
+    def draft(who: str) -> str:
+        start.wait()
+        try:
+            requests.draft_reply(office.ctx, office[who], req.id, kind="予以公开", ground=None, explanation=None,
+                                 body=REPLY_BODY, now=now)
+        except Conflict as exc:
+            return exc.code
+        return "drafted"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(draft, ["gong1", "gong2", "gong1", "gong2"]))
+    assert outcomes.count("drafted") == 1, outcomes
+    replies = office.team.rows(select(Draft.id).where(Draft.kind == "reply"))
+    recorded = office.team.rows(select(InfoRequest.reply_draft_id).where(InfoRequest.id == req.id))
+    assert replies == recorded  # one reply draft, the request's: a loser's draft was never stored
 
 
 def test_a_reply_goes_through_its_workflow_then_is_sent_and_archived(office):

@@ -216,13 +216,15 @@ def _existing_submission(session: Session, actor: UserView, key: str, data: Subm
 
 
 def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: datetime,
-           workflow: WorkflowDef | None = None) -> DraftView:
+           workflow: WorkflowDef | None = None, along: Callable[[Session, int], None] | None = None) -> DraftView:
     """Store a new draft with its first revision, waiting for its automated pass (检查中): a ``check``
     outbox item in the same transaction runs the pass off the request path and then starts the
     review (flows/draftcheck.py; :mod:`sanshen.service.checks` runs it in this process).
 
     ``workflow``: the definition the draft starts under (a reply to a request starts under the
-    reply workflow; its caller checks who may draft it); the configured one otherwise, for editors."""
+    reply workflow; its caller checks who may draft it); the configured one otherwise, for editors.
+    ``along``: the caller's own writes of the same transaction, given the session and the new draft's
+    id (a request records its reply draft: both are stored or neither)."""
     data = _clean_submission(data)
     if workflow is None and not actor.has_role("editor"):
         raise NotPermitted("forbidden", "只有编辑（editor）可以提交稿件")
@@ -252,6 +254,8 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
                 _check_policy(session, data.interprets)
             draft.department = session.scalar(select(User.dept).where(User.id == actor.id)) or ""
             view = _create_draft(wf, session, actor, draft, data, meta, digest, now=now)
+            if along is not None:
+                along(session, view.id)
     except IntegrityError:
         if data.idempotency_key is None:
             raise

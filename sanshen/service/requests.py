@@ -352,11 +352,8 @@ def draft_reply(ctx: "AppContext", actor: UserView, request_id: int, *, kind: st
         read_version = req.lock_version
     wf = ctx.reply_workflow
     assert wf is not None
-    view = drafts.submit(ctx, actor, drafts.SubmitInput(
-        title=f"关于第 {request_id} 号政府信息公开申请的答复（{decision.kind.label}）", body=body,
-        kind=DraftKind.REPLY, disclosure=Disclosure.ON_REQUEST, column="",  # a reply is sent to the applicant, never filed under a site column
-    ), now=now, workflow=wf)
-    with action(ctx) as session:
+
+    def record(session: Session, draft_id: int) -> None:
         req = _get(session, request_id)
         if req.lock_version != read_version:
             raise lost_race()
@@ -364,15 +361,21 @@ def draft_reply(ctx: "AppContext", actor: UserView, request_id: int, *, kind: st
         req.reply_kind = decision.kind.value
         req.reply_ground = decision.ground.value if decision.ground is not None else None
         req.reply_explanation = decision.explanation or None
-        req.reply_draft_id = view.id
+        req.reply_draft_id = draft_id
         if _status(req) is RequestStatus.AWAITING_CORRECTION:
             req.correction_since = None
         req.status = RequestStatus.REPLYING
         record_step(session, req, actor=actor.name, step="reply_drafted", now=now,
                     note=f"{decision.kind.label}" + (f"（{decision.ground_label}）" if decision.ground else ""),
-                    payload={"kind": req.reply_kind, "ground": req.reply_ground, "draft_id": view.id,
+                    payload={"kind": req.reply_kind, "ground": req.reply_ground, "draft_id": draft_id,
                              "explanation": req.reply_explanation})
-        return _detail(ctx, session, actor, req, now=now)
+
+    drafts.submit(ctx, actor, drafts.SubmitInput(
+        title=f"关于第 {request_id} 号政府信息公开申请的答复（{decision.kind.label}）", body=body,
+        kind=DraftKind.REPLY, disclosure=Disclosure.ON_REQUEST, column="",  # a reply is sent to the applicant, never filed under a site column
+    ), now=now, workflow=wf, along=record)  # the draft and the request's record of it in one transaction
+    with reading(ctx) as session:
+        return _detail(ctx, session, actor, _get(session, request_id), now=now)
 
 
 # A request still awaiting correction may only be closed as "no correction" or "still unclear".
