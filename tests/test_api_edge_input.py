@@ -1,9 +1,10 @@
 """What the schema fuzzer (tests/test_api_fuzz.py) found, each pinned down: numbers no database column
 holds in any path, query or body field of any /api/v1 route; bodies that are not UTF-8, not JSON or
-nested too deep. Each is a Chinese refusal ({"code", "message"}, 4xx), never a 500, nothing written."""
+nested too deep; a check carrying more to read than one check may. Each is a Chinese refusal ({"code", "message"}, 4xx), never a 500, nothing written."""
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -11,10 +12,11 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from sanshen.service import users
+from sanshen.service import check_pass, users
 from sanshen.web import api
 from storage.db import transaction
 from storage.models import AuditEvent
+from tests.attachment_files import xlsx_file
 
 pytestmark = pytest.mark.db
 
@@ -116,3 +118,38 @@ def test_a_text_field_nested_as_deep_as_json_goes_is_refused_not_a_crash(everyon
     assert response.status_code == 422 and response.json()["code"] == "bad_request", response.text
     assert json.loads(response.text)["message"].startswith("请求参数有误")
     assert _audit_rows(team) == before
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _check(client, payload):
+    return client.post("/api/v1/check", json={"text": "会议按时召开。", **payload})
+
+
+def test_a_check_stops_reading_attachments_at_its_character_cap(everyone):
+    # Each sheet well under the cap of one attachment, together past the cap of one check: refused
+    # as too large for a check (413), the workbook read no further than the cap.
+    rows = [["会议按时召开，研究部署安全生产工作。" * 40] for _ in range(20)]  # 14 400 characters a sheet
+    workbook = xlsx_file({f"表{n}": rows for n in range(1, 11)})
+    r = _check(everyone, {"attachments": [{"name": "汇总.xlsx", "content_base64": _b64(workbook)}]})
+    assert r.status_code == 413 and r.json()["code"] == "check_too_large", r.text
+    assert "汇总.xlsx" in r.json()["message"] and str(check_pass.API_MAX_CHARS) in r.json()["message"]
+    # a text file past the cap alone: the same 413, not the stored-attachment refusal
+    big = ("会议按时召开。" * (check_pass.API_MAX_CHARS // 7 + 1)).encode()
+    r = _check(everyone, {"attachments": [{"name": "a.txt", "content_base64": _b64(big)}]})
+    assert r.status_code == 413 and r.json()["code"] == "check_too_large"
+    # under the cap the same workbook's first sheets are checked
+    r = _check(everyone, {"attachments": [{"name": "汇总.xlsx", "content_base64": _b64(xlsx_file({"表1": rows}))}]})
+    assert r.status_code == 200, r.text
+
+
+def test_a_check_carries_a_bounded_number_and_size_of_files(everyone):
+    image = {"name": "图.png", "content_base64": _b64(b"\x89PNG" + b"\0" * 1024)}
+    r = _check(everyone, {"attachments": [image] * (check_pass.API_MAX_ATTACHMENTS + 1)})
+    assert r.status_code == 422 and r.json()["code"] == "bad_request" and "attachments" in r.json()["message"]
+    assert _check(everyone, {"attachments": [image] * check_pass.API_MAX_ATTACHMENTS}).status_code == 200
+    huge = {"name": "图.png", "content_base64": _b64(b"\0" * (check_pass.API_MAX_ATTACHMENT_BYTES + 1))}
+    r = _check(everyone, {"attachments": [huge]})
+    assert r.status_code == 413 and r.json()["code"] == "check_too_large" and "MB" in r.json()["message"]
