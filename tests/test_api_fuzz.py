@@ -1,13 +1,15 @@
 """The REST API fuzzed from its own OpenAPI document (schemathesis, in-process over ASGI, no network).
 
-Every operation under /api/v1 gets generated requests, valid and invalid by the schema (coverage
-cases: empty, boundary and wrong-typed values; then Hypothesis examples: any unicode incl. NUL and
-lone surrogates, huge integers, missing and extra fields), each sent with the bearer token of a
-member of the cast who can reach the operation, on a team with drafts, opinions and a 依申请公开
-request already in the database. Each answer must be no server error, have a status code the
-operation declares, the declared content type, and a body that matches the declared model
-(``ErrorBody`` for the refusals). Bounded and reproducible: a fixed number of examples per operation,
-derandomized, no deadline, no example database.
+Every operation under /api/v1 gets generated requests, half valid and half invalid by the schema
+(any unicode incl. NUL, huge and negative integers, wrong types, missing and extra fields, bodies
+that are not JSON, no token), each sent with the bearer token of a member of the cast who can reach
+the operation, on one database (per module) that starts with drafts, opinions and a 依申请公开
+request. Valid requests are steered at what exists (path ids of the first rows, fields mixed from a
+valid body) so that they get past the first refusal. Each answer must be no server error, have a
+status code the operation declares, the declared content type, and a body that matches the declared
+model (``ErrorBody`` for the refusals); invalid requests must be refused. Bounded and reproducible: a
+fixed number of examples per operation, derandomized, no deadline, no example database. (Lone
+surrogates cannot be sent as UTF-8; tests/test_web_bad_text.py sends them, escaped, to every route.)
 """
 
 from __future__ import annotations
