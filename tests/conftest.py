@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from contextlib import contextmanager
 
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="sanshen-prefect-"))
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
@@ -49,6 +50,14 @@ def default_checker():
 
 @pytest.fixture
 def db_url(tmp_path):
+    with fresh_database(tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def fresh_database(tmp_path):
+    """The URL of an empty database: SQLite in ``tmp_path``, or a new PostgreSQL database (dropped
+    afterwards) when ``SANSHEN_TEST_PG`` is set."""
     pg = os.environ.get("SANSHEN_TEST_PG")
     if not pg:
         yield f"sqlite:///{tmp_path / 'sanshen.db'}"

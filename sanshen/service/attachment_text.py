@@ -18,8 +18,9 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".we
 READABLE = "、".join((".docx", ".xlsx", ".pdf", *TEXT_SUFFIXES))
 
 
-def attachment_text(name: str, data: bytes) -> AttachmentText:
-    """The attachment's text to check; a file that cannot be read is refused with the reason."""
+def attachment_text(name: str, data: bytes, *, max_chars: int = MAX_ATTACHMENT_TEXT_CHARS) -> AttachmentText:
+    """The attachment's text to check; a file that cannot be read, or holds more than ``max_chars``
+    characters (a workbook or PDF is read no further), is refused with the reason."""
     label = f"附件“{name}”"
     suffix = PurePath(name).suffix.lower()
     whole = Location.of_attachment(name)
@@ -29,18 +30,18 @@ def attachment_text(name: str, data: bytes) -> AttachmentText:
         passages = [Passage(whole, docx_all_text(label, data))]
     elif suffix == ".xlsx":
         passages = [Passage(Location.of_attachment(name, sheet=sheet), text)
-                    for sheet, text in xlsx_sheets(label, data, max_chars=MAX_ATTACHMENT_TEXT_CHARS)]
+                    for sheet, text in xlsx_sheets(label, data, max_chars=max_chars)]
     elif suffix == ".pdf":
         passages = [Passage(Location.of_attachment(name, page=number), text)
-                    for number, text in enumerate(pdf_pages(label, data, max_chars=MAX_ATTACHMENT_TEXT_CHARS), 1)]
+                    for number, text in enumerate(pdf_pages(label, data, max_chars=max_chars), 1)]
     elif suffix in IMAGE_SUFFIXES:
         passages = []
     else:
         raise InvalidInput("bad_attachment_type",
                            f"{label} 的格式无法检查其中文字：附件须为 {READABLE} 文件或图片；"
                            "请另存为 .docx、.xlsx 或 .pdf 后上传")
-    if sum(len(p.text) for p in passages) > MAX_ATTACHMENT_TEXT_CHARS:
-        raise too_much_text(label)
+    if sum(len(p.text) for p in passages) > max_chars:
+        raise too_much_text(label, max_chars)
     return AttachmentText(name, tuple(Passage(p.location, _storable(p.text)) for p in passages))
 
 

@@ -11,11 +11,18 @@ from sqlalchemy import select
 
 from flows.sitesweep import DaskOptions, dask_runner, inline_runner, sweep_site
 from review.refusals import InvalidInput, NotPermitted
+from sanshen.service import validate
 from sanshen.service.context import AppContext, lexicon_overrides
 from sanshen.service.draft_pass import DraftPass, LexiconPass
 from sanshen.service.errors import NotFound
 from sanshen.service.tx import action, reading
-from sanshen.service.views import SiteSweepView, SweepColumnView, SweepFindingView, SweepPageView, UserView
+from sanshen.service.views import (
+    SiteSweepView,
+    SweepColumnView,
+    SweepFindingView,
+    SweepPageView,
+    UserView,
+)
 from storage.audit import append_event
 from storage.models import Draft, SiteSweep, SiteSweepPage
 from storage.outbox import enqueue
@@ -93,6 +100,8 @@ def _state(sweep: SiteSweep) -> str:
 
 def sweep_view(ctx: AppContext, sweep_id: int | None = None) -> SiteSweepView | None:
     """One run (default: the latest) with its pages that have errors, grouped per column."""
+    if sweep_id is not None and not validate.is_row_id(sweep_id):  # no row has it; the driver cannot send it
+        return None
     with reading(ctx) as s:
         query = select(SiteSweep)
         if sweep_id is not None:

@@ -132,7 +132,10 @@ class CheckBody(BaseModel):
     disclosure: str | None = None
     disclosure_reason: str | None = None
     title: str | None = Field(None, description="标题（一并检查）")
-    attachments: list[CheckAttachmentBody] = Field([], description="附件（一并检查，问题注明所在附件及页码）")
+    attachments: list[CheckAttachmentBody] = Field(
+        [], max_length=check_pass.API_MAX_ATTACHMENTS,
+        description=f"附件（一并检查，问题注明所在附件及页码；至多 {check_pass.API_MAX_ATTACHMENTS} 个，"
+                    f"共 {check_pass.API_MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB）")
 
 
 @router.post("/drafts", status_code=201, response_model=DraftView, summary="提交稿件")

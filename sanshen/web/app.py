@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from review.refusals import Refused
+from review.refusals import InvalidInput, Refused
 from sanshen.service.context import AppContext
 from sanshen.service.errors import answer
 from sanshen.service.site import site_of
@@ -79,6 +79,11 @@ def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | N
     return app
 
 
+def _bad_json() -> InvalidInput:
+    """An API body FastAPI cannot parse: one refusal whatever failed (encoding, syntax, nesting)."""
+    return InvalidInput("bad_json", "请求正文不是有效的 JSON（须为 UTF-8 编码，嵌套不超过数百层），未做任何更改")
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -122,6 +127,8 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request) and any(err.get("type") == "json_invalid" for err in exc.errors()):
+            return await refused(request, _bad_json())
         fields = "、".join(".".join(str(p) for p in err.get("loc", ())[1:]) or "请求" for err in exc.errors())
         message = f"请求参数有误：{fields}"
         if _is_api(request):
@@ -140,6 +147,8 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request) and exc.status_code == 400:  # FastAPI could not read the body (not UTF-8, too deep)
+            return await refused(request, _bad_json())
         message = {
             400: "请求格式有误（例如表单中的某一项超过 1 MB 或格式不正确），未做任何更改。",
             404: "页面不存在。", 405: "不支持此请求方式。", 413: TOO_LARGE_MESSAGE,

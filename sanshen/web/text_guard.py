@@ -36,19 +36,22 @@ async def _body_texts(request: Request) -> list[tuple[str, str]]:
     if media == "application/json" or media.endswith("+json"):
         try:
             return list(_json_texts(await request.json(), _JSON_BODY))
-        except ValueError:  # not JSON after all: the route refuses it or reads no body
+        except (ValueError, RecursionError):  # not JSON after all: the route refuses it or reads no body
             return []
     return []
 
 
 def _json_texts(value: object, name: str) -> Iterator[tuple[str, str]]:
-    """(name, text) for every string in a JSON value, keys too, each named by its nearest key."""
-    if isinstance(value, str):
-        yield name, value
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_texts(item, name)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield name, key
-            yield from _json_texts(item, key)
+    """(name, text) for every string in a JSON value, keys too, each named by its nearest key
+    (walked with a stack, not recursion: a deeply nested value must not exhaust the call stack)."""
+    stack: list[tuple[object, str]] = [(value, name)]
+    while stack:
+        item, name = stack.pop()
+        if isinstance(item, str):
+            yield name, item
+        elif isinstance(item, list):
+            stack.extend((element, name) for element in reversed(item))
+        elif isinstance(item, dict):
+            for key, element in reversed(item.items()):
+                stack.append((element, key))
+                stack.append((key, name))
