@@ -159,10 +159,11 @@ class Server:
                 self.proc.wait()
 
 
-def start_server(home: Path, env: dict[str, str]) -> Server:
+def start_server(home: Path, env: dict[str, str], *, inline: bool = False) -> Server:
     port = free_port()
     log = home / "serve.log"
-    proc = subprocess.Popen([SANSHEN, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+    proc = subprocess.Popen([SANSHEN, "serve", "--host", "127.0.0.1", "--port", str(port), *(["--inline"] if inline else [])],
+                            env=env,
                             stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     server = Server(proc, f"http://127.0.0.1:{port}", log)
     deadline = time.monotonic() + 180
@@ -290,7 +291,7 @@ def run(args: argparse.Namespace, home: Path, pg: str | None) -> None:
         accounts_file = home / "accounts.json"
         accounts_file.write_text(json.dumps(accounts), encoding="utf-8")
         print(f"[{label}] starting sanshen serve", file=sys.stderr)
-        server = start_server(home, env)
+        server = start_server(home, env, inline=args.inline)
         time.sleep(args.settle)  # the embedded worker's start-up (Prefect API) settles first
         load_before = os.getloadavg()[0]
         print(f"[{label}] baseline {args.baseline} s", file=sys.stderr)
@@ -332,6 +333,7 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=10.0, help="seconds to wait after the server answers")
     parser.add_argument("--pg", default=None, help="PostgreSQL URL of an existing database; a new one is made next to it")
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
+    parser.add_argument("--inline", action="store_true", help="serve's dispatcher without Prefect (serve --inline)")
     parser.add_argument("--profile", action="store_true", help="py-spy record the serve process during the mix")
     parser.add_argument("--keep", type=Path, default=None, help="keep the data directories under this folder")
     args = parser.parse_args()
