@@ -76,6 +76,10 @@ class DispatcherConfig:
     time_zone: str = DEFAULT_ZONE  # times in notifications and on the public site (SANSHEN_TIME_ZONE)
     checkpoint_every: timedelta | None = None  # signed audit checkpoints (None: only with publications)
     prefect_name: str = "sanshen"  # the installation's name in Prefect (SANSHEN_PREFECT_NAME)
+    # Prefect's per-draft concurrency slots around publication (SANSHEN_PREFECT_DRAFT_SLOTS): off by default,
+    # as the outbox key and the site's database lock already keep one publication per draft at a time, and
+    # taking a slot costs ~1 s of Prefect API round trips per publication (bench/bench_worker.py under py-spy).
+    draft_slots: bool = False
 
 
 def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
@@ -152,9 +156,9 @@ class Dispatcher:
 
     @contextmanager
     def _draft_slot(self, payload: dict) -> Iterator[None]:
-        """Under Prefect, the draft's slot of Prefect's concurrency limits (one publication per draft at
-        a time, fleet-wide); inline, the outbox key and the site's database lock alone."""
-        if not self._in_prefect_round:
+        """Under Prefect with ``config.draft_slots``, the draft's slot of Prefect's concurrency limits (one
+        publication per draft at a time, fleet-wide); otherwise the outbox key and the site's database lock alone."""
+        if not (self._in_prefect_round and self.config.draft_slots):
             yield
             return
         from flows.engine import draft_slot

@@ -117,7 +117,8 @@ class PrefectEngine:
                 outbox=ids["batch"], sweep=ids["sweep"],
                 monitors={ids[kind]: kind for kind in scheduled if kind != "sweep" and kind in ids})
             limits = {link_probes(self.name): LINK_PROBES_LIMIT}
-            limits.update({draft_limit(self.name, n): 1 for n in range(DRAFT_SLOTS)})
+            if self.d.config.draft_slots:
+                limits.update({draft_limit(self.name, n): 1 for n in range(DRAFT_SLOTS)})
             _ensure_limits(client, limits, reset=self.d.prefect_api_url is not None)
         return self._deployments
 

@@ -143,6 +143,10 @@ class Settings:
         "SANSHEN_PREFECT_NAME", kinds.NAME,
         "本安装在 Prefect 中的名称：各部署名（如 sanshen-outbox/名称）、并发限制名与幂等键都以它区分；"
         "几个安装共用一个 Prefect server 时各取不同的名称", default="sanshen")
+    prefect_draft_slots: bool = _setting(
+        "SANSHEN_PREFECT_DRAFT_SLOTS", kinds.FLAG,
+        "发布、撤稿、到期下线另取 Prefect 的每稿件并发槽（1/0）；发件箱键与站点的数据库锁已保证每稿件同一时刻只有一项在执行，"
+        "取槽每次发布多约 1 秒的 Prefect API 往返", default="0")
 
     @property
     def site_store_url(self) -> str:

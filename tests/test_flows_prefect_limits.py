@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.db, pytest.mark.prefect]
 def _dispatcher(engine, tmp_path, worker: str, *, name: str = "sanshen", **kwargs) -> Dispatcher:
     return Dispatcher(engine=engine, workflow=WF, site_dir=tmp_path / "site", checker_factory=load_default_checker,
                       use_prefect=True, worker=worker, clock=system_clock,
-                      config=DispatcherConfig(prefect_name=name), **kwargs)
+                      config=DispatcherConfig(prefect_name=name, draft_slots=True), **kwargs)
 
 
 def _approved(engine, test: str) -> tuple[int, str]:

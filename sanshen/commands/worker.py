@@ -61,6 +61,7 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
                             link_sweep_max_dead=settings.link_sweep_max_dead,
                             dask=DaskOptions(address=settings.dask_address, workers=settings.dask_workers),
                             time_zone=settings.time_zone, prefect_name=settings.prefect_name,
+                            draft_slots=settings.prefect_draft_slots,
                             checkpoint_every=timedelta(minutes=settings.audit_checkpoint_minutes)
                             if settings.audit_checkpoint_minutes > 0 else None)
 
