@@ -42,6 +42,11 @@ def _published(engine) -> list[int]:
         return list(s.scalars(select(AuditEvent.draft_id).where(AuditEvent.action == "draft.published")))
 
 
+def _delivered(engine) -> int:
+    with transaction(engine, readonly=True) as s:
+        return s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "webhook.delivered"))
+
+
 def _wait(condition, what: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -72,6 +77,8 @@ def test_two_workers_on_a_prefect_server_publish_every_draft_once_into_one_s3_si
         victim.send_signal(signal.SIGKILL)
         victim.wait()
         _wait(lambda: sorted(_published(engine)) == sorted(expected), "every draft published", 300)
+        # webhooks are claimed after publications (outbox priority): the survivor delivers the last ones too
+        _wait(lambda: _delivered(engine) >= N, "every webhook delivered", 120)
         took, out = stop_with_sigterm(survivor)
         assert survivor.returncode == 0, out
     finally:
