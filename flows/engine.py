@@ -132,7 +132,7 @@ class PrefectEngine:
             found = client.read_deployment_by_name(f"{flow.name}/{self.name}")
         except ObjectNotFound:
             return None
-        held = found.global_concurrency_limit.limit if found.global_concurrency_limit else found.concurrency_limit
+        held = found.global_concurrency_limit.limit if found.global_concurrency_limit else None
         schedules = [(entry.schedule.interval.total_seconds(), entry.schedule.timezone) for entry in found.schedules
                      if isinstance(entry.schedule, IntervalSchedule)]
         wanted = [(every.total_seconds(), self.d.config.time_zone)] if every else []

@@ -202,3 +202,25 @@ def test_a_run_left_pending_by_a_worker_on_another_host_is_marked_crashed_after_
         left = client.read_flow_run(fresh.id).state
         assert left.is_pending()
         client.set_flow_run_state(fresh.id, Crashed(message="测试结束"), force=True)  # not left for another test
+
+
+def test_a_worker_starting_on_registered_deployments_reads_them_and_upserts_only_what_changed(
+        engine, tmp_path, prefect_harness):
+    from prefect.client.orchestration import get_client
+
+    first = _dispatcher(engine, tmp_path, "register-1", name="register",
+                        config={"integrity_every": timedelta(hours=1)}, server_schedules=True)
+    with get_client(sync_client=True) as client:
+        made = PrefectEngine(first, first._prefect_flows()).deployments(client)
+        stamps = {d: client.read_deployment(d).updated for d in made.all()}
+        again = _dispatcher(engine, tmp_path, "register-2", name="register",
+                            config={"integrity_every": timedelta(hours=1)}, server_schedules=True)
+        assert PrefectEngine(again, again._prefect_flows()).deployments(client) == made
+        assert {d: client.read_deployment(d).updated for d in made.all()} == stamps  # read, not written
+        changed = _dispatcher(engine, tmp_path, "register-3", name="register",
+                              config={"integrity_every": timedelta(hours=2)}, server_schedules=True)
+        now = PrefectEngine(changed, changed._prefect_flows()).deployments(client)
+        integrity = next(d for d, kind in now.monitors.items() if kind == "integrity")
+        (schedule,) = client.read_deployment(integrity).schedules
+        assert schedule.schedule.interval == timedelta(hours=2)  # a changed interval is written
+        assert client.read_deployment(now.outbox).updated == stamps[made.outbox]
