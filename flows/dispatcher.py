@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from casestore.workflows import WorkflowVersions
 from disclosure.workdays import WorkCalendar
 from flows import draftcheck, freshness, integrity, links, linksweep, publish, recheck, requests, route, sitesweep
+from flows.engine import SlotBusy  # flows.engine imports Prefect only inside its functions
 from flows.links import LinkPolicy
 from flows.notify import notify, users_with_roles
 from flows.publish import Publisher
@@ -44,6 +45,7 @@ from storage.models import Draft
 log = logging.getLogger("sanshen.flows")
 
 Handler = Callable[[dict, datetime], object]
+SLOT_KINDS = ("publish", "withdraw", "expire")  # with Prefect's per-draft slots on, these take the draft's slot
 TASK_KINDS = ("publish", "withdraw", "recheck", "check")  # under Prefect each of these items is a task run
 TASK_RETRIES = 2  # Prefect retries a failed task this many times, within the item's claim, before the outbox's backoff
 TASK_RETRY_DELAYS = [1, 4]  # seconds before each of them
@@ -57,7 +59,10 @@ MAX_NOTICE_ERROR = 200  # … and in the admins' notification
 @dataclass(frozen=True)
 class DispatcherConfig:
     lease: timedelta = timedelta(minutes=1)  # renewed every third of it while the worker lives
-    batch: int = 50  # items one run_once (under Prefect: one flow run) carries at most
+    # items one run_once (under Prefect: one flow run) carries at most; each flow run costs ~0.3 s of Prefect's
+    # engine and API round trips (py-spy, bench/bench_worker.py), so larger batches cost less per item (50 → 200:
+    # Prefect API calls of a 280-item drain 86 → 42); a stopped or killed worker still holds only the item in hand
+    batch: int = 200
     poll_seconds: float = 2.0
     sweep_every: timedelta = timedelta(minutes=1)
     backoff_base: timedelta = timedelta(seconds=5)
@@ -80,6 +85,10 @@ class DispatcherConfig:
     # as the outbox key and the site's database lock already keep one publication per draft at a time, and
     # taking a slot costs ~1 s of Prefect API round trips per publication (bench/bench_worker.py under py-spy).
     draft_slots: bool = False
+    # the longest wait for a busy draft slot; then the item is re-queued (SANSHEN_PREFECT_SLOT_WAIT)
+    slot_wait: timedelta = timedelta(seconds=5)
+    # a run PENDING longer than this (and the lease) was taken by a worker that died (SANSHEN_PREFECT_PENDING_GRACE)
+    pending_grace: timedelta = timedelta(seconds=30)
 
 
 def backoff(attempts: int, config: DispatcherConfig) -> timedelta:
@@ -142,28 +151,27 @@ class Dispatcher:
     # --- the work of each kind (plain functions of the payload) -------------------------
 
     def _publish(self, payload: dict, now: datetime) -> object:
-        with self._draft_slot(payload):  # publish, withdraw and expire: one at a time per draft under Prefect
-            return publish.publish(self.publisher, draft_id=int(payload["draft_id"]),
-                                   content_hash=str(payload["content_hash"]), now=now)
+        return publish.publish(self.publisher, draft_id=int(payload["draft_id"]),
+                               content_hash=str(payload["content_hash"]), now=now)
 
     def _withdraw(self, payload: dict, now: datetime) -> object:
-        with self._draft_slot(payload):
-            return publish.withdraw(self.publisher, draft_id=int(payload["draft_id"]), now=now)
+        return publish.withdraw(self.publisher, draft_id=int(payload["draft_id"]), now=now)
 
     def _expire(self, payload: dict, now: datetime) -> object:
-        with self._draft_slot(payload):
-            return publish.expire(self.publisher, draft_id=int(payload["draft_id"]), now=now)
+        return publish.expire(self.publisher, draft_id=int(payload["draft_id"]), now=now)
 
     @contextmanager
-    def _draft_slot(self, payload: dict) -> Iterator[None]:
-        """Under Prefect with ``config.draft_slots``, the draft's slot of Prefect's concurrency limits (one
-        publication per draft at a time, fleet-wide); otherwise the outbox key and the site's database lock alone."""
-        if not (self._in_prefect_round and self.config.draft_slots):
+    def _draft_slot(self, item: outbox.OutboxItem) -> Iterator[None]:
+        """Around a publication, withdrawal or expiry under Prefect with ``config.draft_slots``: the draft's
+        slot of Prefect's concurrency limits (one per draft at a time, fleet-wide), taken before the item's
+        task starts (so Prefect's task retries never wait for it), :class:`flows.engine.SlotBusy` if it stays
+        taken past ``config.slot_wait``; otherwise the outbox key and the site's database lock alone."""
+        if not (self._in_prefect_round and self.config.draft_slots and item.kind in SLOT_KINDS):
             yield
             return
         from flows.engine import draft_slot
 
-        with draft_slot(self.config.prefect_name, int(payload["draft_id"])):
+        with draft_slot(self.config.prefect_name, int(item.payload["draft_id"]), self.config.slot_wait.total_seconds()):
             yield
 
     def _route(self, payload: dict, now: datetime) -> object:
@@ -287,6 +295,23 @@ class Dispatcher:
 
     def _run_keys(self, keys: list[str], stop: threading.Event | None, tasks: dict[str, Callable],
                   *, retried: bool) -> int:
+        """Run the ready items among ``keys``, each claimed as it starts. A first run claims the next ready
+        one among them that no one holds (one query per item: a worker running an overlapping run of the
+        same keys takes the others, and neither spends a claim on an item the other has); a retried run
+        goes key by key, to redo the finished ones' work."""
+        if not retried:
+            ran = 0
+            while ran < len(keys) and not (ran and stop is not None and stop.is_set()):
+                now = self.clock()  # the rest are never claimed once stopped: they stay ready for another run
+                items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease, limit=1,
+                                     keys=keys)
+                if not items:
+                    break
+                if items[0].taken_from:
+                    self._end_runs_of(items[0].taken_from, now)
+                self._run_item(items[0], now, tasks)
+                ran += 1
+            return ran
         ran = 0
         for n, key in enumerate(keys):
             if n and stop is not None and stop.is_set():
@@ -298,7 +323,7 @@ class Dispatcher:
                     self._end_runs_of(items[0].taken_from, now)
                 self._run_item(items[0], now, tasks)
                 ran += 1
-            elif retried:
+            else:
                 self._redo_finished(key, now, tasks)
         return ran
 
@@ -308,8 +333,13 @@ class Dispatcher:
         if item is None or item.kind not in self._handlers:
             return
         run = tasks.get(item.kind)
-        result = (run(key=item.key, payload=item.payload, now=now.isoformat()) if run
-                  else self.run_kind(item.kind, item.payload, now))
+        try:
+            with self._draft_slot(item):
+                result = (run(key=item.key, payload=item.payload, now=now.isoformat()) if run
+                          else self.run_kind(item.kind, item.payload, now))
+        except SlotBusy:  # another worker is at this draft right now: its work is done there
+            log.info("outbox item %s (%s) not redone: its draft's slot is taken", item.id, item.key)
+            return
         log.info("outbox item %s (%s) done again in a retried run: %s", item.id, item.key, result)
 
     def run_kind(self, kind: str, payload: dict, now: datetime) -> object:
@@ -455,10 +485,15 @@ class Dispatcher:
             give_up(self.engine, item, f"{item.attempts - 1} 次领取均未完成（进程崩溃或超过租约）", now=started)
             return
         try:
-            if tasks is not None and item.kind in tasks:
-                result = tasks[item.kind](key=item.key, payload=item.payload, now=started.isoformat())
-            else:
-                result = self.run_kind(item.kind, item.payload, started)
+            with self._draft_slot(item):
+                if tasks is not None and item.kind in tasks:
+                    result = tasks[item.kind](key=item.key, payload=item.payload, now=started.isoformat())
+                else:
+                    result = self.run_kind(item.kind, item.payload, started)
+        except SlotBusy as busy:  # another worker is at this draft: hand the item back rather than wait
+            retry = started + backoff(item.attempts, self.config)
+            log.info("outbox item %s (%s) re-queued for %s: %s", item.id, item.key, retry, busy)
+            outbox.defer(self.engine, item.id, worker=self.worker, now=started, retry_at=retry, reason=str(busy))
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
             if item.attempts >= self.config.max_attempts:

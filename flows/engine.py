@@ -56,9 +56,7 @@ MAX_KEY_VARIANTS = 20
 LINK_PROBES_LIMIT = 4  # link-check items probing at once, fleet-wide
 DRAFT_SLOTS = 32  # one-publication-per-draft limits (drafts share one when their ids agree modulo this)
 SLOT_LEASE = 60.0  # seconds a draft slot is leased for (renewed while held; Prefect's minimum)
-SLOT_WAIT = 90.0  # longest wait for a draft slot; past it Prefect lost the lease: go on under the database lock
 SLOT_TAG = "sanshen-slot:"  # + the lease id, on the flow run holding it: released when the run is marked crashed
-PENDING_GRACE = timedelta(seconds=30)  # a run PENDING longer than this and the lease was taken by a worker that died
 SCHEDULE_ANCHOR = datetime(2024, 1, 1)  # schedules count their intervals from this local midnight (all workers agree)
 
 
@@ -107,7 +105,7 @@ class PrefectEngine:
                     continue
                 limit = None if kind == "batch" else 1
                 every = scheduled.get(kind)
-                ids[kind] = client.create_deployment(
+                ids[kind] = self._registered(client, flow, limit, every) or client.create_deployment(
                     client.create_flow(flow), self.name, entrypoint=f"flows/engine.py:{flow.name}",
                     description=flow.description, concurrency_limit=limit,
                     concurrency_options=ConcurrencyOptions(collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
@@ -121,6 +119,27 @@ class PrefectEngine:
                 limits.update({draft_limit(self.name, n): 1 for n in range(DRAFT_SLOTS)})
             _ensure_limits(client, limits, reset=self.d.prefect_api_url is not None)
         return self._deployments
+
+    def _registered(self, client, flow, limit: int | None, every: timedelta | None) -> UUID | None:
+        """The deployment of ``flow`` if it is registered as this process would register it (one read); else
+        None and it is upserted. Every worker registers at start: on a Prefect server whose database is
+        SQLite, an upsert waits behind the other workers' writes (2–16 s while one worker was publishing,
+        bench/bench_worker.py with 2 workers), a read does not."""
+        from prefect.client.schemas.schedules import IntervalSchedule
+        from prefect.exceptions import ObjectNotFound
+
+        try:
+            found = client.read_deployment_by_name(f"{flow.name}/{self.name}")
+        except ObjectNotFound:
+            return None
+        held = found.global_concurrency_limit.limit if found.global_concurrency_limit else None
+        schedules = [(entry.schedule.interval.total_seconds(), entry.schedule.timezone) for entry in found.schedules
+                     if isinstance(entry.schedule, IntervalSchedule)]
+        wanted = [(every.total_seconds(), self.d.config.time_zone)] if every else []
+        same = (found.entrypoint == f"flows/engine.py:{flow.name}" and found.description == flow.description
+                and held == limit and len(found.schedules) == len(wanted) and schedules == wanted
+                and not found.enforce_parameter_schema)
+        return found.id if same else None
 
     def start(self) -> Deployments:
         """Register the deployments and run this interval's sweep (before the first poll)."""
@@ -217,7 +236,7 @@ class PrefectEngine:
             flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
                 any_=[StateType.RUNNING, StateType.PENDING]))),
             deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=deployments.all())), limit=200)
-        stale = self.d.clock() - max(self.d.config.lease, PENDING_GRACE)
+        stale = self.d.clock() - max(self.d.config.lease, self.d.config.pending_grace)
         for run in runs:
             pids = [tag[len(prefix):] for tag in run.tags if tag.startswith(prefix)]
             if pids and not any(pid_alive(pid) for pid in pids):
@@ -308,12 +327,18 @@ def _interval(every: timedelta, zone_name: str):
                                     active=True)
 
 
+class SlotBusy(Exception):
+    """The draft's Prefect slot stayed taken (another worker is publishing, withdrawing or expiring that
+    draft): the item is handed back to the outbox for later, not waited for."""
+
+
 @contextmanager
-def draft_slot(name: str, draft_id: int) -> Iterator[None]:
+def draft_slot(name: str, draft_id: int, wait: float) -> Iterator[None]:
     """Hold the installation's Prefect concurrency slot of ``draft_id`` for the block: one publication,
     withdrawal or expiry of a draft at a time, fleet-wide (besides the outbox key and the site's
-    database lock). The lease id goes on the flow run (tag ``sanshen-slot:…``), so that whoever marks
-    the run crashed (its worker died) gives the slot back at once instead of after the lease."""
+    database lock); :class:`SlotBusy` if it is still taken after ``wait`` seconds. The lease id goes on
+    the flow run (tag ``sanshen-slot:…``), so that whoever marks the run crashed (its worker died) gives
+    the slot back at once instead of after the lease."""
     from prefect.concurrency._leases import maintain_concurrency_lease
     from prefect.concurrency._sync import (
         acquire_concurrency_slots_with_lease,
@@ -322,13 +347,11 @@ def draft_slot(name: str, draft_id: int) -> Iterator[None]:
 
     limit = draft_limit(name, draft_id)
     try:
-        acquired = acquire_concurrency_slots_with_lease([limit], 1, timeout_seconds=SLOT_WAIT,
+        acquired = acquire_concurrency_slots_with_lease([limit], 1, timeout_seconds=wait,
                                                         lease_duration=SLOT_LEASE, strict=False,
                                                         suppress_warnings=True)
     except TimeoutError:
-        log.warning("draft %s: Prefect's slot %s not free after %s s, going on under the database lock",
-                    draft_id, limit, SLOT_WAIT)
-        acquired = None
+        raise SlotBusy(f"稿件 {draft_id} 在 Prefect 中的并发槽 {limit} 等待 {wait:g} 秒仍被占用，稍后重试") from None
     if acquired is None or not acquired.limits:  # the limit was deleted by an operator: not enforced
         yield
         return

@@ -147,6 +147,14 @@ class Settings:
         "SANSHEN_PREFECT_DRAFT_SLOTS", kinds.FLAG,
         "发布、撤稿、到期下线另取 Prefect 的每稿件并发槽（1/0）；发件箱键与站点的数据库锁已保证每稿件同一时刻只有一项在执行，"
         "取槽每次发布多约 1 秒的 Prefect API 往返", default="0")
+    prefect_slot_wait: float = _setting(
+        "SANSHEN_PREFECT_SLOT_WAIT", kinds.SECONDS,
+        "开启每稿件并发槽时，发布、撤稿、到期下线时等待该稿件的槽最长的秒数；仍被占用则交还该项待办，按发件箱退避稍后重试，"
+        "不再占着工作进程", default="5")
+    prefect_pending_grace: float = _setting(
+        "SANSHEN_PREFECT_PENDING_GRACE", kinds.SECONDS,
+        "Prefect 中一次运行已被某工作进程取走（PENDING）却超过此秒数（且超过租约）仍未开始，即视为该进程已停止，将运行标为崩溃",
+        default="30")
 
     @property
     def site_store_url(self) -> str:

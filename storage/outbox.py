@@ -67,15 +67,18 @@ _CLAIM_ORDER = (Outbox.priority, Outbox.available_at, Outbox.id)  # ix_outbox_cl
 
 def claim(
     engine: Engine, *, worker: str, now: datetime, lease: timedelta, limit: int = 10, key: str | None = None,
-    kind: str | None = None,
+    kind: str | None = None, keys: list[str] | None = None,
 ) -> list[OutboxItem]:
     """Claim up to ``limit`` ready items, by priority then oldest first (or the one with ``key``, if
-    it is ready), until ``now + lease``."""
+    it is ready; or only among ``keys``), until ``now + lease``. Rows another claimer holds locked are
+    skipped, so workers claiming from the same ``keys`` each get the next item nobody holds."""
     until = now + lease
     with transaction(engine) as session:
         query = select(Outbox).where(*_ready(now)).order_by(*_CLAIM_ORDER).limit(limit)
         if key is not None:
             query = query.where(Outbox.key == key)
+        if keys is not None:
+            query = query.where(Outbox.key.in_(keys))
         if kind is not None:
             query = query.where(Outbox.kind == kind)
         query = dialect_for(session.get_bind()).lock_for_claim(query)
@@ -105,6 +108,17 @@ def ready(engine: Engine, *, now: datetime, limit: int) -> list[ReadyItem]:
         rows = session.execute(select(Outbox.id, Outbox.key, Outbox.attempts, Outbox.created_at).where(*_ready(now))
                                .order_by(*_CLAIM_ORDER).limit(limit)).all()
     return [ReadyItem(*row) for row in rows]
+
+
+def defer(engine: Engine, item_id: int, *, worker: str, now: datetime, retry_at: datetime, reason: str) -> None:
+    """Hand back a claimed item that could not start yet (what it needs is busy elsewhere): ready again
+    at ``retry_at``, and the claim does not count as an attempt (it never ran)."""
+    with transaction(engine) as session:
+        session.execute(
+            update(Outbox).where(Outbox.id == item_id, Outbox.claimed_by == worker, Outbox.done_at.is_(None))
+            .values(available_at=max(retry_at, now), claimed_by=None, claimed_until=None,
+                    attempts=Outbox.attempts - 1, last_error=reason[:MAX_ERROR_CHARS])
+        )
 
 
 def finished(engine: Engine, key: str) -> OutboxItem | None:

@@ -5,8 +5,8 @@ installations (SANSHEN_PREFECT_NAME) sharing one Prefect API without sharing dep
 
 from __future__ import annotations
 
-import threading
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -25,10 +25,11 @@ WF = default_workflow()
 pytestmark = [pytest.mark.db, pytest.mark.prefect]
 
 
-def _dispatcher(engine, tmp_path, worker: str, *, name: str = "sanshen", **kwargs) -> Dispatcher:
+def _dispatcher(engine, tmp_path, worker: str, *, name: str = "sanshen", config: dict | None = None,
+                **kwargs) -> Dispatcher:
     return Dispatcher(engine=engine, workflow=WF, site_dir=tmp_path / "site", checker_factory=load_default_checker,
                       use_prefect=True, worker=worker, clock=system_clock,
-                      config=DispatcherConfig(prefect_name=name, draft_slots=True), **kwargs)
+                      config=DispatcherConfig(prefect_name=name, draft_slots=True, **(config or {})), **kwargs)
 
 
 def _approved(engine, test: str) -> tuple[int, str]:
@@ -36,13 +37,6 @@ def _approved(engine, test: str) -> tuple[int, str]:
     draft_id, digest = submit_draft(engine, WF, now, title=f"通知（{test}）", body=f"正文（{test}）。")
     sign_everything(engine, WF, draft_id, now)
     return draft_id, digest
-
-
-def _publication_claimed(engine) -> bool:
-    """A worker holds the publication's outbox item and has not finished it."""
-    with transaction(engine, readonly=True) as s:
-        return s.scalar(select(Outbox.id).where(Outbox.kind == "publish", Outbox.claimed_by.is_not(None),
-                                                Outbox.done_at.is_(None))) is not None
 
 
 def _published(engine) -> list[int]:
@@ -91,26 +85,33 @@ def test_a_publication_that_fails_once_is_retried_by_prefect_within_its_claim_an
     assert run.state.is_completed() and run.run_count == 2 and TASK_RETRIES >= 1
 
 
-def test_one_publication_per_draft_at_a_time_is_a_prefect_concurrency_limit(engine, tmp_path, prefect_harness):
+def test_a_publication_whose_draft_slot_is_busy_is_handed_back_and_requeued_instead_of_holding_its_worker(
+        engine, tmp_path, prefect_harness):
     from prefect.client.orchestration import get_client
     from prefect.concurrency.sync import concurrency
 
-    draft_id, _ = _approved(engine, "draft slot")
-    d = _dispatcher(engine, tmp_path, "draft-slot")
+    draft_id, digest = _approved(engine, "draft slot")
+    key = f"publish:{draft_id}:{digest}"
+    d = _dispatcher(engine, tmp_path, "draft-slot",
+                    config={"slot_wait": timedelta(seconds=1), "backoff_base": timedelta(seconds=2)})
     d.prepare()  # registers the deployments and the limits
     limit = draft_limit("sanshen", draft_id)
-    done = threading.Event()
     with concurrency(limit, occupy=1, strict=True):  # another worker publishing this draft holds its slot
-        worker = threading.Thread(target=lambda: (_drain(d, engine), done.set()))
-        worker.start()
-        for _ in range(600):
-            if _publication_claimed(engine):  # publications are claimed first (outbox priority)
-                break
-            time.sleep(0.1)
-        time.sleep(2)
-        assert _publication_claimed(engine) and _published(engine) == [] and not done.is_set()
-    worker.join()
+        before = system_clock()
+        ran = d.run_once()  # one flow run: the publication first (outbox priority), then the notifications
+        with transaction(engine, readonly=True) as s:
+            item = s.scalars(select(Outbox).where(Outbox.key == key)).one()
+            others = s.scalars(select(Outbox).where(Outbox.key != key)).all()
+        # the round ended while the slot is still taken: the publication was handed back, not waited for
+        assert item.claimed_by is None and item.done_at is None and item.attempts == 0
+        assert "并发槽" in item.last_error and item.available_at >= before + timedelta(seconds=2)
+        assert ran == 1 + len(others) and all(o.done_at is not None for o in others)
+        assert _published(engine) == []
+    assert d.drain(max_wait=60) == 1  # after the backoff, with the slot free
     assert _published(engine) == [draft_id]
+    with transaction(engine, readonly=True) as s:
+        item = s.scalars(select(Outbox).where(Outbox.key == key)).one()
+    assert item.done_at is not None and item.attempts == 1 and item.last_error is None
     with get_client(sync_client=True) as client:
         held = client.read_global_concurrency_limit_by_name(limit)
         runs = [r for r in client.read_flow_runs() if worker_tag("draft-slot") in r.tags]
@@ -178,18 +179,13 @@ def test_two_installations_share_one_prefect_api_without_sharing_deployments_lim
 
 
 def test_a_run_left_pending_by_a_worker_on_another_host_is_marked_crashed_after_the_lease(
-        engine, tmp_path, prefect_harness, monkeypatch):
-    from datetime import timedelta
-
+        engine, tmp_path, prefect_harness):
     from prefect.client.orchestration import get_client
     from prefect.states import Crashed, Pending
 
-    import flows.engine
-
-    monkeypatch.setattr(flows.engine, "PENDING_GRACE", timedelta(0))
     d = Dispatcher(engine=engine, workflow=WF, site_dir=tmp_path / "site", checker_factory=load_default_checker,
                    use_prefect=True, worker="this-host:1", clock=system_clock,
-                   config=DispatcherConfig(lease=timedelta(seconds=1)))
+                   config=DispatcherConfig(lease=timedelta(seconds=1), pending_grace=timedelta(0)))
     prefect = PrefectEngine(d, d._prefect_flows())
     with get_client(sync_client=True) as client:
         deployments = prefect.deployments(client)
@@ -206,3 +202,25 @@ def test_a_run_left_pending_by_a_worker_on_another_host_is_marked_crashed_after_
         left = client.read_flow_run(fresh.id).state
         assert left.is_pending()
         client.set_flow_run_state(fresh.id, Crashed(message="测试结束"), force=True)  # not left for another test
+
+
+def test_a_worker_starting_on_registered_deployments_reads_them_and_upserts_only_what_changed(
+        engine, tmp_path, prefect_harness):
+    from prefect.client.orchestration import get_client
+
+    first = _dispatcher(engine, tmp_path, "register-1", name="register",
+                        config={"integrity_every": timedelta(hours=1)}, server_schedules=True)
+    with get_client(sync_client=True) as client:
+        made = PrefectEngine(first, first._prefect_flows()).deployments(client)
+        stamps = {d: client.read_deployment(d).updated for d in made.all()}
+        again = _dispatcher(engine, tmp_path, "register-2", name="register",
+                            config={"integrity_every": timedelta(hours=1)}, server_schedules=True)
+        assert PrefectEngine(again, again._prefect_flows()).deployments(client) == made
+        assert {d: client.read_deployment(d).updated for d in made.all()} == stamps  # read, not written
+        changed = _dispatcher(engine, tmp_path, "register-3", name="register",
+                              config={"integrity_every": timedelta(hours=2)}, server_schedules=True)
+        now = PrefectEngine(changed, changed._prefect_flows()).deployments(client)
+        integrity = next(d for d, kind in now.monitors.items() if kind == "integrity")
+        (schedule,) = client.read_deployment(integrity).schedules
+        assert schedule.schedule.interval == timedelta(hours=2)  # a changed interval is written
+        assert client.read_deployment(now.outbox).updated == stamps[made.outbox]

@@ -11,6 +11,7 @@ from storage.outbox import (
     claim,
     complete,
     dead_since,
+    defer,
     enqueue,
     fail,
     mark_dead,
@@ -99,3 +100,46 @@ def test_a_dead_item_leaves_the_queue_and_is_listed_as_dead(engine):
     assert (dead.key, dead.attempts, dead.dead_at, dead.last_error) == ("a", 1, later, "连接被拒绝")
     assert dead_since(engine, later + timedelta(seconds=1)) == []
 
+
+
+def test_workers_claiming_from_the_same_keys_each_get_the_next_item_nobody_holds(engine):
+    for key in ("a", "b", "c", "x"):
+        _enqueue(engine, key)
+    keys = ["a", "b", "c"]  # two workers running overlapping flow runs of these keys
+    one = claim(engine, worker="w1", now=NOW, lease=LEASE, limit=1, keys=keys)
+    two = claim(engine, worker="w2", now=NOW, lease=LEASE, limit=1, keys=keys)
+    assert [i.key for i in one] == ["a"] and [i.key for i in two] == ["b"]  # no claim spent on a held item
+    complete(engine, one[0].id, now=NOW)
+    assert [i.key for i in claim(engine, worker="w1", now=NOW, lease=LEASE, limit=1, keys=keys)] == ["c"]
+    assert claim(engine, worker="w2", now=NOW, lease=LEASE, limit=1, keys=keys) == []  # "x" is not theirs
+    assert [i.key for i in claim(engine, worker="w2", now=NOW, lease=LEASE)] == ["x"]
+
+
+def test_a_row_locked_by_another_claimer_is_skipped_not_waited_for(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: there is no row lock to skip")
+    from sqlalchemy import select
+
+    from storage.models import Outbox
+
+    for key in ("a", "b"):
+        _enqueue(engine, key)
+    with transaction(engine) as holder:  # another worker's claim transaction, still open on "a"
+        holder.execute(select(Outbox).where(Outbox.key == "a").with_for_update()).all()
+        taken = claim(engine, worker="w2", now=NOW, lease=LEASE, limit=1, keys=["a", "b"])
+    assert [i.key for i in taken] == ["b"]
+
+
+def test_defer_hands_an_item_back_for_later_without_counting_the_attempt(engine):
+    _enqueue(engine, "a")
+    (item,) = claim(engine, worker="w1", now=NOW, lease=LEASE)
+    later = NOW + timedelta(seconds=10)
+    defer(engine, item.id, worker="w1", now=NOW, retry_at=later, reason="并发槽被占用")
+    assert claim(engine, worker="w2", now=NOW + timedelta(seconds=9), lease=LEASE) == []
+    assert next_ready_at(engine) == later
+    (again,) = claim(engine, worker="w2", now=later, lease=LEASE)
+    assert again.attempts == 1 and again.taken_from is None
+    with transaction(engine, readonly=True) as s:
+        from storage.models import Outbox
+
+        assert s.get(Outbox, item.id).last_error == "并发槽被占用"

@@ -62,6 +62,8 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
                             dask=DaskOptions(address=settings.dask_address, workers=settings.dask_workers),
                             time_zone=settings.time_zone, prefect_name=settings.prefect_name,
                             draft_slots=settings.prefect_draft_slots,
+                            slot_wait=timedelta(seconds=settings.prefect_slot_wait),
+                            pending_grace=timedelta(seconds=settings.prefect_pending_grace),
                             checkpoint_every=timedelta(minutes=settings.audit_checkpoint_minutes)
                             if settings.audit_checkpoint_minutes > 0 else None)
 
