@@ -186,7 +186,7 @@ class Dispatcher:
                                           policy=self.config.link_policy)
 
     def _check(self, payload: dict, now: datetime) -> object:
-        return draftcheck.run_check(self.engine, self._draft_checker(), self.workflows,
+        return draftcheck.run_check(self.engine, self._draft_checker, self.workflows,
                                     draft_id=int(payload["draft_id"]), revision=int(payload["revision"]), now=now,
                                     link_check=self.config.link_policy.enabled)
 
