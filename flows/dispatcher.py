@@ -47,6 +47,7 @@ log = logging.getLogger("sanshen.flows")
 Handler = Callable[[dict, datetime], object]
 SLOT_KINDS = ("publish", "withdraw", "expire")  # with Prefect's per-draft slots on, these take the draft's slot
 TASK_KINDS = ("publish", "withdraw", "recheck", "check")  # under Prefect each of these items is a task run
+RETRIED_KINDS = ("publish", "withdraw", "recheck")  # … and these are retried by Prefect within the item's claim
 TASK_RETRIES = 2  # Prefect retries a failed task this many times, within the item's claim, before the outbox's backoff
 TASK_RETRY_DELAYS = [1, 4]  # seconds before each of them
 FLOW_RETRIES = 1  # an outbox or sweep run that fails as a whole (the database was away) is run once more
@@ -194,7 +195,7 @@ class Dispatcher:
                                           policy=self.config.link_policy)
 
     def _check(self, payload: dict, now: datetime) -> object:
-        return draftcheck.run_check(self.engine, self._draft_checker(), self.workflows,
+        return draftcheck.run_check(self.engine, self._draft_checker, self.workflows,
                                     draft_id=int(payload["draft_id"]), revision=int(payload["revision"]), now=now,
                                     link_check=self.config.link_policy.enabled)
 
@@ -243,7 +244,8 @@ class Dispatcher:
 
     def _prefect_flows(self) -> dict[str, Callable]:
         """Prefect's flows: ``batch`` (``sanshen-outbox``) runs outbox items by key in one flow run
-        (publish, withdraw and recheck items each as a task of that run; route and links items, cheap
+        (publish, withdraw, recheck and check items each as a task of that run, the first three retried
+        by Prefect within the claim, a check left to the outbox's backoff; route and links items, cheap
         database work, in the flow itself); ``sweep`` (``sanshen-sweep``) is the escalation sweep."""
         if self._flows is None:
             from prefect import flow, task
@@ -253,8 +255,11 @@ class Dispatcher:
                     return handler(payload, datetime.fromisoformat(now))
 
                 body.__name__ = f"sanshen_{kind}"
-                return task(name=kind, task_run_name="{key}", retries=TASK_RETRIES,
-                            retry_delay_seconds=TASK_RETRY_DELAYS, persist_result=False)(body)
+                # a failed pass (``check``) goes straight back to the outbox's backoff: rerun at once
+                # in the same claim it would mostly fail again (a pool process that keeps dying)
+                retried = kind in RETRIED_KINDS
+                return task(name=kind, task_run_name="{key}", retries=TASK_RETRIES if retried else 0,
+                            retry_delay_seconds=TASK_RETRY_DELAYS if retried else 0, persist_result=False)(body)
 
             tasks = {kind: task_of(kind, self._handlers[kind]) for kind in TASK_KINDS}
 

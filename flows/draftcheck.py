@@ -28,16 +28,38 @@ from review.carry import Found, carried_waivers
 from review.case import SYSTEM_USER
 from review.events import Event, WaiverCarried
 from flows.findings import replace_findings
-from flows.recheck import SOURCES, DraftChecker, draft_meta, recheck_draft
+from flows.recheck import SOURCES, CheckerFactory, DraftChecker, draft_meta, recheck_draft
+from storage import lexicon_revision
 from storage.db import transaction
 from storage.models import Attachment, CheckReport, Draft, FindingRow, Revision, User, Waiver
 
 SUPERSEDED = "superseded"
+MAX_PASSES = 3  # passes of one item before it goes back to the outbox while the lexicon keeps changing
 
 
-def run_check(engine: Engine, checker: DraftChecker, workflows: WorkflowVersions, *, draft_id: int,
+class LexiconMoving(RuntimeError):
+    """The lexicon changed during each of the passes tried: the item goes back to the outbox."""
+
+
+def run_check(engine: Engine, checkers: CheckerFactory, workflows: WorkflowVersions, *, draft_id: int,
               revision: int, now: datetime, link_check: bool) -> str:
-    """Run the pending automated pass of ``revision`` of the draft; what happened, in a few words."""
+    """Run the pending automated pass of ``revision`` of the draft; what happened, in a few words.
+
+    ``checkers`` gives the pass under the lexicon as it is then. A pass whose lexicon is no longer
+    the database's when its findings would be stored (another process changed it meanwhile; the
+    re-check that change queued skips a draft 检查中) stores nothing and runs again under the new one;
+    after ``MAX_PASSES`` such passes the item fails and is retried by the outbox."""
+    for _ in range(MAX_PASSES):
+        done = _pass_once(engine, checkers(), workflows, draft_id=draft_id, revision=revision, now=now,
+                          link_check=link_check)
+        if done is not None:
+            return done
+    raise LexiconMoving(f"the lexicon changed during each of {MAX_PASSES} passes of draft {draft_id}")
+
+
+def _pass_once(engine: Engine, checker: DraftChecker, workflows: WorkflowVersions, *, draft_id: int,
+               revision: int, now: datetime, link_check: bool) -> str | None:
+    """One pass and, if its lexicon is still current, its findings stored (None: it was not)."""
     with transaction(engine, readonly=True) as s:
         draft = s.get(Draft, draft_id)
         if draft is None or draft.status != DraftStatus.CHECKING or draft.current_revision != revision:
@@ -51,6 +73,8 @@ def run_check(engine: Engine, checker: DraftChecker, workflows: WorkflowVersions
         draft = s.get(Draft, draft_id, with_for_update=True)
         if draft.status != DraftStatus.CHECKING or draft.current_revision != revision:
             return SUPERSEDED
+        if checker.lexicon_revision is not None and lexicon_revision.held_in(s) != checker.lexicon_revision:
+            return None  # stale: the lexicon changed while the pass ran
         rev = current_revision(s, draft)
         replace_findings(s, draft_id=draft_id, revision=revision, revision_id=rev.id, findings=report.findings,
                          sources=SOURCES, source="submit", lexicon_version=report.lexicon_version, now=now)

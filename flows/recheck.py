@@ -24,7 +24,12 @@ STATUSES = (DraftStatus.IN_REVIEW, DraftStatus.RETURNED)
 
 
 class DraftChecker(Protocol):
-    """The automated pass over a stored revision; the shell reads the text of its attachments."""
+    """The automated pass over a stored revision; the shell reads the text of its attachments.
+    ``lexicon_revision``: the count of lexicon changes (storage/lexicon_revision.py) its lexicon is
+    of, compared with the database's before findings are stored (None: not known, not compared)."""
+
+    @property
+    def lexicon_revision(self) -> int | None: ...
 
     def check_revision(self, title: str, body: str, attachments: Sequence[Attachment], *,
                        meta: DraftMeta) -> DraftReport: ...

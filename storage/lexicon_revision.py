@@ -24,6 +24,14 @@ def current_in(session: Session) -> int:
     return session.scalars(select(LexiconRevision.number).where(LexiconRevision.id == ROW)).one()
 
 
+def held_in(session: Session) -> int:
+    """The count, the row held until ``session``'s transaction ends (FOR SHARE on PostgreSQL; SQLite
+    serializes writers anyway): a change committed first is seen, one made meanwhile waits for this
+    transaction to commit. What a pass compares before it stores findings of its lexicon."""
+    return session.scalars(select(LexiconRevision.number).where(LexiconRevision.id == ROW)
+                           .with_for_update(read=True)).one()
+
+
 def current(engine: Engine) -> int:
     with transaction(engine, readonly=True) as session:
         return session.scalars(select(LexiconRevision.number).where(LexiconRevision.id == ROW)).one()

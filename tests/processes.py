@@ -73,3 +73,18 @@ def stop_with_sigterm(proc: subprocess.Popen, *, timeout: float = 60) -> tuple[f
     took = time.monotonic() - began
     os.set_blocking(proc.stdout.fileno(), True)
     return took, proc.stdout.read()
+
+
+def assert_clean_stop(proc: subprocess.Popen, out: str, took: float, *, bound: float = STOP_SECONDS) -> None:
+    """What a clean stop after SIGTERM (:func:`stop_with_sigterm`) looks like for `serve` and `worker`:
+    exit 0 with the dispatcher's goodbye, no traceback, within ``bound`` seconds."""
+    assert proc.returncode == 0 and "流程调度器已停止" in out, out
+    assert "Traceback" not in out, out
+    assert took < bound, f"took {took:.1f} s to stop (bound {bound} s)"
+
+
+def kill_if_running(proc: subprocess.Popen) -> None:
+    """In a test's ``finally``: a process a failed assertion left running is killed (and reaped)."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()

@@ -10,7 +10,7 @@ import pytest
 from checking.located import Location
 from review.refusals import InvalidInput
 from sanshen.service import ooxml, pdf_text
-from sanshen.service.attachment_text import attachment_text, stored_attachment_text
+from sanshen.service.attachment_text import accepted_type, attachment_text, stored_attachment_text
 from tests.attachment_files import docx_file, pdf_file, xlsx_file, zip_bomb
 
 ID_NUMBER = "11010519491231002X"
@@ -68,7 +68,19 @@ def test_a_file_that_cannot_be_read_is_refused_with_the_reason(name, data, code,
         attachment_text(name, data)
     assert e.value.code == code and f"附件“{name}”" in e.value.message and says in e.value.message
     stored = stored_attachment_text(name, data)
-    assert stored.passages == () and stored.unreadable == e.value.message
+    assert stored.passages == () and stored.unreadable == f"附件无法读取：{e.value.message}"
+
+
+@pytest.mark.parametrize("name", ["旧格式.doc", "程序.exe", "无后缀", "压缩包.ZIP"])
+def test_a_type_the_pass_cannot_read_is_refused_by_its_name_alone(name):
+    with pytest.raises(InvalidInput) as e:
+        accepted_type(name)
+    assert e.value.code == "bad_attachment_type" and f"附件“{name}”" in e.value.message
+
+
+@pytest.mark.parametrize("name", ["名单.PDF", "表.xlsx", "稿.docx", "说明.txt", "扫描件.jpeg"])
+def test_a_type_the_pass_reads_is_accepted_by_its_name(name):
+    assert accepted_type(name) == name[name.rindex("."):].lower()
 
 
 def test_an_encrypted_pdf_is_refused():

@@ -68,10 +68,10 @@ def test_the_pass_runs_once_and_a_later_revision_supersedes_a_pending_one(team):
     revised = drafts.revise(team.ctx, team["bian"], view.id, CLEAN_BODY + "补充一句。\n", now=team.clock())
     assert revised.status == "checking" and revised.revision == 2
     checker = DraftPass(team.ctx.checker)
-    assert run_check(team.ctx.engine, checker, team.ctx.workflows, draft_id=view.id, revision=1,
+    assert run_check(team.ctx.engine, lambda: checker, team.ctx.workflows, draft_id=view.id, revision=1,
                      now=team.clock(), link_check=False) == SUPERSEDED
     assert team.settle() == 2  # both items end; only revision 2 was checked
-    assert run_check(team.ctx.engine, checker, team.ctx.workflows, draft_id=view.id, revision=2,
+    assert run_check(team.ctx.engine, lambda: checker, team.ctx.workflows, draft_id=view.id, revision=2,
                      now=team.clock(), link_check=False) == SUPERSEDED  # done already: exactly once
     reports = team.rows(select(Revision.number).join(CheckReport, CheckReport.revision_id == Revision.id)
                         .where(Revision.draft_id == view.id, CheckReport.source == "submit"))

@@ -6,15 +6,19 @@ installations (SANSHEN_PREFECT_NAME) sharing one Prefect API without sharing dep
 from __future__ import annotations
 
 import time
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from flows.dispatcher import TASK_RETRIES, Dispatcher, DispatcherConfig, worker_tag
+from flows.dispatcher import RETRIED_KINDS, TASK_KINDS, TASK_RETRIES, Dispatcher, DispatcherConfig, worker_tag
 from flows.engine import SLOT_TAG, PrefectEngine, draft_limit
 from review.workflow import default_workflow
 from sanshen.checker import load_default_checker
+from sanshen.service import drafts
+from sanshen.service.draft_pass import DraftPass
 from storage.clock import system_clock
 from storage.db import make_engine, transaction, upgrade
 from storage.models import AuditEvent, Outbox
@@ -224,3 +228,43 @@ def test_a_worker_starting_on_registered_deployments_reads_them_and_upserts_only
         (schedule,) = client.read_deployment(integrity).schedules
         assert schedule.schedule.interval == timedelta(hours=2)  # a changed interval is written
         assert client.read_deployment(now.outbox).updated == stamps[made.outbox]
+
+
+@dataclass
+class FailsFirst:
+    """The real pass, whose first run fails (the pool's process died under it)."""
+
+    inner: DraftPass
+    calls: list = field(default_factory=list)
+
+    @property
+    def lexicon_revision(self) -> int | None:
+        return self.inner.lexicon_revision
+
+    def check_revision(self, *args, **kwargs):
+        self.calls.append(len(self.calls) + 1)
+        if len(self.calls) == 1:
+            raise BrokenProcessPool("检查进程意外退出（模拟）")
+        return self.inner.check_revision(*args, **kwargs)
+
+
+def test_a_failed_pass_is_left_to_the_outbox_backoff_not_retried_by_prefect(team, tmp_path, prefect_harness):
+    """Publications are retried by Prefect inside their claim; a ``check`` item is not: a pass that
+    failed (its pool process died) goes back to the outbox at once, with its backoff, and runs once
+    per claim."""
+    view = team.submit(checked=False)
+    failing = FailsFirst(DraftPass(team.ctx.checker))
+    d = Dispatcher(engine=team.ctx.engine, workflow=team.ctx.workflow, workflows=team.ctx.workflows,
+                   site_dir=tmp_path / "site", checker_factory=load_default_checker, use_prefect=True,
+                   worker="check-no-retry", clock=team.ctx.clock, config=DispatcherConfig(),
+                   draft_checker=lambda: failing)
+    assert set(TASK_KINDS) - set(RETRIED_KINDS) == {"check"}  # the others stay retried (test above)
+    d.run_once()
+    with transaction(team.ctx.engine, readonly=True) as s:
+        item = s.scalars(select(Outbox).where(Outbox.kind == "check")).one()
+    assert failing.calls == [1]  # once in this claim
+    assert item.done_at is None and item.attempts == 1 and "检查进程意外退出" in item.last_error
+    assert item.available_at > team.clock() and item.claimed_by is None  # the outbox's backoff
+    team.ctx.clock.advance(item.available_at - team.clock())
+    d.run_once()
+    assert failing.calls == [1, 2] and drafts.show(team.ctx, team["jiao1"], view.id).status == "in_review"

@@ -11,11 +11,21 @@ import time
 import httpx
 import pytest
 
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from flows.draftcheck import MAX_PASSES, LexiconMoving
+from flows.recheck import recheck_drafts
 from sanshen.service import drafts, lexicon
+from sanshen.service.draft_pass import CheckPool, DraftPass, PooledPass, TimedPass
+from sanshen.service.site_sweep import lexicon_pass
 from sanshen.web.server import free_port
 from storage import lexicon_revision
+from storage.db import transaction
+from storage.models import CheckReport, Outbox
 from tests.processes import SANSHEN, sanshen_env, stop_with_sigterm
-from tests.team import Team, open_context, settle
+from tests.team import Team, open_context, run_checks, settle
 
 pytestmark = pytest.mark.db
 
@@ -43,6 +53,87 @@ def test_a_change_made_by_another_process_reaches_the_next_check(tmp_path, db_ur
     finally:
         other.close()
         server.close()
+
+
+def test_a_pass_that_ran_under_a_lexicon_changed_meanwhile_runs_again(tmp_path, db_url, default_checker, clock):
+    """More than one worker: this one's pass of a draft has read the old lexicon when another
+    process imports a term, and another worker runs the re-check that import queued while the draft
+    is still 检查中 (so it skips it). The pass compares the count of lexicon changes it ran under
+    with the database's when it stores its findings, and runs again instead of storing stale ones."""
+    server = open_context(tmp_path / "home", db_url, checker=default_checker, clock=clock)
+    team = Team.gather(server)
+    other = open_context(tmp_path / "home", db_url, checker=default_checker, clock=clock)  # CLI, 2nd worker
+    passes = []
+
+    def meanwhile(seconds: float) -> None:  # told after each pass has run, before its findings are stored
+        passes.append(seconds)
+        if len(passes) == 1:
+            entries = lexicon.parse_entries(f"banned\t{TERM}\t彻底整改\n", source="a.tsv", fmt="tsv")
+            lexicon.import_entries(other, team["guan"], entries, source="a.tsv", now=other.clock())
+            [recheck] = other_items(other, "recheck")
+            assert recheck_drafts(other.engine, DraftPass(other.checker), now=other.clock()) == 0  # 检查中: skipped
+
+    server.check_observers.append(meanwhile)
+    try:
+        data = drafts.SubmitInput(title="整改通知", body=f"要坚决杜绝{TERM}。", disclosure="主动公开")
+        view = drafts.submit(server, team["bian"], data, now=server.clock())
+        assert run_checks(server) == 1 and len(passes) == 2  # run again under the new lexicon
+        shown = drafts.show(server, team["jiao1"], view.id)
+        assert shown.status == "in_review" and banned(shown) == [("body", TERM)]
+        with transaction(server.engine, readonly=True) as s:
+            [report] = s.scalars(select(CheckReport).where(CheckReport.source == "submit")).all()
+        assert report.lexicon_version == server.checker.version  # the findings stored are the new lexicon's
+    finally:
+        other.close()
+        server.close()
+
+
+def test_a_pass_whose_lexicon_keeps_changing_goes_back_to_the_outbox(tmp_path, db_url, default_checker, clock):
+    server = open_context(tmp_path / "home", db_url, checker=default_checker, clock=clock)
+    team = Team.gather(server)
+    other = open_context(tmp_path / "home", db_url, checker=default_checker, clock=clock)
+    terms = [f"甲{n}错词" for n in range(MAX_PASSES)]
+
+    def meanwhile(seconds: float) -> None:  # a change during each pass
+        if terms:
+            lexicon.add_entry(other, team["guan"], lexicon.LexiconInput(kind="banned", term=terms.pop()),
+                              now=other.clock())
+
+    server.check_observers.append(meanwhile)
+    try:
+        data = drafts.SubmitInput(title="整改通知", body="要坚决杜绝甲0错词。", disclosure="主动公开")
+        view = drafts.submit(server, team["bian"], data, now=server.clock())
+        with pytest.raises(LexiconMoving):
+            run_checks(server)
+        [item] = other_items(server, "check")
+        assert item.done_at is None and item.claimed_by is None and item.available_at > server.clock()
+        assert drafts.show(server, team["jiao1"], view.id).status == "checking"  # nothing stale stored
+        clock.advance(item.available_at - server.clock())
+        assert run_checks(server) == 1  # the lexicon holds still now
+        assert banned(drafts.show(server, team["jiao1"], view.id)) == [("body", "甲0错词")]
+    finally:
+        other.close()
+        server.close()
+
+
+def other_items(ctx, kind: str) -> list[Outbox]:
+    with transaction(ctx.engine, readonly=True) as s:
+        return list(s.scalars(select(Outbox).where(Outbox.kind == kind)))
+
+
+def test_the_pooled_pass_knows_the_lexicon_count_its_recipe_was_read_at(tmp_path, db_url, default_checker, clock):
+    ctx = open_context(tmp_path / "home", db_url, checker=default_checker, clock=clock)
+    team = Team.gather(ctx)
+    pool = CheckPool()  # never started: nothing runs in it here
+    try:
+        assert PooledPass(pool, lexicon_pass(ctx)).lexicon_revision == 0
+        lexicon.add_entry(ctx, team["guan"], lexicon.LexiconInput(kind="banned", term=TERM), now=ctx.clock())
+        recipe = lexicon_pass(ctx)
+        assert recipe.revision == 1 and [o.term for o in recipe.overrides] == [TERM]
+        assert TimedPass(PooledPass(pool, recipe), lambda seconds: None).lexicon_revision == 1
+    finally:
+        pool.close()
+        ctx.close()
 
 
 def test_a_term_added_from_the_cli_is_found_by_a_running_server(tmp_path, db_url, default_checker, clock):
@@ -100,3 +191,20 @@ def _wait_until_up(api: httpx.Client, server: subprocess.Popen) -> None:
             assert server.poll() is None, server.stdout.read()
             time.sleep(0.2)
     raise AssertionError("the server did not start")
+
+
+def test_a_lexicon_change_waits_for_a_pass_storing_under_the_count_it_read(engine):
+    """The pass reads the count with the row held until it has stored its findings: a change
+    cannot commit in between (else the re-check it queues might skip the draft still 检查中).
+    On PostgreSQL a row lock (FOR SHARE); SQLite lets one writer in at a time anyway."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serializes write transactions: no row lock to see")
+    with transaction(engine) as storing:
+        assert lexicon_revision.held_in(storing) == 0
+        with Session(engine) as changing, changing.begin():
+            changing.execute(text("SET LOCAL lock_timeout = '300ms'"))
+            with pytest.raises(OperationalError, match="lock timeout"):
+                lexicon_revision.bump(changing)
+    with transaction(engine) as changing:
+        lexicon_revision.bump(changing)
+    assert lexicon_revision.current(engine) == 1

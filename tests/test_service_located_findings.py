@@ -16,7 +16,7 @@ from sanshen.service.draft_pass import DraftPass
 from sanshen.service.drafts import AttachmentInput
 from storage.db import transaction
 from storage.models import Attachment, Draft, FindingRow, Outbox
-from tests.attachment_files import docx_file, pdf_file, xlsx_file
+from tests.attachment_files import docx_file, pdf_file, xlsx_file, zip_bomb
 from tests.team import ID_NUMBER, settle
 
 pytestmark = pytest.mark.db
@@ -99,11 +99,43 @@ def test_an_image_only_pdf_gets_a_warning_and_does_not_block(team):
     assert published(team) == [view.id]
 
 
-def test_an_unreadable_attachment_is_refused_and_nothing_is_stored(team):
+UNREADABLE = {
+    "坏.pdf": (b"%PDF-1.7\ngarbage", "不是有效的 PDF 文件"),
+    "坏.docx": (b"not a zip", "不是有效的 .docx 文件"),
+    "坏.xlsx": (zip_bomb("xl/worksheets/sheet1.xml", 51 * 1024 * 1024), "解压后超过"),
+    "说明.txt": ("正文".encode("gbk"), "不是 UTF-8 编码"),
+}
+
+
+@pytest.mark.parametrize("name", UNREADABLE)
+def test_an_unreadable_attachment_is_stored_and_the_pass_finds_it_an_error_blocking_sign_off(team, name):
+    data, why = UNREADABLE[name]
+    view = team.submit(attachments=(AttachmentInput(name, data),), checked=False)
+    assert view.status == "checking"  # the request stored it without reading it
+    assert team.count(Attachment) == 1 and team.settle() == 1
+    shown = drafts.show(team.ctx, team["jiao1"], view.id)
+    [unreadable] = errors(shown, "attachment")
+    assert unreadable.location.attachment == name and unreadable.location.label == f"附件“{name}”"
+    assert unreadable.message.startswith(f"附件无法读取：附件“{name}”") and why in unreadable.message
+    assert any(f"（附件“{name}”）" in b for b in shown.blockers)
+    team.walk(view.id, through="复审")
+    with pytest.raises(Conflict) as e:  # nothing in it was checked: the 保密审查 cannot complete over it
+        team.sign("bao", view.id, stage="保密审查")
+    assert e.value.code == "blocking_findings" and f"（附件“{name}”）" in e.value.message
+
+
+def test_an_attachment_of_a_type_the_pass_cannot_read_is_refused_and_nothing_is_stored(team):
     with pytest.raises(InvalidInput) as e:
-        team.submit(attachments=(AttachmentInput("坏.pdf", b"%PDF-1.7\ngarbage"),))
-    assert e.value.code == "bad_pdf" and "附件“坏.pdf”" in e.value.message
-    assert team.count(Draft) == 0
+        team.submit(attachments=(AttachmentInput("名单.xlsx", xlsx_file({"名单": [["张三"]]})),
+                                 AttachmentInput("旧格式.doc", b"\xd0\xcf\x11\xe0")))
+    assert e.value.code == "bad_attachment_type" and "附件“旧格式.doc”" in e.value.message
+    assert team.count(Draft) == 0 and team.count(Attachment) == 0 and team.count(Outbox) == 0
+
+
+def test_an_attachment_over_the_size_cap_is_refused_and_nothing_is_stored(team):
+    with pytest.raises(InvalidInput) as e:
+        team.submit(attachments=(AttachmentInput("大.pdf", b"%PDF" + bytes(drafts.MAX_ATTACHMENT_BYTES)),))
+    assert e.value.code == "attachment_too_big" and team.count(Draft) == 0
 
 
 def test_a_revision_checks_the_attachments_it_keeps(team):
@@ -130,7 +162,8 @@ def test_a_stored_attachment_that_cannot_be_read_is_an_error_at_recheck(team):
         s.execute(update(Attachment).values(filename="旧格式.doc", data=b"\xd0\xcf\x11\xe0"))
     assert recheck_drafts(team.ctx.engine, DraftPass(team.ctx.checker), now=team.clock()) == 1
     [unreadable] = errors(drafts.show(team.ctx, team["jiao1"], view.id), "attachment")
-    assert unreadable.location.attachment == "旧格式.doc" and "格式无法检查" in unreadable.message
+    assert unreadable.location.attachment == "旧格式.doc" and unreadable.message.startswith("附件无法读取：")
+    assert "格式无法检查" in unreadable.message
     rows = team.rows(select(FindingRow).where(FindingRow.superseded.is_(False)))
     assert [(r.part, r.attachment, r.category) for r in rows] == [("attachment", "旧格式.doc", "secrecy")]
 

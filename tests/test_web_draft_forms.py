@@ -53,3 +53,28 @@ def test_attachments_are_listed_and_downloaded(app, team):
     assert r.headers["content-disposition"].startswith("attachment;")
     assert r.headers["content-type"] == "application/octet-stream"
     assert c.get(f"/drafts/{draft_id}/attachments/{a.id + 1}").status_code == 404
+
+
+def _submit_form(c, name: str, data: bytes):
+    token = csrf_of(c.get("/drafts/new").text)
+    form = {"title": "会议通知", "column": "要闻", "kind": "news", "disclosure": "主动公开",
+            "body": "区政府召开会议。", "csrf_token": token}
+    return c.post("/drafts", data=form, files=[("attachments", (name, data, "application/octet-stream"))],
+                  follow_redirects=False)
+
+
+def test_an_unreadable_attachment_is_accepted_by_the_form_and_reported_by_the_pass(app, team):
+    c = signed_in(app, "bian")
+    r = _submit_form(c, "坏.pdf", b"%PDF-1.7\ngarbage")
+    assert r.status_code == 303  # stored without being read: the pass reads it, off the request
+    [mine] = drafts.my_drafts(team.ctx, team["bian"])
+    assert mine.status == "checking"
+    team.settle()
+    page = signed_in(app, "jiao1").get(f"/drafts/{mine.id}").text
+    assert "附件无法读取：附件“坏.pdf” 不是有效的 PDF 文件" in page
+
+
+def test_an_attachment_of_an_unreadable_type_is_refused_by_the_form_in_chinese(app, team):
+    r = _submit_form(signed_in(app, "bian"), "旧格式.doc", b"\xd0\xcf\x11\xe0")
+    assert r.status_code == 422 and "附件“旧格式.doc” 的格式无法检查其中文字" in r.text
+    assert drafts.my_drafts(team.ctx, team["bian"]) == []

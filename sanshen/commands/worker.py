@@ -82,8 +82,10 @@ def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_u
     from sanshen.service.site_sweep import lexicon_pass
 
     def draft_checker() -> TimedPass:
-        inner = PooledPass(pool, lexicon_pass(ctx)) if pool is not None else DraftPass(ctx.checker)
-        return TimedPass(inner, ctx.observe_check)
+        if pool is not None:
+            return TimedPass(PooledPass(pool, lexicon_pass(ctx)), ctx.observe_check)
+        built = ctx.built_checker()
+        return TimedPass(DraftPass(built.checker, built.lexicon_revision), ctx.observe_check)
 
     return Dispatcher(
         engine=ctx.engine, workflow=ctx.workflow, workflows=ctx.workflows, site=site_of(ctx.settings),

@@ -44,7 +44,8 @@ def check_texts(
     meta: DraftMeta | None = None,
     max_chars: int | None = None,
 ) -> CheckReportView:
-    """The report of everything given; an unreadable attachment is refused (as at submit), and
+    """The report of everything given; an unreadable attachment is refused (a stored draft gets a
+    finding instead: its files are read by the pass, not the request), and
     more than ``max_chars`` characters in all is refused with :class:`TooLarge`."""
     if max_chars is None:
         texts = [attachment_text(a.name, a.data) for a in attachments]

@@ -48,7 +48,7 @@ def run_pending(ctx: "AppContext", *, draft_id: int | None = None, revision: int
             return ran
         item = items[0]
         try:
-            run_check(ctx.engine, TimedPass(DraftPass(ctx.checker), ctx.observe_check), ctx.workflows,
+            run_check(ctx.engine, lambda: _draft_pass(ctx), ctx.workflows,
                       draft_id=int(item.payload["draft_id"]), revision=int(item.payload["revision"]), now=now,
                       link_check=ctx.settings.link_check)
         except Exception as exc:
@@ -59,6 +59,11 @@ def run_pending(ctx: "AppContext", *, draft_id: int | None = None, revision: int
         ran += 1
         if key is not None:
             return ran
+
+
+def _draft_pass(ctx: "AppContext") -> TimedPass:
+    built = ctx.built_checker()
+    return TimedPass(DraftPass(built.checker, built.lexicon_revision), ctx.observe_check)
 
 
 def checking(ctx: "AppContext", draft_id: int) -> bool:

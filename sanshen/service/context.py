@@ -158,12 +158,17 @@ class AppContext:
     def checker(self) -> Checker:
         """The checker over the lexicon as the database has it now: one cheap query, and a rebuild
         of the matchers when some process changed the lexicon since this one was built."""
+        return self.built_checker().checker
+
+    def built_checker(self) -> BuiltChecker:
+        """:attr:`checker` with the count of lexicon changes it was built at (the automated pass
+        compares it with the database's when it stores its findings)."""
         revision = lexicon_revision.current(self.engine)
         with self._checker_lock:
             built = self._built
             if built is None or built.lexicon_revision != revision:
                 built = self._built = _build(self.engine, revision, base=built.checker if built else None)
-            return built.checker
+            return built
 
     @property
     def freshness_policy(self) -> FreshnessPolicy:

@@ -29,6 +29,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class DraftPass:
     checker: Checker
+    lexicon_revision: int | None = None  # the count of lexicon changes ``checker`` was built at (None: unknown)
 
     def check_revision(self, title: str, body: str, attachments: Sequence[Attachment], *,
                        meta: DraftMeta) -> DraftReport:
@@ -42,9 +43,10 @@ class LexiconPass:
     sent to another process (a Dask worker), which builds the checker once and keeps it."""
 
     overrides: tuple[LexiconOverride, ...]
+    revision: int | None = None  # the count of lexicon changes when the edits were read
 
     def __call__(self) -> DraftPass:
-        return DraftPass(_checker_with(self.overrides))
+        return DraftPass(_checker_with(self.overrides), self.revision)
 
 
 @functools.lru_cache(maxsize=2)
@@ -61,6 +63,10 @@ class TimedPass:
 
     inner: DraftPass | PooledPass
     observe: Callable[[float], None]
+
+    @property
+    def lexicon_revision(self) -> int | None:
+        return self.inner.lexicon_revision
 
     def check_revision(self, title: str, body: str, attachments: Sequence[Attachment], *,
                        meta: DraftMeta) -> DraftReport:
@@ -139,6 +145,10 @@ class PooledPass:
 
     pool: CheckPool
     recipe: LexiconPass
+
+    @property
+    def lexicon_revision(self) -> int | None:
+        return self.recipe.revision
 
     def check_revision(self, title: str, body: str, attachments: Sequence[Attachment], *,
                        meta: DraftMeta) -> DraftReport:

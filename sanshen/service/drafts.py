@@ -28,7 +28,7 @@ from review.revision import content_hash, publish_meta
 from review.workflow import WorkflowDef
 from sanshen.service import validate
 from sanshen.service.allowed import allowed_actions
-from sanshen.service.attachment_text import attachment_text
+from sanshen.service.attachment_text import accepted_type
 from sanshen.service.columns import require_column
 from sanshen.service.diff import unified_body_diff
 from sanshen.service.errors import NotFound
@@ -114,6 +114,7 @@ def _clean_submission(data: SubmitInput) -> SubmitInput:
         validate.one_line(a.filename, what="附件文件名", max_chars=255)
         if len(a.data) > MAX_ATTACHMENT_BYTES:
             raise InvalidInput("attachment_too_big", f"附件“{a.filename}”超过 {MAX_ATTACHMENT_BYTES // 1048576} MB")
+        accepted_type(a.filename)  # by its name only: the file is read by the automated pass, off the request
     reason = validate.one_line(data.disclosure_reason or "", what="不公开理由", required=False) or None
     ground = validate.one_line(data.disclosure_ground or "", what="不予公开的法定依据", required=False) or None
     if ground is not None and WithholdGround.of(ground) is not None:
@@ -246,8 +247,6 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
             if existing is not None:
                 return _draft_view(session, existing)
     draft = _new_draft(wf, actor, data, now=now)
-    for a in data.attachments:
-        attachment_text(a.filename, a.data)  # an unreadable file is refused now; its text is checked by the pass
     try:
         with action(ctx) as session:
             if data.interprets is not None:

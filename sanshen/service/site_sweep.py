@@ -23,6 +23,7 @@ from sanshen.service.views import (
     SweepPageView,
     UserView,
 )
+from storage import lexicon_revision
 from storage.audit import append_event
 from storage.models import Draft, SiteSweep, SiteSweepPage
 from storage.outbox import enqueue
@@ -31,8 +32,10 @@ MAX_COLUMN = 128
 
 
 def lexicon_pass(ctx: AppContext) -> LexiconPass:
-    """The automated pass under the lexicon as the database has it now, ready to send to workers."""
-    return LexiconPass(tuple(lexicon_overrides(ctx.engine)))
+    """The automated pass under the lexicon as the database has it now, ready to send to workers.
+    The count of changes is read before the edits, so the edits hold at least the changes it counts."""
+    revision = lexicon_revision.current(ctx.engine)
+    return LexiconPass(tuple(lexicon_overrides(ctx.engine)), revision)
 
 
 def dask_options(ctx: AppContext) -> DaskOptions:

@@ -18,8 +18,21 @@ from pydantic import BaseModel, ConfigDict, Field
 from checking.context import DraftMeta
 from lexicon.vocabulary import DraftKind
 from review.refusals import InvalidInput, NotPermitted
-from sanshen.service import (audit, check_pass, claims, columns, drafts, lists, opinions, revisions, site_links,
-                             site_sweep, suggestions, users, validate)
+from sanshen.service import (
+    audit,
+    check_pass,
+    claims,
+    columns,
+    drafts,
+    lists,
+    opinions,
+    revisions,
+    site_links,
+    site_sweep,
+    suggestions,
+    users,
+    validate,
+)
 from sanshen.service import requests as requests_service
 from sanshen.service.errors import AuthError, NotFound
 from sanshen.service.schedule import moment
@@ -27,24 +40,24 @@ from sanshen.service.views import (
     AuditChainView,
     AuditView,
     CheckReportView,
-    ColumnView,
     ClaimView,
-    DraftPage,
-    HandledItem,
-    RevisionDiffView,
-    RevisionView,
+    ColumnView,
     DraftDetail,
+    DraftPage,
     DraftView,
     FreshnessView,
-    OpinionView,
+    HandledItem,
     LinkReportView,
+    OpinionView,
     QueueItem,
     RequestDetail,
     RequestView,
+    RevisionDiffView,
     RevisionPreview,
+    RevisionView,
     SignSheetView,
-    SuggestionView,
     SiteSweepView,
+    SuggestionView,
     UserView,
 )
 from sanshen.web.rate_limit import RateLimiter
