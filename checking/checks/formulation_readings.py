@@ -15,6 +15,7 @@ EDGE_OK_BEFORE = set("和与及对把以在将为是")
 EDGE_OK_AFTER = set("的是和与及等在为了中上下，。；：、")
 FUNCTION_CHARS = set("的地得了着过是和与及或等在为对把被将向从以于而并也都就还又之其这那中")
 PARTICLES = set("的之")  # put between the words of a term, they make a phrase of its own
+SEPARATORS = set("、，,；;：:")  # put between the words of a term, they part items of a list or clauses
 LONG = 8  # a term this long with one inner character changed is no other phrase
 WORD_FREQ = 30  # a dictionary word at least this frequent made by an edit is an ordinary word
 MARGIN = 6  # characters of context segmented on each side of a window
@@ -49,6 +50,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         return True  # the prefix or suffix replaced as a block names another body (市发展和改革委员会)
     if _connective_changed(window, key, hit, lex) or _sibling_name(window, key, hit, lex):
         return True
+    if _split_by_separators(window, key, hit, lex):
+        return True
     if any(op == "replace" and window[dst] in PARTICLES and key[src] in _lone_words(key, lex)
            for op, src, dst in hit.edits):
         return True  # a particle in place of a word of one character describes, it is no slip (全国统一的市场)
@@ -79,6 +82,39 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         if op == "replace" and len(hit.edits) == 1 and src in (0, n - 1) and _runs_on(sq, hit, key, src, dst, lex):
             return True
     return False
+
+
+def other_modifier(sq: str, hit: NearHit, key: str) -> bool:
+    """The term is a short modifier, 的 and a head of two or more characters (党的自我革命), and the
+    window changes only the modifier: the same head under another modifier (刀刃向内的自我革命,
+    全面的自我革命), which the writer may well have meant. Not when the new character sounds like
+    the one it replaces (当的自我革命 is the term mistyped)."""
+    cut = key.find("的")
+    if not (1 <= cut <= 2 and len(key) - cut - 1 >= 2):
+        return False
+    window = sq[hit.start : hit.end]
+    if not window.endswith(key[cut:]):
+        return False
+    for op, src, dst in hit.edits:
+        if src >= cut or op not in ("replace", "delete"):
+            return False
+        if op == "replace" and (not is_han(window[dst]) or _sounds_alike(window[dst], key[src])):
+            return False
+    if len(window) - (len(key) - cut) == 0:  # the whole modifier is gone: another one must stand before
+        return hit.start > 0 and is_han(sq[hit.start - 1])
+    return True
+
+
+def _split_by_separators(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
+    """Only list or clause separators were put in, each between two words of the term: its words
+    stand as items of a list or in separate clauses (精准脱贫、攻坚拔寨 is not 脱贫攻坚 damaged)."""
+    if not all(op == "insert" and window[dst] in SEPARATORS for op, _, dst in hit.edits):
+        return False
+    bounds, pos = set(), 0
+    for token in lex.words.cut(key):
+        pos += len(token)
+        bounds.add(pos)
+    return all(src in bounds for _, src, _ in hit.edits)
 
 
 def _sibling_name(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
