@@ -46,6 +46,13 @@ def errors(checker: Checker, text: str, category: Category) -> list[tuple[str, s
         # the head of 党的自我革命 under another modifier
         "坚持刀刃向内的自我革命，持续正风肃纪。",
         "我们以壮士断腕的决心推进全面的自我革命。",
+        # another number names another thing
+        "今年是实现第一个百年奋斗目标的关键之年。",
+        "党的十七届四中全会提出了明确要求。",
+        # a particle or a whole word put between the term's words
+        "和平发展是全人类的共同价值。",
+        "推进国家治理体系和治理能力的现代化。",
+        "完善国家治理体系和提高治理能力现代化的重要内容。",
     ],
 )
 def test_real_text_false_errors_are_gone(checker, text):
@@ -105,6 +112,28 @@ def test_near_miss_that_is_a_common_phrase_is_only_a_warning():
     ],
 )
 def test_the_same_terms_damaged_are_still_errors(checker, text, wrong, canonical):
+    assert (wrong, canonical) in errors(checker, text, Category.FORMULATION)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong", "canonical"),
+    [
+        ("完善行政管理和行业管理“两结合”体制。", "两结合", "两个结合"),  # 个 left out after a numeral
+        ("牢固树立科学发展、安全发展理念。", "科学发展", "科学发展观"),  # a shorter phrase in a 、 list
+    ],
+)
+def test_short_forms_that_may_be_meant_are_warnings(checker, text, wrong, canonical):
+    assert (wrong, canonical, Severity.WARNING) in found(checker, text, Category.FORMULATION)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong", "canonical"),
+    [
+        ("坚持科学开展观。", "科学开展观", "科学发展观"),
+        ("是全人类共同价直。", "全人类共同价直", "全人类共同价值"),  # a character changed, no particle put in
+    ],
+)
+def test_numbers_and_insertions_do_not_hide_damage(checker, text, wrong, canonical):
     assert (wrong, canonical) in errors(checker, text, Category.FORMULATION)
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from checking.checks.formulation_readings import may_be_meant, ordinary_reading, other_modifier
+from checking.checks.formulation_readings import (
+    counted_without_measure_word,
+    listed_shorter_phrase,
+    may_be_meant,
+    ordinary_reading,
+    other_modifier,
+)
 from checking.checks.spans import finding
 from checking.findings import Category, Finding, Severity
 from lexicon.compiled import CompiledLexicon, Document
@@ -37,7 +43,10 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
     severity = term.severity if term.severity is not Severity.INFO else Severity.WARNING
     window = doc.squeezed.text[hit.start : hit.end]
     key = lex.near_keys[hit.term_index]
-    if severity is Severity.ERROR and (may_be_meant(window, key, lex) or other_modifier(doc.squeezed.text, hit, key)):
+    sq = doc.squeezed.text
+    if severity is Severity.ERROR and (may_be_meant(window, key, lex) or other_modifier(sq, hit, key)
+                                       or counted_without_measure_word(window, key, hit)
+                                       or listed_shorter_phrase(sq, hit, key, lex)):
         severity = Severity.WARNING
     return finding(doc.text, RULE, Category.FORMULATION, severity, start, end, term.term,
                    f"疑似规范表述写错：应为“{term.term}”")
