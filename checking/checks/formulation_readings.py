@@ -141,9 +141,10 @@ def _numeral_changed(window: str, key: str, hit: NearHit) -> bool:
 
 
 def counted_without_measure_word(window: str, key: str, hit: NearHit) -> bool:
-    """The measure word 个 left out after a numeral (两结合 for 两个结合): a usual short form of a
-    counted slogan, which the writer may well have meant."""
-    return len(hit.edits) == 1 and hit.edits[0][0] == "delete" and key[hit.edits[0][1]] == "个" \
+    """The measure word 个 left out after a numeral in a short counted slogan (两结合 for 两个结合):
+    a usual short form, which the writer may well have meant. Not inside a longer term, where the
+    slogan is named in full (“四个全面”战略布局)."""
+    return len(key) <= 4 and len(hit.edits) == 1 and hit.edits[0][0] == "delete" and key[hit.edits[0][1]] == "个" \
         and hit.edits[0][1] > 0 and key[hit.edits[0][1] - 1] in NUMERALS
 
 
