@@ -139,3 +139,24 @@ def test_no_names_in_ordinary_lists_and_brackets(text):
 
 def test_no_typo_in_a_byline(default_checker):
     assert likely(default_checker, "本报讯(记者廖明山吴梓昊)为进一步宣传推广人民调解制度。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("逢车必查，逢违必处，严厉打击违法行为。", ["逢车必查", "逢违必处"]),
+        ("努力创造宜业、宜居、宜乐、宜游的良好环境。", ["宜业", "宜居", "宜乐", "宜游"]),
+    ],
+)
+def test_items_of_a_list_on_one_frame_are_protected(text, items):
+    from checking.checks.typo_shields import parallel_phrases
+
+    found = {text[a:b] for a, b in parallel_phrases(text)}
+    assert set(items) <= found
+
+
+@pytest.mark.parametrize("text", ["加快建立建全制度。", "各级各部门要认真落实、扎实推进。", "加强教育、加强管里。"])
+def test_no_frame_without_a_shared_pattern_across_items(text):
+    from checking.checks.typo_shields import parallel_phrases
+
+    assert parallel_phrases(text) == []

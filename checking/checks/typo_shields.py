@@ -59,9 +59,25 @@ BYLINE = re.compile(r"[（(]((?:记者|通讯员|供稿|撰稿)?\s*[\u4e00-\u9ff
 PARALLEL = re.compile(r"[宜应能可该]([\u4e00-\u9fff])[则尽就]\1")
 
 
+SEPARATOR = re.compile(r"[、，,；;]")
+
+
 def parallel_phrases(text: str) -> list[Span]:
-    """Four-character frames 宜X则X, 应X尽X, 能X则X … (the same X twice)."""
-    return [m.span() for m in PARALLEL.finditer(text)]
+    """Four-character frames 宜X则X, 应X尽X, 能X则X … (the same X twice), and neighbouring items
+    of a list built on one frame: the two to four characters on each side of a separator, of the
+    same length, share their first character, and for four characters their third too
+    (逢车必查、逢违必处; 宜业、宜居、宜乐、宜游). The shared frame is the writer's own evidence;
+    a repeat inside one phrase is not (建立建全 is a typo of 建立健全)."""
+    spans = [m.span() for m in PARALLEL.finditer(text)]
+    for m in SEPARATOR.finditer(text):
+        sep = m.start()
+        for k in (4, 3, 2):
+            left, right = text[max(0, sep - k) : sep], text[sep + 1 : sep + 1 + k]
+            if len(left) == len(right) == k and all("\u4e00" <= c <= "\u9fff" for c in left + right) \
+                    and left[0] == right[0] and (k < 4 or left[2] == right[2]):
+                spans += [(sep - k, sep), (sep + 1, sep + 1 + k)]
+                break
+    return sorted(set(spans))
 
 
 def document_numbers(text: str) -> list[Span]:
