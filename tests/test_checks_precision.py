@@ -120,6 +120,8 @@ def test_the_same_terms_damaged_are_still_errors(checker, text, wrong, canonical
     [
         ("完善行政管理和行业管理“两结合”体制。", "两结合", "两个结合"),  # 个 left out after a numeral
         ("牢固树立科学发展、安全发展理念。", "科学发展", "科学发展观"),  # a shorter phrase in a 、 list
+        # two formulations blended: opens like 全面建设社会主义现代化国家
+        ("在全面建设社会主义现代化强国的进程中。", "全面建设社会主义现代化强国", "全面建成社会主义现代化强国"),
     ],
 )
 def test_short_forms_that_may_be_meant_are_warnings(checker, text, wrong, canonical):
@@ -130,6 +132,7 @@ def test_short_forms_that_may_be_meant_are_warnings(checker, text, wrong, canoni
     ("text", "wrong", "canonical"),
     [
         ("坚持科学开展观。", "科学开展观", "科学发展观"),
+        ("全面建没社会主义现代化强国。", "全面建没社会主义现代化强国", "全面建成社会主义现代化强国"),
         ("是全人类共同价直。", "全人类共同价直", "全人类共同价值"),  # a character changed, no particle put in
     ],
 )

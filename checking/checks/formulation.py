@@ -6,6 +6,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 
 from checking.checks.formulation_readings import (
+    blend_of_terms,
     counted_without_measure_word,
     listed_shorter_phrase,
     may_be_meant,
@@ -46,7 +47,8 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
     sq = doc.squeezed.text
     if severity is Severity.ERROR and (may_be_meant(window, key, lex) or other_modifier(sq, hit, key)
                                        or counted_without_measure_word(window, key, hit)
-                                       or listed_shorter_phrase(sq, hit, key, lex)):
+                                       or listed_shorter_phrase(sq, hit, key, lex)
+                                       or blend_of_terms(sq, hit, key, lex)):
         severity = Severity.WARNING
     return finding(doc.text, RULE, Category.FORMULATION, severity, start, end, term.term,
                    f"疑似规范表述写错：应为“{term.term}”")

@@ -148,6 +148,23 @@ def counted_without_measure_word(window: str, key: str, hit: NearHit) -> bool:
         and hit.edits[0][1] > 0 and key[hit.edits[0][1] - 1] in NUMERALS
 
 
+def blend_of_terms(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> bool:
+    """The changed words come whole from another canonical form that starts the same way:
+    全面建设社会主义现代化强国 opens like 全面建设社会主义现代化国家 and ends like 全面建成社会主义
+    现代化强国, two formulations blended, which the writer may well have meant."""
+    window = sq[hit.start : hit.end]
+    last = max((dst for op, _, dst in hit.edits if op != "delete"), default=-1)
+    if last < 0:
+        return False
+    pos = 0
+    for token in lex.words.cut(window):
+        pos += len(token)
+        if pos > last:
+            break
+    head = window[:pos]
+    return len(head) >= 3 and any(k != key and k.startswith(head) for k in lex.near_keys)
+
+
 def listed_shorter_phrase(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> bool:
     """The term without its last character, the rest whole words, as an item of a 、 list
     (科学发展、安全发展理念): a shorter phrase of its own as likely as the term cut short."""
