@@ -191,7 +191,8 @@ def fit(scored: Sequence[Scored]) -> Weights:
             break
     coefficients = tuple(beta[j + 1] / spread[j] for j in range(d))
     bias = beta[0] - sum(c * m for c, m in zip(coefficients, mean))
-    return Weights(bias=bias, coefficients=coefficients, threshold=_best_threshold(scored, bias, coefficients))
+    return Weights(bias=bias, coefficients=coefficients, threshold=_best_threshold(scored, bias, coefficients),
+                   floor=Weights.load().floor)  # the margin set on real text applies to every fit
 
 
 def _best_threshold(scored: Sequence[Scored], bias: float, coefficients: tuple[float, ...]) -> float:

@@ -34,7 +34,14 @@ FEATURES = (
 class Weights:
     bias: float
     coefficients: tuple[float, ...]  # in the order of FEATURES
-    threshold: float  # a suspect is reported when its score reaches this
+    threshold: float  # a suspect is reported when its score reaches this (fitted on ECSpell)
+    # ... and this floor: the margin a replacement must beat on real published text, where nearly
+    # every warning at the fitted threshold was wrong (set by hand on bench/real_text*.jsonl)
+    floor: float = float("-inf")
+
+    @property
+    def cutoff(self) -> float:
+        return max(self.threshold, self.floor)
 
     def score(self, features: tuple[float, ...]) -> float:
         return self.bias + sum(w * x for w, x in zip(self.coefficients, features))
@@ -53,7 +60,7 @@ class Weights:
                 except ValueError:
                     raise ValueError(f"{path}:{lineno}: 格式错误，应为“特征名\\t数值”") from None
         expected = {"bias", "threshold", *FEATURES}
-        if set(values) != expected:
+        if set(values) - {"floor"} != expected:
             missing = ", ".join(sorted(expected - set(values))) or "无"
             extra = ", ".join(sorted(set(values) - expected)) or "无"
             raise ValueError(f"{path}: 权重不完整（缺少：{missing}；多余：{extra}）")
@@ -61,10 +68,13 @@ class Weights:
             bias=values["bias"],
             coefficients=tuple(values[name] for name in FEATURES),
             threshold=values["threshold"],
+            floor=values.get("floor", float("-inf")),
         )
 
     def dump(self, path: Path, header: str) -> None:
         lines = [f"# {line}" for line in header.splitlines()]
         lines += [f"bias\t{self.bias:.6f}", f"threshold\t{self.threshold:.6f}"]
+        if self.floor > float("-inf"):
+            lines.append(f"floor\t{self.floor:.6f}")
         lines += [f"{name}\t{w:.6f}" for name, w in zip(FEATURES, self.coefficients)]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -40,6 +40,19 @@ def errors(checker: Checker, text: str, category: Category) -> list[tuple[str, s
         "持续深化营商环境信息公开。",  # the first word differs: another phrase than 优化营商环境
         "严格落实全国统一的市场准入负面清单制度。",  # a particle between the words, not a slip
         "根据中华人民共和国海岛保护法和中华人民共和国生物安全法。",
+        # the term's words as items of a list or in separate clauses (脱贫攻坚)
+        "全县干部群众坚持精准脱贫、攻坚拔寨，打赢了这场硬仗。",
+        "扶贫与扶志结合，脱贫，攻坚，再出发。",
+        # the head of 党的自我革命 under another modifier
+        "坚持刀刃向内的自我革命，持续正风肃纪。",
+        "我们以壮士断腕的决心推进全面的自我革命。",
+        # another number names another thing
+        "今年是实现第一个百年奋斗目标的关键之年。",
+        "党的十七届四中全会提出了明确要求。",
+        # a particle or a whole word put between the term's words
+        "和平发展是全人类的共同价值。",
+        "推进国家治理体系和治理能力的现代化。",
+        "完善国家治理体系和提高治理能力现代化的重要内容。",
     ],
 )
 def test_real_text_false_errors_are_gone(checker, text):
@@ -87,3 +100,46 @@ def test_near_miss_that_is_a_common_phrase_is_only_a_warning():
     assert found(checker, "中国共产党第一次全国代表大会在上海召开。", Category.FORMULATION) == [
         ("中国共产党第一次全国代表大会", "中国共产党第二十次全国代表大会", Severity.WARNING)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong", "canonical"),
+    [
+        ("推进当的自我革命。", "当的自我革命", "党的自我革命"),  # the modifier mistyped by its sound
+        ("推进党得自我革命。", "党得自我革命", "党的自我革命"),  # the particle changed, not the modifier
+        ("打赢脱贫工坚战。", "打赢脱贫工坚战", "打赢脱贫攻坚战"),  # a word damaged, no separator put in
+        ("推进人与自然和协共生的现代化。", "人与自然和协共生的现代化", "人与自然和谐共生的现代化"),  # a long modifier
+    ],
+)
+def test_the_same_terms_damaged_are_still_errors(checker, text, wrong, canonical):
+    assert (wrong, canonical) in errors(checker, text, Category.FORMULATION)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong", "canonical"),
+    [
+        ("完善行政管理和行业管理“两结合”体制。", "两结合", "两个结合"),  # 个 left out after a numeral
+        ("牢固树立科学发展、安全发展理念。", "科学发展", "科学发展观"),  # a shorter phrase in a 、 list
+        # two formulations blended: opens like 全面建设社会主义现代化国家
+        ("在全面建设社会主义现代化强国的进程中。", "全面建设社会主义现代化强国", "全面建成社会主义现代化强国"),
+    ],
+)
+def test_short_forms_that_may_be_meant_are_warnings(checker, text, wrong, canonical):
+    assert (wrong, canonical, Severity.WARNING) in found(checker, text, Category.FORMULATION)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong", "canonical"),
+    [
+        ("坚持科学开展观。", "科学开展观", "科学发展观"),
+        ("全面建没社会主义现代化强国。", "全面建没社会主义现代化强国", "全面建成社会主义现代化强国"),
+        ("是全人类共同价直。", "全人类共同价直", "全人类共同价值"),  # a character changed, no particle put in
+    ],
+)
+def test_numbers_and_insertions_do_not_hide_damage(checker, text, wrong, canonical):
+    assert (wrong, canonical) in errors(checker, text, Category.FORMULATION)
+
+
+def test_another_modifier_stays_a_warning(checker):
+    assert ("内的自我革命", "党的自我革命", Severity.WARNING) in found(
+        checker, "坚持刀刃向内的自我革命。", Category.FORMULATION)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from checking.checks.typo_general import RULE, find_likely_typos, han_runs
@@ -63,12 +65,24 @@ def test_general_typos_in_official_sentences(model, text, wrong, right):
 
 
 def test_a_word_typed_by_sound_is_one_finding_over_its_characters(model):
+    # how such a finding is reported, whatever the floor set on real text (tested below)
+    unfloored = dataclasses.replace(model, weights=dataclasses.replace(model.weights, floor=float("-inf")))
     text = "严格执行请示报告制度，及时上报有关才聊。"
-    findings = find_likely_typos(text, [], model)
+    findings = find_likely_typos(text, [], unfloored)
     assert [(f.text, f.suggestion) for f in findings] == [("才聊", "材料")]
     f = findings[0]
     assert (f.start, f.end) == (text.index("才聊"), text.index("才聊") + 2)
     assert f.message == "疑似错别字：“才聊”可能应为“材料”（音近）"
+
+
+def test_the_floor_set_on_real_text_holds_back_weak_suspects(model):
+    """A replacement reported at the threshold fitted on ECSpell but scoring under the floor set on
+    real published text is not reported; a strong one still is."""
+    assert model.weights.floor > model.weights.threshold
+    unfloored = dataclasses.replace(model, weights=dataclasses.replace(model.weights, floor=float("-inf")))
+    weak = "严格执行请示报告制度，及时上报有关才聊。"
+    assert find_likely_typos(weak, [], unfloored) and not find_likely_typos(weak, [], model)
+    assert [(f.text, f.suggestion) for f in find_likely_typos("要团结带领广大千群共同奋斗。", [], model)] == [("千", "干")]
 
 
 def test_clean_official_sentences_mostly_produce_nothing(model):

@@ -76,7 +76,7 @@ def test_official_words_file_is_clean():
     from checking.checks.typo_general import find_likely_typos
     from lexicon.typo_model import TypoModel
 
-    assert find_likely_typos("我们要认真贯彻落实会议精神，加快推进经济建没。", [], TypoModel.load())
+    assert find_likely_typos("要团结带领广大千群，加快推进经济建设。", [], TypoModel.load())
 
 
 def test_parallel_frames_are_shielded_but_not_every_repeat():
@@ -112,3 +112,51 @@ def test_spare_repeated_reads_multi_character_suspects_whole():
     assert spare_repeated(text, [at(text, "监官")]) == []
     text = "落实监官责任。"
     assert spare_repeated(text, [at(text, "监官")]) == [at(text, "监官")]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # the names listed after the first one, whatever their surname
+        ("市委常委陈社教、楼伟成、曹迎春出席会议。", ["陈社教", "楼伟成", "曹迎春"]),
+        ("县领导缑泽昆、雷泉明参加调研。", ["缑泽昆", "雷泉明"]),
+        # bylines: after a colon or a space, two names run together, names in closing brackets
+        ("责任编辑:周润卿\n编审:程小年 童志勇", ["周润卿", "程小年", "童志勇"]),
+        ("本报讯(记者廖明山吴梓昊)为进一步宣传", ["廖明山", "吴梓昊"]),
+        ("全部工作将于2012年完成。(江国成 崔文毅)", ["江国成", "崔文毅"]),
+        ("困难职工余早红、成家宝、刘庭健的家中", ["余早红", "成家宝", "刘庭健"]),
+    ],
+)
+def test_names_in_lists_and_bylines(text, names):
+    found = [text[a:b] for a, b in person_names(text)]
+    assert all(name in found for name in names)
+
+
+@pytest.mark.parametrize("text", ["各级各部门要认真落实、扎实推进。", "(此件公开发布)", "会议要求,各单位要高度重视。"])
+def test_no_names_in_ordinary_lists_and_brackets(text):
+    assert person_names(text) == []
+
+
+def test_no_typo_in_a_byline(default_checker):
+    assert likely(default_checker, "本报讯(记者廖明山吴梓昊)为进一步宣传推广人民调解制度。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("逢车必查，逢违必处，严厉打击违法行为。", ["逢车必查", "逢违必处"]),
+        ("努力创造宜业、宜居、宜乐、宜游的良好环境。", ["宜业", "宜居", "宜乐", "宜游"]),
+    ],
+)
+def test_items_of_a_list_on_one_frame_are_protected(text, items):
+    from checking.checks.typo_shields import parallel_phrases
+
+    found = {text[a:b] for a, b in parallel_phrases(text)}
+    assert set(items) <= found
+
+
+@pytest.mark.parametrize("text", ["加快建立建全制度。", "各级各部门要认真落实、扎实推进。", "加强教育、加强管里。"])
+def test_no_frame_without_a_shared_pattern_across_items(text):
+    from checking.checks.typo_shields import parallel_phrases
+
+    assert parallel_phrases(text) == []

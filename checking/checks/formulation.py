@@ -5,7 +5,14 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from checking.checks.formulation_readings import may_be_meant, ordinary_reading
+from checking.checks.formulation_readings import (
+    blend_of_terms,
+    counted_without_measure_word,
+    listed_shorter_phrase,
+    may_be_meant,
+    ordinary_reading,
+    other_modifier,
+)
 from checking.checks.spans import finding
 from checking.findings import Category, Finding, Severity
 from lexicon.compiled import CompiledLexicon, Document
@@ -36,7 +43,12 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
     start, end = doc.span_of_squeezed(hit.start, hit.end)
     severity = term.severity if term.severity is not Severity.INFO else Severity.WARNING
     window = doc.squeezed.text[hit.start : hit.end]
-    if severity is Severity.ERROR and may_be_meant(window, lex.near_keys[hit.term_index], lex):
+    key = lex.near_keys[hit.term_index]
+    sq = doc.squeezed.text
+    if severity is Severity.ERROR and (may_be_meant(window, key, lex) or other_modifier(sq, hit, key)
+                                       or counted_without_measure_word(window, key, hit)
+                                       or listed_shorter_phrase(sq, hit, key, lex)
+                                       or blend_of_terms(sq, hit, key, lex)):
         severity = Severity.WARNING
     return finding(doc.text, RULE, Category.FORMULATION, severity, start, end, term.term,
                    f"疑似规范表述写错：应为“{term.term}”")

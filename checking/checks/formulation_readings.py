@@ -15,6 +15,8 @@ EDGE_OK_BEFORE = set("和与及对把以在将为是")
 EDGE_OK_AFTER = set("的是和与及等在为了中上下，。；：、")
 FUNCTION_CHARS = set("的地得了着过是和与及或等在为对把被将向从以于而并也都就还又之其这那中")
 PARTICLES = set("的之")  # put between the words of a term, they make a phrase of its own
+SEPARATORS = set("、，,；;：:")  # put between the words of a term, they part items of a list or clauses
+NUMERALS = set("一二三四五六七八九十百千万两零〇")  # another number in a term names another thing (第一个, 十七届)
 LONG = 8  # a term this long with one inner character changed is no other phrase
 WORD_FREQ = 30  # a dictionary word at least this frequent made by an edit is an ordinary word
 MARGIN = 6  # characters of context segmented on each side of a window
@@ -49,6 +51,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         return True  # the prefix or suffix replaced as a block names another body (市发展和改革委员会)
     if _connective_changed(window, key, hit, lex) or _sibling_name(window, key, hit, lex):
         return True
+    if _split_by_separators(window, key, hit, lex) or _numeral_changed(window, key, hit):
+        return True
     if any(op == "replace" and window[dst] in PARTICLES and key[src] in _lone_words(key, lex)
            for op, src, dst in hit.edits):
         return True  # a particle in place of a word of one character describes, it is no slip (全国统一的市场)
@@ -79,6 +83,95 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         if op == "replace" and len(hit.edits) == 1 and src in (0, n - 1) and _runs_on(sq, hit, key, src, dst, lex):
             return True
     return False
+
+
+def other_modifier(sq: str, hit: NearHit, key: str) -> bool:
+    """The term is a short modifier, 的 and a head of two or more characters (党的自我革命), and the
+    window changes only the modifier: the same head under another modifier (刀刃向内的自我革命,
+    全面的自我革命), which the writer may well have meant. Not when the new character sounds like
+    the one it replaces (当的自我革命 is the term mistyped)."""
+    cut = key.find("的")
+    if not (1 <= cut <= 2 and len(key) - cut - 1 >= 2):
+        return False
+    window = sq[hit.start : hit.end]
+    if not window.endswith(key[cut:]):
+        return False
+    for op, src, dst in hit.edits:
+        if src >= cut or op not in ("replace", "delete"):
+            return False
+        if op == "replace" and (not is_han(window[dst]) or _sounds_alike(window[dst], key[src])):
+            return False
+    if len(window) - (len(key) - cut) == 0:  # the whole modifier is gone: another one must stand before
+        return hit.start > 0 and is_han(sq[hit.start - 1])
+    return True
+
+
+def _split_by_separators(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
+    """Only whole pieces were put in, each between two words of the term: list or clause
+    separators (精准脱贫、攻坚拔寨 is not 脱贫攻坚 damaged), a particle (全人类的共同价值,
+    治理能力的现代化) or a common word of two or more characters (治理体系和提高治理能力现代化):
+    the term's words in a longer phrase of their own, not the term mistyped."""
+    if not hit.edits or any(op != "insert" for op, _, _ in hit.edits):
+        return False
+    bounds, pos = set(), 0
+    for token in lex.words.cut(key):
+        pos += len(token)
+        bounds.add(pos)
+    runs: list[tuple[int, int, int]] = []  # (src, first dst, last dst) of each run of inserted characters
+    for _, src, dst in sorted(hit.edits, key=lambda e: e[2]):
+        if runs and runs[-1][0] == src and runs[-1][2] == dst - 1:
+            runs[-1] = (src, runs[-1][1], dst)
+        else:
+            runs.append((src, dst, dst))
+    for src, first, last in runs:
+        piece = window[first : last + 1]
+        if src not in bounds or src == len(key):
+            return False
+        if not (all(c in SEPARATORS for c in piece) or piece in PARTICLES
+                or (len(piece) >= 2 and lex.words.freq(piece) >= WORD_FREQ)):
+            return False
+    return True
+
+
+def _numeral_changed(window: str, key: str, hit: NearHit) -> bool:
+    """Only numerals were changed into other numerals: another number, another thing
+    (第一个百年奋斗目标 beside 第二个百年奋斗目标, 党的十七届四中全会 beside 十八届)."""
+    return bool(hit.edits) and all(
+        op == "replace" and key[src] in NUMERALS and window[dst] in NUMERALS for op, src, dst in hit.edits)
+
+
+def counted_without_measure_word(window: str, key: str, hit: NearHit) -> bool:
+    """The measure word 个 left out after a numeral in a short counted slogan (两结合 for 两个结合):
+    a usual short form, which the writer may well have meant. Not inside a longer term, where the
+    slogan is named in full (“四个全面”战略布局)."""
+    return len(key) <= 4 and len(hit.edits) == 1 and hit.edits[0][0] == "delete" and key[hit.edits[0][1]] == "个" \
+        and hit.edits[0][1] > 0 and key[hit.edits[0][1] - 1] in NUMERALS
+
+
+def blend_of_terms(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> bool:
+    """The changed words come whole from another canonical form that starts the same way:
+    全面建设社会主义现代化强国 opens like 全面建设社会主义现代化国家 and ends like 全面建成社会主义
+    现代化强国, two formulations blended, which the writer may well have meant."""
+    window = sq[hit.start : hit.end]
+    last = max((dst for op, _, dst in hit.edits if op != "delete"), default=-1)
+    if last < 0:
+        return False
+    pos = 0
+    for token in lex.words.cut(window):
+        pos += len(token)
+        if pos > last:
+            break
+    head = window[:pos]
+    return len(head) >= 3 and any(k != key and k.startswith(head) for k in lex.near_keys)
+
+
+def listed_shorter_phrase(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> bool:
+    """The term without its last character, the rest whole words, as an item of a 、 list
+    (科学发展、安全发展理念): a shorter phrase of its own as likely as the term cut short."""
+    if len(hit.edits) != 1 or hit.edits[0][:2] != ("delete", len(key) - 1):
+        return False
+    window = sq[hit.start : hit.end]
+    return sq[hit.end : hit.end + 1] == "、" and _orphans(window, lex) == 0 and len(window) >= 4
 
 
 def _sibling_name(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:

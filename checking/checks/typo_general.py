@@ -103,7 +103,7 @@ def reported(runs: Sequence[tuple[int, Sequence[Suspect]]], weights: Weights) ->
         if not suspects:
             continue
         scored = [(weights.score(s.features), s) for s in suspects]
-        for s in strongest_disjoint([(v, s) for v, s in scored if v >= weights.threshold]):
+        for s in strongest_disjoint([(v, s) for v, s in scored if v >= weights.cutoff]):
             found.append((run_start + s.start, s))
     return found
 

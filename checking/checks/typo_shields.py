@@ -26,7 +26,10 @@ TITLES = (
     "总书记 主席 副主席 委员长 副委员长 总理 副总理 国务委员 部长 副部长 主任 副主任 书记 副书记 "
     "省长 副省长 市长 副市长 县长 副县长 区长 副区长 州长 副州长 镇长 副镇长 乡长 副乡长 厅长 副厅长 "
     "局长 副局长 处长 副处长 科长 副科长 院长 副院长 校长 副校长 秘书长 副秘书长 检察长 庭长 所长 "
-    "站长 队长 组长 副组长 主委 常委 委员 巡视员 调研员 董事长 总经理 政委 司令员 同志 代表 先生 女士"
+    "站长 队长 组长 副组长 主委 常委 委员 巡视员 调研员 董事长 总经理 政委 司令员 同志 代表 先生 女士 "
+    # bylines of published reports and the people named in them
+    "记者 通讯员 编辑 责编 审核 终审 编审 监制 撰稿 供稿 摄影 主持人 发言人 "
+    "劳模 职工 村民 烈士 军属 老兵 网格员 护林员 志愿者 第一书记 辅警 民警 法官 检察官 律师 领导"
 ).split()
 # The commonest surnames (single and compound), which open a name after or before a title.
 SURNAMES = frozenset(
@@ -42,6 +45,12 @@ SURNAMES = frozenset(
 )
 _TITLES = ExactMatcher((title, title) for title in TITLES)
 NAME_ENDERS = frozenset("出主在到和与及等为的了是对向从将就同说指表会作讲率带赴")
+# Between a title and a name (编审:程小年), and between the names of a list (陈社教、楼伟成 / 江国成 崔文毅).
+TITLE_GAP = frozenset("、，,:：")
+LIST_GAP = frozenset("、， \u3000")
+# A byline in brackets closing a report: (刘盛林), (江国成 崔文毅), (记者 戚帅华).
+HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+BYLINE = re.compile(r"[（(]((?:记者|通讯员|供稿|撰稿)?\s*[\u4e00-\u9fff]{2,4}(?:[ \u3000、][\u4e00-\u9fff]{2,4}){0,3})[）)]")
 
 
 # Four-character parallel constructions of official text with a repeated character: 宜粮则粮,
@@ -50,9 +59,25 @@ NAME_ENDERS = frozenset("出主在到和与及等为的了是对向从将就同�
 PARALLEL = re.compile(r"[宜应能可该]([\u4e00-\u9fff])[则尽就]\1")
 
 
+SEPARATOR = re.compile(r"[、，,；;]")
+
+
 def parallel_phrases(text: str) -> list[Span]:
-    """Four-character frames 宜X则X, 应X尽X, 能X则X … (the same X twice)."""
-    return [m.span() for m in PARALLEL.finditer(text)]
+    """Four-character frames 宜X则X, 应X尽X, 能X则X … (the same X twice), and neighbouring items
+    of a list built on one frame: the two to four characters on each side of a separator, of the
+    same length, share their first character, and for four characters their third too
+    (逢车必查、逢违必处; 宜业、宜居、宜乐、宜游). The shared frame is the writer's own evidence;
+    a repeat inside one phrase is not (建立建全 is a typo of 建立健全)."""
+    spans = [m.span() for m in PARALLEL.finditer(text)]
+    for m in SEPARATOR.finditer(text):
+        sep = m.start()
+        for k in (4, 3, 2):
+            left, right = text[max(0, sep - k) : sep], text[sep + 1 : sep + 1 + k]
+            if len(left) == len(right) == k and all("\u4e00" <= c <= "\u9fff" for c in left + right) \
+                    and left[0] == right[0] and (k < 4 or left[2] == right[2]):
+                spans += [(sep - k, sep), (sep + 1, sep + 1 + k)]
+                break
+    return sorted(set(spans))
 
 
 def document_numbers(text: str) -> list[Span]:
@@ -71,18 +96,54 @@ def document_numbers(text: str) -> list[Span]:
 
 def person_names(text: str) -> list[Span]:
     """Likely names of people next to a title: surname + one or two characters (a character that
-    usually follows a name, such as 出 of 出席, ends it early)."""
+    usually follows a name, such as 出 of 出席, ends it early); the names listed after the first
+    (市委常委陈社教、楼伟成、曹迎春; 编审:程小年 童志勇); and a byline in brackets closing a report
+    ((江国成 崔文毅))."""
     spans: list[Span] = []
     for end_index, (length, _) in _TITLES.iter(text):
         start, end = end_index + 1 - length, end_index + 1
-        after = end + 1 if text[end : end + 1] in ("、", "，", ",") else end
+        after = end
+        while after < len(text) and after < end + 2 and text[after] in TITLE_GAP | {" "}:
+            after += 1
         span = _name_at(text, after)
-        if span is not None:
+        if span is None:  # a rarer surname opening a list of names (县领导缑泽昆、雷泉明)
+            item = _list_item(text, after)
+            span = item if item is not None and text[item[1] : item[1] + 1] == "、" else None
+        while span is not None:
             spans.append(span)
+            gap = span[1]
+            while gap < len(text) and gap < span[1] + 2 and text[gap] in LIST_GAP:
+                gap += 1
+            if gap > span[1]:
+                span = _name_at(text, gap) or _list_item(text, gap)
+            elif span[1] - span[0] == 3 and text[gap : gap + 1] in SURNAMES:
+                span = _name_at(text, gap)  # two names run together in a byline (记者廖明山吴梓昊)
+            else:
+                span = None
         before = _name_before(text, start)
         if before is not None:
             spans.append(before)
+    for m in BYLINE.finditer(text):
+        for part in HAN_NAME.finditer(m.group(1)):
+            name = part.group()
+            if name[:1] in SURNAMES or name[:2] in SURNAMES:
+                spans.append((m.start(1) + part.start(), m.start(1) + part.end()))
     return spans
+
+
+def _list_item(text: str, start: int) -> Span | None:
+    """An item of two or three Chinese characters in a list of names, whatever its surname:
+    it ends at a list separator, at the end of the Chinese text or before a character that usually
+    follows a name (楼伟成、曹迎春 … 出席)."""
+    end = start
+    while end < len(text) and end - start < 3 and "\u4e00" <= text[end] <= "\u9fff":
+        end += 1
+    if end - start < 2:
+        return None
+    nxt = text[end : end + 1]
+    if nxt and "\u4e00" <= nxt <= "\u9fff" and nxt not in NAME_ENDERS:
+        return None
+    return (start, end)
 
 
 def _name_before(text: str, title_start: int) -> Span | None:
