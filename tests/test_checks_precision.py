@@ -143,3 +143,12 @@ def test_numbers_and_insertions_do_not_hide_damage(checker, text, wrong, canonic
 def test_another_modifier_stays_a_warning(checker):
     assert ("内的自我革命", "党的自我革命", Severity.WARNING) in found(
         checker, "坚持刀刃向内的自我革命。", Category.FORMULATION)
+
+
+@pytest.mark.parametrize("text", ["会议由两县县委书记共同主持。", "各县县委书记参加了培训。", "多县县委书记到场。"])
+def test_county_secretaries_of_several_counties_are_not_the_doubled_county(checker, text):
+    assert found(checker, text, Category.BANNED) == []
+
+
+def test_a_doubled_county_before_its_party_secretary_is_a_warning_not_an_error(checker):
+    assert found(checker, "白河县县委书记张三出席。", Category.BANNED) == [("县县委书记", "县委书记", Severity.WARNING)]
