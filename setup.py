@@ -6,4 +6,7 @@ which gives the same results."""
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("lexicon._segscore", ["lexicon/_segscore.c"], optional=True)])
+setup(ext_modules=[
+    Extension("lexicon._segscore", ["lexicon/_segscore.c"], optional=True),
+    Extension("lexicon._nearscan", ["lexicon/_nearscan.c"], optional=True),
+])

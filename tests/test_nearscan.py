@@ -1,0 +1,93 @@
+"""The fast paths of the lexicon matchers equal their definitions exactly: the C filter of the
+near-miss windows (lexicon/_nearscan.c) equals ``near_windows_py``, and the Rust automaton
+(ahocorasick_rs) reports the same matches in the same order as pyahocorasick."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import clean_sentences
+from lexicon import matchers
+from lexicon.compiled import CompiledLexicon, Document
+from lexicon.loader import load_lexicon
+from lexicon.matchers import ExactMatcher, NearMatcher
+from lexicon.words import WordIndex
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def compiled() -> CompiledLexicon:
+    return CompiledLexicon.compile(load_lexicon(), WordIndex.load())
+
+
+def _texts(compiled: CompiledLexicon) -> list[str]:
+    """Official sentences, real published text, and text full of damaged formulations: each near
+    key with a random edit (replace, delete, insert, swap), twice, inside random context."""
+    rng = random.Random(11)
+    texts = list(clean_sentences())
+    with (ROOT / "bench" / "real_text.jsonl").open(encoding="utf-8") as fh:
+        texts += [json.loads(line)["text"] for line in fh]
+    chars = "".join(sorted({c for s in clean_sentences() for c in s if "\u4e00" <= c <= "\u9fff"}))
+
+    def damaged(key: str) -> str:
+        i = rng.randrange(len(key))
+        op = rng.randrange(4)
+        if op == 0:
+            return key[:i] + rng.choice(chars) + key[i + 1 :]
+        if op == 1:
+            return key[:i] + key[i + 1 :]
+        if op == 2:
+            return key[:i] + rng.choice(chars) + key[i:]
+        j = min(i + 1, len(key) - 1)
+        return key[:i] + key[j] + key[i] + key[j + 1 :] if j > i else key
+
+    for key in compiled.near_keys:
+        texts.append("".join(rng.choice(chars) for _ in range(rng.randrange(0, 4))) + damaged(damaged(key))
+                     + "".join(rng.choice(chars) for _ in range(rng.randrange(0, 4))))
+    texts += ["", "中", "𠀀中华人民共合国𠀀", "中华人民共和国中华人民共合国", "国国国国国国国国国国国国"]
+    return texts
+
+
+@pytest.mark.skipif(matchers._nearscan is None, reason="C accelerator not built")
+def test_c_windows_equal_their_definition(compiled: CompiledLexicon) -> None:
+    fast = compiled.near
+    slow = NearMatcher(compiled.near_keys, piece_cost=compiled.words.piece_cost, fast=False)
+    texts = _texts(compiled)
+    windows = 0
+    for text in texts:
+        sq = Document.of(text).squeezed.text
+        got = fast.windows(sq)
+        assert got == slow.windows(sq), text
+        assert fast.find(sq) == slow.find(sq), text
+        windows += len(got)
+    assert windows > 2000  # the comparison saw many windows, not only empty lists
+
+
+@pytest.mark.skipif(matchers._nearscan is None, reason="C accelerator not built")
+def test_c_windows_refuse_a_bad_table() -> None:
+    with pytest.raises(ValueError):
+        matchers._nearscan.near_windows("中华人民", [(5, 0, 2)], matchers.array("i", [0] * 6), matchers.array("i", [0, 1]),
+                                        ("中华人民共和国",))
+    with pytest.raises(TypeError):
+        matchers._nearscan.near_windows("中华人民", [(0, 0)], matchers.array("i", [0] * 6), matchers.array("i", [0, 1]),
+                                        ("中华人民共和国",))
+
+
+@pytest.mark.skipif(matchers.ahocorasick_rs is None, reason="ahocorasick_rs not installed")
+def test_rust_automaton_equals_pyahocorasick(compiled: CompiledLexicon) -> None:
+    keys = [(k, i) for i, k in enumerate(compiled.formulations.keys)] + [("共和国", -1), ("共和国", -2), ("国", -3)]
+    fast, slow = ExactMatcher(keys), ExactMatcher(keys, fast=False)
+    assert fast._rs is not None and slow._automaton is not None
+    hits = 0
+    for text in _texts(compiled) + ["😀中华人民共和国𠀀共和国"]:
+        assert fast.matches(text) == slow.matches(text), text
+        assert fast.find(text) == slow.find(text)
+        assert list(fast.iter(text)) == list(slow.iter(text))
+        hits += len(fast.matches(text))
+    assert hits > 1000
+    assert [(h.start, h.end, h.value) for h in fast.find("😀共和国")] == [(1, 4, -1), (1, 4, -2), (3, 4, -3)]
