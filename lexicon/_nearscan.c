@@ -1,13 +1,15 @@
 /* The candidate windows of the formulation near-miss matcher (lexicon/matchers.py), in C.
  *
- * near_windows(text, matches, table, starts, terms) -> list of (term index, start, end)
+ * near_windows(text, matches, table, starts, terms, exact) -> list of (term index, start, end)
  *
  * matches: the pieces found in ``text``, a list of (piece index, start, end) in the order the
  *          Aho-Corasick scan reports them;
  * table:   a buffer of int32, six per candidate: term index, the piece's offset in the term, k,
  *          reach (len(term) + k), the piece's length (0 for a whole-window key), need;
  * starts:  a buffer of int32: the candidates of piece p are rows starts[p] .. starts[p + 1] - 1;
- * terms:   the tuple of terms.
+ * terms:   the tuple of terms;
+ * exact:   a buffer of int32, (start, end) pairs sorted by start: exact canonical forms, which
+ *          cover a window when equal to it, or at least as long as the term and over half the window.
  *
  * ``near_windows_py`` in lexicon/matchers.py is the definition; this must equal it exactly
  * (tests/test_nearscan.py). Distances are plain Levenshtein distances (python-Levenshtein's
@@ -103,6 +105,24 @@ static int is_in(const Str *t, Py_ssize_t a, Py_ssize_t b, Py_UCS4 c) {
     return 0;
 }
 
+/* Whether an exact form covers [start, end) (formulation.py's _covered_by_exact). */
+static int covered(const int32_t *spans, Py_ssize_t n_spans, Py_ssize_t longest, Py_ssize_t start, Py_ssize_t end,
+                   Py_ssize_t length) {
+    Py_ssize_t lo = 0, hi = n_spans;
+    while (lo < hi) { /* the first span starting at or after end */
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (spans[2 * mid] < end) lo = mid + 1; else hi = mid;
+    }
+    for (Py_ssize_t i = lo - 1; i >= 0 && spans[2 * i] > start - longest; i--) {
+        Py_ssize_t s = spans[2 * i], e = spans[2 * i + 1];
+        if (e <= start) continue;
+        if (s == start && e == end) return 1;
+        Py_ssize_t overlap = (e < end ? e : end) - (s > start ? s : start);
+        if (e - s >= length && 2 * overlap >= end - start) return 1;
+    }
+    return 0;
+}
+
 static int append_window(PyObject *out, long index, Py_ssize_t start, Py_ssize_t end) {
     PyObject *row = Py_BuildValue("(lnn)", index, start, end);
     if (!row) return -1;
@@ -113,8 +133,9 @@ static int append_window(PyObject *out, long index, Py_ssize_t start, Py_ssize_t
 
 static PyObject *near_windows(PyObject *self, PyObject *args) {
     PyObject *text_obj, *matches, *terms;
-    Py_buffer table = {0}, starts = {0};
-    if (!PyArg_ParseTuple(args, "OO!y*y*O!", &text_obj, &PyList_Type, &matches, &table, &starts, &PyTuple_Type, &terms))
+    Py_buffer table = {0}, starts = {0}, exact = {0};
+    if (!PyArg_ParseTuple(args, "OO!y*y*O!y*", &text_obj, &PyList_Type, &matches, &table, &starts, &PyTuple_Type,
+                          &terms, &exact))
         return NULL;
     PyObject *out = NULL;
     int *buf = NULL;
@@ -126,6 +147,15 @@ static PyObject *near_windows(PyObject *self, PyObject *args) {
     Py_ssize_t n_pieces = starts.len / (Py_ssize_t)sizeof(int32_t) - 1;
     Py_ssize_t n_terms = PyTuple_GET_SIZE(terms);
     Py_ssize_t n = text.len, n_matches = PyList_GET_SIZE(matches);
+    const int32_t *spans = exact.buf;
+    Py_ssize_t n_spans = exact.len / (Py_ssize_t)(2 * sizeof(int32_t)), longest = 0;
+    for (Py_ssize_t i = 0; i < n_spans; i++) {
+        if (spans[2 * i + 1] - spans[2 * i] > longest) longest = spans[2 * i + 1] - spans[2 * i];
+        if (i && spans[2 * i] < spans[2 * i - 2]) {
+            PyErr_SetString(PyExc_ValueError, "exact spans must be sorted by start");
+            goto done;
+        }
+    }
 
     /* Parse the matches once; count the candidates to size the set. */
     long *parsed = NULL;
@@ -216,6 +246,7 @@ static PyObject *near_windows(PyObject *self, PyObject *args) {
                         if (i == length) continue;
                     }
                     if (banded(&term, &text, start, end, cutoff, buf) > cutoff) continue;
+                    if (n_spans && covered(spans, n_spans, longest, start, end, length)) continue;
                     if (append_window(out, index, start, end) < 0) { Py_CLEAR(out); free(parsed); goto done; }
                 }
             }
@@ -227,12 +258,13 @@ done:
     free(tried.slots);
     PyBuffer_Release(&table);
     PyBuffer_Release(&starts);
+    PyBuffer_Release(&exact);
     return out;
 }
 
 static PyMethodDef methods[] = {
     {"near_windows", near_windows, METH_VARARGS,
-     "near_windows(text, matches, table, starts, terms) -> [(term index, start, end)]: the windows within "
+     "near_windows(text, matches, table, starts, terms, exact) -> [(term index, start, end)]: the windows within "
      "the distance cutoffs of the near-miss matcher (lexicon.matchers.near_windows_py)."},
     {NULL, NULL, 0, NULL},
 };

@@ -10,6 +10,7 @@ its definition.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Callable, Generic, TypeVar
@@ -185,17 +186,23 @@ class NearMatcher:
                 self._table.extend((index, offset, k, reach, len(self._terms[index]) - len(rest) if rest else 0, need))
             self._starts.append(len(self._table) // 6)
 
-    def windows(self, text: str) -> list[Match]:
-        """(term index, start, end) of the windows within the distance cutoffs, before :func:`verify`."""
+    def windows(self, text: str, exact: Sequence[tuple[int, int]] = ()) -> list[Match]:
+        """(term index, start, end) of the windows within the distance cutoffs, before :func:`verify`,
+        but those that ``exact`` covers (:func:`covered_by_exact`)."""
         matches = self._pieces.matches(text)
+        spans = sorted(exact)
         if self._fast:
-            return _nearscan.near_windows(text, matches, self._table, self._starts, self._terms)
-        return near_windows_py(text, matches, self._pieces.values, self._terms)
+            flat = array("i", [x for span in spans for x in span])
+            return _nearscan.near_windows(text, matches, self._table, self._starts, self._terms, flat)
+        return near_windows_py(text, matches, self._pieces.values, self._terms, spans)
 
-    def find(self, text: str) -> list[NearHit]:
+    def find(self, text: str, exact: Sequence[tuple[int, int]] = ()) -> list[NearHit]:
+        """The near misses in ``text``; ``exact``: spans of exact canonical forms there, which
+        cover the windows they equal, or, at least as long as the term, overlap by half (a near
+        miss of 中国特色社会主义制度 inside 中国特色社会主义道路 is the other term written right)."""
         windows: dict[tuple[int, int, int], NearHit] = {}
         terms = self._terms
-        for index, start, end in self.windows(text):
+        for index, start, end in self.windows(text, exact):
             if (index, start, end) in windows:
                 continue
             term = terms[index]
@@ -208,12 +215,27 @@ class NearMatcher:
         return sorted(windows.values(), key=lambda h: (h.start, h.end, h.term_index))
 
 
+def covered_by_exact(start: int, end: int, length: int, exact: Sequence[tuple[int, int]]) -> bool:
+    """The window [start, end) of a term of ``length`` is mostly an exact canonical form at least
+    as long as the term (or is one): ``exact`` are their spans (those overlapping suffice)."""
+    size = end - start
+    for s, e in exact:
+        if s < end and start < e:
+            if (s, e) == (start, end):
+                return True
+            if e - s >= length and min(e, end) - max(s, start) >= size / 2:
+                return True
+    return False
+
+
 def near_windows_py(
-    text: str, matches: list[Match], candidates: Sequence[tuple[Candidate, ...]], terms: Sequence[str]
+    text: str, matches: list[Match], candidates: Sequence[tuple[Candidate, ...]], terms: Sequence[str],
+    exact: Sequence[tuple[int, int]] = (),
 ) -> list[Match]:
     """The windows around the candidate positions of the pieces found, within the edit distances
-    :func:`verify` can accept (the definition of ``_nearscan.near_windows``)."""
+    :func:`verify` can accept, but those ``exact`` covers (the definition of ``_nearscan.near_windows``)."""
     out: list[Match] = []
+    by_start = _Spans(exact)
     tried: set[tuple[int, int]] = set()
     edit_distance = Levenshtein.distance
     n = len(text)
@@ -248,8 +270,24 @@ def near_windows_py(
                     cutoff = 2 * k if size == length else k
                     if window == term or edit_distance(term, window, score_cutoff=cutoff) > cutoff:
                         continue
+                    if covered_by_exact(start, end, length, by_start.overlapping(start, end)):
+                        continue
                     out.append((index, start, end))
     return out
+
+
+class _Spans:
+    """Spans by start, to find those overlapping a window without a full scan."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self._spans = sorted(spans)
+        self._starts = [s for s, _ in self._spans]
+        self._longest = max((e - s for s, e in self._spans), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        lo = bisect_left(self._starts, start - self._longest + 1)
+        hi = bisect_left(self._starts, end)
+        return [(s, e) for s, e in self._spans[lo:hi] if e > start]
 
 
 def verify(term: str, window: str, k: int) -> tuple[int, tuple[tuple[str, int, int], ...]] | None:

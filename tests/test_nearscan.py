@@ -58,24 +58,43 @@ def test_c_windows_equal_their_definition(compiled: CompiledLexicon) -> None:
     fast = compiled.near
     slow = NearMatcher(compiled.near_keys, piece_cost=compiled.words.piece_cost, fast=False)
     texts = _texts(compiled)
-    windows = 0
+    windows = covered = 0
     for text in texts:
         sq = Document.of(text).squeezed.text
+        exact = [(h.start, h.end) for h in compiled.formulations.find(sq)]
         got = fast.windows(sq)
         assert got == slow.windows(sq), text
         assert fast.find(sq) == slow.find(sq), text
+        uncovered = fast.windows(sq, exact)
+        assert uncovered == slow.windows(sq, exact), text
+        assert fast.find(sq, exact) == slow.find(sq, exact), text
         windows += len(got)
-    assert windows > 2000  # the comparison saw many windows, not only empty lists
+        covered += len(got) - len(uncovered)
+    assert windows > 2000 and covered > 500  # the comparison saw many windows of both kinds
+
+
+def test_windows_covered_by_an_exact_form_are_left_out(compiled: CompiledLexicon) -> None:
+    sq = "坚持中国特色社会主义道路"
+    exact = [(h.start, h.end) for h in compiled.formulations.find(sq)]
+    assert exact and compiled.near.find(sq)
+    assert all(hit.start < 2 or hit.end > 12 for hit in compiled.near.find(sq, exact))
 
 
 @pytest.mark.skipif(matchers._nearscan is None, reason="C accelerator not built")
 def test_c_windows_refuse_a_bad_table() -> None:
     with pytest.raises(ValueError):
         matchers._nearscan.near_windows("中华人民", [(5, 0, 2)], matchers.array("i", [0] * 6), matchers.array("i", [0, 1]),
-                                        ("中华人民共和国",))
+                                        ("中华人民共和国",), matchers.array("i"))
     with pytest.raises(TypeError):
         matchers._nearscan.near_windows("中华人民", [(0, 0)], matchers.array("i", [0] * 6), matchers.array("i", [0, 1]),
-                                        ("中华人民共和国",))
+                                        ("中华人民共和国",), matchers.array("i"))
+
+
+@pytest.mark.skipif(matchers._nearscan is None, reason="C accelerator not built")
+def test_c_windows_refuse_unsorted_exact_spans() -> None:
+    with pytest.raises(ValueError):
+        matchers._nearscan.near_windows("中华人民", [], matchers.array("i"), matchers.array("i", [0]),
+                                        ("中华人民共和国",), matchers.array("i", [3, 4, 0, 2]))
 
 
 @pytest.mark.skipif(matchers.ahocorasick_rs is None, reason="ahocorasick_rs not installed")
