@@ -131,7 +131,7 @@ static int append_window(PyObject *out, long index, Py_ssize_t start, Py_ssize_t
     return rc;
 }
 
-static PyObject *near_windows(PyObject *self, PyObject *args) {
+static PyObject *near_windows(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text_obj, *matches, *terms;
     Py_buffer table = {0}, starts = {0}, exact = {0};
     if (!PyArg_ParseTuple(args, "OO!y*y*O!y*", &text_obj, &PyList_Type, &matches, &table, &starts, &PyTuple_Type,
@@ -262,6 +262,282 @@ done:
     return out;
 }
 
+
+/* ---------------------------------------------------------------------------------------------
+ * Automaton(keys): Aho-Corasick over code points, compact so that it stays in cache beside the
+ * typo detector's tables. matches(text) -> [(key index, start, end)], every (overlapping)
+ * occurrence, by end, the longest first at the same end: the order of pyahocorasick's iter.
+ * Children of a node are a sorted run of (char, node) pairs; the root's are an open-addressing
+ * table (most characters of a text leave the scan at the root).
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct {
+    uint64_t *keys; /* (parent << 32 | char) + 1; 0: empty */
+    int32_t *vals;
+    size_t mask, used;
+} EdgeMap;
+
+static size_t edge_hash(uint64_t k) { return (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 20); }
+
+static int edgemap_init(EdgeMap *m, size_t cap) {
+    m->keys = calloc(cap, sizeof(uint64_t));
+    m->vals = malloc(cap * sizeof(int32_t));
+    m->mask = cap - 1;
+    m->used = 0;
+    return m->keys && m->vals ? 0 : -1;
+}
+
+static int32_t edgemap_get(const EdgeMap *m, uint32_t parent, Py_UCS4 c) {
+    uint64_t k = (((uint64_t)parent << 32) | c) + 1;
+    size_t h = edge_hash(k) & m->mask;
+    while (m->keys[h]) {
+        if (m->keys[h] == k) return m->vals[h];
+        h = (h + 1) & m->mask;
+    }
+    return -1;
+}
+
+static int edgemap_put(EdgeMap *m, uint32_t parent, Py_UCS4 c, int32_t v);
+
+static int edgemap_grow(EdgeMap *m) {
+    EdgeMap bigger;
+    if (edgemap_init(&bigger, (m->mask + 1) * 2) < 0) { free(bigger.keys); free(bigger.vals); return -1; }
+    for (size_t i = 0; i <= m->mask; i++) {
+        if (!m->keys[i]) continue;
+        uint64_t k = m->keys[i] - 1;
+        edgemap_put(&bigger, (uint32_t)(k >> 32), (Py_UCS4)(k & 0xFFFFFFFFu), m->vals[i]);
+    }
+    free(m->keys); free(m->vals);
+    *m = bigger;
+    return 0;
+}
+
+static int edgemap_put(EdgeMap *m, uint32_t parent, Py_UCS4 c, int32_t v) {
+    if ((m->used + 1) * 2 > m->mask + 1 && edgemap_grow(m) < 0) return -1;
+    uint64_t k = (((uint64_t)parent << 32) | c) + 1;
+    size_t h = edge_hash(k) & m->mask;
+    while (m->keys[h] && m->keys[h] != k) h = (h + 1) & m->mask;
+    if (!m->keys[h]) m->used++;
+    m->keys[h] = k;
+    m->vals[h] = v;
+    return 0;
+}
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t n_nodes, n_keys;
+    int32_t *first;      /* children of node v: edge rows first[v] .. first[v + 1] - 1 */
+    Py_UCS4 *edge_char;  /* sorted within each node */
+    int32_t *edge_node;
+    int32_t *fail, *out, *dict; /* out: key index ending here or -1; dict: next node with a key on the fail chain, or 0 */
+    int32_t *key_len;
+    Py_UCS4 *root_char;  /* the root's children, open addressing; root_node 0 = empty */
+    int32_t *root_node;
+    size_t root_mask;
+} Automaton;
+
+static void automaton_dealloc(Automaton *a) {
+    free(a->first); free(a->edge_char); free(a->edge_node); free(a->fail); free(a->out); free(a->dict);
+    free(a->key_len); free(a->root_char); free(a->root_node);
+    Py_TYPE(a)->tp_free((PyObject *)a);
+}
+
+static inline int32_t root_child(const Automaton *a, Py_UCS4 c) {
+    size_t h = ((size_t)c * 2654435761u) & a->root_mask;
+    while (a->root_node[h]) {
+        if (a->root_char[h] == c) return a->root_node[h];
+        h = (h + 1) & a->root_mask;
+    }
+    return 0;
+}
+
+static inline int32_t child(const Automaton *a, int32_t v, Py_UCS4 c) {
+    int32_t lo = a->first[v], hi = a->first[v + 1];
+    while (hi - lo > 4) {
+        int32_t mid = (lo + hi) / 2;
+        if (a->edge_char[mid] < c) lo = mid + 1; else hi = mid + 1;
+    }
+    for (; lo < hi; lo++)
+        if (a->edge_char[lo] == c) return a->edge_node[lo];
+    return -1;
+}
+
+typedef struct { uint32_t parent; Py_UCS4 c; int32_t node; } Edge;
+
+static int edge_order(const void *x, const void *y) {
+    const Edge *a = x, *b = y;
+    if (a->parent != b->parent) return a->parent < b->parent ? -1 : 1;
+    return a->c < b->c ? -1 : a->c > b->c;
+}
+
+static int automaton_init(Automaton *a, PyObject *args, PyObject *kwds) {
+    PyObject *keys_arg;
+    static char *names[] = {"keys", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O", names, &keys_arg)) return -1;
+    if (a->first) { PyErr_SetString(PyExc_RuntimeError, "an Automaton is built once"); return -1; }
+    PyObject *keys = PySequence_Fast(keys_arg, "keys must be a sequence of str");
+    if (!keys) return -1;
+    Py_ssize_t n_keys = PySequence_Fast_GET_SIZE(keys);
+    size_t cap_nodes = 1;
+    for (Py_ssize_t i = 0; i < n_keys; i++) {
+        PyObject *k = PySequence_Fast_GET_ITEM(keys, i);
+        if (!PyUnicode_Check(k)) { PyErr_SetString(PyExc_TypeError, "keys must be str"); Py_DECREF(keys); return -1; }
+        cap_nodes += (size_t)PyUnicode_GET_LENGTH(k);
+    }
+    if (cap_nodes > 0x7FFFFFF0) { PyErr_SetString(PyExc_ValueError, "too many characters"); Py_DECREF(keys); return -1; }
+    int rc = -1;
+    EdgeMap edges = {0};
+    Edge *list = NULL;
+    int32_t *queue = NULL;
+    int32_t *out = malloc(cap_nodes * sizeof(int32_t));
+    int32_t *key_len = malloc(((size_t)n_keys + 1) * sizeof(int32_t));
+    size_t cap = 64;
+    while (cap < cap_nodes * 2) cap <<= 1;
+    if (!out || !key_len || edgemap_init(&edges, cap) < 0) { PyErr_NoMemory(); goto fail; }
+    out[0] = -1;
+    int32_t n_nodes = 1;
+    for (Py_ssize_t i = 0; i < n_keys; i++) {
+        Str k;
+        if (str_of(PySequence_Fast_GET_ITEM(keys, i), &k) < 0) goto fail;
+        key_len[i] = (int32_t)k.len;
+        if (!k.len) continue;  /* an empty key matches nothing */
+        int32_t v = 0;
+        for (Py_ssize_t j = 0; j < k.len; j++) {
+            Py_UCS4 c = at(&k, j);
+            int32_t next = edgemap_get(&edges, (uint32_t)v, c);
+            if (next < 0) {
+                next = n_nodes++;
+                out[next] = -1;
+                if (edgemap_put(&edges, (uint32_t)v, c, next) < 0) { PyErr_NoMemory(); goto fail; }
+            }
+            v = next;
+        }
+        if (out[v] < 0) out[v] = (int32_t)i;  /* a repeated key: the first index */
+    }
+    /* Children as sorted runs. */
+    Py_ssize_t n_edges = n_nodes - 1;
+    list = malloc(((size_t)n_edges + 1) * sizeof(Edge));
+    a->first = calloc((size_t)n_nodes + 1, sizeof(int32_t));
+    a->edge_char = malloc(((size_t)n_edges + 1) * sizeof(Py_UCS4));
+    a->edge_node = malloc(((size_t)n_edges + 1) * sizeof(int32_t));
+    a->fail = calloc((size_t)n_nodes, sizeof(int32_t));
+    a->dict = calloc((size_t)n_nodes, sizeof(int32_t));
+    queue = malloc((size_t)n_nodes * sizeof(int32_t));
+    if (!list || !a->first || !a->edge_char || !a->edge_node || !a->fail || !a->dict || !queue) { PyErr_NoMemory(); goto fail; }
+    Py_ssize_t e = 0;
+    for (size_t h = 0; h <= edges.mask; h++) {
+        if (!edges.keys[h]) continue;
+        uint64_t k = edges.keys[h] - 1;
+        list[e].parent = (uint32_t)(k >> 32);
+        list[e].c = (Py_UCS4)(k & 0xFFFFFFFFu);
+        list[e].node = edges.vals[h];
+        e++;
+    }
+    qsort(list, (size_t)n_edges, sizeof(Edge), edge_order);
+    for (Py_ssize_t i = 0; i < n_edges; i++) {
+        a->edge_char[i] = list[i].c;
+        a->edge_node[i] = list[i].node;
+        a->first[list[i].parent + 1]++;
+    }
+    for (int32_t v = 0; v < n_nodes; v++) a->first[v + 1] += a->first[v];
+    /* The root's children in a table. */
+    int32_t n_root = a->first[1] - a->first[0];
+    size_t root_cap = 16;
+    while (root_cap < (size_t)n_root * 2) root_cap <<= 1;
+    a->root_char = calloc(root_cap, sizeof(Py_UCS4));
+    a->root_node = calloc(root_cap, sizeof(int32_t));
+    if (!a->root_char || !a->root_node) { PyErr_NoMemory(); goto fail; }
+    a->root_mask = root_cap - 1;
+    for (int32_t r = a->first[0]; r < a->first[1]; r++) {
+        size_t h = ((size_t)a->edge_char[r] * 2654435761u) & a->root_mask;
+        while (a->root_node[h]) h = (h + 1) & a->root_mask;
+        a->root_char[h] = a->edge_char[r];
+        a->root_node[h] = a->edge_node[r];
+    }
+    /* Failure and dictionary links, breadth first. */
+    Py_ssize_t head = 0, tail = 0;
+    for (int32_t r = a->first[0]; r < a->first[1]; r++) {
+        a->fail[a->edge_node[r]] = 0;
+        a->dict[a->edge_node[r]] = 0;
+        queue[tail++] = a->edge_node[r];
+    }
+    a->out = out;
+    while (head < tail) {
+        int32_t u = queue[head++];
+        for (int32_t r = a->first[u]; r < a->first[u + 1]; r++) {
+            Py_UCS4 c = a->edge_char[r];
+            int32_t v = a->edge_node[r], f = a->fail[u], to;
+            for (;;) {
+                to = f ? child(a, f, c) : root_child(a, c);
+                if (to >= 0 && (f || to)) break;
+                if (!f) { to = 0; break; }
+                f = a->fail[f];
+            }
+            a->fail[v] = to;
+            a->dict[v] = out[to] >= 0 ? to : a->dict[to];
+            queue[tail++] = v;
+        }
+    }
+    a->n_nodes = n_nodes;
+    a->n_keys = n_keys;
+    a->key_len = key_len;
+    key_len = NULL;
+    out = NULL;
+    rc = 0;
+fail:
+    if (rc < 0 && a->out == out) a->out = NULL;
+    free(out);
+    free(key_len);
+    free(edges.keys);
+    free(edges.vals);
+    free(list);
+    free(queue);
+    Py_DECREF(keys);
+    return rc;
+}
+
+static PyObject *automaton_matches(Automaton *a, PyObject *arg) {
+    Str text;
+    if (str_of(arg, &text) < 0) return NULL;
+    PyObject *result = PyList_New(0);
+    if (!result || !a->first) return result;
+    int32_t v = 0;
+    for (Py_ssize_t i = 0; i < text.len; i++) {
+        Py_UCS4 c = at(&text, i);
+        for (;;) {
+            if (!v) { v = root_child(a, c); break; }
+            int32_t to = child(a, v, c);
+            if (to >= 0) { v = to; break; }
+            v = a->fail[v];
+        }
+        for (int32_t w = a->out[v] >= 0 ? v : a->dict[v]; w; w = a->dict[w]) {
+            int32_t key = a->out[w];
+            PyObject *row = Py_BuildValue("(inn)", key, i + 1 - a->key_len[key], i + 1);
+            if (!row || PyList_Append(result, row) < 0) { Py_XDECREF(row); Py_DECREF(result); return NULL; }
+            Py_DECREF(row);
+        }
+    }
+    return result;
+}
+
+static PyMethodDef automaton_methods[] = {
+    {"matches", (PyCFunction)automaton_matches, METH_O,
+     "matches(text) -> [(key index, start, end)]: every occurrence, by end, the longest first."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject AutomatonType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "lexicon._nearscan.Automaton",
+    .tp_basicsize = sizeof(Automaton),
+    .tp_dealloc = (destructor)automaton_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Aho-Corasick automaton over code points: Automaton(keys).matches(text).",
+    .tp_methods = automaton_methods,
+    .tp_init = (initproc)automaton_init,
+    .tp_new = PyType_GenericNew,
+};
+
 static PyMethodDef methods[] = {
     {"near_windows", near_windows, METH_VARARGS,
      "near_windows(text, matches, table, starts, terms, exact) -> [(term index, start, end)]: the windows within "
@@ -271,4 +547,15 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_nearscan", NULL, -1, methods};
 
-PyMODINIT_FUNC PyInit__nearscan(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__nearscan(void) {
+    if (PyType_Ready(&AutomatonType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    Py_INCREF(&AutomatonType);
+    if (PyModule_AddObject(m, "Automaton", (PyObject *)&AutomatonType) < 0) {
+        Py_DECREF(&AutomatonType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,10 +1,11 @@
 """Matchers compiled once from the lexicon: exact terms (Aho-Corasick) and near misses of
 canonical formulations (pigeonhole pieces found by Aho-Corasick, verified with python-Levenshtein).
 
-The automaton is ahocorasick_rs (Rust) when installed, else pyahocorasick: both report the same
-matches in the same order (tests/test_nearscan.py). The candidate windows of a near miss are
-filtered in C (lexicon/_nearscan.c) when the accelerator is built, else by :func:`near_windows_py`,
-its definition.
+With the C accelerator (lexicon/_nearscan.c, built at install when a compiler is there) the
+automaton is its ``Automaton`` (compact, over code points: it stays in cache beside the typo
+detector's tables) and the candidate windows of a near miss are filtered in C; without it,
+pyahocorasick and :func:`near_windows_py`, the definition. Both give the same matches in the
+same order (tests/test_nearscan.py).
 """
 
 from __future__ import annotations
@@ -18,11 +19,7 @@ from typing import Callable, Generic, TypeVar
 import ahocorasick
 import Levenshtein
 
-try:  # the same automaton in Rust, a few times faster on large key sets (a root with many children)
-    import ahocorasick_rs
-except ImportError:  # pragma: no cover - depends on the install
-    ahocorasick_rs = None
-try:  # near_windows_py in C, built at install when a compiler is there
+try:  # the automaton and near_windows_py in C, built at install when a compiler is there
     from lexicon import _nearscan
 except ImportError:  # pragma: no cover - depends on the install
     _nearscan = None
@@ -52,12 +49,12 @@ class ExactMatcher(Generic[T]):
         self.keys: tuple[str, ...] = tuple(grouped)
         self.values: tuple[tuple[T, ...], ...] = tuple(tuple(v) for v in grouped.values())
         self._empty = not grouped
-        self._rs = None
         self._automaton = None
+        self._c = None
         if self._empty:
             return
-        if fast and ahocorasick_rs is not None:
-            self._rs = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+        if fast and _nearscan is not None:
+            self._c = _nearscan.Automaton(self.keys)
         else:
             self._automaton = ahocorasick.Automaton()
             for index, key in enumerate(self.keys):
@@ -68,8 +65,8 @@ class ExactMatcher(Generic[T]):
         """Every occurrence as (key index, start, end), by end, the longest first at the same end."""
         if self._empty:
             return []
-        if self._rs is not None:
-            return self._rs.find_matches_as_indexes(text, overlapping=True)
+        if self._c is not None:
+            return self._c.matches(text)
         keys = self.keys
         return [(index, end + 1 - len(keys[index]), end + 1) for end, index in self._automaton.iter(text)]
 

@@ -1,6 +1,6 @@
-"""The fast paths of the lexicon matchers equal their definitions exactly: the C filter of the
-near-miss windows (lexicon/_nearscan.c) equals ``near_windows_py``, and the Rust automaton
-(ahocorasick_rs) reports the same matches in the same order as pyahocorasick."""
+"""The C accelerator of the lexicon matchers (lexicon/_nearscan.c) equals their definitions exactly:
+its filter of the near-miss windows equals ``near_windows_py``, and its automaton reports the same
+matches in the same order as pyahocorasick."""
 
 from __future__ import annotations
 
@@ -97,11 +97,11 @@ def test_c_windows_refuse_unsorted_exact_spans() -> None:
                                         ("中华人民共和国",), matchers.array("i", [3, 4, 0, 2]))
 
 
-@pytest.mark.skipif(matchers.ahocorasick_rs is None, reason="ahocorasick_rs not installed")
-def test_rust_automaton_equals_pyahocorasick(compiled: CompiledLexicon) -> None:
+@pytest.mark.skipif(matchers._nearscan is None, reason="C accelerator not built")
+def test_c_automaton_equals_pyahocorasick(compiled: CompiledLexicon) -> None:
     keys = [(k, i) for i, k in enumerate(compiled.formulations.keys)] + [("共和国", -1), ("共和国", -2), ("国", -3)]
     fast, slow = ExactMatcher(keys), ExactMatcher(keys, fast=False)
-    assert fast._rs is not None and slow._automaton is not None
+    assert fast._c is not None and slow._automaton is not None
     hits = 0
     for text in _texts(compiled) + ["😀中华人民共和国𠀀共和国"]:
         assert fast.matches(text) == slow.matches(text), text
@@ -110,3 +110,20 @@ def test_rust_automaton_equals_pyahocorasick(compiled: CompiledLexicon) -> None:
         hits += len(fast.matches(text))
     assert hits > 1000
     assert [(h.start, h.end, h.value) for h in fast.find("😀共和国")] == [(1, 4, -1), (1, 4, -2), (3, 4, -3)]
+
+
+@pytest.mark.skipif(matchers._nearscan is None, reason="C accelerator not built")
+def test_c_automaton_on_random_keys_and_texts() -> None:
+    """Small alphabets make every automaton case (shared prefixes, failure chains, keys inside
+    keys, nodes with many children) common; astral and ASCII characters mixed in."""
+    rng = random.Random(3)
+    for alphabet in ("ab", "abcdefghij", "中国人民共和𠀀a", "".join(map(chr, range(0x4E00, 0x4E20)))):
+        for _ in range(400):
+            keys = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 6))) for _ in range(rng.randrange(1, 30))]
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
+            pairs = [(k, i) for i, k in enumerate(keys)]
+            assert ExactMatcher(pairs).find(text) == ExactMatcher(pairs, fast=False).find(text), (keys, text)
+    assert matchers._nearscan.Automaton([]).matches("中国") == []
+    assert matchers._nearscan.Automaton(["", "国"]).matches("中国") == [(1, 1, 2)]
+    with pytest.raises(TypeError):
+        matchers._nearscan.Automaton(["中", 3])
