@@ -123,6 +123,9 @@ static int covered(const int32_t *spans, Py_ssize_t n_spans, Py_ssize_t longest,
     return 0;
 }
 
+static PyTypeObject AutomatonType;
+static int automaton_scan(PyObject *automaton, const Str *text, long **out, Py_ssize_t *n_out);
+
 static int append_window(PyObject *out, long index, Py_ssize_t start, Py_ssize_t end) {
     PyObject *row = Py_BuildValue("(lnn)", index, start, end);
     if (!row) return -1;
@@ -134,8 +137,7 @@ static int append_window(PyObject *out, long index, Py_ssize_t start, Py_ssize_t
 static PyObject *near_windows(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text_obj, *matches, *terms;
     Py_buffer table = {0}, starts = {0}, exact = {0};
-    if (!PyArg_ParseTuple(args, "OO!y*y*O!y*", &text_obj, &PyList_Type, &matches, &table, &starts, &PyTuple_Type,
-                          &terms, &exact))
+    if (!PyArg_ParseTuple(args, "OOy*y*O!y*", &text_obj, &matches, &table, &starts, &PyTuple_Type, &terms, &exact))
         return NULL;
     PyObject *out = NULL;
     int *buf = NULL;
@@ -146,7 +148,7 @@ static PyObject *near_windows(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_ssize_t n_rows = table.len / (Py_ssize_t)(sizeof(int32_t) * ROW);
     Py_ssize_t n_pieces = starts.len / (Py_ssize_t)sizeof(int32_t) - 1;
     Py_ssize_t n_terms = PyTuple_GET_SIZE(terms);
-    Py_ssize_t n = text.len, n_matches = PyList_GET_SIZE(matches);
+    Py_ssize_t n = text.len, n_matches = 0;
     const int32_t *spans = exact.buf;
     Py_ssize_t n_spans = exact.len / (Py_ssize_t)(2 * sizeof(int32_t)), longest = 0;
     for (Py_ssize_t i = 0; i < n_spans; i++) {
@@ -157,22 +159,33 @@ static PyObject *near_windows(PyObject *Py_UNUSED(self), PyObject *args) {
         }
     }
 
-    /* Parse the matches once; count the candidates to size the set. */
+    /* The matches, from a list or scanned here with an Automaton (no tuple per piece found);
+       count the candidates to size the set. */
     long *parsed = NULL;
     size_t expected = 0;
-    if (n_matches) {
-        parsed = malloc(sizeof(long) * 3 * (size_t)n_matches);
-        if (!parsed) { PyErr_NoMemory(); goto done; }
+    if (PyObject_TypeCheck(matches, &AutomatonType)) {
+        if (automaton_scan(matches, &text, &parsed, &n_matches) < 0) goto done;
+    } else if (PyList_Check(matches)) {
+        n_matches = PyList_GET_SIZE(matches);
+        if (n_matches) {
+            parsed = malloc(sizeof(long) * 3 * (size_t)n_matches);
+            if (!parsed) { PyErr_NoMemory(); goto done; }
+        }
+        for (Py_ssize_t m = 0; m < n_matches; m++) {
+            PyObject *t = PyList_GET_ITEM(matches, m);
+            if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) != 3) {
+                PyErr_SetString(PyExc_TypeError, "a match is a (piece, start, end) tuple");
+                free(parsed);
+                goto done;
+            }
+            for (int f = 0; f < 3; f++) parsed[3 * m + f] = PyLong_AsLong(PyTuple_GET_ITEM(t, f));
+            if (PyErr_Occurred()) { free(parsed); goto done; }
+        }
+    } else {
+        PyErr_SetString(PyExc_TypeError, "matches: a list of (piece, start, end) or an Automaton");
+        goto done;
     }
     for (Py_ssize_t m = 0; m < n_matches; m++) {
-        PyObject *t = PyList_GET_ITEM(matches, m);
-        if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) != 3) {
-            PyErr_SetString(PyExc_TypeError, "a match is a (piece, start, end) tuple");
-            free(parsed);
-            goto done;
-        }
-        for (int f = 0; f < 3; f++) parsed[3 * m + f] = PyLong_AsLong(PyTuple_GET_ITEM(t, f));
-        if (PyErr_Occurred()) { free(parsed); goto done; }
         long p = parsed[3 * m];
         if (p < 0 || p >= n_pieces || first[p] < 0 || first[p + 1] > n_rows || first[p] > first[p + 1]) {
             PyErr_SetString(PyExc_ValueError, "piece index out of the table");
@@ -518,6 +531,42 @@ static PyObject *automaton_matches(Automaton *a, PyObject *arg) {
         }
     }
     return result;
+}
+
+/* The matches of ``text`` as (key, start, end) triples in a malloc'd array (*out, NULL when none). */
+static int automaton_scan(PyObject *self, const Str *text, long **out, Py_ssize_t *n_out) {
+    const Automaton *a = (const Automaton *)self;
+    Py_ssize_t n = 0, cap = 0;
+    long *buf = NULL;
+    *out = NULL;
+    *n_out = 0;
+    if (!a->first) return 0;
+    int32_t v = 0;
+    for (Py_ssize_t i = 0; i < text->len; i++) {
+        Py_UCS4 c = at(text, i);
+        for (;;) {
+            if (!v) { v = root_child(a, c); break; }
+            int32_t to = child(a, v, c);
+            if (to >= 0) { v = to; break; }
+            v = a->fail[v];
+        }
+        for (int32_t w = a->out[v] >= 0 ? v : a->dict[v]; w; w = a->dict[w]) {
+            if (n == cap) {
+                cap = cap ? 2 * cap : 256;
+                long *grown = realloc(buf, sizeof(long) * 3 * (size_t)cap);
+                if (!grown) { free(buf); PyErr_NoMemory(); return -1; }
+                buf = grown;
+            }
+            int32_t key = a->out[w];
+            buf[3 * n] = key;
+            buf[3 * n + 1] = (long)(i + 1 - a->key_len[key]);
+            buf[3 * n + 2] = (long)(i + 1);
+            n++;
+        }
+    }
+    *out = buf;
+    *n_out = n;
+    return 0;
 }
 
 static PyMethodDef automaton_methods[] = {

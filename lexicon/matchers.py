@@ -61,6 +61,11 @@ class ExactMatcher(Generic[T]):
                 self._automaton.add_word(key, index)
             self._automaton.make_automaton()
 
+    @property
+    def automaton(self) -> "_nearscan.Automaton | None":
+        """The C automaton, when the accelerator is built and there are keys."""
+        return self._c
+
     def matches(self, text: str) -> list[Match]:
         """Every occurrence as (key index, start, end), by end, the longest first at the same end."""
         if self._empty:
@@ -186,12 +191,13 @@ class NearMatcher:
     def windows(self, text: str, exact: Sequence[tuple[int, int]] = ()) -> list[Match]:
         """(term index, start, end) of the windows within the distance cutoffs, before :func:`verify`,
         but those that ``exact`` covers (:func:`covered_by_exact`)."""
-        matches = self._pieces.matches(text)
         spans = sorted(exact)
         if self._fast:
             flat = array("i", [x for span in spans for x in span])
+            automaton = self._pieces.automaton  # scanned in C, no tuple per piece found
+            matches = automaton if automaton is not None else self._pieces.matches(text)
             return _nearscan.near_windows(text, matches, self._table, self._starts, self._terms, flat)
-        return near_windows_py(text, matches, self._pieces.values, self._terms, spans)
+        return near_windows_py(text, self._pieces.matches(text), self._pieces.values, self._terms, spans)
 
     def find(self, text: str, exact: Sequence[tuple[int, int]] = ()) -> list[NearHit]:
         """The near misses in ``text``; ``exact``: spans of exact canonical forms there, which

@@ -64,6 +64,9 @@ def test_c_windows_equal_their_definition(compiled: CompiledLexicon) -> None:
         exact = [(h.start, h.end) for h in compiled.formulations.find(sq)]
         got = fast.windows(sq)
         assert got == slow.windows(sq), text
+        listed = matchers._nearscan.near_windows(sq, fast._pieces.matches(sq), fast._table, fast._starts, fast._terms,
+                                                 matchers.array("i"))
+        assert listed == got  # the matches handed over as a list, or scanned in C
         assert fast.find(sq) == slow.find(sq), text
         uncovered = fast.windows(sq, exact)
         assert uncovered == slow.windows(sq, exact), text
