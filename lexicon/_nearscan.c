@@ -587,7 +587,46 @@ static PyTypeObject AutomatonType = {
     .tp_new = PyType_GenericNew,
 };
 
+/* member_runs(text, bitmap) -> [(start, end)] or None: the maximal runs of ``text`` whose characters
+ * belong to a set, ``bitmap`` (8,192 bytes) holding its code points below 0x10000, bit c & 7 of byte
+ * c >> 3. The same as re.finditer("[set]+", text); None for a text with a character above 0xFFFF,
+ * which the caller scans with the pattern itself (lexicon/normalize.py). */
+static PyObject *member_runs(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text_obj;
+    Py_buffer bitmap = {0};
+    if (!PyArg_ParseTuple(args, "Oy*", &text_obj, &bitmap)) return NULL;
+    PyObject *out = NULL;
+    Str text;
+    if (str_of(text_obj, &text) < 0) goto done;
+    if (bitmap.len != 8192) { PyErr_SetString(PyExc_ValueError, "the bitmap is 8,192 bytes"); goto done; }
+    if (text.kind == PyUnicode_4BYTE_KIND) { out = Py_None; Py_INCREF(out); goto done; }
+    const unsigned char *bits = bitmap.buf;
+    out = PyList_New(0);
+    if (!out) goto done;
+    Py_ssize_t start = -1;
+    for (Py_ssize_t i = 0; i <= text.len; i++) {
+        int member = 0;
+        if (i < text.len) {
+            Py_UCS4 c = at(&text, i);
+            member = (bits[c >> 3] >> (c & 7)) & 1;
+        }
+        if (member && start < 0) {
+            start = i;
+        } else if (!member && start >= 0) {
+            PyObject *row = Py_BuildValue("(nn)", start, i);
+            if (!row || PyList_Append(out, row) < 0) { Py_XDECREF(row); Py_CLEAR(out); goto done; }
+            Py_DECREF(row);
+            start = -1;
+        }
+    }
+done:
+    PyBuffer_Release(&bitmap);
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"member_runs", member_runs, METH_VARARGS,
+     "member_runs(text, bitmap) -> [(start, end)] or None: the maximal runs of characters of a set."},
     {"near_windows", near_windows, METH_VARARGS,
      "near_windows(text, matches, table, starts, terms, exact) -> [(term index, start, end)]: the windows within "
      "the distance cutoffs of the near-miss matcher (lexicon.matchers.near_windows_py)."},

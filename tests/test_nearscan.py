@@ -130,3 +130,26 @@ def test_c_automaton_on_random_keys_and_texts() -> None:
     assert matchers._nearscan.Automaton(["", "国"]).matches("中国") == [(1, 1, 2)]
     with pytest.raises(TypeError):
         matchers._nearscan.Automaton(["中", 3])
+
+
+@pytest.mark.skipif(matchers._nearscan is None, reason="C accelerator not built")
+def test_c_character_runs_equal_the_patterns(compiled: CompiledLexicon, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folding and squeezing find the same runs in C as with the regular expressions: every view
+    of a Document is the same (noise, invisible and foldable characters, astral ones)."""
+    from lexicon import normalize
+
+    rng = random.Random(9)
+    specials = normalize.NOISE_CHARS + "\u200b\u200d\ufeff\u2060\u00ad" + "ＡＢ１２３" + "國華發" + "𠀀😀\U000e0041"
+    texts = _texts(compiled)[:3000]
+    texts += ["".join(rng.choice(specials + "中国人民共和") for _ in range(rng.randrange(0, 40))) for _ in range(2000)]
+    patterns = (normalize._NOISE_RUN, normalize._NOISE_OR_INVISIBLE_RUN, normalize.INVISIBLE_RUN,
+                normalize._foldable_or_may_hide_run())
+    fast = []
+    for text in texts:
+        for pattern in patterns:
+            assert normalize.runs_of(pattern, text) == [m.span() for m in pattern.finditer(text)], text
+        fast.append(Document.of(text))
+    monkeypatch.setattr(normalize, "_nearscan", None)
+    assert [Document.of(text) for text in texts] == fast
+    assert any(d.squeezed.removed for d in fast) and any(d.visible.removed for d in fast)
+    assert any(d.folded != d.text for d in fast)
