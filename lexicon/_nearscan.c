@@ -344,6 +344,7 @@ typedef struct {
     int32_t *edge_node;
     int32_t *fail, *out, *dict; /* out: key index ending here or -1; dict: next node with a key on the fail chain, or 0 */
     int32_t *key_len;
+    unsigned char *root_bits; /* which code points below 0x10000 the root has a child for */
     Py_UCS4 *root_char;  /* the root's children, open addressing; root_node 0 = empty */
     int32_t *root_node;
     size_t root_mask;
@@ -351,7 +352,7 @@ typedef struct {
 
 static void automaton_dealloc(Automaton *a) {
     free(a->first); free(a->edge_char); free(a->edge_node); free(a->fail); free(a->out); free(a->dict);
-    free(a->key_len); free(a->root_char); free(a->root_node);
+    free(a->key_len); free(a->root_char); free(a->root_node); free(a->root_bits);
     Py_TYPE(a)->tp_free((PyObject *)a);
 }
 
@@ -459,13 +460,15 @@ static int automaton_init(Automaton *a, PyObject *args, PyObject *kwds) {
     while (root_cap < (size_t)n_root * 2) root_cap <<= 1;
     a->root_char = calloc(root_cap, sizeof(Py_UCS4));
     a->root_node = calloc(root_cap, sizeof(int32_t));
-    if (!a->root_char || !a->root_node) { PyErr_NoMemory(); goto fail; }
+    a->root_bits = calloc(8192, 1);
+    if (!a->root_char || !a->root_node || !a->root_bits) { PyErr_NoMemory(); goto fail; }
     a->root_mask = root_cap - 1;
     for (int32_t r = a->first[0]; r < a->first[1]; r++) {
         size_t h = ((size_t)a->edge_char[r] * 2654435761u) & a->root_mask;
         while (a->root_node[h]) h = (h + 1) & a->root_mask;
         a->root_char[h] = a->edge_char[r];
         a->root_node[h] = a->edge_node[r];
+        if (a->edge_char[r] < 0x10000) a->root_bits[a->edge_char[r] >> 3] |= (unsigned char)(1 << (a->edge_char[r] & 7));
     }
     /* Failure and dictionary links, breadth first. */
     Py_ssize_t head = 0, tail = 0;
@@ -509,63 +512,89 @@ fail:
     return rc;
 }
 
+static int automaton_scan(PyObject *self, const Str *text, long **out, Py_ssize_t *n_out);
+
 static PyObject *automaton_matches(Automaton *a, PyObject *arg) {
     Str text;
     if (str_of(arg, &text) < 0) return NULL;
-    PyObject *result = PyList_New(0);
-    if (!result || !a->first) return result;
-    int32_t v = 0;
-    for (Py_ssize_t i = 0; i < text.len; i++) {
-        Py_UCS4 c = at(&text, i);
-        for (;;) {
-            if (!v) { v = root_child(a, c); break; }
-            int32_t to = child(a, v, c);
-            if (to >= 0) { v = to; break; }
-            v = a->fail[v];
-        }
-        for (int32_t w = a->out[v] >= 0 ? v : a->dict[v]; w; w = a->dict[w]) {
-            int32_t key = a->out[w];
-            PyObject *row = Py_BuildValue("(inn)", key, i + 1 - a->key_len[key], i + 1);
-            if (!row || PyList_Append(result, row) < 0) { Py_XDECREF(row); Py_DECREF(result); return NULL; }
-            Py_DECREF(row);
-        }
+    long *found;
+    Py_ssize_t n;
+    if (automaton_scan((PyObject *)a, &text, &found, &n) < 0) return NULL;
+    PyObject *result = PyList_New(n);
+    for (Py_ssize_t m = 0; result && m < n; m++) {
+        PyObject *row = Py_BuildValue("(lll)", found[3 * m], found[3 * m + 1], found[3 * m + 2]);
+        if (!row) { Py_CLEAR(result); break; }
+        PyList_SET_ITEM(result, m, row);
     }
+    free(found);
     return result;
 }
+
+/* One character read at state v: the next state (the root's children looked up only for the
+ * characters it has, by the bitmap below 0x10000). */
+static inline int32_t step(const Automaton *a, int32_t v, Py_UCS4 c) {
+    for (;;) {
+        if (!v) {
+            if (c < 0x10000 && !((a->root_bits[c >> 3] >> (c & 7)) & 1)) return 0;
+            return root_child(a, c);
+        }
+        int32_t to = child(a, v, c);
+        if (to >= 0) return to;
+        v = a->fail[v];
+    }
+}
+
+typedef struct { long *buf; Py_ssize_t n, cap; } Found;
+
+static int found_add(Found *f, int32_t key, Py_ssize_t start, Py_ssize_t end) {
+    if (f->n == f->cap) {
+        f->cap = f->cap ? 2 * f->cap : 256;
+        long *grown = realloc(f->buf, sizeof(long) * 3 * (size_t)f->cap);
+        if (!grown) { PyErr_NoMemory(); return -1; }
+        f->buf = grown;
+    }
+    f->buf[3 * f->n] = key;
+    f->buf[3 * f->n + 1] = (long)start;
+    f->buf[3 * f->n + 2] = (long)end;
+    f->n++;
+    return 0;
+}
+
+/* The scan over one width of string; at the root, characters without a child are skipped fast. */
+#define SCAN_LOOP(TYPE)                                                                          \
+    {                                                                                            \
+        const TYPE *d = (const TYPE *)text->data;                                                \
+        Py_ssize_t len = text->len;                                                              \
+        for (Py_ssize_t i = 0; i < len; i++) {                                                   \
+            Py_UCS4 c = d[i];                                                                    \
+            if (!v) {                                                                            \
+                if (c < 0x10000 && !((a->root_bits[c >> 3] >> (c & 7)) & 1)) continue;           \
+                v = root_child(a, c);                                                            \
+            } else {                                                                             \
+                v = step(a, v, c);                                                               \
+            }                                                                                    \
+            for (int32_t w = a->out[v] >= 0 ? v : a->dict[v]; w; w = a->dict[w]) {               \
+                int32_t key = a->out[w];                                                         \
+                if (found_add(&f, key, i + 1 - a->key_len[key], i + 1) < 0) { free(f.buf); return -1; } \
+            }                                                                                    \
+        }                                                                                        \
+    }
 
 /* The matches of ``text`` as (key, start, end) triples in a malloc'd array (*out, NULL when none). */
 static int automaton_scan(PyObject *self, const Str *text, long **out, Py_ssize_t *n_out) {
     const Automaton *a = (const Automaton *)self;
-    Py_ssize_t n = 0, cap = 0;
-    long *buf = NULL;
+    Found f = {NULL, 0, 0};
     *out = NULL;
     *n_out = 0;
     if (!a->first) return 0;
     int32_t v = 0;
-    for (Py_ssize_t i = 0; i < text->len; i++) {
-        Py_UCS4 c = at(text, i);
-        for (;;) {
-            if (!v) { v = root_child(a, c); break; }
-            int32_t to = child(a, v, c);
-            if (to >= 0) { v = to; break; }
-            v = a->fail[v];
-        }
-        for (int32_t w = a->out[v] >= 0 ? v : a->dict[v]; w; w = a->dict[w]) {
-            if (n == cap) {
-                cap = cap ? 2 * cap : 256;
-                long *grown = realloc(buf, sizeof(long) * 3 * (size_t)cap);
-                if (!grown) { free(buf); PyErr_NoMemory(); return -1; }
-                buf = grown;
-            }
-            int32_t key = a->out[w];
-            buf[3 * n] = key;
-            buf[3 * n + 1] = (long)(i + 1 - a->key_len[key]);
-            buf[3 * n + 2] = (long)(i + 1);
-            n++;
-        }
+    switch (text->kind) {
+    case PyUnicode_1BYTE_KIND: SCAN_LOOP(Py_UCS1) break;
+    case PyUnicode_2BYTE_KIND: SCAN_LOOP(Py_UCS2) break;
+    default: SCAN_LOOP(Py_UCS4) break;
     }
-    *out = buf;
-    *n_out = n;
+    *out = f.buf;
+    *n_out = f.n;
     return 0;
 }
 
