@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from itertools import chain
 
+from checking.checks.scan import finditer_from
 from checking.checks.spans import SpanSet, finding, is_han
 from checking.findings import Category, Finding, Severity
 from lexicon.compiled import CompiledLexicon
@@ -13,12 +14,14 @@ FULL = {",": "，", ";": "；", "?": "？", "!": "！", ":": "：", "(": "（", 
 # Patterns start with a literal or an ASCII class (fast to scan; a repeat such as [0-9]{4} is not, so
 # it is written [0-9][0-9]{3}); neighbours are checked after.
 HALF = re.compile("[,;?!:()]")
+HALF_RUN = re.compile("[,;?!:()]+")
 # A full stop is only looked at where no letter or digit stands on either side (not 1.5, 附件.docx).
 STOP = re.compile(r"\.(?<![0-9A-Za-z.]\.)(?![0-9A-Za-z.])")
 SPACES = " \t\u3000\u00a0"
 # A full stop ends a Chinese sentence when the text goes on in Chinese, or not at all (not 附件.docx, 1.5).
 STOP_FOLLOWERS = frozenset(SPACES + "\n”’）》」』")
 SPACE_BEFORE = re.compile(f"[{SPACES}]+(?=[，。、；：？！）》”’])")
+SPACE_RUN = re.compile(f"[{SPACES}]+")  # where SPACE_BEFORE can start
 CLOSERS = frozenset("）》”’」』")
 ORDINAL_UNITS = "条|款|项|章|节|页|届|次|期|号|批|位|名"
 DASHES = ("-", "－", "–", "~", "～")
@@ -55,7 +58,7 @@ def check(text: str, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
         if not protected.touches(start, end):
             out.append(finding(text, rule, Category.PUNCTUATION, Severity.WARNING, start, end, suggestion, message))
 
-    for m in chain(HALF.finditer(text), STOP.finditer(text)):
+    for m in chain(finditer_from(HALF, text, HALF_RUN), STOP.finditer(text)):
         mark, at = m.group(), m.start()
         start = at
         while start > 0 and text[start - 1] in SPACES:
@@ -71,8 +74,7 @@ def check(text: str, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
             kind = "括号" if mark in "()" else "标点"
             add(RULE_HALF, start, at + 1, FULL[mark], f"中文文本中应使用全角{kind}“{FULL[mark]}”")
     # Patterns that need a character or phrase the text lacks are not scanned for (found faster).
-    spaced = has_any(text, SPACES)
-    for m in SPACE_BEFORE.finditer(text) if spaced else ():
+    for m in finditer_from(SPACE_BEFORE, text, SPACE_RUN):
         if m.start() > 0 and text[m.start() - 1] not in "\n" + SPACES:
             add(RULE_SPACE, m.start(), m.end(), "", "标点符号前不应有空格")
     for m in YEAR_RANGE.finditer(text) if has_any(text, DASHES) else ():
