@@ -1,6 +1,7 @@
 /* The candidate windows of the formulation near-miss matcher (lexicon/matchers.py), in C.
  *
- * near_windows(text, matches, table, starts, terms, exact) -> list of (term index, start, end)
+ * near_windows(text, matches, table, starts, terms, exact) -> list of (term index, start, end): the
+ * windows that verify() accepts, not covered by an exact form, edges and exact occurrences checked
  *
  * matches: the pieces found in ``text``, a list of (piece index, start, end) in the order the
  *          Aho-Corasick scan reports them;
@@ -119,6 +120,43 @@ static int covered(const int32_t *spans, Py_ssize_t n_spans, Py_ssize_t longest,
         if (s == start && e == end) return 1;
         Py_ssize_t overlap = (e < end ? e : end) - (s > start ? s : start);
         if (e - s >= length && 2 * overlap >= end - start) return 1;
+    }
+    return 0;
+}
+
+/* How many operations swap_edits (lexicon/matchers.py) takes to turn ``a`` into ``b[b0:b0 + len]``
+ * (same length): adjacent swaps and substitutions, counted up to k + 1. */
+static Py_ssize_t swap_ops(const Str *a, const Str *b, Py_ssize_t b0, Py_ssize_t k) {
+    Py_ssize_t n = a->len, ops = 0, i = 0;
+    while (i < n && ops <= k) {
+        Py_UCS4 x = at(a, i), y = at(b, b0 + i);
+        if (x == y) {
+            i++;
+        } else if (i + 1 < n && x == at(b, b0 + i + 1) && at(a, i + 1) == y && at(a, i + 1) != at(b, b0 + i + 1)) {
+            ops++;
+            i += 2;
+        } else {
+            ops++;
+            i++;
+        }
+    }
+    return ops;
+}
+
+/* _edges_match_kind: the window does not start or end on a non-letter where the term has a letter. */
+static int edges_match_kind(const Str *term, const Str *text, Py_ssize_t start, Py_ssize_t end) {
+    Py_UCS4 t0 = at(term, 0), t1 = at(term, term->len - 1), w0 = at(text, start), w1 = at(text, end - 1);
+    return (Py_UNICODE_ISALNUM(w0) || !Py_UNICODE_ISALNUM(t0)) && (Py_UNICODE_ISALNUM(w1) || !Py_UNICODE_ISALNUM(t1));
+}
+
+/* _inside_exact: the window [start, end) only trims or extends an exact occurrence of the term. */
+static int inside_exact(const Str *term, const Str *text, Py_ssize_t start, Py_ssize_t end) {
+    Py_ssize_t len = term->len;
+    Py_ssize_t first = start - len + 1 > 0 ? start - len + 1 : 0;
+    for (Py_ssize_t pos = first; pos < end && pos + len <= text->len; pos++) {
+        Py_ssize_t i = 0;
+        while (i < len && at(text, pos + i) == at(term, i)) i++;
+        if (i == len) return 1;
     }
     return 0;
 }
@@ -258,8 +296,12 @@ static PyObject *near_windows(PyObject *Py_UNUSED(self), PyObject *args) {
                         while (i < length && at(&text, start + i) == at(&term, i)) i++;
                         if (i == length) continue;
                     }
-                    if (banded(&term, &text, start, end, cutoff, buf) > cutoff) continue;
+                    int d = banded(&term, &text, start, end, cutoff, buf);
+                    if (d > cutoff) continue;
                     if (n_spans && covered(spans, n_spans, longest, start, end, length)) continue;
+                    /* verify() accepts k edits, or (same length) k swaps and substitutions */
+                    if (d > k && swap_ops(&term, &text, start, k) > k) continue;
+                    if (!edges_match_kind(&term, &text, start, end) || inside_exact(&term, &text, start, end)) continue;
                     if (append_window(out, index, start, end) < 0) { Py_CLEAR(out); free(parsed); goto done; }
                 }
             }

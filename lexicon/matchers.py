@@ -189,8 +189,9 @@ class NearMatcher:
             self._starts.append(len(self._table) // 6)
 
     def windows(self, text: str, exact: Sequence[tuple[int, int]] = ()) -> list[Match]:
-        """(term index, start, end) of the windows within the distance cutoffs, before :func:`verify`,
-        but those that ``exact`` covers (:func:`covered_by_exact`)."""
+        """(term index, start, end) of the windows :func:`verify` accepts, but those that ``exact``
+        covers (:func:`covered_by_exact`), that start or end on the wrong kind of character, or
+        that only trim or extend an exact occurrence of the term."""
         spans = sorted(exact)
         if self._fast:
             flat = array("i", [x for span in spans for x in span])
@@ -209,10 +210,8 @@ class NearMatcher:
             if (index, start, end) in windows:
                 continue
             term = terms[index]
-            window = text[start:end]
-            found = verify(term, window, max_edits(len(term)))
-            if found is None or not _edges_match_kind(term, window) or _inside_exact(text, term, start, end):
-                continue
+            found = verify(term, text[start:end], max_edits(len(term)))
+            assert found is not None  # near_windows kept only what verify accepts
             distance, edits = found
             windows[(index, start, end)] = NearHit(index, start, end, distance, edits)
         return sorted(windows.values(), key=lambda h: (h.start, h.end, h.term_index))
@@ -235,8 +234,9 @@ def near_windows_py(
     text: str, matches: list[Match], candidates: Sequence[tuple[Candidate, ...]], terms: Sequence[str],
     exact: Sequence[tuple[int, int]] = (),
 ) -> list[Match]:
-    """The windows around the candidate positions of the pieces found, within the edit distances
-    :func:`verify` can accept, but those ``exact`` covers (the definition of ``_nearscan.near_windows``)."""
+    """The windows around the candidate positions of the pieces found that :func:`verify` accepts,
+    but those ``exact`` covers, those whose edges do not match the term's kind and those inside an
+    exact occurrence (the definition of ``_nearscan.near_windows``)."""
     out: list[Match] = []
     by_start = _Spans(exact)
     tried: set[tuple[int, int]] = set()
@@ -274,6 +274,9 @@ def near_windows_py(
                     if window == term or edit_distance(term, window, score_cutoff=cutoff) > cutoff:
                         continue
                     if covered_by_exact(start, end, length, by_start.overlapping(start, end)):
+                        continue
+                    if verify(term, window, k) is None or not _edges_match_kind(term, window) \
+                            or _inside_exact(text, term, start, end):
                         continue
                     out.append((index, start, end))
     return out

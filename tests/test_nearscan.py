@@ -73,7 +73,7 @@ def test_c_windows_equal_their_definition(compiled: CompiledLexicon) -> None:
         assert fast.find(sq, exact) == slow.find(sq, exact), text
         windows += len(got)
         covered += len(got) - len(uncovered)
-    assert windows > 2000 and covered > 500  # the comparison saw many windows of both kinds
+    assert windows > 1000 and covered > 200  # the comparison saw many windows of both kinds
 
 
 def test_windows_covered_by_an_exact_form_are_left_out(compiled: CompiledLexicon) -> None:
