@@ -230,6 +230,11 @@ static PyObject *near_windows(PyObject *Py_UNUSED(self), PyObject *args) {
             free(parsed);
             goto done;
         }
+        if (parsed[3 * m + 1] < 0 || parsed[3 * m + 1] > parsed[3 * m + 2] || parsed[3 * m + 2] > n) {
+            PyErr_SetString(PyExc_ValueError, "a match outside the text");
+            free(parsed);
+            goto done;
+        }
         expected += (size_t)(first[p + 1] - first[p]);
     }
     if (keyset_init(&tried, expected) < 0) { PyErr_NoMemory(); free(parsed); goto done; }
@@ -244,8 +249,8 @@ static PyObject *near_windows(PyObject *Py_UNUSED(self), PyObject *args) {
             const int32_t *row = rows + (Py_ssize_t)r * ROW;
             long index = row[0];
             Py_ssize_t offset = row[1], k = row[2], reach = row[3], piece_len = row[4], need = row[5];
-            if (index < 0 || index >= n_terms) {
-                PyErr_SetString(PyExc_ValueError, "term index out of range");
+            if (index < 0 || index >= n_terms || offset < 0 || piece_len < 0 || k < 0 || k > 8) {
+                PyErr_SetString(PyExc_ValueError, "a bad row in the table");
                 Py_CLEAR(out);
                 free(parsed);
                 goto done;
@@ -256,6 +261,7 @@ static PyObject *near_windows(PyObject *Py_UNUSED(self), PyObject *args) {
             Str term;
             if (str_of(PyTuple_GET_ITEM(terms, index), &term) < 0) { Py_CLEAR(out); free(parsed); goto done; }
             Py_ssize_t length = term.len;
+            if (length <= 2 * k) continue;  /* no window to judge (the matcher's terms are longer) */
             if (piece_len) {
                 /* The rest of a window within k edits keeps all but k of the term's other characters. */
                 Py_ssize_t a0 = guess > k ? guess - k : 0, a1 = piece_start < n ? piece_start : n;

@@ -88,6 +88,12 @@ def test_c_windows_refuse_a_bad_table() -> None:
     with pytest.raises(ValueError):
         matchers._nearscan.near_windows("中华人民", [(5, 0, 2)], matchers.array("i", [0] * 6), matchers.array("i", [0, 1]),
                                         ("中华人民共和国",), matchers.array("i"))
+    with pytest.raises(ValueError):
+        matchers._nearscan.near_windows("中华人民", [(0, -3, 99)], matchers.array("i", [0, 0, 1, 8, 2, 4]),
+                                        matchers.array("i", [0, 1]), ("中华人民共和国",), matchers.array("i"))
+    with pytest.raises(ValueError):
+        matchers._nearscan.near_windows("中华人民", [(0, 0, 2)], matchers.array("i", [0, 0, -1, 8, 2, 4]),
+                                        matchers.array("i", [0, 1]), ("中华人民共和国",), matchers.array("i"))
     with pytest.raises(TypeError):
         matchers._nearscan.near_windows("中华人民", [(0, 0)], matchers.array("i", [0] * 6), matchers.array("i", [0, 1]),
                                         ("中华人民共和国",), matchers.array("i"))
