@@ -1,15 +1,28 @@
 """Matchers compiled once from the lexicon: exact terms (Aho-Corasick) and near misses of
 canonical formulations (pigeonhole pieces found by Aho-Corasick, verified with python-Levenshtein).
+
+With the C accelerator (lexicon/_nearscan.c, built at install when a compiler is there) the
+automaton is its ``Automaton`` (compact, over code points: it stays in cache beside the typo
+detector's tables) and the candidate windows of a near miss are filtered in C; without it,
+pyahocorasick and :func:`near_windows_py`, the definition. Both give the same matches in the
+same order (tests/test_nearscan.py).
 """
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Callable, Generic, TypeVar
 
 import ahocorasick
 import Levenshtein
+
+try:  # the automaton and near_windows_py in C, built at install when a compiler is there
+    from lexicon import _nearscan
+except ImportError:  # pragma: no cover - depends on the install
+    _nearscan = None
 
 T = TypeVar("T")
 PieceCost = Callable[[str], int]
@@ -22,34 +35,54 @@ class ExactHit(Generic[T]):
     value: T
 
 
+Match = tuple[int, int, int]  # (key index, start, end)
+
+
 class ExactMatcher(Generic[T]):
     """All (overlapping) occurrences of the keys in a text."""
 
-    def __init__(self, pairs: Iterable[tuple[str, T]]) -> None:
+    def __init__(self, pairs: Iterable[tuple[str, T]], *, fast: bool = True) -> None:
         grouped: dict[str, list[T]] = {}
         for key, value in pairs:
             if key:
                 grouped.setdefault(key, []).append(value)
-        self._automaton = ahocorasick.Automaton()
-        for key, values in grouped.items():
-            self._automaton.add_word(key, (len(key), tuple(values)))
+        self.keys: tuple[str, ...] = tuple(grouped)
+        self.values: tuple[tuple[T, ...], ...] = tuple(tuple(v) for v in grouped.values())
         self._empty = not grouped
-        if not self._empty:
+        self._automaton = None
+        self._c = None
+        if self._empty:
+            return
+        if fast and _nearscan is not None:
+            self._c = _nearscan.Automaton(self.keys)
+        else:
+            self._automaton = ahocorasick.Automaton()
+            for index, key in enumerate(self.keys):
+                self._automaton.add_word(key, index)
             self._automaton.make_automaton()
+
+    @property
+    def automaton(self) -> "_nearscan.Automaton | None":
+        """The C automaton, when the accelerator is built and there are keys."""
+        return self._c
+
+    def matches(self, text: str) -> list[Match]:
+        """Every occurrence as (key index, start, end), by end, the longest first at the same end."""
+        if self._empty:
+            return []
+        if self._c is not None:
+            return self._c.matches(text)
+        keys = self.keys
+        return [(index, end + 1 - len(keys[index]), end + 1) for end, index in self._automaton.iter(text)]
 
     def iter(self, text: str) -> Iterator[tuple[int, tuple[int, tuple[T, ...]]]]:
         """Raw (end index, (key length, values)) matches, for callers that avoid objects."""
-        return iter(()) if self._empty else self._automaton.iter(text)
+        values = self.values
+        return ((end - 1, (end - start, values[index])) for index, start, end in self.matches(text))
 
     def find(self, text: str) -> list[ExactHit[T]]:
-        if self._empty:
-            return []
-        hits = []
-        for end_index, (length, values) in self._automaton.iter(text):
-            start = end_index + 1 - length
-            for value in values:
-                hits.append(ExactHit(start, end_index + 1, value))
-        return hits
+        values = self.values
+        return [ExactHit(start, end, value) for index, start, end in self.matches(text) for value in values[index]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +164,8 @@ Candidate = tuple[int, int, int, int, str, int]
 class NearMatcher:
     """Windows of a text that are within a few edits of a term but not equal to it."""
 
-    def __init__(self, terms: Sequence[str], min_length: int = 4, piece_cost: PieceCost = balanced_cost) -> None:
+    def __init__(self, terms: Sequence[str], min_length: int = 4, piece_cost: PieceCost = balanced_cost,
+                 *, fast: bool = True) -> None:
         self._terms = tuple(terms)
         pairs: list[tuple[str, Candidate]] = []
         for index, term in enumerate(self._terms):
@@ -143,57 +177,123 @@ class NearMatcher:
                 rest = term[:offset] + term[offset + len(piece) :]
                 pairs.append((piece, (index, offset, k, len(term) + k, rest, len(rest) - k)))
             pairs.extend((variant, (index, 0, k, len(term) + k, "", 0)) for variant in variants)
-        self._pieces = ExactMatcher(pairs)
-
-    def find(self, text: str) -> list[NearHit]:
-        windows: dict[tuple[int, int, int], NearHit] = {}
-        tried: set[tuple[int, int]] = set()
-        for end_index, (piece_length, candidates) in self._pieces.iter(text):
-            piece_start = end_index + 1 - piece_length
-            piece_end = end_index + 1
+        self._pieces = ExactMatcher(pairs, fast=fast)
+        self._fast = fast and _nearscan is not None
+        # The candidates as C reads them: six int32 a row (term, offset, k, reach, piece length or 0
+        # for a whole-window key, need), the rows of piece p from starts[p] to starts[p + 1].
+        self._table = array("i")
+        self._starts = array("i", [0])
+        for key, candidates in zip(self._pieces.keys, self._pieces.values):
             for index, offset, k, reach, rest, need in candidates:
-                guess = piece_start - offset
-                key = (index, guess)
-                if key in tried:
-                    continue
-                tried.add(key)
-                if rest:
-                    # The rest of a window within k edits keeps all but k of the term's other characters.
-                    around = text[guess - k if guess > k else 0 : piece_start] + text[piece_end : guess + reach]
-                    if sum(map(around.__contains__, rest)) < need:
-                        continue
-                self._windows(text, index, guess, windows)
+                self._table.extend((index, offset, k, reach, len(self._terms[index]) - len(rest) if rest else 0, need))
+            self._starts.append(len(self._table) // 6)
+
+    def windows(self, text: str, exact: Sequence[tuple[int, int]] = ()) -> list[Match]:
+        """(term index, start, end) of the windows :func:`verify` accepts, but those that ``exact``
+        covers (:func:`covered_by_exact`), that start or end on the wrong kind of character, or
+        that only trim or extend an exact occurrence of the term."""
+        spans = sorted(exact)
+        if self._fast:
+            flat = array("i", [x for span in spans for x in span])
+            automaton = self._pieces.automaton  # scanned in C, no tuple per piece found
+            matches = automaton if automaton is not None else self._pieces.matches(text)
+            return _nearscan.near_windows(text, matches, self._table, self._starts, self._terms, flat)
+        return near_windows_py(text, self._pieces.matches(text), self._pieces.values, self._terms, spans)
+
+    def find(self, text: str, exact: Sequence[tuple[int, int]] = ()) -> list[NearHit]:
+        """The near misses in ``text``; ``exact``: spans of exact canonical forms there, which
+        cover the windows they equal, or, at least as long as the term, overlap by half (a near
+        miss of 中国特色社会主义制度 inside 中国特色社会主义道路 is the other term written right)."""
+        windows: dict[tuple[int, int, int], NearHit] = {}
+        terms = self._terms
+        for index, start, end in self.windows(text, exact):
+            if (index, start, end) in windows:
+                continue
+            term = terms[index]
+            found = verify(term, text[start:end], max_edits(len(term)))
+            assert found is not None  # near_windows kept only what verify accepts
+            distance, edits = found
+            windows[(index, start, end)] = NearHit(index, start, end, distance, edits)
         return sorted(windows.values(), key=lambda h: (h.start, h.end, h.term_index))
 
-    def _windows(self, text: str, index: int, guess: int, windows: dict[tuple[int, int, int], NearHit]) -> None:
-        """Verify the windows around one candidate position of a term."""
-        term = self._terms[index]
-        length = len(term)
-        k = max_edits(length)
-        n = len(text)
-        if text.startswith(term, guess):
-            return  # any window here only trims or extends the exact form
-        lo = max(guess - k, 0)
-        hi = guess + length + k
-        # The region is a window within k edits plus at most 3k more characters (insertions).
-        if Levenshtein.distance(term, text[lo:hi], score_cutoff=4 * k) > 4 * k:
-            return
-        edit_distance = Levenshtein.distance
-        for start in range(lo, guess + k + 1):
-            for size in range(length - k, length + k + 1):
-                end = start + size
-                if end > n:
-                    break
-                window = text[start:end]
-                # What verify can accept: k edits, or 2k when swaps keep the length.
-                cutoff = 2 * k if size == length else k
-                if window == term or edit_distance(term, window, score_cutoff=cutoff) > cutoff:
+
+def covered_by_exact(start: int, end: int, length: int, exact: Sequence[tuple[int, int]]) -> bool:
+    """The window [start, end) of a term of ``length`` is mostly an exact canonical form at least
+    as long as the term (or is one): ``exact`` are their spans (those overlapping suffice)."""
+    size = end - start
+    for s, e in exact:
+        if s < end and start < e:
+            if (s, e) == (start, end):
+                return True
+            if e - s >= length and min(e, end) - max(s, start) >= size / 2:
+                return True
+    return False
+
+
+def near_windows_py(
+    text: str, matches: list[Match], candidates: Sequence[tuple[Candidate, ...]], terms: Sequence[str],
+    exact: Sequence[tuple[int, int]] = (),
+) -> list[Match]:
+    """The windows around the candidate positions of the pieces found that :func:`verify` accepts,
+    but those ``exact`` covers, those whose edges do not match the term's kind and those inside an
+    exact occurrence (the definition of ``_nearscan.near_windows``)."""
+    out: list[Match] = []
+    by_start = _Spans(exact)
+    tried: set[tuple[int, int]] = set()
+    edit_distance = Levenshtein.distance
+    n = len(text)
+    for piece, piece_start, piece_end in matches:
+        for index, offset, k, reach, rest, need in candidates[piece]:
+            guess = piece_start - offset
+            key = (index, guess)
+            if key in tried:
+                continue
+            tried.add(key)
+            if rest:
+                # The rest of a window within k edits keeps all but k of the term's other characters.
+                around = text[guess - k if guess > k else 0 : piece_start] + text[piece_end : guess + reach]
+                if sum(map(around.__contains__, rest)) < need:
                     continue
-                found = verify(term, window, k)
-                if found is None or not _edges_match_kind(term, window) or _inside_exact(text, term, start, end):
-                    continue
-                distance, edits = found
-                windows[(index, start, end)] = NearHit(index, start, end, distance, edits)
+            term = terms[index]
+            length = len(term)
+            if guess >= 0 and text.startswith(term, guess):
+                continue  # any window here only trims or extends the exact form
+            lo = max(guess - k, 0)
+            hi = guess + length + k
+            # The region is a window within k edits plus at most 3k more characters (insertions).
+            if edit_distance(term, text[lo:hi], score_cutoff=4 * k) > 4 * k:
+                continue
+            for start in range(lo, guess + k + 1):
+                for size in range(length - k, length + k + 1):
+                    end = start + size
+                    if end > n:
+                        break
+                    window = text[start:end]
+                    # What verify can accept: k edits, or 2k when swaps keep the length.
+                    cutoff = 2 * k if size == length else k
+                    if window == term or edit_distance(term, window, score_cutoff=cutoff) > cutoff:
+                        continue
+                    if covered_by_exact(start, end, length, by_start.overlapping(start, end)):
+                        continue
+                    if verify(term, window, k) is None or not _edges_match_kind(term, window) \
+                            or _inside_exact(text, term, start, end):
+                        continue
+                    out.append((index, start, end))
+    return out
+
+
+class _Spans:
+    """Spans by start, to find those overlapping a window without a full scan."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self._spans = sorted(spans)
+        self._starts = [s for s, _ in self._spans]
+        self._longest = max((e - s for s, e in self._spans), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        lo = bisect_left(self._starts, start - self._longest + 1)
+        hi = bisect_left(self._starts, end)
+        return [(s, e) for s, e in self._spans[lo:hi] if e > start]
 
 
 def verify(term: str, window: str, k: int) -> tuple[int, tuple[tuple[str, int, int], ...]] | None:

@@ -20,6 +20,11 @@ from functools import cache
 
 from lexicon.invisible import CHAR_CLASS, INVISIBLE_RUN, MAY_HIDE, MAY_HIDE_CLASS
 
+try:  # member_runs in C, built at install when a compiler is there
+    from lexicon import _nearscan
+except ImportError:  # pragma: no cover - depends on the install
+    _nearscan = None
+
 TO_FULL_WIDTH = {"(": "（", ")": "）"}  # so 省(区、市) written with ASCII brackets still matches
 # Spaces of every width, quotes and the characters people put between letters to dodge a word
 # filter; squeezed out, with the invisible characters.
@@ -74,6 +79,39 @@ def _foldable_or_may_hide() -> re.Pattern[str]:
 
 
 @cache
+def _foldable_or_may_hide_run() -> re.Pattern[str]:
+    return re.compile("[" + _foldable_chars() + MAY_HIDE_CLASS + "]+")
+
+
+@cache
+def _bmp() -> str:
+    """Every code point below 0x10000 (surrogates included), as one string."""
+    return "".join(map(chr, range(0x10000)))
+
+
+@cache
+def _bitmap(pattern: re.Pattern[str]) -> bytes:
+    """The code points below 0x10000 that a pattern ``[...]+`` matches, bit c & 7 of byte c >> 3:
+    found by running the pattern itself over all of them (so the two cannot disagree)."""
+    bits = bytearray(8192)
+    for m in pattern.finditer(_bmp()):
+        for c in range(m.start(), m.end()):
+            bits[c >> 3] |= 1 << (c & 7)
+    return bytes(bits)
+
+
+def runs_of(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """The spans of ``pattern.finditer(text)`` for a pattern ``[...]+`` (the maximal runs of its
+    characters), found in C when the accelerator is built and the text has no character above
+    0xFFFF."""
+    if _nearscan is not None:
+        runs = _nearscan.member_runs(text, _bitmap(pattern))
+        if runs is not None:
+            return runs
+    return [m.span() for m in pattern.finditer(text)]
+
+
+@cache
 def _fold_chars() -> dict[str, str]:
     return {chr(cp): ch for cp, ch in fold_table().items()}
 
@@ -89,10 +127,10 @@ def fold_and_detect(text: str) -> tuple[str, bool]:
     Most simplified Chinese text has nothing to fold, or a few characters (a traditional
     character, full-width digits): replacing just those is much cheaper than translating all.
     """
-    found = _foldable_or_may_hide().findall(text)
+    found = "".join(text[start:end] for start, end in runs_of(_foldable_or_may_hide_run(), text))
     if not found:
         return text, False
-    may_hide = MAY_HIDE.search("".join(found)) is not None
+    may_hide = MAY_HIDE.search(found) is not None
     if len(found) * 32 > len(text):
         return text.translate(fold_table()), may_hide
     chars = _fold_chars()
@@ -146,21 +184,22 @@ def unhide(text: str) -> Squeezed:
     return _remove(text, INVISIBLE_RUN)
 
 
-def _remove(text: str, runs_of: re.Pattern[str]) -> Squeezed:
-    if runs_of.search(text) is None:
+def _remove(text: str, pattern: re.Pattern[str]) -> Squeezed:
+    removed = runs_of(pattern, text)
+    if not removed:
         return Squeezed(text, (), ())
     parts: list[str] = []
     runs: list[int] = []
     origins: list[int] = []
     pos = 0
     length = 0
-    for m in runs_of.finditer(text):
-        if m.start() > pos:
+    for start, end in removed:
+        if start > pos:
             runs.append(length)
             origins.append(pos)
-            parts.append(text[pos : m.start()])
-            length += m.start() - pos
-        pos = m.end()
+            parts.append(text[pos:start])
+            length += start - pos
+        pos = end
     if pos < len(text):
         runs.append(length)
         origins.append(pos)

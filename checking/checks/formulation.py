@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
 
 from checking.checks.formulation_readings import (
@@ -24,12 +23,11 @@ RULE = "formulation.near-miss"
 def check(doc: Document, lex: CompiledLexicon, exact_hits: Sequence[ExactHit] | None = None) -> list[Finding]:
     """``exact_hits``: ``lex.formulations.find(doc.squeezed.text)`` when the caller has them."""
     sq = doc.squeezed.text
-    exact = _ExactSpans([(h.start, h.end) for h in (lex.formulations.find(sq) if exact_hits is None else exact_hits)])
+    exact = [(h.start, h.end) for h in (lex.formulations.find(sq) if exact_hits is None else exact_hits)]
     candidates = []
-    for hit in lex.near.find(sq):
+    for hit in lex.near.find(sq, exact):  # windows mostly an exact canonical form are left out there
         key = lex.near_keys[hit.term_index]
-        if not (_covered_by_exact(hit, len(key), exact.overlapping(hit.start, hit.end))
-                or ordinary_reading(sq, hit, key, lex)):
+        if not ordinary_reading(sq, hit, key, lex):
             candidates.append((hit.distance, -len(key), abs(hit.end - hit.start - len(key)), hit.start, hit))
     kept: list[NearHit] = []
     for *_, hit in sorted(candidates, key=lambda c: c[:4]):
@@ -52,28 +50,3 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
         severity = Severity.WARNING
     return finding(doc.text, RULE, Category.FORMULATION, severity, start, end, term.term,
                    f"疑似规范表述写错：应为“{term.term}”")
-
-
-class _ExactSpans:
-    """Exact canonical forms by start, to find those overlapping a window without a full scan."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        self._spans = sorted(spans)
-        self._starts = [s for s, _ in self._spans]
-        self._longest = max((e - s for s, e in self._spans), default=0)
-
-    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
-        lo = bisect_left(self._starts, start - self._longest + 1)
-        hi = bisect_left(self._starts, end)
-        return [(s, e) for s, e in self._spans[lo:hi] if e > start]
-
-
-def _covered_by_exact(hit: NearHit, length: int, exact: list[tuple[int, int]]) -> bool:
-    """The window is mostly an exact canonical form at least as long as the term."""
-    size = hit.end - hit.start
-    for s, e in exact:
-        if (s, e) == (hit.start, hit.end):
-            return True
-        if e - s >= length and min(e, hit.end) - max(s, hit.start) >= size / 2:
-            return True
-    return False

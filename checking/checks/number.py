@@ -59,7 +59,8 @@ def check(text: str, protected: SpanSet) -> list[Finding]:
         if start >= 0:
             value = int(text[start : m.start()]) + int(m.group(1)) / 10000
             add(RULE_MIXED, start, m.end(), f"{value:g}亿", "数值不应以“亿”“万”混合表示，应写作一个单位")
-    for m in QIAN.finditer(text):
+    # Patterns that need a character the text lacks are not scanned for (found faster).
+    for m in QIAN.finditer(text) if "千" in text else ():
         start = _run_before(text, m.start(), DIGITS, 1, 12, not_after=".")
         if start >= 0:
             add(RULE_MIXED, start, m.end(), _qian_suggestion(int(text[start : m.start()]), m),
@@ -72,7 +73,7 @@ def check(text: str, protected: SpanSet) -> list[Finding]:
                 add(RULE_DATE, start, m.end(), None, "同一日期中阿拉伯数字与汉字数字不应混用")
     _malformed_dates(text, add)
     done = 0
-    for m in SPACED_DIGIT.finditer(text):
+    for m in SPACED_DIGIT.finditer(text) if any(c in text for c in SPACES) else ():
         if m.start() < done:
             continue
         start = m.start()

@@ -49,6 +49,7 @@ RULE_ORG_CODE = "pii.organization-code"
 # 组织机构代码 (GB 11714-1997): eight digits or capitals, a hyphen, the check character.
 ORG_CODE = re.compile(r"[0-9A-Za-z]{8}-?[0-9Xx]")
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+ORG_CODE_LABEL = "组织机构代码"
 CONTEXT = 16
 # A mobile-shaped number followed by a unit is a quantity (地区生产总值13194481181元).
 QUANTITY_UNITS = frozenset("元万亿人户名件次个吨台辆套间亩米千克斤页条笔%‰")
@@ -78,10 +79,11 @@ def scan(doc: Document) -> PiiScan:
         if not uscc.is_valid(code):
             found.append(finding(folded, RULE_CREDIT, Category.PII, Severity.WARNING, m.start(), m.end(), None,
                                  "统一社会信用代码校验位不符，请核对"))
-    for m in ORG_CODE.finditer(folded):
+    # An organisation code counts only after its label: without the label, none is scanned for.
+    for m in ORG_CODE.finditer(folded) if ORG_CODE_LABEL in folded else ():
         if not _standalone(folded, m.start(), m.end()) or any(s < m.end() and m.start() < e for s, e in spans):
             continue
-        if "组织机构代码" not in line_before(folded, m.start(), CONTEXT):
+        if ORG_CODE_LABEL not in line_before(folded, m.start(), CONTEXT):
             continue
         spans.append((m.start(), m.end()))
         code = m.group().upper().replace("-", "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from itertools import chain
 
+from checking.checks.scan import finditer_from
 from checking.checks.spans import SpanSet, finding, is_han
 from checking.findings import Category, Finding, Severity
 from lexicon.compiled import CompiledLexicon
@@ -13,14 +14,17 @@ FULL = {",": "，", ";": "；", "?": "？", "!": "！", ":": "：", "(": "（", 
 # Patterns start with a literal or an ASCII class (fast to scan; a repeat such as [0-9]{4} is not, so
 # it is written [0-9][0-9]{3}); neighbours are checked after.
 HALF = re.compile("[,;?!:()]")
+HALF_RUN = re.compile("[,;?!:()]+")
 # A full stop is only looked at where no letter or digit stands on either side (not 1.5, 附件.docx).
 STOP = re.compile(r"\.(?<![0-9A-Za-z.]\.)(?![0-9A-Za-z.])")
 SPACES = " \t\u3000\u00a0"
 # A full stop ends a Chinese sentence when the text goes on in Chinese, or not at all (not 附件.docx, 1.5).
 STOP_FOLLOWERS = frozenset(SPACES + "\n”’）》」』")
 SPACE_BEFORE = re.compile(f"[{SPACES}]+(?=[，。、；：？！）》”’])")
+SPACE_RUN = re.compile(f"[{SPACES}]+")  # where SPACE_BEFORE can start
 CLOSERS = frozenset("）》”’」』")
 ORDINAL_UNITS = "条|款|项|章|节|页|届|次|期|号|批|位|名"
+DASHES = ("-", "－", "–", "~", "～")
 YEAR_RANGE = re.compile(r"([0-9][0-9]{3})(年?)[ \t]*[-－–~～][ \t]*([0-9]{4})年")
 ORDINAL_RANGE = re.compile(rf"第([0-9]+)[ \t]*[-－–~～][ \t]*([0-9]+)[ \t]*({ORDINAL_UNITS})")
 # Two years with nothing but spaces between them (the dash lost in copying): 2021 2025年, 20212025年.
@@ -28,7 +32,8 @@ YEARS_NO_DASH = re.compile(r"[12][0-9]{3}(年?)[ \t]*[12][0-9]{3}年")
 ORDINALS_NO_DASH = re.compile(rf"第([0-9]+)[ \t]+([0-9]+)({ORDINAL_UNITS})")
 CN_DIGITS = "一二三四五六七八九"
 ESTIMATE = re.compile(f"、([{CN_DIGITS}十])(?=[天日年月个人次倍岁名家项种批轮周里斤米元])")
-BETWEEN_TITLES = re.compile("》、《|”、“|\"、\"")
+TITLE_PAIRS = ("》、《", "”、“", '"、"')
+BETWEEN_TITLES = re.compile("|".join(TITLE_PAIRS))
 BEFORE_CONJ = re.compile("、(?=以及|或者|和|与|及|或)")
 CONJ_WORD_FREQ = 100  # 和谐, 与会, 及时: the conjunction character starts an ordinary word
 
@@ -40,6 +45,11 @@ RULE_CONJ = "punctuation.comma-before-conjunction"
 RULE_SPACE = "punctuation.space-before"
 
 
+def has_any(text: str, parts: str | tuple[str, ...]) -> bool:
+    """Whether ``text`` contains one of ``parts`` (characters of a string, or strings)."""
+    return any(part in text for part in parts)
+
+
 def check(text: str, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
     """``text``: the draft without invisible characters (CheckContext.plain)."""
     out: list[Finding] = []
@@ -48,7 +58,7 @@ def check(text: str, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
         if not protected.touches(start, end):
             out.append(finding(text, rule, Category.PUNCTUATION, Severity.WARNING, start, end, suggestion, message))
 
-    for m in chain(HALF.finditer(text), STOP.finditer(text)):
+    for m in chain(finditer_from(HALF, text, HALF_RUN), STOP.finditer(text)):
         mark, at = m.group(), m.start()
         start = at
         while start > 0 and text[start - 1] in SPACES:
@@ -63,10 +73,11 @@ def check(text: str, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
         if before or (mark in "()" and after):
             kind = "括号" if mark in "()" else "标点"
             add(RULE_HALF, start, at + 1, FULL[mark], f"中文文本中应使用全角{kind}“{FULL[mark]}”")
-    for m in SPACE_BEFORE.finditer(text):
+    # Patterns that need a character or phrase the text lacks are not scanned for (found faster).
+    for m in finditer_from(SPACE_BEFORE, text, SPACE_RUN):
         if m.start() > 0 and text[m.start() - 1] not in "\n" + SPACES:
             add(RULE_SPACE, m.start(), m.end(), "", "标点符号前不应有空格")
-    for m in YEAR_RANGE.finditer(text):
+    for m in YEAR_RANGE.finditer(text) if has_any(text, DASHES) else ():
         if m.start() > 0 and text[m.start() - 1].isdigit():
             continue
         add(RULE_RANGE, m.start(), m.end(), f"{m.group(1)}{m.group(2)}—{m.group(3)}年",
@@ -89,7 +100,7 @@ def check(text: str, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
         if a and a in CN_DIGITS and (start == 0 or text[start - 1] not in "第十" + CN_DIGITS):
             if (CN_DIGITS + "十").index(b) == CN_DIGITS.index(a) + 1:
                 add(RULE_ESTIMATE, start, m.end(), a + b, "相邻数字连用表示概数，中间不用顿号")
-    for m in BETWEEN_TITLES.finditer(text):
+    for m in BETWEEN_TITLES.finditer(text) if has_any(text, TITLE_PAIRS) else ():
         add(RULE_TITLES, m.start() + 1, m.end() - 1, "", "书名号或引号标示的并列成分之间通常不用顿号")
     for m in BEFORE_CONJ.finditer(text):
         after = text[m.end() : m.end() + 2]

@@ -33,14 +33,16 @@ RULE_LEVEL = "secrecy.level-word"
 def check(doc: Document, lex: CompiledLexicon) -> list[Finding]:
     text, visible = doc.text, doc.visible.text
     found = []
-    for pattern in (MARKING, LABELLED, BARE_LINE, BRACKETED, UNSTARRED):
+    # Every pattern contains a level (绝密, 机密, 秘密): without one, none is scanned for.
+    patterns = (MARKING, LABELLED, BARE_LINE, BRACKETED, UNSTARRED, LEVEL_WORD) if _has_level(visible) else ()
+    for pattern in patterns[:-1]:
         for m in pattern.finditer(visible):
             start, end = doc.span_of_visible(*_trim(visible, m.start(), m.end()))
             found.append(
                 finding(text, RULE_MARKING, Category.SECRECY, Severity.ERROR, start, end, None,
                         "密级标志：含密级标志的内容不得公开发布，须经保密审查")
             )
-    for m in LEVEL_WORD.finditer(visible):
+    for m in LEVEL_WORD.finditer(visible) if patterns else ():
         start, end = doc.span_of_visible(m.start(), m.end())
         found.append(
             finding(text, RULE_LEVEL, Category.SECRECY, Severity.WARNING, start, end, None,
@@ -54,6 +56,10 @@ def check(doc: Document, lex: CompiledLexicon) -> list[Finding]:
                     term.note or "内部或涉密标识，不得公开发布")
         )
     return [_as_mention(text, f) if _quoted_in_sentence(text, f.start, f.end) else f for f in keep_longest(found)]
+
+
+def _has_level(text: str) -> bool:
+    return "绝密" in text or "机密" in text or "秘密" in text
 
 
 def _quoted_in_sentence(text: str, start: int, end: int) -> bool:
