@@ -318,6 +318,8 @@ def run(args: argparse.Namespace, home: Path, pg: str | None) -> None:
     server = None
     try:
         env = env_for(home, db.url)
+        if args.switch_ms is not None:
+            env["SANSHEN_SWITCH_INTERVAL_MS"] = str(args.switch_ms)
         subprocess.run([SANSHEN, "init"], env=env, check=True, stdout=subprocess.DEVNULL)
         print(f"[{label}] seeding {args.drafts} drafts in {home}", file=sys.stderr)
         accounts = seed(home, db.url, args.drafts)
@@ -352,7 +354,8 @@ def run(args: argparse.Namespace, home: Path, pg: str | None) -> None:
         while pubs[2] and time.monotonic() < tail:  # the last approvals get the goal's 30 s
             time.sleep(2)
             pubs = publication_waits(db.url, since, until)
-        summarize(label, baseline, mix, args.seconds, (load_before, load_after), pubs, cpu)
+        shown = label + (f", SANSHEN_SWITCH_INTERVAL_MS={args.switch_ms:g}" if args.switch_ms is not None else "")
+        summarize(shown, baseline, mix, args.seconds, (load_before, load_after), pubs, cpu)
     finally:
         if server is not None:
             server.stop()
@@ -371,6 +374,8 @@ def main() -> None:
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
     parser.add_argument("--inline", action="store_true", help="serve's dispatcher without Prefect (serve --inline)")
     parser.add_argument("--profile", action="store_true", help="py-spy record the serve process during the mix")
+    parser.add_argument("--switch-ms", type=float, default=None,
+                        help="SANSHEN_SWITCH_INTERVAL_MS for the server (default: the setting's default)")
     parser.add_argument("--gil", action="store_true", help="with --profile: only samples holding the GIL (py-spy --gil)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the data directories under this folder")
     args = parser.parse_args()

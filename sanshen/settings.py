@@ -147,6 +147,10 @@ class Settings:
         "SANSHEN_PREFECT_DRAFT_SLOTS", kinds.FLAG,
         "发布、撤稿、到期下线另取 Prefect 的每稿件并发槽（1/0）；发件箱键与站点的数据库锁已保证每稿件同一时刻只有一项在执行，"
         "取槽每次发布多约 1 秒的 Prefect API 往返", default="0")
+    switch_interval_ms: float = _setting(
+        "SANSHEN_SWITCH_INTERVAL_MS", kinds.HOURS,
+        "sanshen serve 中一个线程持有 Python 全局解释器锁、另一线程在等时的最长时间（毫秒，正数；Python 默认 5）："
+        "请求的每条 SQL 语句都要重新取得这把锁，取值小则负载下签批等锁的时间短", default="1")
 
     @property
     def site_store_url(self) -> str:
