@@ -16,10 +16,12 @@ baseline's p95, errors (5xx, unexpected statuses, connection errors; 409 refusal
 are counted apart), the publications completed during the run and how long each draft approved
 during the run waited to be published (after the run the server gets up to 30 s more to publish
 the last approvals). Not a test; nothing is asserted. With --profile, py-spy records the serve
-process during the mix (collapsed stacks, ``profile-<database>.txt`` in the data directory: add --keep).
+process during the mix (collapsed stacks, ``profile-<database>.txt`` in the data directory: add --keep;
+--gil: only samples holding the GIL). Also printed: the CPU seconds of the serve process, of its children
+and of locust during the mix.
 
     .venv/bin/python bench/bench_load.py [--drafts 120] [--seconds 60] [--users 16]
-        [--pg postgresql+psycopg://user:pass@127.0.0.1/postgres] [--profile] [--keep DIR]
+        [--pg postgresql+psycopg://user:pass@127.0.0.1/postgres] [--profile [--gil]] [--keep DIR] [--switch-ms MS]
 """
 
 from __future__ import annotations
