@@ -16,10 +16,12 @@ baseline's p95, errors (5xx, unexpected statuses, connection errors; 409 refusal
 are counted apart), the publications completed during the run and how long each draft approved
 during the run waited to be published (after the run the server gets up to 30 s more to publish
 the last approvals). Not a test; nothing is asserted. With --profile, py-spy records the serve
-process during the mix (collapsed stacks, ``profile-<database>.txt`` in the data directory: add --keep).
+process during the mix (collapsed stacks, ``profile-<database>.txt`` in the data directory: add --keep;
+--gil: only samples holding the GIL). Also printed: the CPU seconds of the serve process, of its children
+and of locust during the mix.
 
     .venv/bin/python bench/bench_load.py [--drafts 120] [--seconds 60] [--users 16]
-        [--pg postgresql+psycopg://user:pass@127.0.0.1/postgres] [--profile] [--keep DIR]
+        [--pg postgresql+psycopg://user:pass@127.0.0.1/postgres] [--profile [--gil]] [--keep DIR] [--switch-ms MS]
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -44,9 +47,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+import psutil  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
-from sanshen.service import drafts, users  # noqa: E402
+from sanshen.service import checks, drafts, users  # noqa: E402
 from sanshen.service.context import AppContext  # noqa: E402
 from sanshen.settings import Settings  # noqa: E402
 from storage.clock import system_clock  # noqa: E402
@@ -127,6 +131,7 @@ def seed(home: Path, db_url: str, n: int) -> list[dict]:
             d = drafts.submit(ctx, editors[i % len(editors)], drafts.SubmitInput(
                 title=f"关于第{i}项民生保障工作的通知", body=BODY + f"第{i}项。\n", column="通知公告", kind="notice", disclosure="主动公开"),
                 now=ctx.clock())
+            checks.run_pending(ctx, draft_id=d.id, revision=1)  # the automated pass first: a draft being checked cannot be signed
             for stage in human[: i % len(human)]:
                 for person in people.values():
                     if not stage.roles & set(person.roles):
@@ -195,6 +200,30 @@ def run_locust(server: Server, home: Path, accounts_file: Path, *, mode: str, se
     return [r for r in rows if r["at"] >= start + RAMP_S]  # the users' start-up is not the steady state
 
 
+def cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the serve process (all its threads) and by its
+    children (the automated pass's process pool, Prefect's embedded API), each apart."""
+    try:
+        proc = psutil.Process(pid)
+        own = proc.cpu_times()
+        children = 0.0
+        for child in proc.children(recursive=True):
+            try:
+                t = child.cpu_times()
+                children += t.user + t.system
+            except psutil.NoSuchProcess:
+                pass
+        return {"serve": own.user + own.system, "children": children}
+    except psutil.NoSuchProcess:
+        return {"serve": float("nan"), "children": float("nan")}
+
+
+def locust_cpu() -> float:
+    """CPU seconds used by the waited-for children of this process (the locust runs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
@@ -233,7 +262,8 @@ def publication_waits(db_url: str, since: datetime, until: datetime) -> tuple[in
     return published_in_run, waits, not_published
 
 
-def summarize(label: str, baseline: list[dict], mix: list[dict], seconds: int, load: tuple, pubs) -> None:
+def summarize(label: str, baseline: list[dict], mix: list[dict], seconds: int, load: tuple, pubs,
+              cpu: dict[str, float] | None = None) -> None:
     def split(records):
         by: dict[str, list[dict]] = {}
         for r in records:
@@ -260,6 +290,11 @@ def summarize(label: str, baseline: list[dict], mix: list[dict], seconds: int, l
             kinds[key] = kinds.get(key, 0) + 1
         if kinds:
             print(f"  {what} by action/status/code:", ", ".join(f"{a} {s} {c}: {n}" for (a, s, c), n in sorted(kinds.items())))
+    if cpu:
+        n = max(len(mix), 1)
+        print(f"CPU during the mix: serve process {cpu['serve']:.1f} s ({1000 * cpu['serve'] / n:.1f} ms per request, "
+              f"{cpu['serve'] / max(span, 1):.2f} cores), its children (check pool, Prefect API) {cpu['children']:.1f} s, "
+              f"locust {cpu['locust']:.1f} s ({cpu['locust'] / max(span, 1):.2f} cores)")
     print(f"{'action':8} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95/columns':>12}")
     for action in ACTIONS:
         times = [r["ms"] for r in split(mix).get(action, [])]
@@ -285,6 +320,8 @@ def run(args: argparse.Namespace, home: Path, pg: str | None) -> None:
     server = None
     try:
         env = env_for(home, db.url)
+        if args.switch_ms is not None:
+            env["SANSHEN_SWITCH_INTERVAL_MS"] = str(args.switch_ms)
         subprocess.run([SANSHEN, "init"], env=env, check=True, stdout=subprocess.DEVNULL)
         print(f"[{label}] seeding {args.drafts} drafts in {home}", file=sys.stderr)
         accounts = seed(home, db.url, args.drafts)
@@ -301,13 +338,16 @@ def run(args: argparse.Namespace, home: Path, pg: str | None) -> None:
         if args.profile:
             out = home / f"profile-{label.lower()}.txt"
             spy = subprocess.Popen([PYSPY, "record", "-p", str(server.proc.pid), "-d", str(args.seconds), "-r", "50",
-                                    "-f", "raw", "-o", str(out), "--nonblocking"],
+                                    "-f", "raw", "-o", str(out), "--nonblocking", *(["--gil"] if args.gil else [])],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print(f"[{label}] mix {args.seconds} s, {args.users} users", file=sys.stderr)
         since = system_clock()
+        cpu_before, locust_before = cpu_seconds(server.proc.pid), locust_cpu()
         mix = run_locust(server, home, accounts_file, mode="mix", seconds=args.seconds, users_n=args.users,
                          wait=args.wait)
         until = system_clock()
+        cpu_after, locust_after = cpu_seconds(server.proc.pid), locust_cpu()
+        cpu = {k: cpu_after[k] - cpu_before[k] for k in cpu_before} | {"locust": locust_after - locust_before}
         load_after = os.getloadavg()[0]
         if spy is not None:
             spy.wait()
@@ -316,7 +356,8 @@ def run(args: argparse.Namespace, home: Path, pg: str | None) -> None:
         while pubs[2] and time.monotonic() < tail:  # the last approvals get the goal's 30 s
             time.sleep(2)
             pubs = publication_waits(db.url, since, until)
-        summarize(label, baseline, mix, args.seconds, (load_before, load_after), pubs)
+        shown = label + (f", SANSHEN_SWITCH_INTERVAL_MS={args.switch_ms:g}" if args.switch_ms is not None else "")
+        summarize(shown, baseline, mix, args.seconds, (load_before, load_after), pubs, cpu)
     finally:
         if server is not None:
             server.stop()
@@ -335,6 +376,9 @@ def main() -> None:
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
     parser.add_argument("--inline", action="store_true", help="serve's dispatcher without Prefect (serve --inline)")
     parser.add_argument("--profile", action="store_true", help="py-spy record the serve process during the mix")
+    parser.add_argument("--switch-ms", type=float, default=None,
+                        help="SANSHEN_SWITCH_INTERVAL_MS for the server (default: the setting's default)")
+    parser.add_argument("--gil", action="store_true", help="with --profile: only samples holding the GIL (py-spy --gil)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the data directories under this folder")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="sanshen-bench-load-"))

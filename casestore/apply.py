@@ -51,6 +51,9 @@ class _Users:
         self._now = now
         self._ids: dict[str, int] = {}
 
+    def known(self, name: str, uid: int) -> None:
+        self._ids[name] = uid
+
     def id(self, name: str) -> int:
         if name not in self._ids:
             if name == SYSTEM_USER:
@@ -91,14 +94,18 @@ def apply_events(
     now: datetime,
     actor: str | None = None,
     workflow: WorkflowDef | None = None,
+    actor_id: int | None = None,
 ) -> None:
     """Write the rows, audit events and outbox rows for the events of one transition.
 
-    ``actor`` names who acted, for events that carry no user of their own.
+    ``actor`` names who acted, for events that carry no user of their own; ``actor_id``, when the
+    caller knows it (the signed-in person), spares looking the name up.
     ``workflow`` decides whether an approved draft passes the publication gate.
     """
     bump_lock(session, draft)
     users = _Users(session, now)
+    if actor is not None and actor_id is not None:
+        users.known(actor, actor_id)
     route = False
     for event in events:
         route |= _write(session, draft, event, users, now=now, workflow=workflow)
@@ -118,7 +125,9 @@ def apply_events(
             draft_id=draft.id,
             payload=event.payload(),
             at=now,
+            flush=False,
         )
+    session.flush()  # the transition's audit events in one INSERT
 
 
 # Notifications that ask someone to act on a draft: read once the task is handled.

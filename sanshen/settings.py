@@ -49,7 +49,7 @@ class Settings:
     workflow_file: Path | None = _setting(
         "SANSHEN_WORKFLOW", kinds.PATH, "流程定义 TOML 文件", unset="内置“三审三校”")
     urgent_deadline_hours: float = _setting(
-        "SANSHEN_URGENT_HOURS", kinds.HOURS, "紧急稿件从提交到发布的总时限（小时）", default="5")
+        "SANSHEN_URGENT_HOURS", kinds.POSITIVE, "紧急稿件从提交到发布的总时限（小时）", default="5")
     webhook_url: str | None = _setting(
         "SANSHEN_WEBHOOK_URL", kinds.WEB_ADDRESS, "发布时向此地址推送 JSON", unset="不推送")
     webhook_secret: str | None = _setting(
@@ -108,7 +108,7 @@ class Settings:
     integrity_minutes: float = _setting(
         "SANSHEN_INTEGRITY_MINUTES", kinds.SECONDS, "后台防篡改监测的间隔（分钟）；0 为不定时运行", default="60")
     link_sweep_hours: float = _setting(
-        "SANSHEN_LINK_SWEEP_HOURS", kinds.HOURS, "全站链接巡检（已发布页面的死链、跳转链接）的间隔（小时）", default="24")
+        "SANSHEN_LINK_SWEEP_HOURS", kinds.POSITIVE, "全站链接巡检（已发布页面的死链、跳转链接）的间隔（小时）", default="24")
     link_sweep_max_dead: int = _setting(
         "SANSHEN_LINK_SWEEP_MAX_DEAD", kinds.COUNT,
         "全站死链超过此数时通知管理员，`sanshen monitor links` 以退出码 1 结束", default="0")
@@ -155,6 +155,10 @@ class Settings:
         "SANSHEN_PREFECT_PENDING_GRACE", kinds.SECONDS,
         "Prefect 中一次运行已被某工作进程取走（PENDING）却超过此秒数（且超过租约）仍未开始，即视为该进程已停止，将运行标为崩溃",
         default="30")
+    switch_interval_ms: float = _setting(
+        "SANSHEN_SWITCH_INTERVAL_MS", kinds.POSITIVE,
+        "sanshen serve 中一个线程持有 Python 全局解释器锁、另一线程在等时的最长时间（毫秒，正数；Python 默认 5）："
+        "请求的每条 SQL 语句都要重新取得这把锁，取值小则负载下签批等锁的时间短", default="1")
 
     @property
     def site_store_url(self) -> str:

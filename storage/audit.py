@@ -62,9 +62,10 @@ def _normalise_payload(payload: dict) -> dict:
 
 def append_event(
     session: Session, *, action: str, actor: str | None, draft_id: int | None,
-    payload: dict, at: datetime,
+    payload: dict, at: datetime, flush: bool = True,
 ) -> AuditEvent:
-    """Append one event to the chain inside the caller's transaction."""
+    """Append one event to the chain inside the caller's transaction. ``flush=False``: the row is
+    written with the session's next flush (several appends of one transaction in one INSERT)."""
     seq, prev_hash = _next_link(session)
     payload = _normalise_payload(payload)
     actor = actor or None  # the CSV export cannot tell "" from null
@@ -74,7 +75,8 @@ def append_event(
     event = AuditEvent(seq=seq, at=datetime.fromisoformat(at_text), actor=actor, action=action,
                        draft_id=draft_id, payload=payload, prev_hash=prev_hash, hash=digest)
     session.add(event)
-    session.flush()
+    if flush:
+        session.flush()
     session.info[_TAIL] = (session.get_transaction(), seq, digest)
     return event
 

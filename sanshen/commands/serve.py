@@ -8,6 +8,7 @@ under SANSHEN_HOME.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from contextlib import ExitStack
 
@@ -57,6 +58,11 @@ def serve(
             thread.start()
         # uvicorn re-raises SIGTERM after its graceful shutdown; make that an exit that runs `finally`.
         signal.signal(signal.SIGTERM, _exit_on_signal)
+        # How long a thread may hold the GIL while another waits for it (SANSHEN_SWITCH_INTERVAL_MS;
+        # Python's default 5 ms). Every SQL statement of a request gives the GIL up while the database
+        # works and then waits to get it back behind whichever thread holds it (another request, the
+        # dispatcher): ~20 statements per sign-off, so that wait adds up under load.
+        sys.setswitchinterval(ctx.settings.switch_interval_ms / 1000)
         typer.echo(f"sanshen 已启动：http://{host}:{port}/ （数据目录 {ctx.settings.home}；Ctrl+C 停止）")
         try:
             uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True,

@@ -451,7 +451,7 @@ def _transition(ctx: "AppContext", actor: UserView, draft_id: int, step: Transit
         wf = ctx.workflows.of(session, draft)
         case = load_case(session, draft_id)
         events = step(wf, case)
-        apply_events(session, draft, events, now=now, actor=actor.name, workflow=wf)
+        apply_events(session, draft, events, now=now, actor=actor.name, workflow=wf, actor_id=actor.id)
         waived = {e.finding_id for e in events if isinstance(e, FindingWaived)}
         findings = tuple(replace(of, waived=of.waived or of.id in waived) for of in case.findings)
         return _view_of_case(draft, replace(case, findings=findings))

@@ -42,7 +42,7 @@ from sanshen.web.auth import (
     current_user,
     login_url,
     safe_next,
-    session_middleware,
+    SessionMiddleware,
 )
 from sanshen.web.limits import TOO_LARGE_MESSAGE, RequestSizeLimit
 from sanshen.web.render import STATIC_DIR, make_templates, page
@@ -66,13 +66,15 @@ def create_app(ctx: AppContext, *, clock: Clock | None = None, secret: bytes | N
     app.state.web = WebState(ctx=ctx, codec=SessionCodec(key), templates=make_templates(ctx.settings.time_zone), clock=clock or ctx.clock,
                              secure_cookies=ctx.settings.secure_cookies)
     app.state.metrics = metrics_registry(ctx)
-    app.middleware("http")(session_middleware)
+    app.add_middleware(SessionMiddleware)
     app.add_middleware(RequestSizeLimit)
+    # The API first: FastAPI matches a path against every included router in turn, and the pages'
+    # routers (none under /api/) would each be tried before it on every API request.
+    app.include_router(api.router)
     for module in (routes_auth, routes_drafts, routes_notifications, routes_admin, routes_lexicon,
                    routes_audit, routes_stats, routes_requests, routes_columns, routes_site, routes_sweeps,
                    routes_ops, routes_lists, routes_findings, routes_revisions, routes_opinions, routes_outbox):
         app.include_router(module.router, include_in_schema=False)
-    app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.state.site = site_of(ctx.settings)  # /site/ serves this store (routes_site.py)
     _install_error_pages(app)

@@ -11,7 +11,9 @@ from typing import Callable
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from review.workflow import ROLE_LABELS
 from sanshen.service import users
@@ -44,26 +46,49 @@ class CsrfRejected(Exception):
     message = "表单已失效或来源不明（缺少或错误的 CSRF 令牌），未做任何更改。请刷新页面后重试。"
 
 
-async def session_middleware(request: Request, call_next: Callable) -> Response:
-    """Decode the signed session cookie before the route; re-sign it after if it changed."""
-    if request.url.path.startswith(("/api/", "/static/")):
-        return await call_next(request)
-    web = request.app.state.web
-    cookie = request.cookies.get(SESSION_COOKIE)
-    original = web.codec.decode(cookie, now=epoch_seconds(web.clock))
-    request.state.session = original or Session.anonymous()
-    response = await call_next(request)
-    # Compared by value: an expired session decodes to a fresh anonymous one, which must be
-    # stored too, or its CSRF token would change on every request and sign-in could never pass.
-    if request.state.session is not original or web.codec.encode(original) != cookie:
-        response.set_cookie(
-            SESSION_COOKIE, web.codec.encode(request.state.session), max_age=web.codec.max_age,
-            httponly=True, samesite="lax", secure=web.secure_cookies, path="/",
-        )
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response
+class SessionMiddleware:
+    """Decode the signed session cookie before the route; re-sign it after if it changed.
+
+    A plain ASGI middleware (not Starlette's ``BaseHTTPMiddleware``, which runs every request,
+    the API's too, through a task group and a streamed copy of the response): the API (bearer
+    tokens, no cookies) and static files pass straight through; for the pages the cookie and the
+    headers are set on the response's start message."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(("/api/", "/static/")):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        web = request.app.state.web
+        cookie = request.cookies.get(SESSION_COOKIE)
+        original = web.codec.decode(cookie, now=epoch_seconds(web.clock))
+        request.state.session = original or Session.anonymous()  # scope["state"]: the route's request shares it
+
+        async def send_with_session(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                session = request.state.session
+                # Compared by value: an expired session decodes to a fresh anonymous one, which must be
+                # stored too, or its CSRF token would change on every request and sign-in could never pass.
+                if session is not original or web.codec.encode(original) != cookie:
+                    headers.append("set-cookie", _session_cookie(web, session))
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_session)
+
+
+def _session_cookie(web, session: Session) -> str:
+    """The Set-Cookie value storing ``session`` (as Starlette's ``Response.set_cookie`` writes it)."""
+    response = Response()
+    response.set_cookie(SESSION_COOKIE, web.codec.encode(session), max_age=web.codec.max_age,
+                        httponly=True, samesite="lax", secure=web.secure_cookies, path="/")
+    return response.headers["set-cookie"]
 
 
 def session_of(request: Request) -> Session:
