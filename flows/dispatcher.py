@@ -303,34 +303,34 @@ class Dispatcher:
         """Run the ready items among ``keys``, each claimed as it starts. A first run claims the next ready
         one among them that no one holds (one query per item: a worker running an overlapping run of the
         same keys takes the others, and neither spends a claim on an item the other has); a retried run
-        goes key by key, to redo the finished ones' work."""
+        goes key by key, to redo the finished ones' work. Once stopped, the rest are never claimed: they
+        stay ready for another run."""
+        ran = 0
         if not retried:
-            ran = 0
             while ran < len(keys) and not (ran and stop is not None and stop.is_set()):
-                now = self.clock()  # the rest are never claimed once stopped: they stay ready for another run
-                items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease, limit=1,
-                                     keys=keys)
-                if not items:
+                if not self._claim_and_run(tasks, keys=keys):
                     break
-                if items[0].taken_from:
-                    self._end_runs_of(items[0].taken_from, now)
-                self._run_item(items[0], now, tasks)
                 ran += 1
             return ran
-        ran = 0
         for n, key in enumerate(keys):
             if n and stop is not None and stop.is_set():
-                break  # the rest were never claimed: they stay ready for another run
-            now = self.clock()
-            items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease, limit=1, key=key)
-            if items:
-                if items[0].taken_from:
-                    self._end_runs_of(items[0].taken_from, now)
-                self._run_item(items[0], now, tasks)
+                break
+            if self._claim_and_run(tasks, key=key):
                 ran += 1
             else:
-                self._redo_finished(key, now, tasks)
+                self._redo_finished(key, self.clock(), tasks)
         return ran
+
+    def _claim_and_run(self, tasks: dict[str, Callable], **which) -> bool:
+        """Claim one ready item (``key=`` or ``keys=``) and run it; False if there was none."""
+        now = self.clock()
+        items = outbox.claim(self.engine, worker=self.worker, now=now, lease=self.config.lease, limit=1, **which)
+        if not items:
+            return False
+        if items[0].taken_from:
+            self._end_runs_of(items[0].taken_from, now)
+        self._run_item(items[0], now, tasks)
+        return True
 
     def _redo_finished(self, key: str, now: datetime, tasks: dict[str, Callable]) -> None:
         """A run retried from Prefect: do a finished item's work again (each kind is idempotent)."""
