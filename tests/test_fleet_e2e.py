@@ -47,6 +47,18 @@ def _delivered(engine) -> int:
         return s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "webhook.delivered"))
 
 
+def _runs_of_ended(prefect_server: str, pid: int) -> bool:
+    """No flow run of the worker with ``pid`` is still running or pending in Prefect."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    tag = worker_tag(f"{socket.gethostname()}:{pid}")
+    with temporary_settings({PREFECT_API_URL: prefect_server}), get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["sanshen-outbox"])))
+    return all(r.state.type.value in ("COMPLETED", "CRASHED") for r in runs if tag in r.tags)
+
+
 def _wait(condition, what: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -79,6 +91,9 @@ def test_two_workers_on_a_prefect_server_publish_every_draft_once_into_one_s3_si
         _wait(lambda: sorted(_published(engine)) == sorted(expected), "every draft published", 300)
         # webhooks are claimed after publications (outbox priority): the survivor delivers the last ones too
         _wait(lambda: _delivered(engine) >= N, "every webhook delivered", 120)
+        # the survivor marks the killed worker's runs crashed at the start of its next round (a run
+        # of up to 200 items may have carried the last ones)
+        _wait(lambda: _runs_of_ended(prefect_server, victim.pid), "the killed worker's runs ended", 120)
         took, out = stop_with_sigterm(survivor)
         assert survivor.returncode == 0, out
     finally:
