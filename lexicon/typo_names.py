@@ -84,15 +84,17 @@ def read_surnames(path: Path = SURNAMES_FILE) -> list[str]:
 
 
 def in_person_name(run: str, start: int, end: int, names: NameModel, words: Mapping[str, float]) -> bool:
-    """Whether the changed characters ``run[start:end]`` are the given name (or part of it) of a
-    name-like span: surname + one or two given-name characters, one of them distinctive, the
+    """Whether the changed characters ``run[start:end]`` are the given name (or part of it, or the
+    surname and part of it) of a name-like span: surname + one or two given-name characters, one of them distinctive, the
     whole no word of ``words`` (亓玉国, 常峥, 张维炜)."""
     for surname_len in (1, 2):
         for given_len in (1, 2):
             for first in range(max(0, end - surname_len - given_len), start - surname_len + 1):
                 given_at = first + surname_len
                 span_end = given_at + given_len
-                if given_at > start or span_end < end or span_end > len(run):
+                # the changed characters lie in the given name, or run from the surname into it
+                # (巩孝武 → 功效武): a surname changed alone is no evidence either way
+                if (given_at > start and end <= given_at) or span_end < end or span_end > len(run):
                     continue
                 given = run[given_at:span_end]
                 if run[first:given_at] in names.surnames and all(c in names.given_chars for c in given) \
