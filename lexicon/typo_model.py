@@ -16,8 +16,10 @@ from typing import Any
 
 import lexicon.typo_cache as cache
 import lexicon.typo_candidates as typo_candidates
+import lexicon.typo_names as typo_names
 import lexicon.typo_words as typo_words
 from lexicon.typo_candidates import CandidateMap, HomophoneIndex, char_readings
+from lexicon.typo_names import NameModel
 from lexicon.typo_scoring import Weights
 from lexicon.typo_words import WordModel
 
@@ -35,6 +37,8 @@ BUILD_INPUTS = (
     typo_words.JIEBA_DICT,
     typo_words.OFFICIAL_WORDS,
     typo_candidates.CONFUSION_FILE,
+    typo_names.SURNAMES_FILE,
+    Path(typo_names.__file__),
     *typo_candidates.PYPINYIN_DATA,
     Path(__file__),
     Path(typo_words.__file__),
@@ -56,6 +60,8 @@ class TypoModel:
     frequent_char_logp: float
     # character -> the log-probability of the likeliest short word containing it
     word_cap: dict[str, float] = field(repr=False)
+    # what looks like a person's name (lexicon/typo_names.py)
+    names: NameModel = field(repr=False)
 
     @classmethod
     def load(cls, weights: Weights | None = None, *, cache_dir: Path | None = None) -> "TypoModel":
@@ -89,6 +95,9 @@ class TypoModel:
             "rare_word_logp": self.rare_word_logp,
             "frequent_char_logp": self.frequent_char_logp,
             "word_cap": self.word_cap,
+            "surnames": cache.pack_strs(self.names.surnames),
+            "given_chars": cache.pack_strs(self.names.given_chars),
+            "distinctive": cache.pack_strs(self.names.distinctive),
         }
 
     @classmethod
@@ -106,6 +115,11 @@ class TypoModel:
             rare_word_logp=float(tables["rare_word_logp"]),
             frequent_char_logp=float(tables["frequent_char_logp"]),
             word_cap=tables["word_cap"],
+            names=NameModel(
+                surnames=frozenset(cache.unpack_strs(tables["surnames"])),
+                given_chars=frozenset(cache.unpack_strs(tables["given_chars"])),
+                distinctive=frozenset(cache.unpack_strs(tables["distinctive"])),
+            ),
         )
 
     @classmethod
@@ -147,6 +161,7 @@ class TypoModel:
             rare_word_logp=math.log(RARE_WORD_FREQ) + words.unknown_logp,
             frequent_char_logp=math.log(FREQUENT_CHAR_FREQ) + words.unknown_logp,
             word_cap=word_cap,
+            names=NameModel.build(typo_names.read_entries(typo_words.JIEBA_DICT), typo_names.read_surnames()),
         )
 
     def with_weights(self, weights: Weights) -> "TypoModel":

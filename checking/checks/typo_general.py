@@ -23,6 +23,7 @@ from lexicon.normalize import fold
 from lexicon.typo_candidates import Likeness
 from lexicon.typo_fills import examine, sound_alikes
 from lexicon.typo_model import HAN_RUN, TypoModel
+from lexicon.typo_names import margin
 from lexicon.typo_scoring import Weights
 from lexicon.typo_words import RunScores, score_run
 
@@ -45,6 +46,7 @@ class Suspect:
     gain: float
     likeness: Likeness
     features: tuple[float, ...]  # in the order of lexicon.typo_scoring.FEATURES
+    margin: float = 0.0  # what the score must beat the cutoff by: more inside a name (lexicon/typo_names.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,7 @@ def reported(runs: Sequence[tuple[int, Sequence[Suspect]]], weights: Weights) ->
         if not suspects:
             continue
         scored = [(weights.score(s.features), s) for s in suspects]
-        for s in strongest_disjoint([(v, s) for v, s in scored if v >= weights.cutoff]):
+        for s in strongest_disjoint([(v, s) for v, s in scored if v >= weights.cutoff + s.margin]):
             found.append((run_start + s.start, s))
     return found
 
@@ -203,6 +205,7 @@ class _RunContext:
             gain=gain,
             likeness=likeness,
             features=features,
+            margin=margin(run, start, end, word_end, model.names, logp),
         )
 
 

@@ -1,0 +1,119 @@
+"""What the general typo detector must not take for a typo: names of people, places and organisations.
+
+A name is no dictionary word, so the best segmentation around it is poor and a common word that
+sounds like it looks like a fine correction (周世敏 → 周市民, 浉河区 → 狮河区). Two pure rules say
+"this span looks like a name", and a replacement inside such a span must then beat the detector's
+cutoff by a margin (lexicon/typo_scoring.py), not only reach it:
+
+* a person's name: a surname (lexicon/data/typo/surnames.tsv) and one or two given-name characters
+  that jieba's own dictionary uses in the names it tags ``nr`` (三字人名), at least one of them a
+  character seldom used outside names (峥, 炜, 濂: used in names far more often than its frequency as a
+  word says), the whole no dictionary word;
+* a place or an organisation: the changed characters end at most two characters before a suffix
+  of place and organisation names (区, 县, 镇, 村, 街道, 局, 委, 办, 中心, 公司 …) that lies outside
+  the new word.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from lexicon.loader import DATA_DIR
+
+SURNAMES_FILE = DATA_DIR / "typo" / "surnames.tsv"
+# A given-name character is *distinctive* when log((uses in nr given names + 0.5) / (its jieba
+# frequency + 1)) reaches this: 峥 (1 use, frequency 27) -2.9 and 炜 -1.3 are; 健 (frequency 1514),
+# 敏, 里, 提 are not. Set on ECSpell odw.train and bench/real_text*.jsonl (bench/eval_typo.py).
+MIN_DISTINCTIVE = -3.0
+NAME_MARGIN = 2.0  # what a replacement inside a name-like span must beat the cutoff by
+PLACE_MARGIN = 1.0  # ... right before a place or organisation suffix
+PLACE_SUFFIXES = ("街道", "中心", "公司", "区", "县", "乡", "镇", "村", "局", "委", "办", "厅", "所")
+SUFFIX_GAP = 2  # characters allowed between the changed ones and the suffix (浉|河|区)
+
+
+@dataclass(frozen=True, slots=True)
+class NameModel:
+    surnames: frozenset[str]  # single and compound
+    given_chars: frozenset[str]  # characters jieba's nr entries use in given names
+    distinctive: frozenset[str]  # ... of which those seldom used outside names
+
+    @classmethod
+    def build(cls, entries: Iterable[tuple[str, int, str]], surnames: Iterable[str]) -> "NameModel":
+        """From dictionary ``entries`` (word, frequency, POS tag: jieba's dict.txt lines) and a
+        surname table: the given names are the last two characters of three-character ``nr``
+        entries opening with a single-character surname."""
+        surnames = frozenset(surnames)
+        uses: dict[str, int] = {}
+        freq: dict[str, int] = {}
+        for word, count, tag in entries:
+            if len(word) == 1:
+                freq[word] = count
+            if tag == "nr" and len(word) == 3 and word[0] in surnames:
+                for ch in word[1:]:
+                    uses[ch] = uses.get(ch, 0) + 1
+        distinctive = frozenset(c for c, n in uses.items() if distinctiveness(n, freq.get(c, 0)) >= MIN_DISTINCTIVE)
+        return cls(surnames=surnames, given_chars=frozenset(uses), distinctive=distinctive)
+
+
+def distinctiveness(uses: int, frequency: int) -> float:
+    return math.log((uses + 0.5) / (frequency + 1))
+
+
+def read_entries(path: Path) -> list[tuple[str, int, str]]:
+    """jieba's dict.txt: ``word frequency tag`` per line."""
+    entries = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 3:
+                entries.append((parts[0], int(parts[1]), parts[2]))
+    return entries
+
+
+def read_surnames(path: Path = SURNAMES_FILE) -> list[str]:
+    """The surnames of ``path`` (surname TAB source, # comments)."""
+    names = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip() and not line.startswith("#"):
+                names.append(line.split("\t", 1)[0].strip())
+    return names
+
+
+def in_person_name(run: str, start: int, end: int, names: NameModel, words: Mapping[str, float]) -> bool:
+    """Whether the changed characters ``run[start:end]`` are the given name (or part of it, or the
+    surname and part of it) of a name-like span: surname + one or two given-name characters, one of them distinctive, the
+    whole no word of ``words`` (亓玉国, 常峥, 张维炜)."""
+    for surname_len in (1, 2):
+        for given_len in (1, 2):
+            for first in range(max(0, end - surname_len - given_len), start - surname_len + 1):
+                given_at = first + surname_len
+                span_end = given_at + given_len
+                # the changed characters lie in the given name, or run from the surname into it
+                # (巩孝武 → 功效武): a surname changed alone is no evidence either way
+                if (given_at > start and end <= given_at) or span_end < end or span_end > len(run):
+                    continue
+                given = run[given_at:span_end]
+                if run[first:given_at] in names.surnames and all(c in names.given_chars for c in given) \
+                        and any(c in names.distinctive for c in given) and run[first:span_end] not in words:
+                    return True
+    return False
+
+
+def before_place_suffix(run: str, end: int) -> bool:
+    """Whether a place or organisation suffix starts within SUFFIX_GAP characters after ``end``."""
+    return any(run.startswith(suffix, at) for at in range(end, min(end + SUFFIX_GAP, len(run)) + 1)
+               for suffix in PLACE_SUFFIXES)
+
+
+def margin(run: str, start: int, end: int, word_end: int, names: NameModel, words: Mapping[str, float]) -> float:
+    """What a replacement of ``run[start:end]`` (its new word ending at ``word_end``) must beat the
+    cutoff by: the larger margin of the name rules it meets, else 0."""
+    if in_person_name(run, start, end, names, words):
+        return NAME_MARGIN
+    if before_place_suffix(run, max(end, word_end)):
+        return PLACE_MARGIN
+    return 0.0
