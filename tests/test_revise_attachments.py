@@ -97,7 +97,7 @@ def test_removing_the_only_attachment_is_a_new_revision_without_it(team):
 REFUSED = {
     "bad_attachment_type": AttachmentChange(add=(AttachmentInput("旧格式.doc", b"\xd0\xcf\x11\xe0"),)),
     "attachment_too_big": AttachmentChange(add=(AttachmentInput("大.pdf", b"%PDF" + bytes(drafts.MAX_ATTACHMENT_BYTES)),)),
-    "unknown_attachment": AttachmentChange(remove=("没有这个.pdf",)),
+    "no_such_attachment": AttachmentChange(remove=("没有这个.pdf",)),
     "duplicate_attachment": AttachmentChange(add=(AttachmentInput("议程.pdf", GOOD), AttachmentInput("议程.pdf", GOOD))),
 }
 

@@ -182,7 +182,7 @@ def _apply_change(old: Sequence[Attachment], change: AttachmentChange) -> tuple[
     unknown = [n for n in change.remove if n not in names]
     if unknown:
         listed = "、".join(sorted(names)) or "（当前版本没有附件）"
-        raise InvalidInput("unknown_attachment", f"当前版本没有名为“{'、'.join(unknown)}”的附件；现有附件：{listed}")
+        raise InvalidInput("no_such_attachment", f"当前版本没有名为“{'、'.join(unknown)}”的附件；现有附件：{listed}")
     new = {a.filename: _FileRow(a.filename, a.sha256, len(a.data), a.media_type, a.data) for a in change.add}
     files: list[_FileRow] = []
     for a in old:  # a replaced file takes its old place
