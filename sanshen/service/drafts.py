@@ -146,10 +146,6 @@ class AttachmentChange:
     add: tuple[AttachmentInput, ...] = ()
     remove: tuple[str, ...] = ()
 
-    @property
-    def empty(self) -> bool:
-        return not self.add and not self.remove
-
 
 @dataclass(frozen=True)
 class _FileRow:
@@ -177,7 +173,7 @@ def _clean_change(change: AttachmentChange | None) -> AttachmentChange:
 
 def _apply_change(old: Sequence[Attachment], change: AttachmentChange) -> tuple[list[_FileRow], dict]:
     """The new revision's attachments and what changed (for the audit trail): the old files not
-    removed or replaced by a new file of the same name, then the new files."""
+    removed, each replaced in its place by a new file of the same name, then the other new files."""
     names = {a.filename for a in old}
     unknown = [n for n in change.remove if n not in names]
     if unknown:
@@ -185,13 +181,15 @@ def _apply_change(old: Sequence[Attachment], change: AttachmentChange) -> tuple[
         raise InvalidInput("no_such_attachment", f"当前版本没有名为“{'、'.join(unknown)}”的附件；现有附件：{listed}")
     new = {a.filename: _FileRow(a.filename, a.sha256, len(a.data), a.media_type, a.data) for a in change.add}
     files: list[_FileRow] = []
+    placed: set[str] = set()
     for a in old:  # a replaced file takes its old place
         if a.filename in new:
-            if new[a.filename] not in files:
+            if a.filename not in placed:
                 files.append(new[a.filename])
+                placed.add(a.filename)
         elif a.filename not in change.remove:
             files.append(_FileRow(a.filename, a.sha256, a.size, a.media_type, a.data))
-    files += [f for f in new.values() if f not in files]
+    files += [f for name, f in new.items() if name not in placed]
     gone = [a for a in old if a.filename in change.remove or a.filename in new]
     record = {
         "added": [{"name": a.filename, "sha256": a.sha256, "size": a.size} for a in new.values()],
