@@ -28,17 +28,20 @@ from review.carry import Found, carried_waivers
 from review.case import SYSTEM_USER
 from review.events import Event, WaiverCarried
 from flows.findings import replace_findings
-from flows.recheck import SOURCES, CheckerFactory, DraftChecker, draft_meta, recheck_draft
+from flows.recheck import (  # noqa: F401 (MAX_PASSES, LexiconMoving: the pass's, named here too)
+    MAX_PASSES,
+    SOURCES,
+    CheckerFactory,
+    DraftChecker,
+    LexiconMoving,
+    draft_meta,
+    recheck_draft,
+)
 from storage import lexicon_revision
 from storage.db import transaction
 from storage.models import Attachment, CheckReport, Draft, FindingRow, Revision, User, Waiver
 
 SUPERSEDED = "superseded"
-MAX_PASSES = 3  # passes of one item before it goes back to the outbox while the lexicon keeps changing
-
-
-class LexiconMoving(RuntimeError):
-    """The lexicon changed during each of the passes tried: the item goes back to the outbox."""
 
 
 def run_check(engine: Engine, checkers: CheckerFactory, workflows: WorkflowVersions, *, draft_id: int,
@@ -53,17 +56,24 @@ def run_check(engine: Engine, checkers: CheckerFactory, workflows: WorkflowVersi
         done = _pass_once(engine, checkers(), workflows, draft_id=draft_id, revision=revision, now=now,
                           link_check=link_check)
         if done is not None:
+            done, policy = done
+            if policy is not None:  # the policy has its interpretation now: its "no interpretation" finding goes
+                try:
+                    recheck_draft(engine, checkers, draft_id=policy, now=now)
+                except LexiconMoving:  # each of those changes queued a re-check of every draft in review
+                    pass
             return done
     raise LexiconMoving(f"the lexicon changed during each of {MAX_PASSES} passes of draft {draft_id}")
 
 
 def _pass_once(engine: Engine, checker: DraftChecker, workflows: WorkflowVersions, *, draft_id: int,
-               revision: int, now: datetime, link_check: bool) -> str | None:
-    """One pass and, if its lexicon is still current, its findings stored (None: it was not)."""
+               revision: int, now: datetime, link_check: bool) -> tuple[str, int | None] | None:
+    """One pass and, if its lexicon is still current, its findings stored (None: it was not); what
+    happened, and the policy this draft interprets (to re-check)."""
     with transaction(engine, readonly=True) as s:
         draft = s.get(Draft, draft_id)
         if draft is None or draft.status != DraftStatus.CHECKING or draft.current_revision != revision:
-            return SUPERSEDED
+            return SUPERSEDED, None
         rev = current_revision(s, draft)
         files = s.scalars(select(Attachment).where(Attachment.revision_id == rev.id).order_by(Attachment.id)).all()
         has_interpretation = draft.kind == DraftKind.POLICY and interpretation_of(s, draft.id) is not None
@@ -72,7 +82,7 @@ def _pass_once(engine: Engine, checker: DraftChecker, workflows: WorkflowVersion
     with transaction(engine) as s:
         draft = s.get(Draft, draft_id, with_for_update=True)
         if draft.status != DraftStatus.CHECKING or draft.current_revision != revision:
-            return SUPERSEDED
+            return SUPERSEDED, None
         if checker.lexicon_revision is not None and lexicon_revision.held_in(s) != checker.lexicon_revision:
             return None  # stale: the lexicon changed while the pass ran
         rev = current_revision(s, draft)
@@ -88,9 +98,7 @@ def _pass_once(engine: Engine, checker: DraftChecker, workflows: WorkflowVersion
         if link_check:
             enqueue_links(s, draft_id, revision, now)
         policy = draft.interprets_id
-    if policy is not None:  # the policy now has its interpretation: its "no interpretation" finding goes away
-        recheck_draft(engine, checker, draft_id=policy, now=now)
-    return f"checked: {len(report.findings)} findings, {errors} errors"
+    return f"checked: {len(report.findings)} findings, {errors} errors", policy
 
 
 def _found(row: FindingRow) -> Found:

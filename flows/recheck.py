@@ -15,12 +15,18 @@ from checking.context import DraftMeta
 from checking.located import DraftReport
 from flows.findings import replace_findings
 from lexicon.vocabulary import DraftKind, DraftStatus
+from storage import lexicon_revision
 from storage.audit import append_event
 from storage.db import transaction
 from storage.models import Attachment, Draft
 
 SOURCES = ("submit", "recheck")  # reports of the automated pass (link checks are separate)
 STATUSES = (DraftStatus.IN_REVIEW, DraftStatus.RETURNED)
+MAX_PASSES = 3  # passes of one draft before its item goes back to the outbox while the lexicon keeps changing
+
+
+class LexiconMoving(RuntimeError):
+    """The lexicon changed during each of the passes tried: the item goes back to the outbox."""
 
 
 class DraftChecker(Protocol):
@@ -44,16 +50,36 @@ def draft_meta(draft: Draft, *, has_interpretation: bool = False) -> DraftMeta:
                      has_interpretation=has_interpretation)
 
 
-def recheck_drafts(engine: Engine, checker: DraftChecker, *, now: datetime) -> int:
-    """Re-check every draft in review; returns how many drafts' findings changed."""
+def _factory(checkers: CheckerFactory | DraftChecker) -> CheckerFactory:
+    """A factory as it is; one pass (a test's, or a caller's already built) always given back."""
+    return checkers if callable(checkers) else (lambda: checkers)
+
+
+def recheck_drafts(engine: Engine, checkers: CheckerFactory | DraftChecker, *, now: datetime) -> int:
+    """Re-check every draft in review; returns how many drafts' findings changed. ``checkers`` gives
+    the pass under the lexicon as it is then, asked again for each draft (and each pass of it)."""
     with transaction(engine, readonly=True) as s:
         ids = s.scalars(select(Draft.id).where(Draft.status.in_(STATUSES)).order_by(Draft.id)).all()
-    return sum(recheck_draft(engine, checker, draft_id=i, now=now) for i in ids)
+    return sum(recheck_draft(engine, checkers, draft_id=i, now=now) for i in ids)
 
 
-def recheck_draft(engine: Engine, checker: DraftChecker, *, draft_id: int, now: datetime) -> int:
+def recheck_draft(engine: Engine, checkers: CheckerFactory | DraftChecker, *, draft_id: int, now: datetime) -> int:
     """1 if the draft's findings changed, else 0. The revision is read, checked with no transaction
-    held (reading attachments takes time), and its findings replaced if it is still current."""
+    held (reading attachments takes time), and its findings replaced if it is still current and the
+    lexicon the pass ran under is still the database's. A pass whose lexicon changed meanwhile stores
+    nothing and runs again with a pass ``checkers`` builds then (the cached checker of a context is
+    rebuilt when the count of lexicon changes moved); after ``MAX_PASSES`` such passes
+    :class:`LexiconMoving` sends the item back to the outbox."""
+    factory = _factory(checkers)
+    for _ in range(MAX_PASSES):
+        changed = _recheck_once(engine, factory(), draft_id=draft_id, now=now)
+        if changed is not None:
+            return changed
+    raise LexiconMoving(f"the lexicon changed during each of {MAX_PASSES} re-checks of draft {draft_id}")
+
+
+def _recheck_once(engine: Engine, checker: DraftChecker, *, draft_id: int, now: datetime) -> int | None:
+    """One pass and, if its lexicon is still current, its findings stored (None: it was not)."""
     with transaction(engine, readonly=True) as s:
         draft = s.get(Draft, draft_id)
         if draft is None or draft.status not in STATUSES:
@@ -67,6 +93,8 @@ def recheck_draft(engine: Engine, checker: DraftChecker, *, draft_id: int, now: 
         draft = s.get(Draft, draft_id)
         if draft.status not in STATUSES or draft.current_revision != rev.number:
             return 0  # revised meanwhile (the new revision was checked then) or out of review
+        if checker.lexicon_revision is not None and lexicon_revision.held_in(s) != checker.lexicon_revision:
+            return None  # stale: the lexicon changed while the pass ran
         result = replace_findings(s, draft_id=draft.id, revision=rev.number, revision_id=rev.id,
                                   findings=report.findings, sources=SOURCES, source="recheck",
                                   lexicon_version=report.lexicon_version, now=now)

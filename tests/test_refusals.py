@@ -71,6 +71,8 @@ BEFORE = {
     **dict.fromkeys(["checking", "not_checking"], (1, 409)),
     # added with the schema fuzzer (tests/test_api_fuzz.py): an API body FastAPI cannot parse
     "bad_json": (2, 422),
+    # added with revisions that change attachments (tests/test_revise_attachments.py)
+    **dict.fromkeys(["duplicate_attachment", "no_such_attachment"], (2, 422)),
 }
 
 

@@ -80,10 +80,15 @@ def _published(engine) -> list[int]:
 
 def _runs_of(pid: int) -> list:
     """The outbox batch runs of the worker process ``pid`` (not its escalation sweeps)."""
-    from prefect.client.orchestration import get_client
     import socket
 
-    from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterTags
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterTags,
+    )
 
     tag = worker_tag(f"{socket.gethostname()}:{pid}")
     with get_client(sync_client=True) as client:

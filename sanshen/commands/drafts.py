@@ -72,6 +72,16 @@ def _after_pass(ctx, actor, view: DraftView, no_wait: bool) -> DraftView:
     return drafts.view(ctx, actor, view.id)
 
 
+def _attachment_files(paths: list[str]) -> tuple:
+    """Each named file as an attachment (its name is the file's own; a missing file exits 2)."""
+    from pathlib import Path
+
+    from sanshen.commands._common import read_bytes_file
+    from sanshen.service.drafts import AttachmentInput
+
+    return tuple(AttachmentInput(filename=Path(path).name, data=read_bytes_file(path)) for path in paths)
+
+
 def _no_wait_option() -> bool:
     return typer.Option(False, "--no-wait", help="不等待机器预审完成即返回（稿件为“检查中”，由后台的流程调度器检查）")
 
@@ -90,6 +100,7 @@ def submit(
     publish_at: str | None = typer.Option(None, "--publish-at",
                                           help="定时发布：不早于此时间（如 2026-12-01T09:00，北京时间；或带时区）"),
     expires_at: str | None = typer.Option(None, "--expires-at", help="到期下线：到此时间从网站撤下并留记录"),
+    attach: list[str] = typer.Option([], "--attach", help="附件（可重复）：.docx、.xlsx、.pdf、.txt 等或图片，随稿件发布"),
     no_wait: bool = _no_wait_option(),
     token: str | None = token_option(),
     as_json: bool = json_option(),
@@ -105,6 +116,7 @@ def submit(
             title=title, body=body, column=column, kind=kind, disclosure=disclosure,
             disclosure_reason=reason, urgent=urgent, interprets=interprets, disclosure_ground=ground,
             publish_at=moment(publish_at, what="定时发布时间"), expires_at=moment(expires_at, what="下线时间"),
+            attachments=_attachment_files(attach),
         ), now=ctx.clock())
         view = _after_pass(ctx, actor, view, no_wait)
     _emit(view, "已提交", as_json)
@@ -196,27 +208,34 @@ def return_(
 
 def revise(
     draft: int = typer.Argument(..., help="稿件号"),
-    file: str = typer.Argument(..., help="修改后的正文文件（UTF-8；- 表示标准输入）"),
+    file: str | None = typer.Argument(None, help="修改后的正文文件（UTF-8；- 表示标准输入）；只改附件时可省略，正文不变"),
     comment: str = typer.Option("", "--comment", help="修改说明"),
     title: str | None = typer.Option(None, "--title", help="新标题（不填则不变）"),
     yes: bool = typer.Option(False, "--yes", help="确认作废所列签批（不加时若会作废签批，只列出它们，不保存）"),
+    attach: list[str] = typer.Option([], "--attach",
+                                     help="新增附件（可重复）；与现有附件同名即替换它。未提及的附件原样保留"),
+    remove: list[str] = typer.Option([], "--remove", help="删除现有附件（按文件名，可重复；见 sanshen show）"),
     no_wait: bool = _no_wait_option(),
     token: str | None = token_option(),
     as_json: bool = json_option(),
 ) -> None:
-    """提交新版本：此前的签批作废（流程定义可保留仅改标点时的校对签批），从第一个未完成的人工环节重新开始。"""
+    """提交新版本：此前的签批作废（流程定义可保留仅改标点时的校对签批），从第一个未完成的人工环节重新开始。
+    可同时新增、替换（--attach 同名文件）或删除（--remove）附件。"""
     from sanshen.commands.opinions import warn_voided
     from sanshen.service import drafts
 
+    if file is None and not attach and not remove:
+        raise fail("请给出修改后的正文文件，或用 --attach / --remove 修改附件", 2)
     with app_context() as ctx:
-        body = read_text_file(file)
+        files = drafts.AttachmentChange(add=_attachment_files(attach), remove=tuple(remove))
         actor = acting_user(ctx, token)
-        preview = drafts.revision_preview(ctx, actor, draft, body, title=title)
+        body = read_text_file(file) if file is not None else drafts.show(ctx, actor, draft).body
+        preview = drafts.revision_preview(ctx, actor, draft, body, title=title, attachments=files)
         if preview.voided and not yes:
             warn_voided(preview)
             raise fail("未保存：确认后请加 --yes 重新执行", 1)
         view = drafts.revise(ctx, actor, draft, body, title=title, comment=comment, now=ctx.clock(),
-                             expect_voided=[f"{v.stage}:{v.user}" for v in preview.voided])
+                             expect_voided=[f"{v.stage}:{v.user}" for v in preview.voided], attachments=files)
         view = _after_pass(ctx, actor, view, no_wait)
     _emit(view, "已修改", as_json)
     _exit_if_blocking(view)

@@ -41,6 +41,10 @@ def diff(draft: int = typer.Argument(..., help="稿件号"),
         if line.kind != "same":
             text = "".join(f"{marks[p.kind][0]}{p.text}{marks[p.kind][1]}" for p in line.pieces)
             typer.echo(f"{line.new_no or line.old_no}\t{text}")
+    for a in d.attachments_removed:
+        typer.echo(f"删除附件：{a.name}（{a.size} 字节，SHA-256 {a.sha256[:12]}…）")
+    for a in d.attachments_added:
+        typer.echo(f"新增附件：{a.name}（{a.size} 字节，SHA-256 {a.sha256[:12]}…）")
 
 
 def register(app: typer.Typer) -> None:

@@ -77,19 +77,18 @@ def build_dispatcher(ctx: AppContext, *, use_prefect: bool = True, prefect_api_u
     With ``pool``, drafts' automated passes run in that process pool (``sanshen serve``)."""
     from flows.dispatcher import Dispatcher
     from sanshen.service.audit import anchor_of
-    from sanshen.service.draft_pass import DraftPass, PooledPass, TimedPass
+    from sanshen.service.draft_pass import PooledPass, TimedPass, current_pass
     from sanshen.service.site import site_of
     from sanshen.service.site_sweep import lexicon_pass
 
     def draft_checker() -> TimedPass:
         if pool is not None:
             return TimedPass(PooledPass(pool, lexicon_pass(ctx)), ctx.observe_check)
-        built = ctx.built_checker()
-        return TimedPass(DraftPass(built.checker, built.lexicon_revision), ctx.observe_check)
+        return TimedPass(current_pass(ctx), ctx.observe_check)
 
     return Dispatcher(
         engine=ctx.engine, workflow=ctx.workflow, workflows=ctx.workflows, site=site_of(ctx.settings),
-        checker_factory=lambda: DraftPass(ctx.checker), webhook=webhook_config(ctx),
+        checker_factory=lambda: current_pass(ctx), webhook=webhook_config(ctx),
         use_prefect=use_prefect, config=config or dispatcher_config(ctx.settings),
         after_site_write=_pause_hook(ctx.settings.fault_publish_pause), clock=ctx.clock,
         prefect_api_url=prefect_api_url, sweep_recipe=lambda: lexicon_pass(ctx), anchor=anchor_of(ctx.settings),

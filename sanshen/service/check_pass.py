@@ -52,8 +52,8 @@ def check_texts(
     else:  # refused as soon as the characters read so far pass the cap: no file is read further than that
         _within(max_chars, len(body) + len(title))
         if sum(len(a.data) for a in attachments) > API_MAX_ATTACHMENT_BYTES:
-            raise TooLarge("check_too_large", f"附件共 {sum(len(a.data) for a in attachments)} 字节，超过单次检查上限 "
-                                              f"{API_MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB；请分批检查，或提交稿件后由系统检查")
+            raise _too_large(f"附件共 {sum(len(a.data) for a in attachments)} 字节，超过单次检查上限 "
+                             f"{API_MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB；请分批检查，或提交稿件后由系统检查")
         texts, chars = [], len(body) + len(title)
         for a in attachments:
             budget = max_chars - chars
@@ -62,8 +62,8 @@ def check_texts(
             except InvalidInput as refused:
                 if refused.code != "attachment_too_big" or budget >= MAX_ATTACHMENT_TEXT_CHARS:
                     raise
-                raise TooLarge("check_too_large", f"待检查的内容超过单次检查上限 {max_chars} 字（读到附件“{a.name}”时）；"
-                                                  "请分段检查，或提交稿件后由系统检查") from None
+                raise _too_large(f"待检查的内容超过单次检查上限 {max_chars} 字（读到附件“{a.name}”时）；"
+                                 "请分段检查，或提交稿件后由系统检查") from None
             chars += sum(len(p.text) for p in texts[-1].passages)
     report = check_draft(checker, title=title, body=body, attachments=texts, meta=meta)
     read = {TITLE: title, BODY: body} | {p.location: p.text for t in texts for p in t.passages}
@@ -78,8 +78,12 @@ def check_texts(
 
 def _within(max_chars: int, total: int) -> None:
     if total > max_chars:
-        raise TooLarge("check_too_large", f"待检查的内容共 {total} 字，超过单次检查上限 {max_chars} 字；"
-                                          "请分段检查，或提交稿件后由系统检查")
+        raise _too_large(f"待检查的内容共 {total} 字，超过单次检查上限 {max_chars} 字；请分段检查，或提交稿件后由系统检查")
+
+
+def _too_large(message: str) -> TooLarge:
+    """The refusal of a check over one of its caps (HTTP 413), with what was too large."""
+    return TooLarge("check_too_large", message)
 
 
 def location_view(where: Location) -> LocationView:

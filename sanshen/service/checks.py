@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from flows.draftcheck import run_check
 from flows.dispatcher import DispatcherConfig, backoff
 from lexicon.vocabulary import DraftStatus
-from sanshen.service.draft_pass import DraftPass, TimedPass
+from sanshen.service.draft_pass import TimedPass, current_pass
 from storage import outbox
 from storage.clock import pause
 from storage.db import transaction
@@ -62,8 +62,7 @@ def run_pending(ctx: "AppContext", *, draft_id: int | None = None, revision: int
 
 
 def _draft_pass(ctx: "AppContext") -> TimedPass:
-    built = ctx.built_checker()
-    return TimedPass(DraftPass(built.checker, built.lexicon_revision), ctx.observe_check)
+    return TimedPass(current_pass(ctx), ctx.observe_check)
 
 
 def checking(ctx: "AppContext", draft_id: int) -> bool:

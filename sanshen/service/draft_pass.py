@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from checking.check import Checker
 from checking.context import DraftMeta
@@ -22,6 +22,9 @@ from lexicon.model import LexiconOverride
 from sanshen.checker import load_default_checker
 from sanshen.service.attachment_text import stored_attachment_text
 from storage.models import Attachment
+
+if TYPE_CHECKING:
+    from sanshen.service.context import AppContext
 
 T = TypeVar("T")
 
@@ -154,3 +157,11 @@ class PooledPass:
                        meta: DraftMeta) -> DraftReport:
         files = tuple(StoredFile(a.filename, a.data) for a in attachments)
         return self.pool.run(_pass_in_child, self.recipe, title, body, files, meta)
+
+
+def current_pass(ctx: "AppContext") -> DraftPass:
+    """The pass under the lexicon as the database has it now (the context's checker, rebuilt if some
+    process changed the lexicon since), with the count of lexicon changes it was built at: a re-check
+    compares it with the database's before it stores findings (flows/recheck.py)."""
+    built = ctx.built_checker()
+    return DraftPass(built.checker, built.lexicon_revision)

@@ -111,10 +111,7 @@ def _clean_submission(data: SubmitInput) -> SubmitInput:
     if key is not None:
         key = validate.one_line(key, what="幂等键", max_chars=128)
     for a in data.attachments:
-        validate.one_line(a.filename, what="附件文件名", max_chars=255)
-        if len(a.data) > MAX_ATTACHMENT_BYTES:
-            raise InvalidInput("attachment_too_big", f"附件“{a.filename}”超过 {MAX_ATTACHMENT_BYTES // 1048576} MB")
-        accepted_type(a.filename)  # by its name only: the file is read by the automated pass, off the request
+        _check_attachment(a)
     reason = validate.one_line(data.disclosure_reason or "", what="不公开理由", required=False) or None
     ground = validate.one_line(data.disclosure_ground or "", what="不予公开的法定依据", required=False) or None
     if ground is not None and WithholdGround.of(ground) is not None:
@@ -129,6 +126,76 @@ def _clean_submission(data: SubmitInput) -> SubmitInput:
         disclosure_ground=ground,
         idempotency_key=key,
     )
+
+
+def _check_attachment(a: AttachmentInput) -> None:
+    """The checks every attachment passes before it is stored (at submit and in a revision): a
+    one-line name, the size cap, a type the automated pass reads (by its name only: the file is read
+    by the pass, off the request)."""
+    validate.one_line(a.filename, what="附件文件名", max_chars=255)
+    if len(a.data) > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput("attachment_too_big", f"附件“{a.filename}”超过 {MAX_ATTACHMENT_BYTES // 1048576} MB")
+    accepted_type(a.filename)
+
+
+@dataclass(frozen=True)
+class AttachmentChange:
+    """What a revision does to the attachments of the revision it replaces: every file is kept
+    unless named in ``remove``; a file in ``add`` is added, and replaces a kept file of the same name."""
+
+    add: tuple[AttachmentInput, ...] = ()
+    remove: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _FileRow:
+    """One attachment of the new revision: copied from the old one or new."""
+
+    filename: str
+    sha256: str
+    size: int
+    media_type: str
+    data: bytes
+
+
+def _clean_change(change: AttachmentChange | None) -> AttachmentChange:
+    if change is None:
+        return AttachmentChange()
+    for a in change.add:
+        _check_attachment(a)
+    names = [a.filename for a in change.add]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise InvalidInput("duplicate_attachment", f"同一次修改中有同名的附件：{'、'.join(twice)}；每个文件名只能上传一个")
+    remove = tuple(validate.one_line(n, what="要删除的附件名", max_chars=255) for n in change.remove)
+    return AttachmentChange(add=change.add, remove=remove)
+
+
+def _apply_change(old: Sequence[Attachment], change: AttachmentChange) -> tuple[list[_FileRow], dict]:
+    """The new revision's attachments and what changed (for the audit trail): the old files not
+    removed, each replaced in its place by a new file of the same name, then the other new files."""
+    names = {a.filename for a in old}
+    unknown = [n for n in change.remove if n not in names]
+    if unknown:
+        listed = "、".join(sorted(names)) or "（当前版本没有附件）"
+        raise InvalidInput("no_such_attachment", f"当前版本没有名为“{'、'.join(unknown)}”的附件；现有附件：{listed}")
+    new = {a.filename: _FileRow(a.filename, a.sha256, len(a.data), a.media_type, a.data) for a in change.add}
+    files: list[_FileRow] = []
+    placed: set[str] = set()
+    for a in old:  # a replaced file takes its old place
+        if a.filename in new:
+            if a.filename not in placed:
+                files.append(new[a.filename])
+                placed.add(a.filename)
+        elif a.filename not in change.remove:
+            files.append(_FileRow(a.filename, a.sha256, a.size, a.media_type, a.data))
+    files += [f for name, f in new.items() if name not in placed]
+    gone = [a for a in old if a.filename in change.remove or a.filename in new]
+    record = {
+        "added": [{"name": a.filename, "sha256": a.sha256, "size": a.size} for a in new.values()],
+        "removed": [{"name": a.filename, "sha256": a.sha256, "size": a.size} for a in gone],
+    }
+    return files, record
 
 
 def _stage_name(wf: WorkflowDef, stage: str | None) -> str | None:
@@ -188,7 +255,7 @@ def _draft_view(session: Session, draft: Draft) -> DraftView:
 
 # --- saving a revision ---------------------------------------------------------------
 
-def _save_revision(session: Session, revision: Revision, files: list[Attachment]) -> None:
+def _save_revision(session: Session, revision: Revision, files: Sequence[Attachment | _FileRow]) -> None:
     """A new revision of a draft with copies of ``files`` (the attachments it keeps); its automated
     pass is queued by the transition's ``CheckQueued``."""
     session.add(revision)
@@ -316,7 +383,8 @@ def _create_draft(wf: WorkflowDef, session: Session, actor: UserView, draft: Dra
 
 def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, title: str | None = None,
            comment: str = "", now: datetime, expect_voided: Sequence[str] | None = None,
-           made_by: Callable[[Session, int], Sequence[Event]] | None = None, decider: bool = False) -> DraftView:
+           made_by: Callable[[Session, int], Sequence[Event]] | None = None, decider: bool = False,
+           attachments: AttachmentChange | None = None) -> DraftView:
     """A new revision: voids the sign-offs the workflow does not keep for this kind of change (by
     default all of them); the revision waits for its automated pass (检查中), after which review
     restarts at the first human stage not done and waivers of findings whose text and context are
@@ -325,23 +393,27 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
     ``expect_voided``: the sign-offs ("stage:user") the author was shown would be voided; if the
     revision would now void others, it is refused (someone signed in between). ``made_by``: extra
     events of the same transaction (an accepted suggested edit), given the session and the new
-    revision number."""
+    revision number. ``attachments``: files added, replaced or removed (the rest are kept); the new
+    bytes are part of the content hash, so no sign-off carries over to a changed attachment."""
     body = validate.body_text(body)
     title = validate.title_text(title) if title is not None else None
     comment = _comment(comment, what="修改说明")
+    wanted = _clean_change(attachments)
     with reading(ctx) as session:
         draft = _get_draft(session, draft_id)
         _require_reader(ctx.workflows.of(session, draft), actor, draft)
         old = current_revision(session, draft)
         read_version = draft.lock_version
         new_title = title or old.title
-        files = session.scalars(select(Attachment).where(Attachment.revision_id == old.id)
-                                .order_by(Attachment.id)).all()
+        old_files = session.scalars(select(Attachment).where(Attachment.revision_id == old.id)
+                                    .order_by(Attachment.id)).all()
+        files, record = _apply_change(old_files, wanted)
         digest = content_hash(new_title, body, (a.sha256 for a in files), old.meta)
         if digest == old.content_hash:
             raise Conflict("no_change", f"内容与当前第 {old.number} 版完全相同，未生成新的修订版本")
         meta = dict(old.meta)
-    change = classify(old.title, old.body, new_title, body)
+        same_files = sorted(a.sha256 for a in old_files) == sorted(a.sha256 for a in files)
+    change = classify(old.title, old.body, new_title, body, same_files=same_files)
     with action(ctx) as session:
         draft = _get_draft(session, draft_id)
         if draft.lock_version != read_version:
@@ -362,6 +434,9 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
             events += made_by(session, number)
         draft.title = new_title
         apply_events(session, draft, events, now=now, actor=actor.name, workflow=wf)
+        if record["added"] or record["removed"]:
+            append_event(session, action="revision.attachments", actor=actor.name, draft_id=draft_id, at=now,
+                         payload={"revision": number, **record})
         return _draft_view(session, draft)
 
 
@@ -419,17 +494,22 @@ def change_disclosure(ctx: "AppContext", actor: UserView, draft_id: int, *, disc
 
 
 def revision_preview(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *,
-                     title: str | None = None) -> RevisionPreview:
-    """What saving this text as a new revision would do to the sign-offs, before it is saved."""
+                     title: str | None = None, attachments: AttachmentChange | None = None) -> RevisionPreview:
+    """What saving this text (and these attachment changes) as a new revision would do to the
+    sign-offs, before it is saved."""
     body = validate.body_text(body)
     title = validate.title_text(title) if title is not None else None
+    wanted = _clean_change(attachments)
     with reading(ctx) as session:
         draft = _get_draft(session, draft_id)
         wf = ctx.workflows.of(session, draft)
         _require_reader(wf, actor, draft)
         old = current_revision(session, draft)
         case = load_case(session, draft_id)
-        change = classify(old.title, old.body, title or old.title, body)
+        old_files = session.scalars(select(Attachment).where(Attachment.revision_id == old.id)).all()
+        files, _ = _apply_change(old_files, wanted)
+        same_files = sorted(a.sha256 for a in old_files) == sorted(a.sha256 for a in files)
+        change = classify(old.title, old.body, title or old.title, body, same_files=same_files)
         voided = transitions.voided_by_revision(wf, case, change)
         kept = transitions.kept_signoffs(wf, case, change)
         displays = dict(session.execute(select(User.name, User.display)).all())

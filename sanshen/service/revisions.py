@@ -12,8 +12,8 @@ from sanshen.service import drafts
 from sanshen.service.char_diff import char_diff
 from sanshen.service.errors import NotFound
 from sanshen.service.tx import reading
-from sanshen.service.views import RevisionDiffView, RevisionView, UserView
-from storage.models import Revision, User
+from sanshen.service.views import AttachmentView, RevisionDiffView, RevisionView, UserView
+from storage.models import Attachment, Revision, User
 
 if TYPE_CHECKING:
     from sanshen.service.context import AppContext
@@ -67,6 +67,21 @@ def diff(ctx: "AppContext", actor: UserView, draft_id: int, *, old: int | None =
             raise InvalidInput("same_revision", "请选择两个不同的版本进行比较")
         a, _ = _get(session, draft_id, old)
         b, _ = _get(session, draft_id, new)
+        before, after = _files(session, a), _files(session, b)
     lines, stats = char_diff(a.body, b.body)
     return RevisionDiffView(draft_id=draft_id, from_revision=old, to_revision=new, title_changed=a.title != b.title,
-                            old_title=a.title, new_title=b.title, stats=stats, lines=lines)
+                            old_title=a.title, new_title=b.title, stats=stats, lines=lines,
+                            attachments_added=_missing(after, before), attachments_removed=_missing(before, after))
+
+
+def _files(session, rev: Revision) -> tuple[AttachmentView, ...]:
+    return tuple(AttachmentView(id=i, name=name, size=size, sha256=sha, media_type=mt) for i, name, size, sha, mt in
+                 session.execute(select(Attachment.id, Attachment.filename, Attachment.size, Attachment.sha256,
+                                        Attachment.media_type)
+                                 .where(Attachment.revision_id == rev.id).order_by(Attachment.id)))
+
+
+def _missing(these: tuple[AttachmentView, ...], other: tuple[AttachmentView, ...]) -> tuple[AttachmentView, ...]:
+    """The files of ``these`` with no file of the same name and bytes in ``other``."""
+    there = {(f.name, f.sha256) for f in other}
+    return tuple(f for f in these if (f.name, f.sha256) not in there)

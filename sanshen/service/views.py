@@ -560,6 +560,9 @@ class RevisionDiffView(View):
     new_title: str
     stats: DiffStats
     lines: tuple[DiffLine, ...]
+    attachments_added: tuple[AttachmentView, ...] = Field(
+        (), description="新版本中新增或替换进来的附件（按文件名与 SHA-256 比较）")
+    attachments_removed: tuple[AttachmentView, ...] = Field((), description="旧版本中被删除或被替换的附件")
 
 
 class PassageView(View):

@@ -102,6 +102,11 @@ class SubmitBody(BaseModel):
     expires_at: str | None = Field(None, description="到期下线时间（ISO 8601；不带时区按北京时间）")
 
 
+class CheckAttachmentBody(BaseModel):
+    name: str = Field(description="文件名（按扩展名读取：.docx、.xlsx、.pdf、.txt、.md 等）")
+    content_base64: str = Field(description="文件内容，Base64 编码")
+
+
 class ReviseBody(BaseModel):
     """A revision changes the text; 公开属性 is re-decided with POST /drafts/{id}/disclosure (a field
     this body does not know is refused, never silently ignored)."""
@@ -112,6 +117,9 @@ class ReviseBody(BaseModel):
     comment: str = ""
     expect_voided: list[str] | None = Field(
         None, description="预览（POST …/revisions/preview）中列出的将作废的签批（“环节:用户名”）；将作废更多时拒绝")
+    attachments: list[CheckAttachmentBody] = Field(
+        [], description="新增或替换的附件（与现有附件同名即替换；未提及的附件原样保留）；类型与大小的要求同提交")
+    remove_attachments: list[str] = Field([], description="要删除的现有附件的文件名")
 
 
 class SignBody(BaseModel):
@@ -132,11 +140,6 @@ class WaiveBody(BaseModel):
 
 class WithdrawBody(BaseModel):
     reason: str
-
-
-class CheckAttachmentBody(BaseModel):
-    name: str = Field(description="文件名（按扩展名读取：.docx、.xlsx、.pdf、.txt、.md 等）")
-    content_base64: str = Field(description="文件内容，Base64 编码")
 
 
 class CheckBody(BaseModel):
@@ -164,7 +167,15 @@ def submit(request: Request, data: SubmitBody, me: UserView = Depends(api_user),
 @router.post("/drafts/{draft_id}/revisions", status_code=201, response_model=DraftView, summary="提交修改稿")
 def revise(request: Request, draft_id: int, data: ReviseBody, me: UserView = Depends(api_user)) -> DraftView:
     return drafts.revise(app_ctx(request), me, draft_id, data.body, title=data.title, comment=data.comment,
-                         now=now(request), expect_voided=data.expect_voided)
+                         now=now(request), expect_voided=data.expect_voided,
+                         attachments=_attachment_change(data.attachments, data.remove_attachments))
+
+
+def _attachment_change(files: list[CheckAttachmentBody], remove: list[str]) -> drafts.AttachmentChange:
+    return drafts.AttachmentChange(
+        add=tuple(drafts.AttachmentInput(filename=validate.one_line(a.name, what="附件文件名"),
+                                         data=_base64(a.name, a.content_base64)) for a in files),
+        remove=tuple(remove))
 
 
 @router.get("/drafts/{draft_id}", response_model=DraftDetail,
@@ -503,6 +514,8 @@ class DecideBody(BaseModel):
 class PreviewBody(BaseModel):
     body: str
     title: str | None = None
+    attachments: list[CheckAttachmentBody] = Field([], description="同 …/revisions：新增或替换的附件")
+    remove_attachments: list[str] = Field([], description="同 …/revisions：要删除的附件的文件名")
 
 
 @router.get("/drafts/{draft_id}/opinions", response_model=list[OpinionView], summary="稿件的全部意见，按时间顺序")
@@ -551,7 +564,8 @@ def reject_suggestion(request: Request, draft_id: int, suggestion_id: int, data:
              summary="提交修改稿前预览：将作废与保留的签批（不保存）")
 def preview_revision(request: Request, draft_id: int, data: PreviewBody,
                      me: UserView = Depends(api_user)) -> RevisionPreview:
-    return drafts.revision_preview(app_ctx(request), me, draft_id, data.body, title=data.title)
+    return drafts.revision_preview(app_ctx(request), me, draft_id, data.body, title=data.title,
+                                   attachments=_attachment_change(data.attachments, data.remove_attachments))
 
 
 @router.get("/drafts/{draft_id}/sheet", response_model=SignSheetView, summary="审签单")

@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "site.withdrawn": "网站撤下", "webhook.delivered": "推送送达", "outbox.dead": "后台任务已放弃",
     "comment.added": "发表意见", "suggestion.made": "提出修改建议", "suggestion.decided": "处理修改建议",
     "finding.waiver_carried": "豁免沿用到新版本", "signoff.carried": "签批沿用到新版本",
+    "revision.attachments": "修改附件",
     "draft.disclosure_changed": "改变公开属性", "report.annual_entered": "填写信息公开年报",
     "request.registered": "登记申请", "request.assigned": "分办申请", "request.correction_asked": "告知补正",
     "request.resumed": "收到补正", "request.extension_asked": "申请延期", "request.extended": "批准延期",

@@ -24,7 +24,7 @@ from sanshen.service.sign_refusal import sign_refusals
 from sanshen.web.routes_findings import ALLOW_LISTED
 from sanshen.service.views import DraftDetail, DraftView, UserView
 from sanshen.web.auth import csrf_protect, current_user, require_roles
-from sanshen.web.forms import body_from_form, optional_int, read_attachments
+from sanshen.web.forms import CARRY_PART_BYTES, attachment_change, body_from_form, optional_int, read_attachments
 from sanshen.web.highlight import segments
 from sanshen.web import routes_opinions
 from sanshen.web.render import page
@@ -206,16 +206,18 @@ def waive(request: Request, draft_id: int, finding_id: int = Form(...), reason: 
 
 @router.post("/drafts/{draft_id}/revise")
 async def revise(request: Request, draft_id: int, me: UserView = Depends(current_user)) -> Response:
-    form = await request.form()
+    form = await request.form(max_part_size=CARRY_PART_BYTES)
     body = await body_from_form(form)
     if _uploaded_docx(form):  # paragraphs, not lines: keep the breaks of the revision it replaces
         body = follow_paragraph_breaks(body, drafts.show(app_ctx(request), me, draft_id).body)
     title = str(form.get("title", "")).strip() or None
-    confirm, agreed = routes_opinions.confirm_revision(request, me, draft_id, form, body=body, title=title)
+    files = await attachment_change(form)
+    confirm, agreed = routes_opinions.confirm_revision(request, me, draft_id, form, body=body, title=title,
+                                                       attachments=files)
     if confirm is not None:  # it would void sign-offs: say which before saving
         return confirm
     drafts.revise(app_ctx(request), me, draft_id, body, title=title, comment=str(form.get("comment", "")),
-                  now=now(request), expect_voided=agreed)
+                  now=now(request), expect_voided=agreed, attachments=files)
     return _done(draft_id, "revised")
 
 

@@ -13,7 +13,8 @@ from review.refusals import Refused
 from sanshen.service import drafts, opinions, suggestions
 from sanshen.service.views import DraftDetail, UserView
 from sanshen.web.auth import csrf_protect, current_user
-from sanshen.web.forms import optional_int
+from sanshen.service.drafts import AttachmentChange
+from sanshen.web.forms import carried_attachments, optional_int
 from sanshen.web.render import STATIC_DIR, page
 from sanshen.web.sheet_pdf import chromium_path, html_to_pdf
 from sanshen.web.state import app_ctx, now
@@ -118,18 +119,22 @@ def _expected(form: FormData) -> list[str]:
 
 
 def confirm_revision(request: Request, me: UserView, draft_id: int, form: FormData, *, body: str,
-                     title: str | None) -> tuple[Response | None, list[str] | None]:
+                     title: str | None, attachments: AttachmentChange | None = None
+                     ) -> tuple[Response | None, list[str] | None]:
     """Before a revision is saved from the web form: the confirm page when it would void sign-offs
-    (and it was not confirmed yet); else None and the sign-offs the author agreed to void."""
+    (and it was not confirmed yet); else None and the sign-offs the author agreed to void. The
+    attachment changes are carried through the confirm page (new files as Base64 fields)."""
     if form.get("confirm") == "1":
         return None, _expected(form)
-    preview = drafts.revision_preview(app_ctx(request), me, draft_id, body, title=title)
+    preview = drafts.revision_preview(app_ctx(request), me, draft_id, body, title=title, attachments=attachments)
     if not preview.voided:
         return None, []
     carry = {"title": title or "", "body": body, "comment": str(form.get("comment", ""))}
+    change = attachments or AttachmentChange()
     return page(request, "confirm_revision.html", "确认提交修改稿", heading="提交修改稿前请确认",
                 draft_id=draft_id, preview=preview, carry=carry, action=f"/drafts/{draft_id}/revise",
-                confirm_label="确认提交修改稿"), None
+                confirm_label="确认提交修改稿", carried_files=carried_attachments(change),
+                removed_files=change.remove), None
 
 
 @router.get("/drafts/{draft_id}/sheet")
