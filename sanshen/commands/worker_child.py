@@ -47,12 +47,6 @@ class WorkerChild:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
-        self.restarts = 0
-
-    @property
-    def pid(self) -> int | None:
-        with self._lock:
-            return self._proc.pid if self._proc is not None else None
 
     def run(self) -> None:
         wait = RESTART_PAUSE
@@ -66,19 +60,19 @@ class WorkerChild:
                     proc = self._proc = subprocess.Popen(self._command, stdin=subprocess.DEVNULL,
                                                          start_new_session=True, preexec_fn=_end_with_parent)
             except OSError as exc:  # could not start it: try again, never leave serve without a dispatcher
-                ended = f"未能启动（{exc}）"
+                reason, ended = f"could not start ({exc})", f"未能启动（{exc}）"
             else:
                 while proc.poll() is None and not self._stopping.is_set():
                     time.sleep(PAUSE_STEP)
                 if self._stopping.is_set():
                     return  # stop() ends it
+                reason = f"{proc.pid} ended (exit {proc.returncode})"
                 ended = f"（{proc.pid}）意外退出（退出码 {proc.returncode}）"
             wait = RESTART_PAUSE if time.monotonic() - began >= STEADY_SECONDS else wait
-            log.warning("the dispatcher process %s; restarting it in %.0f s", ended, wait)
+            log.warning("the dispatcher process %s; restarting it in %.0f s", reason, wait)
             typer.echo(f"警告：流程调度器子进程{ended}，{wait:.0f} 秒后重新启动", err=True)
             if pause(self._stopping, wait):
                 return
-            self.restarts += 1
             wait = min(wait * 2, RESTART_PAUSE_MAX)
 
     def stop(self) -> None:
