@@ -37,3 +37,7 @@ _register_commands()
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":  # `python -m sanshen.cli`: how `sanshen serve` starts its dispatcher child
+    main()

@@ -40,6 +40,22 @@ def processes_with(env_entry: str) -> list[int]:
     return found
 
 
+def children_of(pid: int, marker: str) -> list[int]:
+    """Pids of the live direct children of ``pid`` whose command line holds ``marker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[1]) == pid and marker in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
 def wait_for_line(proc: subprocess.Popen, marker: str, *, timeout: float) -> list[str]:
     """Read ``proc``'s stdout (text, line-buffered) until a line contains ``marker``; fails on a timeout
     or when the process ends first. Returns the lines read."""

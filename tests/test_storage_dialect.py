@@ -186,3 +186,34 @@ def test_sqlite_writers_of_one_process_queue_on_the_gate_before_they_connect(tmp
         assert written.is_set() and count() == 2
     finally:
         engine.dispose()
+
+
+def test_the_sqlite_write_gate_queues_the_writers_of_other_processes_too(tmp_path):
+    """`serve` and its dispatcher child write to one SQLite file: a writer of another process waits on
+    the gate's file lock (not in SQLite's sleeping busy handler) and gets it when the holder is done."""
+    import subprocess
+    import sys
+
+    from storage.dialect.sqlite import GATE_SUFFIX
+
+    db = tmp_path / "gate.db"
+    engine = SQLite().create_engine(f"sqlite:///{db}")
+    probe = ("import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDONLY)\n"
+             "try:\n    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); print('free')\n"
+             "except BlockingIOError:\n    print('held')\n")
+    gate = str(db) + GATE_SUFFIX
+
+    def other_process_sees() -> str:
+        return subprocess.run([sys.executable, "-c", probe, gate], capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    try:
+        with transaction(engine):
+            with transaction(engine):  # re-entrant in the thread that holds it
+                assert other_process_sees() == "held"
+            assert other_process_sees() == "held"  # until the outermost transaction ends
+        assert other_process_sees() == "free"
+        with transaction(engine, readonly=True):  # readers take no gate
+            assert other_process_sees() == "free"
+    finally:
+        engine.dispose()

@@ -125,6 +125,18 @@ def running_dispatcher(ctx: AppContext, *, inline: bool = False, config: Dispatc
         yield dispatcher
 
 
+def _check_pool(ctx: AppContext, stack: ExitStack) -> CheckPool:
+    """The process that runs drafts' automated passes (closed with ``stack``), its checker built now:
+    serve's dispatcher child keeps the pass off the GIL of the thread that publishes."""
+    from sanshen.service.draft_pass import CheckPool
+    from sanshen.service.site_sweep import lexicon_pass
+
+    pool = CheckPool()
+    stack.callback(pool.close)
+    pool.warm(lexicon_pass(ctx))
+    return pool
+
+
 def in_thread(target: Callable[[], T]) -> T:
     """Run ``target`` in a thread while this (main) thread only waits and takes signals: Prefect's
     flow engine, run in the main thread, would put its own SIGTERM handler in place of ours and
@@ -153,6 +165,8 @@ def worker(
     max_wait: float = typer.Option(120.0, "--max-wait", help="--drain 时等待重试的最长秒数"),
     lease: float = typer.Option(60.0, "--lease", min=1.0,
                                 help="领取一项待办后独占的秒数（运行中每隔三分之一续期）；进程崩溃后，过期的待办由其他进程接手"),
+    check_pool: bool = typer.Option(False, "--check-pool", hidden=True,
+                                     help="机器预审在单独的进程中运行（sanshen serve 启动的调度器子进程）"),
 ) -> None:
     """运行流程调度器：发布、通知、链接检查、词库变更后的复查与超时督办。"""
     from sanshen import logs
@@ -167,7 +181,9 @@ def worker(
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
         config = dispatcher_config(ctx.settings, lease=timedelta(seconds=lease))
-        with running_dispatcher(ctx, inline=inline, config=config) as dispatcher:
+        with ExitStack() as stack:
+            pool = _check_pool(ctx, stack) if check_pool else None
+            dispatcher = stack.enter_context(running_dispatcher(ctx, inline=inline, config=config, pool=pool))
             if drain:
                 started = ctx.clock()
                 ran = in_thread(lambda: dispatcher.drain(max_wait=max_wait, stop=stop))

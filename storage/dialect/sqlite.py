@@ -8,6 +8,8 @@ the transaction, so it already serialises whatever other engines need a lock for
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
 import weakref
@@ -34,7 +36,59 @@ _REFUSED_VERBS = ("UPDATE", "DELETE")  # SQLite has no TRUNCATE
 POOL_SIZE = 20
 MAX_OVERFLOW = 20
 # Each engine's write gate (see SQLite.write_gate), dropped with the engine.
-_GATES: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_GATES: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
+GATE_SUFFIX = "-writegate"  # the file beside the database whose flock queues the writers of all processes
+
+
+class WriteGate:
+    """The queue of one engine's write transactions: a re-entrant lock for this process's threads,
+    and (for a database file) an exclusive ``flock`` on a file beside it for the other processes on
+    this host (``sanshen serve`` and its dispatcher child, CLI commands, workers). A waiter blocks in
+    the kernel and is woken as the holder closes the file, where SQLite's busy handler would sleep in
+    steps of up to 100 ms. The file is opened per outermost transaction (nothing inherited by a fork
+    holds it) and closing it releases the lock, also when the process dies. Only a queue: SQLite's
+    own lock still decides (writers that take no gate meet at the busy timeout as before)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._lock = threading.RLock()
+        self._depth = 0  # this thread's nesting, read and written only while holding _lock
+        self._fd: int | None = None
+
+    def __enter__(self) -> WriteGate:
+        self._lock.acquire()
+        try:
+            if self._depth == 0 and self._path is not None:
+                self._fd = _locked_file(self._path)
+            self._depth += 1
+        except BaseException:
+            self._lock.release()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._depth -= 1
+            if self._depth == 0 and self._fd is not None:
+                fd, self._fd = self._fd, None
+                os.close(fd)  # releases the flock
+        finally:
+            self._lock.release()
+
+
+def _locked_file(path: Path) -> int | None:
+    """An open descriptor of ``path`` holding its exclusive flock (waits for it); None if the file
+    cannot be opened (a read-only directory): the writers of other processes then meet at SQLite's lock."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 class SQLite(Dialect):
@@ -47,8 +101,9 @@ class SQLite(Dialect):
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
             **({} if self.database_file(url) is None else {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}),
         )
-        in_memory = self.database_file(url) is None
-        _GATES[engine] = threading.RLock()
+        database = self.database_file(url)
+        in_memory = database is None
+        _GATES[engine] = WriteGate(None if in_memory else database.with_name(database.name + GATE_SUFFIX))
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record) -> None:
@@ -79,10 +134,11 @@ class SQLite(Dialect):
 
     def write_gate(self, engine: Engine) -> AbstractContextManager:
         """One write transaction of this engine at a time, the others waiting on a lock in this
-        process. Without it every writer but one sits in SQLite's busy handler, which sleeps in
-        steps of up to 100 ms and wakes to find the lock taken again: under load a sign-off waited
-        seconds for a lock that was free most of the time. Writers of other processes still meet
-        at the database's lock (the busy timeout). Re-entrant, as SQLite's lock is not."""
+        process and on a file lock across processes (:class:`WriteGate`). Without it every writer
+        but one sits in SQLite's busy handler, which sleeps in steps of up to 100 ms and wakes to
+        find the lock taken again: under load a sign-off waited seconds for a lock that was free
+        most of the time, and since `serve`'s dispatcher is a child process, its publications are
+        such a writer. Re-entrant, as SQLite's lock is not."""
         return _GATES.get(engine) or nullcontext()
 
     def lock_transaction(self, executor: Connection | Session, key: int) -> None:
