@@ -159,3 +159,11 @@ def test_c_character_runs_equal_the_patterns(compiled: CompiledLexicon, monkeypa
     assert [Document.of(text) for text in texts] == fast
     assert any(d.squeezed.removed for d in fast) and any(d.visible.removed for d in fast)
     assert any(d.folded != d.text for d in fast)
+
+
+def test_the_prefix_index_answers_as_a_scan_of_the_keys(compiled):
+    keys = compiled.near_keys
+    heads = {key[:end] for key in keys[::7] for end in range(3, len(key) + 1)} | {"全面建设", "中华人民", "不是前缀"}
+    for key in keys[::11]:
+        for head in heads:
+            assert compiled.other_key_starts_with(head, key) == any(k != key and k.startswith(head) for k in keys)
