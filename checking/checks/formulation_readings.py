@@ -72,7 +72,7 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         return True
     if _split_by_separators(window, key, hit, lex) or _numeral_changed(window, key, hit):
         return True
-    if _edits_on_list_marker(sq, hit):
+    if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit):
         return True
     if any(op == "replace" and window[dst] in PARTICLES and key[src] in _lone_words(key, lex)
            for op, src, dst in hit.edits):
@@ -176,6 +176,25 @@ def _edits_on_list_marker(sq: str, hit: NearHit) -> bool:
         if any(start <= at < end for at in marks):
             return True
     return False
+
+
+ITEM_EDGES = set("、，,；;。：:“”（()）\n ")  # what stands around an item of a list
+
+
+def _item_of_even_list(sq: str, hit: NearHit) -> bool:
+    """The window, the term with characters left out, is a whole item of a 、 list whose next or
+    previous item is as long (农业强、农村美、农民富 is no 农业强国 cut short): the list's rhythm,
+    not the term damaged."""
+    if not hit.edits or any(op != "delete" for op, _, _ in hit.edits):
+        return False
+    start, end = hit.start, hit.end
+    if (start > 0 and sq[start - 1] not in ITEM_EDGES) or (end < len(sq) and sq[end] not in ITEM_EDGES):
+        return False
+    size = end - start
+    after = sq[end + 1 : end + 2 + size] if sq[end : end + 1] == "、" else ""
+    before = sq[max(0, start - size - 2) : start - 1] if start > 0 and sq[start - 1] == "、" else ""
+    return (len(after) == size + 1 and after[-1] in ITEM_EDGES and all(c.isalnum() for c in after[:-1])) or \
+        (len(before) == size + 1 and before[0] in ITEM_EDGES and all(c.isalnum() for c in before[1:]))
 
 
 def reworded_verb(window: str, key: str, hit: NearHit, lex: CompiledLexicon, group: str) -> bool:
