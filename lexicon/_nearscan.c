@@ -1,7 +1,9 @@
 /* The candidate windows of the formulation near-miss matcher (lexicon/matchers.py), in C.
  *
- * near_windows(text, matches, table, starts, terms, exact) -> list of (term index, start, end): the
- * windows that verify() accepts, not covered by an exact form, edges and exact occurrences checked
+ * near_windows(text, matches, table, starts, terms, exact) -> list of (term index, start, end, distance,
+ * swaps): the windows that verify() accepts, not covered by an exact form, edges and exact occurrences
+ * checked, each with what verify() returns but Levenshtein's edit list (swaps: the edits when read as
+ * adjacent swaps and substitutions, else None; lexicon/matchers.py ``verdict``)
  *
  * matches: the pieces found in ``text``, a list of (piece index, start, end) in the order the
  *          Aho-Corasick scan reports them;
@@ -164,8 +166,30 @@ static int inside_exact(const Str *term, const Str *text, Py_ssize_t start, Py_s
 static PyTypeObject AutomatonType;
 static int automaton_scan(PyObject *automaton, const Str *text, long **out, Py_ssize_t *n_out);
 
-static int append_window(PyObject *out, long index, Py_ssize_t start, Py_ssize_t end) {
-    PyObject *row = Py_BuildValue("(lnn)", index, start, end);
+/* The edits swap_edits (lexicon/matchers.py) gives for ``a`` into ``b[b0:b0 + len]`` (same length, at
+ * most k operations, which the caller has counted): a tuple of ("swap" | "replace", i, i). */
+static PyObject *swap_tuple(const Str *a, const Str *b, Py_ssize_t b0) {
+    PyObject *ops = PyList_New(0);
+    if (!ops) return NULL;
+    Py_ssize_t n = a->len, i = 0;
+    while (i < n) {
+        Py_UCS4 x = at(a, i), y = at(b, b0 + i);
+        if (x == y) { i++; continue; }
+        int swap = i + 1 < n && x == at(b, b0 + i + 1) && at(a, i + 1) == y && at(a, i + 1) != at(b, b0 + i + 1);
+        PyObject *op = Py_BuildValue("(snn)", swap ? "swap" : "replace", i, i);
+        if (!op || PyList_Append(ops, op) < 0) { Py_XDECREF(op); Py_DECREF(ops); return NULL; }
+        Py_DECREF(op);
+        i += swap ? 2 : 1;
+    }
+    PyObject *tuple = PyList_AsTuple(ops);
+    Py_DECREF(ops);
+    return tuple;
+}
+
+/* A window (term index, start, end, distance, swaps): swaps the edits read as adjacent swaps and
+ * substitutions, or None when they are Levenshtein's (matchers.verdict). */
+static int append_window(PyObject *out, long index, Py_ssize_t start, Py_ssize_t end, int distance, PyObject *swaps) {
+    PyObject *row = Py_BuildValue("(lnniO)", index, start, end, distance, swaps ? swaps : Py_None);
     if (!row) return -1;
     int rc = PyList_Append(out, row);
     Py_DECREF(row);
@@ -305,10 +329,17 @@ static PyObject *near_windows(PyObject *Py_UNUSED(self), PyObject *args) {
                     int d = banded(&term, &text, start, end, cutoff, buf);
                     if (d > cutoff) continue;
                     if (n_spans && covered(spans, n_spans, longest, start, end, length)) continue;
-                    /* verify() accepts k edits, or (same length) k swaps and substitutions */
-                    if (d > k && swap_ops(&term, &text, start, k) > k) continue;
+                    /* verify() accepts k edits, or (same length) k swaps and substitutions; it reads
+                       the window as swaps when they take fewer operations (matchers.verdict) */
+                    Py_ssize_t swaps = size == length && d >= 2 ? swap_ops(&term, &text, start, k) : k + 1;
+                    int as_swaps = swaps <= k && (swaps < d || d > k);
+                    if (d > k && !as_swaps) continue;
                     if (!edges_match_kind(&term, &text, start, end) || inside_exact(&term, &text, start, end)) continue;
-                    if (append_window(out, index, start, end) < 0) { Py_CLEAR(out); free(parsed); goto done; }
+                    PyObject *ops = as_swaps ? swap_tuple(&term, &text, start) : NULL;
+                    if (as_swaps && !ops) { Py_CLEAR(out); free(parsed); goto done; }
+                    int rc = append_window(out, index, start, end, as_swaps ? (int)swaps : d, ops);
+                    Py_XDECREF(ops);
+                    if (rc < 0) { Py_CLEAR(out); free(parsed); goto done; }
                 }
             }
         }
@@ -705,7 +736,7 @@ static PyMethodDef methods[] = {
     {"member_runs", member_runs, METH_VARARGS,
      "member_runs(text, bitmap) -> [(start, end)] or None: the maximal runs of characters of a set."},
     {"near_windows", near_windows, METH_VARARGS,
-     "near_windows(text, matches, table, starts, terms, exact) -> [(term index, start, end)]: the windows within "
+     "near_windows(text, matches, table, starts, terms, exact) -> [(term index, start, end, distance, swaps)]: the windows within "
      "the distance cutoffs of the near-miss matcher (lexicon.matchers.near_windows_py)."},
     {NULL, NULL, 0, NULL},
 };

@@ -62,6 +62,13 @@ class CompiledLexicon:
     typos: ExactMatcher[LexiconTerm]  # known pairs and context pairs, on visible text
     allow: ExactMatcher[LexiconTerm]  # on visible text
     contexts: dict[str, re.Pattern[str]]  # each term's context pattern, compiled
+    # every prefix of three or more characters of the near keys: how many distinct keys start with it
+    near_prefixes: dict[str, int]
+
+    def other_key_starts_with(self, head: str, key: str) -> bool:
+        """Whether a near key other than ``key`` starts with ``head`` (a prefix index built once,
+        rather than a scan of every key per finding)."""
+        return self.near_prefixes.get(head, 0) > (1 if key.startswith(head) else 0)
 
     @property
     def version(self) -> str:
@@ -102,4 +109,14 @@ class CompiledLexicon:
             typos=visible(TermKind.TYPO, TermKind.CONTEXT),
             allow=visible(TermKind.ALLOW),
             contexts={t.context: re.compile(t.context) for t in lexicon.terms if t.context},
+            near_prefixes=prefix_counts(near_keys, 3),
         )
+
+
+def prefix_counts(keys: tuple[str, ...], shortest: int) -> dict[str, int]:
+    """For every prefix of at least ``shortest`` characters of the distinct ``keys``, how many start with it."""
+    counts: dict[str, int] = {}
+    for key in set(keys):
+        for end in range(shortest, len(key) + 1):
+            counts[key[:end]] = counts.get(key[:end], 0) + 1
+    return counts

@@ -36,6 +36,10 @@ class ExactHit(Generic[T]):
 
 
 Match = tuple[int, int, int]  # (key index, start, end)
+Edits = tuple[tuple[str, int, int], ...]
+# A near-miss window: (term index, start, end, distance, swaps), ``swaps`` the edits when adjacent swaps
+# and substitutions are how verify() reads it, None when its edits are Levenshtein.editops(term, window).
+Window = tuple[int, int, int, int, "Edits | None"]
 
 
 class ExactMatcher(Generic[T]):
@@ -188,8 +192,9 @@ class NearMatcher:
                 self._table.extend((index, offset, k, reach, len(self._terms[index]) - len(rest) if rest else 0, need))
             self._starts.append(len(self._table) // 6)
 
-    def windows(self, text: str, exact: Sequence[tuple[int, int]] = ()) -> list[Match]:
-        """(term index, start, end) of the windows :func:`verify` accepts, but those that ``exact``
+    def windows(self, text: str, exact: Sequence[tuple[int, int]] = ()) -> list[Window]:
+        """(term index, start, end, distance, swaps) of the windows :func:`verify` accepts (what it
+        returns for them, but the Levenshtein edit list, left to the caller), but those that ``exact``
         covers (:func:`covered_by_exact`), that start or end on the wrong kind of character, or
         that only trim or extend an exact occurrence of the term."""
         spans = sorted(exact)
@@ -206,13 +211,12 @@ class NearMatcher:
         miss of 中国特色社会主义制度 inside 中国特色社会主义道路 is the other term written right)."""
         windows: dict[tuple[int, int, int], NearHit] = {}
         terms = self._terms
-        for index, start, end in self.windows(text, exact):
+        editops = Levenshtein.editops
+        for index, start, end, distance, swaps in self.windows(text, exact):
             if (index, start, end) in windows:
                 continue
-            term = terms[index]
-            found = verify(term, text[start:end], max_edits(len(term)))
-            assert found is not None  # near_windows kept only what verify accepts
-            distance, edits = found
+            # near_windows kept only what verify accepts, and says how: no verify again here
+            edits = swaps if swaps is not None else tuple(editops(terms[index], text[start:end]))
             windows[(index, start, end)] = NearHit(index, start, end, distance, edits)
         return sorted(windows.values(), key=lambda h: (h.start, h.end, h.term_index))
 
@@ -233,11 +237,12 @@ def covered_by_exact(start: int, end: int, length: int, exact: Sequence[tuple[in
 def near_windows_py(
     text: str, matches: list[Match], candidates: Sequence[tuple[Candidate, ...]], terms: Sequence[str],
     exact: Sequence[tuple[int, int]] = (),
-) -> list[Match]:
+) -> list[Window]:
     """The windows around the candidate positions of the pieces found that :func:`verify` accepts,
     but those ``exact`` covers, those whose edges do not match the term's kind and those inside an
-    exact occurrence (the definition of ``_nearscan.near_windows``)."""
-    out: list[Match] = []
+    exact occurrence, each with its distance and, read as swaps, its edits (:func:`verdict`; the
+    definition of ``_nearscan.near_windows``)."""
+    out: list[Window] = []
     by_start = _Spans(exact)
     tried: set[tuple[int, int]] = set()
     edit_distance = Levenshtein.distance
@@ -275,10 +280,10 @@ def near_windows_py(
                         continue
                     if covered_by_exact(start, end, length, by_start.overlapping(start, end)):
                         continue
-                    if verify(term, window, k) is None or not _edges_match_kind(term, window) \
-                            or _inside_exact(text, term, start, end):
+                    found = verdict(term, window, k)
+                    if found is None or not _edges_match_kind(term, window) or _inside_exact(text, term, start, end):
                         continue
-                    out.append((index, start, end))
+                    out.append((index, start, end, *found))
     return out
 
 
@@ -296,18 +301,26 @@ class _Spans:
         return [(s, e) for s, e in self._spans[lo:hi] if e > start]
 
 
-def verify(term: str, window: str, k: int) -> tuple[int, tuple[tuple[str, int, int], ...]] | None:
+def verify(term: str, window: str, k: int) -> tuple[int, Edits] | None:
+    """The distance and the edits of a window within ``k`` edits of ``term``: adjacent swaps and
+    substitutions when they take fewer operations (or the only way within k), else Levenshtein's."""
+    found = verdict(term, window, k)
+    if found is None:
+        return None
+    distance, swaps = found
+    return distance, swaps if swaps is not None else tuple(Levenshtein.editops(term, window))
+
+
+def verdict(term: str, window: str, k: int) -> tuple[int, Edits | None] | None:
+    """:func:`verify` without the Levenshtein edit list: (distance, the swap edits or None)."""
     d = Levenshtein.distance(term, window, score_cutoff=2 * k)
-    if len(term) == len(window) and 2 <= d <= 2 * k:
-        ops = swap_edits(term, window, k)
-        if ops is not None and len(ops) < d:
-            return len(ops), ops
+    ops = swap_edits(term, window, k) if len(term) == len(window) and 2 <= d <= 2 * k else None
+    if ops is not None and len(ops) < d:
+        return len(ops), ops
     if d <= k:
-        return d, tuple(Levenshtein.editops(term, window))
-    if len(term) == len(window) and d <= 2 * k:
-        ops = swap_edits(term, window, k)
-        if ops is not None:
-            return len(ops), ops
+        return d, None
+    if ops is not None:
+        return len(ops), ops
     return None
 
 

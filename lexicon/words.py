@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import jieba
@@ -14,6 +15,7 @@ except ImportError:  # pragma: no cover - depends on the install
 
 jieba.setLogLevel(60)
 SHORT_PIECE_COST = 500
+VERB_FREQ = 500  # a verb at least this frequent in jieba's dictionary is a common one
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,19 @@ class WordIndex:
 
     def freq(self, word: str) -> int:
         return self.tokenizer.FREQ.get(word, 0)
+
+    @cached_property
+    def common_verbs(self) -> frozenset[str]:
+        """The words jieba's dictionary tags as verbs (``v``) with a frequency of at least VERB_FREQ,
+        read from the dictionary file the first time they are asked for (rarely needed)."""
+        verbs = set()
+        with self.tokenizer.get_dict_file() as fh:
+            for line in fh.read().decode("utf-8").splitlines():
+                word, _, rest = line.partition(" ")
+                freq, _, tag = rest.partition(" ")
+                if tag.strip() == "v" and freq.isdigit() and int(freq) >= VERB_FREQ:
+                    verbs.add(word)
+        return frozenset(verbs)
 
     def piece_cost(self, piece: str) -> int:
         """How often a matcher piece can be expected in text: words by their frequency, and any

@@ -152,3 +152,52 @@ def test_county_secretaries_of_several_counties_are_not_the_doubled_county(check
 
 def test_a_doubled_county_before_its_party_secretary_is_a_warning_not_an_error(checker):
     assert found(checker, "白河县县委书记张三出席。", Category.BANNED) == [("县县委书记", "县委书记", Severity.WARNING)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # www.panyu.gov.cn (番禺区, 2024): 一要……四要 list markers, 四要全面 is no 四个全面
+        "三要常态化开展人居环境整治行动，巩固典型村培育成效。四要全面开展孳生地清理和防蚊灭蚊工作。",
+        # a list of the same kind with other markers (written for the rule)
+        "会议强调，一是全面推进乡村振兴，二是全面建成小康社会。",
+        "二要全面深化改革；其一全面从严治党。",
+    ],
+)
+def test_a_list_marker_before_an_item_is_no_formulation(checker, text):
+    assert errors(checker, text, Category.FORMULATION) == []
+
+
+def test_the_same_characters_inside_a_clause_are_still_an_error(checker):
+    # not after a clause boundary, 四要 is no list marker: 四个全面 written wrong
+    assert errors(checker, "坚持四要全面战略布局。", Category.FORMULATION) == [("四要全面战略布局", "“四个全面”战略布局")]
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong", "canonical"),
+    [
+        # www.xipingzx.com (西平县, 驻村第一书记表彰): 推动 for 推进, both common verbs
+        ("激励广大驻村干部在巩固拓展脱贫攻坚成果、全面推动乡村振兴中接续奋斗、建功立业。",
+         "全面推动乡村振兴", "全面推进乡村振兴"),
+        ("坚持全面促进乡村振兴。", "全面促进乡村振兴", "全面推进乡村振兴"),
+        ("深入推动国家安全体系和能力现代化。", "推动国家安全体系和能力现代化", "推进国家安全体系和能力现代化"),
+        # the adverbial before the verb reworded
+        ("全力推进乡村振兴，加快农业农村现代化。", "全力推进乡村振兴", "全面推进乡村振兴"),
+        ("要加速构建新发展格局。", "加速构建新发展格局", "加快构建新发展格局"),
+    ],
+)
+def test_a_policy_verb_reworded_is_a_warning(checker, text, wrong, canonical):
+    assert found(checker, text, Category.FORMULATION) == [(wrong, canonical, Severity.WARNING)]
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong", "canonical"),
+    [
+        ("如期全面建立小康社会。", "全面建立小康社会", "全面建成小康社会"),  # 建立: no verb used for 建成
+        ("实行创造驱动发展战略。", "创造驱动发展战略", "创新驱动发展战略"),  # the name of a strategy
+        ("全面推近乡村振兴。", "全面推近乡村振兴", "全面推进乡村振兴"),  # 推近 is no verb
+        ("坚持四个全便。", "四个全便", "四个全面"),  # a counted slogan
+    ],
+)
+def test_fixed_terms_with_another_word_are_still_errors(checker, text, wrong, canonical):
+    assert errors(checker, text, Category.FORMULATION) == [(wrong, canonical)]

@@ -58,7 +58,7 @@ def test_c_windows_equal_their_definition(compiled: CompiledLexicon) -> None:
     fast = compiled.near
     slow = NearMatcher(compiled.near_keys, piece_cost=compiled.words.piece_cost, fast=False)
     texts = _texts(compiled)
-    windows = covered = 0
+    windows = covered = swapped = 0
     for text in texts:
         sq = Document.of(text).squeezed.text
         exact = [(h.start, h.end) for h in compiled.formulations.find(sq)]
@@ -73,7 +73,12 @@ def test_c_windows_equal_their_definition(compiled: CompiledLexicon) -> None:
         assert fast.find(sq, exact) == slow.find(sq, exact), text
         windows += len(got)
         covered += len(got) - len(uncovered)
+        for hit in fast.find(sq):  # the distance and edits handed back equal what verify gives
+            term = compiled.near_keys[hit.term_index]
+            assert (hit.distance, hit.edits) == matchers.verify(term, sq[hit.start : hit.end], matchers.max_edits(len(term)))
+        swapped += sum(1 for window in got if window[4] is not None)
     assert windows > 1000 and covered > 200  # the comparison saw many windows of both kinds
+    assert swapped > 50  # and many read as adjacent swaps
 
 
 def test_windows_covered_by_an_exact_form_are_left_out(compiled: CompiledLexicon) -> None:
@@ -159,3 +164,11 @@ def test_c_character_runs_equal_the_patterns(compiled: CompiledLexicon, monkeypa
     assert [Document.of(text) for text in texts] == fast
     assert any(d.squeezed.removed for d in fast) and any(d.visible.removed for d in fast)
     assert any(d.folded != d.text for d in fast)
+
+
+def test_the_prefix_index_answers_as_a_scan_of_the_keys(compiled):
+    keys = compiled.near_keys
+    heads = {key[:end] for key in keys[::7] for end in range(3, len(key) + 1)} | {"全面建设", "中华人民", "不是前缀"}
+    for key in keys[::11]:
+        for head in heads:
+            assert compiled.other_key_starts_with(head, key) == any(k != key and k.startswith(head) for k in keys)

@@ -31,3 +31,11 @@ def test_without_rjieba_jieba_segments(index: WordIndex) -> None:
     assert plain.fast is None
     assert plain.cut("中华人民共和国应急管理部") == ["中华人民共和国", "应急", "管理部"]
     assert plain.boundaries("应急管理新形势") == index.boundaries("应急管理新形势")
+
+
+def test_common_verbs_are_the_dictionary_verbs_above_the_frequency(index):
+    verbs = index.common_verbs
+    assert {"推进", "推动", "促进", "加强", "强化", "建成", "确立"} <= verbs
+    assert "建设" not in verbs  # tagged vn by jieba's dictionary
+    assert "全面" not in verbs and "乡村" not in verbs  # not verbs
+    assert all(index.freq(word) >= 500 for word in verbs)

@@ -11,6 +11,7 @@ from checking.checks.formulation_readings import (
     may_be_meant,
     ordinary_reading,
     other_modifier,
+    reworded_verb,
 )
 from checking.checks.spans import finding
 from checking.findings import Category, Finding, Severity
@@ -46,7 +47,8 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
     if severity is Severity.ERROR and (may_be_meant(window, key, lex) or other_modifier(sq, hit, key)
                                        or counted_without_measure_word(window, key, hit)
                                        or listed_shorter_phrase(sq, hit, key, lex)
-                                       or blend_of_terms(sq, hit, key, lex)):
+                                       or blend_of_terms(sq, hit, key, lex)
+                                       or reworded_verb(window, key, hit, lex, term.note)):
         severity = Severity.WARNING
     return finding(doc.text, RULE, Category.FORMULATION, severity, start, end, term.term,
                    f"疑似规范表述写错：应为“{term.term}”")

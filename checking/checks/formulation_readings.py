@@ -3,6 +3,8 @@ text that is no slip (not reported), or as something the writer may have meant (
 
 from __future__ import annotations
 
+import re
+
 from checking.checks.spans import is_han
 from lexicon.compiled import CompiledLexicon
 from lexicon.matchers import NearHit
@@ -20,6 +22,23 @@ NUMERALS = set("一二三四五六七八九十百千万两零〇")  # another nu
 LONG = 8  # a term this long with one inner character changed is no other phrase
 WORD_FREQ = 30  # a dictionary word at least this frequent made by an edit is an ordinary word
 MARGIN = 6  # characters of context segmented on each side of a window
+# A list marker opening a clause: 一是, 二要, 三则, 四来, 五方面, 第一, 其二 (一要……四要全面开展).
+ENUMERATION_MARKER = re.compile(r"(?:第|其)[一二三四五六七八九十]{1,3}|[一二三四五六七八九十]{1,3}(?:是|要|则|来|方面|者|抓|看|靠)")
+CLAUSE_STARTS = set("。；;！!？?：:，,、（(）)\n \u3000")  # what a list marker follows, when it is one
+REWORDED_GROUPS = ("表述",)  # formulations whose verb may be reworded; names, counted slogans are fixed
+# Adverbials that may stand before the verb of a policy phrase (全面推进, 一体推进, 加快构建).
+ADVERBIALS = frozenset("全面 一体 进一步 大力 统筹 持续 深入 加快 加速 着力 切实 扎实 积极 坚决 有效 协同 系统 全力 "
+                       "奋力 稳步 不断 努力 坚定 坚持 更好 更加 高质量 高水平".split())
+# The head of a name of a thing (a strategy, a campaign, a programme): the words before it name it.
+NAME_HEADS = ("战略", "教育", "攻坚战", "改革", "活动", "工程", "强国", "行动", "战", "节")
+# Policy verbs used one for another before the same objects in published text (推进/推动乡村振兴,
+# 推动/促进高质量发展, 加快/加速建设, 实施/实行, 完善/健全, 提高/提升); other common verbs that
+# differ by one character from a term's verb make another phrase or a misquote (建成 → 形成, 建立;
+# 构建 → 创建; 实现 → 实行), which stays an error.
+INTERCHANGEABLE_VERBS = (frozenset({"推进", "推动", "促进"}), frozenset({"加快", "加速"}),
+                         frozenset({"加强", "强化"}), frozenset({"实施", "实行"}),
+                         frozenset({"完善", "健全"}), frozenset({"提高", "提升"}))
+COUNTED = re.compile("[一二两三四五六七八九十]+个|第[一二三四五六七八九十]")  # 两个确立, 第二个百年奋斗目标
 
 
 def may_be_meant(window: str, key: str, lex: CompiledLexicon) -> bool:
@@ -52,6 +71,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
     if _connective_changed(window, key, hit, lex) or _sibling_name(window, key, hit, lex):
         return True
     if _split_by_separators(window, key, hit, lex) or _numeral_changed(window, key, hit):
+        return True
+    if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit):
         return True
     if any(op == "replace" and window[dst] in PARTICLES and key[src] in _lone_words(key, lex)
            for op, src, dst in hit.edits):
@@ -140,6 +161,88 @@ def _numeral_changed(window: str, key: str, hit: NearHit) -> bool:
         op == "replace" and key[src] in NUMERALS and window[dst] in NUMERALS for op, src, dst in hit.edits)
 
 
+def _edits_on_list_marker(sq: str, hit: NearHit) -> bool:
+    """An edited character is part of a list marker opening a clause (一要……四要全面开展 is no
+    四个全面 written wrong; 二是, 第三, 其一 likewise): the window runs from the marker into the
+    item, across the structure of the sentence, not over a formulation."""
+    marks = [hit.start + dst + (1 if op == "swap" else 0) for op, _, dst in hit.edits if op != "delete"]
+    marks += [hit.start + dst for op, _, dst in hit.edits if op == "swap"]
+    if not marks:
+        return False
+    for m in ENUMERATION_MARKER.finditer(sq, max(0, hit.start - 4), min(len(sq), hit.end + 3)):
+        start, end = m.span()
+        if start > 0 and sq[start - 1] not in CLAUSE_STARTS:
+            continue
+        if any(start <= at < end for at in marks):
+            return True
+    return False
+
+
+ITEM_EDGES = set("、，,；;。：:“”（()）\n ")  # what stands around an item of a list
+
+
+def _item_of_even_list(sq: str, hit: NearHit) -> bool:
+    """The window, the term with characters left out, is a whole item of a 、 list whose next or
+    previous item is as long (农业强、农村美、农民富 is no 农业强国 cut short): the list's rhythm,
+    not the term damaged."""
+    if not hit.edits or any(op != "delete" for op, _, _ in hit.edits):
+        return False
+    start, end = hit.start, hit.end
+    if (start > 0 and sq[start - 1] not in ITEM_EDGES) or (end < len(sq) and sq[end] not in ITEM_EDGES):
+        return False
+    size = end - start
+    after = sq[end + 1 : end + 2 + size] if sq[end : end + 1] == "、" else ""
+    before = sq[max(0, start - size - 2) : start - 1] if start > 0 and sq[start - 1] == "、" else ""
+    return (len(after) == size + 1 and after[-1] in ITEM_EDGES and all(c.isalnum() for c in after[:-1])) or \
+        (len(before) == size + 1 and before[0] in ITEM_EDGES and all(c.isalnum() for c in before[1:]))
+
+
+def reworded_verb(window: str, key: str, hit: NearHit, lex: CompiledLexicon, group: str) -> bool:
+    """The main verb of a policy phrase replaced by another common verb used for it in published
+    text (INTERCHANGEABLE_VERBS), its object kept (全面推动乡村振兴 for 全面推进乡村振兴, 推进 and
+    推动 both common verbs): a rewording the writer may well have meant, worth a warning. Only for a phrase (group 表述) that the verb opens, after at most
+    one adverbial word (全面, 加快), with an object of two or more characters after it; or the
+    adverbial opening the phrase replaced by another (全力推进乡村振兴, 加速构建新发展格局).
+    Never in a name of a thing (…战略, …教育, …攻坚战) or a counted slogan (两个确立, 四个全面).
+    Other common verbs one character away make another phrase or a misquote (全面建立小康社会)."""
+    if group not in REWORDED_GROUPS or len(window) != len(key) or COUNTED.search(key):
+        return False
+    if not hit.edits or any(op != "replace" for op, _, _ in hit.edits):
+        return False
+    pos, spans = 0, []
+    for token in lex.words.cut(key):
+        spans.append((pos, pos + len(token)))
+        pos += len(token)
+    touched = {i for i, (a, b) in enumerate(spans) for _, src, _ in hit.edits if a <= src < b}
+    if len(touched) != 1:
+        return False
+    index = touched.pop()
+    a, b = spans[index]
+    if b - a < 2 or len(key) - b < 2 or key.endswith(NAME_HEADS):
+        return False
+    old, new = key[a:b], window[a:b]
+    verbs = lex.words.common_verbs
+    if index == 0 and len(spans) > 1 and key[b : spans[1][1]] in verbs:
+        # the adverbial before the verb replaced by another (全力推进乡村振兴 for 全面推进乡村振兴)
+        if old not in ADVERBIALS or new not in ADVERBIALS:
+            return False
+    else:
+        if index > 1 or (index == 1 and key[: spans[0][1]] not in ADVERBIALS):
+            return False  # the verb does not open the phrase: it is part of a name (党史学习教育, 区域协调)
+        if old not in verbs or new not in verbs:
+            return False
+        if not any(old in group and new in group for group in INTERCHANGEABLE_VERBS):
+            return False
+    cut = 0  # the new word is a word of the window's own segmentation too
+    for token in lex.words.cut(window):
+        if cut == a:
+            return token == new
+        cut += len(token)
+        if cut > a:
+            return False
+    return False
+
+
 def counted_without_measure_word(window: str, key: str, hit: NearHit) -> bool:
     """The measure word 个 left out after a numeral in a short counted slogan (两结合 for 两个结合):
     a usual short form, which the writer may well have meant. Not inside a longer term, where the
@@ -162,7 +265,7 @@ def blend_of_terms(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> boo
         if pos > last:
             break
     head = window[:pos]
-    return len(head) >= 3 and any(k != key and k.startswith(head) for k in lex.near_keys)
+    return len(head) >= 3 and lex.other_key_starts_with(head, key)
 
 
 def listed_shorter_phrase(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> bool:
