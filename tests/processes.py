@@ -56,6 +56,17 @@ def children_of(pid: int, marker: str) -> list[int]:
     return found
 
 
+def wait_until(check, *, timeout: float, what: str):
+    """The first truthy answer of ``check()``, asked every 0.2 s; fails after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def wait_for_line(proc: subprocess.Popen, marker: str, *, timeout: float) -> list[str]:
     """Read ``proc``'s stdout (text, line-buffered) until a line contains ``marker``; fails on a timeout
     or when the process ends first. Returns the lines read."""

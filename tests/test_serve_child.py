@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 
 import httpx
 
@@ -22,20 +21,11 @@ from tests.processes import (
     sanshen_env,
     stop_with_sigterm,
     wait_for_line,
+    wait_until,
 )
 from tests.team import Team, open_context
 
 WORKER = "sanshen.cli worker"
-
-
-def wait_until(check, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_a_killed_dispatcher_child_is_restarted_and_sigterm_stops_both(tmp_path, default_checker, clock):

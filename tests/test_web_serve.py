@@ -4,7 +4,6 @@ through Prefect's embedded API, and stopping within 5 s of SIGTERM with nothing 
 from __future__ import annotations
 
 import subprocess
-import time
 
 import httpx
 import pytest
@@ -18,20 +17,11 @@ from tests.processes import (
     processes_with,
     sanshen_env,
     stop_with_sigterm,
+    wait_until,
 )
 from tests.team import Team, open_context
 
 pytestmark = pytest.mark.prefect
-
-
-def wait_until(check, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_serve_answers_pages_and_api_and_its_dispatcher_publishes(tmp_path, default_checker, clock):
