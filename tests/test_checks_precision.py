@@ -201,3 +201,15 @@ def test_a_policy_verb_reworded_is_a_warning(checker, text, wrong, canonical):
 )
 def test_fixed_terms_with_another_word_are_still_errors(checker, text, wrong, canonical):
     assert errors(checker, text, Category.FORMULATION) == [(wrong, canonical)]
+
+
+def test_an_item_of_an_even_list_is_no_term_cut_short(checker):
+    # news.xd56b.com (2023 政府工作报告 解读): 农业强 is an item beside 农村美 and 农民富, not 农业强国 cut short
+    text = "此次政府工作报告再次提出乡村振兴,是乡村全面振兴,农业强、农村美、农民富全面实现的关键一步。"
+    assert errors(checker, text, Category.FORMULATION) == []
+
+
+@pytest.mark.parametrize("text", ["要建成农业强、科技强国。", "坚持农业强，农村美。"])
+def test_a_term_cut_short_beside_other_items_is_still_an_error(checker, text):
+    # the next item is no item of the same length after a 、: the term cut short
+    assert errors(checker, text, Category.FORMULATION) == [("农业强", "农业强国")]
