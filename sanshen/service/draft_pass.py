@@ -136,10 +136,15 @@ class CheckPool:
         if pool is None:
             return
         processes = list((getattr(pool, "_processes", None) or {}).values())
+        # shutdown(wait=False) forgets the pool's manager thread, so a later shutdown(wait=True) would
+        # not wait for it: joined here, or it may still be closing its pipe while the interpreter exits
+        # (concurrent.futures' exit hook then writes to that pipe: "Bad file descriptor" on stderr).
+        manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
-        pool.shutdown(wait=True)
+        if manager is not None:
+            manager.join()
 
 
 @dataclass(frozen=True)
