@@ -7,7 +7,7 @@ import jieba
 import pytest
 
 from checking.checks.typo_general import RULE
-from checking.checks.typo_shields import document_numbers, person_names
+from checking.checks.typo_shields import document_numbers, listed_names, person_names
 from lexicon.typo_words import OFFICIAL_WORDS, official_words
 
 
@@ -160,3 +160,36 @@ def test_no_frame_without_a_shared_pattern_across_items(text):
     from checking.checks.typo_shields import parallel_phrases
 
     assert parallel_phrases(text) == []
+
+
+# A list of attendees with no title before it, in the manner of a congress report (the names are
+# made up; the form is that of the 人代会 news of county-level cities).
+ATTENDEES = ("在主席台就座的还有陈玉芳、何建英、俞仲兴、孙海容、赵祥君、郑发根、徐开盛、项万森、宣七一、楼柳燕、"
+             "孔志刚、杨军,老领导周云祥出席。")
+
+
+def test_a_list_of_names_without_a_title_is_shielded():
+    found = [ATTENDEES[a:b] for a, b in listed_names(ATTENDEES)]
+    assert found == ["陈玉芳", "何建英", "俞仲兴", "孙海容", "赵祥君", "郑发根", "徐开盛", "项万森", "宣七一", "楼柳燕",
+                     "孔志刚", "杨军"]
+
+
+@pytest.mark.parametrize("text", [
+    "还有王伟、李强、张三、刘四出席。",  # the character before the first name and 出 of 出席 stay outside
+])
+def test_a_list_of_names_is_cut_to_the_names(text):
+    assert [text[a:b] for a, b in listed_names(text)] == ["王伟", "李强", "张三", "刘四"]
+
+
+@pytest.mark.parametrize("text", [
+    "推动文化、体育、旅游、卫生事业发展。",  # terms: their items rarely open with a surname
+    "会见了王伟、李强、张三。",  # three names: too few to tell from a list of terms
+])
+def test_no_name_list_in_terms_or_short_lists(text):
+    assert listed_names(text) == []
+
+
+def test_no_typo_in_a_list_of_attendees(default_checker):
+    report = default_checker.check(ATTENDEES)
+    assert [f for f in report.findings if f.rule == RULE] == []
+
