@@ -200,7 +200,7 @@ class Dispatcher:
                                     link_check=self.config.link_policy.enabled)
 
     def _recheck(self, payload: dict, now: datetime) -> object:
-        return recheck.recheck_drafts(self.engine, self._checker_factory(), now=now)
+        return recheck.recheck_drafts(self.engine, self._checker_factory, now=now)
 
     def _site_sweep(self, payload: dict, now: datetime) -> object:
         wanted = payload.get("lexicon_revision")

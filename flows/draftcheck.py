@@ -28,14 +28,14 @@ from review.carry import Found, carried_waivers
 from review.case import SYSTEM_USER
 from review.events import Event, WaiverCarried
 from flows.findings import replace_findings
-from flows.recheck import (  # noqa: F401 (MAX_PASSES, LexiconMoving: the pass's, named here too)
-    MAX_PASSES,
+from flows.recheck import (
     SOURCES,
     CheckerFactory,
     DraftChecker,
     LexiconMoving,
     draft_meta,
     recheck_draft,
+    until_current,
 )
 from storage import lexicon_revision
 from storage.db import transaction
@@ -52,18 +52,15 @@ def run_check(engine: Engine, checkers: CheckerFactory, workflows: WorkflowVersi
     the database's when its findings would be stored (another process changed it meanwhile; the
     re-check that change queued skips a draft 检查中) stores nothing and runs again under the new one;
     after ``MAX_PASSES`` such passes the item fails and is retried by the outbox."""
-    for _ in range(MAX_PASSES):
-        done = _pass_once(engine, checkers(), workflows, draft_id=draft_id, revision=revision, now=now,
-                          link_check=link_check)
-        if done is not None:
-            done, policy = done
-            if policy is not None:  # the policy has its interpretation now: its "no interpretation" finding goes
-                try:
-                    recheck_draft(engine, checkers, draft_id=policy, now=now)
-                except LexiconMoving:  # each of those changes queued a re-check of every draft in review
-                    pass
-            return done
-    raise LexiconMoving(f"the lexicon changed during each of {MAX_PASSES} passes of draft {draft_id}")
+    done, policy = until_current(lambda: _pass_once(engine, checkers(), workflows, draft_id=draft_id, revision=revision,
+                                                    now=now, link_check=link_check),
+                                 f"passes of draft {draft_id}")
+    if policy is not None:  # the policy has its interpretation now: its "no interpretation" finding goes
+        try:
+            recheck_draft(engine, checkers, draft_id=policy, now=now)
+        except LexiconMoving:  # each of those changes queued a re-check of every draft in review
+            pass
+    return done
 
 
 def _pass_once(engine: Engine, checker: DraftChecker, workflows: WorkflowVersions, *, draft_id: int,

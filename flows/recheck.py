@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy import Engine, select
 
@@ -42,6 +42,18 @@ class DraftChecker(Protocol):
 
 
 CheckerFactory = Callable[[], DraftChecker]
+T = TypeVar("T")
+
+
+def until_current(once: Callable[[], T | None], passes: str) -> T:
+    """What ``once`` gives back the first time it is not None: a pass whose lexicon is no longer the
+    database's gives None and stores nothing. After ``MAX_PASSES`` such passes :class:`LexiconMoving`
+    sends the item back to the outbox (``passes``: what was tried, for the message)."""
+    for _ in range(MAX_PASSES):
+        result = once()
+        if result is not None:
+            return result
+    raise LexiconMoving(f"the lexicon changed during each of {MAX_PASSES} {passes}")
 
 
 def draft_meta(draft: Draft, *, has_interpretation: bool = False) -> DraftMeta:
@@ -50,12 +62,7 @@ def draft_meta(draft: Draft, *, has_interpretation: bool = False) -> DraftMeta:
                      has_interpretation=has_interpretation)
 
 
-def _factory(checkers: CheckerFactory | DraftChecker) -> CheckerFactory:
-    """A factory as it is; one pass (a test's, or a caller's already built) always given back."""
-    return checkers if callable(checkers) else (lambda: checkers)
-
-
-def recheck_drafts(engine: Engine, checkers: CheckerFactory | DraftChecker, *, now: datetime) -> int:
+def recheck_drafts(engine: Engine, checkers: CheckerFactory, *, now: datetime) -> int:
     """Re-check every draft in review; returns how many drafts' findings changed. ``checkers`` gives
     the pass under the lexicon as it is then, asked again for each draft (and each pass of it)."""
     with transaction(engine, readonly=True) as s:
@@ -63,19 +70,15 @@ def recheck_drafts(engine: Engine, checkers: CheckerFactory | DraftChecker, *, n
     return sum(recheck_draft(engine, checkers, draft_id=i, now=now) for i in ids)
 
 
-def recheck_draft(engine: Engine, checkers: CheckerFactory | DraftChecker, *, draft_id: int, now: datetime) -> int:
+def recheck_draft(engine: Engine, checkers: CheckerFactory, *, draft_id: int, now: datetime) -> int:
     """1 if the draft's findings changed, else 0. The revision is read, checked with no transaction
     held (reading attachments takes time), and its findings replaced if it is still current and the
     lexicon the pass ran under is still the database's. A pass whose lexicon changed meanwhile stores
     nothing and runs again with a pass ``checkers`` builds then (the cached checker of a context is
     rebuilt when the count of lexicon changes moved); after ``MAX_PASSES`` such passes
     :class:`LexiconMoving` sends the item back to the outbox."""
-    factory = _factory(checkers)
-    for _ in range(MAX_PASSES):
-        changed = _recheck_once(engine, factory(), draft_id=draft_id, now=now)
-        if changed is not None:
-            return changed
-    raise LexiconMoving(f"the lexicon changed during each of {MAX_PASSES} re-checks of draft {draft_id}")
+    return until_current(lambda: _recheck_once(engine, checkers(), draft_id=draft_id, now=now),
+                         f"re-checks of draft {draft_id}")
 
 
 def _recheck_once(engine: Engine, checker: DraftChecker, *, draft_id: int, now: datetime) -> int | None:

@@ -52,7 +52,7 @@ def test_recheck_replaces_findings_and_keeps_unchanged_ones_with_their_waivers(e
         s.flush()
         stale_id = stale.id
 
-    assert recheck_drafts(engine, checker, now=LATER) == 1
+    assert recheck_drafts(engine, lambda: checker, now=LATER) == 1
     live = _live(engine, draft_id)
     assert stale_id not in [f.id for f in live]
     typo = next(f for f in live if f.text == "布署")
@@ -62,7 +62,7 @@ def test_recheck_replaces_findings_and_keeps_unchanged_ones_with_their_waivers(e
         lead = s.scalar(select(User).where(User.name == "shen1"))
         s.add(Waiver(finding_id=typo.id, draft_id=draft_id, user_id=lead.id, stage="初审", reason="专有名称", at=LATER))
 
-    assert recheck_drafts(engine, checker, now=LATER) == 0  # nothing changed: rows and waiver stay
+    assert recheck_drafts(engine, lambda: checker, now=LATER) == 0  # nothing changed: rows and waiver stay
     assert [f.id for f in _live(engine, draft_id)] == [f.id for f in live]
     with transaction(engine, readonly=True) as s:
         assert s.scalar(select(Waiver.finding_id)) == typo.id
@@ -76,5 +76,5 @@ def test_drafts_out_of_review_are_left_alone(engine, checker):
     draft_id, _ = submit_draft(engine, WF, NOW, body="认真布署。")
     with transaction(engine) as s:
         s.get(Draft, draft_id).status = "published"
-    assert recheck_drafts(engine, checker, now=LATER) == 0
+    assert recheck_drafts(engine, lambda: checker, now=LATER) == 0
     assert _live(engine, draft_id) == []

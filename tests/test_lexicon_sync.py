@@ -15,8 +15,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from flows.draftcheck import MAX_PASSES, LexiconMoving
-from flows.recheck import recheck_drafts
+from flows.recheck import MAX_PASSES, LexiconMoving, recheck_drafts
 from sanshen.service import drafts, lexicon
 from sanshen.service.draft_pass import CheckPool, DraftPass, PooledPass, TimedPass
 from sanshen.service.site_sweep import lexicon_pass
@@ -71,7 +70,7 @@ def test_a_pass_that_ran_under_a_lexicon_changed_meanwhile_runs_again(tmp_path, 
             entries = lexicon.parse_entries(f"banned\t{TERM}\t彻底整改\n", source="a.tsv", fmt="tsv")
             lexicon.import_entries(other, team["guan"], entries, source="a.tsv", now=other.clock())
             [recheck] = other_items(other, "recheck")
-            assert recheck_drafts(other.engine, DraftPass(other.checker), now=other.clock()) == 0  # 检查中: skipped
+            assert recheck_drafts(other.engine, lambda: DraftPass(other.checker), now=other.clock()) == 0  # 检查中: skipped
 
     server.check_observers.append(meanwhile)
     try:

@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from checking.context import DraftMeta
 from checking.located import DraftReport
-from flows.draftcheck import MAX_PASSES, LexiconMoving
-from flows.recheck import recheck_drafts
+from flows.recheck import MAX_PASSES, LexiconMoving, recheck_drafts
 from sanshen.service import drafts, lexicon
 from sanshen.service.draft_pass import DraftPass, current_pass
 from storage.db import transaction

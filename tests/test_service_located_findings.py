@@ -151,7 +151,7 @@ def test_a_recheck_covers_titles_and_attachments(team):
     assert not [f for f in view.findings if f.text == term]
     lexicon.add_entry(team.ctx, team["guan"], lexicon.LexiconInput(kind="banned", term=term, correct="彻底整改"),
                       now=team.clock())
-    assert recheck_drafts(team.ctx.engine, DraftPass(team.ctx.checker), now=team.clock()) == 1
+    assert recheck_drafts(team.ctx.engine, lambda: DraftPass(team.ctx.checker), now=team.clock()) == 1
     found = [f.location.label for f in drafts.show(team.ctx, team["jiao1"], view.id).findings if f.text == term]
     assert found == ["标题", "附件“说明.pdf”第 2 页"]
 
@@ -160,7 +160,7 @@ def test_a_stored_attachment_that_cannot_be_read_is_an_error_at_recheck(team):
     view = team.submit(attachments=(AttachmentInput("说明.txt", "说明".encode()),))
     with transaction(team.ctx.engine) as s:  # an attachment stored before attachments were checked
         s.execute(update(Attachment).values(filename="旧格式.doc", data=b"\xd0\xcf\x11\xe0"))
-    assert recheck_drafts(team.ctx.engine, DraftPass(team.ctx.checker), now=team.clock()) == 1
+    assert recheck_drafts(team.ctx.engine, lambda: DraftPass(team.ctx.checker), now=team.clock()) == 1
     [unreadable] = errors(drafts.show(team.ctx, team["jiao1"], view.id), "attachment")
     assert unreadable.location.attachment == "旧格式.doc" and unreadable.message.startswith("附件无法读取：")
     assert "格式无法检查" in unreadable.message

@@ -231,7 +231,7 @@ def reworded_verb(window: str, key: str, hit: NearHit, lex: CompiledLexicon, gro
             return False  # the verb does not open the phrase: it is part of a name (党史学习教育, 区域协调)
         if old not in verbs or new not in verbs:
             return False
-        if not any(old in group and new in group for group in INTERCHANGEABLE_VERBS):
+        if not any(old in verbs_used_alike and new in verbs_used_alike for verbs_used_alike in INTERCHANGEABLE_VERBS):
             return False
     cut = 0  # the new word is a word of the window's own segmentation too
     for token in lex.words.cut(window):
