@@ -38,6 +38,7 @@ BUILD_INPUTS = (
     typo_words.OFFICIAL_WORDS,
     typo_candidates.CONFUSION_FILE,
     typo_names.SURNAMES_FILE,
+    typo_names.PLACES_FILE,
     Path(typo_names.__file__),
     *typo_candidates.PYPINYIN_DATA,
     Path(__file__),
@@ -98,6 +99,7 @@ class TypoModel:
             "surnames": cache.pack_strs(self.names.surnames),
             "given_chars": cache.pack_strs(self.names.given_chars),
             "distinctive": cache.pack_strs(self.names.distinctive),
+            "places": cache.pack_strs(self.names.places),
         }
 
     @classmethod
@@ -119,6 +121,7 @@ class TypoModel:
                 surnames=frozenset(cache.unpack_strs(tables["surnames"])),
                 given_chars=frozenset(cache.unpack_strs(tables["given_chars"])),
                 distinctive=frozenset(cache.unpack_strs(tables["distinctive"])),
+                places=frozenset(cache.unpack_strs(tables["places"])),
             ),
         )
 
@@ -161,7 +164,8 @@ class TypoModel:
             rare_word_logp=math.log(RARE_WORD_FREQ) + words.unknown_logp,
             frequent_char_logp=math.log(FREQUENT_CHAR_FREQ) + words.unknown_logp,
             word_cap=word_cap,
-            names=NameModel.build(typo_names.read_entries(typo_words.JIEBA_DICT), typo_names.read_surnames()),
+            names=NameModel.build(typo_names.read_entries(typo_words.JIEBA_DICT), typo_names.read_surnames(),
+                                  typo_names.read_places()),
         )
 
     def with_weights(self, weights: Weights) -> "TypoModel":

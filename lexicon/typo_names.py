@@ -11,7 +11,9 @@ cutoff by a margin (lexicon/typo_scoring.py), not only reach it:
   word says), the whole no dictionary word;
 * a place or an organisation: the changed characters end at most two characters before a suffix
   of place and organisation names (区, 县, 镇, 村, 街道, 局, 委, 办, 中心, 公司 …) that lies outside
-  the new word.
+  the new word;
+* a named place: the changed characters lie in part in the name of a province, prefecture or
+  county-level division, full or short (武安, 东乌旗, 浉河区: lexicon/data/typo/places.tsv).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 from lexicon.loader import DATA_DIR
 
 SURNAMES_FILE = DATA_DIR / "typo" / "surnames.tsv"
+PLACES_FILE = DATA_DIR / "typo" / "places.tsv"
 # A given-name character is *distinctive* when log((uses in nr given names + 0.5) / (its jieba
 # frequency + 1)) reaches this: 峥 (1 use, frequency 27) -2.9 and 炜 -1.3 are; 健 (frequency 1514),
 # 敏, 里, 提 are not. Set on ECSpell odw.train and bench/real_text*.jsonl (bench/eval_typo.py).
@@ -39,12 +42,14 @@ class NameModel:
     surnames: frozenset[str]  # single and compound
     given_chars: frozenset[str]  # characters jieba's nr entries use in given names
     distinctive: frozenset[str]  # ... of which those seldom used outside names
+    places: frozenset[str]  # names of divisions, full and short
 
     @classmethod
-    def build(cls, entries: Iterable[tuple[str, int, str]], surnames: Iterable[str]) -> "NameModel":
-        """From dictionary ``entries`` (word, frequency, POS tag: jieba's dict.txt lines) and a
-        surname table: the given names are the last two characters of three-character ``nr``
-        entries opening with a single-character surname."""
+    def build(cls, entries: Iterable[tuple[str, int, str]], surnames: Iterable[str],
+              places: Iterable[str]) -> "NameModel":
+        """From dictionary ``entries`` (word, frequency, POS tag: jieba's dict.txt lines), a
+        surname table and a table of place names: the given names are the last two characters of
+        three-character ``nr`` entries opening with a single-character surname."""
         surnames = frozenset(surnames)
         uses: dict[str, int] = {}
         freq: dict[str, int] = {}
@@ -55,7 +60,7 @@ class NameModel:
                 for ch in word[1:]:
                     uses[ch] = uses.get(ch, 0) + 1
         distinctive = frozenset(c for c, n in uses.items() if distinctiveness(n, freq.get(c, 0)) >= MIN_DISTINCTIVE)
-        return cls(surnames=surnames, given_chars=frozenset(uses), distinctive=distinctive)
+        return cls(surnames=surnames, given_chars=frozenset(uses), distinctive=distinctive, places=frozenset(places))
 
 
 def distinctiveness(uses: int, frequency: int) -> float:
@@ -73,14 +78,22 @@ def read_entries(path: Path) -> list[tuple[str, int, str]]:
     return entries
 
 
-def read_surnames(path: Path = SURNAMES_FILE) -> list[str]:
-    """The surnames of ``path`` (surname TAB source, # comments)."""
+def read_first_column(path: Path) -> list[str]:
+    """The first column of a table of ``path`` (TAB-separated, # comments): surnames.tsv, places.tsv."""
     names = []
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if line.strip() and not line.startswith("#"):
                 names.append(line.split("\t", 1)[0].strip())
     return names
+
+
+def read_surnames(path: Path = SURNAMES_FILE) -> list[str]:
+    return read_first_column(path)
+
+
+def read_places(path: Path = PLACES_FILE) -> list[str]:
+    return read_first_column(path)
 
 
 def in_person_name(run: str, start: int, end: int, names: NameModel, words: Mapping[str, float]) -> bool:
@@ -103,6 +116,16 @@ def in_person_name(run: str, start: int, end: int, names: NameModel, words: Mapp
     return False
 
 
+def in_place_name(run: str, start: int, end: int, places: frozenset[str], longest: int = 12) -> bool:
+    """Whether a name of ``places`` (``longest`` characters at most) in ``run`` covers one of the
+    changed characters ``run[start:end]``."""
+    for first in range(max(0, start - longest + 1), end):
+        for last in range(max(first + 2, start + 1), min(len(run), first + longest) + 1):
+            if run[first:last] in places:
+                return True
+    return False
+
+
 def before_place_suffix(run: str, end: int) -> bool:
     """Whether a place or organisation suffix starts within SUFFIX_GAP characters after ``end``."""
     return any(run.startswith(suffix, at) for at in range(end, min(end + SUFFIX_GAP, len(run)) + 1)
@@ -112,7 +135,7 @@ def before_place_suffix(run: str, end: int) -> bool:
 def margin(run: str, start: int, end: int, word_end: int, names: NameModel, words: Mapping[str, float]) -> float:
     """What a replacement of ``run[start:end]`` (its new word ending at ``word_end``) must beat the
     cutoff by: the larger margin of the name rules it meets, else 0."""
-    if in_person_name(run, start, end, names, words):
+    if in_person_name(run, start, end, names, words) or in_place_name(run, start, end, names.places):
         return NAME_MARGIN
     if before_place_suffix(run, max(end, word_end)):
         return PLACE_MARGIN

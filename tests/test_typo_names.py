@@ -15,7 +15,9 @@ from lexicon.typo_names import (
     NameModel,
     before_place_suffix,
     in_person_name,
+    in_place_name,
     margin,
+    read_places,
     read_surnames,
 )
 
@@ -27,14 +29,14 @@ ENTRIES = [
 
 
 def test_given_name_characters_come_from_nr_entries_and_distinctive_ones_are_seldom_words():
-    names = NameModel.build(ENTRIES, ["王", "李", "张"])
+    names = NameModel.build(ENTRIES, ["王", "李", "张"], [])
     assert names.given_chars == frozenset("玉峥国里")
     assert "峥" in names.distinctive  # two uses in names, frequency 27
     assert "里" not in names.distinctive and "国" not in names.distinctive  # common words
 
 
 def test_a_surname_and_given_name_covering_the_changed_character_is_a_name():
-    names = NameModel.build(ENTRIES, ["王", "李", "张"])
+    names = NameModel.build(ENTRIES, ["王", "李", "张"], [])
     words = {"王国": -10.0}
     assert in_person_name("王玉峥说", 1, 2, names, words)
     assert in_person_name("王峥说", 1, 2, names, words)
@@ -47,6 +49,21 @@ def test_surname_table_has_a_source_for_every_row_and_no_duplicates():
     names = read_surnames()
     assert len(names) == len(set(names)) > 300
     assert {"王", "欧阳", "亓"} <= set(names)
+
+
+def test_place_table_has_the_county_level_divisions_by_full_and_short_name():
+    places = read_places()
+    assert len(places) == len(set(places)) > 6000
+    assert {"武安市", "武安", "东乌珠穆沁旗", "东乌旗", "浉河区", "浉河", "北京市"} <= set(places)
+    assert "新工" not in places and "大千" not in places  # townships and villages are left out
+
+
+def test_a_place_name_covering_a_changed_character():
+    places = frozenset({"武安", "武安市", "东乌旗"})
+    assert in_place_name("将武安打造成康养产业", 1, 4, places)  # 武安打 -> 乌干达: 武安 is a county
+    assert in_place_name("东乌旗人民政府", 1, 2, places)
+    assert not in_place_name("将武安打造成康养产业", 3, 4, places)  # only 打 changed
+    assert not in_place_name("推动经济发展", 3, 4, places)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +96,8 @@ def test_place_and_organisation_suffixes():
 def test_the_margin_is_that_of_the_rule_met(model):
     logp = model.words.logp
     assert margin("常峥强调", 1, 2, 2, model.names, logp) == NAME_MARGIN
-    assert margin("浉河区", 0, 1, 2, model.names, logp) == PLACE_MARGIN
+    assert margin("浉河区", 0, 1, 2, model.names, logp) == NAME_MARGIN  # a county's name
+    assert margin("孟阳村", 0, 1, 1, model.names, logp) == PLACE_MARGIN  # before a suffix only
     assert margin("推动经济发展", 3, 4, 4, model.names, logp) == 0.0
 
 

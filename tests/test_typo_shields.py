@@ -7,7 +7,7 @@ import jieba
 import pytest
 
 from checking.checks.typo_general import RULE
-from checking.checks.typo_shields import document_numbers, listed_names, person_names
+from checking.checks.typo_shields import datelines, document_numbers, listed_names, person_names
 from lexicon.typo_words import OFFICIAL_WORDS, official_words
 
 
@@ -19,6 +19,25 @@ def likely(checker, text: str) -> list[tuple[str, str | None]]:
 def test_document_numbers_are_found_whole(number):
     text = f"根据《通知》（{number}）要求"
     assert [text[a:b] for a, b in document_numbers(text)] == [number]
+
+
+@pytest.mark.parametrize(
+    ("text", "dateline"),
+    [("星报讯 为进一步加强安全管理", "星报讯"), ("本报讯（记者 张三）近日", "本报讯"),
+     ("新华社北京3月5日电 十四届全国人大", "新华社北京3月5日电"), ("前文。\n  中国江苏网讯 5月", "中国江苏网讯")],
+)
+def test_datelines_open_a_line(text, dateline):
+    assert [text[a:b] for a, b in datelines(text)] == [dateline]
+
+
+@pytest.mark.parametrize("text", ["推进通讯基础设施建设。", "供电 保障", "加快建设。星报讯为"])
+def test_no_dateline_inside_running_text(text):
+    assert datelines(text) == []
+
+
+def test_no_typo_in_a_dateline(default_checker):
+    # 新安晚报's dateline; without the shield the detector offered 晶 for 星
+    assert likely(default_checker, "星报讯 为进一步加强安全管理，全市开展专项行动。") == []
 
 
 def test_no_typo_inside_a_document_number(default_checker):

@@ -4,6 +4,7 @@ names of people next to their titles and four-character parallel frames (宜粮�
 * 发文字号: an issuing organ's abbreviation, the year in brackets, the number and 号
   (湘办发〔2016〕41号, 国办发[2009]3号, 安政务办发〔2024〕1号). The abbreviation is no word, so the
   detector would "correct" it (发 → 法); the whole number is protected.
+* Datelines: the name of a paper or agency opening a report (星报讯, 新华社北京3月5日电).
 * Names: a surname and one or two characters right after a title (部长唐仁健, 副省长王某某) or
   right before one (李强总理, 张三同志, 王某某书记). A given name is no word either.
 """
@@ -53,6 +54,11 @@ HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 BYLINE = re.compile(r"[（(]((?:记者|通讯员|供稿|撰稿)?\s*[\u4e00-\u9fff]{2,4}(?:[ \u3000、][\u4e00-\u9fff]{2,4}){0,3})[）)]")
 
 
+# The dateline opening a news report, on a line of its own start: 本报讯, 星报讯 (新安晚报), 中国江苏网讯,
+# 新华社北京3月5日电; the paper's or agency's short name is no word.
+DATELINE = re.compile(r"(?m)^[ \t\u3000]*([\u4e00-\u9fff]{1,10}讯|[\u4e00-\u9fff]{2,12}(?:\d{1,2}月\d{1,2}日)?电)"
+                      r"(?=[ \t\u3000（(【]|$)")
+
 # Four-character parallel constructions of official text with a repeated character: 宜粮则粮,
 # 应保尽保, 能快则快, 应收尽收. The repetition is the evidence that the writer meant it; a typo
 # breaks it. Only these frames: a repeat alone is no evidence (建立建全 is a typo of 建立健全).
@@ -78,6 +84,10 @@ def parallel_phrases(text: str) -> list[Span]:
                 spans += [(sep - k, sep), (sep + 1, sep + 1 + k)]
                 break
     return sorted(set(spans))
+
+
+def datelines(text: str) -> list[Span]:
+    return [m.span(1) for m in DATELINE.finditer(text)]
 
 
 def document_numbers(text: str) -> list[Span]:
