@@ -20,12 +20,14 @@ from checking.checks.names import spare_names
 from checking.checks.spans import SpanSet, on_text, overlaps
 from checking.checks.typo_general import find_likely_typos, scored_runs
 from checking.checks.typo_shields import (
+    counted_names,
     datelines,
     document_numbers,
     listed_names,
     parallel_phrases,
     person_names,
     spare_repeated,
+    titles,
 )
 from checking.context import Check, CheckContext
 from checking.findings import Category, Finding
@@ -87,7 +89,9 @@ def check_typo(ctx: CheckContext) -> list[Finding]:
     visible = ctx.doc.visible
     text = visible.keep(ctx.doc.text)
     spans = [(visible.view_start(start), visible.view_start(end)) for start, end in protected.spans()]
-    spans += datelines(text) + document_numbers(text) + person_names(text) + listed_names(text) + parallel_phrases(text)
+    surnames = model.names.surnames
+    spans += datelines(text) + document_numbers(text) + person_names(text, surnames) + listed_names(text)
+    spans += counted_names(text, surnames) + titles(text) + parallel_phrases(text)
     runs = scored_runs(text, model)
     likely = on_text(ctx.doc, spare_repeated(text, spare_names(text, find_likely_typos(text, spans, model, runs),
                                                                 model, runs)))

@@ -16,6 +16,7 @@ from typing import Any
 
 import lexicon.typo_cache as cache
 import lexicon.typo_candidates as typo_candidates
+import lexicon.typo_corpus as typo_corpus
 import lexicon.typo_names as typo_names
 import lexicon.typo_words as typo_words
 from lexicon.typo_candidates import CandidateMap, HomophoneIndex, char_readings
@@ -39,6 +40,8 @@ BUILD_INPUTS = (
     typo_candidates.CONFUSION_FILE,
     typo_names.SURNAMES_FILE,
     typo_names.PLACES_FILE,
+    typo_corpus.WORD_COUNTS_FILE,
+    Path(typo_corpus.__file__),
     Path(typo_names.__file__),
     *typo_candidates.PYPINYIN_DATA,
     Path(__file__),
@@ -63,6 +66,8 @@ class TypoModel:
     word_cap: dict[str, float] = field(repr=False)
     # what looks like a person's name (lexicon/typo_names.py)
     names: NameModel = field(repr=False)
+    # word -> log(1 + its count in a large corpus of running text) (lexicon/typo_corpus.py)
+    corpus: dict[str, float] = field(repr=False)
 
     @classmethod
     def load(cls, weights: Weights | None = None, *, cache_dir: Path | None = None) -> "TypoModel":
@@ -100,6 +105,7 @@ class TypoModel:
             "given_chars": cache.pack_strs(self.names.given_chars),
             "distinctive": cache.pack_strs(self.names.distinctive),
             "places": cache.pack_strs(self.names.places),
+            "corpus": cache.pack_floats(self.corpus),
         }
 
     @classmethod
@@ -121,8 +127,9 @@ class TypoModel:
                 surnames=frozenset(cache.unpack_strs(tables["surnames"])),
                 given_chars=frozenset(cache.unpack_strs(tables["given_chars"])),
                 distinctive=frozenset(cache.unpack_strs(tables["distinctive"])),
-                places=frozenset(cache.unpack_strs(tables["places"])),
+                **typo_names.place_tables(cache.unpack_strs(tables["places"])),
             ),
+            corpus=cache.unpack_floats(tables["corpus"]),
         )
 
     @classmethod
@@ -166,6 +173,7 @@ class TypoModel:
             word_cap=word_cap,
             names=NameModel.build(typo_names.read_entries(typo_words.JIEBA_DICT), typo_names.read_surnames(),
                                   typo_names.read_places()),
+            corpus=typo_corpus.read_log_counts(),
         )
 
     def with_weights(self, weights: Weights) -> "TypoModel":

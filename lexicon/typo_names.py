@@ -35,6 +35,7 @@ NAME_MARGIN = 2.0  # what a replacement inside a name-like span must beat the cu
 PLACE_MARGIN = 1.0  # ... right before a place or organisation suffix
 PLACE_SUFFIXES = ("街道", "中心", "公司", "区", "县", "乡", "镇", "村", "局", "委", "办", "厅", "所")
 SUFFIX_GAP = 2  # characters allowed between the changed ones and the suffix (浉|河|区)
+LONGEST_PLACE = 12  # characters of the longest place name read (克孜勒苏柯尔克孜自治州 has 11)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class NameModel:
     given_chars: frozenset[str]  # characters jieba's nr entries use in given names
     distinctive: frozenset[str]  # ... of which those seldom used outside names
     places: frozenset[str]  # names of divisions, full and short
+    place_prefixes: frozenset[str]  # every prefix of those names (them included)
 
     @classmethod
     def build(cls, entries: Iterable[tuple[str, int, str]], surnames: Iterable[str],
@@ -60,7 +62,13 @@ class NameModel:
                 for ch in word[1:]:
                     uses[ch] = uses.get(ch, 0) + 1
         distinctive = frozenset(c for c, n in uses.items() if distinctiveness(n, freq.get(c, 0)) >= MIN_DISTINCTIVE)
-        return cls(surnames=surnames, given_chars=frozenset(uses), distinctive=distinctive, places=frozenset(places))
+        return cls(surnames=surnames, given_chars=frozenset(uses), distinctive=distinctive, **place_tables(places))
+
+
+def place_tables(places: Iterable[str]) -> dict[str, frozenset[str]]:
+    """``places`` and ``place_prefixes`` of a :class:`NameModel` (names longer than LONGEST_PLACE dropped)."""
+    names = frozenset(p for p in places if len(p) <= LONGEST_PLACE)
+    return {"places": names, "place_prefixes": frozenset(p[:k] for p in names for k in range(1, len(p) + 1))}
 
 
 def distinctiveness(uses: int, frequency: int) -> float:
@@ -116,13 +124,16 @@ def in_person_name(run: str, start: int, end: int, names: NameModel, words: Mapp
     return False
 
 
-def in_place_name(run: str, start: int, end: int, places: frozenset[str], longest: int = 12) -> bool:
-    """Whether a name of ``places`` (``longest`` characters at most) in ``run`` covers one of the
-    changed characters ``run[start:end]``."""
-    for first in range(max(0, start - longest + 1), end):
-        for last in range(max(first + 2, start + 1), min(len(run), first + longest) + 1):
-            if run[first:last] in places:
+def in_place_name(run: str, start: int, end: int, names: NameModel) -> bool:
+    """Whether a place name in ``run`` covers one of the changed characters ``run[start:end]``
+    (each start tried is extended only while it opens some name)."""
+    prefixes, places = names.place_prefixes, names.places
+    for first in range(max(0, start - LONGEST_PLACE + 1), end):
+        last = first + 1
+        while last <= len(run) and run[first:last] in prefixes:
+            if last > start and last - first >= 2 and run[first:last] in places:
                 return True
+            last += 1
     return False
 
 
@@ -135,7 +146,7 @@ def before_place_suffix(run: str, end: int) -> bool:
 def margin(run: str, start: int, end: int, word_end: int, names: NameModel, words: Mapping[str, float]) -> float:
     """What a replacement of ``run[start:end]`` (its new word ending at ``word_end``) must beat the
     cutoff by: the larger margin of the name rules it meets, else 0."""
-    if in_person_name(run, start, end, names, words) or in_place_name(run, start, end, names.places):
+    if in_person_name(run, start, end, names, words) or in_place_name(run, start, end, names):
         return NAME_MARGIN
     if before_place_suffix(run, max(end, word_end)):
         return PLACE_MARGIN

@@ -27,6 +27,8 @@ FEATURES = (
     "char_logp",  # mean log-probability of the original characters on their own
     "candidate_logp",  # mean log-probability of the replacement characters on their own
     "before_place",  # a place-name suffix (村, 镇, 路 …) follows, outside the new word
+    "original_count",  # log(1 + count) in a large corpus of the original characters where the new word goes
+    "word_count",  # ... of the new word (lexicon/typo_corpus.py)
 )
 
 

@@ -59,11 +59,12 @@ def test_place_table_has_the_county_level_divisions_by_full_and_short_name():
 
 
 def test_a_place_name_covering_a_changed_character():
-    places = frozenset({"武安", "武安市", "东乌旗"})
-    assert in_place_name("将武安打造成康养产业", 1, 4, places)  # 武安打 -> 乌干达: 武安 is a county
-    assert in_place_name("东乌旗人民政府", 1, 2, places)
-    assert not in_place_name("将武安打造成康养产业", 3, 4, places)  # only 打 changed
-    assert not in_place_name("推动经济发展", 3, 4, places)
+    names = NameModel.build(ENTRIES, ["王"], ["武安", "武安市", "东乌旗"])
+    assert in_place_name("将武安打造成康养产业", 1, 4, names)  # 武安打 -> 乌干达: 武安 is a county
+    assert in_place_name("东乌旗人民政府", 1, 2, names)
+    assert in_place_name("在武安市召开", 3, 4, names)  # the suffix of the full name changed
+    assert not in_place_name("将武安打造成康养产业", 3, 4, names)  # only 打 changed
+    assert not in_place_name("推动经济发展", 3, 4, names)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,15 @@ import jieba
 import pytest
 
 from checking.checks.typo_general import RULE
-from checking.checks.typo_shields import datelines, document_numbers, listed_names, person_names
+from checking.checks.typo_shields import (
+    counted_names,
+    datelines,
+    document_numbers,
+    listed_names,
+    person_names,
+    titles,
+)
+from lexicon.typo_names import read_surnames
 from lexicon.typo_words import OFFICIAL_WORDS, official_words
 
 
@@ -19,6 +27,25 @@ def likely(checker, text: str) -> list[tuple[str, str | None]]:
 def test_document_numbers_are_found_whole(number):
     text = f"根据《通知》（{number}）要求"
     assert [text[a:b] for a, b in document_numbers(text)] == [number]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("政府决定授予张国礼等59名同志“优秀共产党员”称号", "张国礼"), ("表彰肖颖等16名同志", "肖颖"),
+     ("授予王芳等三人", "王芳")],
+)
+def test_a_name_heading_a_counted_group(text, name):
+    assert [text[a:b] for a, b in counted_names(text)] == [name]
+
+
+@pytest.mark.parametrize("text", ["帮扶农户等50户。", "会同财政等3个部门。", "张国礼等同志"])
+def test_no_counted_name_without_a_count_of_people(text):
+    assert counted_names(text) == []
+
+
+def test_no_typo_in_a_name_heading_a_counted_group(default_checker):
+    # the name was "corrected" to 效应 before (held3-084, http://www.yixing.gov.cn/doc/2023/11/21/1186472.shtml)
+    assert likely(default_checker, "市政府决定授予肖颖等16名同志“宜兴市见义勇为先进个人”称号。") == []
 
 
 @pytest.mark.parametrize(
@@ -52,10 +79,24 @@ def test_no_typo_inside_a_document_number(default_checker):
         ("副省长王某某主持会议。", "王某某"),
         ("李强总理强调", "李强"),
         ("欧阳明同志", "欧阳明"),
+        ("会上,副场长隋洪新要求职工加强宣传", "隋洪新"),  # held3-071, http://sczlyj.com/index/news/show/id/1974.html
     ],
 )
 def test_names_next_to_titles(text, name):
     assert name in [text[a:b] for a, b in person_names(text)]
+
+
+def test_a_rarer_surname_next_to_a_title_with_the_models_table():
+    # held2-081: 招商二局局长亓玉国 (亓 is in lexicon/data/typo/surnames.tsv, not among the common ones)
+    text = "招商二局局长亓玉国便高调开口"
+    assert "亓玉国" not in [text[a:b] for a, b in person_names(text)]
+    assert "亓玉国" in [text[a:b] for a, b in person_names(text, frozenset(read_surnames()))]
+
+
+def test_the_title_itself_is_protected(default_checker):
+    text = "会上,副场长隋洪新要求职工加强宣传。"  # held3-071: 副 was "corrected" to 市 (市场长)
+    assert "副场长" in [text[a:b] for a, b in titles(text)]
+    assert likely(default_checker, text) == []
 
 
 def test_a_name_stops_before_what_follows_it():
@@ -95,7 +136,7 @@ def test_official_words_file_is_clean():
     from checking.checks.typo_general import find_likely_typos
     from lexicon.typo_model import TypoModel
 
-    assert find_likely_typos("要团结带领广大千群，加快推进经济建设。", [], TypoModel.load())
+    assert find_likely_typos("要团结带领广大干群，加快推进经济建没。", [], TypoModel.load())
 
 
 def test_parallel_frames_are_shielded_but_not_every_repeat():

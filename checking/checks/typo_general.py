@@ -191,6 +191,8 @@ class _RunContext:
             sum(logp.get(run[k], unknown) for k in changed) / len(changed),
             sum(logp.get(fill[k - start], unknown) for k in changed) / len(changed),
             float(any(ch in PLACE_SUFFIXES for ch in after)),
+            model.corpus.get(run[word_start:word_end], 0.0),
+            model.corpus.get(word, 0.0),
         )
         likeness = Likeness(0)
         for kind in kinds:

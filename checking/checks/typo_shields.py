@@ -4,6 +4,7 @@ names of people next to their titles and four-character parallel frames (宜粮�
 * 发文字号: an issuing organ's abbreviation, the year in brackets, the number and 号
   (湘办发〔2016〕41号, 国办发[2009]3号, 安政务办发〔2024〕1号). The abbreviation is no word, so the
   detector would "correct" it (发 → 法); the whole number is protected.
+* A name heading a counted group of people (授予张国礼等59名同志).
 * Datelines: the name of a paper or agency opening a report (星报讯, 新华社北京3月5日电).
 * Names: a surname and one or two characters right after a title (部长唐仁健, 副省长王某某) or
   right before one (李强总理, 张三同志, 王某某书记). A given name is no word either.
@@ -28,11 +29,14 @@ TITLES = (
     "省长 副省长 市长 副市长 县长 副县长 区长 副区长 州长 副州长 镇长 副镇长 乡长 副乡长 厅长 副厅长 "
     "局长 副局长 处长 副处长 科长 副科长 院长 副院长 校长 副校长 秘书长 副秘书长 检察长 庭长 所长 "
     "站长 队长 组长 副组长 主委 常委 委员 巡视员 调研员 董事长 总经理 政委 司令员 同志 代表 先生 女士 "
+    "场长 副场长 厂长 副厂长 行长 副行长 社长 副社长 馆长 副馆长 团长 副团长 会长 副会长 理事长 副理事长 "
+    "台长 副台长 村长 总监 "
     # bylines of published reports and the people named in them
     "记者 通讯员 编辑 责编 审核 终审 编审 监制 撰稿 供稿 摄影 主持人 发言人 "
     "劳模 职工 村民 烈士 军属 老兵 网格员 护林员 志愿者 第一书记 辅警 民警 法官 检察官 律师 领导"
 ).split()
-# The commonest surnames (single and compound), which open a name after or before a title.
+# The commonest surnames (single and compound): a list of names without a title is read by them;
+# next to a title any surname of the typo model's table (lexicon/data/typo/surnames.tsv) opens a name.
 SURNAMES = frozenset(
     "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 "
     "袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 方 白 邹 孟 "
@@ -53,6 +57,9 @@ LIST_GAP = frozenset("、， \u3000")
 HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 BYLINE = re.compile(r"[（(]((?:记者|通讯员|供稿|撰稿)?\s*[\u4e00-\u9fff]{2,4}(?:[ \u3000、][\u4e00-\u9fff]{2,4}){0,3})[）)]")
 
+
+# A name heading a counted group (授予张国礼等59名同志, 肖颖等16人).
+COUNTED_GROUP = re.compile(r"等\s*[0-9０-９一二三四五六七八九十百千]+\s*[名人位]")
 
 # The dateline opening a news report, on a line of its own start: 本报讯, 星报讯 (新安晚报), 中国江苏网讯,
 # 新华社北京3月5日电; the paper's or agency's short name is no word.
@@ -86,6 +93,16 @@ def parallel_phrases(text: str) -> list[Span]:
     return sorted(set(spans))
 
 
+def counted_names(text: str, surnames: frozenset[str] = SURNAMES) -> list[Span]:
+    """The name (surname + one or two characters) right before 等 and a count of people."""
+    spans = []
+    for m in COUNTED_GROUP.finditer(text):
+        span = _name_before(text, m.start(), surnames)
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
 def datelines(text: str) -> list[Span]:
     return [m.span(1) for m in DATELINE.finditer(text)]
 
@@ -104,18 +121,23 @@ def document_numbers(text: str) -> list[Span]:
     return spans
 
 
-def person_names(text: str) -> list[Span]:
-    """Likely names of people next to a title: surname + one or two characters (a character that
-    usually follows a name, such as 出 of 出席, ends it early); the names listed after the first
-    (市委常委陈社教、楼伟成、曹迎春; 编审:程小年 童志勇); and a byline in brackets closing a report
-    ((江国成 崔文毅))."""
+def titles(text: str) -> list[Span]:
+    """The titles of officials as written: right, not typos (副场长 is no 市场长)."""
+    return [(end_index + 1 - length, end_index + 1) for end_index, (length, _) in _TITLES.iter(text)]
+
+
+def person_names(text: str, surnames: frozenset[str] = SURNAMES) -> list[Span]:
+    """Likely names of people next to a title: surname (of ``surnames``; the
+    common ones by default) + one or two characters (a character that usually follows a name, such
+    as 出 of 出席, ends it early); the names listed after the first (市委常委陈社教、楼伟成、曹迎春;
+    编审:程小年 童志勇); and a byline in brackets closing a report ((江国成 崔文毅))."""
     spans: list[Span] = []
     for end_index, (length, _) in _TITLES.iter(text):
         start, end = end_index + 1 - length, end_index + 1
         after = end
         while after < len(text) and after < end + 2 and text[after] in TITLE_GAP | {" "}:
             after += 1
-        span = _name_at(text, after)
+        span = _name_at(text, after, surnames)
         if span is None:  # a rarer surname opening a list of names (县领导缑泽昆、雷泉明)
             item = _list_item(text, after)
             span = item if item is not None and text[item[1] : item[1] + 1] == "、" else None
@@ -125,18 +147,18 @@ def person_names(text: str) -> list[Span]:
             while gap < len(text) and gap < span[1] + 2 and text[gap] in LIST_GAP:
                 gap += 1
             if gap > span[1]:
-                span = _name_at(text, gap) or _list_item(text, gap)
-            elif span[1] - span[0] == 3 and text[gap : gap + 1] in SURNAMES:
-                span = _name_at(text, gap)  # two names run together in a byline (记者廖明山吴梓昊)
+                span = _name_at(text, gap, surnames) or _list_item(text, gap)
+            elif span[1] - span[0] == 3 and text[gap : gap + 1] in surnames:
+                span = _name_at(text, gap, surnames)  # two names run together in a byline (记者廖明山吴梓昊)
             else:
                 span = None
-        before = _name_before(text, start)
+        before = _name_before(text, start, surnames)
         if before is not None:
             spans.append(before)
     for m in BYLINE.finditer(text):
         for part in HAN_NAME.finditer(m.group(1)):
             name = part.group()
-            if name[:1] in SURNAMES or name[:2] in SURNAMES:
+            if name[:1] in surnames or name[:2] in surnames:
                 spans.append((m.start(1) + part.start(), m.start(1) + part.end()))
     return spans
 
@@ -195,21 +217,21 @@ def _list_item(text: str, start: int) -> Span | None:
     return (start, end)
 
 
-def _name_before(text: str, title_start: int) -> Span | None:
+def _name_before(text: str, title_start: int, surnames: frozenset[str]) -> Span | None:
     """The name (surname + one or two characters) that ends where a title starts (李强总理)."""
     for size in (3, 2):
         start = title_start - size
         if start < 0 or not all("\u4e00" <= ch <= "\u9fff" for ch in text[start:title_start]):
             continue
-        surname = 2 if text[start : start + 2] in SURNAMES else 1
-        if text[start : start + surname] in SURNAMES and title_start > start + surname:
+        surname = 2 if text[start : start + 2] in surnames else 1
+        if text[start : start + surname] in surnames and title_start > start + surname:
             return (start, title_start)
     return None
 
 
-def _name_at(text: str, start: int) -> Span | None:
-    surname = 2 if text[start : start + 2] in SURNAMES else 1
-    if text[start : start + surname] not in SURNAMES:
+def _name_at(text: str, start: int, surnames: frozenset[str]) -> Span | None:
+    surname = 2 if text[start : start + 2] in surnames else 1
+    if text[start : start + surname] not in surnames:
         return None
     end = start + surname
     for _ in range(2):
