@@ -213,3 +213,13 @@ def test_an_item_of_an_even_list_is_no_term_cut_short(checker):
 def test_a_term_cut_short_beside_other_items_is_still_an_error(checker, text):
     # the next item is no item of the same length after a 、: the term cut short
     assert errors(checker, text, Category.FORMULATION) == [("农业强", "农业强国")]
+
+
+def test_a_formulation_without_its_list_mark_is_a_warning(checker):
+    # bench/real_text_heldout4.jsonl held4-097 (https://hnrd.gov.cn/content/2017/11/08/7251118.html)
+    text = "积极投身于精准扶贫精准脱贫工作,坚决打赢全县脱贫攻坚战。"
+    assert found(checker, text, Category.FORMULATION) == [("精准扶贫精准脱贫", "精准扶贫、精准脱贫", Severity.WARNING)]
+
+
+def test_a_wrong_character_beside_the_list_mark_is_still_an_error(checker):
+    assert errors(checker, "坚持精准扶贫、精准拖贫基本方略。", Category.FORMULATION) == [("精准扶贫、精准拖贫", "精准扶贫、精准脱贫")]

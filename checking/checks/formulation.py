@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from checking.checks.formulation_readings import (
     blend_of_terms,
     counted_without_measure_word,
+    list_mark_dropped,
     listed_shorter_phrase,
     may_be_meant,
     ordinary_reading,
@@ -46,6 +47,7 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
     sq = doc.squeezed.text
     if severity is Severity.ERROR and (may_be_meant(window, key, lex) or other_modifier(sq, hit, key)
                                        or counted_without_measure_word(window, key, hit)
+                                       or list_mark_dropped(key, hit)
                                        or listed_shorter_phrase(sq, hit, key, lex)
                                        or blend_of_terms(sq, hit, key, lex)
                                        or reworded_verb(window, key, hit, lex, term.note)):

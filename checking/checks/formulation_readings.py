@@ -38,6 +38,7 @@ NAME_HEADS = ("战略", "教育", "攻坚战", "改革", "活动", "工程", "�
 INTERCHANGEABLE_VERBS = (frozenset({"推进", "推动", "促进"}), frozenset({"加快", "加速"}),
                          frozenset({"加强", "强化"}), frozenset({"实施", "实行"}),
                          frozenset({"完善", "健全"}), frozenset({"提高", "提升"}))
+LIST_MARKS = frozenset("、，,；;")
 COUNTED = re.compile("[一二两三四五六七八九十]+个|第[一二三四五六七八九十]")  # 两个确立, 第二个百年奋斗目标
 
 
@@ -241,6 +242,12 @@ def reworded_verb(window: str, key: str, hit: NearHit, lex: CompiledLexicon, gro
         if cut > a:
             return False
     return False
+
+
+def list_mark_dropped(key: str, hit: NearHit) -> bool:
+    """The formulation written without the list mark between its parts (精准扶贫精准脱贫 for
+    精准扶贫、精准脱贫): a slip of punctuation, worth a warning, not an error that blocks."""
+    return bool(hit.edits) and all(op == "delete" and key[src] in LIST_MARKS for op, src, _ in hit.edits)
 
 
 def counted_without_measure_word(window: str, key: str, hit: NearHit) -> bool:
