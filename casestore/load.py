@@ -9,7 +9,7 @@ from checking.findings import Finding
 from checking.located import Location, Part
 from lexicon.vocabulary import DraftKind, DraftStatus
 from review.case import Case, OpenFinding, SignOffRecord
-from review.revision import content_hash
+from review.revision import HASH_DEFINITION, content_hash, verified_definition
 from storage.models import (
     Attachment,
     Draft,
@@ -22,10 +22,20 @@ from storage.models import (
 )
 
 
+def revision_files(session: Session, revision: Revision) -> list[tuple[str, str]]:
+    """(file name, SHA-256) of each attachment of a stored revision: what its hash covers."""
+    return [(name, sha) for name, sha in session.execute(
+        select(Attachment.filename, Attachment.sha256).where(Attachment.revision_id == revision.id))]
+
+
 def revision_content_hash(session: Session, revision: Revision) -> str:
-    """Recompute a stored revision's hash from its rows (the publisher's check)."""
-    shas = session.scalars(select(Attachment.sha256).where(Attachment.revision_id == revision.id))
-    return content_hash(revision.title, revision.body, shas, revision.meta)
+    """Recompute a stored revision's hash from its rows (the publisher's check), under the hash
+    definition its stored hash was made with (review/revision.py; a revision stored before file
+    names were hashed verifies under definition 1); under the current one when no definition gives
+    the stored hash (the rows are not what was signed)."""
+    files = revision_files(session, revision)
+    definition = verified_definition(revision.content_hash, revision.title, revision.body, files, revision.meta)
+    return content_hash(revision.title, revision.body, files, revision.meta, definition=definition or HASH_DEFINITION)
 
 
 def current_revision(session: Session, draft: Draft) -> Revision:

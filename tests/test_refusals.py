@@ -73,6 +73,8 @@ BEFORE = {
     "bad_json": (2, 422),
     # added with revisions that change attachments (tests/test_revise_attachments.py)
     **dict.fromkeys(["duplicate_attachment", "no_such_attachment"], (2, 422)),
+    # added with REST submit attachments (tests/test_api_submit_attachments.py): a file name on two lines
+    "bad_attachment_name": (2, 422),
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -110,8 +110,7 @@ def _clean_submission(data: SubmitInput) -> SubmitInput:
     key = data.idempotency_key
     if key is not None:
         key = validate.one_line(key, what="幂等键", max_chars=128)
-    for a in data.attachments:
-        _check_attachment(a)
+    _check_new_files(data.attachments)
     reason = validate.one_line(data.disclosure_reason or "", what="不公开理由", required=False) or None
     ground = validate.one_line(data.disclosure_ground or "", what="不予公开的法定依据", required=False) or None
     if ground is not None and WithholdGround.of(ground) is not None:
@@ -133,6 +132,8 @@ def _check_attachment(a: AttachmentInput) -> None:
     one-line name, the size cap, a type the automated pass reads (by its name only: the file is read
     by the pass, off the request)."""
     validate.one_line(a.filename, what="附件文件名", max_chars=255)
+    if "\n" in a.filename or "\r" in a.filename:
+        raise InvalidInput("bad_attachment_name", f"附件文件名不能换行：“{a.filename.splitlines()[0]}…”")
     if len(a.data) > MAX_ATTACHMENT_BYTES:
         raise InvalidInput("attachment_too_big", f"附件“{a.filename}”超过 {MAX_ATTACHMENT_BYTES // 1048576} MB")
     accepted_type(a.filename)
@@ -158,15 +159,26 @@ class _FileRow:
     data: bytes
 
 
+def _named(files: Iterable[AttachmentInput | Attachment | _FileRow]) -> list[tuple[str, str]]:
+    """(name, SHA-256) of each file: what the content hash covers of an attachment (review/revision.py)."""
+    return [(a.filename, a.sha256) for a in files]
+
+
+def _check_new_files(files: Sequence[AttachmentInput]) -> None:
+    """The files of one submission or one revision: each passes :func:`_check_attachment`, and a name
+    comes once (the name is the file's identity on the site and in later revisions)."""
+    for a in files:
+        _check_attachment(a)
+    names = [a.filename for a in files]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise InvalidInput("duplicate_attachment", f"同一次提交中有同名的附件：{'、'.join(twice)}；每个文件名只能上传一个")
+
+
 def _clean_change(change: AttachmentChange | None) -> AttachmentChange:
     if change is None:
         return AttachmentChange()
-    for a in change.add:
-        _check_attachment(a)
-    names = [a.filename for a in change.add]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise InvalidInput("duplicate_attachment", f"同一次修改中有同名的附件：{'、'.join(twice)}；每个文件名只能上传一个")
+    _check_new_files(change.add)
     remove = tuple(validate.one_line(n, what="要删除的附件名", max_chars=255) for n in change.remove)
     return AttachmentChange(add=change.add, remove=remove)
 
@@ -304,7 +316,7 @@ def submit(ctx: "AppContext", actor: UserView, data: SubmitInput, *, now: dateti
                                     disclosure_ground=data.disclosure_ground)
     meta = publish_meta(column=data.column, kind=data.kind, disclosure=data.disclosure,
                         interprets=data.interprets)
-    digest = content_hash(data.title, data.body, (a.sha256 for a in data.attachments), meta)
+    digest = content_hash(data.title, data.body, _named(data.attachments), meta)
     check_schedule(data.publish_at, data.expires_at, now=now)
     with reading(ctx) as session:
         require_column(session, data.column)
@@ -408,11 +420,12 @@ def revise(ctx: "AppContext", actor: UserView, draft_id: int, body: str, *, titl
         old_files = session.scalars(select(Attachment).where(Attachment.revision_id == old.id)
                                     .order_by(Attachment.id)).all()
         files, record = _apply_change(old_files, wanted)
-        digest = content_hash(new_title, body, (a.sha256 for a in files), old.meta)
-        if digest == old.content_hash:
+        digest = content_hash(new_title, body, _named(files), old.meta)
+        # the old revision under the current definition too: one stored before names were hashed
+        if digest in (old.content_hash, content_hash(old.title, old.body, _named(old_files), old.meta)):
             raise Conflict("no_change", f"内容与当前第 {old.number} 版完全相同，未生成新的修订版本")
         meta = dict(old.meta)
-        same_files = sorted(a.sha256 for a in old_files) == sorted(a.sha256 for a in files)
+        same_files = sorted(_named(old_files)) == sorted(_named(files))
     change = classify(old.title, old.body, new_title, body, same_files=same_files)
     with action(ctx) as session:
         draft = _get_draft(session, draft_id)
@@ -467,7 +480,7 @@ def change_disclosure(ctx: "AppContext", actor: UserView, draft_id: int, *, disc
         files = session.scalars(select(Attachment).where(Attachment.revision_id == old.id)
                                 .order_by(Attachment.id)).all()
         meta = {**old.meta, "disclosure": str(after)}
-        digest = content_hash(old.title, old.body, (a.sha256 for a in files), meta)
+        digest = content_hash(old.title, old.body, _named(files), meta)
         case = load_case(session, draft_id)
     # the rules first (who, which state, ground and explanation): a refusal writes nothing
     transitions.redecide_disclosure(wf, case, actor.actor(), revision=old.number + 1, content_hash=digest,
@@ -508,7 +521,7 @@ def revision_preview(ctx: "AppContext", actor: UserView, draft_id: int, body: st
         case = load_case(session, draft_id)
         old_files = session.scalars(select(Attachment).where(Attachment.revision_id == old.id)).all()
         files, _ = _apply_change(old_files, wanted)
-        same_files = sorted(a.sha256 for a in old_files) == sorted(a.sha256 for a in files)
+        same_files = sorted(_named(old_files)) == sorted(_named(files))
         change = classify(old.title, old.body, title or old.title, body, same_files=same_files)
         voided = transitions.voided_by_revision(wf, case, change)
         kept = transitions.kept_signoffs(wf, case, change)

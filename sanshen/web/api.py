@@ -100,6 +100,9 @@ class SubmitBody(BaseModel):
     interprets: int | None = Field(None, description="政策解读稿件所解读的政策文件编号")
     publish_at: str | None = Field(None, description="定时发布时间（ISO 8601；不带时区按北京时间）")
     expires_at: str | None = Field(None, description="到期下线时间（ISO 8601；不带时区按北京时间）")
+    attachments: list[CheckAttachmentBody] = Field(
+        [], description="附件（文件名不可重复；类型与大小的要求同网页提交和 sanshen submit --attach；"
+                        "机器预审一并检查附件内容）")
 
 
 class CheckAttachmentBody(BaseModel):
@@ -157,7 +160,8 @@ class CheckBody(BaseModel):
 @router.post("/drafts", status_code=201, response_model=DraftView, summary="提交稿件")
 def submit(request: Request, data: SubmitBody, me: UserView = Depends(api_user),
            idempotency_key: str | None = Header(None, description="幂等键：同一键重复提交只生成一篇稿件")) -> DraftView:
-    fields = data.model_dump()
+    fields = data.model_dump(exclude={"attachments"})
+    fields["attachments"] = _attachment_inputs(data.attachments)
     fields["publish_at"] = moment(fields["publish_at"], what="定时发布时间")
     fields["expires_at"] = moment(fields["expires_at"], what="下线时间")
     return drafts.submit(app_ctx(request), me, drafts.SubmitInput(**fields, idempotency_key=idempotency_key),
@@ -172,10 +176,13 @@ def revise(request: Request, draft_id: int, data: ReviseBody, me: UserView = Dep
 
 
 def _attachment_change(files: list[CheckAttachmentBody], remove: list[str]) -> drafts.AttachmentChange:
-    return drafts.AttachmentChange(
-        add=tuple(drafts.AttachmentInput(filename=validate.one_line(a.name, what="附件文件名"),
-                                         data=_base64(a.name, a.content_base64)) for a in files),
-        remove=tuple(remove))
+    return drafts.AttachmentChange(add=_attachment_inputs(files), remove=tuple(remove))
+
+
+def _attachment_inputs(files: list[CheckAttachmentBody]) -> tuple[drafts.AttachmentInput, ...]:
+    """The files of a JSON body, decoded (the service checks names, size, type and duplicates)."""
+    return tuple(drafts.AttachmentInput(filename=validate.one_line(a.name, what="附件文件名"),
+                                        data=_base64(a.name, a.content_base64)) for a in files)
 
 
 @router.get("/drafts/{draft_id}", response_model=DraftDetail,
