@@ -45,7 +45,7 @@ from flows.site import (
     render_item,
     sha256_hex,
 )
-from flows.site_files import hold_site_lock, record
+from flows.site_files import record, site_lock
 from storage.audit import append_event
 from storage.chain import MANIFEST_KEY, Checkpoint, format_at
 from storage.db import transaction
@@ -203,8 +203,7 @@ def _compare_manifest(site: StaticSite, records: dict[str, _Record], found: _Fou
 
 def _confirm(engine: Engine, site: StaticSite, first: _Found, fetch: Fetch | None) -> _Found:
     paths = {p.path for p in first.problems.values()}
-    with transaction(engine) as s:
-        hold_site_lock(s)
+    with site_lock(engine), transaction(engine, readonly=True) as s:
         records = _records(s, paths)
         again = _compare(site, records, fetch, only=paths)
         for key, p in list(again.problems.items()):
@@ -333,8 +332,7 @@ def restore(engine: Engine, site: StaticSite, report: IntegrityReport, target: s
     removed: list[str] = []
     fix_manifest: set[int] = set()
     drop_from_manifest: set[int] = set()
-    with transaction(engine) as s:
-        hold_site_lock(s)
+    with site_lock(engine), transaction(engine) as s:
         for p in chosen:
             if p.kind in (MODIFIED, MISSING, HTTP_MODIFIED, HTTP_MISSING):
                 data = _signed_bytes(s, p.path)
@@ -398,8 +396,7 @@ def adopt_published(engine: Engine, site: StaticSite, *, now: datetime) -> int:
     indexes from those entries; those bytes become the reference, so a page already changed is
     reported. A listed draft without a done publication is left out (reported as added).
     Returns how many files were recorded (0 when the record was not empty)."""
-    with transaction(engine) as s:
-        hold_site_lock(s)
+    with site_lock(engine), transaction(engine) as s:
         if s.scalar(select(SiteFile.id).limit(1)) is not None:
             return 0
         try:

@@ -1,15 +1,20 @@
-"""The site's files as sanshen wrote them, recorded in the database in the same locked transaction
-that writes them, so the record and the site never disagree about who wrote last.
+"""The site's files as sanshen wrote them, recorded in the database under the same site lock that
+is held while they are written, so the record and the site never disagree about who wrote last.
 
-The database lock (``SITE_LOCK``) serialises publishers on every machine that shares the database
-(the store's own lock only covers one machine's folder); the integrity monitor compares the store
-with these rows (flows/integrity.py).
+The site lock (``SITE_LOCK``, :func:`site_lock`) serialises publishers on every machine that shares
+the database (the store's own lock only covers one machine's folder). It is not the database's
+write lock: reading the checkpoint, rendering and writing the files run while sign-offs, returns
+and submits commit; only the recording of the files is a (short) write transaction, taken inside
+the site lock (always in that order: site lock, then write transaction). A publication interrupted
+between writing the files and recording them is simply run again (the outbox), as before. The
+integrity monitor compares the store with these rows under the same lock (flows/integrity.py).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Engine, delete, select
@@ -23,13 +28,16 @@ from storage.dialect import dialect_for
 from storage.models import SiteFile
 
 log = logging.getLogger("sanshen.flows")
-SITE_LOCK = 0x5A45_0013  # database lock key held while the site changes
+SITE_LOCK = 0x5A45_0013  # the lock held while the site changes
 
 
-def hold_site_lock(session: Session) -> None:
-    """Wait for, then hold to the end of ``session``'s transaction, the site's lock."""
-    session.connection()  # on SQLite this BEGINs IMMEDIATE: the write lock is the site lock
-    dialect_for(session.get_bind()).lock_transaction(session, SITE_LOCK)
+@contextmanager
+def site_lock(engine: Engine) -> Iterator[None]:
+    """Wait for, then hold to the end of the block, the site's lock: one holder among every process
+    and machine using the database (PostgreSQL: an advisory lock; SQLite: a file lock beside the
+    database), while other transactions go on. Take it before, never inside, a write transaction."""
+    with dialect_for(engine).exclusive(engine, SITE_LOCK):
+        yield
 
 
 def record(session: Session, write: SiteWrite, *, now: datetime) -> None:
@@ -59,14 +67,22 @@ def _checkpoint(anchor: Anchor | None, session: Session, now: datetime) -> Check
         return None
 
 
+def _signed_head(anchor: Anchor | None, engine: Engine, now: datetime) -> Checkpoint | None:
+    if anchor is None:
+        return None
+    with transaction(engine, readonly=True) as s:
+        return _checkpoint(anchor, s, now)
+
+
 def publish_recorded(engine: Engine, site: StaticSite, item: SiteItem, *, now: datetime,
                      anchor: Anchor | None = None) -> ManifestEntry:
-    """Write ``item`` to the site and record its files, under the site lock; with ``anchor``, the
-    manifest carries a checkpoint of the audit chain's committed head, signed now."""
-    with transaction(engine) as s:
-        hold_site_lock(s)
-        write = site.write(item, _checkpoint(anchor, s, now))
-        record(s, write, now=now)
+    """Write ``item`` to the site and record its files, under the site lock (the write lock only
+    while recording); with ``anchor``, the manifest carries a checkpoint of the audit chain's
+    committed head, signed now."""
+    with site_lock(engine):
+        write = site.write(item, _signed_head(anchor, engine, now))
+        with transaction(engine) as s:
+            record(s, write, now=now)
     return write.entry
 
 
@@ -74,11 +90,11 @@ def take_down_recorded(engine: Engine, site: StaticSite, draft_id: int, *, now: 
                        anchor: Anchor | None = None) -> ManifestEntry | None:
     """Take the draft's files off the site and forget them, under the site lock (``anchor``: as
     :func:`publish_recorded`)."""
-    with transaction(engine) as s:
-        hold_site_lock(s)
-        write = site.take_down(draft_id, _checkpoint(anchor, s, now))
-        record(s, write, now=now)
-        s.execute(delete(SiteFile).where(SiteFile.draft_id == draft_id))
+    with site_lock(engine):
+        write = site.take_down(draft_id, _signed_head(anchor, engine, now))
+        with transaction(engine) as s:
+            record(s, write, now=now)
+            s.execute(delete(SiteFile).where(SiteFile.draft_id == draft_id))
     return write.entry
 
 

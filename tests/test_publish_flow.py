@@ -12,12 +12,13 @@ from casestore.apply import apply_events
 from casestore.load import load_case
 from flows.publish import Outcome, Publisher, publish, withdraw
 from flows.site import MANIFEST, StaticSite, item_path
+from flows.site_store import LocalStore
 from flows.webhook import SIGNATURE_HEADER, WebhookConfig, verify_signature
 from review import transitions
 from review.workflow import default_workflow
 from storage.audit import verify_chain
 from storage.db import transaction
-from storage.models import AuditEvent, Draft, Notification, Publication, Revision
+from storage.models import AuditEvent, Draft, Notification, Publication, Revision, SiteFile
 from tests.cast import actor
 from tests.flows_support import sign_everything, submit_draft
 
@@ -195,3 +196,34 @@ def test_an_interrupted_publication_records_the_time_the_manifest_shows(engine, 
         assert draft.status == "published" and draft.published_at == LATER == pub.published_at
     shown = _manifest(tmp_path)[str(draft_id)]["published_at"]
     assert datetime.fromisoformat(shown.replace("Z", "+00:00")) == LATER
+
+
+class _StoreThatWaits(LocalStore):
+    """A folder store that runs ``during`` (once) while the site's first file is being written."""
+
+    def __init__(self, root, during) -> None:
+        super().__init__(root)
+        self._during = during
+
+    def write(self, rel: str, data: bytes) -> None:
+        during, self._during = self._during, None
+        if during is not None:
+            during()
+        super().write(rel, data)
+
+
+def test_sign_offs_commit_while_a_publication_writes_the_site(engine, tmp_path):
+    """Rendering and writing the site runs outside the database's write lock (only the recording of
+    the files is a write transaction): a sign-off made while the page is being written commits at
+    once, on SQLite too, where that lock is the database's only one."""
+    published_id, digest = _approved(engine)
+    other_id, _ = submit_draft(engine, WF, NOW)
+    store = _StoreThatWaits(tmp_path / "site", lambda: sign_everything(engine, WF, other_id, LATER))
+    p = Publisher(engine=engine, site=StaticSite(store), workflow=WF)
+    assert publish(p, draft_id=published_id, content_hash=digest, now=LATER) is Outcome.PUBLISHED
+    with transaction(engine, readonly=True) as s:
+        assert s.get(Draft, other_id).status == "approved"
+        assert s.get(Draft, published_id).status == "published"
+        recorded = {f.path for f in s.scalars(select(SiteFile))}
+    assert item_path(published_id) in recorded
+    assert json.loads((tmp_path / "site" / MANIFEST).read_text("utf-8"))[str(published_id)]["content_hash"] == digest

@@ -217,3 +217,64 @@ def test_the_sqlite_write_gate_queues_the_writers_of_other_processes_too(tmp_pat
             assert other_process_sees() == "free"
     finally:
         engine.dispose()
+
+
+_HOLD_THEN_REPORT = """
+import sys
+from storage.db import make_engine
+from storage.dialect import dialect_for
+engine = make_engine(sys.argv[1])
+print("waiting", flush=True)
+with dialect_for(engine).exclusive(engine, int(sys.argv[2])):
+    print("got it", flush=True)
+"""
+
+
+@pytest.mark.db
+def test_a_named_lock_is_held_by_one_process_at_a_time_while_other_transactions_commit(db_url):
+    """The publishers' site lock (``Dialect.exclusive``): another process waits for it (SQLite: a
+    file lock beside the database; PostgreSQL: an advisory lock, for every machine), and it is not
+    the write lock: the holder's own process and others write meanwhile."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from storage.db import upgrade
+
+    key = 0x5A45_7E57
+    engine = make_engine(db_url)
+    upgrade(engine)
+    root = Path(__file__).resolve().parent.parent
+    try:
+        with dialect_for(engine).exclusive(engine, key):
+            other = subprocess.Popen([sys.executable, "-c", _HOLD_THEN_REPORT, db_url, str(key)], cwd=root,
+                                     stdout=subprocess.PIPE, text=True)
+            assert other.stdout.readline().strip() == "waiting"
+            _add_user(engine, "持锁时写入")  # the database's write lock is free
+            pause(threading.Event(), 1.0)  # the other process had a second to take the lock
+            assert other.poll() is None, "another process took the lock while it was held"
+        out, _ = other.communicate()
+        assert out.strip() == "got it" and other.returncode == 0
+        with dialect_for(engine).exclusive(engine, key):  # and it was given back
+            with transaction(engine, readonly=True) as s:
+                assert s.scalar(sa.select(User.id).where(User.name == "持锁时写入")) is not None
+    finally:
+        engine.dispose()
+
+
+def test_a_named_lock_of_an_in_memory_database_is_held_by_one_thread_at_a_time():
+    engine = SQLite().create_engine("sqlite://")
+    order: list[str] = []
+
+    def take() -> None:
+        with SQLite().exclusive(engine, 1):
+            order.append("other")
+
+    with SQLite().exclusive(engine, 1):
+        other = threading.Thread(target=take)
+        other.start()
+        pause(threading.Event(), 0.3)
+        order.append("holder")
+    other.join()
+    assert order == ["holder", "other"]
+    engine.dispose()

@@ -7,8 +7,8 @@ the code asks its dialect instead of testing the engine's name.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import ClassVar
@@ -57,6 +57,16 @@ class Dialect(ABC):
     @abstractmethod
     def lock_transaction(self, executor: Connection | Session, key: int) -> None:
         """Wait for, then hold until the transaction ends, the lock named ``key``."""
+
+    @contextmanager
+    def exclusive(self, engine: Engine, key: int) -> Iterator[None]:
+        """Wait for, then hold to the end of the ``with`` block, the lock named ``key``, shared by
+        every process (and machine) using the database, without holding its write lock: other
+        transactions run meanwhile. Not re-entrant. Here: a connection of its own whose transaction
+        only holds the lock (it ends, and the lock with it, when the holder dies)."""
+        with engine.connect() as conn, conn.begin():
+            self.lock_transaction(conn, key)
+            yield
 
     @abstractmethod
     def lock_for_claim(self, query: Select) -> Select:

@@ -13,8 +13,8 @@ import os
 import sqlite3
 import threading
 import weakref
-from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import ClassVar
 
@@ -38,6 +38,10 @@ MAX_OVERFLOW = 20
 # Each engine's write gate (see SQLite.write_gate), dropped with the engine.
 _GATES: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
 GATE_SUFFIX = "-writegate"  # the file beside the database whose flock queues the writers of all processes
+LOCK_SUFFIX = "-lock-{key:x}"  # the file beside the database whose flock is the named lock ``key``
+# The named locks of an in-memory database (one process): a threading lock per engine and key.
+_MEMORY_LOCKS: weakref.WeakKeyDictionary[Engine, dict[int, threading.Lock]] = weakref.WeakKeyDictionary()
+_MEMORY_LOCKS_GUARD = threading.Lock()
 
 
 class WriteGate:
@@ -143,6 +147,25 @@ class SQLite(Dialect):
 
     def lock_transaction(self, executor: Connection | Session, key: int) -> None:
         """Nothing to do: the transaction holds the database's write lock already."""
+
+    @contextmanager
+    def exclusive(self, engine: Engine, key: int) -> Iterator[None]:
+        """The lock named ``key`` without the database's write lock: an exclusive ``flock`` on a
+        file beside the database (every process on this host, and every thread, as each opens the
+        file anew; released when the holder closes it or dies); for an in-memory database, or a
+        folder where the file cannot be made, a lock of this process."""
+        database = self.database_file(engine.url)
+        fd = None if database is None else _locked_file(database.with_name(database.name + LOCK_SUFFIX.format(key=key)))
+        if fd is not None:
+            try:
+                yield
+            finally:
+                os.close(fd)  # releases the flock
+            return
+        with _MEMORY_LOCKS_GUARD:
+            lock = _MEMORY_LOCKS.setdefault(engine, {}).setdefault(key, threading.Lock())
+        with lock:
+            yield
 
     def lock_for_claim(self, query: Select) -> Select:
         """``query`` as it is: the write lock keeps other claimers out until this transaction ends."""
