@@ -81,15 +81,6 @@ def test_a_rename_alone_is_a_new_revision_reviewed_again(team):
     assert [a["name"] for a in trail.payload["added"]] == ["会议议程.txt"]
 
 
-@pytest.mark.db
-def test_the_same_name_and_bytes_again_is_still_no_change(team):
-    view = team.submit(attachments=(AttachmentInput("表.txt", b"a"),))
-    with pytest.raises(Conflict) as e:
-        drafts.revise(team.ctx, team["bian"], view.id, CLEAN_BODY, now=team.clock(),
-                      attachments=AttachmentChange(add=(AttachmentInput("表.txt", b"a"),)))
-    assert e.value.code == "no_change"
-
-
 def _make_legacy(team, draft_id: int) -> str:
     """Turn the draft's revision 1 into one stored before names were hashed: its hash (and what was
     signed on it) becomes the definition-1 hash, as main stored it."""
