@@ -8,7 +8,7 @@ once after them. bench/real_text_heldout3.jsonl is a third held-out set of 119 e
 characters from 108 pages, collected on 2026-11-30 while issue 9's third round was being tuned
 (three excerpts from two pages also in bench/real_text_tune3.jsonl were removed) and run once after it.
 bench/real_text_heldout4.jsonl is a fourth held-out set of 100 excerpts, 46,112 characters from 100 pages,
-collected on 2026-11-30 for issue 9 and not yet run; its judged file is to be
+collected on 2026-11-30 for issue 9 and run once after its fourth round; judged in
 bench/typo_heldout4_judged.jsonl.
 bench/real_text_heldout5.jsonl is a fifth held-out set of 115 excerpts, 49,987 characters from 115 pages,
 collected on 2026-11-30 for issue 9 (sources and 30-character windows checked against every other set)
