@@ -67,34 +67,52 @@ def scored_runs(text: str, model: TypoModel) -> list[ScoredRun]:
 def find_likely_typos(
     text: str, protected: Sequence[tuple[int, int]], model: TypoModel, runs: Sequence[ScoredRun] | None = None
 ) -> list[Finding]:
-    found = reported(suspects_by_run(text, protected, model, runs), model.weights)
+    found = suspects_by_run(text, protected, model, runs, cutoff=model.weights.cutoff)
+    return findings_of(reported(found, model.weights))
+
+
+def findings_of(found: Sequence[tuple[int, Suspect]]) -> list[Finding]:
     return [_finding(offset, s) for offset, s in found]
 
 
 def suspects_by_run(
-    text: str, protected: Sequence[tuple[int, int]], model: TypoModel, runs: Sequence[ScoredRun] | None = None
+    text: str,
+    protected: Sequence[tuple[int, int]],
+    model: TypoModel,
+    runs: Sequence[ScoredRun] | None = None,
+    cutoff: float | None = None,
 ) -> list[tuple[int, list[Suspect]]]:
-    """Each run of Chinese characters (its offset) with every unprotected replacement in it.
+    """Each run of Chinese characters (its offset) with every unprotected replacement in it
+    (``cutoff``: only those whose score under the model's weights reaches it, see :func:`suspects_in_run`).
 
     Runs are read folded (traditional → simplified, one code point for one), so a traditional
     character is not taken for a typo; what a suspect quotes is the text as written.
     """
+    found = [(scored.offset, suspects_in_run(scored.run, model, scored.scores, cutoff))
+             for scored in (scored_runs(text, model) if runs is None else runs)]
+    return unprotected(text, found, protected)
+
+
+def unprotected(
+    text: str, found: Sequence[tuple[int, Sequence[Suspect]]], protected: Sequence[tuple[int, int]]
+) -> list[tuple[int, list[Suspect]]]:
+    """``found`` (per run: its offset, its suspects) without the suspects that touch a ``protected``
+    span, each quoting the text as written."""
     blocked = bytearray(len(text))
     for start, end in protected:
         start, end = max(start, 0), min(max(end, 0), len(text))
         if end > start:
             blocked[start:end] = b"\x01" * (end - start)
-    found = []
-    for scored in scored_runs(text, model) if runs is None else runs:
-        run_start = scored.offset
+    out = []
+    for run_start, suspects in found:
         kept = []
-        for s in suspects_in_run(scored.run, model, scored.scores):
+        for s in suspects:
             if any(blocked[run_start + s.start : run_start + s.end]):
                 continue
             written = text[run_start + s.start : run_start + s.end]
             kept.append(s if written == s.original else replace(s, original=written))
-        found.append((run_start, kept))
-    return found
+        out.append((run_start, kept))
+    return out
 
 
 def reported(runs: Sequence[tuple[int, Sequence[Suspect]]], weights: Weights) -> list[tuple[int, Suspect]]:
@@ -110,18 +128,27 @@ def reported(runs: Sequence[tuple[int, Sequence[Suspect]]], weights: Weights) ->
     return found
 
 
-def suspects_in_run(run: str, model: TypoModel, scores: RunScores | None = None) -> list[Suspect]:
+def suspects_in_run(run: str, model: TypoModel, scores: RunScores | None = None,
+                    cutoff: float | None = None) -> list[Suspect]:
     """Every replacement in ``run`` that improves its best segmentation, with its features
-    (``scores``: the run's, when already computed)."""
+    (``scores``: the run's, when already computed). With a ``cutoff``, only those whose score
+    under the model's weights reaches it: no other can be reported under those weights (a margin
+    only raises the bar), and the name rules that set the margin are read for these alone."""
     if len(run) < 2:
         return []
     scores = scores or score_run(run, model.words)
-    context = _RunContext(run, scores, model)
     weak, fills = examine(run, scores, scores.best + MIN_GAIN, model)
+    if not fills and True not in weak:
+        return []
+    context = _RunContext(run, scores, model)
     kind = model.candidates.kind
     suspects = [context._suspect(i, fill, a, word, value, [kind(run[i], fill)]) for i, fill, value, a, word in fills]
     suspects.extend(context.word_replacements(weak))
-    return suspects
+    if cutoff is not None:
+        score = model.weights.score
+        suspects = [s for s in suspects if score(s.features) >= cutoff]
+    return [replace(s, margin=margin(run, s.start, s.end, s.word_start + len(s.word), model.names, model.words.logp))
+            for s in suspects]
 
 
 def strongest_disjoint(scored: Sequence[tuple[float, Suspect]]) -> list[Suspect]:
@@ -207,7 +234,6 @@ class _RunContext:
             gain=gain,
             likeness=likeness,
             features=features,
-            margin=margin(run, start, end, word_end, model.names, logp),
         )
 
 

@@ -126,14 +126,14 @@ def titles(text: str) -> list[Span]:
     return [(end_index + 1 - length, end_index + 1) for end_index, (length, _) in _TITLES.iter(text)]
 
 
-def person_names(text: str, surnames: frozenset[str] = SURNAMES) -> list[Span]:
+def person_names(text: str, surnames: frozenset[str] = SURNAMES, title_spans: Sequence[Span] | None = None) -> list[Span]:
     """Likely names of people next to a title: surname (of ``surnames``; the
     common ones by default) + one or two characters (a character that usually follows a name, such
     as 出 of 出席, ends it early); the names listed after the first (市委常委陈社教、楼伟成、曹迎春;
-    编审:程小年 童志勇); and a byline in brackets closing a report ((江国成 崔文毅))."""
+    编审:程小年 童志勇); and a byline in brackets closing a report ((江国成 崔文毅)). ``title_spans``:
+    :func:`titles` of ``text``, when already found."""
     spans: list[Span] = []
-    for end_index, (length, _) in _TITLES.iter(text):
-        start, end = end_index + 1 - length, end_index + 1
+    for start, end in titles(text) if title_spans is None else title_spans:
         after = end
         while after < len(text) and after < end + 2 and text[after] in TITLE_GAP | {" "}:
             after += 1
