@@ -17,6 +17,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from checking.findings import Category, Finding, Severity
 from lexicon.normalize import fold
@@ -31,6 +32,8 @@ RULE = "typo.likely"
 MIN_GAIN = 7.0  # replacements that improve the segmentation less are never scored (nor fitted)
 NO_WORD = -math.inf
 PLACE_SUFFIXES = frozenset("省市县区乡镇村街路巷湖山河江岛港湾屯寨庄舰")
+SOUND, SHAPE, PINYIN = int(Likeness.SOUND), int(Likeness.SHAPE), int(Likeness.PINYIN)  # plain ints: no enum per use
+_first = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,13 +182,13 @@ class _RunContext:
         if True not in weak:
             return []
         run, kind = self.run, self.model.candidates.kind
-        bounds = [a for a, _ in self.scores.tokens] + [len(run)]
+        bounds = [*map(_first, self.scores.tokens), len(run)]
         suspects = []
         for a, word, value in sound_alikes(run, bounds, weak, self.scores.forward, self.scores.backward,
                                            self.scores.best + MIN_GAIN, self.model):
             changed = [k for k in range(len(word)) if word[k] != run[a + k]]
             first, last = a + changed[0], a + changed[-1] + 1
-            kinds = [kind(run[a + k], word[k]) | Likeness.PINYIN for k in changed]
+            kinds = [kind(run[a + k], word[k]) | PINYIN for k in changed]
             suspects.append(self._suspect(first, word[changed[0] : changed[-1] + 1], a, word, value, kinds, end=last))
         return suspects
 
@@ -221,9 +224,9 @@ class _RunContext:
             model.corpus.get(run[word_start:word_end], 0.0),
             model.corpus.get(word, 0.0),
         )
-        likeness = Likeness(0)
+        flags = 0
         for kind in kinds:
-            likeness |= Likeness(kind)
+            flags |= kind
         return Suspect(
             start=start,
             end=end,
@@ -232,7 +235,7 @@ class _RunContext:
             word=word,
             word_start=word_start,
             gain=gain,
-            likeness=likeness,
+            likeness=Likeness(flags),
             features=features,
         )
 
@@ -245,9 +248,10 @@ def han_runs(text: str) -> list[tuple[int, str]]:
 def likeness_features(kinds: list[int]) -> tuple[float, float, float, float]:
     """sound, shape, pinyin, two_kinds for the changed characters of one replacement
     (``kinds``: their ``Likeness`` flags)."""
-    sound = all(k & Likeness.SOUND for k in kinds)
-    shape = all(k & Likeness.SHAPE for k in kinds)
-    same_pinyin = all(k & Likeness.PINYIN for k in kinds)
+    common = SOUND | SHAPE | PINYIN  # the flags every changed character has
+    for k in kinds:
+        common &= k
+    sound, shape, same_pinyin = bool(common & SOUND), bool(common & SHAPE), bool(common & PINYIN)
     return float(sound), float(shape), float(same_pinyin), float(sound + shape + same_pinyin >= 2)
 
 

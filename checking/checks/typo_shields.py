@@ -84,6 +84,9 @@ def parallel_phrases(text: str) -> list[Span]:
     spans = [m.span() for m in PARALLEL.finditer(text)]
     for m in SEPARATOR.finditer(text):
         sep = m.start()
+        # the items share their first character: text[sep + 1] is one of text[sep - 4 : sep - 1]
+        if sep < 2 or text[sep + 1 : sep + 2] not in text[max(0, sep - 4) : sep - 1]:
+            continue
         for k in (4, 3, 2):
             left, right = text[max(0, sep - k) : sep], text[sep + 1 : sep + 1 + k]
             if len(left) == len(right) == k and all("\u4e00" <= c <= "\u9fff" for c in left + right) \
