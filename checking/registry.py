@@ -98,7 +98,7 @@ def check_typo(ctx: CheckContext) -> list[Finding]:
     surnames = model.names.surnames
     title_spans = titles(text)
     spans += datelines(text) + document_numbers(text) + person_names(text, surnames, title_spans)
-    spans += listed_names(text) + counted_names(text, surnames) + title_spans + parallel_phrases(text)
+    spans += listed_names(text, model.names.common_surnames) + counted_names(text, surnames) + title_spans + parallel_phrases(text)
     likely_typos = findings_of(reported(unprotected(text, found, spans), model.weights))
     likely = on_text(ctx.doc, spare_repeated(text, spare_names(text, likely_typos, model, runs)))
     wide = [f for c in ctx.wanted if CATEGORIES[c].names_right_form for f in ctx.found(c)]
