@@ -86,13 +86,16 @@ def suspects_by_run(
     cutoff: float | None = None,
 ) -> list[tuple[int, list[Suspect]]]:
     """Each run of Chinese characters (its offset) with every unprotected replacement in it
-    (``cutoff``: only those whose score under the model's weights reaches it, see :func:`suspects_in_run`).
+    (``cutoff``: only those whose score under the model's weights reaches it, see :func:`suspects_in_run`,
+    and only the runs that have one).
 
     Runs are read folded (traditional → simplified, one code point for one), so a traditional
     character is not taken for a typo; what a suspect quotes is the text as written.
     """
     found = [(scored.offset, suspects_in_run(scored.run, model, scored.scores, cutoff))
              for scored in (scored_runs(text, model) if runs is None else runs)]
+    if cutoff is not None:
+        found = [(offset, suspects) for offset, suspects in found if suspects]
     return unprotected(text, found, protected)
 
 
@@ -101,7 +104,7 @@ def unprotected(
 ) -> list[tuple[int, list[Suspect]]]:
     """``found`` (per run: its offset, its suspects) without the suspects that touch a ``protected``
     span, each quoting the text as written."""
-    blocked = bytearray(len(text))
+    blocked = bytearray(len(text) if protected else 0)
     for start, end in protected:
         start, end = max(start, 0), min(max(end, 0), len(text))
         if end > start:
@@ -110,7 +113,7 @@ def unprotected(
     for run_start, suspects in found:
         kept = []
         for s in suspects:
-            if any(blocked[run_start + s.start : run_start + s.end]):
+            if blocked and any(blocked[run_start + s.start : run_start + s.end]):
                 continue
             written = text[run_start + s.start : run_start + s.end]
             kept.append(s if written == s.original else replace(s, original=written))
