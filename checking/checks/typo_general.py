@@ -143,13 +143,16 @@ def suspects_in_run(run: str, model: TypoModel, scores: RunScores | None = None,
     if len(run) < 2:
         return []
     scores = scores or score_run(run, model.words)
-    weak, fills = examine(run, scores, scores.best + MIN_GAIN, model)
-    if not fills and True not in weak:
+    floor = scores.best + MIN_GAIN
+    weak, fills = examine(run, scores, floor, model)
+    alikes = sound_alikes(run, [*map(_first, scores.tokens), len(run)], weak, scores.forward, scores.backward,
+                          floor, model) if True in weak else []
+    if not fills and not alikes:
         return []
     context = _RunContext(run, scores, model)
     kind = model.candidates.kind
     suspects = [context._suspect(i, fill, a, word, value, [kind(run[i], fill)]) for i, fill, value, a, word in fills]
-    suspects.extend(context.word_replacements(weak))
+    suspects.extend(context.word_replacements(alikes))
     if cutoff is not None:
         score = model.weights.score
         suspects = [s for s in suspects if score(s.features) >= cutoff]
@@ -180,15 +183,12 @@ class _RunContext:
         tokens = self.scores.tokens
         return tokens[bisect_right(tokens, (k, math.inf)) - 1]
 
-    def word_replacements(self, weak: list[bool]) -> list[Suspect]:
-        """Whole words sounding like a span of tokens of which at least one is ``weak``."""
-        if True not in weak:
-            return []
+    def word_replacements(self, alikes: list[tuple[int, str, float]]) -> list[Suspect]:
+        """Whole words sounding like a span of tokens of which at least one is weak (``alikes``:
+        :func:`lexicon.typo_fills.sound_alikes` of the run: where each starts, the word, the value)."""
         run, kind = self.run, self.model.candidates.kind
-        bounds = [*map(_first, self.scores.tokens), len(run)]
         suspects = []
-        for a, word, value in sound_alikes(run, bounds, weak, self.scores.forward, self.scores.backward,
-                                           self.scores.best + MIN_GAIN, self.model):
+        for a, word, value in alikes:
             changed = [k for k in range(len(word)) if word[k] != run[a + k]]
             first, last = a + changed[0], a + changed[-1] + 1
             kinds = [kind(run[a + k], word[k]) | PINYIN for k in changed]
