@@ -18,7 +18,7 @@ from checking.checks import (
 )
 from checking.checks.names import spare_names
 from checking.checks.spans import SpanSet, on_text, overlaps
-from checking.checks.typo_general import find_likely_typos, scored_runs
+from checking.checks.typo_general import findings_of, reported, scored_runs, suspects_by_run, unprotected
 from checking.checks.typo_shields import (
     counted_names,
     datelines,
@@ -88,13 +88,19 @@ def check_typo(ctx: CheckContext) -> list[Finding]:
         return known
     visible = ctx.doc.visible
     text = visible.keep(ctx.doc.text)
+    runs = scored_runs(text, model)
+    # only suspects that reach the cutoff can be reported: when there are none, the shields (names,
+    # titles, document numbers …) have nothing to protect and are not read
+    found = suspects_by_run(text, (), model, runs, cutoff=model.weights.cutoff)
+    if not any(suspects for _, suspects in found):
+        return known
     spans = [(visible.view_start(start), visible.view_start(end)) for start, end in protected.spans()]
     surnames = model.names.surnames
-    spans += datelines(text) + document_numbers(text) + person_names(text, surnames) + listed_names(text)
-    spans += counted_names(text, surnames) + titles(text) + parallel_phrases(text)
-    runs = scored_runs(text, model)
-    likely = on_text(ctx.doc, spare_repeated(text, spare_names(text, find_likely_typos(text, spans, model, runs),
-                                                                model, runs)))
+    title_spans = titles(text)
+    spans += datelines(text) + document_numbers(text) + person_names(text, surnames, title_spans)
+    spans += listed_names(text, model.names.common_surnames) + counted_names(text, surnames) + title_spans + parallel_phrases(text)
+    likely_typos = findings_of(reported(unprotected(text, found, spans), model.weights))
+    likely = on_text(ctx.doc, spare_repeated(text, spare_names(text, likely_typos, model, runs)))
     wide = [f for c in ctx.wanted if CATEGORIES[c].names_right_form for f in ctx.found(c)]
     taken = [(f.start, f.end) for f in (*known, *wide)]
     return known + [f for f in likely if not any(overlaps((f.start, f.end), span) for span in taken)]

@@ -102,6 +102,7 @@ class TypoModel:
             "frequent_char_logp": self.frequent_char_logp,
             "word_cap": self.word_cap,
             "surnames": cache.pack_strs(self.names.surnames),
+            "common_surnames": cache.pack_strs(self.names.common_surnames),
             "given_chars": cache.pack_strs(self.names.given_chars),
             "distinctive": cache.pack_strs(self.names.distinctive),
             "places": cache.pack_strs(self.names.places),
@@ -125,6 +126,7 @@ class TypoModel:
             word_cap=tables["word_cap"],
             names=NameModel(
                 surnames=frozenset(cache.unpack_strs(tables["surnames"])),
+                common_surnames=frozenset(cache.unpack_strs(tables["common_surnames"])),
                 given_chars=frozenset(cache.unpack_strs(tables["given_chars"])),
                 distinctive=frozenset(cache.unpack_strs(tables["distinctive"])),
                 **typo_names.place_tables(cache.unpack_strs(tables["places"])),
@@ -172,7 +174,7 @@ class TypoModel:
             frequent_char_logp=math.log(FREQUENT_CHAR_FREQ) + words.unknown_logp,
             word_cap=word_cap,
             names=NameModel.build(typo_names.read_entries(typo_words.JIEBA_DICT), typo_names.read_surnames(),
-                                  typo_names.read_places()),
+                                  typo_names.read_places(), typo_names.read_common_surnames()),
             corpus=typo_corpus.read_log_counts(),
         )
 

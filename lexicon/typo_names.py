@@ -41,6 +41,7 @@ LONGEST_PLACE = 12  # characters of the longest place name read (克孜勒苏柯
 @dataclass(frozen=True, slots=True)
 class NameModel:
     surnames: frozenset[str]  # single and compound
+    common_surnames: frozenset[str]  # ... of which the commonest (the ``common`` column of surnames.tsv)
     given_chars: frozenset[str]  # characters jieba's nr entries use in given names
     distinctive: frozenset[str]  # ... of which those seldom used outside names
     places: frozenset[str]  # names of divisions, full and short
@@ -48,7 +49,7 @@ class NameModel:
 
     @classmethod
     def build(cls, entries: Iterable[tuple[str, int, str]], surnames: Iterable[str],
-              places: Iterable[str]) -> "NameModel":
+              places: Iterable[str], common_surnames: Iterable[str] = ()) -> "NameModel":
         """From dictionary ``entries`` (word, frequency, POS tag: jieba's dict.txt lines), a
         surname table and a table of place names: the given names are the last two characters of
         three-character ``nr`` entries opening with a single-character surname."""
@@ -62,7 +63,8 @@ class NameModel:
                 for ch in word[1:]:
                     uses[ch] = uses.get(ch, 0) + 1
         distinctive = frozenset(c for c, n in uses.items() if distinctiveness(n, freq.get(c, 0)) >= MIN_DISTINCTIVE)
-        return cls(surnames=surnames, given_chars=frozenset(uses), distinctive=distinctive, **place_tables(places))
+        return cls(surnames=surnames, common_surnames=frozenset(common_surnames) & surnames, given_chars=frozenset(uses),
+                   distinctive=distinctive, **place_tables(places))
 
 
 def place_tables(places: Iterable[str]) -> dict[str, frozenset[str]]:
@@ -98,6 +100,18 @@ def read_first_column(path: Path) -> list[str]:
 
 def read_surnames(path: Path = SURNAMES_FILE) -> list[str]:
     return read_first_column(path)
+
+
+def read_common_surnames(path: Path = SURNAMES_FILE) -> list[str]:
+    """The surnames marked common (``1`` in the second column: surname TAB common TAB source)."""
+    common = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip() and not line.startswith("#"):
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) > 1 and parts[1].strip() == "1":
+                    common.append(parts[0].strip())
+    return common
 
 
 def read_places(path: Path = PLACES_FILE) -> list[str]:

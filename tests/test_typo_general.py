@@ -140,3 +140,24 @@ def test_traditional_characters_are_not_taken_for_typos(model):
     findings = find_likely_typos(text, [], model)
     assert [(f.text, f.suggestion) for f in findings] == [("户", "护")]
     assert text[findings[0].start : findings[0].end] == "户"
+
+
+def test_the_cutoff_path_reports_what_scoring_every_suspect_reports(model):
+    """Suspects under the cutoff are dropped before their name margins are read: what is reported
+    must not change (here at the shipped cutoff and with no floor, where more suspects reach it)."""
+    from checking.checks.typo_general import reported, suspects_by_run
+
+    unfloored = dataclasses.replace(model, weights=dataclasses.replace(model.weights, floor=float("-inf")))
+    texts = [*CLEAN_OFFICIAL, "要建立建全长效机制，确保各项工作落到实处。", "严格执行请示报告制度，及时上报有关才聊。",
+             "副省长常峥强调，要团结带领广大千群共同奋斗。", "浉河区孟阳村加强环境保户。"]
+    compared = 0
+    for m in (model, unfloored):
+        w = m.weights
+        for text in texts:
+            every = suspects_by_run(text, (), m)
+            cut = suspects_by_run(text, (), m, cutoff=w.cutoff)
+            assert reported(cut, w) == reported(every, w)
+            # the kept suspects are exactly those reaching the cutoff, with the margins the full path gives them
+            assert [s for _, sus in cut for s in sus] == [s for _, sus in every for s in sus if w.score(s.features) >= w.cutoff]
+            compared += sum(len(sus) for _, sus in every)
+    assert compared > 10

@@ -11,12 +11,14 @@ from checking.checks.typo_general import reported, suspects_by_run
 from lexicon.typo_model import TypoModel
 from lexicon.typo_names import (
     NAME_MARGIN,
+    SURNAMES_FILE,
     PLACE_MARGIN,
     NameModel,
     before_place_suffix,
     in_person_name,
     in_place_name,
     margin,
+    read_common_surnames,
     read_places,
     read_surnames,
 )
@@ -49,6 +51,18 @@ def test_surname_table_has_a_source_for_every_row_and_no_duplicates():
     names = read_surnames()
     assert len(names) == len(set(names)) > 300
     assert {"王", "欧阳", "亓"} <= set(names)
+    rows = [line.split("\t") for line in SURNAMES_FILE.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert all(len(row) == 3 and row[1] in ("", "1") and row[2].strip() for row in rows)
+
+
+def test_the_common_surnames_are_marked_in_the_one_table():
+    common = read_common_surnames()
+    assert len(common) == len(set(common)) == 271
+    assert set(common) <= set(read_surnames())
+    assert {"王", "欧阳", "诸葛"} <= set(common) and not {"亓", "缑", "宣"} & set(common)
+    model = TypoModel.load()
+    assert model.names.common_surnames == frozenset(common) and model.names.surnames == frozenset(read_surnames())
 
 
 def test_place_table_has_the_county_level_divisions_by_full_and_short_name():

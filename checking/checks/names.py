@@ -51,6 +51,9 @@ def spare_names(
     text: str, findings: Iterable[Finding], model: TypoModel, runs: Sequence[ScoredRun] | None = None
 ) -> list[Finding]:
     """``findings`` without those inside a likely name that their correction does not make common."""
+    findings = list(findings)
+    if not findings:
+        return []
     names = name_spans(text, model, runs)
     return [f for f in findings if not any(_spared(text, f, name, model) for name in names)]
 

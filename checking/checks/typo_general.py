@@ -17,6 +17,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from checking.findings import Category, Finding, Severity
 from lexicon.normalize import fold
@@ -31,6 +32,8 @@ RULE = "typo.likely"
 MIN_GAIN = 7.0  # replacements that improve the segmentation less are never scored (nor fitted)
 NO_WORD = -math.inf
 PLACE_SUFFIXES = frozenset("省市县区乡镇村街路巷湖山河江岛港湾屯寨庄舰")
+SOUND, SHAPE, PINYIN = int(Likeness.SOUND), int(Likeness.SHAPE), int(Likeness.PINYIN)  # plain ints: no enum per use
+_first = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,34 +70,55 @@ def scored_runs(text: str, model: TypoModel) -> list[ScoredRun]:
 def find_likely_typos(
     text: str, protected: Sequence[tuple[int, int]], model: TypoModel, runs: Sequence[ScoredRun] | None = None
 ) -> list[Finding]:
-    found = reported(suspects_by_run(text, protected, model, runs), model.weights)
+    found = suspects_by_run(text, protected, model, runs, cutoff=model.weights.cutoff)
+    return findings_of(reported(found, model.weights))
+
+
+def findings_of(found: Sequence[tuple[int, Suspect]]) -> list[Finding]:
     return [_finding(offset, s) for offset, s in found]
 
 
 def suspects_by_run(
-    text: str, protected: Sequence[tuple[int, int]], model: TypoModel, runs: Sequence[ScoredRun] | None = None
+    text: str,
+    protected: Sequence[tuple[int, int]],
+    model: TypoModel,
+    runs: Sequence[ScoredRun] | None = None,
+    cutoff: float | None = None,
 ) -> list[tuple[int, list[Suspect]]]:
-    """Each run of Chinese characters (its offset) with every unprotected replacement in it.
+    """Each run of Chinese characters (its offset) with every unprotected replacement in it
+    (``cutoff``: only those whose score under the model's weights reaches it, see :func:`suspects_in_run`,
+    and only the runs that have one).
 
     Runs are read folded (traditional → simplified, one code point for one), so a traditional
     character is not taken for a typo; what a suspect quotes is the text as written.
     """
-    blocked = bytearray(len(text))
+    found = [(scored.offset, suspects_in_run(scored.run, model, scored.scores, cutoff))
+             for scored in (scored_runs(text, model) if runs is None else runs)]
+    if cutoff is not None:
+        found = [(offset, suspects) for offset, suspects in found if suspects]
+    return unprotected(text, found, protected)
+
+
+def unprotected(
+    text: str, found: Sequence[tuple[int, Sequence[Suspect]]], protected: Sequence[tuple[int, int]]
+) -> list[tuple[int, list[Suspect]]]:
+    """``found`` (per run: its offset, its suspects) without the suspects that touch a ``protected``
+    span, each quoting the text as written."""
+    blocked = bytearray(len(text) if protected else 0)
     for start, end in protected:
         start, end = max(start, 0), min(max(end, 0), len(text))
         if end > start:
             blocked[start:end] = b"\x01" * (end - start)
-    found = []
-    for scored in scored_runs(text, model) if runs is None else runs:
-        run_start = scored.offset
+    out = []
+    for run_start, suspects in found:
         kept = []
-        for s in suspects_in_run(scored.run, model, scored.scores):
-            if any(blocked[run_start + s.start : run_start + s.end]):
+        for s in suspects:
+            if blocked and any(blocked[run_start + s.start : run_start + s.end]):
                 continue
             written = text[run_start + s.start : run_start + s.end]
             kept.append(s if written == s.original else replace(s, original=written))
-        found.append((run_start, kept))
-    return found
+        out.append((run_start, kept))
+    return out
 
 
 def reported(runs: Sequence[tuple[int, Sequence[Suspect]]], weights: Weights) -> list[tuple[int, Suspect]]:
@@ -110,18 +134,30 @@ def reported(runs: Sequence[tuple[int, Sequence[Suspect]]], weights: Weights) ->
     return found
 
 
-def suspects_in_run(run: str, model: TypoModel, scores: RunScores | None = None) -> list[Suspect]:
+def suspects_in_run(run: str, model: TypoModel, scores: RunScores | None = None,
+                    cutoff: float | None = None) -> list[Suspect]:
     """Every replacement in ``run`` that improves its best segmentation, with its features
-    (``scores``: the run's, when already computed)."""
+    (``scores``: the run's, when already computed). With a ``cutoff``, only those whose score
+    under the model's weights reaches it: no other can be reported under those weights (a margin
+    only raises the bar), and the name rules that set the margin are read for these alone."""
     if len(run) < 2:
         return []
     scores = scores or score_run(run, model.words)
+    floor = scores.best + MIN_GAIN
+    weak, fills = examine(run, scores, floor, model)
+    alikes = sound_alikes(run, [*map(_first, scores.tokens), len(run)], weak, scores.forward, scores.backward,
+                          floor, model) if True in weak else []
+    if not fills and not alikes:
+        return []
     context = _RunContext(run, scores, model)
-    weak, fills = examine(run, scores, scores.best + MIN_GAIN, model)
     kind = model.candidates.kind
     suspects = [context._suspect(i, fill, a, word, value, [kind(run[i], fill)]) for i, fill, value, a, word in fills]
-    suspects.extend(context.word_replacements(weak))
-    return suspects
+    suspects.extend(context.word_replacements(alikes))
+    if cutoff is not None:
+        score = model.weights.score
+        suspects = [s for s in suspects if score(s.features) >= cutoff]
+    return [replace(s, margin=margin(run, s.start, s.end, s.word_start + len(s.word), model.names, model.words.logp))
+            for s in suspects]
 
 
 def strongest_disjoint(scored: Sequence[tuple[float, Suspect]]) -> list[Suspect]:
@@ -147,18 +183,15 @@ class _RunContext:
         tokens = self.scores.tokens
         return tokens[bisect_right(tokens, (k, math.inf)) - 1]
 
-    def word_replacements(self, weak: list[bool]) -> list[Suspect]:
-        """Whole words sounding like a span of tokens of which at least one is ``weak``."""
-        if True not in weak:
-            return []
+    def word_replacements(self, alikes: list[tuple[int, str, float]]) -> list[Suspect]:
+        """Whole words sounding like a span of tokens of which at least one is weak (``alikes``:
+        :func:`lexicon.typo_fills.sound_alikes` of the run: where each starts, the word, the value)."""
         run, kind = self.run, self.model.candidates.kind
-        bounds = [a for a, _ in self.scores.tokens] + [len(run)]
         suspects = []
-        for a, word, value in sound_alikes(run, bounds, weak, self.scores.forward, self.scores.backward,
-                                           self.scores.best + MIN_GAIN, self.model):
+        for a, word, value in alikes:
             changed = [k for k in range(len(word)) if word[k] != run[a + k]]
             first, last = a + changed[0], a + changed[-1] + 1
-            kinds = [kind(run[a + k], word[k]) | Likeness.PINYIN for k in changed]
+            kinds = [kind(run[a + k], word[k]) | PINYIN for k in changed]
             suspects.append(self._suspect(first, word[changed[0] : changed[-1] + 1], a, word, value, kinds, end=last))
         return suspects
 
@@ -194,9 +227,9 @@ class _RunContext:
             model.corpus.get(run[word_start:word_end], 0.0),
             model.corpus.get(word, 0.0),
         )
-        likeness = Likeness(0)
+        flags = 0
         for kind in kinds:
-            likeness |= Likeness(kind)
+            flags |= kind
         return Suspect(
             start=start,
             end=end,
@@ -205,9 +238,8 @@ class _RunContext:
             word=word,
             word_start=word_start,
             gain=gain,
-            likeness=likeness,
+            likeness=Likeness(flags),
             features=features,
-            margin=margin(run, start, end, word_end, model.names, logp),
         )
 
 
@@ -219,9 +251,10 @@ def han_runs(text: str) -> list[tuple[int, str]]:
 def likeness_features(kinds: list[int]) -> tuple[float, float, float, float]:
     """sound, shape, pinyin, two_kinds for the changed characters of one replacement
     (``kinds``: their ``Likeness`` flags)."""
-    sound = all(k & Likeness.SOUND for k in kinds)
-    shape = all(k & Likeness.SHAPE for k in kinds)
-    same_pinyin = all(k & Likeness.PINYIN for k in kinds)
+    common = SOUND | SHAPE | PINYIN  # the flags every changed character has
+    for k in kinds:
+        common &= k
+    sound, shape, same_pinyin = bool(common & SOUND), bool(common & SHAPE), bool(common & PINYIN)
     return float(sound), float(shape), float(same_pinyin), float(sound + shape + same_pinyin >= 2)
 
 

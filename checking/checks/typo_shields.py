@@ -35,19 +35,6 @@ TITLES = (
     "记者 通讯员 编辑 责编 审核 终审 编审 监制 撰稿 供稿 摄影 主持人 发言人 "
     "劳模 职工 村民 烈士 军属 老兵 网格员 护林员 志愿者 第一书记 辅警 民警 法官 检察官 律师 领导"
 ).split()
-# The commonest surnames (single and compound): a list of names without a title is read by them;
-# next to a title any surname of the typo model's table (lexicon/data/typo/surnames.tsv) opens a name.
-SURNAMES = frozenset(
-    "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 "
-    "袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 方 白 邹 孟 "
-    "熊 秦 邱 江 尹 薛 闫 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 常 温 康 施 "
-    "文 牛 樊 葛 邢 安 齐 易 乔 伍 庞 颜 倪 庄 聂 章 鲁 岳 翟 殷 詹 申 欧 耿 关 兰 焦 俞 左 柳 甘 祝 包 宁 "
-    "尚 符 舒 阮 柯 纪 梅 童 凌 毕 单 季 裴 霍 涂 成 苗 谷 盛 曲 翁 冉 骆 蓝 路 游 辛 靳 管 柴 蒙 鲍 华 喻 "
-    "祁 蒲 房 滕 屈 饶 解 牟 艾 尤 阳 时 穆 农 司 卓 古 吉 缪 简 车 项 连 芦 麦 褚 娄 窦 戚 岑 景 党 宫 费 "
-    "卜 冷 晏 席 卫 米 柏 宗 瞿 桂 全 佟 应 臧 闵 苟 邬 边 卞 姬 师 和 仇 栾 隋 商 刁 沙 荣 巫 寇 桑 郎 甄 "
-    "丛 仲 虞 敖 巩 明 佘 池 查 麻 苑 迟 邝 欧阳 上官 司马 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 "
-    "司徒 夏侯 轩辕 端木 独孤 南宫".split()
-)
 _TITLES = ExactMatcher((title, title) for title in TITLES)
 NAME_ENDERS = frozenset("出主在到和与及等为的了是对向从将就同说指表会作讲率带赴")
 # Between a title and a name (编审:程小年), and between the names of a list (陈社教、楼伟成 / 江国成 崔文毅).
@@ -84,6 +71,9 @@ def parallel_phrases(text: str) -> list[Span]:
     spans = [m.span() for m in PARALLEL.finditer(text)]
     for m in SEPARATOR.finditer(text):
         sep = m.start()
+        # the items share their first character: text[sep + 1] is one of text[sep - 4 : sep - 1]
+        if sep < 2 or text[sep + 1 : sep + 2] not in text[max(0, sep - 4) : sep - 1]:
+            continue
         for k in (4, 3, 2):
             left, right = text[max(0, sep - k) : sep], text[sep + 1 : sep + 1 + k]
             if len(left) == len(right) == k and all("\u4e00" <= c <= "\u9fff" for c in left + right) \
@@ -93,8 +83,8 @@ def parallel_phrases(text: str) -> list[Span]:
     return sorted(set(spans))
 
 
-def counted_names(text: str, surnames: frozenset[str] = SURNAMES) -> list[Span]:
-    """The name (surname + one or two characters) right before 等 and a count of people."""
+def counted_names(text: str, surnames: frozenset[str]) -> list[Span]:
+    """The name (surname of ``surnames`` + one or two characters) right before 等 and a count of people."""
     spans = []
     for m in COUNTED_GROUP.finditer(text):
         span = _name_before(text, m.start(), surnames)
@@ -126,14 +116,14 @@ def titles(text: str) -> list[Span]:
     return [(end_index + 1 - length, end_index + 1) for end_index, (length, _) in _TITLES.iter(text)]
 
 
-def person_names(text: str, surnames: frozenset[str] = SURNAMES) -> list[Span]:
-    """Likely names of people next to a title: surname (of ``surnames``; the
-    common ones by default) + one or two characters (a character that usually follows a name, such
+def person_names(text: str, surnames: frozenset[str], title_spans: Sequence[Span] | None = None) -> list[Span]:
+    """Likely names of people next to a title: surname (of ``surnames``: the typo model's table,
+    lexicon/data/typo/surnames.tsv) + one or two characters (a character that usually follows a name, such
     as 出 of 出席, ends it early); the names listed after the first (市委常委陈社教、楼伟成、曹迎春;
-    编审:程小年 童志勇); and a byline in brackets closing a report ((江国成 崔文毅))."""
+    编审:程小年 童志勇); and a byline in brackets closing a report ((江国成 崔文毅)). ``title_spans``:
+    :func:`titles` of ``text``, when already found."""
     spans: list[Span] = []
-    for end_index, (length, _) in _TITLES.iter(text):
-        start, end = end_index + 1 - length, end_index + 1
+    for start, end in titles(text) if title_spans is None else title_spans:
         after = end
         while after < len(text) and after < end + 2 and text[after] in TITLE_GAP | {" "}:
             after += 1
@@ -167,12 +157,13 @@ def person_names(text: str, surnames: frozenset[str] = SURNAMES) -> list[Span]:
 # items of two or three characters between 、, nearly all opening with a surname.
 NAME_LIST = re.compile(r"[\u4e00-\u9fff]{2,3}(?:、[\u4e00-\u9fff]{2,3}){3,}")
 MIN_LISTED = 4
-SURNAME_SHARE = 0.8  # of the items after the first; the table above holds the common surnames only (宣, 楼, 竺 are not in it)
+SURNAME_SHARE = 0.8  # of the items after the first, opening with a common surname (宣, 楼, 竺 are not common)
 
 
-def listed_names(text: str) -> list[Span]:
+def listed_names(text: str, common: frozenset[str]) -> list[Span]:
     """The items of a list of at least four people's names without a title: items of two or three
-    Chinese characters between 、, four in five after the first opening with a common surname (the
+    Chinese characters between 、, four in five after the first opening with a common surname
+    (``common``: those marked common in lexicon/data/typo/surnames.tsv) (the
     first may carry the character before it: 还有王伟、… is read from 王). A list of terms rarely
     opens its items with surnames; the few that do (高质量、…) lose only the typo guess on their items."""
     spans: list[Span] = []
@@ -181,12 +172,12 @@ def listed_names(text: str) -> list[Span]:
         for item in m.group().split("、"):
             items.append((start, start + len(item)))
             start += len(item) + 1
-        if sum(_opens_with_surname(text[a:b]) for a, b in items[1:]) < SURNAME_SHARE * (len(items) - 1):
+        if sum(_opens_with_surname(text[a:b], common) for a, b in items[1:]) < SURNAME_SHARE * (len(items) - 1):
             continue
         first_start, first_end = items[0]
-        if not _opens_with_surname(text[first_start:first_end]):
+        if not _opens_with_surname(text[first_start:first_end], common):
             first_start += 1
-            if first_end - first_start < 2 or not _opens_with_surname(text[first_start:first_end]):
+            if first_end - first_start < 2 or not _opens_with_surname(text[first_start:first_end], common):
                 items = items[1:]
             else:
                 items[0] = (first_start, first_end)
@@ -198,8 +189,8 @@ def listed_names(text: str) -> list[Span]:
     return spans
 
 
-def _opens_with_surname(item: str) -> bool:
-    return item[:1] in SURNAMES or item[:2] in SURNAMES
+def _opens_with_surname(item: str, surnames: frozenset[str]) -> bool:
+    return item[:1] in surnames or item[:2] in surnames
 
 
 def _list_item(text: str, start: int) -> Span | None:
