@@ -24,6 +24,7 @@ from lexicon.typo_candidates import Likeness
 from lexicon.typo_fills import examine, sound_alikes
 from lexicon.typo_model import HAN_RUN, TypoModel
 from lexicon.typo_names import margin
+from lexicon.typo_phrases import phrase_margin
 from lexicon.typo_scoring import Weights
 from lexicon.typo_words import RunScores, score_run
 
@@ -207,7 +208,8 @@ class _RunContext:
             gain=gain,
             likeness=likeness,
             features=features,
-            margin=margin(run, start, end, word_end, model.names, logp),
+            margin=max(margin(run, start, end, word_end, model.names, logp),
+                       phrase_margin(run, start, end, word_start, word, model.corpus, model.function_words)),
         )
 
 
