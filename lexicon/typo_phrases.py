@@ -18,6 +18,8 @@ and a replacement they cover must then beat the detector's cutoff by a margin
   it got it; the rare characters written are a term the dictionary lacks;
 * the end of a place name: the new word ends by replacing the suffix of a place (玉峰镇 → 玉蜂针,
   官坊乡 → 方向, 在丰市 → 丰富, 汲河 → 集合);
+* an unseen word: the new word occurs nowhere in the corpus (无轨可循, 沙井子, 玉蜂针): jieba's
+  dictionary lists it, but running text never uses it, so it is no likelier than what is written;
 * before a natural feature: the changed characters end at most two characters before 水库, 河,
   溪, 湖 … outside the new word (九井水库, 沿涟泗溪): the name of a reservoir, a river or a hill.
 """
@@ -29,6 +31,7 @@ from collections.abc import Iterable, Mapping
 
 ATTESTED = math.inf  # an attested phrase is never "corrected"
 FRAME = math.inf  # ... nor a numbered frame
+UNSEEN = math.inf  # ... nor made into a word running text never uses
 REPEAT_MARGIN = 2.0  # what a replacement in a repeated frame must beat the cutoff by (多捞多得 is a typo)
 SWAP_MARGIN = 2.0  # what a swap for a function word must beat the cutoff by
 PLACE_END_MARGIN = 2.0  # ... a new word replacing a place suffix
@@ -118,6 +121,8 @@ def phrase_margin(run: str, start: int, end: int, word_start: int, word: str,
         return REPEAT_MARGIN
     if attested_phrase(run, start, end, corpus) is not None:
         return ATTESTED
+    if corpus.get(word, 0.0) == 0.0:
+        return UNSEEN
     word_end = word_start + len(word)
     if function_swap(start, end, word, functions):
         return SWAP_MARGIN
