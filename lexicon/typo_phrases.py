@@ -18,8 +18,9 @@ and a replacement they cover must then beat the detector's cutoff by a margin
   it got it; the rare characters written are a term the dictionary lacks;
 * the end of a place name: the new word ends by replacing the suffix of a place (玉峰镇 → 玉蜂针,
   官坊乡 → 方向, 在丰市 → 丰富, 汲河 → 集合);
-* an unseen word: the new word occurs nowhere in the corpus (无轨可循, 沙井子, 玉蜂针): jieba's
-  dictionary lists it, but running text never uses it, so it is no likelier than what is written;
+* an unseen word: a new word of three or more characters occurs nowhere in the corpus (无轨可循,
+  沙井子, 玉蜂针): jieba's dictionary lists it, but running text never uses it, so it is no likelier
+  than what is written (shorter words are left to the corpus features: 干群 is not in the corpus);
 * before a natural feature: the changed characters end at most two characters before 水库, 河,
   溪, 湖 … outside the new word (九井水库, 沿涟泗溪): the name of a reservoir, a river or a hill.
 """
@@ -121,7 +122,7 @@ def phrase_margin(run: str, start: int, end: int, word_start: int, word: str,
         return REPEAT_MARGIN
     if attested_phrase(run, start, end, corpus) is not None:
         return ATTESTED
-    if corpus.get(word, 0.0) == 0.0:
+    if len(word) >= SHORTEST_PHRASE and corpus.get(word, 0.0) == 0.0:
         return UNSEEN
     word_end = word_start + len(word)
     if function_swap(start, end, word, functions):
