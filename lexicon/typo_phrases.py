@@ -18,9 +18,11 @@ and a replacement they cover must then beat the detector's cutoff by a margin
   it got it; the rare characters written are a term the dictionary lacks;
 * the end of a place name: the new word ends by replacing the suffix of a place (玉峰镇 → 玉蜂针,
   官坊乡 → 方向, 在丰市 → 丰富, 汲河 → 集合);
-* an unseen word: a new word of three or more characters occurs nowhere in the corpus (无轨可循,
-  沙井子, 玉蜂针): jieba's dictionary lists it, but running text never uses it, so it is no likelier
-  than what is written (shorter words are left to the corpus features: 干群 is not in the corpus);
+* an unseen word: a new word of three characters occurs nowhere in the corpus (沙井子, 玉蜂针):
+  jieba's dictionary lists it, but running text never uses it, so it is no likelier than what is
+  written. Four-character words are left alone: idioms and compounds the corpus's segmenter split
+  (油腔滑调, 广西壮族, 广大干群) are right corrections of real typos; shorter ones are left to the
+  corpus features;
 * before a natural feature: the changed characters end at most two characters before 水库, 河,
   溪, 湖 … outside the new word (九井水库, 沿涟泗溪): the name of a reservoir, a river or a hill.
 """
@@ -39,6 +41,7 @@ PLACE_END_MARGIN = 2.0  # ... a new word replacing a place suffix
 FEATURE_MARGIN = 2.0  # ... changed characters before a natural feature's suffix
 MIN_ATTESTED = 4.0  # log(1 + count): a phrase seen at least 54 times in the corpus
 SHORTEST_PHRASE = 3
+UNSEEN_LENGTH = 3  # the length of a new word the unseen rule reads
 LONGEST_PHRASE = 6
 NUMERALS = frozenset("一二三四五六七八九十两百千万")
 # Characters whose repeats two apart are grammar, not a frame (的X的, 了X了, 一X一 is a numbered frame).
@@ -122,7 +125,7 @@ def phrase_margin(run: str, start: int, end: int, word_start: int, word: str,
         return REPEAT_MARGIN
     if attested_phrase(run, start, end, corpus) is not None:
         return ATTESTED
-    if len(word) >= SHORTEST_PHRASE and corpus.get(word, 0.0) == 0.0:
+    if len(word) == UNSEEN_LENGTH and corpus.get(word, 0.0) == 0.0:
         return UNSEEN
     word_end = word_start + len(word)
     if function_swap(start, end, word, functions):

@@ -209,8 +209,16 @@ class _RunContext:
             likeness=likeness,
             features=features,
             margin=max(margin(run, start, end, word_end, model.names, logp),
-                       phrase_margin(run, start, end, word_start, word, model.corpus, model.function_words)),
+                       self._phrase_margin(start, end, word_start, word, features)),
         )
+
+    def _phrase_margin(self, start: int, end: int, word_start: int, word: str, features: tuple[float, ...]) -> float:
+        """The phrase shield's margin (lexicon/typo_phrases.py), read only for a suspect that reaches
+        the model's cutoff: under it nothing is reported whatever the margin, and most suspects are."""
+        model = self.model
+        if model.weights.score(features) < model.weights.cutoff:
+            return 0.0
+        return phrase_margin(self.run, start, end, word_start, word, model.corpus, model.function_words)
 
 
 def han_runs(text: str) -> list[tuple[int, str]]:
