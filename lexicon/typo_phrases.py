@@ -10,8 +10,9 @@ and a replacement they cover must then beat the detector's cutoff by a margin
   phrase it falls in, so the phrase would not be there;
 * a numbered frame: two numerals two characters apart (三共四同, 两学一做, 五位一体): the frames
   of official slogans, which no dictionary holds;
-* a repeated frame: four characters with one repeated two apart (扶志扶德, 动火动焊, 深学细学), a
-  changed character not the repeated one (建立建全 is a typo of 建立健全: the repeat is the typo);
+* a repeated frame: the last four characters before punctuation, one repeated two apart (扶志扶德,
+  动火动焊, 深学细学), a changed character not the repeated one (建立建全 is a typo of 建立健全: the
+  repeat is the typo), with a margin (多捞多得 scores high enough to be reported);
 * a swap for a function word: two or more characters replaced by a word typed with the same
   syllables that is a conjunction, adverb, pronoun, numeral or word of position (注药 → 主要,
   主检 → 之间, 宜机 → 以及): an input method offers such a common word first, so a writer who meant
@@ -23,8 +24,9 @@ and a replacement they cover must then beat the detector's cutoff by a margin
   written. Four-character words are left alone: idioms and compounds the corpus's segmenter split
   (油腔滑调, 广西壮族, 广大干群) are right corrections of real typos; shorter ones are left to the
   corpus features;
-* before a natural feature: the changed characters end at most two characters before 水库, 河,
-  溪, 湖 … outside the new word (九井水库, 沿涟泗溪): the name of a reservoir, a river or a hill.
+* before a natural feature: 水库, 河, 溪, 湖 … follow the changed characters and the new word
+  directly (九井水库): the name of a reservoir, a river or a hill (one character further on, as in
+  有限公司东湖, it is often another name).
 """
 
 from __future__ import annotations
