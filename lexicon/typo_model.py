@@ -18,6 +18,7 @@ import lexicon.typo_cache as cache
 import lexicon.typo_candidates as typo_candidates
 import lexicon.typo_corpus as typo_corpus
 import lexicon.typo_names as typo_names
+import lexicon.typo_phrases as typo_phrases
 import lexicon.typo_words as typo_words
 from lexicon.typo_candidates import CandidateMap, HomophoneIndex, char_readings
 from lexicon.typo_names import NameModel
@@ -43,6 +44,7 @@ BUILD_INPUTS = (
     typo_corpus.WORD_COUNTS_FILE,
     Path(typo_corpus.__file__),
     Path(typo_names.__file__),
+    Path(typo_phrases.__file__),
     *typo_candidates.PYPINYIN_DATA,
     Path(__file__),
     Path(typo_words.__file__),
@@ -68,6 +70,8 @@ class TypoModel:
     names: NameModel = field(repr=False)
     # word -> log(1 + its count in a large corpus of running text) (lexicon/typo_corpus.py)
     corpus: dict[str, float] = field(repr=False)
+    # words an input method offers first: conjunctions, adverbs, pronouns … (lexicon/typo_phrases.py)
+    function_words: frozenset[str] = field(default=frozenset(), repr=False)
 
     @classmethod
     def load(cls, weights: Weights | None = None, *, cache_dir: Path | None = None) -> "TypoModel":
@@ -107,6 +111,7 @@ class TypoModel:
             "distinctive": cache.pack_strs(self.names.distinctive),
             "places": cache.pack_strs(self.names.places),
             "corpus": cache.pack_floats(self.corpus),
+            "function_words": cache.pack_strs(self.function_words),
         }
 
     @classmethod
@@ -132,6 +137,7 @@ class TypoModel:
                 **typo_names.place_tables(cache.unpack_strs(tables["places"])),
             ),
             corpus=cache.unpack_floats(tables["corpus"]),
+            function_words=frozenset(cache.unpack_strs(tables["function_words"])),
         )
 
     @classmethod
@@ -176,6 +182,7 @@ class TypoModel:
             names=NameModel.build(typo_names.read_entries(typo_words.JIEBA_DICT), typo_names.read_surnames(),
                                   typo_names.read_places(), typo_names.read_common_surnames()),
             corpus=typo_corpus.read_log_counts(),
+            function_words=typo_phrases.function_words(typo_names.read_entries(typo_words.JIEBA_DICT)),
         )
 
     def with_weights(self, weights: Weights) -> "TypoModel":

@@ -103,6 +103,23 @@ def test_malformed_date_look_alikes(checker, text):
 
 
 @pytest.mark.parametrize(
+    ("text", "span", "suggestion"),
+    [
+        # http://www.liucheng.gov.cn/bmxzjy/wjlxxgk/202512/t20251208_3699695.shtml (bench/real_text_heldout4.jsonl held4-044)
+        ("《柳州市人民政府关于划定秸秆禁烧区的通告(柳政规〔20257号)》", "〔20257号", "〔2025〕7号"),
+        ("根据湘办发〔2016 41号文件", "〔2016", None),
+    ],
+)
+def test_malformed_document_numbers(checker, text, span, suggestion):
+    assert found(checker, text, Category.NUMBER, "number.malformed-doc-number") == [(span, suggestion)]
+
+
+@pytest.mark.parametrize("text", ["湘办发〔2016〕41号", "安政务办发〔 2024 〕1号", "国办发[2009]3号", "鲁政发（2014）20号"])
+def test_whole_document_numbers_are_left_alone(checker, text):
+    assert found(checker, text, Category.NUMBER, "number.malformed-doc-number") == []
+
+
+@pytest.mark.parametrize(
     ("text", "span", "suggestion"), [("共有20 24人", "20 24", "2024"), ("2 0 2 4年", "2 0 2 4", "2024"),
                                      ("增长1 2.5%", "1 2", "12")]
 )

@@ -36,6 +36,10 @@ RULE_MIXED = "number.mixed-units"
 RULE_DATE = "number.mixed-date"
 RULE_BAD_DATE = "number.malformed-date"
 RULE_SPACE = "number.space-inside"
+RULE_DOC_NUMBER = "number.malformed-doc-number"
+# The year of a 发文字号 opened by 〔 and never closed (柳政规〔20257号 for 柳政规〔2025〕7号); 〔 opens
+# nothing else in official text (GB/T 9704-2012 7.2.3: the year in 六角括号).
+DOC_YEAR_OPEN = re.compile(r"〔\s*((?:19|20)[0-9]{2})(?!\s*〕)([0-9]{1,5}\s*号)?")
 
 
 def check(text: str, protected: SpanSet) -> list[Finding]:
@@ -72,6 +76,11 @@ def check(text: str, protected: SpanSet) -> list[Finding]:
             if start >= 0:
                 add(RULE_DATE, start, m.end(), None, "同一日期中阿拉伯数字与汉字数字不应混用")
     _malformed_dates(text, add)
+    for m in DOC_YEAR_OPEN.finditer(text) if "〔" in text else ():
+        if m.group(2):
+            add(RULE_DOC_NUMBER, m.start(), m.end(), f"〔{m.group(1)}〕{m.group(2)}", "发文字号的年份缺右括号“〕”")
+        else:
+            add(RULE_DOC_NUMBER, m.start(), m.end(), None, "发文字号的年份应以六角括号“〔〕”括全")
     done = 0
     for m in SPACED_DIGIT.finditer(text) if any(c in text for c in SPACES) else ():
         if m.start() < done:

@@ -25,6 +25,7 @@ from lexicon.typo_candidates import Likeness
 from lexicon.typo_fills import examine, sound_alikes
 from lexicon.typo_model import HAN_RUN, TypoModel
 from lexicon.typo_names import margin
+from lexicon.typo_phrases import phrase_margin
 from lexicon.typo_scoring import Weights
 from lexicon.typo_words import RunScores, score_run
 
@@ -156,8 +157,18 @@ def suspects_in_run(run: str, model: TypoModel, scores: RunScores | None = None,
     if cutoff is not None:
         score = model.weights.score
         suspects = [s for s in suspects if score(s.features) >= cutoff]
-    return [replace(s, margin=margin(run, s.start, s.end, s.word_start + len(s.word), model.names, model.words.logp))
+    names, logp = model.names, model.words.logp
+    return [replace(s, margin=max(margin(run, s.start, s.end, s.word_start + len(s.word), names, logp),
+                                  _phrase_margin(run, s, model)))
             for s in suspects]
+
+
+def _phrase_margin(run: str, s: Suspect, model: TypoModel) -> float:
+    """The phrase shield's margin (lexicon/typo_phrases.py), read only for a suspect that reaches
+    the model's cutoff: under it nothing is reported whatever the margin, and most suspects are."""
+    if model.weights.score(s.features) < model.weights.cutoff:
+        return 0.0
+    return phrase_margin(run, s.start, s.end, s.word_start, s.word, model.corpus, model.function_words)
 
 
 def strongest_disjoint(scored: Sequence[tuple[float, Suspect]]) -> list[Suspect]:
