@@ -22,6 +22,7 @@ and of locust during the mix.
 
     .venv/bin/python bench/bench_load.py [--drafts 120] [--seconds 60] [--users 16]
         [--pg postgresql+psycopg://user:pass@127.0.0.1/postgres] [--profile [--gil]] [--keep DIR] [--switch-ms MS]
+        [--web-workers N]   # serve --web-workers N: N web processes on the port (their CPU is counted as the web's)
 """
 
 from __future__ import annotations
@@ -164,10 +165,11 @@ class Server:
                 self.proc.wait()
 
 
-def start_server(home: Path, env: dict[str, str], *, inline: bool = False) -> Server:
+def start_server(home: Path, env: dict[str, str], *, inline: bool = False, web_workers: int = 1) -> Server:
     port = free_port()
     log = home / "serve.log"
-    proc = subprocess.Popen([SANSHEN, "serve", "--host", "127.0.0.1", "--port", str(port), *(["--inline"] if inline else [])],
+    proc = subprocess.Popen([SANSHEN, "serve", "--host", "127.0.0.1", "--port", str(port), *(["--inline"] if inline else []),
+                             "--web-workers", str(web_workers)],
                             env=env,
                             stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     server = Server(proc, f"http://127.0.0.1:{port}", log)
@@ -200,22 +202,39 @@ def run_locust(server: Server, home: Path, accounts_file: Path, *, mode: str, se
     return [r for r in rows if r["at"] >= start + RAMP_S]  # the users' start-up is not the steady state
 
 
+WEB_PROCESS = "sanshen.web.worker_process"  # serve --web-workers N (N > 1): the web processes are children
+
+
 def cpu_seconds(pid: int) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by the serve process (all its threads) and by its
-    children (the automated pass's process pool, Prefect's embedded API), each apart."""
+    """CPU seconds (user + system) used so far by the web: the serve process (all its threads) and,
+    with --web-workers N > 1, its web processes; and by its other children (the dispatcher, the
+    automated pass's process pool, Prefect's embedded API), each apart."""
     try:
         proc = psutil.Process(pid)
         own = proc.cpu_times()
-        children = 0.0
+        web, children = own.user + own.system, 0.0
         for child in proc.children(recursive=True):
             try:
                 t = child.cpu_times()
-                children += t.user + t.system
+                if any(WEB_PROCESS in part for part in child.cmdline()):
+                    web += t.user + t.system
+                else:
+                    children += t.user + t.system
             except psutil.NoSuchProcess:
                 pass
-        return {"serve": own.user + own.system, "children": children}
+        return {"serve": web, "children": children}
     except psutil.NoSuchProcess:
         return {"serve": float("nan"), "children": float("nan")}
+
+
+def web_rss_mb(pid: int) -> float:
+    """Resident memory (MB) of the web: the serve process and its web processes."""
+    try:
+        proc = psutil.Process(pid)
+        procs = [proc, *(c for c in proc.children() if any(WEB_PROCESS in part for part in c.cmdline()))]
+        return sum(p.memory_info().rss for p in procs) / 2**20
+    except psutil.NoSuchProcess:
+        return float("nan")
 
 
 def locust_cpu() -> float:
@@ -292,7 +311,7 @@ def summarize(label: str, baseline: list[dict], mix: list[dict], seconds: int, l
             print(f"  {what} by action/status/code:", ", ".join(f"{a} {s} {c}: {n}" for (a, s, c), n in sorted(kinds.items())))
     if cpu:
         n = max(len(mix), 1)
-        print(f"CPU during the mix: serve process {cpu['serve']:.1f} s ({1000 * cpu['serve'] / n:.1f} ms per request, "
+        print(f"CPU during the mix: web (serve + web processes) {cpu['serve']:.1f} s ({1000 * cpu['serve'] / n:.1f} ms per request, "
               f"{cpu['serve'] / max(span, 1):.2f} cores), its children (check pool, Prefect API) {cpu['children']:.1f} s, "
               f"locust {cpu['locust']:.1f} s ({cpu['locust'] / max(span, 1):.2f} cores)")
     print(f"{'action':8} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95/columns':>12}")
@@ -328,7 +347,7 @@ def run(args: argparse.Namespace, home: Path, pg: str | None) -> None:
         accounts_file = home / "accounts.json"
         accounts_file.write_text(json.dumps(accounts), encoding="utf-8")
         print(f"[{label}] starting sanshen serve", file=sys.stderr)
-        server = start_server(home, env, inline=args.inline)
+        server = start_server(home, env, inline=args.inline, web_workers=args.web_workers)
         time.sleep(args.settle)  # the embedded worker's start-up (Prefect API) settles first
         load_before = os.getloadavg()[0]
         print(f"[{label}] baseline {args.baseline} s", file=sys.stderr)
@@ -348,6 +367,7 @@ def run(args: argparse.Namespace, home: Path, pg: str | None) -> None:
         until = system_clock()
         cpu_after, locust_after = cpu_seconds(server.proc.pid), locust_cpu()
         cpu = {k: cpu_after[k] - cpu_before[k] for k in cpu_before} | {"locust": locust_after - locust_before}
+        rss = web_rss_mb(server.proc.pid)
         load_after = os.getloadavg()[0]
         if spy is not None:
             spy.wait()
@@ -357,6 +377,7 @@ def run(args: argparse.Namespace, home: Path, pg: str | None) -> None:
             time.sleep(2)
             pubs = publication_waits(db.url, since, until)
         shown = label + (f", SANSHEN_SWITCH_INTERVAL_MS={args.switch_ms:g}" if args.switch_ms is not None else "")
+        shown += f", web processes {args.web_workers} (web RSS {rss:.0f} MB)"
         summarize(shown, baseline, mix, args.seconds, (load_before, load_after), pubs, cpu)
     finally:
         if server is not None:
@@ -380,6 +401,7 @@ def main() -> None:
                         help="SANSHEN_SWITCH_INTERVAL_MS for the server (default: the setting's default)")
     parser.add_argument("--gil", action="store_true", help="with --profile: only samples holding the GIL (py-spy --gil)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the data directories under this folder")
+    parser.add_argument("--web-workers", type=int, default=1, help="serve --web-workers N")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="sanshen-bench-load-"))
     try:

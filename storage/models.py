@@ -461,3 +461,26 @@ class SuggestedEdit(SQLModel, table=True):
     decision_note: str = ""
     made_revision: int | None = None  # the revision accepting it created
     at: datetime = Field(sa_type=UtcDateTime)
+
+
+class RateHit(SQLModel, table=True):
+    """One counted request of a rate-limited action (``bucket``, e.g. the REST check) by one key (a
+    user name): the sliding window every web process counts in, pruned as the key asks again
+    (storage/rate_window.py)."""
+
+    __tablename__ = "ratehit"
+    __table_args__ = (Index("ix_ratehit_window", "bucket", "key", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    bucket: str = Field(max_length=32)
+    key: str = Field(max_length=128)
+    at: datetime = Field(sa_type=UtcDateTime)
+
+
+class CheckTiming(SQLModel, table=True):
+    """The automated pass's latency histogram of every process (storage/check_timing.py): for one
+    bucket (an index into ``BUCKETS``; the last is +Inf), how many passes fell in it and their seconds."""
+
+    __tablename__ = "checktiming"
+    bucket: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    observations: int = 0
+    seconds: float = 0.0

@@ -91,3 +91,28 @@ def test_two_web_processes_share_sessions_sign_out_and_disable(tmp_path, db_url,
         outputs = [stop_with_sigterm(proc)[1] for proc in (a, b)]
     for out in outputs:
         assert "Traceback" not in out, out
+
+
+def test_the_check_rate_limit_counts_requests_made_on_either_process(tmp_path, db_url, default_checker, clock):
+    """Half the allowance spent on A, half on B: the next check is refused on both."""
+    from sanshen.service import check_pass
+
+    ctx = open_context(tmp_path / "setup", db_url, checker=default_checker, clock=clock)
+    team = Team.gather(ctx)
+    ctx.close()
+    (a, base_a), (b, base_b) = start(tmp_path / "a", db_url), start(tmp_path / "b", db_url)
+    auth = {"Authorization": f"Bearer {team.tokens['shen1']}"}
+    try:
+        wait_ready(a, base_a)
+        wait_ready(b, base_b)
+        half = check_pass.API_RATE // 2
+        for base, times in ((base_a, half), (base_b, check_pass.API_RATE - half)):
+            for _ in range(times):
+                assert httpx.post(f"{base}/api/v1/check", headers=auth, json={"text": "好。"}, timeout=60).status_code == 200
+        for base in (base_a, base_b):
+            refused = httpx.post(f"{base}/api/v1/check", headers=auth, json={"text": "好。"}, timeout=60)
+            assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
+    finally:
+        outputs = [stop_with_sigterm(proc)[1] for proc in (a, b)]
+    for out in outputs:
+        assert "Traceback" not in out, out

@@ -40,10 +40,16 @@ def worker_command(*, inline: bool) -> list[str]:
 class WorkerChild:
     """Runs ``command`` as a child until :meth:`stop`; restarts it (with a warning) whenever it ends
     on its own. :meth:`run` is the body of a thread of serve; :meth:`stop` waits for the child's
-    clean exit (the item it is running finishes first, as with `sanshen worker`)."""
+    clean exit (the item it is running finishes first, as with `sanshen worker`). ``pass_fds``: open
+    descriptors the child inherits (a web process's listening socket); ``name``: the child in the
+    warning (Chinese), ``label`` in the log."""
 
-    def __init__(self, command: list[str]) -> None:
+    def __init__(self, command: list[str], *, pass_fds: tuple[int, ...] = (), name: str = "流程调度器",
+                 label: str = "dispatcher") -> None:
         self._command = command
+        self._pass_fds = pass_fds
+        self._name = name  # in the warning to the operator
+        self._label = label  # in the log
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
@@ -58,7 +64,8 @@ class WorkerChild:
                         return
                     # inherits stdout/stderr and the SANSHEN_* environment; its own session (see above)
                     proc = self._proc = subprocess.Popen(self._command, stdin=subprocess.DEVNULL,
-                                                         start_new_session=True, preexec_fn=_end_with_parent)
+                                                         start_new_session=True, preexec_fn=_end_with_parent,
+                                                         pass_fds=self._pass_fds)
             except OSError as exc:  # could not start it: try again, never leave serve without a dispatcher
                 reason, ended = f"could not start ({exc})", f"未能启动（{exc}）"
             else:
@@ -69,8 +76,8 @@ class WorkerChild:
                 reason = f"{proc.pid} ended (exit {proc.returncode})"
                 ended = f"（{proc.pid}）意外退出（退出码 {proc.returncode}）"
             wait = RESTART_PAUSE if time.monotonic() - began >= STEADY_SECONDS else wait
-            log.warning("the dispatcher process %s; restarting it in %.0f s", reason, wait)
-            typer.echo(f"警告：流程调度器子进程{ended}，{wait:.0f} 秒后重新启动", err=True)
+            log.warning("the %s process %s; restarting it in %.0f s", self._label, reason, wait)
+            typer.echo(f"警告：{self._name}子进程{ended}，{wait:.0f} 秒后重新启动", err=True)
             if pause(self._stopping, wait):
                 return
             wait = min(wait * 2, RESTART_PAUSE_MAX)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ from review.refusals import InvalidInput
 from review.workflow import WorkflowDef, WorkflowError, load_workflow
 from sanshen.checker import load_default_checker
 from sanshen.settings import Settings
-from storage import lexicon_revision
+from storage import check_timing, lexicon_revision
 from storage.clock import Clock, system_clock
 from storage.db import make_engine, transaction
 from storage.db import upgrade as upgrade_db
@@ -176,7 +177,12 @@ class AppContext:
                                blank_limit=self.settings.blank_column_limit)
 
     def observe_check(self, seconds: float) -> None:
-        """Tell the observers (the web app's metrics) how long one automated pass took."""
+        """Count how long one automated pass took in the database's histogram (every web process's
+        /metrics), and tell the observers. A failure to count is logged, not the pass's failure."""
+        try:
+            check_timing.record(self.engine, seconds)
+        except Exception:  # noqa: BLE001  (a metric; the pass's findings matter, not this)
+            logging.getLogger(__name__).warning("could not count an automated pass's time", exc_info=True)
         for observer in self.check_observers:
             observer(seconds)
 

@@ -236,10 +236,8 @@ def verify(request: Request, response: Response) -> AuditChainView:
              responses={413: {"model": ErrorBody, "description": "待检查的内容超过单次上限"},
                         429: {"model": ErrorBody, "description": "检查过于频繁"}})
 def check(request: Request, data: CheckBody, me: UserView = Depends(api_user)) -> CheckReportView:
-    limiter = getattr(request.app.state, "check_limiter", None)
-    if limiter is None:
-        limiter = request.app.state.check_limiter = RateLimiter(check_pass.API_RATE, check_pass.API_RATE_WINDOW)
-    limiter.allow(me.name, now(request).timestamp())
+    RateLimiter(app_ctx(request).engine, "check", check_pass.API_RATE,
+                check_pass.API_RATE_WINDOW).allow(me.name, now(request))
     text = validate.body_text(data.text, what="待检查的文本")
     title = validate.one_line(data.title, what="标题") if data.title else ""
     files = [check_pass.AttachmentFile(validate.one_line(a.name, what="附件文件名"), _base64(a.name, a.content_base64))

@@ -1,29 +1,31 @@
 """Prometheus metrics at /metrics. The work's state is read from the database at each scrape (so
 every web process answers the same for the whole installation): outbox depth per kind, lag of the
 oldest ready item, dead letters, publications per channel and status, drafts per status, the last
-sweeps. The automated pass's latency is this process's own (a histogram of the passes it ran)."""
+sweeps, and the automated pass's latency (a histogram every process that runs a pass adds to,
+storage/check_timing.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Histogram
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
 from sanshen.service.context import AppContext
+from storage import check_timing
 from storage.db import transaction
 from storage.models import Draft, LinkSweep, Outbox, Publication, SiteSweep
 
-CHECK_BUCKETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+CHECK_BUCKETS = check_timing.BUCKETS
 
 
 class StateCollector(Collector):
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[GaugeMetricFamily | HistogramMetricFamily]:
         now = self.ctx.clock()
         pending = GaugeMetricFamily("sanshen_outbox_pending", "Outbox items not yet done (queue depth)", labels=["kind"])
         lag = GaugeMetricFamily("sanshen_outbox_lag_seconds",
@@ -58,14 +60,19 @@ class StateCollector(Collector):
                                   .order_by(SiteSweep.id.desc()).limit(1))
             swept.add_metric([], last_sweep or 0)
         yield from (pending, lag, dead, pubs, drafts, links, swept)
+        timings = check_timing.read(self.ctx.engine)
+        yield HistogramMetricFamily("sanshen_check_seconds", "Seconds one automated pass (title, body, attachments) took",
+                                    buckets=[(_le(bound), n) for bound, n in timings.cumulative],
+                                    sum_value=timings.total_seconds)
+
+
+def _le(bound: float) -> str:
+    return "+Inf" if bound == float("inf") else repr(bound)
 
 
 def metrics_registry(ctx: AppContext) -> CollectorRegistry:
-    """A registry of this app's own (not the process-global one): the state read at each scrape,
-    and the latency of the automated passes this process runs, which it starts observing."""
+    """A registry of this app's own (not the process-global one): everything read from the
+    database at each scrape, so every web process answers the same."""
     registry = CollectorRegistry(auto_describe=True)
     registry.register(StateCollector(ctx))
-    latency = Histogram("sanshen_check_seconds", "Seconds one automated pass (title, body, attachments) took",
-                        buckets=CHECK_BUCKETS, registry=registry)
-    ctx.check_observers.append(latency.observe)
     return registry

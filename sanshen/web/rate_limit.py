@@ -1,36 +1,38 @@
 """A sliding-window count of requests per key (a user), on the clock the app is given: how the
-REST check endpoint refuses a user who asks too often (429, in Chinese)."""
+REST check endpoint refuses a user who asks too often (429, in Chinese). The window is kept in the
+database (storage/rate_window.py), so the limit holds across every web process of the installation
+(`sanshen serve --web-workers N`, or several `serve` behind one address)."""
 
 from __future__ import annotations
 
-import threading
-from collections import deque
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
 
 from sanshen.service.errors import TooManyRequests
+from storage.db import transaction
+from storage.rate_window import count_hit
 
 
-@dataclass
+@dataclass(frozen=True)
 class RateLimiter:
+    engine: Engine
+    bucket: str  # what is limited (one window per bucket and key)
     limit: int  # requests allowed per window
     window: float  # seconds
-    _seen: dict[str, deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)  # sync routes run in a thread pool
 
-    def allow(self, key: str, at: float) -> None:
-        """Count one request of ``key`` at ``at`` (seconds), or refuse it (it is then not counted)."""
-        with self._lock:
-            self._count(key, at)
+    def allow(self, key: str, at: datetime) -> None:
+        """Count one request of ``key`` at ``at``, or refuse it (it is then not counted)."""
+        with transaction(self.engine) as s:
+            free_at = count_hit(s, bucket=self.bucket, key=key, at=at, limit=self.limit,
+                                window=timedelta(seconds=self.window))
+        if free_at is not None:
+            raise TooManyRequests("rate_limited", refusal_message(self.limit, self.window,
+                                                                 (free_at - at).total_seconds()))
 
-    def _count(self, key: str, at: float) -> None:
-        seen = self._seen.setdefault(key, deque())
-        while seen and seen[0] <= at - self.window:
-            seen.popleft()
-        if len(seen) >= self.limit:
-            wait = max(1, int(seen[0] + self.window - at + 0.999))
-            raise TooManyRequests("rate_limited", f"检查过于频繁：每 {int(self.window)} 秒最多 {self.limit} 次，"
-                                                  f"请 {wait} 秒后再试")
-        seen.append(at)
-        if len(self._seen) > 10_000:  # forget idle keys now and then
-            for idle in [k for k, q in self._seen.items() if not q or q[-1] <= at - self.window]:
-                del self._seen[idle]
+
+def refusal_message(limit: int, window: float, wait: float) -> str:
+    """The refusal, with the whole seconds (at least 1) until one more request is allowed."""
+    return f"检查过于频繁：每 {int(window)} 秒最多 {limit} 次，请 {max(1, math.ceil(wait))} 秒后再试"
