@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 from lexicon.categories import Category, Severity
 
-__all__ = ["Category", "Finding", "Report", "Severity"]
+__all__ = ["Category", "Finding", "Report", "Severity", "quoted"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +64,9 @@ class Report:
             "blocking": self.blocking,
             "findings": [f.to_dict() for f in self.findings],
         }
+
+
+def quoted(text: str) -> str:
+    """``text`` in the double quotes of a message, its own double quotes made single (GB/T 15834:
+    a quotation inside a quotation takes single quotes): “‘三个代表’重要思想”."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"

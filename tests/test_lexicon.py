@@ -339,3 +339,12 @@ def test_short_forms_and_new_formulations_read_clean_and_their_near_misses_are_e
                                ("中共中央宣转部", "中共中央宣传部")):
         errors = [f for f in checker.check(f"会议强调，{damaged}。").findings if f.severity is Severity.ERROR]
         assert [(f.rule, f.suggestion) for f in errors] == [("formulation.near-miss", canonical)]
+
+
+def test_a_term_with_its_own_quotes_is_quoted_with_single_quotes_inside(default_checker):
+    # bench/real_text_heldout5.jsonl held5-091 (a 2004 speech as a document site stores it): the
+    # closing mark of “三个代表” is 〞 (U+301E); the message must read as one quotation.
+    text = "以邓小平理论和“三个代表〞重要思想为指导，紧紧依靠全区人民。"
+    [near] = [f for f in default_checker.check(text).findings if f.rule == "formulation.near-miss"]
+    assert near.suggestion == "“三个代表”重要思想"
+    assert near.message == "疑似规范表述写错：应为“‘三个代表’重要思想”"

@@ -15,7 +15,7 @@ from checking.checks.formulation_readings import (
     reworded_verb,
 )
 from checking.checks.spans import finding
-from checking.findings import Category, Finding, Severity
+from checking.findings import Category, Finding, Severity, quoted
 from lexicon.compiled import CompiledLexicon, Document
 from lexicon.matchers import ExactHit, NearHit
 
@@ -53,4 +53,4 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
                                        or reworded_verb(window, key, hit, lex, term.note)):
         severity = Severity.WARNING
     return finding(doc.text, RULE, Category.FORMULATION, severity, start, end, term.term,
-                   f"疑似规范表述写错：应为“{term.term}”")
+                   "疑似规范表述写错：应为" + quoted(term.term))

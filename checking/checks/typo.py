@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from checking.checks.spans import SpanSet, finding, keep_longest, sentence_around
-from checking.findings import Category, Finding, Severity
+from checking.findings import Category, Finding, Severity, quoted
 from lexicon.compiled import CompiledLexicon, Document
 from lexicon.model import TermKind
 
@@ -34,10 +34,10 @@ def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Findi
             continue
         if term.kind is TermKind.CONTEXT:
             rule, severity = RULE_CONTEXT, Severity.WARNING
-            message = (term.note or "可能用词不当") + f"：是否应为“{term.correct}”？"
+            message = (term.note or "可能用词不当") + "：是否应为" + quoted(term.correct) + "？"
         else:
             rule, severity = RULE_KNOWN, term.severity
-            message = term.note or f"常见错别字：应为“{term.correct}”"
+            message = term.note or "常见错别字：应为" + quoted(term.correct)
         found.append(finding(doc.text, rule, Category.TYPO, severity, start, end, term.correct, message))
     for m in CUTOFF.finditer(visible):
         before = visible[max(0, m.start() - 8) : m.start()].rstrip(" \t\u3000")
