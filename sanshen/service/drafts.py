@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -739,23 +739,38 @@ def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUE
     ]
 
 
-def _queue_rows(session: Session, actor: UserView, stages: list[str], conflicts: dict[str, frozenset[str]],
-                limit: int, *, urgent_only: bool = False) -> list:
+def _queue_candidates(*, urgent: bool) -> Select:
+    """The open tasks of the current revision of drafts in review, of the stages ``stages``, not by
+    the user ``me``, by due time (the urgent ones only: ix_stagetask_urgent_open; else ix_stagetask_open)."""
     t, d = StageTask, Draft
-    candidates = (
+    stmt = (
         select(t.draft_id, d.title, t.stage, t.revision, t.due_at, d.urgent, t.id.label("task_id"), t.opened_at,
                d.author_id)
         .join(d, d.id == t.draft_id)
-        .where(d.status == DraftStatus.IN_REVIEW, t.revision == d.current_revision, d.author_id != actor.id,
-               t.stage.in_(stages))
+        .where(d.status == DraftStatus.IN_REVIEW, t.revision == d.current_revision, d.author_id != bindparam("me"),
+               t.stage.in_(bindparam("stages", expanding=True)), t.status == "open")
         .order_by(t.due_at, t.draft_id, t.stage)
+        .offset(bindparam("offset")).limit(bindparam("chunk"))
     )
-    urgent = candidates.where(t.status == "open", t.urgent.is_(True))  # ix_stagetask_urgent_open
-    soonest = candidates.where(t.status == "open")  # ix_stagetask_open
+    return stmt.where(t.urgent.is_(True)) if urgent else stmt
+
+
+# Built once (statements are immutable): every queue request runs them.
+_URGENT_TASKS = _queue_candidates(urgent=True)
+_OPEN_TASKS = _queue_candidates(urgent=False)
+_MY_APPROVALS = (
+    select(SignOff.draft_id, SignOff.stage, SignOff.revision, SignOff.voided_at)
+    .where(SignOff.draft_id.in_(bindparam("drafts", expanding=True)), SignOff.user_id + 0 == bindparam("me"),
+           SignOff.decision == "approve")
+)
+
+
+def _queue_rows(session: Session, actor: UserView, stages: list[str], conflicts: dict[str, frozenset[str]],
+                limit: int, *, urgent_only: bool = False) -> list:
     rows = {
         (row.draft_id, row.stage): row
-        for stmt in ((urgent,) if urgent_only else (urgent, soonest))
-        for row in _signable(session, stmt, actor, conflicts, limit)
+        for stmt in ((_URGENT_TASKS,) if urgent_only else (_URGENT_TASKS, _OPEN_TASKS))
+        for row in _signable(session, stmt, actor, stages, conflicts, limit)
     }
     return list(rows.values())
 
@@ -771,21 +786,17 @@ def _conflicting_stages(defs: Sequence[WorkflowDef]) -> dict[str, frozenset[str]
     return conflicts
 
 
-def _signable(session: Session, stmt: Select, actor: UserView, conflicts: dict[str, frozenset[str]],
-              limit: int) -> list:
+def _signable(session: Session, stmt: Select, actor: UserView, stages: list[str],
+              conflicts: dict[str, frozenset[str]], limit: int) -> list:
     """The first ``limit`` rows of ``stmt`` that the user's own sign-offs do not rule out."""
     chunk = max(50, limit + limit // 2)
     kept: list = []
     offset = 0
     while len(kept) < limit:
-        rows = session.execute(stmt.offset(offset).limit(chunk)).all()
+        rows = session.execute(stmt, {"me": actor.id, "stages": stages, "offset": offset, "chunk": chunk}).all()
         mine: dict[int, list] = {}
         if rows:
-            for s in session.execute(
-                select(SignOff.draft_id, SignOff.stage, SignOff.revision, SignOff.voided_at)
-                .where(SignOff.draft_id.in_({r.draft_id for r in rows}), SignOff.user_id + 0 == actor.id,
-                       SignOff.decision == "approve")
-            ):
+            for s in session.execute(_MY_APPROVALS, {"drafts": sorted({r.draft_id for r in rows}), "me": actor.id}):
                 mine.setdefault(s.draft_id, []).append(s)
         kept += [
             r for r in rows
