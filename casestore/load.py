@@ -39,10 +39,11 @@ def revision_content_hash(session: Session, revision: Revision) -> str:
 
 
 def current_revision(session: Session, draft: Draft) -> Revision:
-    rev = session.scalars(
-        select(Revision).where(Revision.draft_id == draft.id, Revision.number == draft.current_revision)
-    ).one()
-    return rev
+    return session.scalars(_REVISION, {"draft_id": draft.id, "number": draft.current_revision}).one()
+
+
+_REVISION = select(Revision).where(Revision.draft_id == bindparam("draft_id"),
+                                   Revision.number == bindparam("number"))  # built once
 
 
 def interpretation_of(session: Session, policy_id: int) -> Draft | None:

@@ -620,10 +620,7 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
             diff_from=diff_from,
             attachments=tuple(
                 AttachmentView(id=a.id, name=a.filename, size=a.size, sha256=a.sha256, media_type=a.media_type)
-                for a in session.execute(
-                    select(Attachment.id, Attachment.filename, Attachment.size, Attachment.sha256,
-                           Attachment.media_type)
-                    .where(Attachment.revision_id == rev.id).order_by(Attachment.id))
+                for a in session.execute(_ATTACHMENTS, {"revision_id": rev.id})
             ),
             **dict(allowed_actions(wf, case, actor.actor(), now=now)),
         )
@@ -651,22 +648,34 @@ def attachment(ctx: "AppContext", actor: UserView, draft_id: int, attachment_id:
         return AttachmentFile(name=found.filename, media_type=found.media_type, data=found.data)
 
 
+# The statements of show, built once (statements are immutable).
+_ATTACHMENTS = (select(Attachment.id, Attachment.filename, Attachment.size, Attachment.sha256, Attachment.media_type)
+                .where(Attachment.revision_id == bindparam("revision_id")).order_by(Attachment.id))
+_STANDING_APPROVALS = (
+    select(SignOff, User.name).join(User, User.id == SignOff.user_id)
+    .where(SignOff.draft_id == bindparam("draft_id"), SignOff.revision == bindparam("revision"),
+           SignOff.content_hash == bindparam("content_hash"), SignOff.decision == "approve",
+           SignOff.voided_at.is_(None))
+    .order_by(SignOff.at, SignOff.id)
+)
+_OPEN_DUE = select(StageTask.stage, StageTask.due_at).where(
+    StageTask.draft_id == bindparam("draft_id"), StageTask.revision == bindparam("revision"),
+    StageTask.status == "open")
+_LAST_SIGNED = (
+    select(SignOff.revision)
+    .where(SignOff.draft_id == bindparam("draft_id"), SignOff.user_id == bindparam("user_id"),
+           SignOff.decision == "approve")
+    .order_by(SignOff.revision.desc()).limit(1)
+)
+
+
 def _stage_views(wf: WorkflowDef, session: Session, draft: Draft, case: Case) -> tuple[StageView, ...]:
     signed: dict[str, list[SignOffView]] = {}
-    for s, name in session.execute(
-        select(SignOff, User.name).join(User, User.id == SignOff.user_id)
-        .where(SignOff.draft_id == draft.id, SignOff.revision == draft.current_revision,
-               SignOff.content_hash == case.content_hash, SignOff.decision == "approve",
-               SignOff.voided_at.is_(None))
-        .order_by(SignOff.at, SignOff.id)
-    ):
+    at = {"draft_id": draft.id, "revision": draft.current_revision}
+    for s, name in session.execute(_STANDING_APPROVALS, {**at, "content_hash": case.content_hash}):
         signed.setdefault(s.stage, []).append(
             SignOffView(user=name, revision=s.revision, content_hash=s.content_hash, at=s.at, comment=s.comment))
-    due = dict(session.execute(
-        select(StageTask.stage, StageTask.due_at)
-        .where(StageTask.draft_id == draft.id, StageTask.revision == draft.current_revision,
-               StageTask.status == "open")
-    ).all())
+    due = dict(session.execute(_OPEN_DUE, at).all())
     views = []
     for stage in wf.stages:
         signoffs = tuple(signed.get(stage.name, ()))
@@ -684,11 +693,7 @@ def _stage_views(wf: WorkflowDef, session: Session, draft: Draft, case: Case) ->
 def _diff_since_signed(session: Session, actor: UserView, draft: Draft,
                        rev: Revision) -> tuple[str | None, int | None]:
     """The body's diff against the revision this user last signed, if that is an earlier one."""
-    last = session.scalar(
-        select(SignOff.revision)
-        .where(SignOff.draft_id == draft.id, SignOff.user_id == actor.id, SignOff.decision == "approve")
-        .order_by(SignOff.revision.desc()).limit(1)
-    )
+    last = session.scalar(_LAST_SIGNED, {"draft_id": draft.id, "user_id": actor.id})
     if last is None or last >= rev.number:
         return None, None
     old = session.scalar(select(Revision).where(Revision.draft_id == draft.id, Revision.number == last))
