@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
@@ -29,15 +29,20 @@ from storage.models import Draft, Notification, SignOff, StageTask, User, Waiver
 from storage.outbox import enqueue
 
 
+# Statements every transition runs, built once (statements are immutable; building one and its
+# cache key costs about as much as running it). An UPDATE's parameters may not share a column's name.
+_BUMP_LOCK = (
+    update(Draft)
+    .where(Draft.id == bindparam("p_draft"), Draft.lock_version == bindparam("read"))
+    .values(lock_version=bindparam("next"))
+    .execution_options(synchronize_session=False)
+)
+
+
 def bump_lock(session: Session, draft: Draft) -> None:
     """Optimistic lock: claim the draft at the version it was read, or refuse."""
     read = draft.lock_version
-    result = session.execute(
-        update(Draft)
-        .where(Draft.id == draft.id, Draft.lock_version == read)
-        .values(lock_version=read + 1)
-        .execution_options(synchronize_session=False)
-    )
+    result = session.execute(_BUMP_LOCK, {"p_draft": draft.id, "read": read, "next": read + 1})
     if result.rowcount != 1:
         raise lost_race()
     set_committed_value(draft, "lock_version", read + 1)
@@ -134,23 +139,32 @@ def apply_events(
 _TASK_KINDS = ("stage_opened", "draft_returned", "stage_escalated")
 
 
+_READ_OWN_TASKS = (
+    update(Notification)
+    .where(Notification.user_id == bindparam("p_user"), Notification.draft_id == bindparam("p_draft"),
+           Notification.kind.in_(_TASK_KINDS), Notification.read_at.is_(None))
+    .values(read_at=bindparam("now")).execution_options(synchronize_session=False)
+)
+_OPEN_STAGE_ROLES = select(StageTask.roles).where(
+    StageTask.draft_id == bindparam("draft_id"), StageTask.revision == bindparam("revision"),
+    StageTask.status == "open")
+_WAITING_NOTICES = (
+    select(Notification.id, User.roles).join(User, User.id == Notification.user_id)
+    .where(Notification.draft_id == bindparam("draft_id"), Notification.kind == "stage_opened",
+           Notification.read_at.is_(None))
+)
+
+
 def settle_notifications(session: Session, draft_id: int, *, actor_id: int | None, now: datetime) -> None:
     """Mark read the task notifications of this draft that are handled: the acting person's own
     (they acted on the draft), and everyone's whose roles no open stage of the draft needs any more."""
     if actor_id is not None:
-        session.execute(
-            update(Notification)
-            .where(Notification.user_id == actor_id, Notification.draft_id == draft_id,
-                   Notification.kind.in_(_TASK_KINDS), Notification.read_at.is_(None))
-            .values(read_at=now).execution_options(synchronize_session=False))
+        session.execute(_READ_OWN_TASKS, {"p_user": actor_id, "p_draft": draft_id, "now": now})
     draft = session.get(Draft, draft_id)
-    open_roles = {r for roles in session.scalars(select(StageTask.roles).where(
-        StageTask.draft_id == draft_id, StageTask.revision == draft.current_revision, StageTask.status == "open"))
+    open_roles = {r for roles in session.scalars(
+        _OPEN_STAGE_ROLES, {"draft_id": draft_id, "revision": draft.current_revision})
         for r in roles.split(",") if r}
-    waiting = session.execute(
-        select(Notification.id, User.roles).join(User, User.id == Notification.user_id)
-        .where(Notification.draft_id == draft_id, Notification.kind == "stage_opened",
-               Notification.read_at.is_(None))).all()
+    waiting = session.execute(_WAITING_NOTICES, {"draft_id": draft_id}).all()
     done = [nid for nid, roles in waiting if not open_roles & {r for r in roles.split(",") if r}]
     if done:
         session.execute(update(Notification).where(Notification.id.in_(done)).values(read_at=now)
@@ -166,6 +180,15 @@ def _credited(event: ev.Event, actor: str | None) -> str:
     if isinstance(event, _SYSTEM_CONSEQUENCES):
         return SYSTEM_USER
     return getattr(event, "user", None) or actor or SYSTEM_USER
+
+
+_CLOSE_STAGE = (
+    update(StageTask)
+    .where(StageTask.draft_id == bindparam("p_draft"), StageTask.revision == bindparam("p_revision"),
+           StageTask.stage == bindparam("p_stage"), StageTask.status == "open")
+    .values(status=bindparam("outcome"), closed_at=bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
 
 
 def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
@@ -198,13 +221,8 @@ def _write(session: Session, draft: Draft, event: ev.Event, users: _Users, *,
             stage=event.stage, reason=event.reason, at=now, carried_from=original.id if original else None,
         ))
     elif isinstance(event, ev.StageClosed):
-        session.execute(
-            update(StageTask)
-            .where(StageTask.draft_id == draft.id, StageTask.revision == event.revision,
-                   StageTask.stage == event.stage, StageTask.status == "open")
-            .values(status=event.outcome, closed_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        session.execute(_CLOSE_STAGE, {"p_draft": draft.id, "p_revision": event.revision, "p_stage": event.stage,
+                                       "outcome": event.outcome, "now": now})
     elif isinstance(event, ev.SignoffsVoided):
         session.execute(
             update(SignOff)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from checking.findings import Finding
@@ -39,10 +39,11 @@ def revision_content_hash(session: Session, revision: Revision) -> str:
 
 
 def current_revision(session: Session, draft: Draft) -> Revision:
-    rev = session.scalars(
-        select(Revision).where(Revision.draft_id == draft.id, Revision.number == draft.current_revision)
-    ).one()
-    return rev
+    return session.scalars(_REVISION, {"draft_id": draft.id, "number": draft.current_revision}).one()
+
+
+_REVISION = select(Revision).where(Revision.draft_id == bindparam("draft_id"),
+                                   Revision.number == bindparam("number"))  # built once
 
 
 def interpretation_of(session: Session, policy_id: int) -> Draft | None:
@@ -55,50 +56,54 @@ def interpretation_of(session: Session, policy_id: int) -> Draft | None:
     ).first()
 
 
+# The statements of load_case, built once (statements are immutable): every sign, return and show
+# runs them, and building a statement and its cache key costs about as much as running it.
+_AUTHOR_AND_HASH = (
+    select(User.name, select(Revision.content_hash)
+           .where(Revision.draft_id == bindparam("draft_id"), Revision.number == bindparam("revision"))
+           .scalar_subquery())
+    .where(User.id == bindparam("author_id"))
+)
+_APPROVALS = (
+    select(SignOff, User.name)
+    .join(User, User.id == SignOff.user_id)
+    .where(SignOff.draft_id == bindparam("draft_id"), SignOff.decision == "approve")
+    .order_by(SignOff.at, SignOff.id)
+)
+_FINDINGS = (
+    select(FindingRow, Waiver.id)
+    .outerjoin(Waiver, Waiver.finding_id == FindingRow.id)
+    .where(
+        FindingRow.draft_id == bindparam("draft_id"),
+        FindingRow.revision == bindparam("revision"),
+        FindingRow.superseded.is_(False),
+    )
+    .order_by(FindingRow.start, FindingRow.id)
+)
+_OPEN_TASKS = select(StageTask).where(
+    StageTask.draft_id == bindparam("draft_id"),
+    StageTask.revision == bindparam("revision"),
+    StageTask.status == "open",
+)
+
+
 def load_case(session: Session, draft_id: int, *, with_interpretation: bool = True) -> Case:
     draft = session.get(Draft, draft_id)
     if draft is None:
         raise LookupError(f"draft {draft_id} does not exist")
-    author, digest = session.execute(
-        select(User.name, select(Revision.content_hash)
-               .where(Revision.draft_id == draft_id, Revision.number == draft.current_revision)
-               .scalar_subquery())
-        .where(User.id == draft.author_id)
-    ).one()
+    at = {"draft_id": draft_id, "revision": draft.current_revision}
+    author, digest = session.execute(_AUTHOR_AND_HASH, {**at, "author_id": draft.author_id}).one()
 
     signoffs: list[SignOffRecord] = []
     voided: list[SignOffRecord] = []
-    for s, name in session.execute(
-        select(SignOff, User.name)
-        .join(User, User.id == SignOff.user_id)
-        .where(SignOff.draft_id == draft_id, SignOff.decision == "approve")
-        .order_by(SignOff.at, SignOff.id)
-    ):
+    for s, name in session.execute(_APPROVALS, {"draft_id": draft_id}):
         record = SignOffRecord(stage=s.stage, user=name, revision=s.revision, content_hash=s.content_hash, at=s.at)
         (signoffs if s.voided_at is None else voided).append(record)
     findings = tuple(sorted((
         OpenFinding(id=row.id, finding=finding_of(row), waived=waiver is not None, location=location_of(row))
-        for row, waiver in session.execute(
-            select(FindingRow, Waiver.id)
-            .outerjoin(Waiver, Waiver.finding_id == FindingRow.id)
-            .where(
-                FindingRow.draft_id == draft_id,
-                FindingRow.revision == draft.current_revision,
-                FindingRow.superseded.is_(False),
-            )
-            .order_by(FindingRow.start, FindingRow.id)
-        )
+        for row, waiver in session.execute(_FINDINGS, at)
     ), key=lambda of: of.location.sort_key))
-    opened = {
-        t.stage: t.opened_at
-        for t in session.scalars(
-            select(StageTask).where(
-                StageTask.draft_id == draft_id,
-                StageTask.revision == draft.current_revision,
-                StageTask.status == "open",
-            )
-        )
-    }
+    opened = {t.stage: t.opened_at for t in session.scalars(_OPEN_TASKS, at)}
     interpretation = None
     if with_interpretation and draft.kind == DraftKind.POLICY:
         interp = interpretation_of(session, draft_id)

@@ -42,6 +42,9 @@ def register_workflow(engine: Engine, wf: WorkflowDef, text: str, *, now: dateti
     return True
 
 
+_VERSIONS = select(WorkflowVersion.version).order_by(WorkflowVersion.created_at)  # built once
+
+
 class WorkflowVersions:
     """Parsed definitions by version, each built once; ``current`` is the one new drafts start under.
 
@@ -77,6 +80,6 @@ class WorkflowVersions:
 
     def in_use(self, session: Session) -> tuple[WorkflowDef, ...]:
         """Every stored definition (and the current one), current first."""
-        versions = session.scalars(select(WorkflowVersion.version).order_by(WorkflowVersion.created_at)).all()
+        versions = session.scalars(_VERSIONS).all()
         others = [self.get(session, v) for v in versions if v != self.current.version]
         return (self.current, *others)

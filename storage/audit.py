@@ -81,6 +81,9 @@ def append_event(
     return event
 
 
+_CHAIN_TAIL = select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)  # built once
+
+
 def _next_link(session: Session) -> tuple[int, str]:
     """The next seq and the hash to link to. The chain is locked for the rest of the transaction,
     so later appends in the same transaction continue from the tail remembered in ``session.info``."""
@@ -88,9 +91,7 @@ def _next_link(session: Session) -> tuple[int, str]:
     if tail is not None and tail[0] is session.get_transaction():
         return tail[1] + 1, tail[2]
     dialect_for(session.get_bind()).lock_transaction(session, _AUDIT_LOCK)
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    last = session.execute(_CHAIN_TAIL).first()
     return (last.seq + 1, last.hash) if last else (1, GENESIS)
 
 

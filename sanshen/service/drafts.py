@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -620,10 +620,7 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
             diff_from=diff_from,
             attachments=tuple(
                 AttachmentView(id=a.id, name=a.filename, size=a.size, sha256=a.sha256, media_type=a.media_type)
-                for a in session.execute(
-                    select(Attachment.id, Attachment.filename, Attachment.size, Attachment.sha256,
-                           Attachment.media_type)
-                    .where(Attachment.revision_id == rev.id).order_by(Attachment.id))
+                for a in session.execute(_ATTACHMENTS, {"revision_id": rev.id})
             ),
             **dict(allowed_actions(wf, case, actor.actor(), now=now)),
         )
@@ -651,22 +648,34 @@ def attachment(ctx: "AppContext", actor: UserView, draft_id: int, attachment_id:
         return AttachmentFile(name=found.filename, media_type=found.media_type, data=found.data)
 
 
+# The statements of show, built once (statements are immutable).
+_ATTACHMENTS = (select(Attachment.id, Attachment.filename, Attachment.size, Attachment.sha256, Attachment.media_type)
+                .where(Attachment.revision_id == bindparam("revision_id")).order_by(Attachment.id))
+_STANDING_APPROVALS = (
+    select(SignOff, User.name).join(User, User.id == SignOff.user_id)
+    .where(SignOff.draft_id == bindparam("draft_id"), SignOff.revision == bindparam("revision"),
+           SignOff.content_hash == bindparam("content_hash"), SignOff.decision == "approve",
+           SignOff.voided_at.is_(None))
+    .order_by(SignOff.at, SignOff.id)
+)
+_OPEN_DUE = select(StageTask.stage, StageTask.due_at).where(
+    StageTask.draft_id == bindparam("draft_id"), StageTask.revision == bindparam("revision"),
+    StageTask.status == "open")
+_LAST_SIGNED = (
+    select(SignOff.revision)
+    .where(SignOff.draft_id == bindparam("draft_id"), SignOff.user_id == bindparam("user_id"),
+           SignOff.decision == "approve")
+    .order_by(SignOff.revision.desc()).limit(1)
+)
+
+
 def _stage_views(wf: WorkflowDef, session: Session, draft: Draft, case: Case) -> tuple[StageView, ...]:
     signed: dict[str, list[SignOffView]] = {}
-    for s, name in session.execute(
-        select(SignOff, User.name).join(User, User.id == SignOff.user_id)
-        .where(SignOff.draft_id == draft.id, SignOff.revision == draft.current_revision,
-               SignOff.content_hash == case.content_hash, SignOff.decision == "approve",
-               SignOff.voided_at.is_(None))
-        .order_by(SignOff.at, SignOff.id)
-    ):
+    at = {"draft_id": draft.id, "revision": draft.current_revision}
+    for s, name in session.execute(_STANDING_APPROVALS, {**at, "content_hash": case.content_hash}):
         signed.setdefault(s.stage, []).append(
             SignOffView(user=name, revision=s.revision, content_hash=s.content_hash, at=s.at, comment=s.comment))
-    due = dict(session.execute(
-        select(StageTask.stage, StageTask.due_at)
-        .where(StageTask.draft_id == draft.id, StageTask.revision == draft.current_revision,
-               StageTask.status == "open")
-    ).all())
+    due = dict(session.execute(_OPEN_DUE, at).all())
     views = []
     for stage in wf.stages:
         signoffs = tuple(signed.get(stage.name, ()))
@@ -684,11 +693,7 @@ def _stage_views(wf: WorkflowDef, session: Session, draft: Draft, case: Case) ->
 def _diff_since_signed(session: Session, actor: UserView, draft: Draft,
                        rev: Revision) -> tuple[str | None, int | None]:
     """The body's diff against the revision this user last signed, if that is an earlier one."""
-    last = session.scalar(
-        select(SignOff.revision)
-        .where(SignOff.draft_id == draft.id, SignOff.user_id == actor.id, SignOff.decision == "approve")
-        .order_by(SignOff.revision.desc()).limit(1)
-    )
+    last = session.scalar(_LAST_SIGNED, {"draft_id": draft.id, "user_id": actor.id})
     if last is None or last >= rev.number:
         return None, None
     old = session.scalar(select(Revision).where(Revision.draft_id == draft.id, Revision.number == last))
@@ -739,23 +744,38 @@ def queue(ctx: "AppContext", actor: UserView, *, now: datetime, limit: int = QUE
     ]
 
 
-def _queue_rows(session: Session, actor: UserView, stages: list[str], conflicts: dict[str, frozenset[str]],
-                limit: int, *, urgent_only: bool = False) -> list:
+def _queue_candidates(*, urgent: bool) -> Select:
+    """The open tasks of the current revision of drafts in review, of the stages ``stages``, not by
+    the user ``me``, by due time (the urgent ones only: ix_stagetask_urgent_open; else ix_stagetask_open)."""
     t, d = StageTask, Draft
-    candidates = (
+    stmt = (
         select(t.draft_id, d.title, t.stage, t.revision, t.due_at, d.urgent, t.id.label("task_id"), t.opened_at,
                d.author_id)
         .join(d, d.id == t.draft_id)
-        .where(d.status == DraftStatus.IN_REVIEW, t.revision == d.current_revision, d.author_id != actor.id,
-               t.stage.in_(stages))
+        .where(d.status == DraftStatus.IN_REVIEW, t.revision == d.current_revision, d.author_id != bindparam("me"),
+               t.stage.in_(bindparam("stages", expanding=True)), t.status == "open")
         .order_by(t.due_at, t.draft_id, t.stage)
+        .offset(bindparam("offset")).limit(bindparam("chunk"))
     )
-    urgent = candidates.where(t.status == "open", t.urgent.is_(True))  # ix_stagetask_urgent_open
-    soonest = candidates.where(t.status == "open")  # ix_stagetask_open
+    return stmt.where(t.urgent.is_(True)) if urgent else stmt
+
+
+# Built once (statements are immutable): every queue request runs them.
+_URGENT_TASKS = _queue_candidates(urgent=True)
+_OPEN_TASKS = _queue_candidates(urgent=False)
+_MY_APPROVALS = (
+    select(SignOff.draft_id, SignOff.stage, SignOff.revision, SignOff.voided_at)
+    .where(SignOff.draft_id.in_(bindparam("drafts", expanding=True)), SignOff.user_id + 0 == bindparam("me"),
+           SignOff.decision == "approve")
+)
+
+
+def _queue_rows(session: Session, actor: UserView, stages: list[str], conflicts: dict[str, frozenset[str]],
+                limit: int, *, urgent_only: bool = False) -> list:
     rows = {
         (row.draft_id, row.stage): row
-        for stmt in ((urgent,) if urgent_only else (urgent, soonest))
-        for row in _signable(session, stmt, actor, conflicts, limit)
+        for stmt in ((_URGENT_TASKS,) if urgent_only else (_URGENT_TASKS, _OPEN_TASKS))
+        for row in _signable(session, stmt, actor, stages, conflicts, limit)
     }
     return list(rows.values())
 
@@ -771,21 +791,17 @@ def _conflicting_stages(defs: Sequence[WorkflowDef]) -> dict[str, frozenset[str]
     return conflicts
 
 
-def _signable(session: Session, stmt: Select, actor: UserView, conflicts: dict[str, frozenset[str]],
-              limit: int) -> list:
+def _signable(session: Session, stmt: Select, actor: UserView, stages: list[str],
+              conflicts: dict[str, frozenset[str]], limit: int) -> list:
     """The first ``limit`` rows of ``stmt`` that the user's own sign-offs do not rule out."""
     chunk = max(50, limit + limit // 2)
     kept: list = []
     offset = 0
     while len(kept) < limit:
-        rows = session.execute(stmt.offset(offset).limit(chunk)).all()
+        rows = session.execute(stmt, {"me": actor.id, "stages": stages, "offset": offset, "chunk": chunk}).all()
         mine: dict[int, list] = {}
         if rows:
-            for s in session.execute(
-                select(SignOff.draft_id, SignOff.stage, SignOff.revision, SignOff.voided_at)
-                .where(SignOff.draft_id.in_({r.draft_id for r in rows}), SignOff.user_id + 0 == actor.id,
-                       SignOff.decision == "approve")
-            ):
+            for s in session.execute(_MY_APPROVALS, {"drafts": sorted({r.draft_id for r in rows}), "me": actor.id}):
                 mine.setdefault(s.draft_id, []).append(s)
         kept += [
             r for r in rows

@@ -7,27 +7,33 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from storage.models import Draft, FindingRow, StageTask, TaskClaim, User, Waiver
+
+
+# Built once (statements are immutable): every queue request runs them.
+_f = FindingRow
+_OPEN_ERRORS = (select(_f.draft_id, _f.revision, func.count(_f.id))
+                .outerjoin(Waiver, Waiver.finding_id == _f.id)
+                .where(_f.draft_id.in_(bindparam("drafts", expanding=True)), _f.superseded.is_(False),
+                       _f.severity == "error", Waiver.id.is_(None))
+                .group_by(_f.draft_id, _f.revision))
+_OPEN_ERRORS_CURRENT = _OPEN_ERRORS.join(Draft, Draft.id == _f.draft_id).where(_f.revision == Draft.current_revision)
+_HELD = (select(TaskClaim.task_id, User.name).join(User, User.id == TaskClaim.user_id)
+         .join(StageTask, StageTask.id == TaskClaim.task_id).where(StageTask.status == "open"))
+_NAMES = select(User.id, User.name).where(User.id.in_(bindparam("users", expanding=True)))
 
 
 def open_error_counts(session: Session, draft_ids: Iterable[int],
                       revisions: dict[int, int] | None = None) -> dict[int, int]:
     """Per draft, the error findings of its current revision (or of ``revisions[draft_id]``, when the
     caller knows it) that nobody has waived."""
-    ids = set(draft_ids)
+    ids = sorted(set(draft_ids))
     if not ids:
         return {}
-    f = FindingRow
-    stmt = (select(f.draft_id, f.revision, func.count(f.id))
-            .outerjoin(Waiver, Waiver.finding_id == f.id)
-            .where(f.draft_id.in_(ids), f.superseded.is_(False), f.severity == "error", Waiver.id.is_(None))
-            .group_by(f.draft_id, f.revision))
-    if revisions is None:
-        stmt = stmt.join(Draft, Draft.id == f.draft_id).where(f.revision == Draft.current_revision)
-    rows = session.execute(stmt).all()
+    rows = session.execute(_OPEN_ERRORS if revisions is not None else _OPEN_ERRORS_CURRENT, {"drafts": ids}).all()
     return {draft_id: n for draft_id, revision, n in rows
             if revisions is None or revisions.get(draft_id) == revision}
 
@@ -38,19 +44,14 @@ def claim_holders(session: Session, task_ids: Iterable[int]) -> dict[int, str]:
     ids = set(task_ids)
     if not ids:
         return {}
-    held = session.execute(
-        select(TaskClaim.task_id, User.name).join(User, User.id == TaskClaim.user_id)
-        .join(StageTask, StageTask.id == TaskClaim.task_id).where(StageTask.status == "open")
-    ).all()
-    return {task_id: name for task_id, name in held if task_id in ids}
+    return {task_id: name for task_id, name in session.execute(_HELD).all() if task_id in ids}
 
 
 def user_names(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
-    ids = set(user_ids)
+    ids = sorted(set(user_ids))
     if not ids:
         return {}
-    return dict(session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
-
+    return dict(session.execute(_NAMES, {"users": ids}).all())
 
 @dataclass(frozen=True)
 class QueueExtras:
