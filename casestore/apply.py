@@ -28,7 +28,6 @@ from storage.audit import append_event
 from storage.models import Draft, Notification, SignOff, StageTask, User, Waiver
 from storage.outbox import enqueue
 
-
 # Statements every transition runs, built once (statements are immutable; building one and its
 # cache key costs about as much as running it). An UPDATE's parameters may not share a column's name.
 _BUMP_LOCK = (

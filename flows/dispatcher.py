@@ -38,8 +38,8 @@ from storage import lexicon_revision, outbox
 from storage.audit import append_event
 from storage.checkpoint import Anchor
 from storage.clock import Clock, pause, system_clock
-from storage.localtime import DEFAULT_ZONE
 from storage.db import transaction
+from storage.localtime import DEFAULT_ZONE
 from storage.models import Draft
 
 log = logging.getLogger("sanshen.flows")

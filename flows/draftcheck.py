@@ -22,11 +22,6 @@ from casestore.apply import apply_events, enqueue_links
 from casestore.load import current_revision, interpretation_of, load_case, location_of
 from casestore.workflows import WorkflowVersions
 from checking.located import Part
-from lexicon.vocabulary import DraftKind, DraftStatus
-from review import transitions
-from review.carry import Found, carried_waivers
-from review.case import SYSTEM_USER
-from review.events import Event, WaiverCarried
 from flows.findings import replace_findings
 from flows.recheck import (
     SOURCES,
@@ -37,6 +32,11 @@ from flows.recheck import (
     recheck_draft,
     until_current,
 )
+from lexicon.vocabulary import DraftKind, DraftStatus
+from review import transitions
+from review.carry import Found, carried_waivers
+from review.case import SYSTEM_USER
+from review.events import Event, WaiverCarried
 from storage import lexicon_revision
 from storage.db import transaction
 from storage.models import Attachment, CheckReport, Draft, FindingRow, Revision, User, Waiver

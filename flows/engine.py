@@ -32,8 +32,7 @@ and the scheduled runs of those deployments executed in this process.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta

@@ -16,14 +16,13 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-
-import orjson
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from urllib.parse import quote
 
+import orjson
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 

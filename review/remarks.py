@@ -6,10 +6,10 @@ acts for (or None) or raise a refusal with a Chinese message.
 
 from __future__ import annotations
 
+from lexicon.vocabulary import DraftStatus
 from review.case import Actor, Case
 from review.progress import open_stages
 from review.refusals import Conflict, NotPermitted
-from lexicon.vocabulary import DraftStatus
 from review.workflow import WorkflowDef
 
 _LIVE = (DraftStatus.IN_REVIEW, DraftStatus.RETURNED, DraftStatus.APPROVED)

@@ -24,10 +24,10 @@ from sqlmodel import Session
 from storage.chain import (
     CHECKPOINT_KEY,
     FIELDS,
-    Checkpoint,
     GENESIS,
     ChainRecord,
     ChainReport,
+    Checkpoint,
     canonical_json,
     event_hash,
     format_at,

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from casestore.apply import apply_events
+from casestore.load import load_case
 from flows.publish import Publisher, publish, withdraw
 from flows.site import MANIFEST, StaticSite
 from flows.webhook import WebhookConfig
-from casestore.apply import apply_events
-from casestore.load import load_case
 from review import transitions
 from review.workflow import default_workflow
 from sanshen.service import audit

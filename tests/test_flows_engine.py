@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+
 import pytest
 from sqlalchemy import select
 
@@ -51,7 +52,6 @@ def _outbox_runs(client) -> list:
 
 def test_handing_off_the_same_items_twice_makes_one_flow_run_of_the_deployment(engine, tmp_path, prefect_harness):
     from prefect.client.orchestration import get_client
-
     from prefect.states import Cancelled
 
     from flows.engine import PrefectEngine

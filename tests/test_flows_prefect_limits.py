@@ -125,7 +125,6 @@ def test_a_publication_whose_draft_slot_is_busy_is_handed_back_and_requeued_inst
 
 def test_marking_a_dead_workers_run_crashed_gives_back_its_draft_slot_at_once(engine, tmp_path, prefect_harness):
     from prefect.client.orchestration import get_client
-
     from prefect.states import Pending
 
     from flows.prefect_runtime import crash_runs_tagged

@@ -10,7 +10,6 @@ import time
 
 import httpx
 import pytest
-
 from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session

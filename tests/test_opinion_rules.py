@@ -10,12 +10,12 @@ import pytest
 
 from checking.located import BODY, TITLE, Location, Part
 from lexicon.vocabulary import DraftStatus
-from review.anchors import anchor_at, context_unchanged, relocate, Span
+from review import remarks, transitions
+from review.anchors import Span, anchor_at, context_unchanged, relocate
 from review.carry import Found, carried_waivers
+from review.case import Case, SignOffRecord
 from review.change import ChangeKind, classify
 from review.refusals import NotPermitted
-from review import remarks, transitions
-from review.case import Case, SignOffRecord
 from review.workflow import WorkflowError, default_workflow, load_workflow
 from tests.cast import actor
 

@@ -142,7 +142,7 @@ def test_webhook_receives_one_signed_publication_even_after_a_failed_try(engine,
 
 
 def test_a_run_that_looked_before_the_acknowledgement_was_recorded_does_not_deliver_again(engine, tmp_path, server):
-    from flows.publish import _prepare, _deliver_webhook
+    from flows.publish import _deliver_webhook, _prepare
 
     draft_id, digest = _approved(engine)
     p = _publisher(engine, tmp_path, webhook=WebhookConfig(url=server.url + "/hook", secret="k"))

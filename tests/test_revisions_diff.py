@@ -11,8 +11,8 @@ from sanshen.service.char_diff import char_diff
 from sanshen.service.paragraphs import follow_paragraph_breaks, uses_blank_lines
 from sanshen.web.app import create_app
 from tests.attachment_files import docx_file
-from tests.web_support import csrf_of, signed_in
 from tests.team import settle
+from tests.web_support import csrf_of, signed_in
 
 PARAGRAPHS = [f"第{n}段：区政府召开会议，研究部署第{n}项工作，要求各单位认真落实。" for n in range(1, 11)]
 

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from review.refusals import InvalidInput, NotPermitted
 from sanshen.cli import app
 from sanshen.commands.worker import build_dispatcher
 from sanshen.service import drafts, lexicon
 from sanshen.service.lexicon import LexiconInput
 from sanshen.service.site_sweep import request_site_sweep, run_site_sweep, sweep_view
-from review.refusals import InvalidInput, NotPermitted
 from storage.models import AuditEvent, Outbox, SiteSweep
 from tests.team import ID_NUMBER
 

@@ -11,8 +11,8 @@ from checking.checks.typo_general import reported, suspects_by_run
 from lexicon.typo_model import TypoModel
 from lexicon.typo_names import (
     NAME_MARGIN,
-    SURNAMES_FILE,
     PLACE_MARGIN,
+    SURNAMES_FILE,
     NameModel,
     before_place_suffix,
     in_person_name,

@@ -6,8 +6,8 @@ import pytest
 
 from flows.site import item_path
 from sanshen.service import drafts
-from tests.web_support import signed_in
 from tests.team import settle
+from tests.web_support import signed_in
 
 pytestmark = pytest.mark.db
 

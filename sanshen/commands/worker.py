@@ -47,9 +47,9 @@ def dispatcher_config(settings: Settings, *, lease: timedelta | None = None) -> 
     without ``lease``, the dispatcher's default lease."""
     from flows.dispatcher import DispatcherConfig
     from flows.links import LinkPolicy
+    from flows.sitesweep import DaskOptions
     from review.freshness import FreshnessPolicy
     from sanshen.service.requests import work_calendar
-    from flows.sitesweep import DaskOptions
 
     policy = LinkPolicy(enabled=settings.link_check, allow_private=settings.link_check_private)
     freshness = FreshnessPolicy(warn_days=settings.freshness_warn_days, blank_limit=settings.blank_column_limit)

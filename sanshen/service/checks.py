@@ -14,8 +14,8 @@ import socket
 import threading
 from typing import TYPE_CHECKING
 
-from flows.draftcheck import run_check
 from flows.dispatcher import DispatcherConfig, backoff
+from flows.draftcheck import run_check
 from lexicon.vocabulary import DraftStatus
 from sanshen.service.draft_pass import TimedPass, current_pass
 from storage import outbox

@@ -20,8 +20,8 @@ from disclosure.terms import WithholdGround
 from lexicon.vocabulary import Disclosure, DraftKind, DraftStatus
 from review import transitions
 from review.case import Case, OpenFinding
-from review.deadlines import draft_deadline
 from review.change import CHANGE_LABELS, classify
+from review.deadlines import draft_deadline
 from review.events import CheckQueued, DraftSubmitted, Event, FindingWaived
 from review.refusals import Conflict, InvalidInput, NotPermitted, lost_race
 from review.revision import content_hash, publish_meta
@@ -32,8 +32,8 @@ from sanshen.service.attachment_text import accepted_type
 from sanshen.service.columns import require_column
 from sanshen.service.diff import unified_body_diff
 from sanshen.service.errors import NotFound
-from sanshen.service.schedule import check_schedule
 from sanshen.service.queue_extras import queue_extras
+from sanshen.service.schedule import check_schedule
 from sanshen.service.tx import action, reading
 from sanshen.service.views import (
     AttachmentFile,

@@ -12,7 +12,6 @@ from sqlmodel import Session
 
 from storage.models import Draft, FindingRow, StageTask, TaskClaim, User, Waiver
 
-
 # Built once (statements are immutable): every queue request runs them.
 _f = FindingRow
 _OPEN_ERRORS = (select(_f.draft_id, _f.revision, func.count(_f.id))

@@ -21,30 +21,30 @@ from sanshen.web import (
     routes_auth,
     routes_columns,
     routes_drafts,
-    routes_lexicon,
     routes_findings,
+    routes_lexicon,
     routes_lists,
-    routes_revisions,
     routes_notifications,
-    routes_requests,
-    routes_site,
-    routes_ops,
     routes_opinions,
+    routes_ops,
+    routes_outbox,
+    routes_requests,
+    routes_revisions,
+    routes_site,
     routes_stats,
     routes_sweeps,
-    routes_outbox,
 )
-from sanshen.web.metrics import metrics_registry
 from sanshen.web.auth import (
     CsrfRejected,
     Forbidden,
+    SessionMiddleware,
     SignInRequired,
     current_user,
     login_url,
     safe_next,
-    SessionMiddleware,
 )
 from sanshen.web.limits import TOO_LARGE_MESSAGE, RequestSizeLimit
+from sanshen.web.metrics import metrics_registry
 from sanshen.web.render import STATIC_DIR, make_templates, page
 from sanshen.web.security import SessionCodec, load_or_create_secret
 from sanshen.web.state import WebState

@@ -18,16 +18,16 @@ from lexicon.vocabulary import DraftKind, DraftStatus
 from review.refusals import Refused
 from sanshen.service import audit, claims, columns, drafts, revisions
 from sanshen.service.errors import answer
-from sanshen.service.schedule import moment
 from sanshen.service.paragraphs import follow_paragraph_breaks
+from sanshen.service.schedule import moment
 from sanshen.service.sign_refusal import sign_refusals
-from sanshen.web.routes_findings import ALLOW_LISTED
 from sanshen.service.views import DraftDetail, DraftView, UserView
+from sanshen.web import routes_opinions
 from sanshen.web.auth import csrf_protect, current_user, require_roles
 from sanshen.web.forms import CARRY_PART_BYTES, attachment_change, body_from_form, optional_int, read_attachments
 from sanshen.web.highlight import segments
-from sanshen.web import routes_opinions
 from sanshen.web.render import page
+from sanshen.web.routes_findings import ALLOW_LISTED
 from sanshen.web.state import app_ctx, now
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])

@@ -11,9 +11,9 @@ from starlette.responses import RedirectResponse, Response
 
 from review.refusals import Refused
 from sanshen.service import drafts, opinions, suggestions
+from sanshen.service.drafts import AttachmentChange
 from sanshen.service.views import DraftDetail, UserView
 from sanshen.web.auth import csrf_protect, current_user
-from sanshen.service.drafts import AttachmentChange
 from sanshen.web.forms import carried_attachments, optional_int
 from sanshen.web.render import STATIC_DIR, page
 from sanshen.web.sheet_pdf import chromium_path, html_to_pdf
