@@ -18,8 +18,6 @@ from storage import check_timing
 from storage.db import transaction
 from storage.models import Draft, LinkSweep, Outbox, Publication, SiteSweep
 
-CHECK_BUCKETS = check_timing.BUCKETS
-
 
 class StateCollector(Collector):
     def __init__(self, ctx: AppContext) -> None:
