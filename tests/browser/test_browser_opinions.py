@@ -47,10 +47,14 @@ def _revise_in_page(page, body: str, team) -> None:
     new revision's automated pass then runs (as the worker would) and the page is reloaded."""
     page.locator("#revise-body").fill(body)
     page.get_by_role("button", name="提交修改稿").click()
-    if page.get_by_role("button", name="确认提交修改稿").count():
+    confirm = page.get_by_role("button", name="确认提交修改稿")
+    submitted = page.get_by_role("status").filter(has_text="已提交修改稿")
+    # The click navigates: wait for whichever page comes back before asking which one it is.
+    expect(confirm.or_(submitted).first).to_be_visible()
+    if confirm.count():
         expect(page.get_by_role("alert")).to_contain_text("将作废")
-        page.get_by_role("button", name="确认提交修改稿").click()
-    expect(page.get_by_role("status")).to_contain_text("已提交修改稿")
+        confirm.click()
+    expect(submitted).to_be_visible()
     run_checks(team.ctx)
     page.reload()
 
