@@ -77,6 +77,13 @@ class Dialect(ABC):
                              unique_on: Sequence[str]) -> bool:
         """Insert a row unless one with the same ``unique_on`` columns exists; True if it was inserted."""
 
+    @abstractmethod
+    def add_to_counters(self, session: Session, model: type[SQLModel], rows: Sequence[dict], *,
+                        key: Sequence[str], add: Sequence[str]) -> None:
+        """One INSERT of ``rows``; where a row with the same ``key`` columns exists, its ``add``
+        columns grow by the row's values instead (atomic under concurrent writers). Give the rows
+        in one order (e.g. by key) so that concurrent callers lock them in the same order."""
+
     # Migration 0001 runs these statements: their text is part of that migration's schema.
     # Change it only together with a new migration that replaces the triggers.
     @abstractmethod

@@ -48,6 +48,13 @@ class PostgreSQL(Dialect):
         insert = postgresql.insert(model).values(**values).on_conflict_do_nothing(index_elements=list(unique_on))
         return session.execute(insert.returning(*inspect(model).primary_key)).first() is not None
 
+    def add_to_counters(self, session: Session, model: type[SQLModel], rows: Sequence[dict], *,
+                        key: Sequence[str], add: Sequence[str]) -> None:
+        insert = postgresql.insert(model).values(list(rows))
+        table = model.__table__
+        session.execute(insert.on_conflict_do_update(
+            index_elements=list(key), set_={c: table.c[c] + insert.excluded[c] for c in add}))
+
     def append_only_triggers(self, table: str) -> list[str]:
         function = f"{table}_append_only"
         return [
