@@ -126,7 +126,6 @@ class AppContext:
     workflows: WorkflowVersions
     clock: Clock = system_clock
     reply_workflow: WorkflowDef | None = None  # the definition replies to 依申请公开 requests start under
-    check_observers: list[Callable[[float], None]] = field(default_factory=list, repr=False)  # hear each pass's seconds
     _built: BuiltChecker | None = field(default=None, repr=False)
     _checker_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     # the passes this process timed and has not written to the histogram yet (flushed by close())
@@ -183,14 +182,12 @@ class AppContext:
 
     def observe_check(self, seconds: float) -> None:
         """Count how long one automated pass took in the histogram every web process's /metrics
-        reads (kept here, written to the database in batches: storage/check_timing.py), and tell
-        the observers. A failure to count is logged, not the pass's failure (the pass stays kept)."""
+        reads (kept here, written to the database in batches: storage/check_timing.py). A failure
+        to count is logged, not the pass's failure (the pass stays kept)."""
         try:
             self.check_timings.add(seconds)
         except Exception:  # noqa: BLE001  (a metric; the pass's findings matter, not this)
             logging.getLogger(__name__).warning("could not count an automated pass's time", exc_info=True)
-        for observer in self.check_observers:
-            observer(seconds)
 
     def close(self) -> None:
         """Write the passes still kept, then let the connections go."""
