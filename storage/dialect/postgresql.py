@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import Connection, Engine, Select, create_engine, inspect, text
 from sqlalchemy.dialects import postgresql
@@ -48,12 +48,8 @@ class PostgreSQL(Dialect):
         insert = postgresql.insert(model).values(**values).on_conflict_do_nothing(index_elements=list(unique_on))
         return session.execute(insert.returning(*inspect(model).primary_key)).first() is not None
 
-    def add_to_counters(self, session: Session, model: type[SQLModel], rows: Sequence[dict], *,
-                        key: Sequence[str], add: Sequence[str]) -> None:
-        insert = postgresql.insert(model).values(list(rows))
-        table = model.__table__
-        session.execute(insert.on_conflict_do_update(
-            index_elements=list(key), set_={c: table.c[c] + insert.excluded[c] for c in add}))
+    def upsert(self, model: type[SQLModel]) -> Any:
+        return postgresql.insert(model)
 
     def append_only_triggers(self, table: str) -> list[str]:
         function = f"{table}_append_only"

@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import Connection, Engine, Select, create_engine, event, inspect
 from sqlalchemy.dialects import sqlite
@@ -176,12 +176,8 @@ class SQLite(Dialect):
         insert = sqlite.insert(model).values(**values).on_conflict_do_nothing(index_elements=list(unique_on))
         return session.execute(insert.returning(*inspect(model).primary_key)).first() is not None
 
-    def add_to_counters(self, session: Session, model: type[SQLModel], rows: Sequence[dict], *,
-                        key: Sequence[str], add: Sequence[str]) -> None:
-        insert = sqlite.insert(model).values(list(rows))
-        table = model.__table__
-        session.execute(insert.on_conflict_do_update(
-            index_elements=list(key), set_={c: table.c[c] + insert.excluded[c] for c in add}))
+    def upsert(self, model: type[SQLModel]) -> Any:
+        return sqlite.insert(model)
 
     def append_only_triggers(self, table: str) -> list[str]:
         return [
