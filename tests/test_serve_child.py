@@ -11,6 +11,7 @@ import subprocess
 import httpx
 
 from sanshen.web.server import free_port
+from storage import check_timing
 from tests.cast import SIGNERS
 from tests.processes import (
     SANSHEN,
@@ -62,5 +63,11 @@ def test_a_killed_dispatcher_child_is_restarted_and_sigterm_stops_both(tmp_path,
     finally:
         kill_if_running(server)
     assert_clean_stop(server, out, took)
+    # the restarted child timed the draft's pass and wrote it when it stopped (its context closed)
+    ctx = open_context(home, f"sqlite:///{home / 'sanshen.db'}", checker=None, clock=clock)
+    try:
+        assert check_timing.read(ctx.engine).count == 1
+    finally:
+        ctx.close()
     assert "sanshen 已停止" in out
     assert processes_with(f"SANSHEN_HOME={home}") == []

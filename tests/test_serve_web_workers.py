@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -78,3 +80,32 @@ def test_two_web_processes_on_one_port_share_the_rate_limit_and_stop_on_sigterm(
     assert_clean_stop(server, out, took)
     assert "sanshen 已停止" in out
     assert processes_with(f"SANSHEN_HOME={home}") == []
+
+
+def test_a_web_process_ends_through_its_finally_on_sigterm(tmp_path, db_url, clock):
+    """uvicorn re-raises SIGTERM after its graceful shutdown; the web process turns it into an exit
+    that closes its context (writing the passes it timed and kept), exit status 0."""
+    home = tmp_path / "home"
+    open_context(home, db_url, checker=None, clock=clock).close()
+    port = free_port()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", port))
+    sock.listen(16)
+    sock.set_inheritable(True)
+    proc = subprocess.Popen([sys.executable, "-m", WEB, "--fd", str(sock.fileno())], pass_fds=(sock.fileno(),),
+                            env=sanshen_env(home, SANSHEN_DB=db_url), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        def ready() -> bool:
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200
+            except httpx.HTTPError:
+                return proc.poll() is not None  # ended: the assertions below say how
+
+        wait_until(ready, timeout=240, what="the web process to answer")
+        took, out = stop_with_sigterm(proc)
+    finally:
+        kill_if_running(proc)
+        sock.close()
+    assert proc.returncode == 0, out
+    assert "Traceback" not in out and "Finished server process" in out, out

@@ -104,7 +104,14 @@ def test_a_pass_timed_in_one_process_shows_in_the_metrics_of_another(team, other
     other.observe_check(0.03)  # a pass timed elsewhere (a worker, the dispatcher's pool) …
     other.observe_check(12.0)
     team.ctx.observe_check(0.03)
-    after = samples(TestClient(create_app(other, secret=SECRET)).get("/metrics").text)
+    b = TestClient(create_app(other, secret=SECRET))
+    # each process keeps its passes until it writes them (every FLUSH_PASSES passes or
+    # FLUSH_SECONDS, and when it closes); its own /metrics counts what it keeps
+    assert samples(a.get("/metrics").text)[("sanshen_check_seconds_count", ())] == 1
+    assert samples(b.get("/metrics").text)[("sanshen_check_seconds_count", ())] == 2
+    other.close()  # … the other process ends (or writes its batch) …
+    team.ctx.check_timings.flush()
+    after = samples(b.get("/metrics").text)
     assert after == samples(a.get("/metrics").text)  # … every web process answers the same
     assert after[("sanshen_check_seconds_count", ())] == 3
     assert after[("sanshen_check_seconds_sum", ())] == pytest.approx(12.06)

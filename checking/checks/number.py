@@ -6,6 +6,7 @@ import re
 
 from checking.checks.spans import SpanSet, finding, is_han
 from checking.findings import Category, Finding, Severity
+from lexicon.doc_numbers import DOC_NUMBER_OPEN
 
 CN = "〇零一二三四五六七八九"
 CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
@@ -37,9 +38,6 @@ RULE_DATE = "number.mixed-date"
 RULE_BAD_DATE = "number.malformed-date"
 RULE_SPACE = "number.space-inside"
 RULE_DOC_NUMBER = "number.malformed-doc-number"
-# The year of a 发文字号 opened by 〔 and never closed (柳政规〔20257号 for 柳政规〔2025〕7号); 〔 opens
-# nothing else in official text (GB/T 9704-2012 7.2.3: the year in 六角括号).
-DOC_YEAR_OPEN = re.compile(r"〔\s*((?:19|20)[0-9]{2})(?!\s*〕)([0-9]{1,5}\s*号)?")
 
 
 def check(text: str, protected: SpanSet) -> list[Finding]:
@@ -76,11 +74,7 @@ def check(text: str, protected: SpanSet) -> list[Finding]:
             if start >= 0:
                 add(RULE_DATE, start, m.end(), None, "同一日期中阿拉伯数字与汉字数字不应混用")
     _malformed_dates(text, add)
-    for m in DOC_YEAR_OPEN.finditer(text) if "〔" in text else ():
-        if m.group(2):
-            add(RULE_DOC_NUMBER, m.start(), m.end(), f"〔{m.group(1)}〕{m.group(2)}", "发文字号的年份缺右括号“〕”")
-        else:
-            add(RULE_DOC_NUMBER, m.start(), m.end(), None, "发文字号的年份应以六角括号“〔〕”括全")
+    _open_doc_years(text, add)
     done = 0
     for m in SPACED_DIGIT.finditer(text) if any(c in text for c in SPACES) else ():
         if m.start() < done:
@@ -115,6 +109,18 @@ def _malformed_dates(text: str, add) -> None:
         days = _month_days(m.group()[1:-1])
         if days:
             add(RULE_BAD_DATE, m.start() + 1, m.end(), days[0] if len(days) == 1 else None, "日期缺少“月”")
+
+
+def _open_doc_years(text: str, add) -> None:
+    """The year of a 发文字号 opened by 〔 and never closed (柳政规〔20257号 for 柳政规〔2025〕7号)."""
+    for m in DOC_NUMBER_OPEN.finditer(text) if "〔" in text else ():
+        year, number = m.group("year"), m.group("number")
+        if m.group("closed") is not None or not year.isascii():
+            continue
+        if number:
+            add(RULE_DOC_NUMBER, m.start(), m.end("number"), f"〔{year}〕{number}", "发文字号的年份缺右括号“〕”")
+        else:
+            add(RULE_DOC_NUMBER, m.start(), m.end("year"), None, "发文字号的年份应以六角括号“〔〕”括全")
 
 
 def _month_days(digits: str) -> list[str]:

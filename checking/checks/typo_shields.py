@@ -17,15 +17,13 @@ from collections.abc import Sequence
 
 from checking.checks.spans import Span
 from checking.findings import Finding
+from lexicon.doc_numbers import DOC_NUMBER, DOC_NUMBER_OPEN
 from lexicon.matchers import ExactMatcher
 
-# Found by the bracketed year and number (a literal class first, so the scan is fast), then widened
-# back over the issuing organ's characters.
-DOC_NUMBER = re.compile(r"[〔［\[【（(]\s*(?:19|20)\d{2}\s*[〕］\]】）)]\s*(?:第\s*)?\d{1,5}\s*号")
+# Document numbers (lexicon/doc_numbers.py) are found by the bracketed year and number, then widened
+# back over the issuing organ's characters; so are numbers whose brackets are broken (柳政规〔20257号
+# for 柳政规〔2025〕7号): the organ before them is no typo either (a formatting slip, not a wrong character).
 MAX_ORGAN = 12
-# A number whose brackets are broken (柳政规〔20257号 for 柳政规〔2025〕7号): 〔 opens nothing else than
-# the year of a 发文字号, so the organ before it is no typo either (a formatting slip, not a wrong character).
-DOC_NUMBER_BROKEN = re.compile(r"〔\s*(?:19|20)\d{2}[0-9\s〕］\]]*号?")
 # Titles of officials and the forms of address used for them in official text.
 TITLES = (
     "总书记 主席 副主席 委员长 副委员长 总理 副总理 国务委员 部长 副部长 主任 副主任 书记 副书记 "
@@ -104,7 +102,7 @@ def document_numbers(text: str) -> list[Span]:
     spans = []
     whole = list(DOC_NUMBER.finditer(text))
     starts = {m.start() for m in whole}
-    for m in whole + [m for m in DOC_NUMBER_BROKEN.finditer(text) if m.start() not in starts]:
+    for m in whole + [m for m in DOC_NUMBER_OPEN.finditer(text) if m.start() not in starts]:
         start = m.start()
         while start > 0 and text[start - 1] in " \t":
             start -= 1

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import signal
 import socket
-import sys
 import threading
 
 import typer
 
 from sanshen.commands._common import app_context
-
-GRACEFUL_SECONDS = 2  # open connections get this long after SIGTERM before they are closed
 
 
 def serve(
@@ -30,13 +27,12 @@ def serve(
                                            help="同一端口上的网页进程数（默认取 SANSHEN_WEB_WORKERS，即 1）"),
 ) -> None:
     """启动网页端、REST API（/api/v1）与流程调度器。"""
-    import uvicorn
-
     from sanshen import logs
     from sanshen.commands.worker_child import WorkerChild, worker_command
     from sanshen.web import mail
     from sanshen.web.app import create_app
     from sanshen.web.security import load_or_create_secret
+    from sanshen.web.server import exit_on_signal, serve_in_foreground
 
     with app_context(upgrade=True) as ctx:
         if ctx.settings.json_logs:
@@ -62,18 +58,11 @@ def serve(
         for thread in threads:
             thread.start()
         # uvicorn re-raises SIGTERM after its graceful shutdown; make that an exit that runs `finally`.
-        signal.signal(signal.SIGTERM, _exit_on_signal)
-        # How long a thread may hold the GIL while another waits for it (SANSHEN_SWITCH_INTERVAL_MS;
-        # Python's default 5 ms). Every SQL statement of a request gives the GIL up while the database
-        # works and then waits to get it back behind whichever thread holds it (another request):
-        # ~20 statements per sign-off, so that wait adds up under load.
-        sys.setswitchinterval(ctx.settings.switch_interval_ms / 1000)
+        signal.signal(signal.SIGTERM, exit_on_signal)
         typer.echo(f"sanshen 已启动：http://{host}:{port}/ （数据目录 {ctx.settings.home}；Ctrl+C 停止）")
         try:
             if workers == 1:
-                uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True,
-                            timeout_graceful_shutdown=GRACEFUL_SECONDS,
-                            **({"log_config": logs.uvicorn_log_config(True)} if ctx.settings.json_logs else {}))
+                serve_in_foreground(app, ctx.settings, host=host, port=port)
             else:
                 _run_web_processes(host, port, workers)
         finally:
@@ -130,10 +119,6 @@ def _listening_socket(host: str, port: int) -> socket.socket:
         raise
     sock.set_inheritable(True)
     return sock
-
-
-def _exit_on_signal(signum: int, frame: object) -> None:
-    raise SystemExit(0)
 
 
 def register(app: typer.Typer) -> None:

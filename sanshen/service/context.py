@@ -126,9 +126,13 @@ class AppContext:
     workflows: WorkflowVersions
     clock: Clock = system_clock
     reply_workflow: WorkflowDef | None = None  # the definition replies to 依申请公开 requests start under
-    check_observers: list[Callable[[float], None]] = field(default_factory=list, repr=False)  # hear each pass's seconds
     _built: BuiltChecker | None = field(default=None, repr=False)
     _checker_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # the passes this process timed and has not written to the histogram yet (flushed by close())
+    check_timings: check_timing.PendingTimings = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.check_timings = check_timing.PendingTimings(self.engine, self.clock)
 
     @property
     def workflow(self) -> WorkflowDef:
@@ -177,16 +181,20 @@ class AppContext:
                                blank_limit=self.settings.blank_column_limit)
 
     def observe_check(self, seconds: float) -> None:
-        """Count how long one automated pass took in the database's histogram (every web process's
-        /metrics), and tell the observers. A failure to count is logged, not the pass's failure."""
+        """Count how long one automated pass took in the histogram every web process's /metrics
+        reads (kept here, written to the database in batches: storage/check_timing.py). A failure
+        to count is logged, not the pass's failure (the pass stays kept)."""
         try:
-            check_timing.record(self.engine, seconds)
+            self.check_timings.add(seconds)
         except Exception:  # noqa: BLE001  (a metric; the pass's findings matter, not this)
             logging.getLogger(__name__).warning("could not count an automated pass's time", exc_info=True)
-        for observer in self.check_observers:
-            observer(seconds)
 
     def close(self) -> None:
+        """Write the passes still kept, then let the connections go."""
+        try:
+            self.check_timings.flush()
+        except Exception:  # noqa: BLE001  (as in observe_check: a metric must not stop the close)
+            logging.getLogger(__name__).warning("could not count the last automated passes' times", exc_info=True)
         self.engine.dispose()
 
 

@@ -1,8 +1,11 @@
-"""Running the app under uvicorn: in the foreground (`sanshen serve`) or in a thread (tests, bench)."""
+"""Running the app under uvicorn: in the foreground (`sanshen serve`, each of its web processes) or in
+a thread (tests, bench)."""
 
 from __future__ import annotations
 
+import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -10,6 +13,46 @@ from contextlib import contextmanager
 
 import uvicorn
 from fastapi import FastAPI
+
+from sanshen import logs
+from sanshen.settings import Settings
+
+GRACEFUL_SECONDS = 2  # open connections get this long after SIGTERM before they are closed
+STARTUP_FAILURE = 3  # exit status when uvicorn could not start (uvicorn.run's)
+
+
+def production_config(app: FastAPI, settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) -> uvicorn.Config:
+    """uvicorn's options for `sanshen serve`, the same in its own process and in each of its web
+    processes (``sanshen/web/worker_process.py``, where host and port are the inherited socket's)."""
+    return uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=True,
+                          timeout_graceful_shutdown=GRACEFUL_SECONDS,
+                          **({"log_config": logs.uvicorn_log_config(True)} if settings.json_logs else {}))
+
+
+def serve_in_foreground(app: FastAPI, settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
+                        sockets: list[socket.socket] | None = None) -> None:
+    """Serve ``app`` in this thread until SIGTERM or Ctrl+C (uvicorn's graceful shutdown), on
+    ``host:port`` or on ``sockets`` already bound. SIGTERM then ends this process with SystemExit(0)
+    (uvicorn re-raises the signal after its shutdown), so the caller's ``finally`` runs (closing its
+    context flushes what it buffers); a server that could not start exits with STARTUP_FAILURE."""
+    # How long a thread may hold the GIL while another waits for it (SANSHEN_SWITCH_INTERVAL_MS;
+    # Python's default 5 ms). Every SQL statement of a request gives the GIL up while the database
+    # works and then waits to get it back behind whichever thread holds it (another request):
+    # ~20 statements per sign-off, so that wait adds up under load.
+    sys.setswitchinterval(settings.switch_interval_ms / 1000)
+    signal.signal(signal.SIGTERM, exit_on_signal)
+    server = uvicorn.Server(production_config(app, settings, host=host, port=port))
+    try:
+        server.run(sockets=sockets)
+    except KeyboardInterrupt:  # Ctrl+C re-raised after the graceful shutdown (as uvicorn.run)
+        pass
+    if not server.started:
+        raise SystemExit(STARTUP_FAILURE)
+
+
+def exit_on_signal(signum: int, frame: object) -> None:
+    """A SIGTERM handler: an exit that runs ``finally`` blocks."""
+    raise SystemExit(0)
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -11,8 +11,6 @@ import argparse
 import socket
 import sys
 
-GRACEFUL_SECONDS = 2  # open connections get this long after SIGTERM before they are closed
-
 
 def command(fd: int) -> list[str]:
     """The command line of a web process serving on descriptor ``fd`` (inherited)."""
@@ -20,12 +18,11 @@ def command(fd: int) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    import uvicorn
-
     from sanshen import logs
     from sanshen.service.context import AppContext
     from sanshen.settings import Settings
     from sanshen.web.app import create_app
+    from sanshen.web.server import serve_in_foreground
 
     parser = argparse.ArgumentParser(prog="sanshen-web-process")
     parser.add_argument("--fd", type=int, required=True, help="the listening socket's descriptor")
@@ -36,12 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     ctx = AppContext.open(settings, upgrade=False)  # serve migrated before it started this process
     try:
         ctx.checker  # noqa: B018  (built now, not on the first /check)
-        app = create_app(ctx)
-        sys.setswitchinterval(settings.switch_interval_ms / 1000)  # see sanshen/commands/serve.py
-        sock = socket.socket(fileno=fd)
-        config = uvicorn.Config(app, log_level="info", proxy_headers=True, timeout_graceful_shutdown=GRACEFUL_SECONDS,
-                                **({"log_config": logs.uvicorn_log_config(True)} if settings.json_logs else {}))
-        uvicorn.Server(config).run(sockets=[sock])
+        serve_in_foreground(create_app(ctx), settings, sockets=[socket.socket(fileno=fd)])
     finally:
         ctx.close()
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from enum import Enum
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import Connection, Engine, Select
 from sqlalchemy.engine import URL
@@ -76,6 +76,20 @@ class Dialect(ABC):
     def insert_unless_exists(self, session: Session, model: type[SQLModel], values: dict, *,
                              unique_on: Sequence[str]) -> bool:
         """Insert a row unless one with the same ``unique_on`` columns exists; True if it was inserted."""
+
+    @abstractmethod
+    def upsert(self, model: type[SQLModel]) -> Any:
+        """This engine's INSERT into ``model``'s table, the one with ``on_conflict_do_*`` clauses."""
+
+    def add_to_counters(self, session: Session, model: type[SQLModel], rows: Sequence[dict], *,
+                        key: Sequence[str], add: Sequence[str]) -> None:
+        """One INSERT of ``rows``; where a row with the same ``key`` columns exists, its ``add``
+        columns grow by the row's values instead (atomic under concurrent writers). Give the rows
+        in one order (e.g. by key) so that concurrent callers lock them in the same order."""
+        insert = self.upsert(model).values(list(rows))
+        table = model.__table__
+        session.execute(insert.on_conflict_do_update(
+            index_elements=list(key), set_={c: table.c[c] + insert.excluded[c] for c in add}))
 
     # Migration 0001 runs these statements: their text is part of that migration's schema.
     # Change it only together with a new migration that replaces the triggers.

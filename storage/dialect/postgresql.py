@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import Connection, Engine, Select, create_engine, inspect, text
 from sqlalchemy.dialects import postgresql
@@ -47,6 +47,9 @@ class PostgreSQL(Dialect):
                              unique_on: Sequence[str]) -> bool:
         insert = postgresql.insert(model).values(**values).on_conflict_do_nothing(index_elements=list(unique_on))
         return session.execute(insert.returning(*inspect(model).primary_key)).first() is not None
+
+    def upsert(self, model: type[SQLModel]) -> Any:
+        return postgresql.insert(model)
 
     def append_only_triggers(self, table: str) -> list[str]:
         function = f"{table}_append_only"

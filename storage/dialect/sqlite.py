@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import Connection, Engine, Select, create_engine, event, inspect
 from sqlalchemy.dialects import sqlite
@@ -175,6 +175,9 @@ class SQLite(Dialect):
                              unique_on: Sequence[str]) -> bool:
         insert = sqlite.insert(model).values(**values).on_conflict_do_nothing(index_elements=list(unique_on))
         return session.execute(insert.returning(*inspect(model).primary_key)).first() is not None
+
+    def upsert(self, model: type[SQLModel]) -> Any:
+        return sqlite.insert(model)
 
     def append_only_triggers(self, table: str) -> list[str]:
         return [
