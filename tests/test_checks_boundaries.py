@@ -158,3 +158,34 @@ def test_cutoff_opening_a_clause_with_a_time_means_as_of(checker, text, flagged)
     report = checker.check(text, only=[Category.TYPO])
     found = [(f.text, f.suggestion) for f in report.findings if f.rule == "typo.cutoff-date"]
     assert found == ([("截止", "截至")] if flagged else [])
+
+
+def warnings_of(checker: Checker, text: str, category: Category) -> list[tuple[str, str | None]]:
+    report = checker.check(text, only=[category])
+    return [(f.text, f.suggestion) for f in report.findings if f.severity is Severity.WARNING]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 新泰市卫生健康局 reply on a 留言 board (2020): an office's contact line that is a mobile number
+        "如有相关问题，请咨询市卫健局医养结合服务中心，电话：18653896876。",
+        "报名请联系县就业服务中心，咨询电话：13912345678。",
+        "乡政府办公室值班电话 13912345678",
+    ],
+)
+def test_an_offices_mobile_contact_line_is_a_warning_not_a_block(checker, text):
+    assert errors(checker, text, Category.PII) == []
+    assert len(warnings_of(checker, text, Category.PII)) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "联系人：王某，电话：13912345678。",
+        "请联系市民政局李科长，手机13912345678。",
+        "申请人张三（电话13912345678）已补齐材料。",
+    ],
+)
+def test_a_persons_mobile_next_to_a_name_still_blocks(checker, text):
+    assert [s for _, s in errors(checker, text, Category.PII)] == ["139****5678"]

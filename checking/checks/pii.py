@@ -53,6 +53,13 @@ ORG_CODE_LABEL = "组织机构代码"
 CONTEXT = 16
 # A mobile-shaped number followed by a unit is a quantity (地区生产总值13194481181元).
 QUANTITY_UNITS = frozenset("元万亿人户名件次个吨台辆套间亩米千克斤页条笔%‰")
+# A mobile number given as an office's contact line ("请咨询……服务中心，电话：186…"): published on purpose
+# (docs/domain.md), though it may still be a person's own phone, so a warning rather than a block.
+# The office's name ends right before the label; a person's name there ("联系人王某，电话") is not an office.
+OFFICE_CONTACT = re.compile(
+    r"(?:中心|办公室|局|委|办|科|股|站|所|院|队|厅|处|室|馆|窗口|政府|公司|社区|委员会|街道|热线)"
+    r"[，,、\s]*(?:联系|咨询|服务|值班|办公|举报|投诉|监督)?(?:电话|手机|热线|号码)[号码]?\s*[:：]?\s*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +115,12 @@ def scan(doc: Document) -> PiiScan:
         if folded[m.end() : m.end() + 2].lstrip()[:1] in QUANTITY_UNITS:
             continue
         digits = re.sub(r"\D", "", m.group())[-11:]
-        found.append(finding(folded, RULE_MOBILE, Category.PII, Severity.ERROR, m.start(), m.end(),
-                             f"{digits[:3]}****{digits[-4:]}", "个人手机号码，公开前须去标识化处理"))
+        if OFFICE_CONTACT.search(line_before(folded, m.start(), CONTEXT)):
+            severity, message = Severity.WARNING, "机构联系电话是手机号码：如为个人手机，公开前须去标识化处理"
+        else:
+            severity, message = Severity.ERROR, "个人手机号码，公开前须去标识化处理"
+        found.append(finding(folded, RULE_MOBILE, Category.PII, severity, m.start(), m.end(),
+                             f"{digits[:3]}****{digits[-4:]}", message))
     identifiers = [doc.span_of_visible(*span) for span in spans]
     return PiiScan(on_text(doc, sorted(found, key=lambda f: f.start)), identifiers)
 
