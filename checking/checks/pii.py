@@ -1,7 +1,8 @@
 """`pii`: resident ID numbers, mobile numbers and bank cards, with masked suggestions; and the
 organisation credit code (GB 32100) and the older organisation code (GB 11714), which are published
 on purpose but checked for their check character. Document numbers, 索引号, amounts, dates, postal
-codes and office phone lines are not personal data and are not reported.
+codes and office phone lines are not personal data and are not reported; a mobile number given as an
+office's contact line is a warning (it may still be someone's own phone).
 """
 
 from __future__ import annotations
