@@ -30,9 +30,6 @@ SERVER_LOG = "embedded-api.log"
 PR_SET_PDEATHSIG = 1
 # What Prefect sets for its own ephemeral server: no UI, and the server's ephemeral mode.
 EMBEDDED_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
-# Added to the scheduling niceness of background children (the embedded API, the automated pass's
-# pool): on a small machine the web process's human actions come first, background work takes the rest.
-BACKGROUND_NICENESS = 5
 
 
 def _prepare_env(prefect_home: Path) -> None:
@@ -89,7 +86,7 @@ def _embedded_server(prefect_home: Path) -> Iterator[str]:
                 [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
                  "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
                 env={**os.environ, **EMBEDDED_ENV}, stdin=subprocess.DEVNULL, stdout=log_file,
-                stderr=subprocess.STDOUT, preexec_fn=background_child)
+                stderr=subprocess.STDOUT, preexec_fn=_end_with_parent)
             url = f"http://127.0.0.1:{port}/api"
             try:
                 if _healthy(url, proc):
@@ -136,17 +133,6 @@ def _end_with_parent() -> None:
     """In the child before it runs: have the kernel send it SIGTERM when its parent dies (Linux)."""
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def lower_priority() -> None:
-    """In a background process: yield the CPU to the web process when both want it."""
-    os.nice(BACKGROUND_NICENESS)
-
-
-def background_child() -> None:
-    """Before a background child runs (the embedded API): ended with this process, lower priority."""
-    _end_with_parent()
-    lower_priority()
 
 
 def _free_port() -> int:

@@ -17,7 +17,6 @@ from checking.check import Checker
 from checking.context import DraftMeta
 from checking.draft import check_draft
 from checking.located import DraftReport
-from flows.prefect_runtime import lower_priority
 from lexicon.loader import load_lexicon
 from lexicon.model import LexiconOverride
 from sanshen.checker import load_default_checker
@@ -112,8 +111,7 @@ class CheckPool:
         with self._lock:
             if self._executor is None:
                 method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-                self._executor = ProcessPoolExecutor(self._processes, mp_context=multiprocessing.get_context(method),
-                                                     initializer=lower_priority)
+                self._executor = ProcessPoolExecutor(self._processes, mp_context=multiprocessing.get_context(method))
             return self._executor
 
     def run(self, fn: Callable[..., T], *args: object) -> T:
