@@ -19,7 +19,7 @@ cutoff by a margin (lexicon/typo_scoring.py), not only reach it:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,14 +88,17 @@ def read_entries(path: Path) -> list[tuple[str, int, str]]:
     return entries
 
 
-def read_first_column(path: Path) -> list[str]:
-    """The first column of a table of ``path`` (TAB-separated, # comments): surnames.tsv, places.tsv."""
-    names = []
+def _rows(path: Path) -> Iterator[list[str]]:
+    """The rows of a table of ``path`` (TAB-separated, # comments), each cell stripped."""
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if line.strip() and not line.startswith("#"):
-                names.append(line.split("\t", 1)[0].strip())
-    return names
+                yield [cell.strip() for cell in line.rstrip("\n").split("\t")]
+
+
+def read_first_column(path: Path) -> list[str]:
+    """The first column of a table of ``path``: surnames.tsv, places.tsv."""
+    return [row[0] for row in _rows(path)]
 
 
 def read_surnames(path: Path = SURNAMES_FILE) -> list[str]:
@@ -104,14 +107,7 @@ def read_surnames(path: Path = SURNAMES_FILE) -> list[str]:
 
 def read_common_surnames(path: Path = SURNAMES_FILE) -> list[str]:
     """The surnames marked common (``1`` in the second column: surname TAB common TAB source)."""
-    common = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip() and not line.startswith("#"):
-                parts = line.rstrip("\n").split("\t")
-                if len(parts) > 1 and parts[1].strip() == "1":
-                    common.append(parts[0].strip())
-    return common
+    return [row[0] for row in _rows(path) if len(row) > 1 and row[1] == "1"]
 
 
 def read_places(path: Path = PLACES_FILE) -> list[str]:
