@@ -154,21 +154,17 @@ def suspects_in_run(run: str, model: TypoModel, scores: RunScores | None = None,
     kind = model.candidates.kind
     suspects = [context._suspect(i, fill, a, word, value, [kind(run[i], fill)]) for i, fill, value, a, word in fills]
     suspects.extend(context.word_replacements(alikes))
+    score = model.weights.score
+    scored = [(s, score(s.features)) for s in suspects]
     if cutoff is not None:
-        score = model.weights.score
-        suspects = [s for s in suspects if score(s.features) >= cutoff]
+        scored = [(s, value) for s, value in scored if value >= cutoff]
     names, logp = model.names, model.words.logp
+    # The phrase shield (lexicon/typo_phrases.py) is read only for a suspect that reaches the model's
+    # cutoff: under it nothing is reported whatever the margin, and most suspects are.
     return [replace(s, margin=max(margin(run, s.start, s.end, s.word_start + len(s.word), names, logp),
-                                  _phrase_margin(run, s, model)))
-            for s in suspects]
-
-
-def _phrase_margin(run: str, s: Suspect, model: TypoModel) -> float:
-    """The phrase shield's margin (lexicon/typo_phrases.py), read only for a suspect that reaches
-    the model's cutoff: under it nothing is reported whatever the margin, and most suspects are."""
-    if model.weights.score(s.features) < model.weights.cutoff:
-        return 0.0
-    return phrase_margin(run, s.start, s.end, s.word_start, s.word, model.corpus, model.function_words)
+                                  phrase_margin(run, s.start, s.end, s.word_start, s.word, model.corpus,
+                                                model.function_words) if value >= model.weights.cutoff else 0.0))
+            for s, value in scored]
 
 
 def strongest_disjoint(scored: Sequence[tuple[float, Suspect]]) -> list[Suspect]:

@@ -52,6 +52,7 @@ def user_names(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
         return {}
     return dict(session.execute(_NAMES, {"users": ids}).all())
 
+
 @dataclass(frozen=True)
 class QueueExtras:
     authors: dict[int, str]
