@@ -168,6 +168,7 @@ def test_cutoff_opening_a_clause_with_a_time_means_as_of(checker, text, flagged)
         "如有相关问题，请咨询市卫健局医养结合服务中心，电话：18653896876。",
         "报名请联系县就业服务中心，咨询电话：13912345678。",
         "乡政府办公室值班电话 13912345678",
+        "县民政局救助站，电话号码：13912345678",
     ],
 )
 def test_an_offices_mobile_contact_line_is_a_warning_not_a_block(checker, text):

@@ -59,7 +59,7 @@ QUANTITY_UNITS = frozenset("元万亿人户名件次个吨台辆套间亩米千�
 # The office's name ends right before the label; a person's name there ("联系人王某，电话") is not an office.
 OFFICE_CONTACT = re.compile(
     r"(?:中心|办公室|局|委|办|科|股|站|所|院|队|厅|处|室|馆|窗口|政府|公司|社区|委员会|街道|热线)"
-    r"[，,、\s]*(?:联系|咨询|服务|值班|办公|举报|投诉|监督)?(?:电话|手机|热线|号码)[号码]?\s*[:：]?\s*$"
+    r"[，,、\s]*(?:联系|咨询|服务|值班|办公|举报|投诉|监督)?(?:电话|手机|热线)(?:号码)?\s*[:：]?\s*$"
 )
 
 
