@@ -105,16 +105,22 @@ def _load_json(text_: str) -> dict:
     return json.loads(text_)
 
 
-def iter_records(session: Session, where: Sequence[Any] = ()) -> Iterator[ChainRecord]:
-    """Every event (or those matching ``where``) in seq order, streamed, in the form the hashing rule reads."""
-    rows = session.execute(
-        select(AuditEvent.seq, AuditEvent.at, AuditEvent.actor, AuditEvent.action,
-               AuditEvent.draft_id, cast(AuditEvent.payload, Text), AuditEvent.prev_hash, AuditEvent.hash)
-        .where(*where).order_by(AuditEvent.seq),
-        execution_options={"yield_per": _STREAM_BATCH},
-    )
-    for seq, at, actor, action, draft_id, payload, prev_hash, digest in rows:
-        yield ChainRecord(seq, format_at(at), actor, action, draft_id, _load_json(payload), prev_hash, digest)
+def iter_records(session: Session, where: Sequence[Any] = (), *,
+                 batch_size: int = _STREAM_BATCH) -> Iterator[ChainRecord]:
+    """Every event (or those matching ``where``) in seq order, in the form the hashing rule reads:
+    read a batch at a time, each batch from the seq the last one ended at (no server-side cursor,
+    which PostgreSQL keeps only inside a transaction, and reads run in autocommit there)."""
+    query = (select(AuditEvent.seq, AuditEvent.at, AuditEvent.actor, AuditEvent.action,
+                    AuditEvent.draft_id, cast(AuditEvent.payload, Text), AuditEvent.prev_hash, AuditEvent.hash)
+             .where(*where).order_by(AuditEvent.seq).limit(batch_size))
+    batch = query
+    while True:
+        rows = session.execute(batch).all()
+        for seq, at, actor, action, draft_id, payload, prev_hash, digest in rows:
+            yield ChainRecord(seq, format_at(at), actor, action, draft_id, _load_json(payload), prev_hash, digest)
+        if len(rows) < batch_size:
+            return
+        batch = query.where(AuditEvent.seq > rows[-1][0])
 
 
 def _fast_hash(r: ChainRecord) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from storage.audit import append_event, export_events, verify_chain
+from storage.audit import append_event, export_events, iter_records, verify_chain
 from storage.chain import GENESIS, event_hash, verify_export
 from storage.db import transaction
 from storage.models import AuditEvent
@@ -47,6 +47,19 @@ def test_chain_links_each_event_to_the_previous_one(engine):
                                     action="stage.signed", draft_id=None, payload=first.payload,
                                     prev_hash=GENESIS)
     assert _verify(engine).ok and _verify(engine).checked == 3
+
+
+@pytest.mark.db
+def test_records_are_read_in_batches_each_from_where_the_last_ended(engine):
+    _fill(engine, 7)
+    with transaction(engine) as s:  # an event whose seq sorts before the first is read too
+        s.execute(sa.insert(AuditEvent).values(seq=0, at=NOW, actor="x", action="forged", payload={},
+                                               prev_hash=GENESIS, hash="0" * 64))
+    with transaction(engine, readonly=True) as s:
+        for size in (1, 2, 3, 8, 9):
+            assert [r.seq for r in iter_records(s, batch_size=size)] == list(range(8))
+        odd = [r.seq for r in iter_records(s, [AuditEvent.seq % 2 == 1], batch_size=2)]
+    assert odd == [1, 3, 5, 7]
 
 
 @pytest.mark.db
