@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
@@ -58,20 +60,38 @@ def interpretation_of(session: Session, policy_id: int) -> Draft | None:
 
 # The statements of load_case, built once (statements are immutable): every sign, return and show
 # runs them, and building a statement and its cache key costs about as much as running it.
-_AUTHOR_AND_HASH = (
-    select(User.name, select(Revision.content_hash)
-           .where(Revision.draft_id == bindparam("draft_id"), Revision.number == bindparam("revision"))
+_DRAFT_HEAD = (
+    select(Draft, User.name, select(Revision.content_hash)
+           .where(Revision.draft_id == Draft.id, Revision.number == Draft.current_revision)
            .scalar_subquery())
-    .where(User.id == bindparam("author_id"))
+    .join(User, User.id == Draft.author_id)
+    .where(Draft.id == bindparam("draft_id"))
 )
+
+
+@dataclass(frozen=True)
+class DraftHead:
+    """A draft's row with its author's name and its current revision's hash, read in one statement."""
+
+    draft: Draft
+    author: str
+    content_hash: str
+
+
+def load_head(session: Session, draft_id: int) -> DraftHead | None:
+    row = session.execute(_DRAFT_HEAD, {"draft_id": draft_id}).first()
+    return DraftHead(*row) if row is not None else None
+# Columns, not entities, where the rows only become the Case's records: no identity map, no instances.
 _APPROVALS = (
-    select(SignOff, User.name)
+    select(SignOff.stage, SignOff.revision, SignOff.content_hash, SignOff.at, SignOff.voided_at, User.name)
     .join(User, User.id == SignOff.user_id)
     .where(SignOff.draft_id == bindparam("draft_id"), SignOff.decision == "approve")
     .order_by(SignOff.at, SignOff.id)
 )
 _FINDINGS = (
-    select(FindingRow, Waiver.id)
+    select(FindingRow.id, FindingRow.rule, FindingRow.category, FindingRow.severity, FindingRow.start,
+           FindingRow.end, FindingRow.text, FindingRow.suggestion, FindingRow.message, FindingRow.part,
+           FindingRow.attachment, FindingRow.page, FindingRow.sheet, Waiver.id.label("waiver_id"))
     .outerjoin(Waiver, Waiver.finding_id == FindingRow.id)
     .where(
         FindingRow.draft_id == bindparam("draft_id"),
@@ -80,30 +100,32 @@ _FINDINGS = (
     )
     .order_by(FindingRow.start, FindingRow.id)
 )
-_OPEN_TASKS = select(StageTask).where(
+_OPEN_TASKS = select(StageTask.stage, StageTask.opened_at).where(
     StageTask.draft_id == bindparam("draft_id"),
     StageTask.revision == bindparam("revision"),
     StageTask.status == "open",
 )
 
 
-def load_case(session: Session, draft_id: int, *, with_interpretation: bool = True) -> Case:
-    draft = session.get(Draft, draft_id)
-    if draft is None:
+def load_case(session: Session, draft_id: int, *, with_interpretation: bool = True,
+              head: DraftHead | None = None) -> Case:
+    """The draft's case; ``head``, when the caller has read it already (:func:`load_head`), is not read again."""
+    head = head or load_head(session, draft_id)
+    if head is None:
         raise LookupError(f"draft {draft_id} does not exist")
+    draft = head.draft
     at = {"draft_id": draft_id, "revision": draft.current_revision}
-    author, digest = session.execute(_AUTHOR_AND_HASH, {**at, "author_id": draft.author_id}).one()
 
     signoffs: list[SignOffRecord] = []
     voided: list[SignOffRecord] = []
-    for s, name in session.execute(_APPROVALS, {"draft_id": draft_id}):
-        record = SignOffRecord(stage=s.stage, user=name, revision=s.revision, content_hash=s.content_hash, at=s.at)
+    for s in session.execute(_APPROVALS, {"draft_id": draft_id}):
+        record = SignOffRecord(stage=s.stage, user=s.name, revision=s.revision, content_hash=s.content_hash, at=s.at)
         (signoffs if s.voided_at is None else voided).append(record)
     findings = tuple(sorted((
-        OpenFinding(id=row.id, finding=finding_of(row), waived=waiver is not None, location=location_of(row))
-        for row, waiver in session.execute(_FINDINGS, at)
+        OpenFinding(id=row.id, finding=finding_of(row), waived=row.waiver_id is not None, location=location_of(row))
+        for row in session.execute(_FINDINGS, at)
     ), key=lambda of: of.location.sort_key))
-    opened = {t.stage: t.opened_at for t in session.scalars(_OPEN_TASKS, at)}
+    opened = {t.stage: t.opened_at for t in session.execute(_OPEN_TASKS, at)}
     interpretation = None
     if with_interpretation and draft.kind == DraftKind.POLICY:
         interp = interpretation_of(session, draft_id)
@@ -111,14 +133,14 @@ def load_case(session: Session, draft_id: int, *, with_interpretation: bool = Tr
             interpretation = load_case(session, interp.id, with_interpretation=False)
     return Case(
         draft_id=draft.id,
-        author=author,
+        author=head.author,
         kind=draft.kind,
         disclosure=draft.disclosure,
         disclosure_reason=draft.disclosure_reason,
         urgent=draft.urgent,
         status=DraftStatus(draft.status),
         revision=draft.current_revision,
-        content_hash=digest,
+        content_hash=head.content_hash,
         submitted_at=draft.submitted_at,
         deadline_at=draft.deadline_at,
         signoffs=tuple(signoffs),

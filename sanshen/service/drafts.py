@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from casestore.apply import apply_events
-from casestore.load import current_revision, interpretation_of, load_case
+from casestore.load import DraftHead, current_revision, interpretation_of, load_case, load_head
 from checking.located import Location
 from disclosure.reply import ReplyRefused, check_explanation
 from disclosure.terms import WithholdGround
@@ -224,8 +224,20 @@ def _comment(text: str, *, what: str = "意见", required: bool = False) -> str:
 def _get_draft(session: Session, draft_id: int) -> Draft:
     draft = session.get(Draft, draft_id) if validate.is_row_id(draft_id) else None
     if draft is None:
-        raise NotFound("unknown_draft", f"稿件 {draft_id} 不存在")
+        raise _unknown_draft(draft_id)
     return draft
+
+
+def _get_head(session: Session, draft_id: int) -> DraftHead:
+    """The draft with what its case needs of its author and revision (one statement for both)."""
+    head = load_head(session, draft_id) if validate.is_row_id(draft_id) else None
+    if head is None:
+        raise _unknown_draft(draft_id)
+    return head
+
+
+def _unknown_draft(draft_id: int) -> NotFound:
+    return NotFound("unknown_draft", f"稿件 {draft_id} 不存在")
 
 
 def _require_reader(wf: WorkflowDef, actor: UserView, draft: Draft) -> None:
@@ -540,9 +552,10 @@ def _transition(ctx: "AppContext", actor: UserView, draft_id: int, step: Transit
                 now: datetime) -> DraftView:
     """Run one transition on the draft's case, under the workflow version the draft started with."""
     with action(ctx) as session:
-        draft = _get_draft(session, draft_id)
+        head = _get_head(session, draft_id)
+        draft = head.draft
         wf = ctx.workflows.of(session, draft)
-        case = load_case(session, draft_id)
+        case = load_case(session, draft_id, head=head)
         events = step(wf, case)
         apply_events(session, draft, events, now=now, actor=actor.name, workflow=wf, actor_id=actor.id)
         waived = {e.finding_id for e in events if isinstance(e, FindingWaived)}
@@ -594,10 +607,11 @@ def show(ctx: "AppContext", actor: UserView, draft_id: int, *, now: datetime | N
     """The draft with its stages, findings, attachments, diff, and what ``actor`` may do on it now."""
     now = now or ctx.clock()
     with reading(ctx) as session:
-        draft = _get_draft(session, draft_id)
+        head = _get_head(session, draft_id)
+        draft = head.draft
         wf = ctx.workflows.of(session, draft)
         _require_reader(wf, actor, draft)
-        case = load_case(session, draft_id)
+        case = load_case(session, draft_id, head=head)
         rev = current_revision(session, draft)
         diff, diff_from = _diff_since_signed(session, actor, draft, rev)
         waiting = draft.status in (DraftStatus.IN_REVIEW, DraftStatus.APPROVED)  # approved but not yet out: why not
