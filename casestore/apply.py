@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
@@ -138,36 +138,37 @@ def apply_events(
 _TASK_KINDS = ("stage_opened", "draft_returned", "stage_escalated")
 
 
-_READ_OWN_TASKS = (
-    update(Notification)
-    .where(Notification.user_id == bindparam("p_user"), Notification.draft_id == bindparam("p_draft"),
-           Notification.kind.in_(_TASK_KINDS), Notification.read_at.is_(None))
-    .values(read_at=bindparam("now")).execution_options(synchronize_session=False)
-)
-_OPEN_STAGE_ROLES = select(StageTask.roles).where(
-    StageTask.draft_id == bindparam("draft_id"), StageTask.revision == bindparam("revision"),
-    StageTask.status == "open")
+# Each unread "stage opened" notice of the draft, its reader's roles, and the roles the draft's open
+# stages need (one uncorrelated subquery, run once): what settling needs in one round trip.
 _WAITING_NOTICES = (
-    select(Notification.id, User.roles).join(User, User.id == Notification.user_id)
+    select(Notification.id, User.roles, select(func.aggregate_strings(StageTask.roles, ",")).where(
+        StageTask.draft_id == bindparam("draft_id"), StageTask.revision == bindparam("revision"),
+        StageTask.status == "open").scalar_subquery())
+    .join(User, User.id == Notification.user_id)
     .where(Notification.draft_id == bindparam("draft_id"), Notification.kind == "stage_opened",
            Notification.read_at.is_(None))
 )
+_SETTLE = (
+    update(Notification)
+    .where(Notification.draft_id == bindparam("p_draft"), Notification.read_at.is_(None),
+           or_(and_(Notification.user_id == bindparam("p_user"), Notification.kind.in_(_TASK_KINDS)),
+               Notification.id.in_(bindparam("done", expanding=True))))
+    .values(read_at=bindparam("now")).execution_options(synchronize_session=False)
+)
+
+
+def _roles(joined: str | None) -> set[str]:
+    return {r for r in (joined or "").split(",") if r}
 
 
 def settle_notifications(session: Session, draft_id: int, *, actor_id: int | None, now: datetime) -> None:
     """Mark read the task notifications of this draft that are handled: the acting person's own
     (they acted on the draft), and everyone's whose roles no open stage of the draft needs any more."""
-    if actor_id is not None:
-        session.execute(_READ_OWN_TASKS, {"p_user": actor_id, "p_draft": draft_id, "now": now})
     draft = session.get(Draft, draft_id)
-    open_roles = {r for roles in session.scalars(
-        _OPEN_STAGE_ROLES, {"draft_id": draft_id, "revision": draft.current_revision})
-        for r in roles.split(",") if r}
-    waiting = session.execute(_WAITING_NOTICES, {"draft_id": draft_id}).all()
-    done = [nid for nid, roles in waiting if not open_roles & {r for r in roles.split(",") if r}]
-    if done:
-        session.execute(update(Notification).where(Notification.id.in_(done)).values(read_at=now)
-                        .execution_options(synchronize_session=False))
+    waiting = session.execute(_WAITING_NOTICES, {"draft_id": draft_id, "revision": draft.current_revision}).all()
+    done = [nid for nid, roles, open_roles in waiting if not _roles(open_roles) & _roles(roles)]
+    if actor_id is not None or done:
+        session.execute(_SETTLE, {"p_draft": draft_id, "p_user": actor_id, "done": done, "now": now})
 
 
 # What the workflow does by itself as a consequence of someone's action: credited to the system,
