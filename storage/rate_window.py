@@ -27,10 +27,14 @@ def count_hit(session: Session, *, bucket: str, key: str, at: datetime, limit: i
 
     Concurrent callers for the same key queue on a lock held to the end of the transaction (the
     database's write lock on SQLite, an advisory lock on PostgreSQL), so the count they read is the
-    one they add to. Hits that left the window are deleted on the way (of every key of ``bucket``),
-    so the table holds at most ``limit`` rows per key that asked within the last window."""
-    dialect_for(session.get_bind()).lock_transaction(session, lock_key(bucket, key))
-    session.execute(delete(RateHit).where(RateHit.bucket == bucket, RateHit.at <= at - window))
+    one they add to. Hits that left the window are deleted on the way (of every key of ``bucket``,
+    except rows another caller is deleting at the same time: never waited for), so the table holds
+    at most ``limit`` rows per key that asked within the last window."""
+    dialect = dialect_for(session.get_bind())
+    dialect.lock_transaction(session, lock_key(bucket, key))
+    expired = select(RateHit.id).where(RateHit.bucket == bucket, RateHit.at <= at - window)
+    session.execute(delete(RateHit).where(RateHit.id.in_(dialect.lock_for_claim(expired).scalar_subquery())),
+                    execution_options={"synchronize_session": False})
     oldest, seen = session.execute(select(func.min(RateHit.at), func.count())
                                    .where(RateHit.bucket == bucket, RateHit.key == key)).one()
     if seen >= limit:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from sanshen.service import check_pass
 from sanshen.web.app import create_app
@@ -17,6 +17,7 @@ from sanshen.web.rate_limit import refusal_message
 from storage import check_timing
 from storage.db import transaction
 from storage.models import RateHit
+from storage.rate_window import count_hit
 from tests.team import open_context
 from tests.test_web_ops import samples
 
@@ -136,3 +137,24 @@ def test_buckets_are_inclusive_upper_bounds_and_cumulate():
 def test_refusal_says_whole_seconds_to_wait_at_least_one():
     assert refusal_message(20, 60.0, 0.2) == "检查过于频繁：每 60 秒最多 20 次，请 1 秒后再试"
     assert refusal_message(20, 60.0, 41.3) == "检查过于频繁：每 60 秒最多 20 次，请 42 秒后再试"
+
+
+@pytest.mark.db
+def test_a_key_never_waits_for_another_keys_expired_hits(team):
+    """Clearing the hits that left the window skips rows another transaction holds (PostgreSQL:
+    two users' checks never queue behind each other; SQLite runs one writer at a time anyway)."""
+    if team.ctx.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    window, at = timedelta(seconds=60), team.clock()
+    with transaction(team.ctx.engine) as s:
+        for key in ("shen1", "jiao1"):
+            assert count_hit(s, bucket="check", key=key, at=at - 2 * window, limit=5, window=window) is None
+    with team.ctx.engine.connect() as holder:  # another transaction holds shen1's expired hit
+        holder.begin()
+        holder.execute(select(RateHit.id).where(RateHit.key == "shen1").with_for_update())
+        with transaction(team.ctx.engine) as s:
+            s.execute(text("SET LOCAL lock_timeout = '5s'"))
+            assert count_hit(s, bucket="check", key="jiao1", at=at, limit=5, window=window) is None
+        holder.rollback()
+    with transaction(team.ctx.engine, readonly=True) as s:
+        assert sorted(s.scalars(select(RateHit.key))) == ["jiao1", "shen1"]  # the held one is left for later
