@@ -221,5 +221,24 @@ def test_a_formulation_without_its_list_mark_is_a_warning(checker):
     assert found(checker, text, Category.FORMULATION) == [("精准扶贫精准脱贫", "精准扶贫、精准脱贫", Severity.WARNING)]
 
 
+@pytest.mark.parametrize(("text", "wrong", "canonical"), [
+    # bench/real_text_heldout7.jsonl held7-097 (a city education bureau's notice, two places)
+    ("为办好人民满意教育,加快建设教育强市作出新的贡献。", "办好人民满意教育", "办好人民满意的教育"),
+    ("坚持以人民为中心发展思想,推动高质量发展。", "以人民为中心发展思想", "以人民为中心的发展思想"),
+])
+def test_a_formulation_without_its_de_is_a_warning(checker, text, wrong, canonical):
+    assert found(checker, text, Category.FORMULATION) == [(wrong, canonical, Severity.WARNING)]
+
+
+def test_a_list_mark_written_as_a_comma_is_still_an_error(checker):
+    # DOMAIN.md: 不忘初心、牢记使命 (顿号, not a comma)
+    assert errors(checker, "不忘初心,牢记使命,为决胜全面小康社会贡献力量。", Category.FORMULATION) == [
+        ("不忘初心,牢记使命", "不忘初心、牢记使命")]
+
+
+def test_a_wrong_character_beside_the_de_is_still_an_error(checker):
+    assert errors(checker, "办好人民满意的教肓。", Category.FORMULATION) == [("办好人民满意的教肓", "办好人民满意的教育")]
+
+
 def test_a_wrong_character_beside_the_list_mark_is_still_an_error(checker):
     assert errors(checker, "坚持精准扶贫、精准拖贫基本方略。", Category.FORMULATION) == [("精准扶贫、精准拖贫", "精准扶贫、精准脱贫")]

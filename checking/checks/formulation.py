@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from checking.checks.formulation_readings import (
     blend_of_terms,
     counted_without_measure_word,
-    list_mark_dropped,
     listed_shorter_phrase,
+    mark_or_particle_dropped,
     may_be_meant,
     ordinary_reading,
     other_modifier,
@@ -45,12 +45,13 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
     window = doc.squeezed.text[hit.start : hit.end]
     key = lex.near_keys[hit.term_index]
     sq = doc.squeezed.text
-    if severity is Severity.ERROR and (may_be_meant(window, key, lex) or other_modifier(sq, hit, key)
+    variant = mark_or_particle_dropped(window, key, hit)
+    if severity is Severity.ERROR and (variant or may_be_meant(window, key, lex) or other_modifier(sq, hit, key)
                                        or counted_without_measure_word(window, key, hit)
-                                       or list_mark_dropped(key, hit)
                                        or listed_shorter_phrase(sq, hit, key, lex)
                                        or blend_of_terms(sq, hit, key, lex)
                                        or reworded_verb(window, key, hit, lex, term.note)):
         severity = Severity.WARNING
-    return finding(doc.text, RULE, Category.FORMULATION, severity, start, end, term.term,
-                   "疑似规范表述写错：应为" + quoted(term.term))
+    message = ("规范表述写作" + quoted(term.term) + "（此处只差顿号或“的”字）" if variant
+               else "疑似规范表述写错：应为" + quoted(term.term))
+    return finding(doc.text, RULE, Category.FORMULATION, severity, start, end, term.term, message)
