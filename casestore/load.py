@@ -81,6 +81,8 @@ class DraftHead:
 def load_head(session: Session, draft_id: int) -> DraftHead | None:
     row = session.execute(_DRAFT_HEAD, {"draft_id": draft_id}).first()
     return DraftHead(*row) if row is not None else None
+
+
 # Columns, not entities, where the rows only become the Case's records: no identity map, no instances.
 _APPROVALS = (
     select(SignOff.stage, SignOff.revision, SignOff.content_hash, SignOff.at, SignOff.voided_at, User.name)
