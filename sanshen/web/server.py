@@ -40,12 +40,22 @@ def serve_in_foreground(app: FastAPI, settings: Settings, *, host: str = "127.0.
     # works and then waits to get it back behind whichever thread holds it (another request):
     # ~20 statements per sign-off, so that wait adds up under load.
     sys.setswitchinterval(settings.switch_interval_ms / 1000)
-    signal.signal(signal.SIGTERM, exit_on_signal)
     server = uvicorn.Server(production_config(app, settings, host=host, port=port))
+    stopped: list[int] = []
+
+    def stop_serving(signum: int, frame: object) -> None:
+        # Only asks uvicorn to stop. uvicorn re-raises the SIGTERM it caught from inside its still
+        # running event loop, where an exception raised by this handler broke the loop's own closing.
+        stopped.append(signum)
+        server.should_exit = True
+
+    signal.signal(signal.SIGTERM, stop_serving)
     try:
         server.run(sockets=sockets)
     except KeyboardInterrupt:  # Ctrl+C re-raised after the graceful shutdown (as uvicorn.run)
         pass
+    if stopped:
+        raise SystemExit(0)
     if not server.started:
         raise SystemExit(STARTUP_FAILURE)
 
