@@ -18,7 +18,8 @@ collected on 2026-11-30 for issue 9 (sources and 30-character windows checked ag
 no checker run on it while collecting) and run once after issue 9's sixth round; judged in bench/typo_heldout6_judged.jsonl.
 bench/real_text_heldout7.jsonl is a seventh held-out set of 121 excerpts, 45,478 characters from 121 pages,
 collected on 2026-11-30 for issue 9 (sources and 30-character windows checked against every other set,
-no checker run on it while collecting); not yet run, to be judged in bench/typo_heldout7_judged.jsonl.)
+no checker run on it while collecting) and run once after it; judged in bench/typo_heldout7_judged.jsonl, its errors
+in bench/heldout7_errors_judged.jsonl.)
 
 bench/real_text_heldout.jsonl holds 105 excerpts of published government text (61,495 characters,
 each with its address), collected for this measurement from documents that are not in

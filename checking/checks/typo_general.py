@@ -159,12 +159,15 @@ def suspects_in_run(run: str, model: TypoModel, scores: RunScores | None = None,
     if cutoff is not None:
         scored = [(s, value) for s, value in scored if value >= cutoff]
     names, logp = model.names, model.words.logp
-    # The phrase shield (lexicon/typo_phrases.py) is read only for a suspect that reaches the model's
-    # cutoff: under it nothing is reported whatever the margin, and most suspects are.
-    return [replace(s, margin=max(margin(run, s.start, s.end, s.word_start + len(s.word), names, logp),
-                                  phrase_margin(run, s.start, s.end, s.word_start, s.word, model.corpus,
-                                                model.function_words) if value >= model.weights.cutoff else 0.0))
-            for s, value in scored]
+
+    def with_margin(s: Suspect, value: float) -> Suspect:
+        # The phrase shield (lexicon/typo_phrases.py) is read only for a suspect that reaches the
+        # model's cutoff: under it nothing is reported whatever the margin, and most suspects are.
+        phrase = (phrase_margin(run, s.start, s.end, s.word_start, s.word, model.corpus, model.function_words)
+                  if value >= model.weights.cutoff else 0.0)
+        return replace(s, margin=max(margin(run, s.start, s.end, s.word_start + len(s.word), names, logp), phrase))
+
+    return [with_margin(s, value) for s, value in scored]
 
 
 def strongest_disjoint(scored: Sequence[tuple[float, Suspect]]) -> list[Suspect]:
