@@ -23,6 +23,7 @@ from casestore.load import current_revision, interpretation_of, load_case, locat
 from casestore.workflows import WorkflowVersions
 from checking.located import Part
 from flows.findings import replace_findings
+from flows.links import extract_links
 from flows.recheck import (
     SOURCES,
     CheckerFactory,
@@ -92,7 +93,7 @@ def _pass_once(engine: Engine, checker: DraftChecker, workflows: WorkflowVersion
             wf, load_case(s, draft_id), revision=revision, lexicon_version=report.lexicon_version,
             findings=len(report.findings), errors=errors, now=now)
         apply_events(s, draft, events, now=now, actor=SYSTEM_USER, workflow=wf)
-        if link_check:
+        if link_check and extract_links(rev.body):  # nothing to probe: no item, no Prefect slot taken for it
             enqueue_links(s, draft_id, revision, now)
         policy = draft.interprets_id
     return f"checked: {len(report.findings)} findings, {errors} errors", policy

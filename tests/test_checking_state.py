@@ -125,12 +125,14 @@ def test_the_cli_runs_the_pass_itself_or_leaves_it_to_the_worker(cli):
     assert sorted(cli.queue("jiao1")) == [(waited["id"], "一校"), (left["id"], "一校")]
 
 
-def test_link_items_are_queued_after_the_pass_only_when_link_checking_is_on(tmp_path, db_url, default_checker, clock):
+def test_link_items_are_queued_after_the_pass_only_when_link_checking_is_on_and_there_is_a_link(
+        tmp_path, db_url, default_checker, clock):
     ctx = AppContext.open(Settings(home=tmp_path / "home", db_url=db_url, link_check=True, sign_requires_hash=False),
                           checker=default_checker, clock=clock)
     try:
         team = Team.gather(ctx)
         view = team.submit(CLEAN_BODY + "详见 https://www.gov.cn/ 。\n")
+        team.submit(CLEAN_BODY + "没有链接的另一篇。\n")  # nothing to probe: no item (and no Prefect slot taken for it)
         assert [i.payload for i in items(team, "links")] == [{"draft_id": view.id, "revision": 1}]
     finally:
         ctx.close()
