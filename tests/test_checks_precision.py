@@ -120,6 +120,10 @@ def test_the_same_terms_damaged_are_still_errors(checker, text, wrong, canonical
     [
         ("完善行政管理和行业管理“两结合”体制。", "两结合", "两个结合"),  # 个 left out after a numeral
         ("牢固树立科学发展、安全发展理念。", "科学发展", "科学发展观"),  # a shorter phrase in a 、 list
+        # sxxingxian.gov.cn (兴县, 2018): a shorter phrase of its own in running text
+        ("也是改进政府工作、促进科学发展的重要渠道。", "科学发展", "科学发展观"),
+        # a county forestry report (2023): the connective 就是 replaced by another word, the phrases intact
+        ("以“林长制”实现“林长治”，让绿水青山变成金山银山。", "绿水青山变成金山银山", "绿水青山就是金山银山"),
         # two formulations blended: opens like 全面建设社会主义现代化国家
         ("在全面建设社会主义现代化强国的进程中。", "全面建设社会主义现代化强国", "全面建成社会主义现代化强国"),
     ],
@@ -134,6 +138,8 @@ def test_short_forms_that_may_be_meant_are_warnings(checker, text, wrong, canoni
         ("坚持科学开展观。", "科学开展观", "科学发展观"),
         ("全面建没社会主义现代化强国。", "全面建没社会主义现代化强国", "全面建成社会主义现代化强国"),
         ("是全人类共同价直。", "全人类共同价直", "全人类共同价值"),  # a character changed, no particle put in
+        ("坚持绿水青山就事金山银山。", "绿水青山就事金山银山", "绿水青山就是金山银山"),  # the connective mistyped
+        ("践行社会主义核心价值关。", "社会主义核心价值关", "社会主义核心价值观"),  # the last character mistyped
     ],
 )
 def test_numbers_and_insertions_do_not_hide_damage(checker, text, wrong, canonical):

@@ -6,13 +6,14 @@ from collections.abc import Sequence
 
 from checking.checks.formulation_readings import (
     blend_of_terms,
+    connective_reworded,
     counted_without_measure_word,
-    listed_shorter_phrase,
     mark_or_particle_dropped,
     may_be_meant,
     ordinary_reading,
     other_modifier,
     reworded_verb,
+    shorter_phrase,
 )
 from checking.checks.spans import finding
 from checking.findings import Category, Finding, Severity, quoted
@@ -48,7 +49,8 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
     variant = mark_or_particle_dropped(window, key, hit)
     if severity is Severity.ERROR and (variant or may_be_meant(window, key, lex) or other_modifier(sq, hit, key)
                                        or counted_without_measure_word(window, key, hit)
-                                       or listed_shorter_phrase(sq, hit, key, lex)
+                                       or shorter_phrase(sq, hit, key, lex)
+                                       or connective_reworded(window, key, hit, lex)
                                        or blend_of_terms(sq, hit, key, lex)
                                        or reworded_verb(window, key, hit, lex, term.note)):
         severity = Severity.WARNING

@@ -234,14 +234,7 @@ def reworded_verb(window: str, key: str, hit: NearHit, lex: CompiledLexicon, gro
             return False
         if not any(old in verbs_used_alike and new in verbs_used_alike for verbs_used_alike in INTERCHANGEABLE_VERBS):
             return False
-    cut = 0  # the new word is a word of the window's own segmentation too
-    for token in lex.words.cut(window):
-        if cut == a:
-            return token == new
-        cut += len(token)
-        if cut > a:
-            return False
-    return False
+    return _is_token_at(window, a, new, lex)  # the new word is a word of the window's own segmentation too
 
 
 def mark_or_particle_dropped(window: str, key: str, hit: NearHit) -> bool:
@@ -282,13 +275,42 @@ def blend_of_terms(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> boo
     return len(head) >= 3 and lex.other_key_starts_with(head, key)
 
 
-def listed_shorter_phrase(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> bool:
-    """The term without its last character, the rest whole words, as an item of a 、 list
-    (科学发展、安全发展理念): a shorter phrase of its own as likely as the term cut short."""
+def shorter_phrase(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> bool:
+    """The term without its last character, the rest whole words, running on into its clause or a
+    、 list (促进科学发展的重要渠道, 科学发展、安全发展理念): a shorter phrase of its own as likely as
+    the term cut short. Before other punctuation or at the end, the term was cut short (推进中国式现代，)."""
     if len(hit.edits) != 1 or hit.edits[0][:2] != ("delete", len(key) - 1):
         return False
-    window = sq[hit.start : hit.end]
-    return sq[hit.end : hit.end + 1] == "、" and _orphans(window, lex) == 0 and len(window) >= 4
+    window, after = sq[hit.start : hit.end], sq[hit.end : hit.end + 1]
+    return (after == "、" or is_han(after)) and _orphans(window, lex) == 0 and len(window) >= 4
+
+
+def connective_reworded(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
+    """The connective word between the term's phrases (就是 in 绿水青山就是金山银山) replaced by
+    another common word of the text's own segmentation, the phrases either side intact (让绿水青山
+    变成金山银山): the same phrases in another sentence, which the writer may well have meant."""
+    if len(window) != len(key) or not hit.edits or any(op != "replace" for op, _, _ in hit.edits):
+        return False
+    pos = 0
+    for token in lex.words.cut(key):
+        start, pos = pos, pos + len(token)
+        if all(start <= src < pos for _, src, _ in hit.edits):
+            new = window[start:pos]
+            return (len(token) >= 2 and all(c in FUNCTION_CHARS for c in token)
+                    and lex.words.freq(new) >= WORD_FREQ and _is_token_at(window, start, new, lex))
+    return False
+
+
+def _is_token_at(text: str, at: int, word: str, lex: CompiledLexicon) -> bool:
+    """Whether ``word`` is a word of ``text``'s segmentation, starting at ``at``."""
+    pos = 0
+    for token in lex.words.cut(text):
+        if pos == at:
+            return token == word
+        pos += len(token)
+        if pos > at:
+            return False
+    return False
 
 
 def _sibling_name(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
