@@ -24,6 +24,11 @@ and a replacement they cover must then beat the detector's cutoff by a margin
   written. Four-character words are left alone: idioms and compounds the corpus's segmenter split
   (油腔滑调, 广西壮族, 广大干群) are right corrections of real typos; shorter ones are left to the
   corpus features;
+* an unseen word over seen words: a new word of four or more characters occurs nowhere in the
+  corpus, and what is written in its place reads as corpus words of two or more characters
+  (欢度佳节 → 欢渡佳节: 欢度 and 佳节): the writer's words are the phrase, the dictionary's word
+  a variant or a slip of the dictionary itself (a typo leaves a character that is no word:
+  广大千群 does not read as such words);
 * before a natural feature: 水库, 河, 溪, 湖 … follow the changed characters and the new word
   directly (九井水库): the name of a reservoir, a river or a hill (one character further on, as in
   有限公司东湖, it is often another name).
@@ -70,6 +75,15 @@ def attested_phrase(run: str, start: int, end: int, corpus: Mapping[str, float])
             if corpus.get(run[first:last], 0.0) >= MIN_ATTESTED:
                 return run[first:last]
     return None
+
+
+def reads_as_seen_words(text: str, corpus: Mapping[str, float]) -> bool:
+    """Whether ``text`` splits into words of two or more characters that the corpus has."""
+    ends = {0}
+    for end in range(2, len(text) + 1):
+        if any(end - start >= 2 and corpus.get(text[start:end], 0.0) > 0.0 for start in ends):
+            ends.add(end)
+    return len(text) in ends
 
 
 def in_numbered_frame(run: str, start: int, end: int) -> bool:
@@ -127,7 +141,8 @@ def phrase_margin(run: str, start: int, end: int, word_start: int, word: str,
         return REPEAT_MARGIN
     if attested_phrase(run, start, end, corpus) is not None:
         return ATTESTED
-    if len(word) == UNSEEN_LENGTH and corpus.get(word, 0.0) == 0.0:
+    if corpus.get(word, 0.0) == 0.0 and (len(word) == UNSEEN_LENGTH or (
+            len(word) > UNSEEN_LENGTH and reads_as_seen_words(run[word_start : word_start + len(word)], corpus))):
         return UNSEEN
     word_end = word_start + len(word)
     if function_swap(start, end, word, functions):

@@ -25,6 +25,7 @@ from lexicon.typo_phrases import (
     in_numbered_frame,
     in_repeated_frame,
     phrase_margin,
+    reads_as_seen_words,
     replaces_place_end,
 )
 
@@ -96,6 +97,13 @@ def test_before_a_natural_feature():
     assert not before_feature("有限公司东湖绿道", 4)  # another name, not this one's suffix
 
 
+def test_seen_words_of_two_or_more_characters():
+    corpus = {"欢度": 7.8, "佳节": 8.7, "广大": 9.0}
+    assert reads_as_seen_words("欢度佳节", corpus)
+    assert not reads_as_seen_words("广大千群", corpus)  # 千群 is no word: the typo of 广大干群
+    assert not reads_as_seen_words("欢度佳", corpus)  # a character left over
+
+
 def test_the_margin_is_that_of_the_rule_met(model):
     corpus, functions = model.corpus, model.function_words
     assert phrase_margin("三共四同", 1, 3, 1, "公司", corpus, functions) == FRAME
@@ -105,6 +113,8 @@ def test_the_margin_is_that_of_the_rule_met(model):
     assert phrase_margin("西滩砂井子甜水", 2, 3, 2, "沙井子", corpus, functions) == UNSEEN
     # a four-character word the corpus split is no evidence: 油腔滑调 is a right correction
     assert phrase_margin("别被油腔家调", 4, 5, 2, "油腔滑调", corpus, functions) == 0.0
+    # … unless what is written reads as seen words itself: 欢度 and 佳节 (held8-022)
+    assert phrase_margin("护航群众欢度佳节", 5, 6, 4, "欢渡佳节", corpus, functions) == UNSEEN
     assert phrase_margin("采取打孔注药", 4, 6, 4, "主要", corpus, functions) == SWAP_MARGIN
     assert phrase_margin("为官坊乡河滩", 2, 4, 2, "方向", corpus, functions) == PLACE_END_MARGIN
     assert phrase_margin("推动经济发暂", 5, 6, 4, "发展", corpus, functions) == 0.0
@@ -129,6 +139,8 @@ def test_the_margin_is_that_of_the_rule_met(model):
         "委章烈等参加视察或座谈会。\n当天,在丰市六届人大代表先后前往镇江工业",  # held4-098
         "一)型)、马南园村幸福塘水库、曹墩村九井水库、张老园村牌坊水库,张老",  # held3-001
         "三流乡位于城东湖西岸、紧邻汲河,全乡总面积110平方公里,",  # held3-000
+        # https://yinghuadm8.com/content/2026/1037150.html (held8-022): 欢度 and 佳节, not 欢渡佳节
+        "度打击非法寄递行为,筑牢寄递渠道安全防线,护航群众欢度佳节。",
         # http://www.liucheng.gov.cn/bmxzjy/wjlxxgk/202512/t20251208_3699695.shtml (held4-044)
         "市人民政府关于划定秸秆禁烧区的通告(柳政规〔20257号)》,我镇农",
     ],
