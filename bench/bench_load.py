@@ -203,28 +203,30 @@ def run_locust(server: Server, home: Path, accounts_file: Path, *, mode: str, se
 
 
 WEB_PROCESS = "sanshen.web.worker_process"  # serve --web-workers N (N > 1): the web processes are children
+# serve's other children by what their command line holds (anything else: the automated pass's process pool)
+CHILD_KINDS = {"prefect_api": ("prefect.server.api",), "dispatcher": ("sanshen.cli worker",), "pool": ()}
 
 
 def cpu_seconds(pid: int) -> dict[str, float]:
     """CPU seconds (user + system) used so far by the web: the serve process (all its threads) and,
-    with --web-workers N > 1, its web processes; and by its other children (the dispatcher, the
-    automated pass's process pool, Prefect's embedded API), each apart."""
+    with --web-workers N > 1, its web processes; and by its other children, each kind apart: the
+    dispatcher (``worker``), the automated pass's process pool and Prefect's embedded API."""
+    totals = {"serve": 0.0, **{kind: 0.0 for kind in CHILD_KINDS}}
     try:
         proc = psutil.Process(pid)
         own = proc.cpu_times()
-        web, children = own.user + own.system, 0.0
+        totals["serve"] = own.user + own.system
         for child in proc.children(recursive=True):
             try:
-                t = child.cpu_times()
-                if any(WEB_PROCESS in part for part in child.cmdline()):
-                    web += t.user + t.system
-                else:
-                    children += t.user + t.system
+                t, cmdline = child.cpu_times(), " ".join(child.cmdline())
             except psutil.NoSuchProcess:
-                pass
-        return {"serve": web, "children": children}
+                continue
+            kind = "serve" if WEB_PROCESS in cmdline else next(
+                (kind for kind, marks in CHILD_KINDS.items() if any(mark in cmdline for mark in marks)), "pool")
+            totals[kind] += t.user + t.system
+        return totals
     except psutil.NoSuchProcess:
-        return {"serve": float("nan"), "children": float("nan")}
+        return {kind: float("nan") for kind in totals}
 
 
 def web_rss_mb(pid: int) -> float:
@@ -312,7 +314,8 @@ def summarize(label: str, baseline: list[dict], mix: list[dict], seconds: int, l
     if cpu:
         n = max(len(mix), 1)
         print(f"CPU during the mix: web (serve + web processes) {cpu['serve']:.1f} s ({1000 * cpu['serve'] / n:.1f} ms per request, "
-              f"{cpu['serve'] / max(span, 1):.2f} cores), its children (check pool, Prefect API) {cpu['children']:.1f} s, "
+              f"{cpu['serve'] / max(span, 1):.2f} cores); its children: dispatcher {cpu['dispatcher']:.1f} s, "
+              f"Prefect API {cpu['prefect_api']:.1f} s, check pool {cpu['pool']:.1f} s; "
               f"locust {cpu['locust']:.1f} s ({cpu['locust'] / max(span, 1):.2f} cores)")
     print(f"{'action':8} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95/columns':>12}")
     for action in ACTIONS:
