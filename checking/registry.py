@@ -8,6 +8,7 @@ from checking.categories import CATEGORIES
 from checking.checks import (
     banned,
     disclosure,
+    doubled,
     formulation,
     invisible,
     link,
@@ -89,6 +90,7 @@ def check_typo(ctx: CheckContext) -> list[Finding]:
     visible = ctx.doc.visible
     text = visible.keep(ctx.doc.text)
     runs = scored_runs(text, model)
+    known += on_text(ctx.doc, doubled.check(text, runs, model.reduplicating))
     # only suspects that reach the cutoff can be reported: when there are none, the shields (names,
     # titles, document numbers …) have nothing to protect and are not read
     found = suspects_by_run(text, (), model, runs, cutoff=model.weights.cutoff)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import lexicon.doubling as doubling
 import lexicon.typo_cache as cache
 import lexicon.typo_candidates as typo_candidates
 import lexicon.typo_corpus as typo_corpus
@@ -45,6 +46,7 @@ BUILD_INPUTS = (
     Path(typo_corpus.__file__),
     Path(typo_names.__file__),
     Path(typo_phrases.__file__),
+    Path(doubling.__file__),
     *typo_candidates.PYPINYIN_DATA,
     Path(__file__),
     Path(typo_words.__file__),
@@ -72,6 +74,8 @@ class TypoModel:
     corpus: dict[str, float] = field(repr=False)
     # words an input method offers first: conjunctions, adverbs, pronouns … (lexicon/typo_phrases.py)
     function_words: frozenset[str] = field(default=frozenset(), repr=False)
+    # words said twice on purpose: verbs, adjectives, numerals … (lexicon/doubling.py)
+    reduplicating: frozenset[str] = field(default=frozenset(), repr=False)
 
     @classmethod
     def load(cls, weights: Weights | None = None, *, cache_dir: Path | None = None) -> "TypoModel":
@@ -112,6 +116,7 @@ class TypoModel:
             "places": cache.pack_strs(self.names.places),
             "corpus": cache.pack_floats(self.corpus),
             "function_words": cache.pack_strs(self.function_words),
+            "reduplicating": cache.pack_strs(self.reduplicating),
         }
 
     @classmethod
@@ -138,6 +143,7 @@ class TypoModel:
             ),
             corpus=cache.unpack_floats(tables["corpus"]),
             function_words=frozenset(cache.unpack_strs(tables["function_words"])),
+            reduplicating=frozenset(cache.unpack_strs(tables["reduplicating"])),
         )
 
     @classmethod
@@ -170,6 +176,7 @@ class TypoModel:
         common_floor = math.log(COMMON_CHAR_FREQ) + words.unknown_logp
         homophone_floor = math.log(HOMOPHONE_MIN_FREQ) + words.unknown_logp
         common = frozenset(w for w, lp in words.logp.items() if len(w) == 1 and is_han(w) and lp >= common_floor)
+        entries = typo_names.read_entries(typo_words.JIEBA_DICT)
         return cls(
             words=words,
             candidates=CandidateMap.build(readings, common),
@@ -179,10 +186,11 @@ class TypoModel:
             rare_word_logp=math.log(RARE_WORD_FREQ) + words.unknown_logp,
             frequent_char_logp=math.log(FREQUENT_CHAR_FREQ) + words.unknown_logp,
             word_cap=word_cap,
-            names=NameModel.build(typo_names.read_entries(typo_words.JIEBA_DICT), typo_names.read_surnames(),
+            names=NameModel.build(entries, typo_names.read_surnames(),
                                   typo_names.read_places(), typo_names.read_common_surnames()),
             corpus=typo_corpus.read_log_counts(),
-            function_words=typo_phrases.function_words(typo_names.read_entries(typo_words.JIEBA_DICT)),
+            function_words=typo_phrases.function_words(entries),
+            reduplicating=doubling.reduplicating_words(entries),
         )
 
     def with_weights(self, weights: Weights) -> "TypoModel":
