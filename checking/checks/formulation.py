@@ -14,6 +14,7 @@ from checking.checks.formulation_readings import (
     other_modifier,
     reworded_verb,
     shorter_phrase,
+    too_short_to_tell,
 )
 from checking.checks.spans import finding
 from checking.findings import Category, Finding, Severity, quoted
@@ -49,7 +50,7 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
     variant = mark_or_particle_dropped(window, key, hit)
     if severity is Severity.ERROR and (variant or may_be_meant(window, key, lex) or other_modifier(sq, hit, key)
                                        or counted_without_measure_word(window, key, hit)
-                                       or shorter_phrase(sq, hit, key, lex)
+                                       or too_short_to_tell(window) or shorter_phrase(sq, hit, key, lex)
                                        or connective_reworded(window, key, hit, lex)
                                        or blend_of_terms(sq, hit, key, lex)
                                        or reworded_verb(window, key, hit, lex, term.note)):

@@ -39,6 +39,9 @@ INTERCHANGEABLE_VERBS = (frozenset({"推进", "推动", "促进"}), frozenset({"
                          frozenset({"加强", "强化"}), frozenset({"实施", "实行"}),
                          frozenset({"完善", "健全"}), frozenset({"提高", "提升"}))
 LIST_MARKS = frozenset("、，,；;")
+# What stands for 国 when a national strategy is taken up locally (人才强县战略, 科教兴市, 质量强省).
+LOCAL_LEVELS = frozenset("省市县区州盟旗镇乡村")
+SHORTEST_ERROR = 4  # a window of fewer characters (a four-character term cut short) is too little to tell
 COUNTED = re.compile("[一二两三四五六七八九十]+个|第[一二三四五六七八九十]")  # 两个确立, 第二个百年奋斗目标
 
 
@@ -63,7 +66,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
     a shorter phrase (生态环境保护 is not 生态环境部 damaged), another name (教育法,
     中华人民共和国海岛保护法), a common word made by the edit (四个意见, 科学技术进步, 深化营商环境),
     another connective (绿水青山向金山银山) or particle (全国统一的市场), or a window starting or
-    ending inside a word, or whose changed edge belongs to the text outside (应急管理|新形势)."""
+    ending inside a word, or whose changed edge belongs to the text outside (应急管理|新形势), or a
+    national term taken up locally (人才强县战略 for 人才强国战略)."""
     window = sq[hit.start : hit.end]
     n = len(key)
     sources = [src for _, src, _ in hit.edits]
@@ -73,6 +77,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         return True
     if _split_by_separators(window, key, hit, lex) or _numeral_changed(window, key, hit):
         return True
+    if all(op == "replace" and key[src] == "国" and window[dst] in LOCAL_LEVELS for op, src, dst in hit.edits):
+        return True  # the national strategy taken up by a province, city or county (人才强县战略)
     if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit):
         return True
     if any(op == "replace" and window[dst] in PARTICLES and key[src] in _lone_words(key, lex)
@@ -248,6 +254,12 @@ def mark_or_particle_dropped(window: str, key: str, hit: NearHit) -> bool:
         return op == "insert" and window[dst] == "的"
 
     return bool(hit.edits) and all(loose(*edit) for edit in hit.edits)
+
+
+def too_short_to_tell(window: str) -> bool:
+    """A window of fewer than SHORTEST_ERROR characters (人才强 for 人才强国, in 人才兴则临朐兴，人才强则
+    临朐强): so short a string occurs in running text too often to block on; worth a warning."""
+    return len(window) < SHORTEST_ERROR
 
 
 def counted_without_measure_word(window: str, key: str, hit: NearHit) -> bool:
