@@ -79,8 +79,8 @@ def check_invisible(ctx: CheckContext) -> list[Finding]:
 
 
 def check_typo(ctx: CheckContext) -> list[Finding]:
-    """Known pairs, then (with a typo model) likely typos that no other typo, formulation or
-    banned-term finding covers; canonical forms, identifiers, numbers and links are protected."""
+    """Known pairs, then (with a typo model) doubled words and likely typos that no other typo,
+    formulation or banned-term finding covers; canonical forms, identifiers, numbers and links are protected."""
     numbers = [m.span() for m in NUMBER.finditer(ctx.doc.folded)]
     protected = SpanSet([*ctx.canonical, *ctx.pii_scan.identifiers, *numbers, *ctx.links])
     known = typo.check(ctx.doc, ctx.lexicon, protected)

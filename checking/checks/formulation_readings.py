@@ -294,7 +294,7 @@ def shorter_phrase(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> boo
     if len(hit.edits) != 1 or hit.edits[0][:2] != ("delete", len(key) - 1):
         return False
     window, after = sq[hit.start : hit.end], sq[hit.end : hit.end + 1]
-    return (after == "、" or is_han(after)) and _orphans(window, lex) == 0 and len(window) >= 4
+    return (after == "、" or is_han(after)) and _orphans(window, lex) == 0 and not too_short_to_tell(window)
 
 
 def connective_reworded(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
