@@ -132,6 +132,8 @@ def test_the_same_terms_damaged_are_still_errors(checker, text, wrong, canonical
         ("以“林长制”实现“林长治”，让绿水青山变成金山银山。", "绿水青山变成金山银山", "绿水青山就是金山银山"),
         # two formulations blended: opens like 全面建设社会主义现代化国家
         ("在全面建设社会主义现代化强国的进程中。", "全面建设社会主义现代化强国", "全面建成社会主义现代化强国"),
+        # a county safety notice (2023): 与 for the phrase's 和, a conjunction used for it in much published text
+        ("统筹发展与安全，切实落实安全生产责任。", "统筹发展与安全", "统筹发展和安全"),
     ],
 )
 def test_short_forms_that_may_be_meant_are_warnings(checker, text, wrong, canonical):

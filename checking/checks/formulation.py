@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from checking.checks.formulation_readings import (
     blend_of_terms,
+    conjunction_swapped,
     connective_reworded,
     counted_without_measure_word,
     mark_or_particle_dropped,
@@ -52,6 +53,7 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
                                        or counted_without_measure_word(window, key, hit)
                                        or too_short_to_tell(window) or shorter_phrase(sq, hit, key, lex)
                                        or connective_reworded(window, key, hit, lex)
+                                       or conjunction_swapped(window, key, hit, lex, term.note)
                                        or blend_of_terms(sq, hit, key, lex)
                                        or reworded_verb(window, key, hit, lex, term.note)):
         severity = Severity.WARNING

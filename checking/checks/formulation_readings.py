@@ -39,6 +39,7 @@ INTERCHANGEABLE_VERBS = (frozenset({"推进", "推动", "促进"}), frozenset({"
                          frozenset({"加强", "强化"}), frozenset({"实施", "实行"}),
                          frozenset({"完善", "健全"}), frozenset({"提高", "提升"}))
 LIST_MARKS = frozenset("、，,；;")
+CONJUNCTIONS = frozenset("和与及同")  # joining two objects, one stands for another in published text
 # What stands for 国 when a national strategy is taken up locally (人才强县战略, 科教兴市, 质量强省).
 LOCAL_LEVELS = frozenset("省市县区州盟旗镇乡村")
 SHORTEST_ERROR = 4  # a window of fewer characters (a four-character term cut short) is too little to tell
@@ -311,6 +312,17 @@ def connective_reworded(window: str, key: str, hit: NearHit, lex: CompiledLexico
             return (len(token) >= 2 and all(c in FUNCTION_CHARS for c in token)
                     and lex.words.freq(new) >= WORD_FREQ and _is_token_at(window, start, new, lex))
     return False
+
+
+def conjunction_swapped(window: str, key: str, hit: NearHit, lex: CompiledLexicon, group: str) -> bool:
+    """A conjunction of one character, a word of its own in the phrase, replaced by another
+    (统筹发展与安全 for 统筹发展和安全): the wording used for it in much published text, worth a
+    warning. Only in a phrase (group 表述); in a name the conjunction is part of it
+    (国家发展和改革委员会)."""
+    if group not in REWORDED_GROUPS or not hit.edits:
+        return False
+    return all(op == "replace" and key[src] in CONJUNCTIONS and window[dst] in CONJUNCTIONS
+               and _lone_words(key, lex, src) for op, src, dst in hit.edits)
 
 
 def _is_token_at(text: str, at: int, word: str, lex: CompiledLexicon) -> bool:
