@@ -101,6 +101,31 @@ def test_malformed_dates(checker, text, span, suggestion):
 
 
 @pytest.mark.parametrize(
+    ("text", "span", "suggestion"),
+    [
+        ("共计5千余人参加", "5千", "5000"),
+        ("1百多名群众到场", "1百", "100"),
+        ("投资约2.5千元", "2.5千", "2500"),
+        ("资金12百万元", "12百", "1200"),
+        ("增长了3十倍", "3十", "30"),
+        ("惠及群众50千余人", "50千", "50000"),
+        ("发放普法资料500百余份", "500百", None),  # a place written twice over: nothing to suggest
+    ],
+)
+def test_arabic_digits_before_a_chinese_place(checker, text, span, suggestion):
+    assert found(checker, text, Category.NUMBER, "number.mixed-numerals") == [(span, suggestion)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["全长3千米", "体重50千克", "播种面积782.7千公顷", "气压1013百帕", "提高3百分点", "2019十大新闻评选",
+     "2024百日攻坚行动", "用电1千瓦时", "型号A3百", "5000万元", "3亿元"],
+)
+def test_units_labels_and_wan_yi_are_not_mixed_numerals(checker, text):
+    assert found(checker, text, Category.NUMBER, "number.mixed-numerals") == []
+
+
+@pytest.mark.parametrize(
     "text", ["2018年7月24日", "价值12345日元", "共计20189999日", "编号123456月", "2018年7月24日前", "于18724日"]
 )
 def test_malformed_date_look_alikes(checker, text):

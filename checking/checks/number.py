@@ -26,6 +26,10 @@ DAY_ARABIC = re.compile(r"月[0-9]{1,2}日")
 # Dates that lost a 年 or 月 (20105月, 2018724日, 2018年724日).
 NO_MARKS = re.compile(r"[12][0-9]{4,7}[月日](?!元)")  # 20105月 lost its 年; 2018724日 its 年 and 月
 NO_MONTH_MARK = re.compile(r"年[0-9]{3,4}日(?!元)")
+# 十, 百 or 千 written after Arabic digits as a place of the same number (5千余人, 1百多名); not a unit
+# (千米, 千克, 千公顷, 百帕), a percentage (百分点) or a label after a year (2019十大新闻, 2024百日行动).
+PLACE = re.compile(r"[十百千](?![米克瓦伏帕焦卡兆赫公分大佳强优日])")
+PLACE_VALUE = {"十": 10, "百": 100, "千": 1000}
 SPACES = " \t\u3000\u00a0"
 SPACED_DIGIT = re.compile(f"[0-9][{SPACES}]+[0-9]")  # found fast, then widened to the whole number
 DIGIT_GROUPS = re.compile(f"[0-9]+(?:[{SPACES}]+[0-9]+)*")
@@ -34,6 +38,7 @@ LABELS = ("表", "图", "第", "附件", "附表", "序号")  # 表1 2024年…:
 
 RULE_YEAR = "number.abbreviated-year"
 RULE_MIXED = "number.mixed-units"
+RULE_PLACE = "number.mixed-numerals"
 RULE_DATE = "number.mixed-date"
 RULE_BAD_DATE = "number.malformed-date"
 RULE_SPACE = "number.space-inside"
@@ -67,6 +72,8 @@ def check(text: str, protected: SpanSet) -> list[Finding]:
         if start >= 0:
             add(RULE_MIXED, start, m.end(), _qian_suggestion(int(text[start : m.start()]), m),
                 "阿拉伯数字与汉字数字或多个数量单位不应混用")
+    for m in PLACE.finditer(text) if any(c in text for c in PLACE_VALUE) else ():
+        _digits_before_place(text, m, add)
     for pattern, before, size in ((MONTH_CN, DIGITS, 4), (MONTH_ARABIC, CN, 4), (DAY_CN, DIGITS, 0), (DAY_ARABIC, CN_DAY, 0)):
         for m in pattern.finditer(text):
             low, high = (size, size) if size else (1, 3)
@@ -93,6 +100,29 @@ def check(text: str, protected: SpanSet) -> list[Finding]:
         if not _after_latin(text, start):
             add(RULE_SPACE, start, end, "".join(groups), "数字中间不应有空格")
     return out
+
+
+def _digits_before_place(text: str, m: re.Match, add) -> None:
+    """5千余人 for 5000余人, 12百万 for 1200万: Arabic and Chinese numerals mixed in one number,
+    where only 万 and 亿 may follow Arabic digits. Digits that end in as many zeros as the place has
+    (500百余份, 1000千) wrote the place twice over: no suggestion."""
+    start = _run_before(text, m.start(), DIGITS + ".", 1, 12)
+    digits = text[start : m.start()] if start >= 0 else ""
+    if not digits or not digits[0].isdigit() or digits.endswith(".") or digits.count(".") > 1:
+        return
+    if (len(digits) == 4 and digits[:2] in ("19", "20")) or _after_latin(text, start) or (start and text[start - 1] in "万亿"):
+        return  # a year before a label, a model number, or 万5千 (the mixed units above)
+    place = PLACE_VALUE[m.group()]
+    if "." not in digits and int(digits) % place == 0:
+        add(RULE_PLACE, start, m.end(), None, f"“{digits}”后又写“{m.group()}”，疑为数位重复，请核对数值")
+        return
+    whole, _, fraction = digits.partition(".")
+    value = int(whole + fraction) * place
+    places = len(fraction)
+    if value % 10**places:
+        return  # 1.25十: no whole number to suggest, and no one writes it
+    add(RULE_PLACE, start, m.end(), str(value // 10**places),
+        "同一数值中阿拉伯数字与汉字数字不应混用（只有“万”“亿”可与阿拉伯数字连用）")
 
 
 def _malformed_dates(text: str, add) -> None:
