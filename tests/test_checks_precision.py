@@ -134,6 +134,10 @@ def test_the_same_terms_damaged_are_still_errors(checker, text, wrong, canonical
         ("在全面建设社会主义现代化强国的进程中。", "全面建设社会主义现代化强国", "全面建成社会主义现代化强国"),
         # a county safety notice (2023): 与 for the phrase's 和, a conjunction used for it in much published text
         ("统筹发展与安全，切实落实安全生产责任。", "统筹发展与安全", "统筹发展和安全"),
+        # real published variants collected for the rule (bench/real_text_tune4.jsonl)
+        ("切实扛实压实全面从严管党治党的责任。", "全面从严管党", "全面从严治党"),  # the term resumes after 管党
+        ("是在“两个百年”交汇的历史关口。", "两个百年", "两个一百年"),  # 一 left out before 百
+        ("推动建设体育强市，办好人民满意的体育事业。", "办好人民满意的体育", "办好人民满意的教育"),  # another object
     ],
 )
 def test_short_forms_that_may_be_meant_are_warnings(checker, text, wrong, canonical):
@@ -148,6 +152,9 @@ def test_short_forms_that_may_be_meant_are_warnings(checker, text, wrong, canoni
         ("是全人类共同价直。", "全人类共同价直", "全人类共同价值"),  # a character changed, no particle put in
         ("坚持绿水青山就事金山银山。", "绿水青山就事金山银山", "绿水青山就是金山银山"),  # the connective mistyped
         ("践行社会主义核心价值关。", "社会主义核心价值关", "社会主义核心价值观"),  # the last character mistyped
+        ("办好人民满意的教肓。", "办好人民满意的教肓", "办好人民满意的教育"),  # the last word mistyped: no word
+        ("要牢记初心、不忘初心、牢记从命。", "不忘初心、牢记从命", "不忘初心、牢记使命"),  # a rare word made: a slip
+        ("坚持全面从严管党。", "全面从严管党", "全面从严治党"),  # the term does not resume after the change
     ],
 )
 def test_numbers_and_insertions_do_not_hide_damage(checker, text, wrong, canonical):

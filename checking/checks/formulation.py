@@ -9,10 +9,13 @@ from checking.checks.formulation_readings import (
     conjunction_swapped,
     connective_reworded,
     counted_without_measure_word,
+    last_word_swapped,
     mark_or_particle_dropped,
     may_be_meant,
+    one_before_hundred_dropped,
     ordinary_reading,
     other_modifier,
+    resumes_after_insertion,
     reworded_verb,
     shorter_phrase,
     too_short_to_tell,
@@ -54,6 +57,9 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
                                        or too_short_to_tell(window) or shorter_phrase(sq, hit, key, lex)
                                        or connective_reworded(window, key, hit, lex)
                                        or conjunction_swapped(window, key, hit, lex, term.note)
+                                       or resumes_after_insertion(sq, hit, key)
+                                       or one_before_hundred_dropped(key, hit)
+                                       or last_word_swapped(window, key, hit, lex, term.note)
                                        or blend_of_terms(sq, hit, key, lex)
                                        or reworded_verb(window, key, hit, lex, term.note)):
         severity = Severity.WARNING

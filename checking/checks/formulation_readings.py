@@ -21,6 +21,7 @@ SEPARATORS = set("、，,；;：:")  # put between the words of a term, they par
 NUMERALS = set("一二三四五六七八九十百千万两零〇")  # another number in a term names another thing (第一个, 十七届)
 LONG = 8  # a term this long with one inner character changed is no other phrase
 WORD_FREQ = 30  # a dictionary word at least this frequent made by an edit is an ordinary word
+EVERYDAY_FREQ = 500  # a word this frequent is in everyday use (体育 6,976, 养老 651; 从命 72 is not)
 MARGIN = 6  # characters of context segmented on each side of a window
 # A list marker opening a clause: 一是, 二要, 三则, 四来, 五方面, 第一, 其二 (一要……四要全面开展).
 ENUMERATION_MARKER = re.compile(r"(?:第|其)[一二三四五六七八九十]{1,3}|[一二三四五六七八九十]{1,3}(?:是|要|则|来|方面|者|抓|看|靠)")
@@ -271,6 +272,31 @@ def counted_without_measure_word(window: str, key: str, hit: NearHit) -> bool:
         and hit.edits[0][1] > 0 and key[hit.edits[0][1] - 1] in NUMERALS
 
 
+def one_before_hundred_dropped(key: str, hit: NearHit) -> bool:
+    """一 left out before 百, 千 or 万 (两个百年 for 两个一百年): the same number in a usual short
+    form, which the writer may well have meant."""
+    return len(hit.edits) == 1 and hit.edits[0][0] == "delete" and key[hit.edits[0][1]] == "一" \
+        and key[hit.edits[0][1] + 1 : hit.edits[0][1] + 2] in ("百", "千", "万")
+
+
+def last_word_swapped(window: str, key: str, hit: NearHit, lex: CompiledLexicon, group: str) -> bool:
+    """The phrase's last word replaced by another common word that sounds unlike it, read as a word
+    of the window's own segmentation (办好人民满意的体育事业 beside 办好人民满意的教育): the same
+    pattern said of another thing, which the writer may well have meant. Only in a phrase (group
+    表述), and only a word in everyday use: a mistyped last word makes none (核心价值关) or a rare
+    one (牢记从命)."""
+    if group not in REWORDED_GROUPS or len(window) != len(key) or not hit.edits \
+            or any(op != "replace" for op, _, _ in hit.edits):
+        return False
+    last = list(lex.words.cut(key))[-1]
+    at = len(key) - len(last)
+    if len(last) < 2 or any(src < at for _, src, _ in hit.edits):
+        return False
+    new = window[at:]
+    return lex.words.freq(new) >= EVERYDAY_FREQ and _is_token_at(window, at, new, lex) \
+        and not any(_sounds_alike(window[dst], key[src]) for _, src, dst in hit.edits)
+
+
 def blend_of_terms(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> bool:
     """The changed words come whole from another canonical form that starts the same way:
     全面建设社会主义现代化强国 opens like 全面建设社会主义现代化国家 and ends like 全面建成社会主义
@@ -323,6 +349,19 @@ def conjunction_swapped(window: str, key: str, hit: NearHit, lex: CompiledLexico
         return False
     return all(op == "replace" and key[src] in CONJUNCTIONS and window[dst] in CONJUNCTIONS
                and _lone_words(key, lex, src) for op, src, dst in hit.edits)
+
+
+def resumes_after_insertion(sq: str, hit: NearHit, key: str) -> bool:
+    """Read on past the window, the whole term stands in the text with two to four characters put
+    between two of its own (全面从严管党治党 is 全面从严治党 with 管党 put in, not 治 changed to 管):
+    a longer phrase built on the term, which the writer may well have meant; slips put in one."""
+    start = hit.start
+    for size in (2, 3, 4):
+        for b in range(1, len(key)):
+            if sq[start : start + b] == key[:b] and sq[start + b + size : start + len(key) + size] == key[b:] \
+                    and all(is_han(c) for c in sq[start + b : start + b + size]):
+                return True
+    return False
 
 
 def _is_token_at(text: str, at: int, word: str, lex: CompiledLexicon) -> bool:
