@@ -138,6 +138,15 @@ def test_the_same_terms_damaged_are_still_errors(checker, text, wrong, canonical
         ("切实扛实压实全面从严管党治党的责任。", "全面从严管党", "全面从严治党"),  # the term resumes after 管党
         ("是在“两个百年”交汇的历史关口。", "两个百年", "两个一百年"),  # 一 left out before 百
         ("推动建设体育强市，办好人民满意的体育事业。", "办好人民满意的体育", "办好人民满意的教育"),  # another object
+        # held-out real variants, run once (bench/real_text_heldvar1.jsonl): a conjunction before the last part,
+        # the particle replaced by a verb, whole inner words left out, one mark for another in a long list
+        ("主要包括对道路自信、理论自信、制度自信和文化自信的坚定信念。", "道路自信、理论自信、制度自信和文化自信",
+         "道路自信、理论自信、制度自信、文化自信"),
+        ("“两个确立”是新时代十年实现伟大变革的决定性因素。", "新时代十年实现伟大变革", "新时代十年的伟大变革"),
+        ("党的建设伟大工程，是指通过加强党的思想建设。", "党的建设伟大工程", "党的建设新的伟大工程"),
+        ("立足新发展阶段、贯彻新发展理念、构建新发展格局，推动高质量发展，是当前的工作。",
+         "立足新发展阶段、贯彻新发展理念、构建新发展格局，推动高质量发展",
+         "立足新发展阶段、贯彻新发展理念、构建新发展格局、推动高质量发展"),
     ],
 )
 def test_short_forms_that_may_be_meant_are_warnings(checker, text, wrong, canonical):
@@ -155,6 +164,7 @@ def test_short_forms_that_may_be_meant_are_warnings(checker, text, wrong, canoni
         ("办好人民满意的教肓。", "办好人民满意的教肓", "办好人民满意的教育"),  # the last word mistyped: no word
         ("要牢记初心、不忘初心、牢记从命。", "不忘初心、牢记从命", "不忘初心、牢记使命"),  # a rare word made: a slip
         ("坚持全面从严管党。", "全面从严管党", "全面从严治党"),  # the term does not resume after the change
+        ("中国中央对外联络部于11月30日发布。", "中国中央对外联络部", "中共中央对外联络部"),  # a name mistyped
     ],
 )
 def test_numbers_and_insertions_do_not_hide_damage(checker, text, wrong, canonical):
@@ -271,3 +281,15 @@ def test_a_variant_spelling_in_published_use_is_a_warning(checker):
     found_typos = found(checker, "克服自以为是、骄傲自满、固步自封的思想。", Category.TYPO)
     assert ("固步自封", "故步自封", Severity.WARNING) in found_typos
     assert errors(checker, "克服自以为是、骄傲自满、固步自封的思想。", Category.TYPO) == []
+
+
+def test_a_worse_alignment_over_text_the_best_one_reads_as_ordinary_is_not_reported(checker):
+    # the particle put in is no damage (中国共产党人的精神谱系); taking in 是 as well makes none either
+    assert errors(checker, "中国共产党人的精神谱系是中华民族的“同心结”。", Category.FORMULATION) == []
+
+
+def test_an_older_official_wording_is_accepted(checker):
+    # 深化文化体制改革 (十七届六中全会, 2011) beside 深化文化体制机制改革 (二十届三中全会, 2024);
+    # 以人为核心的新型城镇化 (二十大报告) beside 以人为本的新型城镇化 (国发〔2024〕17号)
+    text = "为全面深化文化体制改革指明了方向，推进以人为核心的新型城镇化。"
+    assert found(checker, text, Category.FORMULATION) == []

@@ -9,12 +9,14 @@ from checking.checks.formulation_readings import (
     conjunction_swapped,
     connective_reworded,
     counted_without_measure_word,
+    inner_words_dropped,
     last_word_swapped,
     mark_or_particle_dropped,
     may_be_meant,
     one_before_hundred_dropped,
     ordinary_reading,
     other_modifier,
+    particle_reworded,
     resumes_after_insertion,
     reworded_verb,
     shorter_phrase,
@@ -32,11 +34,18 @@ def check(doc: Document, lex: CompiledLexicon, exact_hits: Sequence[ExactHit] | 
     """``exact_hits``: ``lex.formulations.find(doc.squeezed.text)`` when the caller has them."""
     sq = doc.squeezed.text
     exact = [(h.start, h.end) for h in (lex.formulations.find(sq) if exact_hits is None else exact_hits)]
-    candidates = []
+    candidates, ordinary = [], []
     for hit in lex.near.find(sq, exact):  # windows mostly an exact canonical form are left out there
         key = lex.near_keys[hit.term_index]
-        if not ordinary_reading(sq, hit, key, lex):
+        if ordinary_reading(sq, hit, key, lex):
+            ordinary.append(hit)
+        else:
             candidates.append((hit.distance, -len(key), abs(hit.end - hit.start - len(key)), hit.start, hit))
+    # A worse alignment of the same term over text that its best alignment reads as ordinary
+    # (中国共产党人的精神谱系 with 是 taken in as well) is no damage either.
+    candidates = [c for c in candidates if not any(
+        o.term_index == c[-1].term_index and o.distance < c[-1].distance and o.start < c[-1].end and c[-1].start < o.end
+        for o in ordinary)]
     kept: list[NearHit] = []
     for *_, hit in sorted(candidates, key=lambda c: c[:4]):
         if not any(hit.start < k.end and k.start < hit.end for k in kept):
@@ -60,6 +69,8 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
                                        or resumes_after_insertion(sq, hit, key)
                                        or one_before_hundred_dropped(key, hit)
                                        or last_word_swapped(window, key, hit, lex, term.note)
+                                       or particle_reworded(window, key, hit, lex)
+                                       or inner_words_dropped(window, key, hit, lex)
                                        or blend_of_terms(sq, hit, key, lex)
                                        or reworded_verb(window, key, hit, lex, term.note)):
         severity = Severity.WARNING

@@ -246,16 +246,58 @@ def reworded_verb(window: str, key: str, hit: NearHit, lex: CompiledLexicon, gro
 
 
 def mark_or_particle_dropped(window: str, key: str, hit: NearHit) -> bool:
-    """Only the list mark between the term's parts left out (精准扶贫精准脱贫 for 精准扶贫、精准脱贫),
-    or the particle 的 left out or put in (办好人民满意教育 for 办好人民满意的教育, a usual short form
-    in published text): worth a warning, not an error that blocks. A list mark written as a comma
-    stays an error (不忘初心，牢记使命: DOMAIN.md names the 顿号)."""
+    """Only the list mark between the term's parts left out (精准扶贫精准脱贫 for 精准扶贫、精准脱贫)
+    or joined by a conjunction before the last part (制度自信和文化自信), the particle 的 left out or
+    put in (办好人民满意教育 for 办好人民满意的教育, a usual short form in published text), or, in a
+    list of three or more parts, one mark written as another (…构建新发展格局，推动高质量发展): worth a
+    warning, not an error that blocks. In a pair, a list mark written as a comma stays an error
+    (不忘初心，牢记使命: DOMAIN.md names the 顿号)."""
+    marks = sum(c in LIST_MARKS for c in key)
+
     def loose(op: str, src: int, dst: int) -> bool:
         if op == "delete":
             return key[src] in LIST_MARKS or key[src] == "的"
+        if op == "replace" and key[src] in LIST_MARKS:
+            return window[dst] in CONJUNCTIONS or (marks >= 2 and window[dst] in LIST_MARKS)
         return op == "insert" and window[dst] == "的"
 
     return bool(hit.edits) and all(loose(*edit) for edit in hit.edits)
+
+
+def particle_reworded(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
+    """The particle 的 between the term's words replaced by a common word of two or more characters,
+    the words either side intact (新时代十年实现伟大变革 beside 新时代十年的伟大变革): the same words
+    in a sentence of its own, which the writer may well have meant. One character for 的 is a slip
+    (党得自我革命)."""
+    pos = 0
+    for token in lex.words.cut(key):
+        if token == "的" and 0 < pos < len(key) - 1:
+            size = len(window) - len(key) + 1
+            new = window[pos : pos + size]
+            if 2 <= size <= 4 and window[:pos] == key[:pos] and window[pos + size :] == key[pos + 1 :] \
+                    and new != "的" and lex.words.freq(new) >= WORD_FREQ and _is_token_at(window, pos, new, lex):
+                return True
+        pos += len(token)
+    return False
+
+
+def inner_words_dropped(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
+    """Whole words of two or more characters left out inside the term, the rest intact (深化文化体制
+    改革 beside 深化文化体制机制改革, 党的建设伟大工程 beside 党的建设新的伟大工程): a shorter or older
+    wording of its own, which the writer may well have meant; a slip rarely drops a whole word."""
+    if not hit.edits or any(op != "delete" for op, _, _ in hit.edits):
+        return False
+    dropped = sorted(src for _, src, _ in hit.edits)
+    first, last = dropped[0], dropped[-1]
+    if last - first + 1 != len(dropped) or len(dropped) < 2 or first == 0 or last == len(key) - 1:
+        return False
+    bounds, pos = {0}, 0
+    for token in lex.words.cut(key):
+        pos += len(token)
+        bounds.add(pos)
+    if all(c in FUNCTION_CHARS for c in key[first : last + 1]):
+        return False  # the connective left out (绿水青山金山银山): the slogan damaged
+    return first in bounds and last + 1 in bounds and window == key[:first] + key[last + 1 :]
 
 
 def too_short_to_tell(window: str) -> bool:
