@@ -11,6 +11,7 @@ from checking.checks.typo_shields import (
     counted_names,
     datelines,
     document_numbers,
+    firm_names,
     listed_names,
     person_names,
     titles,
@@ -62,6 +63,26 @@ def test_datelines_open_a_line(text, dateline):
 @pytest.mark.parametrize("text", ["推进通讯基础设施建设。", "供电 保障", "加快建设。星报讯为"])
 def test_no_dateline_inside_running_text(text):
     assert datelines(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "trade_name"),
+    [("后深入到安康金圆旋龙环保科技有限公司检查", "金圆旋龙"), ("宏图佰胜混凝土有限公司、建东农家乐", "宏图佰胜"),
+     ("查看了桐星和菲达水泥公司的开采现场", "桐星"), ("县供销合作社", "供销")],
+)
+def test_firm_names_reach_back_over_the_trade_name(text, trade_name):
+    at = text.index(trade_name)
+    assert any(a <= at and at + len(trade_name) <= b and b <= len(text) for a, b in firm_names(text))
+
+
+def test_firm_names_stop_at_punctuation():
+    assert firm_names("检查了两家公司") == [(0, 7)]
+    assert firm_names("。公司") == []
+
+
+def test_no_typo_in_a_firm_name(default_checker):
+    # a held-out excerpt (2024): without the shield the detector offered 券 for 旋
+    assert likely(default_checker, "评估组深入到安康金圆旋龙环保科技有限公司检查。") == []
 
 
 def test_no_typo_in_a_dateline(default_checker):

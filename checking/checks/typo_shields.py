@@ -8,6 +8,8 @@ names of people next to their titles and four-character parallel frames (宜粮�
 * Datelines: the name of a paper or agency opening a report (星报讯, 新华社北京3月5日电).
 * Names: a surname and one or two characters right after a title (部长唐仁健, 副省长王某某) or
   right before one (李强总理, 张三同志, 王某某书记). A given name is no word either.
+* Names of firms: the characters before 有限公司, 公司, 集团 or 合作社 (安康金圆旋龙环保科技有限公司,
+  宏图佰胜混凝土有限公司): a trade name is no word.
 """
 
 from __future__ import annotations
@@ -60,6 +62,10 @@ DATELINE = re.compile(r"(?m)^[ \t\u3000]*([\u4e00-\u9fff]{1,10}讯|[\u4e00-\u9ff
 PARALLEL = re.compile(r"[宜应能可该]([\u4e00-\u9fff])[则尽就]\1")
 
 
+# The kind of body ending a firm's name, and how far back its trade name and trade may reach.
+FIRM = re.compile(r"(?:股份)?有限(?:责任)?公司|公司|集团|合作社")
+MAX_FIRM_NAME = 10
+
 SEPARATOR = re.compile(r"[、，,；;]")
 
 
@@ -91,6 +97,17 @@ def counted_names(text: str, surnames: frozenset[str]) -> list[Span]:
         span = _name_before(text, m.start(), surnames)
         if span is not None:
             spans.append(span)
+    return spans
+
+
+def firm_names(text: str) -> list[Span]:
+    spans = []
+    for m in FIRM.finditer(text):
+        start = m.start()
+        while start > 0 and m.start() - start < MAX_FIRM_NAME and "\u4e00" <= text[start - 1] <= "\u9fff":
+            start -= 1
+        if start < m.start():
+            spans.append((start, m.end()))
     return spans
 
 
