@@ -294,3 +294,23 @@ def test_an_older_official_wording_is_accepted(checker):
     # 全面从严管党 (管党治党 beside 治党, 中央纪委): 全面从严管党治警 in a political-legal notice
     text = "为全面深化文化体制改革指明了方向，推进以人为核心的新型城镇化，全面从严管党治警。"
     assert found(checker, text, Category.FORMULATION) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a held-out excerpt (lottery fund report): the colon stands where 共 would, across a clause
+        "彩票公益金1626.63万元，其中:中央彩票公益金243.53万元。",
+        # the window's change lies inside another canonical form written right (两个一百年)
+        "对于实现“两个一百年”奋斗目标和中华民族伟大复兴中国梦具有重要意义。",
+    ],
+)
+def test_windows_across_a_clause_or_over_another_exact_term_are_not_reported(checker, text):
+    assert found(checker, text, Category.FORMULATION) == []
+
+
+def test_a_local_body_under_a_national_name_is_a_warning(checker):
+    # 沧州市国家税务局: the city's state tax bureau (until 2018), no 国家税务总局 damaged
+    assert found(checker, "沧州市国家税务局、沧州市文化局联合发文。", Category.FORMULATION) == [
+        ("国家税务局", "国家税务总局", Severity.WARNING)]
+    assert errors(checker, "国家税务局发布公告。", Category.FORMULATION) == [("国家税务局", "国家税务总局")]

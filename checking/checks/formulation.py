@@ -11,6 +11,7 @@ from checking.checks.formulation_readings import (
     counted_without_measure_word,
     inner_words_dropped,
     last_word_swapped,
+    local_body,
     mark_or_particle_dropped,
     may_be_meant,
     one_before_hundred_dropped,
@@ -45,12 +46,19 @@ def check(doc: Document, lex: CompiledLexicon, exact_hits: Sequence[ExactHit] | 
     # (中国共产党人的精神谱系 with 是 taken in as well) is no damage either.
     candidates = [c for c in candidates if not any(
         o.term_index == c[-1].term_index and o.distance < c[-1].distance and o.start < c[-1].end and c[-1].start < o.end
-        for o in ordinary)]
+        for o in ordinary) and not _changed_inside_exact(c[-1], exact)]
     kept: list[NearHit] = []
     for *_, hit in sorted(candidates, key=lambda c: c[:4]):
         if not any(hit.start < k.end and k.start < hit.end for k in kept):
             kept.append(hit)
     return sorted((_finding(doc, lex, hit) for hit in kept), key=lambda f: f.start)
+
+
+def _changed_inside_exact(hit: NearHit, exact: Sequence[tuple[int, int]]) -> bool:
+    """Every character the window changes or puts in lies inside an exact canonical form: the
+    window is another term written right (实现“两个一百年”奋斗目标 beside 实现建军一百年奋斗目标)."""
+    marks = [hit.start + dst for op, _, dst in hit.edits if op in ("replace", "insert")]
+    return bool(marks) and all(any(s <= m < e for s, e in exact) for m in marks)
 
 
 def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
@@ -71,6 +79,7 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
                                        or last_word_swapped(window, key, hit, lex, term.note)
                                        or particle_reworded(window, key, hit, lex)
                                        or inner_words_dropped(window, key, hit, lex)
+                                       or local_body(sq, hit, term.note)
                                        or blend_of_terms(sq, hit, key, lex)
                                        or reworded_verb(window, key, hit, lex, term.note)):
         severity = Severity.WARNING

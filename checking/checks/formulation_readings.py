@@ -26,6 +26,7 @@ MARGIN = 6  # characters of context segmented on each side of a window
 # A list marker opening a clause: 一是, 二要, 三则, 四来, 五方面, 第一, 其二 (一要……四要全面开展).
 ENUMERATION_MARKER = re.compile(r"(?:第|其)[一二三四五六七八九十]{1,3}|[一二三四五六七八九十]{1,3}(?:是|要|则|来|方面|者|抓|看|靠)")
 CLAUSE_STARTS = set("。；;！!？?：:，,、（(）)\n \u3000")  # what a list marker follows, when it is one
+CLAUSE_MARKS = frozenset("。；;！!？?：:，,")  # put for a character of a term, they end its clause
 REWORDED_GROUPS = ("表述",)  # formulations whose verb may be reworded; names, counted slogans are fixed
 # Adverbials that may stand before the verb of a policy phrase (全面推进, 一体推进, 加快构建).
 ADVERBIALS = frozenset("全面 一体 进一步 大力 统筹 持续 深入 加快 加速 着力 切实 扎实 积极 坚决 有效 协同 系统 全力 "
@@ -68,8 +69,9 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
     a shorter phrase (生态环境保护 is not 生态环境部 damaged), another name (教育法,
     中华人民共和国海岛保护法), a common word made by the edit (四个意见, 科学技术进步, 深化营商环境),
     another connective (绿水青山向金山银山) or particle (全国统一的市场), or a window starting or
-    ending inside a word, or whose changed edge belongs to the text outside (应急管理|新形势), or a
-    national term taken up locally (人才强县战略 for 人才强国战略)."""
+    ending inside a word, or whose changed edge belongs to the text outside (应急管理|新形势), a
+    national term taken up locally (人才强县战略 for 人才强国战略), or a window across a clause mark
+    put for one of the term's characters (其中：中央)."""
     window = sq[hit.start : hit.end]
     n = len(key)
     sources = [src for _, src, _ in hit.edits]
@@ -83,6 +85,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         return True  # the national strategy taken up by a province, city or county (人才强县战略)
     if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit):
         return True
+    if any(op == "replace" and is_han(key[src]) and window[dst] in CLAUSE_MARKS for op, src, dst in hit.edits):
+        return True  # the window runs across a clause (其中：中央 is no 中共中央)
     if any(op == "replace" and window[dst] in PARTICLES and key[src] in _lone_words(key, lex)
            for op, src, dst in hit.edits):
         return True  # a particle in place of a word of one character describes, it is no slip (全国统一的市场)
@@ -312,6 +316,12 @@ def counted_without_measure_word(window: str, key: str, hit: NearHit) -> bool:
     slogan is named in full (“四个全面”战略布局)."""
     return len(key) <= 4 and len(hit.edits) == 1 and hit.edits[0][0] == "delete" and key[hit.edits[0][1]] == "个" \
         and hit.edits[0][1] > 0 and key[hit.edits[0][1] - 1] in NUMERALS
+
+
+def local_body(sq: str, hit: NearHit, group: str) -> bool:
+    """A name right after a province, city or county (沧州市国家税务局, 市国家税务局 before 2018):
+    the local body has a name of its own, which the writer may well have meant."""
+    return group == "名称" and hit.start > 0 and sq[hit.start - 1] in LOCAL_LEVELS
 
 
 def one_before_hundred_dropped(key: str, hit: NearHit) -> bool:
