@@ -276,3 +276,15 @@ def test_no_typo_in_a_list_of_attendees(default_checker):
     report = default_checker.check(ATTENDEES)
     assert [f for f in report.findings if f.rule == RULE] == []
 
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # held-out excerpts (2024): a measure word doubled after 一, and a section chief (股长) by title
+        "村民们忙着采摘、分拣、打包、装车，一袋袋新鲜的茄子、辣椒运往各地。",
+        "县政府办公室主任、副主任、政办股长，各镇镇长及党政办主任参加会议。",
+    ],
+)
+def test_words_doubled_after_one_and_section_chiefs_are_no_typos(default_checker, text):
+    assert likely(default_checker, text) == []

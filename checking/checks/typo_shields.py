@@ -32,7 +32,7 @@ TITLES = (
     "省长 副省长 市长 副市长 县长 副县长 区长 副区长 州长 副州长 镇长 副镇长 乡长 副乡长 厅长 副厅长 "
     "局长 副局长 处长 副处长 科长 副科长 院长 副院长 校长 副校长 秘书长 副秘书长 检察长 庭长 所长 "
     "站长 队长 组长 副组长 主委 常委 委员 巡视员 调研员 董事长 总经理 政委 司令员 同志 代表 先生 女士 "
-    "场长 副场长 厂长 副厂长 行长 副行长 社长 副社长 馆长 副馆长 团长 副团长 会长 副会长 理事长 副理事长 "
+    "股长 副股长 场长 副场长 厂长 副厂长 行长 副行长 社长 副社长 馆长 副馆长 团长 副团长 会长 副会长 理事长 副理事长 "
     "台长 副台长 村长 总监 "
     # bylines of published reports and the people named in them
     "记者 通讯员 编辑 责编 审核 终审 编审 监制 撰稿 供稿 摄影 主持人 发言人 "
@@ -60,6 +60,8 @@ DATELINE = re.compile(r"(?m)^[ \t\u3000]*([\u4e00-\u9fff]{1,10}讯|[\u4e00-\u9ff
 # 应保尽保, 能快则快, 应收尽收. The repetition is the evidence that the writer meant it; a typo
 # breaks it. Only these frames: a repeat alone is no evidence (建立建全 is a typo of 建立健全).
 PARALLEL = re.compile(r"[宜应能可该]([\u4e00-\u9fff])[则尽就]\1")
+# A measure word or noun doubled after 一 (一袋袋, 一个个, 一排排): "each one of many", written on purpose.
+ONE_BY_ONE = re.compile(r"一([\u4e00-\u9fff])\1")
 
 
 # The kind of body ending a firm's name, and how far back its trade name and trade may reach.
@@ -73,9 +75,10 @@ def parallel_phrases(text: str) -> list[Span]:
     """Four-character frames 宜X则X, 应X尽X, 能X则X … (the same X twice), and neighbouring items
     of a list built on one frame: the two to four characters on each side of a separator, of the
     same length, share their first character, and for four characters their third too
-    (逢车必查、逢违必处; 宜业、宜居、宜乐、宜游). The shared frame is the writer's own evidence;
-    a repeat inside one phrase is not (建立建全 is a typo of 建立健全)."""
-    spans = [m.span() for m in PARALLEL.finditer(text)]
+    (逢车必查、逢违必处; 宜业、宜居、宜乐、宜游); and a word doubled after 一 (一袋袋新鲜的茄子).
+    The shared frame is the writer's own evidence; a repeat inside one phrase is not (建立建全 is a
+    typo of 建立健全)."""
+    spans = [m.span() for m in PARALLEL.finditer(text)] + [m.span() for m in ONE_BY_ONE.finditer(text)]
     for m in SEPARATOR.finditer(text):
         sep = m.start()
         # the items share their first character: text[sep + 1] is one of text[sep - 4 : sep - 1]
