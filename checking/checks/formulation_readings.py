@@ -44,6 +44,8 @@ LIST_MARKS = frozenset("、，,；;")
 CONJUNCTIONS = frozenset("和与及同")  # joining two objects, one stands for another in published text
 # What stands for 国 when a national strategy is taken up locally (人才强县战略, 科教兴市, 质量强省).
 LOCAL_LEVELS = frozenset("省市县区州盟旗镇乡村")
+# ... or by a sector (科技强警, 科技强军, 质量强企, 科技强农).
+SECTORS = frozenset("警军农企")
 SHORTEST_ERROR = 4  # a window of fewer characters (a four-character term cut short) is too little to tell
 COUNTED = re.compile("[一二两三四五六七八九十]+个|第[一二三四五六七八九十]")  # 两个确立, 第二个百年奋斗目标
 
@@ -70,7 +72,7 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
     中华人民共和国海岛保护法), a common word made by the edit (四个意见, 科学技术进步, 深化营商环境),
     another connective (绿水青山向金山银山) or particle (全国统一的市场), or a window starting or
     ending inside a word, or whose changed edge belongs to the text outside (应急管理|新形势), a
-    national term taken up locally (人才强县战略 for 人才强国战略), or a window across a clause mark
+    national term taken up locally or by a sector (人才强县战略 for 人才强国战略, 科技强警), or a window across a clause mark
     put for one of the term's characters (其中：中央)."""
     window = sq[hit.start : hit.end]
     n = len(key)
@@ -81,8 +83,9 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         return True
     if _split_by_separators(window, key, hit, lex) or _numeral_changed(window, key, hit):
         return True
-    if all(op == "replace" and key[src] == "国" and window[dst] in LOCAL_LEVELS for op, src, dst in hit.edits):
-        return True  # the national strategy taken up by a province, city or county (人才强县战略)
+    if all(op == "replace" and key[src] == "国" and (window[dst] in LOCAL_LEVELS or window[dst] in SECTORS)
+           for op, src, dst in hit.edits):
+        return True  # the national strategy taken up by a province, city, county or sector (人才强县战略, 科技强警)
     if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit):
         return True
     if any(op == "replace" and is_han(key[src]) and window[dst] in CLAUSE_MARKS for op, src, dst in hit.edits):
