@@ -73,7 +73,7 @@ def test_a_lexicon_change_makes_the_workers_list_the_published_pages_that_now_ha
     page = view.pages[0]
     assert (page.draft_id, page.column) == (site["news"], "要闻")
     assert [(f.category, f.text, f.location) for f in page.findings] == [("banned", NEW_TERM, "正文")]
-    swept = team.rows(select(AuditEvent).where(AuditEvent.action == "site.swept"))
+    swept = team.rows(select(AuditEvent).where(AuditEvent.action == "site.swept").order_by(AuditEvent.id))
     assert swept[-1].payload["pages_with_errors"] == 1 and swept[-1].payload["trigger"] == "lexicon"
     only_notices = run_site_sweep(team.ctx, inline=True, column="通知公告")
     assert (only_notices.total, only_notices.pages_with_errors) == (2, 0)
