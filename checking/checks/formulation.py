@@ -4,25 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checking.checks.formulation_readings import (
-    blend_of_terms,
-    conjunction_swapped,
-    connective_reworded,
-    counted_without_measure_word,
-    inner_words_dropped,
-    last_word_swapped,
-    local_body,
-    mark_or_particle_dropped,
-    may_be_meant,
-    one_before_hundred_dropped,
-    ordinary_reading,
-    other_modifier,
-    particle_reworded,
-    resumes_after_insertion,
-    reworded_verb,
-    shorter_phrase,
-    too_short_to_tell,
-)
+from checking.checks.formulation_readings import mark_or_particle_dropped, may_be_meant_here, ordinary_reading
 from checking.checks.spans import finding
 from checking.findings import Category, Finding, Severity, quoted
 from lexicon.compiled import CompiledLexicon, Document
@@ -69,19 +51,7 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
     key = lex.near_keys[hit.term_index]
     sq = doc.squeezed.text
     variant = mark_or_particle_dropped(window, key, hit)
-    if severity is Severity.ERROR and (variant or may_be_meant(window, key, lex) or other_modifier(sq, hit, key)
-                                       or counted_without_measure_word(window, key, hit)
-                                       or too_short_to_tell(window) or shorter_phrase(sq, hit, key, lex)
-                                       or connective_reworded(window, key, hit, lex)
-                                       or conjunction_swapped(window, key, hit, lex, term.note)
-                                       or resumes_after_insertion(sq, hit, key)
-                                       or one_before_hundred_dropped(key, hit)
-                                       or last_word_swapped(window, key, hit, lex, term.note)
-                                       or particle_reworded(window, key, hit, lex)
-                                       or inner_words_dropped(window, key, hit, lex)
-                                       or local_body(sq, hit, term.note)
-                                       or blend_of_terms(sq, hit, key, lex)
-                                       or reworded_verb(window, key, hit, lex, term.note)):
+    if severity is Severity.ERROR and (variant or may_be_meant_here(sq, hit, key, lex, term.note)):
         severity = Severity.WARNING
     message = ("规范表述写作" + quoted(term.term) + "（此处只差顿号或“的”字）" if variant
                else "疑似规范表述写错：应为" + quoted(term.term))

@@ -122,6 +122,20 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
     return False
 
 
+def may_be_meant_here(sq: str, hit: NearHit, key: str, lex: CompiledLexicon, group: str) -> bool:
+    """Whether the near miss reads as something the writer may well have meant (a warning, not an
+    error that blocks): each reading below names one kind, seen in published text."""
+    window = sq[hit.start : hit.end]
+    return (may_be_meant(window, key, lex) or other_modifier(sq, hit, key)
+            or counted_without_measure_word(window, key, hit) or too_short_to_tell(window)
+            or shorter_phrase(sq, hit, key, lex) or connective_reworded(window, key, hit, lex)
+            or conjunction_swapped(window, key, hit, lex, group) or resumes_after_insertion(sq, hit, key)
+            or one_before_hundred_dropped(key, hit) or last_word_swapped(window, key, hit, lex, group)
+            or particle_reworded(window, key, hit, lex) or inner_words_dropped(window, key, hit, lex)
+            or local_body(sq, hit, group) or blend_of_terms(sq, hit, key, lex)
+            or reworded_verb(window, key, hit, lex, group))
+
+
 def other_modifier(sq: str, hit: NearHit, key: str) -> bool:
     """The term is a short modifier, 的 and a head of two or more characters (党的自我革命), and the
     window changes only the modifier: the same head under another modifier (刀刃向内的自我革命,
