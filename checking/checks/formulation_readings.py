@@ -45,7 +45,7 @@ CONJUNCTIONS = frozenset("和与及同")  # joining two objects, one stands for 
 # What stands for 国 when a national strategy is taken up locally (人才强县战略, 科教兴市, 质量强省).
 LOCAL_LEVELS = frozenset("省市县区州盟旗镇乡村")
 # ... or by a sector (科技强警, 科技强军, 质量强企, 科技强农).
-SECTORS = frozenset("警军农企")
+STAND_INS_FOR_GUO = LOCAL_LEVELS | frozenset("警军农企")
 SHORTEST_ERROR = 4  # a window of fewer characters (a four-character term cut short) is too little to tell
 COUNTED = re.compile("[一二两三四五六七八九十]+个|第[一二三四五六七八九十]")  # 两个确立, 第二个百年奋斗目标
 
@@ -72,8 +72,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
     中华人民共和国海岛保护法), a common word made by the edit (四个意见, 科学技术进步, 深化营商环境),
     another connective (绿水青山向金山银山) or particle (全国统一的市场), or a window starting or
     ending inside a word, or whose changed edge belongs to the text outside (应急管理|新形势), a
-    national term taken up locally or by a sector (人才强县战略 for 人才强国战略, 科技强警), or a window across a clause mark
-    put for one of the term's characters (其中：中央)."""
+    national term taken up locally or by a sector (人才强县战略 for 人才强国战略, 科技强警), or a
+    window across a clause mark put for one of the term's characters (其中：中央)."""
     window = sq[hit.start : hit.end]
     n = len(key)
     sources = [src for _, src, _ in hit.edits]
@@ -83,8 +83,7 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         return True
     if _split_by_separators(window, key, hit, lex) or _numeral_changed(window, key, hit):
         return True
-    if all(op == "replace" and key[src] == "国" and (window[dst] in LOCAL_LEVELS or window[dst] in SECTORS)
-           for op, src, dst in hit.edits):
+    if all(op == "replace" and key[src] == "国" and window[dst] in STAND_INS_FOR_GUO for op, src, dst in hit.edits):
         return True  # the national strategy taken up by a province, city, county or sector (人才强县战略, 科技强警)
     if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit):
         return True
@@ -164,10 +163,7 @@ def _split_by_separators(window: str, key: str, hit: NearHit, lex: CompiledLexic
     the term's words in a longer phrase of their own, not the term mistyped."""
     if not hit.edits or any(op != "insert" for op, _, _ in hit.edits):
         return False
-    bounds, pos = set(), 0
-    for token in lex.words.cut(key):
-        pos += len(token)
-        bounds.add(pos)
+    bounds = _word_bounds(key, lex) - {0}
     runs: list[tuple[int, int, int]] = []  # (src, first dst, last dst) of each run of inserted characters
     for _, src, dst in sorted(hit.edits, key=lambda e: e[2]):
         if runs and runs[-1][0] == src and runs[-1][2] == dst - 1:
@@ -296,7 +292,7 @@ def particle_reworded(window: str, key: str, hit: NearHit, lex: CompiledLexicon)
             size = len(window) - len(key) + 1
             new = window[pos : pos + size]
             if 2 <= size <= 4 and window[:pos] == key[:pos] and window[pos + size :] == key[pos + 1 :] \
-                    and new != "的" and lex.words.freq(new) >= WORD_FREQ and _is_token_at(window, pos, new, lex):
+                    and lex.words.freq(new) >= WORD_FREQ and _is_token_at(window, pos, new, lex):
                 return True
         pos += len(token)
     return False
@@ -312,12 +308,9 @@ def inner_words_dropped(window: str, key: str, hit: NearHit, lex: CompiledLexico
     first, last = dropped[0], dropped[-1]
     if last - first + 1 != len(dropped) or len(dropped) < 2 or first == 0 or last == len(key) - 1:
         return False
-    bounds, pos = {0}, 0
-    for token in lex.words.cut(key):
-        pos += len(token)
-        bounds.add(pos)
     if all(c in FUNCTION_CHARS for c in key[first : last + 1]):
         return False  # the connective left out (绿水青山金山银山): the slogan damaged
+    bounds = _word_bounds(key, lex)
     return first in bounds and last + 1 in bounds and window == key[:first] + key[last + 1 :]
 
 
@@ -501,6 +494,15 @@ def _runs_on(sq: str, hit: NearHit, key: str, src: int, dst: int, lex: CompiledL
     if src == 0:
         return token_start < hit.start
     return token_end > hit.end or not _sounds_alike(sq[at], key[src])
+
+
+def _word_bounds(key: str, lex: CompiledLexicon) -> set[int]:
+    """The offsets where the words of the term's segmentation end (the first starts at 0)."""
+    bounds, pos = {0}, 0
+    for token in lex.words.cut(key):
+        pos += len(token)
+        bounds.add(pos)
+    return bounds
 
 
 def _lone_words(key: str, lex: CompiledLexicon, at: int | None = None) -> str:

@@ -110,7 +110,8 @@ def _digits_before_place(text: str, m: re.Match, add) -> None:
     digits = text[start : m.start()] if start >= 0 else ""
     if not digits or not digits[0].isdigit() or digits.endswith(".") or digits.count(".") > 1:
         return
-    if (len(digits) == 4 and digits[:2] in ("19", "20")) or _after_latin(text, start) or (start and text[start - 1] in "万亿"):
+    year = len(digits) == 4 and digits[:2] in ("19", "20")
+    if year or _after_latin(text, start) or (start and text[start - 1] in "万亿"):
         return  # a year before a label, a model number, or 万5千 (the mixed units above)
     place = PLACE_VALUE[m.group()]
     if "." not in digits and int(digits) % place == 0:
