@@ -6,7 +6,7 @@
  * Two ways to look words up share one segmentation (segment_run): the module function
  * score_run reads a Python dict and set, Lattice.score its own hash table over code points.
  *
- * Also the detector's search of each run (examine, sound_alikes), whose Python definitions are in
+ * Also the detector's search of each run (examine), whose Python definition is in
  * lexicon/typo_fills.py: the same answers, in the same order, with the same doubles. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -630,9 +630,8 @@ done:
 }
 
 /* examine(run, tokens, forward, backward, floor, rare, frequent, unknown, lattice, candidates,
- * completions, word_cap) -> (weak, fills): which tokens of the best segmentation are weak (one
- * character, or two making a rare word), and the fills of every examined character of them
- * (lexicon/typo_fills.py: examine_py). */
+ * completions, word_cap) -> fills: the fills of every examined character of the weak tokens of the
+ * best segmentation (one character, or two making a rare word) (lexicon/typo_fills.py: examine_py). */
 static PyObject *
 examine(PyObject *self, PyObject *args)
 {
@@ -652,14 +651,14 @@ examine(PyObject *self, PyObject *args)
         return NULL;
     Py_UCS4 *cp = PyUnicode_AsUCS4Copy(run);
     double *capcache = malloc(sizeof(double) * (n ? n : 1)); /* word_cap per position, NaN: not looked up */
-    PyObject *weak = PyList_New(nt), *fills = PyList_New(0), *result = NULL;
+    PyObject *fills = PyList_New(0), *result = NULL;
     if (!capcache) {
         PyErr_NoMemory();
         goto done;
     }
     for (Py_ssize_t k = 0; k < n; k++)
         capcache[k] = NAN;
-    if (!cp || !weak || !fills)
+    if (!cp || !fills)
         goto done;
     for (Py_ssize_t t = 0; t < nt; t++) {
         Py_ssize_t a, b;
@@ -671,7 +670,6 @@ examine(PyObject *self, PyObject *args)
             goto done;
         }
         int is_weak = b - a == 1 || (b - a == 2 && lattice_logp_or(lattice, cp, a, b, -INFINITY) < rare);
-        PyList_SET_ITEM(weak, t, Py_NewRef(is_weak ? Py_True : Py_False));
         if (!is_weak)
             continue;
         for (Py_ssize_t i = a; i < b; i++) {
@@ -699,117 +697,12 @@ examine(PyObject *self, PyObject *args)
                 goto done;
         }
     }
-    result = PyTuple_Pack(2, weak, fills);
+    result = Py_NewRef(fills);
 done:
-    Py_XDECREF(weak);
     Py_XDECREF(fills);
     PyMem_Free(cp);
     free(capcache);
     return result;
-}
-
-/* ---- sound_alikes: the whole-word path of the general typo detector (lexicon/typo_fills.py holds
- * the Python definition, which this must equal bit for bit): dictionary words that sound like a
- * span of the run's tokens of which one is weak, lift the segmentation above a floor and change
- * two characters or more. */
-static PyObject *
-sound_alikes(PyObject *self, PyObject *args)
-{
-    PyObject *run, *keys, *bounds, *weak, *forward, *backward, *words, *logp;
-    double least; /* the value a word must exceed */
-    if (!PyArg_ParseTuple(args, "UUO!O!OOdO!O!", &run, &keys, &PyList_Type, &bounds, &PyList_Type, &weak,
-                          &forward, &backward, &least, &PyDict_Type, &words, &PyDict_Type, &logp))
-        return NULL;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(run), nb = PyList_GET_SIZE(bounds);
-    if (PyUnicode_GET_LENGTH(keys) != n || PyList_GET_SIZE(weak) < nb - 1) {
-        PyErr_SetString(PyExc_ValueError, "keys, bounds and weak do not fit the run");
-        return NULL;
-    }
-    if (list_doubles(forward, n + 1, "forward") < 0 || list_doubles(backward, n + 1, "backward") < 0)
-        return NULL;
-    Py_ssize_t *pos = malloc(sizeof(Py_ssize_t) * (nb ? nb : 1));
-    char *is_weak = malloc(nb ? nb : 1);
-    PyObject *found = PyList_New(0);
-    if (!pos || !is_weak || !found) {
-        if (!PyErr_Occurred())
-            PyErr_NoMemory();
-        goto fail;
-    }
-    for (Py_ssize_t x = 0; x < nb; x++) {
-        pos[x] = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, x));
-        if (pos[x] == -1 && PyErr_Occurred())
-            goto fail;
-        if (pos[x] < 0 || pos[x] > n) {
-            PyErr_SetString(PyExc_ValueError, "a bound outside the run");
-            goto fail;
-        }
-        if (x + 1 < nb) {
-            int t = PyObject_IsTrue(PyList_GET_ITEM(weak, x));
-            if (t < 0)
-                goto fail;
-            is_weak[x] = (char)t;
-        }
-    }
-    for (Py_ssize_t x = 0; x < nb; x++) {
-        Py_ssize_t a = pos[x];
-        int has_weak = 0;
-        for (Py_ssize_t y = x + 1; y < nb; y++) {
-            Py_ssize_t b = pos[y];
-            has_weak = has_weak || is_weak[y - 1];
-            if (b - a > MAX_WORD_LEN)
-                break;
-            if (b - a < 2 || !has_weak)
-                continue;
-            double outside = at(forward, a) + at(backward, b);
-            PyObject *key = PyUnicode_Substring(keys, a, b);
-            if (!key)
-                goto fail;
-            PyObject *alike = PyDict_GetItemWithError(words, key);
-            Py_DECREF(key);
-            if (!alike) {
-                if (PyErr_Occurred())
-                    goto fail;
-                continue;
-            }
-            if (!PyTuple_Check(alike)) {
-                PyErr_SetString(PyExc_TypeError, "the homophone index must map to tuples");
-                goto fail;
-            }
-            for (Py_ssize_t w = 0; w < PyTuple_GET_SIZE(alike); w++) {
-                PyObject *word = PyTuple_GET_ITEM(alike, w);
-                double lp;
-                if (word_logp(logp, word, &lp))
-                    goto fail;
-                double value = outside + lp;
-                if (value <= least)
-                    break; /* the words come most probable first */
-                if (!PyUnicode_Check(word) || PyUnicode_GET_LENGTH(word) != b - a) {
-                    PyErr_SetString(PyExc_ValueError, "a homophone of another length");
-                    goto fail;
-                }
-                Py_ssize_t changed = 0;
-                for (Py_ssize_t k = 0; k < b - a; k++)
-                    changed += PyUnicode_READ_CHAR(word, k) != PyUnicode_READ_CHAR(run, a + k);
-                if (changed < 2)
-                    continue; /* one changed character is the character path's business */
-                PyObject *item = Py_BuildValue("(nOd)", a, word, value);
-                if (!item)
-                    goto fail;
-                int failed = PyList_Append(found, item);
-                Py_DECREF(item);
-                if (failed)
-                    goto fail;
-            }
-        }
-    }
-    free(pos);
-    free(is_weak);
-    return found;
-fail:
-    free(pos);
-    free(is_weak);
-    Py_XDECREF(found);
-    return NULL;
 }
 
 static PyMethodDef methods[] = {
@@ -817,9 +710,7 @@ static PyMethodDef methods[] = {
      "score_run(run, logp, prefixes, unknown) -> (forward, backward, tokens)"},
     {"examine", examine, METH_VARARGS,
      "examine(run, tokens, forward, backward, floor, rare, frequent, unknown, lattice, candidates, completions, "
-     "word_cap) -> (weak, [(i, fill, value, a, word)])"},
-    {"sound_alikes", sound_alikes, METH_VARARGS,
-     "sound_alikes(run, keys, bounds, weak, forward, backward, floor, words, logp) -> [(a, word, value)]"},
+     "word_cap) -> [(i, fill, value, a, word)]"},
     {NULL, NULL, 0, NULL},
 };
 

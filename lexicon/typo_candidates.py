@@ -1,8 +1,7 @@
 """Which characters and words a writer may have typed instead of which.
 
-Three sources of confusion: the ECSpell sound and shape confusion sets (both directions),
-characters sharing a toneless pinyin reading, and whole words typed with the same syllables
-(the pinyin input method's classic slip: 部署 typed as 不熟).
+Two sources of confusion: the ECSpell sound and shape confusion sets (both directions), and
+characters sharing a toneless pinyin reading.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import IntFlag
-from itertools import product
 from pathlib import Path
 
 from lexicon.loader import DATA_DIR
@@ -22,7 +20,6 @@ CONFUSION_FILE = DATA_DIR / "typo" / "confusion.tsv"
 PYPINYIN_DIR = Path(importlib.util.find_spec("pypinyin").origin).parent  # found, not imported
 # What the readings are built from: pypinyin's dictionaries (and its version, in __init__.py)
 PYPINYIN_DATA = tuple(PYPINYIN_DIR / name for name in ("__init__.py", "pinyin_dict.json", "phrases_dict.json"))
-SYLLABLE_CODE_BASE = 0xE000  # syllables are coded as private-use characters, one per syllable
 MAX_READINGS = 2  # pypinyin also lists rare readings (角 gu, 喊 jian); they only add noise
 
 
@@ -101,49 +98,6 @@ class CandidateMap:
         for char, row in table.items():
             row.pop(char, None)
         return cls(table={char: ("".join(row), bytes(row.values())) for char, row in table.items() if row})
-
-
-@dataclass(frozen=True, slots=True)
-class HomophoneIndex:
-    """Dictionary words by their syllables, to find the word a run of characters sounds like.
-
-    A text is keyed by each character's most common reading (``text.translate(codes)``); a word
-    under its reading in pypinyin's phrase dictionary, or else under every combination of its
-    characters' common readings, so 银航 finds 银行.
-    """
-
-    codes: dict[int, str] = field(repr=False)  # str.translate table: character -> its most common syllable's code
-    words: dict[str, tuple[str, ...]] = field(repr=False)  # syllable codes -> the dictionary words that sound so
-
-    def key(self, text: str) -> str:
-        return text.translate(self.codes)
-
-    @classmethod
-    def build(cls, readings: dict[str, tuple[str, ...]], words: Iterable[str]) -> "HomophoneIndex":
-        """``words`` in the order they should be offered (most probable first)."""
-        from pypinyin.constants import PHRASES_DICT
-
-        syllables = sorted({r for rs in readings.values() for r in rs})
-        code_of = {syllable: chr(SYLLABLE_CODE_BASE + k) for k, syllable in enumerate(syllables)}
-        codes = {ord(char): code_of[rs[0]] for char, rs in readings.items()}
-        polyphones = {char: [code_of[r] for r in rs] for char, rs in readings.items() if len(rs) > 1}
-        polyphonic = frozenset(polyphones)
-        first_code = chr(SYLLABLE_CODE_BASE)
-        by_key: dict[str, list[str]] = defaultdict(list)
-        for word in words:
-            key = word.translate(codes)
-            if min(key) < first_code:
-                continue  # a character without a reading
-            if polyphonic.isdisjoint(word):
-                by_key[key].append(word)
-            elif word in PHRASES_DICT:
-                spoken = "".join(code_of.get(_toneless(r[0]), "?") for r in PHRASES_DICT[word])
-                if "?" not in spoken:
-                    by_key[spoken].append(word)
-            else:
-                for combo in product(*[polyphones.get(char) or (code,) for char, code in zip(word, key)]):
-                    by_key["".join(combo)].append(word)
-        return cls(codes=codes, words={k: tuple(v) for k, v in by_key.items()})
 
 
 def _confusion_rows(path: Path) -> Iterator[tuple[str, str, str]]:

@@ -2,8 +2,8 @@
 examined position of a run: which confusable characters, put there, complete a dictionary word
 that lifts the run's best segmentation above a floor, and the best such word for each.
 
-The C accelerator (lexicon/_segscore.c: ``examine``, ``sound_alikes``) computes the same things; the
-``*_py`` functions are their definitions, which it must equal bit for bit (tests/test_segscore.py).
+The C accelerator (lexicon/_segscore.c: ``examine``) computes the same things; the
+``*_py`` functions are its definitions, which it must equal bit for bit (tests/test_segscore.py).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ Fill = tuple[str, float, int, str]  # the character put in, the segmentation's v
 PlacedFill = tuple[int, str, float, int, str]  # the position filled, then a Fill
 
 
-def examine(run: str, scores: RunScores, floor: float, model: TypoModel) -> tuple[list[bool], list[PlacedFill]]:
-    """Which tokens of the run's best segmentation are weak (one character, or two making a rare
-    word), and the fills (:func:`best_fills_py`) of each examined character of them: those not so
-    frequent that no gain argues against them, with characters they may stand for."""
+def examine(run: str, scores: RunScores, floor: float, model: TypoModel) -> list[PlacedFill]:
+    """The fills (:func:`best_fills_py`) of each examined character of the weak tokens of the run's
+    best segmentation (one character, or two making a rare word): characters not so frequent that
+    no gain argues against them, with characters they may stand for."""
     if _segscore is None:
         return examine_py(run, scores, floor, model)
     words = model.words
@@ -30,7 +30,7 @@ def examine(run: str, scores: RunScores, floor: float, model: TypoModel) -> tupl
                              model.completions, model.word_cap)
 
 
-def examine_py(run: str, scores: RunScores, floor: float, model: TypoModel) -> tuple[list[bool], list[PlacedFill]]:
+def examine_py(run: str, scores: RunScores, floor: float, model: TypoModel) -> list[PlacedFill]:
     """The definition of :func:`examine`, in Python (what the C version must equal)."""
     logp, unknown = model.words.logp, model.words.unknown_logp
     rare, frequent = model.rare_word_logp, model.frequent_char_logp
@@ -43,7 +43,7 @@ def examine_py(run: str, scores: RunScores, floor: float, model: TypoModel) -> t
                     likely = model.candidates.chars_of(run[i])
                     found = best_fills_py(run, i, likely, scores.forward, scores.backward, floor, model) if likely else []
                     fills += [(i, *fill) for fill in found]
-    return weak, fills
+    return fills
 
 
 def best_fills_py(run: str, i: int, likely: str, forward: list[float], backward: list[float], floor: float,
@@ -80,39 +80,3 @@ def best_fills_py(run: str, i: int, likely: str, forward: list[float], backward:
                     if value > best.get(fill, (-math.inf,))[0]:
                         best[fill] = (value, a, word)
     return [(fill, value, a, word) for fill, (value, a, word) in best.items()]
-
-
-def sound_alikes(run: str, bounds: list[int], weak: list[bool], forward: list[float], backward: list[float],
-                 floor: float, model: TypoModel) -> list[tuple[int, str, float]]:
-    """Dictionary words that sound like a span of the run's tokens (``bounds``: where they start,
-    then the run's end) of which at least one is ``weak``, worth more than ``floor`` and changing
-    two characters or more: (where the word starts, the word, the segmentation's value)."""
-    keys = model.homophones.key(run)
-    if _segscore is None:
-        return sound_alikes_py(run, keys, bounds, weak, forward, backward, floor, model)
-    return _segscore.sound_alikes(run, keys, bounds, weak, forward, backward, floor, model.homophones.words,
-                                  model.words.logp)
-
-
-def sound_alikes_py(run: str, keys: str, bounds: list[int], weak: list[bool], forward: list[float],
-                    backward: list[float], floor: float, model: TypoModel) -> list[tuple[int, str, float]]:
-    """The definition of :func:`sound_alikes`, in Python (``keys``: the run's homophone key)."""
-    logp, index = model.words.logp, model.homophones.words
-    found = []
-    for x, a in enumerate(bounds):
-        has_weak = False
-        for y in range(x + 1, len(bounds)):
-            b = bounds[y]
-            has_weak = has_weak or weak[y - 1]
-            if b - a > MAX_WORD_LEN:
-                break
-            if b - a < 2 or not has_weak:
-                continue
-            outside = forward[a] + backward[b]
-            for word in index.get(keys[a:b], ()):
-                value = outside + logp[word]
-                if value <= floor:
-                    break  # the words come most probable first
-                if sum(word[k] != run[a + k] for k in range(b - a)) >= 2:
-                    found.append((a, word, value))  # one changed character is the character path's business
-    return found

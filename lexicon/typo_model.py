@@ -21,7 +21,7 @@ import lexicon.typo_corpus as typo_corpus
 import lexicon.typo_names as typo_names
 import lexicon.typo_phrases as typo_phrases
 import lexicon.typo_words as typo_words
-from lexicon.typo_candidates import CandidateMap, HomophoneIndex, char_readings
+from lexicon.typo_candidates import CandidateMap, char_readings
 from lexicon.typo_names import NameModel
 from lexicon.typo_scoring import Weights
 from lexicon.typo_words import WordModel
@@ -30,7 +30,6 @@ MASK = "*"
 MIN_WORD_FREQ = 3  # jieba lists many frequency-3 fragments; they are no evidence of a typo
 COMMON_CHAR_FREQ = 50  # same-pinyin candidates are drawn from characters at least this frequent
 MAX_WORD_LEN = 4
-HOMOPHONE_MIN_FREQ = 50  # a word typed by sound is a common word
 RARE_WORD_FREQ = 500  # characters inside rarer two-character words are examined too (编织 for 编制)
 FREQUENT_CHAR_FREQ = 150_000  # 的, 了, 是 … : no segmentation gain can argue against them alone
 HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -59,7 +58,6 @@ BUILD_INPUTS = (
 class TypoModel:
     words: WordModel
     candidates: CandidateMap
-    homophones: HomophoneIndex
     # a word with one character masked -> the characters that fill it, ordered by the
     # log-probability of the word they make, best first
     completions: dict[str, str] = field(repr=False)
@@ -103,8 +101,6 @@ class TypoModel:
             "prefixes": cache.pack_strs(self.words.prefixes),
             "unknown_logp": self.words.unknown_logp,
             "candidates": self.candidates.table,
-            "homophone_codes": self.homophones.codes,
-            "homophone_words": self.homophones.words,
             "completions": cache.pack_str_map(self.completions),
             "rare_word_logp": self.rare_word_logp,
             "frequent_char_logp": self.frequent_char_logp,
@@ -128,7 +124,6 @@ class TypoModel:
                 unknown_logp=float(tables["unknown_logp"]),
             ),
             candidates=CandidateMap(table=tables["candidates"]),
-            homophones=HomophoneIndex(codes=tables["homophone_codes"], words=tables["homophone_words"]),
             completions=cache.unpack_str_map(tables["completions"]),
             weights=weights,
             rare_word_logp=float(tables["rare_word_logp"]),
@@ -174,13 +169,11 @@ class TypoModel:
         word_cap = {ch: words.logp[word] for word in reversed(short_words) for ch in word}  # the likeliest wins
         readings = char_readings({c for w in short_words for c in w} | {w for w in words.logp if len(w) == 1})
         common_floor = math.log(COMMON_CHAR_FREQ) + words.unknown_logp
-        homophone_floor = math.log(HOMOPHONE_MIN_FREQ) + words.unknown_logp
         common = frozenset(w for w, lp in words.logp.items() if len(w) == 1 and is_han(w) and lp >= common_floor)
         entries = typo_names.read_entries(typo_words.JIEBA_DICT)
         return cls(
             words=words,
             candidates=CandidateMap.build(readings, common),
-            homophones=HomophoneIndex.build(readings, [w for w in short_words if words.logp[w] >= homophone_floor]),
             completions=completions,
             weights=weights or Weights.load(),
             rare_word_logp=math.log(RARE_WORD_FREQ) + words.unknown_logp,

@@ -19,13 +19,12 @@ FEATURES = (
     "shape",  # ... in the shape confusion set
     "pinyin",  # ... shares a reading with its replacement
     "two_kinds",  # alike in at least two of those ways
-    "two_changed",  # a whole word typed by sound: two or more characters change
-    "was_single",  # every changed character stood alone in the original segmentation
+    "was_single",  # the changed character stood alone in the original segmentation
     "replaces_word",  # the new word lies inside one word of the original segmentation
     "long_word",  # the new word has three or more characters
     "word_logp",  # log-probability of the new word
-    "char_logp",  # mean log-probability of the original characters on their own
-    "candidate_logp",  # mean log-probability of the replacement characters on their own
+    "char_logp",  # log-probability of the original character on its own
+    "candidate_logp",  # log-probability of the replacement character on its own
     "before_place",  # a place-name suffix (村, 镇, 路 …) follows, outside the new word
     "original_count",  # log(1 + count) in a large corpus of the original characters where the new word goes
     "word_count",  # ... of the new word (lexicon/typo_corpus.py)

@@ -69,24 +69,16 @@ def _runs() -> list[str]:
 
 
 def test_the_typo_search_in_c_equals_its_python_definition(model: TypoModel) -> None:
-    """examine (weak tokens, the character path) and sound_alikes (the whole-word path) give the
-    same answers, in the same order, with the same floats, as typo_fills' Python definitions."""
+    """examine (the character path) gives the same answers, in the same order, with the same
+    floats, as typo_fills' Python definition."""
     found = 0
     for run in _runs():
         scores = score_run_py(run, model.words)
         floor = scores.best + MIN_GAIN
-        fast = typo_fills.examine(run, scores, floor, model)
         slow = typo_fills.examine_py(run, scores, floor, model)
-        assert fast == slow, run
-        weak = slow[0]
-        bounds = [a for a, _ in scores.tokens] + [len(run)]
-        keys = model.homophones.key(run)
-        fast_words = typo_words._segscore.sound_alikes(run, keys, bounds, weak, scores.forward, scores.backward,
-                                                       floor, model.homophones.words, model.words.logp)
-        assert fast_words == typo_fills.sound_alikes_py(run, keys, bounds, weak, scores.forward, scores.backward,
-                                                        floor, model), run
-        found += len(slow[1]) + len(fast_words)
-    assert found > 100  # the runs do exercise both paths
+        assert typo_fills.examine(run, scores, floor, model) == slow, run
+        found += len(slow)
+    assert found > 100  # the runs do exercise the search
 
 
 def test_the_typo_search_refuses_wrong_arguments(model: TypoModel) -> None:
@@ -95,5 +87,5 @@ def test_the_typo_search_refuses_wrong_arguments(model: TypoModel) -> None:
         typo_words._segscore.examine("中国", scores.tokens, [0.0], scores.backward, 0.0, 0.0, 0.0, 0.0,
                                      model.words.lattice, model.candidates.table, model.completions, model.word_cap)
     with pytest.raises(ValueError):
-        typo_words._segscore.sound_alikes("中国", "x", [0, 2], [True], scores.forward, scores.backward, 0.0,
-                                          model.homophones.words, model.words.logp)
+        typo_words._segscore.examine("中国", [(0, 3)], scores.forward, scores.backward, 0.0, 0.0, 0.0, 0.0,
+                                     model.words.lattice, model.candidates.table, model.completions, model.word_cap)

@@ -64,15 +64,12 @@ def test_general_typos_in_official_sentences(model, text, wrong, right):
     assert text[findings[0].start : findings[0].end] == wrong
 
 
-def test_a_word_typed_by_sound_is_one_finding_over_its_characters(model):
-    # how such a finding is reported, whatever the floor set on real text (tested below)
+def test_a_word_typed_by_sound_is_not_proposed(model):
+    """Whole words typed by sound (才聊 for 材料) are not looked for: on real published text none of
+    the 42 such suggestions was right (README), most of them names and new short forms (禁寄, 识灾)."""
     unfloored = dataclasses.replace(model, weights=dataclasses.replace(model.weights, floor=float("-inf")))
-    text = "严格执行请示报告制度，及时上报有关才聊。"
-    findings = find_likely_typos(text, [], unfloored)
-    assert [(f.text, f.suggestion) for f in findings] == [("才聊", "材料")]
-    f = findings[0]
-    assert (f.start, f.end) == (text.index("才聊"), text.index("才聊") + 2)
-    assert f.message == "疑似错别字：“才聊”可能应为“材料”（音近）"
+    assert find_likely_typos("严格执行请示报告制度，及时上报有关才聊。", [], unfloored) == []
+    assert find_likely_typos("长安富硒农产品加工标准化", [], unfloored) == []
 
 
 def test_the_floor_set_on_real_text_holds_back_weak_suspects(model):
@@ -80,11 +77,11 @@ def test_the_floor_set_on_real_text_holds_back_weak_suspects(model):
     real published text is not reported; a strong one still is."""
     assert model.weights.floor > model.weights.threshold
     unfloored = dataclasses.replace(model, weights=dataclasses.replace(model.weights, floor=float("-inf")))
-    # a phrase of published text (bench/real_text.jsonl real-033, http://szb.northnews.cn/nmgrb/html/2022-09/12/content_38614_190502.htm)
-    weak = "消除隐性壁垒，推动“非禁即入”普遍落实。"
+    # a line of published text (bench/real_text.jsonl real-001, http://laodongfa.com/stadata/bmgz/7504.html)
+    weak = "各市、县人民政府,省人民政府各委、办、厅、局:"
     assert find_likely_typos(weak, [], unfloored) and not find_likely_typos(weak, [], model)
-    assert [(f.text, f.suggestion) for f in find_likely_typos("严格执行请示报告制度，及时上报有关才聊。", [], model)] \
-        == [("才聊", "材料")]
+    assert [(f.text, f.suggestion) for f in find_likely_typos("进一步优化营商环竟，激发市场主体活力。", [], model)] \
+        == [("竟", "境")]
     # the cost, measured in the README: a real typo that scores under the floor (广大千群: 广大干群 is a
     # word of jieba's dictionary but not of the corpus counts) is held back too
     assert not find_likely_typos("要团结带领广大千群共同奋斗。", [], model)

@@ -119,8 +119,10 @@ def test_the_margin_is_that_of_the_rule_met(model):
 @pytest.mark.parametrize(
     "text, flagged",
     [
-        # http://rurals.com.cn/jj/xczx/2024/08/16/2724.html (bench/real_text_tune2.jsonl tune2-103)
-        ("工作推进视频会召开,县长李维芳、副县长梁新科及各镇", "维芳"),
+        # http://m.xjwk.net/gongzuofanwen/119497.html (bench/real_text_tune2.jsonl tune2-047)
+        ("西滩、砂井子、甜水、曲子四个工业集中区建设加快实施。", "砂"),
+        # https://www.dongzhi.gov.cn/Jczwgk/opennessShow/1561637.html (tune2-098)
+        ("地质灾害隐患点25处,位于同春、永正、桥联、徽道、梅术村,涉及50户115人。", "术"),
     ],
 )
 def test_names_in_published_text_need_the_margin_to_be_reported(model, text, flagged):

@@ -1,14 +1,14 @@
 """The general typo detector: characters that jieba's best segmentation says are likely wrong.
 
 Replacements are proposed where they would form a dictionary word: a character swapped for one
-it is easily confused with (similar sound, similar shape, same pinyin), or a run of characters
-swapped for a word typed with the same syllables. Each replacement's *gain* is how much the
+it is easily confused with (similar sound, similar shape, same pinyin). (Whole words typed by
+sound were proposed too, until real published text showed none of their suggestions right: see
+the README.) Each replacement's *gain* is how much the
 log-probability of jieba's best segmentation of the run improves; a small logistic score over
 the gain and a few features (lexicon/typo_scoring.py) decides what is reported.
 
 Only characters that stand alone or sit in a rare two-character word of the original
-segmentation are examined, character by character, and as part of whole words on segmentation
-boundaries: that is where a typo leaves its trace, and it keeps the pass fast.
+segmentation are examined, character by character: that is where a typo leaves its trace, and it keeps the pass fast.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ import math
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from operator import itemgetter
 
 from checking.findings import Category, Finding, Severity
 from lexicon.normalize import fold
 from lexicon.typo_candidates import Likeness
-from lexicon.typo_fills import examine, sound_alikes
+from lexicon.typo_fills import examine
 from lexicon.typo_model import HAN_RUN, TypoModel
 from lexicon.typo_names import margin
 from lexicon.typo_phrases import phrase_margin
@@ -34,14 +33,13 @@ MIN_GAIN = 7.0  # replacements that improve the segmentation less are never scor
 NO_WORD = -math.inf
 PLACE_SUFFIXES = frozenset("省市县区乡镇村街路巷湖山河江岛港湾屯寨庄舰")
 SOUND, SHAPE, PINYIN = int(Likeness.SOUND), int(Likeness.SHAPE), int(Likeness.PINYIN)  # plain ints: no enum per use
-_first = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
 class Suspect:
     """A span of a run that may be mistyped, its replacement and the evidence for it."""
 
-    start: int  # offsets into the run of the changed characters
+    start: int  # offsets into the run of the changed character
     end: int
     original: str
     replacement: str
@@ -145,15 +143,12 @@ def suspects_in_run(run: str, model: TypoModel, scores: RunScores | None = None,
         return []
     scores = scores or score_run(run, model.words)
     floor = scores.best + MIN_GAIN
-    weak, fills = examine(run, scores, floor, model)
-    alikes = sound_alikes(run, [*map(_first, scores.tokens), len(run)], weak, scores.forward, scores.backward,
-                          floor, model) if True in weak else []
-    if not fills and not alikes:
+    fills = examine(run, scores, floor, model)
+    if not fills:
         return []
     context = _RunContext(run, scores, model)
     kind = model.candidates.kind
-    suspects = [context._suspect(i, fill, a, word, value, [kind(run[i], fill)]) for i, fill, value, a, word in fills]
-    suspects.extend(context.word_replacements(alikes))
+    suspects = [context.suspect(i, fill, a, word, value, kind(run[i], fill)) for i, fill, value, a, word in fills]
     score = model.weights.score
     scored = [(s, score(s.features)) for s in suspects]
     if cutoff is not None:
@@ -193,62 +188,37 @@ class _RunContext:
         tokens = self.scores.tokens
         return tokens[bisect_right(tokens, (k, math.inf)) - 1]
 
-    def word_replacements(self, alikes: list[tuple[int, str, float]]) -> list[Suspect]:
-        """Whole words sounding like a span of tokens of which at least one is weak (``alikes``:
-        :func:`lexicon.typo_fills.sound_alikes` of the run: where each starts, the word, the value)."""
-        run, kind = self.run, self.model.candidates.kind
-        suspects = []
-        for a, word, value in alikes:
-            changed = [k for k in range(len(word)) if word[k] != run[a + k]]
-            first, last = a + changed[0], a + changed[-1] + 1
-            kinds = [kind(run[a + k], word[k]) | PINYIN for k in changed]
-            suspects.append(self._suspect(first, word[changed[0] : changed[-1] + 1], a, word, value, kinds, end=last))
-        return suspects
-
-    def _suspect(
-        self,
-        start: int,
-        fill: str,
-        word_start: int,
-        word: str,
-        value: float,
-        kinds: list[int],
-        end: int | None = None,
-    ) -> Suspect:
-        end = start + 1 if end is None else end
+    def suspect(self, start: int, fill: str, word_start: int, word: str, value: float, kind: int) -> Suspect:
+        """The character at ``start`` replaced by ``fill``, forming ``word`` (``kind``: their ``Likeness`` flags)."""
         run, model = self.run, self.model
         logp, unknown = model.words.logp, model.words.unknown_logp
         gain = value - self.scores.best
-        changed = [k for k in range(start, end) if run[k] != fill[k - start]]
         word_end = word_start + len(word)
         token_a, token_b = self.token_of(word_start)
-        after = run[max(end, word_end) : max(end, word_end) + 2]
+        after = run[max(start + 1, word_end) : max(start + 1, word_end) + 2]
+        char_a, char_b = self.token_of(start)
         features = (
             gain,
-            *likeness_features(kinds),
-            float(len(changed) >= 2),
-            float(all(b - a == 1 for a, b in map(self.token_of, changed))),
+            *likeness_features(kind),
+            float(char_b - char_a == 1),
             float(token_a <= word_start and word_end <= token_b),
             float(len(word) >= 3),
             logp[word],
-            sum(logp.get(run[k], unknown) for k in changed) / len(changed),
-            sum(logp.get(fill[k - start], unknown) for k in changed) / len(changed),
+            logp.get(run[start], unknown),
+            logp.get(fill, unknown),
             float(any(ch in PLACE_SUFFIXES for ch in after)),
             model.corpus.get(run[word_start:word_end], 0.0),
             model.corpus.get(word, 0.0),
         )
-        flags = 0
-        for kind in kinds:
-            flags |= kind
         return Suspect(
             start=start,
-            end=end,
-            original=run[start:end],
+            end=start + 1,
+            original=run[start],
             replacement=fill,
             word=word,
             word_start=word_start,
             gain=gain,
-            likeness=Likeness(flags),
+            likeness=Likeness(kind),
             features=features,
         )
 
@@ -258,13 +228,9 @@ def han_runs(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in HAN_RUN.finditer(text)]
 
 
-def likeness_features(kinds: list[int]) -> tuple[float, float, float, float]:
-    """sound, shape, pinyin, two_kinds for the changed characters of one replacement
-    (``kinds``: their ``Likeness`` flags)."""
-    common = SOUND | SHAPE | PINYIN  # the flags every changed character has
-    for k in kinds:
-        common &= k
-    sound, shape, same_pinyin = bool(common & SOUND), bool(common & SHAPE), bool(common & PINYIN)
+def likeness_features(kind: int) -> tuple[float, float, float, float]:
+    """sound, shape, pinyin, two_kinds of one replacement (``kind``: its ``Likeness`` flags)."""
+    sound, shape, same_pinyin = bool(kind & SOUND), bool(kind & SHAPE), bool(kind & PINYIN)
     return float(sound), float(shape), float(same_pinyin), float(sound + shape + same_pinyin >= 2)
 
 
