@@ -323,3 +323,32 @@ def test_a_national_slogan_taken_up_by_a_sector_is_no_error(checker):
     # (科技强 with 国 left out stays a warning: three characters are too few to tell)
     text = "坚持从优待警、从严治警、培训育警、科技强警、社会助警，推进科技强军。"
     assert errors(checker, text, Category.FORMULATION) == []
+
+
+@pytest.mark.parametrize(("text", "window", "canonical"), [
+    # heldvar4-041: a preposition put between two words of the term opens a longer phrase
+    ("推动共建“一带一路”向高质量发展转变。", "推动共建“一带一路”向高质量发展", "推动共建“一带一路”高质量发展"),
+    # heldvar4-023: the term's numerals written in digits
+    ("新时代10年的伟大变革，在党史上具有里程碑意义。", "新时代10年的伟大变革", "新时代十年的伟大变革"),
+    # heldvar4-091: another count of a counted slogan (十个坚持, the 2021 resolution's historical experience)
+    ("新时代中国外交的长远指引，包括“十个坚持”。", "十个坚持", "十四个坚持"),
+])
+def test_a_preposition_put_in_digits_or_another_count_are_warnings(checker, text, window, canonical):
+    assert found(checker, text, Category.FORMULATION) == [(window, canonical, Severity.WARNING)]
+
+
+@pytest.mark.parametrize(("text", "wrong", "canonical"), [
+    ("要推动共建“一带一路”再高质量发展。", "推动共建“一带一路”再高质量发展", "推动共建“一带一路”高质量发展"),
+    ("全面又建成小康社会。", "全面又建成小康社会", "全面建成小康社会"),  # no preposition
+    ("新时代1十年的伟大变革。", "新时代1十年的伟大变革", "新时代十年的伟大变革"),  # a number half in digits
+    ("严格落实中央项规定。", "中央项规定", "中央八项规定"),  # the count lost, no other in its place
+])
+def test_other_characters_put_in_or_numerals_lost_are_still_errors(checker, text, wrong, canonical):
+    assert (wrong, canonical) in errors(checker, text, Category.FORMULATION)
+
+
+def test_a_former_official_name_in_history_is_not_reported(checker):
+    # heldvar4-100: 广西僮族自治区 until 1965
+    text = "1965年10月12日，经国务院批准，“广西僮族自治区”改名为“广西壮族自治区”。"
+    assert found(checker, text, Category.FORMULATION) == []
+    assert errors(checker, "广西状族自治区人民政府", Category.FORMULATION) == [("广西状族自治区", "广西壮族自治区")]

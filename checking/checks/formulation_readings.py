@@ -16,6 +16,7 @@ KIND_SUFFIXES = set("法部局厅委办处科院署会室站所队司省市县�
 EDGE_OK_BEFORE = set("和与及对把以在将为是")
 EDGE_OK_AFTER = set("的是和与及等在为了中上下，。；：、")
 FUNCTION_CHARS = set("的地得了着过是和与及或等在为对把被将向从以于而并也都就还又之其这那中")
+PREPOSITIONS = frozenset("向朝往对为把将从在")  # put between two words of a term, they open a longer phrase
 PARTICLES = set("的之")  # put between the words of a term, they make a phrase of its own
 SEPARATORS = set("、，,；;：:")  # put between the words of a term, they part items of a list or clauses
 NUMERALS = set("一二三四五六七八九十百千万两零〇")  # another number in a term names another thing (第一个, 十七届)
@@ -48,6 +49,9 @@ LOCAL_LEVELS = frozenset("省市县区州盟旗镇乡村")
 STAND_INS_FOR_GUO = LOCAL_LEVELS | frozenset("警军农企")
 SHORTEST_ERROR = 4  # a window of fewer characters (a four-character term cut short) is too little to tell
 COUNTED = re.compile("[一二两三四五六七八九十]+个|第[一二三四五六七八九十]")  # 两个确立, 第二个百年奋斗目标
+COUNT_BEFORE_GE = re.compile("[一二两三四五六七八九十]+(?=个)")  # the count of a counted slogan (十四个坚持)
+DIGITS = frozenset("0123456789０１２３４５６７８９")
+MIXED_NUMBER = re.compile("[0-9０-９][一二两三四五六七八九十百千万]|[一二两三四五六七八九十百千万][0-9０-９]")  # 1十年
 
 
 def may_be_meant(window: str, key: str, lex: CompiledLexicon) -> bool:
@@ -128,7 +132,8 @@ def may_be_meant_here(sq: str, hit: NearHit, key: str, lex: CompiledLexicon, gro
     return (may_be_meant(window, key, lex) or other_modifier(sq, hit, key)
             or counted_without_measure_word(window, key, hit) or too_short_to_tell(window)
             or shorter_phrase(sq, hit, key, lex) or connective_reworded(window, key, hit, lex)
-            or conjunction_swapped(window, key, hit, lex, group) or resumes_after_insertion(sq, hit, key)
+            or conjunction_swapped(window, key, hit, lex, group) or resumes_after_insertion(sq, hit, key, lex)
+            or numerals_in_digits(window, key, hit) or count_changed(window, key, hit)
             or one_before_hundred_dropped(key, hit) or last_word_swapped(window, key, hit, lex, group)
             or particle_reworded(window, key, hit, lex) or inner_words_dropped(window, key, hit, lex)
             or local_body(sq, hit, group) or blend_of_terms(sq, hit, key, lex)
@@ -185,6 +190,22 @@ def _numeral_changed(window: str, key: str, hit: NearHit) -> bool:
     (第一个百年奋斗目标 beside 第二个百年奋斗目标, 党的十七届四中全会 beside 十八届)."""
     return bool(hit.edits) and all(
         op == "replace" and key[src] in NUMERALS and window[dst] in NUMERALS for op, src, dst in hit.edits)
+
+
+def count_changed(window: str, key: str, hit: NearHit) -> bool:
+    """Only the count of a counted slogan was changed, numerals put in or left out (十个坚持 beside
+    十四个坚持, 十个明确 beside 八个明确): another count may name another list, or be a numeral
+    lost (十个方面成就 for 十三个方面成就); worth a warning. (Numerals only replaced: another
+    number, another thing, see :func:`_numeral_changed`.)"""
+    count = COUNT_BEFORE_GE.search(key)
+    if count is None or not hit.edits or COUNT_BEFORE_GE.search(window) is None:
+        return False
+    first, end = count.span()
+    for op, src, dst in hit.edits:
+        inside = first <= src <= end if op == "insert" else first <= src < end
+        if not inside or (op != "delete" and window[dst] not in NUMERALS):
+            return False
+    return True
 
 
 def _edits_on_list_marker(sq: str, hit: NearHit) -> bool:
@@ -413,17 +434,30 @@ def conjunction_swapped(window: str, key: str, hit: NearHit, lex: CompiledLexico
                and _lone_words(key, lex, src) for op, src, dst in hit.edits)
 
 
-def resumes_after_insertion(sq: str, hit: NearHit, key: str) -> bool:
+def resumes_after_insertion(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> bool:
     """Read on past the window, the whole term stands in the text with two to four characters put
-    between two of its own (全面从严管党治党 is 全面从严治党 with 管党 put in, not 治 changed to 管):
-    a longer phrase built on the term, which the writer may well have meant; slips put in one."""
+    between two of its own (全面从严管党治党 is 全面从严治党 with 管党 put in, not 治 changed to 管),
+    or with a preposition put between two of its words (推动共建“一带一路”向高质量发展转变): a
+    longer phrase built on the term, which the writer may well have meant; slips put in one other
+    character (全又面, 发展着思想)."""
     start = hit.start
-    for size in (2, 3, 4):
+    bounds = _word_bounds(key, lex)
+    for size in (1, 2, 3, 4):
         for b in range(1, len(key)):
+            put_in = sq[start + b : start + b + size]
             if sq[start : start + b] == key[:b] and sq[start + b + size : start + len(key) + size] == key[b:] \
-                    and all(is_han(c) for c in sq[start + b : start + b + size]):
+                    and all(is_han(c) for c in put_in) and (size > 1 or (put_in in PREPOSITIONS and b in bounds)):
                 return True
     return False
+
+
+def numerals_in_digits(window: str, key: str, hit: NearHit) -> bool:
+    """The term's numerals written in digits (新时代10年 for 新时代十年): the same words, though
+    a formulation writes its numbers in characters (GB/T 15835); worth a warning."""
+    return any(op != "delete" for op, _, _ in hit.edits) and MIXED_NUMBER.search(window) is None and all(
+        (op == "delete" and key[src] in NUMERALS) or (op != "delete" and window[dst] in DIGITS
+                                                      and (op == "insert" or key[src] in NUMERALS))
+        for op, src, dst in hit.edits)
 
 
 def _is_token_at(text: str, at: int, word: str, lex: CompiledLexicon) -> bool:
