@@ -28,6 +28,7 @@ from checking.checks.typo_shields import (
     listed_names,
     parallel_phrases,
     person_names,
+    quoted_coinages,
     spare_repeated,
     titles,
 )
@@ -100,7 +101,8 @@ def check_typo(ctx: CheckContext) -> list[Finding]:
     spans = [(visible.view_start(start), visible.view_start(end)) for start, end in protected.spans()]
     surnames = model.names.surnames
     title_spans = titles(text)
-    spans += datelines(text) + document_numbers(text) + firm_names(text) + person_names(text, surnames, title_spans)
+    spans += datelines(text) + document_numbers(text) + firm_names(text) + quoted_coinages(text)
+    spans += person_names(text, surnames, title_spans)
     spans += listed_names(text, model.names.common_surnames) + counted_names(text, surnames) + title_spans + parallel_phrases(text)
     likely_typos = findings_of(reported(unprotected(text, found, spans), model.weights))
     likely = on_text(ctx.doc, spare_repeated(text, spare_names(text, likely_typos, model, runs)))

@@ -143,6 +143,13 @@ def test_the_margin_is_that_of_the_rule_met(model):
         "度打击非法寄递行为,筑牢寄递渠道安全防线,护航群众欢度佳节。",
         # http://www.liucheng.gov.cn/bmxzjy/wjlxxgk/202512/t20251208_3699695.shtml (held4-044)
         "市人民政府关于划定秸秆禁烧区的通告(柳政规〔20257号)》,我镇农",
+        # coinages in quotation marks: a campaign's name, a pun on a saying, a service's name
+        # https://www.mnr.gov.cn/dt/ywbb/202506/t20250618_2885809.html (held10-109)
+        "组织中央媒体进行主题采访,同步开展“谈田说地”系列直播和耕地保护进万村等全国",
+        # http://pc.cmrnn.com.cn/shtml/zggsb/20240117/105838.html (held9-092)
+        "是否生产、销售“三无”产品,是否售卖“笔里藏刀”“包中有毒”产品等。",
+        # https://www.hubin.gov.cn/25114/617166144/2049169.html (held7-015)
+        "区直工委联合妇青支部等打造“影忆初心”活动,区文化旅游局组织活动",
     ],
 )
 def test_published_phrases_are_not_taken_for_typos(default_checker, text):
@@ -155,6 +162,8 @@ def test_published_phrases_are_not_taken_for_typos(default_checker, text):
         ("市政府要建立建全相关工作机制。", "建", "健"),  # the repeat is the typo
         ("完善多捞多得、技高者多得的分配制度。", "捞", "劳"),  # a typo in a frame still stands out
         ("由市环境保户部门牵头。", "户", "护"),
+        ("着力解决好“三侬”问题。", "侬", "农"),  # a quoted slogan of fewer than four characters is read
+        ("进一步加强环境保户，推动“绿色发展”。", "户", "护"),  # a quotation elsewhere shields nothing else
     ],
 )
 def test_typos_are_still_found(default_checker, text, flagged, suggestion):
