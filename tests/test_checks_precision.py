@@ -352,3 +352,23 @@ def test_a_former_official_name_in_history_is_not_reported(checker):
     text = "1965年10月12日，经国务院批准，“广西僮族自治区”改名为“广西壮族自治区”。"
     assert found(checker, text, Category.FORMULATION) == []
     assert errors(checker, "广西状族自治区人民政府", Category.FORMULATION) == [("广西状族自治区", "广西壮族自治区")]
+
+
+@pytest.mark.parametrize(("text", "window", "canonical"), [
+    # held20-003: the phrase 科学发展观 is named after, in a sentence of its own
+    ("今年以来,县委、县政府始终坚持科学发展,加快产业转型升级。", "科学发展", "科学发展观"),
+    # held21-007: 产城融合 (industry and city), another compound joined to the window's first character
+    ("争创“国家产城融合发展示范区”。", "城融合发展", "城乡融合发展"),
+    ("书写科产城人融合发展“新篇章”。", "城人融合发展", "城乡融合发展"),
+])
+def test_a_concept_without_its_suffix_or_a_first_word_joined_before_is_a_warning(checker, text, window, canonical):
+    assert found(checker, text, Category.FORMULATION) == [(window, canonical, Severity.WARNING)]
+
+
+@pytest.mark.parametrize(("text", "wrong", "canonical"), [
+    ("大力推进城融合发展。", "城融合发展", "城乡融合发展"),  # after a word of its own: damaged
+    ("全面贯彻新想发展理念。", "想发展理念", "新发展理念"),  # the term's own character before the window
+    ("推进中国式现代，", "中国式现代", "中国式现代化"),  # 化 is no concept's suffix
+])
+def test_the_same_cuts_elsewhere_are_still_errors(checker, text, wrong, canonical):
+    assert (wrong, canonical) in errors(checker, text, Category.FORMULATION)

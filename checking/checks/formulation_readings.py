@@ -16,6 +16,7 @@ KIND_SUFFIXES = set("法部局厅委办处科院署会室站所队司省市县�
 EDGE_OK_BEFORE = set("和与及对把以在将为是")
 EDGE_OK_AFTER = set("的是和与及等在为了中上下，。；：、")
 FUNCTION_CHARS = set("的地得了着过是和与及或等在为对把被将向从以于而并也都就还又之其这那中")
+CONCEPT_SUFFIXES = frozenset("观论")  # 科学发展观, 两点论: the concept named after a phrase
 PREPOSITIONS = frozenset("向朝往对为把将从在")  # put between two words of a term, they open a longer phrase
 PARTICLES = set("的之")  # put between the words of a term, they make a phrase of its own
 SEPARATORS = set("、，,；;：:")  # put between the words of a term, they part items of a list or clauses
@@ -134,6 +135,7 @@ def may_be_meant_here(sq: str, hit: NearHit, key: str, lex: CompiledLexicon, gro
             or shorter_phrase(sq, hit, key, lex) or connective_reworded(window, key, hit, lex)
             or conjunction_swapped(window, key, hit, lex, group) or resumes_after_insertion(sq, hit, key, lex)
             or numerals_in_digits(window, key, hit) or count_changed(window, key, hit)
+            or concept_without_its_suffix(window, key, hit, lex) or first_word_joined_before(sq, hit, key, lex)
             or one_before_hundred_dropped(key, hit) or last_word_swapped(window, key, hit, lex, group)
             or particle_reworded(window, key, hit, lex) or inner_words_dropped(window, key, hit, lex)
             or local_body(sq, hit, group) or blend_of_terms(sq, hit, key, lex)
@@ -448,6 +450,39 @@ def resumes_after_insertion(sq: str, hit: NearHit, key: str, lex: CompiledLexico
             if sq[start : start + b] == key[:b] and sq[start + b + size : start + len(key) + size] == key[b:] \
                     and all(is_han(c) for c in put_in) and (size > 1 or (put_in in PREPOSITIONS and b in bounds)):
                 return True
+    return False
+
+
+def concept_without_its_suffix(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
+    """The suffix 观 or 论 of a concept left off, whole words before it (坚持科学发展 for
+    科学发展观): the phrase the concept is named after, which the writer may well have meant."""
+    return (len(hit.edits) == 1 and hit.edits[0][0] == "delete" and hit.edits[0][1] == len(key) - 1
+            and key[-1] in CONCEPT_SUFFIXES and len(window) >= SHORTEST_ERROR and _orphans(window, lex) == 0)
+
+
+def first_word_joined_before(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> bool:
+    """The edits lie in the term's first word and the window opens right after a character that
+    stands alone in the text's segmentation and is no function word: the window's first character
+    joins it into another compound (国家产城融合发展示范区, 科产城人融合发展 beside 城乡融合发展).
+    Worth a warning; after a word of its own (推进城融合发展) the term stays damaged."""
+    if hit.start == 0 or not hit.edits:
+        return False
+    before = sq[hit.start - 1]
+    if not is_han(before) or before in FUNCTION_CHARS:
+        return False
+    first = len(next(iter(lex.words.cut(key)), ""))
+    if any(src >= first or op == "insert" or (op == "delete" and src == 0) for op, src, _ in hit.edits):
+        return False
+    if before in key[: first + 1]:
+        return False  # the term's own character stands before: it is the term, damaged (五手位一体, 新想发展理念)
+    lo = max(0, hit.start - MARGIN)
+    pos = lo
+    for token in lex.words.cut(sq[lo : hit.end]):
+        pos += len(token)
+        if pos == hit.start:
+            return len(token) == 1
+        if pos > hit.start:
+            return False
     return False
 
 
