@@ -372,3 +372,10 @@ def test_a_concept_without_its_suffix_or_a_first_word_joined_before_is_a_warning
 ])
 def test_the_same_cuts_elsewhere_are_still_errors(checker, text, wrong, canonical):
     assert (wrong, canonical) in errors(checker, text, Category.FORMULATION)
+
+
+def test_a_particle_for_a_character_between_whole_words_is_a_warning(checker):
+    # held23-022 (a study article): 中国的现代化 is a plain phrase of the same words
+    text = "我们的先辈一直在以自己的方式探索着属于中国的现代化。"
+    assert found(checker, text, Category.FORMULATION) == [("中国的现代化", "中国式现代化", Severity.WARNING)]
+    assert errors(checker, "推进中国氏现代化。", Category.FORMULATION) == [("中国氏现代化", "中国式现代化")]

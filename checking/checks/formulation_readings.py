@@ -136,6 +136,7 @@ def may_be_meant_here(sq: str, hit: NearHit, key: str, lex: CompiledLexicon, gro
             or conjunction_swapped(window, key, hit, lex, group) or resumes_after_insertion(sq, hit, key, lex)
             or numerals_in_digits(window, key, hit) or count_changed(window, key, hit)
             or concept_without_its_suffix(window, key, hit, lex) or first_word_joined_before(sq, hit, key, lex)
+            or particle_put_for_a_character(window, hit, lex)
             or one_before_hundred_dropped(key, hit) or last_word_swapped(window, key, hit, lex, group)
             or particle_reworded(window, key, hit, lex) or inner_words_dropped(window, key, hit, lex)
             or local_body(sq, hit, group) or blend_of_terms(sq, hit, key, lex)
@@ -450,6 +451,21 @@ def resumes_after_insertion(sq: str, hit: NearHit, key: str, lex: CompiledLexico
             if sq[start : start + b] == key[:b] and sq[start + b + size : start + len(key) + size] == key[b:] \
                     and all(is_han(c) for c in put_in) and (size > 1 or (put_in in PREPOSITIONS and b in bounds)):
                 return True
+    return False
+
+
+def particle_put_for_a_character(window: str, hit: NearHit, lex: CompiledLexicon) -> bool:
+    """的 or 之 in place of one character, between whole words (属于中国的现代化 beside 中国式现代化):
+    a plain phrase of the same words, which the writer may well have meant."""
+    if len(hit.edits) != 1 or hit.edits[0][0] != "replace" or window[hit.edits[0][2]] not in PARTICLES:
+        return False
+    at, pos = hit.edits[0][2], 0
+    tokens = lex.words.cut(window)
+    for k, token in enumerate(tokens):
+        if pos == at:
+            return (token == window[at] and 0 < k < len(tokens) - 1
+                    and len(tokens[k - 1]) >= 2 and len(tokens[k + 1]) >= 2)
+        pos += len(token)
     return False
 
 
