@@ -379,3 +379,11 @@ def test_a_particle_for_a_character_between_whole_words_is_a_warning(checker):
     text = "我们的先辈一直在以自己的方式探索着属于中国的现代化。"
     assert found(checker, text, Category.FORMULATION) == [("中国的现代化", "中国式现代化", Severity.WARNING)]
     assert errors(checker, "推进中国氏现代化。", Category.FORMULATION) == [("中国氏现代化", "中国式现代化")]
+
+
+def test_a_warning_for_a_wording_that_may_be_meant_says_so(checker):
+    [f] = checker.check("新时代中国外交的长远指引，包括“十个坚持”。", only=[Category.FORMULATION]).findings
+    assert f.severity is Severity.WARNING
+    assert f.message == "与规范表述“十四个坚持”相近，可能是有意的其他写法，请核对"
+    [e] = checker.check("推进中国氏现代化。", only=[Category.FORMULATION]).findings
+    assert e.message == "疑似规范表述写错：应为“中国式现代化”"

@@ -51,8 +51,13 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
     key = lex.near_keys[hit.term_index]
     sq = doc.squeezed.text
     variant = mark_or_particle_dropped(window, key, hit)
-    if severity is Severity.ERROR and (variant or may_be_meant_here(sq, hit, key, lex, term.note)):
+    meant = not variant and may_be_meant_here(sq, hit, key, lex, term.note)
+    if severity is Severity.ERROR and (variant or meant):
         severity = Severity.WARNING
-    message = ("规范表述写作" + quoted(term.term) + "（此处只差顿号或“的”字）" if variant
-               else "疑似规范表述写错：应为" + quoted(term.term))
+    if variant:
+        message = "规范表述写作" + quoted(term.term) + "（此处只差顿号或“的”字）"
+    elif meant:
+        message = "与规范表述" + quoted(term.term) + "相近，可能是有意的其他写法，请核对"
+    else:
+        message = "疑似规范表述写错：应为" + quoted(term.term)
     return finding(doc.text, RULE, Category.FORMULATION, severity, start, end, term.term, message)
