@@ -387,3 +387,8 @@ def test_a_warning_for_a_wording_that_may_be_meant_says_so(checker):
     assert f.message == "与规范表述“十四个坚持”相近，可能是有意的其他写法，请核对"
     [e] = checker.check("推进中国氏现代化。", only=[Category.FORMULATION]).findings
     assert e.message == "疑似规范表述写错：应为“中国式现代化”"
+
+
+def test_the_same_words_said_of_another_level_are_not_reported(checker):
+    # heldvar7-027: 县（区、市） is 省（区、市） said of counties
+    assert found(checker, "司法所是县(区、市)司法局在乡镇(街道)的派出机构。", Category.FORMULATION) == []

@@ -90,6 +90,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         return True
     if all(op == "replace" and key[src] == "国" and window[dst] in STAND_INS_FOR_GUO for op, src, dst in hit.edits):
         return True  # the national strategy taken up by a province, city, county or sector (人才强县战略, 科技强警)
+    if all(op == "replace" and key[src] in LOCAL_LEVELS and window[dst] in LOCAL_LEVELS for op, src, dst in hit.edits):
+        return True  # the same words said of another level (县（区、市） beside 省（区、市）)
     if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit):
         return True
     if any(op == "replace" and is_han(key[src]) and window[dst] in CLAUSE_MARKS for op, src, dst in hit.edits):
