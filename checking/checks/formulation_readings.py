@@ -46,6 +46,7 @@ LIST_MARKS = frozenset("、，,；;")
 CONJUNCTIONS = frozenset("和与及同")  # joining two objects, one stands for another in published text
 # What stands for 国 when a national strategy is taken up locally (人才强县战略, 科教兴市, 质量强省).
 LOCAL_LEVELS = frozenset("省市县区州盟旗镇乡村")
+ADMINISTRATIVE_LEVELS = frozenset("省市县区州")  # in a term, said of one level; the same words fit another
 # ... or by a sector (科技强警, 科技强军, 质量强企, 科技强农).
 STAND_INS_FOR_GUO = LOCAL_LEVELS | frozenset("警军农企")
 SHORTEST_ERROR = 4  # a window of fewer characters (a four-character term cut short) is too little to tell
@@ -90,7 +91,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         return True
     if all(op == "replace" and key[src] == "国" and window[dst] in STAND_INS_FOR_GUO for op, src, dst in hit.edits):
         return True  # the national strategy taken up by a province, city, county or sector (人才强县战略, 科技强警)
-    if all(op == "replace" and key[src] in LOCAL_LEVELS and window[dst] in LOCAL_LEVELS for op, src, dst in hit.edits):
+    if all(op == "replace" and key[src] in ADMINISTRATIVE_LEVELS and window[dst] in LOCAL_LEVELS
+           for op, src, dst in hit.edits):
         return True  # the same words said of another level (县（区、市） beside 省（区、市）)
     if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit):
         return True
