@@ -1,14 +1,15 @@
 """The general typo detector: characters that jieba's best segmentation says are likely wrong.
 
 Replacements are proposed where they would form a dictionary word: a character swapped for one
-it is easily confused with (similar sound, similar shape, same pinyin). (Whole words typed by
-sound were proposed too, until real published text showed none of their suggestions right: see
-the README.) Each replacement's *gain* is how much the
-log-probability of jieba's best segmentation of the run improves; a small logistic score over
-the gain and a few features (lexicon/typo_scoring.py) decides what is reported.
+it is easily confused with (similar sound, similar shape, same pinyin). Whole words typed by sound
+are not proposed: on real published text none of their suggestions was right (README). Each
+replacement's *gain* is how much the log-probability of jieba's best segmentation of the run
+improves; a small logistic score over the gain and a few features (lexicon/typo_scoring.py)
+decides what is reported.
 
 Only characters that stand alone or sit in a rare two-character word of the original
-segmentation are examined, character by character: that is where a typo leaves its trace, and it keeps the pass fast.
+segmentation are examined, character by character: that is where a typo leaves its trace, and
+it keeps the pass fast.
 """
 
 from __future__ import annotations
