@@ -50,7 +50,9 @@ def test_two_web_processes_on_one_port_share_the_rate_limit_and_stop_on_sigterm(
         wait_for_line(server, "sanshen 已启动", timeout=180)
         web = wait_until(lambda: (found := children_of(server.pid, WEB)) and len(found) == 2 and found,
                          timeout=60, what="two web processes")
-        assert len(children_of(server.pid, DISPATCHER)) == 1  # the dispatcher once, not per web process
+        # the dispatcher once, not per web process (until its exec, a forked child still reads as serve)
+        wait_until(lambda: children_of(server.pid, DISPATCHER), timeout=60, what="the dispatcher")
+        assert len(children_of(server.pid, DISPATCHER)) == 1
 
         def ready() -> bool:
             try:
