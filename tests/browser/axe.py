@@ -14,6 +14,7 @@ def axe_violations(page: Page) -> list[str]:
     """The critical and serious axe-core violations on the page as it is now, one line each."""
     if not AXE_JS.exists():
         raise RuntimeError(f"axe-core 未安装：{AXE_JS}（运行 scripts/test.sh，或 npm install --prefix .venv/node axe-core）")
+    page.wait_for_load_state("load")  # a document to put the script in, not one still being replaced
     page.add_script_tag(path=str(AXE_JS))
     found = page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});

@@ -120,6 +120,7 @@ def test_axe_finds_nothing_critical_or_serious_on_any_page(browser, live):
     anonymous.get_by_role("link", name="政策解读").click()
     expect(anonymous).to_have_url(re.compile(rf"/items/{interp}\.html$"))
     anonymous.get_by_role("main").get_by_role("link").first.click()  # the column index
+    expect(anonymous).to_have_url(re.compile(r"/columns/"))  # the click's navigation, before axe goes in
     audit(anonymous, "/site/columns/…")
     anonymous.close()
 
