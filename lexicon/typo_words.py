@@ -43,15 +43,15 @@ class WordModel:
 
     @classmethod
     def from_jieba(cls, path: Path = JIEBA_DICT, official: Path | None = OFFICIAL_WORDS) -> "WordModel":
-        """jieba's dictionary, plus the words of official text it lacks (``official``)."""
+        """jieba's dictionary, plus the words of official text it lacks or rates rarer than
+        OFFICIAL_FREQ (``official``; 全域 has 3)."""
         freq: dict[str, int] = {}
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 word, count = line.split(" ", 2)[:2]
                 freq[word] = int(count)
         for word in official_words(official) if official else ():
-            if not freq.get(word):
-                freq[word] = OFFICIAL_FREQ
+            freq[word] = max(freq.get(word, 0), OFFICIAL_FREQ)
         log_total = math.log(sum(freq.values()))
         logp = {w: math.log(c) - log_total for w, c in freq.items() if c > 0}
         prefixes = frozenset(w[:k] for w in logp if len(w) > 2 for k in range(2, len(w)))

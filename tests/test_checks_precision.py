@@ -339,6 +339,8 @@ def test_a_national_slogan_taken_up_by_a_sector_is_no_error(checker):
     ("书写科产城人融合发展“新篇章”。", "城人融合发展", "城乡融合发展"),
     # held23-022 (a study article): 中国的现代化 is a plain phrase of the same words
     ("我们的先辈一直在以自己的方式探索着属于中国的现代化。", "中国的现代化", "中国式现代化"),
+    # a count put for the first character names another campaign (“四史” is on the accepted list; 三史 is not)
+    ("开展“三史”学习教育主题党日活动。", "三史”学习教育", "党史学习教育"),
 ])
 def test_wordings_the_writer_may_have_meant_are_warnings(checker, text, window, canonical):
     assert found(checker, text, Category.FORMULATION) == [(window, canonical, Severity.WARNING)]
@@ -353,6 +355,8 @@ def test_wordings_the_writer_may_have_meant_are_warnings(checker, text, window, 
     ("全面贯彻新想发展理念。", "想发展理念", "新发展理念"),  # the term's own character before the window
     ("推进中国式现代，", "中国式现代", "中国式现代化"),  # 化 is no concept's suffix
     ("推进中国氏现代化。", "中国氏现代化", "中国式现代化"),  # no particle
+    ("深刻理解两国特色社会主义。", "两国特色社会主义", "中国特色社会主义"),  # a long term: no count of its own
+    ("开展堂史学习教育。", "堂史学习教育", "党史学习教育"),  # no numeral
 ])
 def test_the_same_changes_elsewhere_are_still_errors(checker, text, wrong, canonical):
     assert (wrong, canonical) in errors(checker, text, Category.FORMULATION)
@@ -371,6 +375,11 @@ def test_a_warning_for_a_wording_that_may_be_meant_says_so(checker):
     assert f.message == "与规范表述“十四个坚持”相近，可能是有意的其他写法，请核对"
     [e] = checker.check("推进中国氏现代化。", only=[Category.FORMULATION]).findings
     assert e.message == "疑似规范表述写错：应为“中国式现代化”"
+
+
+def test_an_accepted_campaign_beside_a_term_is_not_reported(checker):
+    # held27-012: “四史”学习教育 (党史、新中国史、改革开放史、社会主义发展史), accepted beside 党史学习教育
+    assert found(checker, "党支部开展了学“四史”学习教育主题党日活动。", Category.FORMULATION) == []
 
 
 def test_the_same_words_said_of_another_level_are_not_reported(checker):

@@ -21,6 +21,7 @@ PREPOSITIONS = frozenset("向朝往对为把将从在")  # put between two words
 PARTICLES = set("的之")  # put between the words of a term, they make a phrase of its own
 SEPARATORS = set("、，,；;：:")  # put between the words of a term, they part items of a list or clauses
 NUMERALS = set("一二三四五六七八九十百千万两零〇")  # another number in a term names another thing (第一个, 十七届)
+QUOTES = frozenset("“”‘’\"'「」")
 LONG = 8  # a term this long with one inner character changed is no other phrase
 WORD_FREQ = 30  # a dictionary word at least this frequent made by an edit is an ordinary word
 EVERYDAY_FREQ = 500  # a word this frequent is in everyday use (体育 6,976, 养老 651; 从命 72 is not)
@@ -140,7 +141,7 @@ def may_be_meant_here(sq: str, hit: NearHit, key: str, lex: CompiledLexicon, gro
             or conjunction_swapped(window, key, hit, lex, group) or resumes_after_insertion(sq, hit, key, lex)
             or numerals_in_digits(window, key, hit) or count_changed(window, key, hit)
             or concept_without_its_suffix(window, key, hit, lex) or first_word_joined_before(sq, hit, key, lex)
-            or particle_put_for_a_character(window, hit, lex)
+            or particle_put_for_a_character(window, hit, lex) or count_put_for_first_character(window, key, hit)
             or one_before_hundred_dropped(key, hit) or last_word_swapped(window, key, hit, lex, group)
             or particle_reworded(window, key, hit, lex) or inner_words_dropped(window, key, hit, lex)
             or local_body(sq, hit, group) or blend_of_terms(sq, hit, key, lex)
@@ -504,6 +505,20 @@ def first_word_joined_before(sq: str, hit: NearHit, key: str, lex: CompiledLexic
         if pos > hit.start:
             return False
     return False
+
+
+def count_put_for_first_character(window: str, key: str, hit: NearHit) -> bool:
+    """A numeral put for the first character of a term shorter than LONG, one it does not sound
+    like, and counting the Chinese character after it, quotation marks aside: a short form named by
+    a count (“四史”学习教育 beside 党史学习教育; 三农, 两新), another thing the writer may well
+    have meant. Not in a long term (两国特色社会主义) nor before a bracket (十（区、市）)."""
+    replaced = [(src, dst) for op, src, dst in hit.edits if op == "replace"]
+    if len(key) >= LONG or len(replaced) != 1 or any(
+            op != "replace" and (op != "insert" or window[dst] not in QUOTES) for op, _, dst in hit.edits):
+        return False
+    src, dst = replaced[0]
+    return (src == 0 and key[0] not in NUMERALS and window[dst] in NUMERALS and is_han(window[dst + 1 : dst + 2])
+            and not _sounds_alike(window[dst], key[0]))
 
 
 def numerals_in_digits(window: str, key: str, hit: NearHit) -> bool:
