@@ -339,6 +339,8 @@ def test_a_national_slogan_taken_up_by_a_sector_is_no_error(checker):
     ("书写科产城人融合发展“新篇章”。", "城人融合发展", "城乡融合发展"),
     # held23-022 (a study article): 中国的现代化 is a plain phrase of the same words
     ("我们的先辈一直在以自己的方式探索着属于中国的现代化。", "中国的现代化", "中国式现代化"),
+    # heldvar8-014: an inner word replaced whole by another everyday word (党的文化领导权)
+    ("全面坚持和加强党的文化领导权。", "坚持和加强党的文化领导", "坚持和加强党的全面领导"),
     # a count put for the first character names another campaign (“四史” is on the accepted list; 三史 is not)
     ("开展“三史”学习教育主题党日活动。", "三史”学习教育", "党史学习教育"),
 ])
@@ -357,6 +359,7 @@ def test_wordings_the_writer_may_have_meant_are_warnings(checker, text, window, 
     ("推进中国氏现代化。", "中国氏现代化", "中国式现代化"),  # no particle
     ("深刻理解两国特色社会主义。", "两国特色社会主义", "中国特色社会主义"),  # a long term: no count of its own
     ("开展堂史学习教育。", "堂史学习教育", "党史学习教育"),  # no numeral
+    ("坚持和加强党的全部领导。", "坚持和加强党的全部领导", "坚持和加强党的全面领导"),  # one character of an inner word
 ])
 def test_the_same_changes_elsewhere_are_still_errors(checker, text, wrong, canonical):
     assert (wrong, canonical) in errors(checker, text, Category.FORMULATION)

@@ -142,7 +142,7 @@ def may_be_meant_here(sq: str, hit: NearHit, key: str, lex: CompiledLexicon, gro
             or numerals_in_digits(window, key, hit) or count_changed(window, key, hit)
             or concept_without_its_suffix(window, key, hit, lex) or first_word_joined_before(sq, hit, key, lex)
             or particle_put_for_a_character(window, hit, lex) or count_put_for_first_character(window, key, hit)
-            or one_before_hundred_dropped(key, hit) or last_word_swapped(window, key, hit, lex, group)
+            or one_before_hundred_dropped(key, hit) or word_swapped(window, key, hit, lex, group)
             or particle_reworded(window, key, hit, lex) or inner_words_dropped(window, key, hit, lex)
             or local_body(sq, hit, group) or blend_of_terms(sq, hit, key, lex)
             or reworded_verb(window, key, hit, lex, group))
@@ -370,20 +370,27 @@ def one_before_hundred_dropped(key: str, hit: NearHit) -> bool:
         and key[hit.edits[0][1] + 1 : hit.edits[0][1] + 2] in ("百", "千", "万")
 
 
-def last_word_swapped(window: str, key: str, hit: NearHit, lex: CompiledLexicon, group: str) -> bool:
-    """The phrase's last word replaced by another common word that sounds unlike it, read as a word
-    of the window's own segmentation (办好人民满意的体育事业 beside 办好人民满意的教育): the same
-    pattern said of another thing, which the writer may well have meant. Only in a phrase (group
-    表述), and only a word in everyday use: a mistyped last word makes none (核心价值关) or a rare
-    one (牢记从命)."""
+def word_swapped(window: str, key: str, hit: NearHit, lex: CompiledLexicon, group: str) -> bool:
+    """One word of the phrase replaced by another common word that sounds unlike it, read as a word
+    of the window's own segmentation: the same pattern said of another thing, which the writer may
+    well have meant — the last word (办好人民满意的体育事业 beside 办好人民满意的教育), or an inner
+    word replaced whole (坚持和加强党的文化领导权 beside 坚持和加强党的全面领导). Only in a phrase
+    (group 表述), and only a word in everyday use: a mistyped word makes none (核心价值关) or a
+    rare one (牢记从命); one character changed inside the phrase stays a slip."""
     if group not in REWORDED_GROUPS or len(window) != len(key) or not hit.edits \
             or any(op != "replace" for op, _, _ in hit.edits):
         return False
-    last = list(lex.words.cut(key))[-1]
-    at = len(key) - len(last)
-    if len(last) < 2 or any(src < at for _, src, _ in hit.edits):
+    at = 0
+    for word in lex.words.cut(key):
+        if at <= hit.edits[0][1] < at + len(word):
+            break
+        at += len(word)
+    changed = {src for _, src, _ in hit.edits}
+    last = at + len(word) == len(key)
+    if len(word) < 2 or not changed <= set(range(at, at + len(word))) \
+            or (not last and changed != set(range(at, at + len(word)))):
         return False
-    new = window[at:]
+    new = window[at : at + len(word)]
     return lex.words.freq(new) >= EVERYDAY_FREQ and _is_token_at(window, at, new, lex) \
         and not any(_sounds_alike(window[dst], key[src]) for _, src, dst in hit.edits)
 
