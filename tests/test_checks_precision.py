@@ -305,6 +305,10 @@ def test_an_older_official_wording_is_accepted(checker):
         "彩票公益金1626.63万元，其中:中央彩票公益金243.53万元。",
         # the window's change lies inside another canonical form written right (两个一百年)
         "对于实现“两个一百年”奋斗目标和中华民族伟大复兴中国梦具有重要意义。",
+        # held30-087: the window runs across the 顿号 between two items (抓脱贫、坚定 is no 脱贫攻坚)
+        "坚定不移抓民生、坚定不移抓脱贫、坚定不移抓生态。",
+        # held30-020: 打好脱贫攻坚战, accepted beside 打赢脱贫攻坚战 (the three 攻坚战 of the 19th Congress)
+        "打好脱贫攻坚战是党的十九大提出的三大攻坚战之一。",
     ],
 )
 def test_windows_across_a_clause_or_over_another_exact_term_are_not_reported(checker, text):

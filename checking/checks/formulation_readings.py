@@ -97,8 +97,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         return True  # the same words said of another level (县（区、市） beside 省（区、市）)
     if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit):
         return True
-    if any(op == "replace" and is_han(key[src]) and window[dst] in CLAUSE_MARKS for op, src, dst in hit.edits):
-        return True  # the window runs across a clause (其中：中央 is no 中共中央)
+    if any(op == "replace" and is_han(key[src]) and window[dst] in CLAUSE_MARKS | LIST_MARKS for op, src, dst in hit.edits):
+        return True  # the window runs across a clause or an item (其中：中央 is no 中共中央, 抓脱贫、坚定 no 脱贫攻坚)
     if any(op == "replace" and window[dst] in PARTICLES and key[src] in _lone_words(key, lex)
            for op, src, dst in hit.edits):
         return True  # a particle in place of a word of one character describes, it is no slip (全国统一的市场)
