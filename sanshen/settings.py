@@ -159,6 +159,10 @@ class Settings:
         "SANSHEN_SWITCH_INTERVAL_MS", kinds.POSITIVE,
         "sanshen serve 中一个线程持有 Python 全局解释器锁、另一线程在等时的最长时间（毫秒，正数；Python 默认 5）："
         "请求的每条 SQL 语句都要重新取得这把锁，取值小则负载下签批等锁的时间短", default="1")
+    web_threads: int = _setting(
+        "SANSHEN_WEB_THREADS", kinds.POSITIVE_COUNT,
+        "sanshen serve 每个网页进程同时处理请求的线程数（其余请求排队）：线程共用一把 Python 全局解释器锁，线程多了持有写锁的签批"
+        "要在更多线程之后才取得解释器锁，负载下反而更慢", default="4")
     web_workers: int = _setting(
         "SANSHEN_WEB_WORKERS", kinds.POSITIVE_COUNT,
         "sanshen serve 在同一端口上运行的网页进程数（各有自己的 Python 全局解释器锁；流程调度器仍只启动一个）；"

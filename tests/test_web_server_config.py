@@ -4,12 +4,18 @@ own process and by each of its web processes (`sanshen/web/worker_process.py`)."
 from __future__ import annotations
 
 import logging.config
+import threading
+import time
 
+import anyio
+import anyio.to_thread
+import pytest
 from fastapi import FastAPI
 
+from review.refusals import InvalidInput
 from sanshen.logs import JsonFormatter
 from sanshen.settings import Settings
-from sanshen.web.server import GRACEFUL_SECONDS, production_config
+from sanshen.web.server import GRACEFUL_SECONDS, limit_threads, production_config
 
 
 def _settings(tmp_path, **env: str) -> Settings:
@@ -38,3 +44,33 @@ def test_production_options_json_logs_put_uvicorn_through_the_json_formatter(tmp
         logging.config.dictConfig({"version": 1, "disable_existing_loggers": False,
                                    "loggers": {n: {"handlers": [], "propagate": True, "level": "NOTSET"}
                                                for n in ("uvicorn", "uvicorn.error", "uvicorn.access")}})
+
+
+def test_limit_threads_lets_that_many_requests_run_at_once():
+    lock = threading.Lock()
+    running = peak = 0
+
+    def request() -> None:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.05)
+        with lock:
+            running -= 1
+
+    async def twelve_requests() -> None:
+        await limit_threads(3)
+        async with anyio.create_task_group() as tg:
+            for _ in range(12):
+                tg.start_soon(anyio.to_thread.run_sync, request)
+
+    anyio.run(twelve_requests)
+    assert peak == 3
+
+
+def test_web_threads_setting_defaults_to_four_and_is_validated(tmp_path):
+    assert _settings(tmp_path).web_threads == 4
+    assert _settings(tmp_path, SANSHEN_WEB_THREADS="2").web_threads == 2
+    with pytest.raises(InvalidInput):
+        _settings(tmp_path, SANSHEN_WEB_THREADS="0")

@@ -10,7 +10,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
+import anyio.to_thread
 import uvicorn
 from fastapi import FastAPI
 
@@ -40,6 +42,7 @@ def serve_in_foreground(app: FastAPI, settings: Settings, *, host: str = "127.0.
     # works and then waits to get it back behind whichever thread holds it (another request):
     # ~20 statements per sign-off, so that wait adds up under load.
     sys.setswitchinterval(settings.switch_interval_ms / 1000)
+    app.router.on_startup.append(partial(limit_threads, settings.web_threads))
     server = uvicorn.Server(production_config(app, settings, host=host, port=port))
     stopped: list[int] = []
 
@@ -58,6 +61,15 @@ def serve_in_foreground(app: FastAPI, settings: Settings, *, host: str = "127.0.
         raise SystemExit(0)
     if not server.started:
         raise SystemExit(STARTUP_FAILURE)
+
+
+async def limit_threads(threads: int) -> None:
+    """Let at most ``threads`` requests run at once in this process's thread pool (anyio's default
+    40), the rest waiting their turn: every running thread competes for the one GIL, and a sign-off
+    holding the database's write lock waits for it behind all of them (bench/bench_load.py: sign p95
+    ~280–400 ms with 40, ~120–230 ms with 3–4, on 2 cores under 16 users). Runs in the event loop,
+    whose limiter it sets."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = threads
 
 
 def exit_on_signal(signum: int, frame: object) -> None:
