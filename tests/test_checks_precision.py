@@ -322,6 +322,12 @@ def test_a_local_body_under_a_national_name_is_a_warning(checker):
     assert errors(checker, "国家税务局发布公告。", Category.FORMULATION) == [("国家税务局", "国家税务总局")]
 
 
+def test_a_national_strategy_taken_up_by_a_province_under_its_short_name_is_not_reported(checker):
+    # held32-010: 科教兴冀 (冀, Hebei), as 人才强县 of a county
+    assert found(checker, "加速实施科教兴冀战略，强力推进京津冀教育协同发展。", Category.FORMULATION) == []
+    assert errors(checker, "实施科教兴圄战略。", Category.FORMULATION) == [("科教兴圄战略", "科教兴国战略")]
+
+
 def test_a_national_slogan_taken_up_by_a_sector_is_no_error(checker):
     # a held-out variant (public security, 2023): 从优待警、从严治警、培训育警、科技强警、社会助警
     # (科技强 with 国 left out stays a warning: three characters are too few to tell)
@@ -345,6 +351,8 @@ def test_a_national_slogan_taken_up_by_a_sector_is_no_error(checker):
     ("我们的先辈一直在以自己的方式探索着属于中国的现代化。", "中国的现代化", "中国式现代化"),
     # heldvar8-014: an inner word replaced whole by another everyday word (党的文化领导权)
     ("全面坚持和加强党的文化领导权。", "坚持和加强党的文化领导", "坚持和加强党的全面领导"),
+    # held32-010: 教育 put for the inner word 文化, a reform of another field
+    ("不懈深化教育体制机制改革，强力推进教育协同发展。", "深化教育体制机制改革", "深化文化体制机制改革"),
     # a count put for the first character names another campaign (“四史” is on the accepted list; 三史 is not)
     ("开展“三史”学习教育主题党日活动。", "三史”学习教育", "党史学习教育"),
 ])

@@ -49,7 +49,9 @@ CONJUNCTIONS = frozenset("和与及同")  # joining two objects, one stands for 
 LOCAL_LEVELS = frozenset("省市县区州盟旗镇乡村")
 ADMINISTRATIVE_LEVELS = frozenset("省市县区州")  # in a term, said of one level; the same words fit another
 # ... or by a sector (科技强警, 科技强军, 质量强企, 科技强农).
-STAND_INS_FOR_GUO = LOCAL_LEVELS | frozenset("警军农企")
+# The provinces' one-character names (GB/T 2260), put for 国 in a province's own version of a national strategy (科教兴冀)
+PROVINCE_NAMES = frozenset("京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕秦甘陇青宁新港澳台")
+STAND_INS_FOR_GUO = LOCAL_LEVELS | PROVINCE_NAMES | frozenset("警军农企")
 SHORTEST_ERROR = 4  # a window of fewer characters (a four-character term cut short) is too little to tell
 COUNTED = re.compile("[一二两三四五六七八九十]+个|第[一二三四五六七八九十]")  # 两个确立, 第二个百年奋斗目标
 COUNT_BEFORE_GE = re.compile("[一二两三四五六七八九十]+(?=个)")  # the count of a counted slogan (十四个坚持)
@@ -91,7 +93,7 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
     if _split_by_separators(window, key, hit, lex) or _numeral_changed(window, key, hit):
         return True
     if all(op == "replace" and key[src] == "国" and window[dst] in STAND_INS_FOR_GUO for op, src, dst in hit.edits):
-        return True  # the national strategy taken up by a province, city, county or sector (人才强县战略, 科技强警)
+        return True  # the national strategy taken up by a province, city, county or sector (人才强县战略, 科教兴冀, 科技强警)
     if all(op == "replace" and key[src] in ADMINISTRATIVE_LEVELS and window[dst] in LOCAL_LEVELS
            for op, src, dst in hit.edits):
         return True  # the same words said of another level (县（区、市） beside 省（区、市）)
@@ -374,7 +376,8 @@ def word_swapped(window: str, key: str, hit: NearHit, lex: CompiledLexicon, grou
     """One word of the phrase replaced by another common word that sounds unlike it, read as a word
     of the window's own segmentation: the same pattern said of another thing, which the writer may
     well have meant — the last word (办好人民满意的体育事业 beside 办好人民满意的教育), or an inner
-    word replaced whole (坚持和加强党的文化领导权 beside 坚持和加强党的全面领导). Only in a phrase
+    word replaced whole (坚持和加强党的文化领导权 beside 坚持和加强党的全面领导, 深化教育体制机制改革
+    beside 深化文化体制机制改革). Only in a phrase
     (group 表述), and only a word in everyday use: a mistyped word makes none (核心价值关) or a
     rare one (牢记从命); one character changed inside the phrase stays a slip."""
     if group not in REWORDED_GROUPS or len(window) != len(key) or not hit.edits \
@@ -391,7 +394,9 @@ def word_swapped(window: str, key: str, hit: NearHit, lex: CompiledLexicon, grou
             or (not last and changed != set(range(at, at + len(word)))):
         return False
     new = window[at : at + len(word)]
-    return lex.words.freq(new) >= EVERYDAY_FREQ and _is_token_at(window, at, new, lex) \
+    # read as a word of the window: the last one whole; an inner one at least opening a word (教育体制)
+    read = _is_token_at(window, at, new, lex) if last else at in lex.words.boundaries(window)
+    return lex.words.freq(new) >= EVERYDAY_FREQ and read \
         and not any(_sounds_alike(window[dst], key[src]) for _, src, dst in hit.edits)
 
 
