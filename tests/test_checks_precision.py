@@ -347,6 +347,8 @@ def test_a_national_slogan_taken_up_by_a_sector_is_no_error(checker):
     # held21-007: 产城融合 (industry and city), another compound joined to the window's first character
     ("争创“国家产城融合发展示范区”。", "城融合发展", "城乡融合发展"),
     ("书写科产城人融合发展“新篇章”。", "城人融合发展", "城乡融合发展"),
+    # heldvar10-038: 落实 runs into the window, whose 实 is no 实施
+    ("各部门要把落实好就业优先战略和积极就业政策放在突出位置。", "实好就业优先战略", "实施就业优先战略"),
     # held23-022 (a study article): 中国的现代化 is a plain phrase of the same words
     ("我们的先辈一直在以自己的方式探索着属于中国的现代化。", "中国的现代化", "中国式现代化"),
     # heldvar8-014: an inner word replaced whole by another everyday word (党的文化领导权)

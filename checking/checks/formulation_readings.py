@@ -496,8 +496,9 @@ def concept_without_its_suffix(window: str, key: str, hit: NearHit, lex: Compile
 def first_word_joined_before(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> bool:
     """The edits lie in the term's first word and the window opens right after a character that
     stands alone in the text's segmentation and is no function word: the window's first character
-    joins it into another compound (国家产城融合发展示范区, 科产城人融合发展 beside 城乡融合发展).
-    Worth a warning; after a word of its own (推进城融合发展) the term stays damaged."""
+    joins it into another compound (国家产城融合发展示范区, 科产城人融合发展 beside 城乡融合发展);
+    or a word of the text runs from before the window into it (落实好就业优先战略 beside 实施就业优先
+    战略). Worth a warning; after a word of its own (推进城融合发展) the term stays damaged."""
     if hit.start == 0 or not hit.edits:
         return False
     before = sq[hit.start - 1]
@@ -515,7 +516,7 @@ def first_word_joined_before(sq: str, hit: NearHit, key: str, lex: CompiledLexic
         if pos == hit.start:
             return len(token) == 1
         if pos > hit.start:
-            return False
+            return True  # a word of the text runs into the window: its first word is not there (落实好)
     return False
 
 
