@@ -137,7 +137,8 @@ def test_no_typo_in_an_officials_name(default_checker):
 
 @pytest.mark.parametrize("text", ["全区干部群众凝心聚力、唯实争先。", "深入推动政务服务提质增效。",
                                   "最大限度利企便民，兑付惠企资金。", "坚持稳字当头、稳中求进。",
-                                  "在全面消除全域劣V类河道的基础上"])  # held27-068: 全域 (jieba: 3) → 恶
+                                  "在全面消除全域劣V类河道的基础上",  # held27-068: 全域 (jieba: 3) → 恶
+                                  "坚持以人为本，因城施策。", "一手抓疫情防控、一手抓主责主业。"])  # held34-016, held33-062
 def test_official_words_are_not_typos(default_checker, text):
     assert likely(default_checker, text) == []
 
