@@ -374,6 +374,7 @@ def test_wordings_the_writer_may_have_meant_are_warnings(checker, text, window, 
     ("深刻理解两国特色社会主义。", "两国特色社会主义", "中国特色社会主义"),  # a long term: no count of its own
     ("开展堂史学习教育。", "堂史学习教育", "党史学习教育"),  # no numeral
     ("坚持和加强党的全部领导。", "坚持和加强党的全部领导", "坚持和加强党的全面领导"),  # one character of an inner word
+    ("坚持和加强党的全面领到。", "坚持和加强党的全面领到", "坚持和加强党的全面领导"),  # a last word that sounds the same
 ])
 def test_the_same_changes_elsewhere_are_still_errors(checker, text, wrong, canonical):
     assert (wrong, canonical) in errors(checker, text, Category.FORMULATION)

@@ -122,8 +122,10 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
                  and not (key[-1] in KIND_SUFFIXES and src >= n - 3))
         if inner and (n >= LONG or n <= 5):
             continue  # both ends intact: long, damaged whatever word the edit makes; short, judged above
-        if op == "replace" and at_end and _edit_makes_word(sq, hit.start + dst, key, lex):
-            return True  # the last word differs: another phrase (科学技术进步, 中国特色社会主义文明)
+        if op == "replace" and at_end and _edit_makes_word(sq, hit.start + dst, key, lex) \
+                and not _sounds_alike(window[dst], key[src]):
+            return True  # the last word differs: another phrase (科学技术进步, 中国特色社会主义文明);
+            # one that sounds the same is the pinyin slip (坚持和加强党的全面领到)
         if op == "replace" and src == dst and _first_word_swapped(window, key, src, lex):
             return True  # the first word is another word (深化营商环境 for 优化营商环境)
         if (at_start or at_end) and not inner and not lex.words.aligned(sq, hit.start, hit.end):
