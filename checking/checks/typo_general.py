@@ -38,10 +38,9 @@ SOUND, SHAPE, PINYIN = int(Likeness.SOUND), int(Likeness.SHAPE), int(Likeness.PI
 
 @dataclass(frozen=True, slots=True)
 class Suspect:
-    """A span of a run that may be mistyped, its replacement and the evidence for it."""
+    """A character of a run that may be mistyped, its replacement and the evidence for it."""
 
-    start: int  # offsets into the run of the changed character
-    end: int
+    start: int  # offset into the run of the changed character
     original: str
     replacement: str
     word: str  # the dictionary word the replacement forms
@@ -50,6 +49,10 @@ class Suspect:
     likeness: Likeness
     features: tuple[float, ...]  # in the order of lexicon.typo_scoring.FEATURES
     margin: float = 0.0  # what the score must beat the cutoff by: more inside a name (lexicon/typo_names.py)
+
+    @property
+    def end(self) -> int:
+        return self.start + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +216,6 @@ class _RunContext:
         )
         return Suspect(
             start=start,
-            end=start + 1,
             original=run[start],
             replacement=fill,
             word=word,
