@@ -66,9 +66,9 @@ def serve_in_foreground(app: FastAPI, settings: Settings, *, host: str = "127.0.
 async def limit_threads(threads: int) -> None:
     """Let at most ``threads`` requests run at once in this process's thread pool (anyio's default
     40), the rest waiting their turn: every running thread competes for the one GIL, and a sign-off
-    holding the database's write lock waits for it behind all of them (bench/bench_load.py: sign p95
-    ~280–400 ms with 40, ~120–230 ms with 3–4, on 2 cores under 16 users). Runs in the event loop,
-    whose limiter it sets."""
+    holding SQLite's write gate waits for it behind all of them (bench/bench_load.py, SQLite, 2 cores,
+    16 users: sign p95 299 ms on average with 40, 221 ms with 4; no change on PostgreSQL). Runs in
+    the event loop, whose limiter it sets."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = threads
 
 
