@@ -44,6 +44,7 @@ INTERCHANGEABLE_VERBS = (frozenset({"推进", "推动", "促进"}), frozenset({"
                          frozenset({"加强", "强化"}), frozenset({"实施", "实行"}),
                          frozenset({"完善", "健全"}), frozenset({"提高", "提升"}))
 LIST_MARKS = frozenset("、，,；;")
+ITEM_OR_CLAUSE_MARKS = CLAUSE_MARKS | LIST_MARKS  # put for a term's character, they end the window's item or clause
 CONJUNCTIONS = frozenset("和与及同")  # joining two objects, one stands for another in published text
 # What stands for 国 when a national strategy is taken up locally (人才强县战略, 科教兴市, 质量强省).
 LOCAL_LEVELS = frozenset("省市县区州盟旗镇乡村")
@@ -99,7 +100,7 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         return True  # the same words said of another level (县（区、市） beside 省（区、市）)
     if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit):
         return True
-    if any(op == "replace" and is_han(key[src]) and window[dst] in CLAUSE_MARKS | LIST_MARKS for op, src, dst in hit.edits):
+    if any(op == "replace" and is_han(key[src]) and window[dst] in ITEM_OR_CLAUSE_MARKS for op, src, dst in hit.edits):
         return True  # the window runs across a clause or an item (其中：中央 is no 中共中央, 抓脱贫、坚定 no 脱贫攻坚)
     if any(op == "replace" and window[dst] in PARTICLES and key[src] in _lone_words(key, lex)
            for op, src, dst in hit.edits):
