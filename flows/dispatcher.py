@@ -181,11 +181,9 @@ class Dispatcher:
 
     def _links(self, payload: dict, now: datetime) -> object:
         if self._in_prefect_round and self.config.link_policy.enabled:
-            from prefect.concurrency.sync import concurrency
+            from flows.engine import global_slot, link_probes
 
-            from flows.engine import link_probes
-
-            with concurrency(link_probes(self.config.prefect_name), occupy=1, strict=False):  # Prefect's fleet-wide cap on probing
+            with global_slot(link_probes(self.config.prefect_name)):  # Prefect's fleet-wide cap on probing
                 return self._probe_links(payload, now)
         return self._probe_links(payload, now)
 

@@ -337,35 +337,45 @@ class SlotBusy(Exception):
 
 
 @contextmanager
+def global_slot(limit: str, *, wait: float | None = None) -> Iterator[UUID | None]:
+    """Hold one slot of Prefect's global concurrency limit ``limit`` for the block, its lease renewed
+    while held; yields the lease id, or None when the limit does not exist (an operator deleted it: not
+    enforced). ``TimeoutError`` if the slot is still taken after ``wait`` seconds (None: wait as long as
+    it takes). Given back through the run's own client: Prefect's own ``concurrency()`` builds a new client
+    per release, loading the CA bundle each time (a fifth of the dispatcher's CPU under load)."""
+    from prefect.client.orchestration import get_client
+    from prefect.concurrency._leases import maintain_concurrency_lease
+    from prefect.concurrency._sync import acquire_concurrency_slots_with_lease
+
+    acquired = acquire_concurrency_slots_with_lease([limit], 1, timeout_seconds=wait, lease_duration=SLOT_LEASE,
+                                                    strict=False, suppress_warnings=True)
+    if acquired is None or not acquired.limits:
+        yield None
+        return
+    try:
+        with maintain_concurrency_lease(acquired.lease_id, SLOT_LEASE, raise_on_lease_renewal_failure=False,
+                                        suppress_warnings=True):
+            yield acquired.lease_id
+    finally:
+        with get_client(sync_client=True) as client:
+            client.release_concurrency_slots_with_lease(acquired.lease_id)
+
+
+@contextmanager
 def draft_slot(name: str, draft_id: int, wait: float) -> Iterator[None]:
     """Hold the installation's Prefect concurrency slot of ``draft_id`` for the block: one publication,
     withdrawal or expiry of a draft at a time, fleet-wide (besides the outbox key and the site's
     database lock); :class:`SlotBusy` if it is still taken after ``wait`` seconds. The lease id goes on
     the flow run (tag ``sanshen-slot:…``), so that whoever marks the run crashed (its worker died) gives
     the slot back at once instead of after the lease."""
-    from prefect.concurrency._leases import maintain_concurrency_lease
-    from prefect.concurrency._sync import (
-        acquire_concurrency_slots_with_lease,
-        release_concurrency_slots_with_lease,
-    )
-
     limit = draft_limit(name, draft_id)
     try:
-        acquired = acquire_concurrency_slots_with_lease([limit], 1, timeout_seconds=wait,
-                                                        lease_duration=SLOT_LEASE, strict=False,
-                                                        suppress_warnings=True)
+        with global_slot(limit, wait=wait) as lease_id:
+            if lease_id is not None:
+                _note_on_flow_run(f"{SLOT_TAG}{lease_id}")
+            yield
     except TimeoutError:
         raise SlotBusy(f"稿件 {draft_id} 在 Prefect 中的并发槽 {limit} 等待 {wait:g} 秒仍被占用，稍后重试") from None
-    if acquired is None or not acquired.limits:  # the limit was deleted by an operator: not enforced
-        yield
-        return
-    _note_on_flow_run(f"{SLOT_TAG}{acquired.lease_id}")
-    try:
-        with maintain_concurrency_lease(acquired.lease_id, SLOT_LEASE, raise_on_lease_renewal_failure=False,
-                                        suppress_warnings=True):
-            yield
-    finally:
-        release_concurrency_slots_with_lease(acquired.lease_id)
 
 
 def _note_on_flow_run(tag: str) -> None:
