@@ -240,6 +240,24 @@ def test_items_of_a_list_on_one_frame_are_protected(text, items):
     assert set(items) <= found
 
 
+@pytest.mark.parametrize(
+    ("text", "shielded"),
+    [
+        ("重点在跨入新时代、贯彻新理念、展现新气象、勇担新作为上下功夫。", "新新新新"),
+        ("谋长远之策、行固本之举、建久安之势、成长治之业。", "之之之之"),
+        ("做到了有案必立、立案必查、查案必结。", "案必立案必查案必"),
+        # only the shared places: a typo elsewhere in an item stays open
+        ("坚持问题导向、目标导像、结果导向。", "导导导"),
+        # two five-character windows across words that no separator bounds are no items
+        ("要求要持续关注返射人员,对返岗人员进行摸排。", ""),
+    ],
+)
+def test_items_sharing_a_place_protect_only_what_they_share(text, shielded):
+    from checking.checks.typo_shields import parallel_phrases
+
+    assert "".join(text[a:b] for a, b in parallel_phrases(text)) == shielded
+
+
 @pytest.mark.parametrize("text", ["加快建立建全制度。", "各级各部门要认真落实、扎实推进。", "加强教育、加强管里。"])
 def test_no_frame_without_a_shared_pattern_across_items(text):
     from checking.checks.typo_shields import parallel_phrases

@@ -10,8 +10,9 @@ from lexicon.compiled import CompiledLexicon
 from lexicon.matchers import NearHit
 from lexicon.typo_candidates import char_readings
 
-# A changed last character that names another kind of body is another name (教育法, 科学技术局).
-KIND_SUFFIXES = set("法部局厅委办处科院署会室站所队司省市县区镇乡村国家团组馆校")
+# A changed last character that names another kind of body is another name (教育法, 科学技术局,
+# 中国应急管理报 the ministry's paper).
+KIND_SUFFIXES = set("法部局厅委办处科院署会室站所队司省市县区镇乡村国家团组馆校报社网台")
 # Around a term cut short at an edge, only these show a real omission rather than a shorter phrase.
 EDGE_OK_BEFORE = set("和与及对把以在将为是")
 EDGE_OK_AFTER = set("的是和与及等在为了中上下，。；：、")
@@ -19,6 +20,7 @@ FUNCTION_CHARS = set("的地得了着过是和与及或等在为对把被将向�
 CONCEPT_SUFFIXES = frozenset("观论")  # 科学发展观, 两点论: the concept named after a phrase
 PREPOSITIONS = frozenset("向朝往对为把将从在")  # put between two words of a term, they open a longer phrase
 PARTICLES = set("的之")  # put between the words of a term, they make a phrase of its own
+ASPECT_MARKS = set("了着过")  # put after a verb of the term, they tell of the work done (全面推进了乡村振兴)
 SEPARATORS = set("、，,；;：:")  # put between the words of a term, they part items of a list or clauses
 NUMERALS = set("一二三四五六七八九十百千万两零〇")  # another number in a term names another thing (第一个, 十七届)
 QUOTES = frozenset("“”‘’\"'「」")
@@ -177,7 +179,7 @@ def other_modifier(sq: str, hit: NearHit, key: str) -> bool:
 def _split_by_separators(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
     """Only whole pieces were put in, each between two words of the term: list or clause
     separators (精准脱贫、攻坚拔寨 is not 脱贫攻坚 damaged), a particle (全人类的共同价值,
-    治理能力的现代化) or a common word of two or more characters (治理体系和提高治理能力现代化):
+    治理能力的现代化), an aspect mark after a verb (全面推进了乡村振兴; not 发展着思想) or a common word of two or more characters (治理体系和提高治理能力现代化):
     the term's words in a longer phrase of their own, not the term mistyped."""
     if not hit.edits or any(op != "insert" for op, _, _ in hit.edits):
         return False
@@ -193,9 +195,20 @@ def _split_by_separators(window: str, key: str, hit: NearHit, lex: CompiledLexic
         if src not in bounds or src == len(key):
             return False
         if not (all(c in SEPARATORS for c in piece) or piece in PARTICLES
+                or (piece in ASPECT_MARKS and _word_ending_at(key, src, lex) in lex.words.common_verbs)
                 or (len(piece) >= 2 and lex.words.freq(piece) >= WORD_FREQ)):
             return False
     return True
+
+
+def _word_ending_at(key: str, end: int, lex: CompiledLexicon) -> str:
+    """The word of the term's segmentation that ends at ``end`` ("" if none does)."""
+    pos = 0
+    for word in lex.words.cut(key):
+        pos += len(word)
+        if pos == end:
+            return word
+    return ""
 
 
 def _numeral_changed(window: str, key: str, hit: NearHit) -> bool:

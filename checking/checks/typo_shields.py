@@ -78,23 +78,34 @@ SEPARATOR = re.compile(r"[、，,；;]")
 
 
 def parallel_phrases(text: str) -> list[Span]:
-    """Four-character frames 宜X则X, 应X尽X, 能X则X … (the same X twice), and neighbouring items
-    of a list built on one frame: the two to four characters on each side of a separator, of the
-    same length, share their first character, and for four characters their third too
-    (逢车必查、逢违必处; 宜业、宜居、宜乐、宜游); and a word doubled after 一 (一袋袋新鲜的茄子).
-    The shared frame is the writer's own evidence; a repeat inside one phrase is not (建立建全 is a
-    typo of 建立健全)."""
+    """Four-character frames 宜X则X, 应X尽X, 能X则X … (the same X twice), neighbouring items of a list
+    built on one frame, and a word doubled after 一 (一袋袋新鲜的茄子). Items are the two to five
+    characters on each side of a separator, of the same length: when they share their first character,
+    and for four characters their third too, the items are protected whole (逢车必查、逢违必处;
+    宜业、宜居、宜乐、宜游); otherwise the characters they share at the same place after a place where
+    they differ, one of them bounded by a separator on its far side (展现新气象、勇担新作为; 建久安之势、
+    成长治之业), and with them a first character repeating the last one before the separator (有案必立、
+    立案必查). The shared frame is the writer's
+    own evidence; a repeat inside one phrase is not (建立建全 is a typo of 建立健全), nor a shared
+    opening verb (加强教育、加强管里)."""
     spans = [m.span() for m in PARALLEL.finditer(text)] + [m.span() for m in ONE_BY_ONE.finditer(text)]
     for m in SEPARATOR.finditer(text):
         sep = m.start()
-        # the items share their first character: text[sep + 1] is one of text[sep - 4 : sep - 1]
-        if sep < 2 or text[sep + 1 : sep + 2] not in text[max(0, sep - 4) : sep - 1]:
-            continue
-        for k in (4, 3, 2):
+        for k in (5, 4, 3, 2):
             left, right = text[max(0, sep - k) : sep], text[sep + 1 : sep + 1 + k]
-            if len(left) == len(right) == k and all("\u4e00" <= c <= "\u9fff" for c in left + right) \
-                    and left[0] == right[0] and (k < 4 or left[2] == right[2]):
+            if not (len(left) == len(right) == k and all("\u4e00" <= c <= "\u9fff" for c in left + right)):
+                continue
+            if k < 5 and left[0] == right[0] and (k < 4 or left[2] == right[2]):
                 spans += [(sep - k, sep), (sep + 1, sep + 1 + k)]
+                break
+            differs = next(i for i in range(k) if left[i] != right[i]) if left != right else k
+            framed = [i for i in range(differs + 1, k) if left[i] == right[i]]
+            bounded = (sep - k - 1 >= 0 and SEPARATOR.match(text, sep - k - 1) is not None) or \
+                SEPARATOR.match(text, sep + 1 + k) is not None  # an item, not a window across words
+            if k >= 3 and framed and bounded:
+                spans += [(sep - k + i, sep - k + i + 1) for i in framed] + [(sep + 1 + i, sep + 2 + i) for i in framed]
+                if right[0] == left[-1]:
+                    spans.append((sep + 1, sep + 2))
                 break
     return sorted(set(spans))
 
