@@ -84,7 +84,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
     中华人民共和国海岛保护法), a common word made by the edit (四个意见, 科学技术进步, 深化营商环境),
     another connective (绿水青山向金山银山) or particle (全国统一的市场), or a window starting or
     ending inside a word, or whose changed edge belongs to the text outside (应急管理|新形势), a
-    national term taken up locally or by a sector (人才强县战略 for 人才强国战略, 科技强警), or a
+    national term taken up locally or by a sector (人才强县战略 for 人才强国战略, 科技强警) or said of
+    another region (爱国者治澳), or a
     window across a clause mark put for one of the term's characters (其中：中央)."""
     window = sq[hit.start : hit.end]
     n = len(key)
@@ -100,6 +101,9 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
     if all(op == "replace" and key[src] in ADMINISTRATIVE_LEVELS and window[dst] in LOCAL_LEVELS
            for op, src, dst in hit.edits):
         return True  # the same words said of another level (县（区、市） beside 省（区、市）)
+    if all(key[src] in PROVINCE_NAMES and _stand_in(sq, hit, op, src, dst, len(key)) in PROVINCE_NAMES
+           for op, src, dst in hit.edits):
+        return True  # the same words said of another region (爱国者治澳 beside 爱国者治港)
     if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit):
         return True
     if any(op == "replace" and is_han(key[src]) and window[dst] in ITEM_OR_CLAUSE_MARKS for op, src, dst in hit.edits):
@@ -199,6 +203,16 @@ def _split_by_separators(window: str, key: str, hit: NearHit, lex: CompiledLexic
                 or (len(piece) >= 2 and lex.words.freq(piece) >= WORD_FREQ)):
             return False
     return True
+
+
+def _stand_in(sq: str, hit: NearHit, op: str, src: int, dst: int, n: int) -> str:
+    """The character standing in the text for the term's character ``src``: the replacing one, or for
+    the last character left out, the one right after the window (爱国者治|澳 read against 爱国者治港)."""
+    if op == "replace":
+        return sq[hit.start + dst]
+    if op == "delete" and src == n - 1:
+        return sq[hit.end : hit.end + 1]
+    return ""
 
 
 def _word_ending_at(key: str, end: int, lex: CompiledLexicon) -> str:
