@@ -21,6 +21,7 @@ CONCEPT_SUFFIXES = frozenset("观论")  # 科学发展观, 两点论: the concep
 PREPOSITIONS = frozenset("向朝往对为把将从在")  # put between two words of a term, they open a longer phrase
 PARTICLES = set("的之")  # put between the words of a term, they make a phrase of its own
 ASPECT_MARKS = set("了着过")  # put after a verb of the term, they tell of the work done (全面推进了乡村振兴)
+CONJUNCTIONS = set("和与及")  # put between two words of a term, they join them (防范和化解重大风险)
 SEPARATORS = set("、，,；;：:")  # put between the words of a term, they part items of a list or clauses
 NUMERALS = set("一二三四五六七八九十百千万两零〇")  # another number in a term names another thing (第一个, 十七届)
 QUOTES = frozenset("“”‘’\"'「」")
@@ -183,7 +184,8 @@ def other_modifier(sq: str, hit: NearHit, key: str) -> bool:
 def _split_by_separators(window: str, key: str, hit: NearHit, lex: CompiledLexicon) -> bool:
     """Only whole pieces were put in, each between two words of the term: list or clause
     separators (精准脱贫、攻坚拔寨 is not 脱贫攻坚 damaged), a particle (全人类的共同价值,
-    治理能力的现代化), an aspect mark after a verb (全面推进了乡村振兴; not 发展着思想) or a common word of two or more characters (治理体系和提高治理能力现代化):
+    治理能力的现代化), a conjunction between two words (防范和化解重大风险), an aspect mark after a
+    verb (全面推进了乡村振兴; not 发展着思想) or a common word of two or more characters (治理体系和提高治理能力现代化):
     the term's words in a longer phrase of their own, not the term mistyped."""
     if not hit.edits or any(op != "insert" for op, _, _ in hit.edits):
         return False
@@ -198,7 +200,7 @@ def _split_by_separators(window: str, key: str, hit: NearHit, lex: CompiledLexic
         piece = window[first : last + 1]
         if src not in bounds or src == len(key):
             return False
-        if not (all(c in SEPARATORS for c in piece) or piece in PARTICLES
+        if not (all(c in SEPARATORS for c in piece) or piece in PARTICLES or _joins_words(key, src, piece, lex)
                 or (piece in ASPECT_MARKS and _word_ending_at(key, src, lex) in lex.words.common_verbs)
                 or (len(piece) >= 2 and lex.words.freq(piece) >= WORD_FREQ)):
             return False
@@ -213,6 +215,18 @@ def _stand_in(sq: str, hit: NearHit, op: str, src: int, dst: int, n: int) -> str
     if op == "delete" and src == n - 1:
         return sq[hit.end : hit.end + 1]
     return ""
+
+
+def _joins_words(key: str, src: int, piece: str, lex: CompiledLexicon) -> bool:
+    """``piece`` is a conjunction put between two words of two or more characters of the term."""
+    if piece not in CONJUNCTIONS:
+        return False
+    pos = 0
+    for word in lex.words.cut(key):
+        if pos == src:
+            return len(word) >= 2 and len(_word_ending_at(key, src, lex)) >= 2
+        pos += len(word)
+    return False
 
 
 def _word_ending_at(key: str, end: int, lex: CompiledLexicon) -> str:
@@ -407,7 +421,7 @@ def word_swapped(window: str, key: str, hit: NearHit, lex: CompiledLexicon, grou
     of the window's own segmentation: the same pattern said of another thing, which the writer may
     well have meant — the last word (办好人民满意的体育事业 beside 办好人民满意的教育), or an inner
     word replaced whole (坚持和加强党的文化领导权 beside 坚持和加强党的全面领导, 深化教育体制机制改革
-    beside 深化文化体制机制改革). Only in a phrase
+    beside 深化文化体制机制改革, 深化生态环境体制改革 beside 深化生态文明体制改革). Only in a phrase
     (group 表述), and only a word in everyday use: a mistyped word makes none (核心价值关) or a
     rare one (牢记从命); one character changed inside the phrase stays a slip."""
     if group not in REWORDED_GROUPS or len(window) != len(key) or not hit.edits \
@@ -424,8 +438,10 @@ def word_swapped(window: str, key: str, hit: NearHit, lex: CompiledLexicon, grou
             or (not last and changed != set(range(at, at + len(word)))):
         return False
     new = window[at : at + len(word)]
-    # read as a word of the window: the last one whole; an inner one at least opening a word (教育体制)
-    read = _is_token_at(window, at, new, lex) if last else at in lex.words.boundaries(window)
+    # read as a word of the window: the last one whole; an inner one at least opening or closing a word
+    # (教育体制, 生态环境)
+    bounds = lex.words.boundaries(window)
+    read = _is_token_at(window, at, new, lex) if last else (at in bounds or at + len(word) in bounds)
     return lex.words.freq(new) >= EVERYDAY_FREQ and read \
         and not any(_sounds_alike(window[dst], key[src]) for _, src, dst in hit.edits)
 
