@@ -403,3 +403,32 @@ def test_an_accepted_campaign_beside_a_term_is_not_reported(checker):
 def test_the_same_words_said_of_another_level_are_not_reported(checker):
     # heldvar7-027: 县（区、市） is 省（区、市） said of counties
     assert found(checker, "司法所是县(区、市)司法局在乡镇(街道)的派出机构。", Category.FORMULATION) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "以“三变”改革为抓手，全面推进了乡村振兴。",  # held37-033: an aspect mark after the term's verb
+        "加强防范和化解重大风险，保障千家万户舌尖上的安全。",  # held42-078: a conjunction between two words
+        "经验做法被推荐在《中国应急管理报》刊发。",  # heldvar12-018: the ministry's paper
+        "巩固“爱国者治澳”的局面。",  # heldvar13-015: the same words said of Macao
+        "以“办人民满意的教育”为宗旨。",  # held38-067: the older wording, accepted
+    ],
+)
+def test_more_real_text_false_errors_are_gone(checker, text):
+    assert errors(checker, text, Category.FORMULATION) == []
+
+
+def test_an_inner_word_replaced_by_one_joining_the_word_before_is_a_warning(checker):
+    # held42-005: 生态环境 (one word of the window) for 生态文明
+    assert found(checker, "这是深化生态环境体制改革的重要内容。", Category.FORMULATION) == [
+        ("深化生态环境体制改革", "深化生态文明体制改革", Severity.WARNING)]
+
+
+@pytest.mark.parametrize(("text", "wrong", "canonical"), [
+    ("引导党员干部深刻理解以人民为中心的发展着思想。", "以人民为中心的发展着思想", "以人民为中心的发展思想"),  # 发展 is no verb here
+    ("坚持爱国者治巷。", "爱国者治巷", "爱国者治港"),  # 巷 names no region
+    ("推进城乡融和发展。", "城乡融和发展", "城乡融合发展"),  # 和 put for a character, not between words
+])
+def test_the_same_kinds_of_change_elsewhere_are_still_errors(checker, text, wrong, canonical):
+    assert (wrong, canonical) in errors(checker, text, Category.FORMULATION)
