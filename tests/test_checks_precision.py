@@ -432,3 +432,15 @@ def test_an_inner_word_replaced_by_one_joining_the_word_before_is_a_warning(chec
 ])
 def test_the_same_kinds_of_change_elsewhere_are_still_errors(checker, text, wrong, canonical):
     assert (wrong, canonical) in errors(checker, text, Category.FORMULATION)
+
+
+def test_an_edit_opening_the_writers_own_frame_is_not_reported(checker):
+    # held44-080: 四个做大做强 (做大|做强, a frame A X A Y) beside the slogan 四个伟大
+    assert found(checker, "“‘四个做大做强’指的是哪四个？”", Category.FORMULATION) == []
+    assert errors(checker, "深刻领会“四个做大”的重要意义。", Category.FORMULATION) == [("四个做大", "四个伟大")]
+
+
+def test_the_peaceful_liberation_is_a_name_not_an_era(checker):
+    # held44-095: 西藏和平解放前 names the 1951 event
+    assert found(checker, "要是在西藏和平解放前，只能步行和骑马。", Category.BANNED) == []
+    assert [f[0] for f in found(checker, "解放前，这里只能步行。", Category.BANNED)] == ["解放前"]

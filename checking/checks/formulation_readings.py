@@ -87,7 +87,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
     ending inside a word, or whose changed edge belongs to the text outside (应急管理|新形势), a
     national term taken up locally or by a sector (人才强县战略 for 人才强国战略, 科技强警) or said of
     another region (爱国者治澳), or a
-    window across a clause mark put for one of the term's characters (其中：中央)."""
+    window across a clause mark put for one of the term's characters (其中：中央), or an edit that
+    opens a frame of the writer's own (四个做大做强)."""
     window = sq[hit.start : hit.end]
     n = len(key)
     sources = [src for _, src, _ in hit.edits]
@@ -107,6 +108,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         return True  # the same words said of another region (爱国者治澳 beside 爱国者治港)
     if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit):
         return True
+    if any(op == "replace" and _in_repeat_frame(sq, hit.start + dst) for op, _, dst in hit.edits):
+        return True  # the new character opens the writer's own A?A? frame (四个做大做强 is no 四个伟大)
     if any(op == "replace" and is_han(key[src]) and window[dst] in ITEM_OR_CLAUSE_MARKS for op, src, dst in hit.edits):
         return True  # the window runs across a clause or an item (其中：中央 is no 中共中央, 抓脱贫、坚定 no 脱贫攻坚)
     if any(op == "replace" and window[dst] in PARTICLES and key[src] in _lone_words(key, lex)
@@ -205,6 +208,16 @@ def _split_by_separators(window: str, key: str, hit: NearHit, lex: CompiledLexic
                 or (len(piece) >= 2 and lex.words.freq(piece) >= WORD_FREQ)):
             return False
     return True
+
+
+def _in_repeat_frame(sq: str, pos: int) -> bool:
+    """The character at ``pos`` is a repeated first half of a four-character frame A X A Y of Chinese
+    characters (做大做强, 抓早抓小): a pattern the writer built, which a slip does not make."""
+    for start in (pos - 2, pos):
+        run = sq[max(0, start) : start + 4] if start >= 0 else ""
+        if len(run) == 4 and all(is_han(c) for c in run) and run[0] == run[2] and run[1] != run[3]:
+            return True
+    return False
 
 
 def _stand_in(sq: str, hit: NearHit, op: str, src: int, dst: int, n: int) -> str:
