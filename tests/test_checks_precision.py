@@ -444,3 +444,9 @@ def test_the_peaceful_liberation_is_a_name_not_an_era(checker):
     # held44-095: 西藏和平解放前 names the 1951 event
     assert found(checker, "要是在西藏和平解放前，只能步行和骑马。", Category.BANNED) == []
     assert [f[0] for f in found(checker, "解放前，这里只能步行。", Category.BANNED)] == ["解放前"]
+
+
+def test_the_original_comma_of_a_quoted_slogan_is_accepted(checker):
+    # held45-013: the speech itself says 共抓大保护，不搞大开发; DOMAIN.md asks the 顿号 of 不忘初心、牢记使命
+    assert found(checker, "结合长江流域“共抓大保护，不搞大开发”总体要求。", Category.FORMULATION) == []
+    assert errors(checker, "要不忘初心，牢记使命。", Category.FORMULATION) == [("不忘初心，牢记使命", "不忘初心、牢记使命")]
