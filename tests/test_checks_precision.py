@@ -450,3 +450,17 @@ def test_the_original_comma_of_a_quoted_slogan_is_accepted(checker):
     # held45-013: the speech itself says 共抓大保护，不搞大开发; DOMAIN.md asks the 顿号 of 不忘初心、牢记使命
     assert found(checker, "结合长江流域“共抓大保护，不搞大开发”总体要求。", Category.FORMULATION) == []
     assert errors(checker, "要不忘初心，牢记使命。", Category.FORMULATION) == [("不忘初心，牢记使命", "不忘初心、牢记使命")]
+
+
+def test_a_body_named_as_an_item_saying_something_of_its_words_is_not_reported(checker):
+    # held43-074: 生态环境美 in a list of four items, beside 生态环境部
+    text = "全力打好“区域优势强、生态环境美、开放活力足、幸福指数高”四张牌。"
+    assert found(checker, text, Category.FORMULATION) == []
+    assert errors(checker, "坚持国家乡村振兴灯，推动工作。", Category.FORMULATION) == [("国家乡村振兴灯", "国家乡村振兴局")]
+    assert errors(checker, "“区域优势强、生态环境布、开放活力足”", Category.FORMULATION) == [("生态环境布", "生态环境部")]
+
+
+def test_two_village_names_side_by_side_are_no_head_of_a_village(checker):
+    # held43-053: 焦村长马村道 is the road 焦村—长马村
+    assert found(checker, "对焦村长马村道建设等项目进行了调研。", Category.BANNED) == []
+    assert [f[0] for f in found(checker, "村长李军说，那时的刺树丫口村是典型的贫困村。", Category.BANNED)] == ["村长"]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from checking.checks.spans import SpanSet, finding, keep_longest, sentence_around
 from checking.findings import Category, Finding
 from lexicon.compiled import CompiledLexicon, Document
 
 RULE = "banned.term"
 SHORT = 3  # terms this short must not be straddled by a word (村长 is not in 农村长期)
+# 村长 between two village names side by side: 焦村|长马村 (the road 焦村—长马村), no head of a village.
+VILLAGE_AFTER = re.compile("[\u4e00-\u9fff]{1,2}村")
 
 
 def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Finding]:
@@ -23,12 +27,19 @@ def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Findi
             continue
         if term.context and not lex.in_context(term, sentence_around(doc.folded, start, end)):
             continue
+        if _across_two_villages(doc.squeezed.text, hit.start, hit.end):
+            continue
         if term.correct:
             message = term.note or f"禁用或慎用词，应使用“{term.correct}”"
         else:
             message = term.note or "禁用词，不应使用"
         found.append(finding(doc.text, RULE, Category.BANNED, term.severity, start, end, term.correct, message))
     return keep_longest(found)
+
+
+def _across_two_villages(text: str, start: int, end: int) -> bool:
+    return text[start:end] == "村长" and start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff" \
+        and VILLAGE_AFTER.match(text, end) is not None
 
 
 def _closes_compound(text: str, start: int, end: int, lex: CompiledLexicon, margin: int = 6) -> bool:

@@ -13,6 +13,9 @@ from lexicon.typo_candidates import char_readings
 # A changed last character that names another kind of body is another name (教育法, 科学技术局,
 # 中国应急管理报 the ministry's paper).
 KIND_SUFFIXES = set("法部局厅委办处科院署会室站所队司省市县区镇乡村国家团组馆校报社网台")
+# The kinds of organ that end a body's name: in an item of a list, another character there that sounds
+# unlike it makes the name's words a phrase (生态环境美), where one that sounds alike is the slip (生态环境布).
+ORGAN_SUFFIXES = frozenset("部局厅委办处署院司")
 # Around a term cut short at an edge, only these show a real omission rather than a shorter phrase.
 EDGE_OK_BEFORE = set("和与及对把以在将为是")
 EDGE_OK_AFTER = set("的是和与及等在为了中上下，。；：、")
@@ -123,6 +126,9 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
             return True
         if op == "replace" and src == n - 1 and window[dst] in KIND_SUFFIXES:
             return True
+        if op == "replace" and src == n - 1 and key[src] in ORGAN_SUFFIXES and is_han(window[dst]) \
+                and not _sounds_alike(window[dst], key[src]) and _whole_item(sq, hit):
+            return True  # an item saying something of the body's words (区域优势强、生态环境美), not its name misspelt
         if op == "replace" and n <= 5 and _edit_makes_word(sq, hit.start + dst, key, lex) \
                 and _orphans(window, lex) <= _orphans(key, lex):
             return True  # reads as words (四个意见), not as a word plus stray characters (共同人裕)
@@ -295,6 +301,11 @@ def _edits_on_list_marker(sq: str, hit: NearHit) -> bool:
 ITEM_EDGES = set("、，,；;。：:“”（()）\n ")  # what stands around an item of a list
 
 
+def _whole_item(sq: str, hit: NearHit) -> bool:
+    """The window is a whole item: list or clause marks (or quotes) on both sides."""
+    return (hit.start == 0 or sq[hit.start - 1] in ITEM_EDGES) and (hit.end == len(sq) or sq[hit.end] in ITEM_EDGES)
+
+
 def _item_of_even_list(sq: str, hit: NearHit) -> bool:
     """The window, the term with characters left out, is a whole item of a 、 list whose next or
     previous item is as long (农业强、农村美、农民富 is no 农业强国 cut short): the list's rhythm,
@@ -302,7 +313,7 @@ def _item_of_even_list(sq: str, hit: NearHit) -> bool:
     if not hit.edits or any(op != "delete" for op, _, _ in hit.edits):
         return False
     start, end = hit.start, hit.end
-    if (start > 0 and sq[start - 1] not in ITEM_EDGES) or (end < len(sq) and sq[end] not in ITEM_EDGES):
+    if not _whole_item(sq, hit):
         return False
     size = end - start
     after = sq[end + 1 : end + 2 + size] if sq[end : end + 1] == "、" else ""
