@@ -258,6 +258,14 @@ def test_items_sharing_a_place_protect_only_what_they_share(text, shielded):
     assert "".join(text[a:b] for a, b in parallel_phrases(text)) == shielded
 
 
+def test_names_of_one_kind_of_place_in_a_list_are_protected_whole():
+    from checking.checks.typo_shields import parallel_phrases
+
+    text = "听取河溪镇、西胪镇、关埠镇和关埠社区的汇报。"  # held44-085
+    assert {"河溪镇", "西胪镇", "关埠镇"} <= {text[a:b] for a, b in parallel_phrases(text)}
+    assert parallel_phrases("规划田坝、马坪等6个村。") == []
+
+
 @pytest.mark.parametrize("text", ["加快建立建全制度。", "各级各部门要认真落实、扎实推进。", "加强教育、加强管里。"])
 def test_no_frame_without_a_shared_pattern_across_items(text):
     from checking.checks.typo_shields import parallel_phrases

@@ -75,6 +75,7 @@ FIRM = re.compile(r"(?:股份)?有限(?:责任)?公司|公司|集团|合作社")
 MAX_FIRM_NAME = 10
 
 SEPARATOR = re.compile(r"[、，,；;]")
+LISTED_PLACE_KINDS = frozenset("省市县区乡镇村街岛湖山")
 
 
 def parallel_phrases(text: str) -> list[Span]:
@@ -87,10 +88,16 @@ def parallel_phrases(text: str) -> list[Span]:
     成长治之业), and with them a first character repeating the last one before the separator (有案必立、
     立案必查). The shared frame is the writer's
     own evidence; a repeat inside one phrase is not (建立建全 is a typo of 建立健全), nor a shared
-    opening verb (加强教育、加强管里)."""
+    opening verb (加强教育、加强管里). Names of one kind of place listed side by side (河溪镇、西胪镇、
+    关埠镇) are protected whole: names are no words of the dictionary."""
     spans = [m.span() for m in PARALLEL.finditer(text)] + [m.span() for m in ONE_BY_ONE.finditer(text)]
     for m in SEPARATOR.finditer(text):
         sep = m.start()
+        for k in (4, 3):  # names of one kind of place in a list (河溪镇、西胪镇): whole names
+            left, right = text[max(0, sep - k) : sep], text[sep + 1 : sep + 1 + k]
+            if len(left) == len(right) == k and left[-1] == right[-1] and left[-1] in LISTED_PLACE_KINDS \
+                    and all("\u4e00" <= c <= "\u9fff" for c in left + right):
+                spans += [(sep - k, sep), (sep + 1, sep + 1 + k)]
         for k in (5, 4, 3, 2):
             left, right = text[max(0, sep - k) : sep], text[sep + 1 : sep + 1 + k]
             if not (len(left) == len(right) == k and all("\u4e00" <= c <= "\u9fff" for c in left + right)):
