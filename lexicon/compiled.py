@@ -18,6 +18,7 @@ from lexicon.normalize import (
 from lexicon.words import WordIndex
 
 NEAR_MIN_LENGTH = 4  # shorter formulations are protected spans only
+HALF_WIDTH_TWINS = str.maketrans("，；：", ",;:")
 # Groups matched exactly only: abbreviations (many bodies share the pattern: 全国台联, 全国妇联) and
 # titles of laws (hundreds share 中华人民共和国, whose own near misses are reported for it, and a title
 # one or two edits from another is mostly another law).
@@ -96,6 +97,8 @@ class CompiledLexicon:
         )
         near_keys = tuple(squeeze_term(t.term) for t in near_terms)
         accepted = [(squeeze_term(form), t) for t in lexicon.of_kind(TermKind.FORMULATION) for form in (t.term, *t.allowed)]
+        # The same wording with a half-width comma, semicolon or colon: the punctuation check reports the width.
+        accepted += [(twin, t) for form, t in accepted if (twin := form.translate(HALF_WIDTH_TWINS)) != form]
         return cls(
             lexicon=lexicon,
             words=words,

@@ -464,3 +464,10 @@ def test_two_village_names_side_by_side_are_no_head_of_a_village(checker):
     # held43-053: 焦村长马村道 is the road 焦村—长马村
     assert found(checker, "对焦村长马村道建设等项目进行了调研。", Category.BANNED) == []
     assert [f[0] for f in found(checker, "村长李军说，那时的刺树丫口村是典型的贫困村。", Category.BANNED)] == ["村长"]
+
+
+def test_an_accepted_wording_with_a_half_width_comma_is_left_to_the_punctuation_check(checker):
+    text = "长江沿线各省共抓大保护,不搞大开发,治理污染。"  # heldvar8-055, tune4-059
+    assert found(checker, text, Category.FORMULATION) == []
+    assert [f.rule for f in checker.check(text).findings].count("punctuation.half-width") == 2
+    assert errors(checker, "要不忘初心,牢记使命。", Category.FORMULATION) == [("不忘初心,牢记使命", "不忘初心、牢记使命")]
