@@ -220,7 +220,7 @@ def _in_repeat_frame(sq: str, pos: int) -> bool:
     """The character at ``pos`` is a repeated first half of a four-character frame A X A Y of Chinese
     characters (做大做强, 抓早抓小): a pattern the writer built, which a slip does not make."""
     for start in (pos - 2, pos):
-        run = sq[max(0, start) : start + 4] if start >= 0 else ""
+        run = sq[start : start + 4] if start >= 0 else ""
         if len(run) == 4 and all(is_han(c) for c in run) and run[0] == run[2] and run[1] != run[3]:
             return True
     return False

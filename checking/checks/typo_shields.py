@@ -86,9 +86,8 @@ def parallel_phrases(text: str) -> list[Span]:
     宜业、宜居、宜乐、宜游); otherwise the characters they share at the same place after a place where
     they differ, one of them bounded by a separator on its far side (展现新气象、勇担新作为; 建久安之势、
     成长治之业), and with them a first character repeating the last one before the separator (有案必立、
-    立案必查). The shared frame is the writer's
-    own evidence; a repeat inside one phrase is not (建立建全 is a typo of 建立健全), nor a shared
-    opening verb (加强教育、加强管里). Names of one kind of place listed side by side (河溪镇、西胪镇、
+    立案必查). The shared frame is the writer's own evidence; a repeat inside one phrase is not (建立建全
+    is a typo of 建立健全), nor a shared opening verb (加强教育、加强管里). Names of one kind of place listed side by side (河溪镇、西胪镇、
     关埠镇) are protected whole: names are no words of the dictionary."""
     spans = [m.span() for m in PARALLEL.finditer(text)] + [m.span() for m in ONE_BY_ONE.finditer(text)]
     for m in SEPARATOR.finditer(text):
