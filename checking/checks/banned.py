@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from checking.checks.spans import SpanSet, finding, keep_longest, sentence_around
+from checking.checks.spans import SpanSet, finding, is_han, keep_longest, sentence_around
 from checking.findings import Category, Finding
 from lexicon.compiled import CompiledLexicon, Document
 
@@ -38,8 +38,7 @@ def check(doc: Document, lex: CompiledLexicon, protected: SpanSet) -> list[Findi
 
 
 def _across_two_villages(text: str, start: int, end: int) -> bool:
-    return text[start:end] == "村长" and start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff" \
-        and VILLAGE_AFTER.match(text, end) is not None
+    return text[start:end] == "村长" and start > 0 and is_han(text[start - 1]) and VILLAGE_AFTER.match(text, end) is not None
 
 
 def _closes_compound(text: str, start: int, end: int, lex: CompiledLexicon, margin: int = 6) -> bool:

@@ -24,7 +24,6 @@ CONCEPT_SUFFIXES = frozenset("观论")  # 科学发展观, 两点论: the concep
 PREPOSITIONS = frozenset("向朝往对为把将从在")  # put between two words of a term, they open a longer phrase
 PARTICLES = set("的之")  # put between the words of a term, they make a phrase of its own
 ASPECT_MARKS = set("了着过")  # put after a verb of the term, they tell of the work done (全面推进了乡村振兴)
-CONJUNCTIONS = set("和与及")  # put between two words of a term, they join them (防范和化解重大风险)
 SEPARATORS = set("、，,；;：:")  # put between the words of a term, they part items of a list or clauses
 NUMERALS = set("一二三四五六七八九十百千万两零〇")  # another number in a term names another thing (第一个, 十七届)
 QUOTES = frozenset("“”‘’\"'「」")
@@ -89,9 +88,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
     another connective (绿水青山向金山银山) or particle (全国统一的市场), or a window starting or
     ending inside a word, or whose changed edge belongs to the text outside (应急管理|新形势), a
     national term taken up locally or by a sector (人才强县战略 for 人才强国战略, 科技强警) or said of
-    another region (爱国者治澳), or a
-    window across a clause mark put for one of the term's characters (其中：中央), or an edit that
-    opens a frame of the writer's own (四个做大做强)."""
+    another region (爱国者治澳), a window across a clause mark put for one of the term's characters
+    (其中：中央), or an edit that opens a frame of the writer's own (四个做大做强)."""
     window = sq[hit.start : hit.end]
     n = len(key)
     sources = [src for _, src, _ in hit.edits]

@@ -87,20 +87,20 @@ def parallel_phrases(text: str) -> list[Span]:
     they differ, one of them bounded by a separator on its far side (展现新气象、勇担新作为; 建久安之势、
     成长治之业), and with them a first character repeating the last one before the separator (有案必立、
     立案必查). The shared frame is the writer's own evidence; a repeat inside one phrase is not (建立建全
-    is a typo of 建立健全), nor a shared opening verb (加强教育、加强管里). Names of one kind of place listed side by side (河溪镇、西胪镇、
-    关埠镇) are protected whole: names are no words of the dictionary."""
+    is a typo of 建立健全), nor a shared opening verb (加强教育、加强管里). Names of one kind of place
+    listed side by side (河溪镇、西胪镇、关埠镇) are protected whole: names are no words of the dictionary."""
     spans = [m.span() for m in PARALLEL.finditer(text)] + [m.span() for m in ONE_BY_ONE.finditer(text)]
     for m in SEPARATOR.finditer(text):
         sep = m.start()
         for k in (4, 3):  # names of one kind of place in a list (河溪镇、西胪镇): whole names
-            left, right = text[max(0, sep - k) : sep], text[sep + 1 : sep + 1 + k]
-            if len(left) == len(right) == k and left[-1] == right[-1] and left[-1] in LISTED_PLACE_KINDS \
-                    and all("\u4e00" <= c <= "\u9fff" for c in left + right):
+            items = _items_around(text, sep, k)
+            if items and items[0][-1] == items[1][-1] and items[0][-1] in LISTED_PLACE_KINDS:
                 spans += [(sep - k, sep), (sep + 1, sep + 1 + k)]
         for k in (5, 4, 3, 2):
-            left, right = text[max(0, sep - k) : sep], text[sep + 1 : sep + 1 + k]
-            if not (len(left) == len(right) == k and all("\u4e00" <= c <= "\u9fff" for c in left + right)):
+            items = _items_around(text, sep, k)
+            if items is None:
                 continue
+            left, right = items
             if k < 5 and left[0] == right[0] and (k < 4 or left[2] == right[2]):
                 spans += [(sep - k, sep), (sep + 1, sep + 1 + k)]
                 break
@@ -114,6 +114,14 @@ def parallel_phrases(text: str) -> list[Span]:
                     spans.append((sep + 1, sep + 2))
                 break
     return sorted(set(spans))
+
+
+def _items_around(text: str, sep: int, k: int) -> tuple[str, str] | None:
+    """The ``k`` Chinese characters on each side of the separator at ``sep``, if both sides have them."""
+    left, right = text[max(0, sep - k) : sep], text[sep + 1 : sep + 1 + k]
+    if len(left) == len(right) == k and all("\u4e00" <= c <= "\u9fff" for c in left + right):
+        return left, right
+    return None
 
 
 def counted_names(text: str, surnames: frozenset[str]) -> list[Span]:
