@@ -31,6 +31,7 @@ from checking.checks.typo_shields import (
     quoted_coinages,
     spare_repeated,
     titles,
+    transliterated_names,
 )
 from checking.context import Check, CheckContext
 from checking.findings import Category, Finding
@@ -102,9 +103,10 @@ def check_typo(ctx: CheckContext) -> list[Finding]:
     surnames = model.names.surnames
     title_spans = titles(text)
     spans += datelines(text) + document_numbers(text) + firm_names(text) + quoted_coinages(text)
-    spans += person_names(text, surnames, title_spans)
-    spans += listed_names(text, model.names.common_surnames) + counted_names(text, surnames) + title_spans + parallel_phrases(text)
-    likely_typos = findings_of(reported(unprotected(text, found, spans), model.weights))
+    names = person_names(text, surnames, title_spans) + listed_names(text, model.names.common_surnames)
+    names += counted_names(text, surnames) + transliterated_names(text)
+    spans += names + title_spans + parallel_phrases(text)
+    likely_typos = findings_of(reported(unprotected(text, found, spans, names), model.weights))
     likely = on_text(ctx.doc, spare_repeated(text, spare_names(text, likely_typos, model, runs)))
     wide = [f for c in ctx.wanted if CATEGORIES[c].names_right_form for f in ctx.found(c)]
     taken = [(f.start, f.end) for f in (*known, *wide)]

@@ -15,6 +15,7 @@ from checking.checks.typo_shields import (
     listed_names,
     person_names,
     titles,
+    transliterated_names,
 )
 from lexicon.typo_names import read_common_surnames, read_surnames
 
@@ -316,3 +317,25 @@ def test_no_typo_in_a_list_of_attendees(default_checker):
 )
 def test_words_doubled_after_one_and_section_chiefs_are_no_typos(default_checker, text):
     assert likely(default_checker, text) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [("县人大常委会副主任努尔买买提·阿布来提出席", "买买提·阿布来提"),
+                                            ("学习马克思•恩格斯的论述", "马克思•恩格斯")])
+def test_the_parts_of_a_transliterated_name_are_shielded(text, name):
+    assert any(name in text[a:b] for a, b in transliterated_names(text))
+
+
+def test_no_typo_inside_a_transliterated_name(default_checker):
+    text = "会议由县人大常委会副主任努尔买买提·阿布来提主持，各乡镇负责同志参加。"
+    assert likely(default_checker, text) == []
+    assert transliterated_names("加强教育、加强管理") == []
+
+
+@pytest.mark.parametrize("text", ["街道副主任赵飞及相关科室负责人到场。", "中心副主任方国飞及国家林草局生态司有关同志参加。",
+                                  "市政协主席饶培康赴城北社区调研。"])
+def test_no_word_is_made_with_a_character_of_a_name(default_checker, text):
+    assert likely(default_checker, text) == []
+
+
+def test_a_typo_after_a_name_is_still_reported(default_checker):
+    assert likely(default_checker, "会议由副主任赵飞主持，要团结带领广大干群，加快推进经济建没。") == [("没", "设")]

@@ -103,25 +103,35 @@ def suspects_by_run(
 
 
 def unprotected(
-    text: str, found: Sequence[tuple[int, Sequence[Suspect]]], protected: Sequence[tuple[int, int]]
+    text: str, found: Sequence[tuple[int, Sequence[Suspect]]], protected: Sequence[tuple[int, int]],
+    names: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, list[Suspect]]]:
     """``found`` (per run: its offset, its suspects) without the suspects that touch a ``protected``
-    span, each quoting the text as written."""
-    blocked = bytearray(len(text) if protected else 0)
-    for start, end in protected:
-        start, end = max(start, 0), min(max(end, 0), len(text))
-        if end > start:
-            blocked[start:end] = b"\x01" * (end - start)
+    span or whose new word takes in a character of one of the ``names`` (赵飞及 → 飞机 after 副主任),
+    each quoting the text as written."""
+    blocked, named = _marked(len(text), protected), _marked(len(text), names)
     out = []
     for run_start, suspects in found:
         kept = []
         for s in suspects:
             if blocked and any(blocked[run_start + s.start : run_start + s.end]):
                 continue
+            if named and any(named[run_start + s.word_start : run_start + s.word_start + len(s.word)]):
+                continue
             written = text[run_start + s.start : run_start + s.end]
             kept.append(s if written == s.original else replace(s, original=written))
         out.append((run_start, kept))
     return out
+
+
+def _marked(size: int, spans: Sequence[tuple[int, int]]) -> bytearray:
+    """A byte per character of a text ``size`` long, set inside ``spans`` (empty when there are none)."""
+    marks = bytearray(size if spans else 0)
+    for start, end in spans:
+        start, end = max(start, 0), min(max(end, 0), size)
+        if end > start:
+            marks[start:end] = b"\x01" * (end - start)
+    return marks
 
 
 def reported(runs: Sequence[tuple[int, Sequence[Suspect]]], weights: Weights) -> list[tuple[int, Suspect]]:

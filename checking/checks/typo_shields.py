@@ -10,6 +10,8 @@ names of people next to their titles and four-character parallel frames (宜粮�
   right before one (李强总理, 张三同志, 王某某书记). A given name is no word either.
 * Names of firms: the characters before 有限公司, 公司, 集团 or 合作社 (安康金圆旋龙环保科技有限公司,
   宏图佰胜混凝土有限公司): a trade name is no word.
+* Transliterated names: the parts of a name joined by a middle dot (努尔买买提·阿布来提,
+  马克思·恩格斯); each part is sound written down, not a word.
 * Coinages in quotation marks: a short quoted phrase is the name of a campaign, a slogan or a pun on
   a saying that the writer chose (“影忆初心”, “津医卫药”, “谈田说地”, “一键查卡”).
 """
@@ -53,6 +55,9 @@ BYLINE = re.compile(r"[（(]((?:记者|通讯员|供稿|撰稿)?\s*[\u4e00-\u9ff
 # A short quoted phrase: four to eight characters between quotation marks (curly, corner or straight).
 # Shorter ones are read: a slogan of two or three characters mistyped (“三侬” for “三农”) is no pun.
 QUOTED_COINAGE = re.compile(r"[“‘「『\"]([\u4e00-\u9fff·]{4,8})[”’」』\"]")
+
+# The parts of a transliterated name, joined by a middle dot (of any of its code points).
+TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•‧・･][\u4e00-\u9fff]{1,6})+")
 
 # A name heading a counted group (授予张国礼等59名同志, 肖颖等16人).
 COUNTED_GROUP = re.compile(r"等\s*[0-9０-９一二三四五六七八九十百千]+\s*[名人位]")
@@ -147,6 +152,10 @@ def firm_names(text: str) -> list[Span]:
 
 def quoted_coinages(text: str) -> list[Span]:
     return [m.span(1) for m in QUOTED_COINAGE.finditer(text)]
+
+
+def transliterated_names(text: str) -> list[Span]:
+    return [m.span() for m in TRANSLITERATED.finditer(text)]
 
 
 def datelines(text: str) -> list[Span]:
