@@ -471,3 +471,11 @@ def test_an_accepted_wording_with_a_half_width_comma_is_left_to_the_punctuation_
     assert found(checker, text, Category.FORMULATION) == []
     assert [f.rule for f in checker.check(text).findings].count("punctuation.half-width") == 2
     assert errors(checker, "要不忘初心,牢记使命。", Category.FORMULATION) == [("不忘初心,牢记使命", "不忘初心、牢记使命")]
+
+
+def test_an_accepted_full_form_with_the_next_character_taken_in_is_not_reported(checker):
+    # held49-012: 县级人力资源社会保障部门 is the accepted 人力资源社会保障部 followed by 门
+    assert found(checker, "由县级人力资源社会保障部门会同相关部门授予牌匾。", Category.FORMULATION) == []
+    # a short form (中联部's 中央对外联络部, 体育总局) with damage around it is still an error
+    assert errors(checker, "坚持携共中央对外联络部，推动工作。", Category.FORMULATION) == [("携共中央对外联络部", "中共中央对外联络部")]
+    assert errors(checker, "坚持人力资原社会保障部，推动工作。", Category.FORMULATION) == [("人力资原社会保障部", "人力资源和社会保障部")]

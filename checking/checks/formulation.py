@@ -9,6 +9,7 @@ from checking.checks.spans import finding
 from checking.findings import Category, Finding, Severity, quoted
 from lexicon.compiled import CompiledLexicon, Document
 from lexicon.matchers import ExactHit, NearHit
+from lexicon.model import LexiconTerm
 
 RULE = "formulation.near-miss"
 
@@ -16,10 +17,13 @@ RULE = "formulation.near-miss"
 def check(doc: Document, lex: CompiledLexicon, exact_hits: Sequence[ExactHit] | None = None) -> list[Finding]:
     """``exact_hits``: ``lex.formulations.find(doc.squeezed.text)`` when the caller has them."""
     sq = doc.squeezed.text
-    exact = [(h.start, h.end) for h in (lex.formulations.find(sq) if exact_hits is None else exact_hits)]
+    hits = lex.formulations.find(sq) if exact_hits is None else exact_hits
+    exact = [(h.start, h.end) for h in hits]
     candidates, ordinary = [], []
     for hit in lex.near.find(sq, exact):  # windows mostly an exact canonical form are left out there
         key = lex.near_keys[hit.term_index]
+        if _shifts_an_accepted_form(hit, lex.near_terms[hit.term_index], len(key), hits):
+            continue
         if ordinary_reading(sq, hit, key, lex):
             ordinary.append(hit)
         else:
@@ -34,6 +38,15 @@ def check(doc: Document, lex: CompiledLexicon, exact_hits: Sequence[ExactHit] | 
         if not any(hit.start < k.end and k.start < hit.end for k in kept):
             kept.append(hit)
     return sorted((_finding(doc, lex, hit) for hit in kept), key=lambda f: f.start)
+
+
+def _shifts_an_accepted_form(hit: NearHit, term: LexiconTerm, length: int, hits: Sequence[ExactHit]) -> bool:
+    """The window overlaps the term written whole in one of its accepted forms (at most a character
+    shorter than the term, ``length`` long): it only trims or extends what the writer wrote right
+    (人力资源社会保障部门 is the accepted 人力资源社会保障部 + 门). A short form (中联部, 体育总局) with
+    damage around it is no such case."""
+    return any(h.value is term and h.end - h.start >= length - 1 and h.start < hit.end and hit.start < h.end
+               for h in hits)
 
 
 def _changed_inside_exact(hit: NearHit, exact: Sequence[tuple[int, int]]) -> bool:
