@@ -169,11 +169,19 @@ def test_cutoff_opening_a_clause_with_a_time_means_as_of(checker, text, flagged)
         "报名请联系县就业服务中心，咨询电话：13912345678。",
         "乡政府办公室值班电话 13912345678",
         "县民政局救助站，电话号码：13912345678",
+        # held51-005: the line follows the office's address in brackets
+        "请携带身份证到市发改局(地址:市政府四楼东,联系电话:13912345678)报名。",
     ],
 )
 def test_an_offices_mobile_contact_line_is_a_warning_not_a_block(checker, text):
     assert errors(checker, text, Category.PII) == []
     assert len(errors(checker, text, Category.PII, Severity.WARNING)) == 1
+
+
+def test_an_offices_number_recurring_in_the_text_is_still_its_line(checker):
+    text = "到市发改局(地址:市政府四楼东,联系电话:13912345678)报名。旁听报名地址:市政府四楼东,联系电话:13912345678。"
+    assert errors(checker, text, Category.PII) == []
+    assert len(errors(checker, text, Category.PII, Severity.WARNING)) == 2
 
 
 @pytest.mark.parametrize(
@@ -182,6 +190,7 @@ def test_an_offices_mobile_contact_line_is_a_warning_not_a_block(checker, text):
         "联系人：王某，电话：13912345678。",
         "请联系市民政局李科长，手机13912345678。",
         "申请人张三（电话13912345678）已补齐材料。",
+        "王某某(地址:幸福路12号,联系电话:13912345678)",
     ],
 )
 def test_a_persons_mobile_next_to_a_name_still_blocks(checker, text):

@@ -339,3 +339,9 @@ def test_no_word_is_made_with_a_character_of_a_name(default_checker, text):
 
 def test_a_typo_after_a_name_is_still_reported(default_checker):
     assert likely(default_checker, "会议由副主任赵飞主持，要团结带领广大干群，加快推进经济建没。") == [("没", "设")]
+
+
+def test_names_listed_before_their_title_are_shielded(default_checker):
+    # held52-004: a byline of two reporters, spaces between the names and the title
+    assert likely(default_checker, "中国发展网讯 陆婷婷 陈嘉 记者 近日，我县召开会议。") == []
+    assert likely(default_checker, "要加快推进经济建没 陈嘉 记者") == [("没", "设")]

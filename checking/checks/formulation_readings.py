@@ -12,7 +12,7 @@ from lexicon.typo_candidates import char_readings
 
 # A changed last character that names another kind of body is another name (教育法, 科学技术局,
 # 中国应急管理报 the ministry's paper).
-KIND_SUFFIXES = set("法部局厅委办处科院署会室站所队司省市县区镇乡村国家团组馆校报社网台")
+KIND_SUFFIXES = set("法部局厅委办处科院署会室站所队司省市县区镇乡村国家团组馆校报社网台类")
 # The kinds of organ that end a body's name: in an item of a list, another character there that sounds
 # unlike it makes the name's words a phrase (生态环境美), where one that sounds alike is the slip (生态环境布).
 ORGAN_SUFFIXES = frozenset("部局厅委办处署院司")
@@ -107,7 +107,7 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
     if all(key[src] in PROVINCE_NAMES and _stand_in(sq, hit, op, src, dst, len(key)) in PROVINCE_NAMES
            for op, src, dst in hit.edits):
         return True  # the same words said of another region (爱国者治澳 beside 爱国者治港)
-    if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit):
+    if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit) or _item_of_a_frame_list(sq, hit, key):
         return True
     if any(op == "replace" and _in_repeat_frame(sq, hit.start + dst) for op, _, dst in hit.edits):
         return True  # the new character opens the writer's own A?A? frame (四个做大做强 is no 四个伟大)
@@ -318,6 +318,25 @@ def _item_of_even_list(sq: str, hit: NearHit) -> bool:
     before = sq[max(0, start - size - 2) : start - 1] if start > 0 and sq[start - 1] == "、" else ""
     return (len(after) == size + 1 and after[-1] in ITEM_EDGES and all(c.isalnum() for c in after[:-1])) or \
         (len(before) == size + 1 and before[0] in ITEM_EDGES and all(c.isalnum() for c in before[1:]))
+
+
+def _item_of_a_frame_list(sq: str, hit: NearHit, key: str) -> bool:
+    """The window, the term with one character replaced, is an item of a 、 list whose next or
+    previous item differs from it at that character alone, and not by being the term (质量强链、质量强企、
+    质量强县): the writer fills one frame item by item, no slip makes that."""
+    if len(hit.edits) != 1 or hit.edits[0][0] != "replace":
+        return False
+    _, src, at = hit.edits[0]
+    start, end = hit.start, hit.end
+    size = end - start
+    window = sq[start:end]
+    neighbours = []
+    if sq[end : end + 1] == "、":
+        neighbours.append(sq[end + 1 : end + 1 + size])
+    if start > size and sq[start - 1] == "、" and sq[end : end + 1] in ITEM_EDGES | {""}:
+        neighbours.append(sq[start - 1 - size : start - 1])
+    return any(len(other) == size and other[at] not in (window[at], key[src]) and is_han(other[at])
+               and other[:at] == window[:at] and other[at + 1 :] == window[at + 1 :] for other in neighbours)
 
 
 def reworded_verb(window: str, key: str, hit: NearHit, lex: CompiledLexicon, group: str) -> bool:

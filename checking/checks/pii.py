@@ -61,12 +61,24 @@ OFFICE_CONTACT = re.compile(
     r"(?:中心|办公室|局|委|办|科|股|站|所|院|队|厅|处|室|馆|窗口|政府|公司|社区|委员会|街道|热线)"
     r"[，,、\s]*(?:联系|咨询|服务|值班|办公|举报|投诉|监督)?(?:电话|手机|热线)(?:号码)?\s*[:：]?\s*$"
 )
+# ... or the line after an office's address in brackets ("到市发改局（地址：市政府四楼东，联系电话：183…）").
+OFFICE_ADDRESS_CONTACT = re.compile(
+    r"(?:中心|办公室|局|委|办|科|股|站|所|院|队|厅|处|室|馆|窗口|政府|公司|社区|委员会|街道)[（(]\s*地址\s*[:：]"
+    r"[^，,。；;:：()（）\n]{2,30}[，,、\s]*(?:联系|咨询|服务|值班|办公)?(?:电话|手机)(?:号码)?\s*[:：]?\s*$"
+)
+ADDRESS_CONTEXT = 48
 
 
 @dataclass(frozen=True, slots=True)
 class PiiScan:
     findings: list[Finding]
     identifiers: list[tuple[int, int]]  # every number recognised (personal or not): protected
+
+
+def _office_contact(text: str, at: int) -> bool:
+    """The number at ``at`` follows the label of an office's contact line."""
+    return bool(OFFICE_CONTACT.search(line_before(text, at, CONTEXT))
+                or OFFICE_ADDRESS_CONTACT.search(line_before(text, at, ADDRESS_CONTEXT)))
 
 
 def scan(doc: Document) -> PiiScan:
@@ -107,6 +119,7 @@ def scan(doc: Document) -> PiiScan:
         f = _long_number(folded, m.start(), m.end())
         if f is not None:
             found.append(f)
+    mobiles = []
     for m in MOBILE.finditer(folded):
         if not _standalone(folded, m.start(), m.end()) or (m.start() > 0 and folded[m.start() - 1] in "+＋"):
             continue
@@ -115,8 +128,11 @@ def scan(doc: Document) -> PiiScan:
         spans.append((m.start(), m.end()))
         if folded[m.end() : m.end() + 2].lstrip()[:1] in QUANTITY_UNITS:
             continue
-        digits = re.sub(r"\D", "", m.group())[-11:]
-        if OFFICE_CONTACT.search(line_before(folded, m.start(), CONTEXT)):
+        mobiles.append((m, re.sub(r"\D", "", m.group())[-11:]))
+    # a number given as an office's line anywhere in the text is that office's line wherever it recurs
+    offices = {digits for m, digits in mobiles if _office_contact(folded, m.start())}
+    for m, digits in mobiles:
+        if digits in offices:
             severity, message = Severity.WARNING, "机构联系电话是手机号码：如为个人手机，公开前须去标识化处理"
         else:
             severity, message = Severity.ERROR, "个人手机号码，公开前须去标识化处理"

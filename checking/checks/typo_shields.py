@@ -47,6 +47,7 @@ NAME_ENDERS = frozenset("出主在到和与及等为的了是对向从将就同�
 # Between a title and a name (编审:程小年), and between the names of a list (陈社教、楼伟成 / 江国成 崔文毅).
 TITLE_GAP = frozenset("、，,:：")
 LIST_GAP = frozenset("、， \u3000")
+NAMES_BEFORE_GAP = "、 \u3000"  # between names listed before their title (not a comma: a clause may end there)
 # A byline in brackets closing a report: (刘盛林), (江国成 崔文毅), (记者 戚帅华).
 HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 BYLINE = re.compile(r"[（(]((?:记者|通讯员|供稿|撰稿)?\s*[\u4e00-\u9fff]{2,4}(?:[ \u3000、][\u4e00-\u9fff]{2,4}){0,3})[）)]")
@@ -209,9 +210,11 @@ def person_names(text: str, surnames: frozenset[str], title_spans: Sequence[Span
                 span = _name_at(text, gap, surnames)  # two names run together in a byline (记者廖明山吴梓昊)
             else:
                 span = None
-        before = _name_before(text, start, surnames)
-        if before is not None:
+        before = _name_before(text, _back_over(text, start, " \u3000"), surnames)
+        while before is not None:  # and the names listed before it (陆婷婷 陈嘉 记者, 张三、李四同志)
             spans.append(before)
+            gap = _back_over(text, before[0], NAMES_BEFORE_GAP)
+            before = _name_before(text, gap, surnames) if gap < before[0] else None
     for m in BYLINE.finditer(text):
         for part in HAN_NAME.finditer(m.group(1)):
             name = part.group()
@@ -273,6 +276,14 @@ def _list_item(text: str, start: int) -> Span | None:
     if nxt and "\u4e00" <= nxt <= "\u9fff" and nxt not in NAME_ENDERS:
         return None
     return (start, end)
+
+
+def _back_over(text: str, at: int, gap: str, most: int = 2) -> int:
+    """``at`` moved back over at most ``most`` characters of ``gap``."""
+    start = at
+    while start > 0 and at - start < most and text[start - 1] in gap:
+        start -= 1
+    return start
 
 
 def _name_before(text: str, title_start: int, surnames: frozenset[str]) -> Span | None:
