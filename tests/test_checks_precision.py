@@ -456,7 +456,12 @@ def test_a_body_named_as_an_item_saying_something_of_its_words_is_not_reported(c
     # held43-074: 生态环境美 in a list of four items, beside 生态环境部
     text = "全力打好“区域优势强、生态环境美、开放活力足、幸福指数高”四张牌。"
     assert found(checker, text, Category.FORMULATION) == []
-    assert errors(checker, "坚持国家乡村振兴灯，推动工作。", Category.FORMULATION) == [("国家乡村振兴灯", "国家乡村振兴局")]
+    # outside a list item, an organ kind replaced by a character unlike it is a warning (it may name
+    # something else: 农业农村口); one that sounds alike is the name mistyped, an error
+    assert errors(checker, "坚持国家乡村振兴灯，推动工作。", Category.FORMULATION) == []
+    assert found(checker, "坚持国家乡村振兴灯，推动工作。", Category.FORMULATION) \
+        == [("国家乡村振兴灯", "国家乡村振兴局", Severity.WARNING)]
+    assert errors(checker, "由生态环境布牵头。", Category.FORMULATION) == [("生态环境布", "生态环境部")]
     assert errors(checker, "“区域优势强、生态环境布、开放活力足”", Category.FORMULATION) == [("生态环境布", "生态环境部")]
 
 
@@ -479,3 +484,10 @@ def test_an_accepted_full_form_with_the_next_character_taken_in_is_not_reported(
     # a short form (中联部's 中央对外联络部, 体育总局) with damage around it is still an error
     assert errors(checker, "坚持携共中央对外联络部，推动工作。", Category.FORMULATION) == [("携共中央对外联络部", "中共中央对外联络部")]
     assert errors(checker, "坚持人力资原社会保障部，推动工作。", Category.FORMULATION) == [("人力资原社会保障部", "人力资源和社会保障部")]
+
+
+def test_an_organ_kind_replaced_by_another_word_is_a_warning(checker):
+    # held50-035 (农业农村类 of a count of petitions by kind) and the like
+    assert errors(checker, "各类来信中，属农业农村口的有12件。", Category.FORMULATION) == []
+    assert errors(checker, "由农业农村类牵头。", Category.FORMULATION) == []
+    assert errors(checker, "由农业农村布牵头。", Category.FORMULATION) == [("农业农村布", "农业农村部")]

@@ -164,7 +164,18 @@ def may_be_meant_here(sq: str, hit: NearHit, key: str, lex: CompiledLexicon, gro
             or one_before_hundred_dropped(key, hit) or word_swapped(window, key, hit, lex, group)
             or particle_reworded(window, key, hit, lex) or inner_words_dropped(window, key, hit, lex)
             or local_body(sq, hit, group) or blend_of_terms(sq, hit, key, lex)
-            or reworded_verb(window, key, hit, lex, group))
+            or reworded_verb(window, key, hit, lex, group) or organ_kind_replaced(window, key, hit, group))
+
+
+def organ_kind_replaced(window: str, key: str, hit: NearHit, group: str) -> bool:
+    """The organ kind closing a name (部, 局, 委 …) replaced by a character that sounds unlike it
+    (农业农村口, 应急管理线): the body's words said of something else, which the writer may well have
+    meant; one that sounds alike is the name mistyped (生态环境布)."""
+    if group != "名称" or len(hit.edits) != 1:
+        return False
+    op, src, dst = hit.edits[0]
+    return op == "replace" and src == len(key) - 1 and key[src] in ORGAN_SUFFIXES and is_han(window[dst]) \
+        and not _sounds_alike(window[dst], key[src])
 
 
 def other_modifier(sq: str, hit: NearHit, key: str) -> bool:
