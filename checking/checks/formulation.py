@@ -9,7 +9,6 @@ from checking.checks.spans import finding
 from checking.findings import Category, Finding, Severity, quoted
 from lexicon.compiled import CompiledLexicon, Document
 from lexicon.matchers import ExactHit, NearHit
-from lexicon.model import LexiconTerm
 
 RULE = "formulation.near-miss"
 
@@ -19,10 +18,13 @@ def check(doc: Document, lex: CompiledLexicon, exact_hits: Sequence[ExactHit] | 
     sq = doc.squeezed.text
     hits = lex.formulations.find(sq) if exact_hits is None else exact_hits
     exact = [(h.start, h.end) for h in hits]
+    written: dict[int, list[ExactHit]] = {}  # the exact forms found, by the term they write
+    for h in hits:
+        written.setdefault(id(h.value), []).append(h)
     candidates, ordinary = [], []
     for hit in lex.near.find(sq, exact):  # windows mostly an exact canonical form are left out there
         key = lex.near_keys[hit.term_index]
-        if _shifts_an_accepted_form(hit, lex.near_terms[hit.term_index], len(key), hits):
+        if _shifts_an_accepted_form(hit, len(key), written.get(id(lex.near_terms[hit.term_index]), ())):
             continue
         if ordinary_reading(sq, hit, key, lex):
             ordinary.append(hit)
@@ -40,13 +42,12 @@ def check(doc: Document, lex: CompiledLexicon, exact_hits: Sequence[ExactHit] | 
     return sorted((_finding(doc, lex, hit) for hit in kept), key=lambda f: f.start)
 
 
-def _shifts_an_accepted_form(hit: NearHit, term: LexiconTerm, length: int, hits: Sequence[ExactHit]) -> bool:
-    """The window overlaps the term written whole in one of its accepted forms (at most a character
-    shorter than the term, ``length`` long): it only trims or extends what the writer wrote right
-    (人力资源社会保障部门 is the accepted 人力资源社会保障部 + 门). A short form (中联部, 体育总局) with
-    damage around it is no such case."""
-    return any(h.value is term and h.end - h.start >= length - 1 and h.start < hit.end and hit.start < h.end
-               for h in hits)
+def _shifts_an_accepted_form(hit: NearHit, length: int, written: Sequence[ExactHit]) -> bool:
+    """The window overlaps the term written whole in one of its accepted forms (``written``: the exact
+    forms of the term found; whole: at most a character shorter than the term, ``length`` long): it
+    only trims or extends what the writer wrote right (人力资源社会保障部门 is the accepted
+    人力资源社会保障部 + 门). A short form (中联部, 体育总局) with damage around it is no such case."""
+    return any(h.end - h.start >= length - 1 and h.start < hit.end and hit.start < h.end for h in written)
 
 
 def _changed_inside_exact(hit: NearHit, exact: Sequence[tuple[int, int]]) -> bool:
