@@ -491,3 +491,17 @@ def test_an_organ_kind_replaced_by_another_word_is_a_warning(checker):
     assert errors(checker, "各类来信中，属农业农村口的有12件。", Category.FORMULATION) == []
     assert errors(checker, "由农业农村类牵头。", Category.FORMULATION) == []
     assert errors(checker, "由农业农村布牵头。", Category.FORMULATION) == [("农业农村布", "农业农村部")]
+
+
+def test_two_words_of_a_phrase_each_another_everyday_word_is_a_warning(checker):
+    # heldvar15-046 (1977): 动员全党建设社会主义现代化强国 beside 全面建成社会主义现代化强国
+    text = "在揭批“四人帮”和动员全党建设社会主义现代化强国方面起了积极作用。"
+    assert found(checker, text, Category.FORMULATION) \
+        == [("全党建设社会主义现代化强国", "全面建成社会主义现代化强国", Severity.WARNING)]
+
+
+def test_a_term_broken_by_a_line_is_a_layout_warning(checker):
+    # heldvar15-030: 全\n面建设小康社会
+    report = checker.check("二是科学规划全\n面建设小康社会的奋斗目标；")
+    [f] = [f for f in report.findings if f.category == Category.FORMULATION]
+    assert (f.severity, f.suggestion) == (Severity.WARNING, "全面建设小康社会") and "断行" in f.message

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checking.checks.formulation_readings import mark_or_particle_dropped, may_be_meant_here, ordinary_reading
+from checking.checks.formulation_readings import (
+    broken_by_a_line,
+    mark_or_particle_dropped,
+    may_be_meant_here,
+    ordinary_reading,
+)
 from checking.checks.spans import finding
 from checking.findings import Category, Finding, Severity, quoted
 from lexicon.compiled import CompiledLexicon, Document
@@ -64,11 +69,14 @@ def _finding(doc: Document, lex: CompiledLexicon, hit: NearHit) -> Finding:
     window = doc.squeezed.text[hit.start : hit.end]
     key = lex.near_keys[hit.term_index]
     sq = doc.squeezed.text
-    variant = mark_or_particle_dropped(window, key, hit)
-    meant = not variant and may_be_meant_here(sq, hit, key, lex, term.note)
-    if severity is Severity.ERROR and (variant or meant):
+    broken = broken_by_a_line(window, hit)
+    variant = not broken and mark_or_particle_dropped(window, key, hit)
+    meant = not broken and not variant and may_be_meant_here(sq, hit, key, lex, term.note)
+    if severity is Severity.ERROR and (broken or variant or meant):
         severity = Severity.WARNING
-    if variant:
+    if broken:
+        message = "规范表述" + quoted(term.term) + "中间断行，请核对排版"
+    elif variant:
         message = "规范表述写作" + quoted(term.term) + "（此处只差顿号或“的”字）"
     elif meant:
         message = "与规范表述" + quoted(term.term) + "相近，可能是有意的其他写法，请核对"

@@ -163,6 +163,7 @@ def may_be_meant_here(sq: str, hit: NearHit, key: str, lex: CompiledLexicon, gro
             or particle_put_for_a_character(window, hit, lex) or count_put_for_first_character(window, key, hit)
             or one_before_hundred_dropped(key, hit) or word_swapped(window, key, hit, lex, group)
             or particle_reworded(window, key, hit, lex) or inner_words_dropped(window, key, hit, lex)
+            or words_reworded(window, key, hit, lex, group)
             or local_body(sq, hit, group) or blend_of_terms(sq, hit, key, lex)
             or reworded_verb(window, key, hit, lex, group) or organ_kind_replaced(window, key, hit, group))
 
@@ -389,6 +390,12 @@ def reworded_verb(window: str, key: str, hit: NearHit, lex: CompiledLexicon, gro
     return _is_token_at(window, a, new, lex)  # the new word is a word of the window's own segmentation too
 
 
+def broken_by_a_line(window: str, hit: NearHit) -> bool:
+    """The term written right but for line breaks put inside it (全\n面建设小康社会): the layout broke
+    it, not the wording."""
+    return bool(hit.edits) and all(op == "insert" and window[dst] in "\r\n" for op, _, dst in hit.edits)
+
+
 def mark_or_particle_dropped(window: str, key: str, hit: NearHit) -> bool:
     """Only the list mark between the term's parts left out (精准扶贫精准脱贫 for 精准扶贫、精准脱贫)
     or joined by a conjunction before the last part (制度自信和文化自信), the particle 的 left out or
@@ -495,6 +502,25 @@ def word_swapped(window: str, key: str, hit: NearHit, lex: CompiledLexicon, grou
     bounds = lex.words.boundaries(window)
     read = _is_token_at(window, at, new, lex) if last else (at in bounds or at + len(word) in bounds)
     return lex.words.freq(new) >= EVERYDAY_FREQ and read \
+        and not any(_sounds_alike(window[dst], key[src]) for _, src, dst in hit.edits)
+
+
+def words_reworded(window: str, key: str, hit: NearHit, lex: CompiledLexicon, group: str) -> bool:
+    """Two or more words of the phrase, each with one character replaced by one that sounds unlike it,
+    each making a word in everyday use (动员全党建设社会主义现代化强国 beside 全面建成社会主义现代化强国):
+    another phrase, which the writer may well have meant; independent slips seldom make two words.
+    Only in a phrase (group 表述)."""
+    if group not in REWORDED_GROUPS or len(window) != len(key) or len(hit.edits) < 2 \
+            or any(op != "replace" for op, _, _ in hit.edits):
+        return False
+    spans, at = [], 0
+    for word in lex.words.cut(key):
+        spans.append((at, at + len(word)))
+        at += len(word)
+    touched = {span for span in spans for _, src, _ in hit.edits if span[0] <= src < span[1]}
+    if len(touched) != len(hit.edits) or any(b - a < 2 for a, b in touched):
+        return False
+    return all(lex.words.freq(window[a:b]) >= EVERYDAY_FREQ for a, b in touched) \
         and not any(_sounds_alike(window[dst], key[src]) for _, src, dst in hit.edits)
 
 
