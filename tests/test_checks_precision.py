@@ -505,3 +505,21 @@ def test_a_term_broken_by_a_line_is_a_layout_warning(checker):
     report = checker.check("二是科学规划全\n面建设小康社会的奋斗目标；")
     [f] = [f for f in report.findings if f.category == Category.FORMULATION]
     assert (f.severity, f.suggestion) == (Severity.WARNING, "全面建设小康社会") and "断行" in f.message
+
+
+@pytest.mark.parametrize("text", ["教育是国之大计、党之大计。", "一、法治是中国特色社会主义的本质要求"])
+def test_a_sentence_with_is_after_the_terms_first_words_is_not_reported(checker, text):
+    # heldvar14-024, heldvar14-025
+    assert found(checker, text, Category.FORMULATION) == []
+
+
+def test_a_character_of_a_term_mistyped_as_is_still_reported(checker):
+    assert errors(checker, "要坚持以党史学习是育为指引。", Category.FORMULATION) == [("党史学习是育", "党史学习教育")]
+    assert errors(checker, "全面推进乡村是兴。", Category.FORMULATION) == [("全面推进乡村是兴", "全面推进乡村振兴")]
+
+
+def test_the_total_goal_of_reform_as_the_decision_writes_it(checker):
+    # heldvar14-009: the 2024 Decision writes a comma between its two halves; the 顿号 is accepted too
+    for mark in ("，", "、"):
+        text = f"《决定》指出，进一步全面深化改革的总目标是继续完善和发展中国特色社会主义制度{mark}推进国家治理体系和治理能力现代化。"
+        assert found(checker, text, Category.FORMULATION) == []

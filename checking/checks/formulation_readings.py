@@ -29,6 +29,7 @@ NUMERALS = set("一二三四五六七八九十百千万两零〇")  # another nu
 QUOTES = frozenset("“”‘’\"'「」")
 LONG = 8  # a term this long with one inner character changed is no other phrase
 WORD_FREQ = 30  # a dictionary word at least this frequent made by an edit is an ordinary word
+COMMON_CHAR_FREQ = 5000  # a character this frequent as a word of its own (国 29,996; 育 656 is not)
 EVERYDAY_FREQ = 500  # a word this frequent is in everyday use (体育 6,976, 养老 651; 从命 72 is not)
 MARGIN = 6  # characters of context segmented on each side of a window
 # A list marker opening a clause: 一是, 二要, 三则, 四来, 五方面, 第一, 其二 (一要……四要全面开展).
@@ -109,6 +110,8 @@ def ordinary_reading(sq: str, hit: NearHit, key: str, lex: CompiledLexicon) -> b
         return True  # the same words said of another region (爱国者治澳 beside 爱国者治港)
     if _edits_on_list_marker(sq, hit) or _item_of_even_list(sq, hit) or _item_of_a_frame_list(sq, hit, key):
         return True
+    if _copula_put_in(sq, hit, lex):
+        return True  # a sentence saying something of the term's first words (教育是国之大计, 法治是中国特色…)
     if any(op == "replace" and _in_repeat_frame(sq, hit.start + dst) for op, _, dst in hit.edits):
         return True  # the new character opens the writer's own A?A? frame (四个做大做强 is no 四个伟大)
     if any(op == "replace" and is_han(key[src]) and window[dst] in ITEM_OR_CLAUSE_MARKS for op, src, dst in hit.edits):
@@ -330,6 +333,24 @@ def _item_of_even_list(sq: str, hit: NearHit) -> bool:
     before = sq[max(0, start - size - 2) : start - 1] if start > 0 and sq[start - 1] == "、" else ""
     return (len(after) == size + 1 and after[-1] in ITEM_EDGES and all(c.isalnum() for c in after[:-1])) or \
         (len(before) == size + 1 and before[0] in ITEM_EDGES and all(c.isalnum() for c in before[1:]))
+
+
+def _copula_put_in(sq: str, hit: NearHit, lex: CompiledLexicon) -> bool:
+    """One edit, 是 put in (or for a character) right after a whole word of two or more characters
+    that opens the window, and words after it: the window is a sentence, subject and 是, no damaged
+    term (教育是国之大计 beside 教育强国; 党史学习是育 is the term mistyped)."""
+    if len(hit.edits) != 1:
+        return False
+    op, _, dst = hit.edits[0]
+    at = hit.start + dst
+    if op not in ("insert", "replace") or sq[at] != "是" or dst < 2:
+        return False
+    if dst not in lex.words.boundaries(sq[hit.start : at + 1]):
+        return False
+    after = lex.words.cut(sq[at + 1 : at + 8])
+    first = after[0] if after else ""
+    return (len(first) >= 2 and lex.words.freq(first) >= WORD_FREQ) \
+        or (first != "" and lex.words.freq(first[0]) >= COMMON_CHAR_FREQ)
 
 
 def _item_of_a_frame_list(sq: str, hit: NearHit, key: str) -> bool:
